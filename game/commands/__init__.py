@@ -1,0 +1,1 @@
+"""One module per `offscreen` subcommand; each exposes `run(...) -> exit code`."""

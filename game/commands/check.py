@@ -1,0 +1,23 @@
+"""`offscreen check`: every problem in one run, as `path:line:col: severity: message`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from game.story.diagnostics import summary
+from game.story.loader import load_story
+
+
+def run(folder: Path, stats: bool = False) -> int:
+    result = load_story(folder)
+    for diagnostic in result.diagnostics:
+        print(diagnostic)
+    print(summary(result.diagnostics, len(result.files)))
+    if stats and result.story is not None:
+        from game.tools.stats import format_stats, story_stats
+
+        print()
+        print(format_stats(story_stats(result.story)))
+    sys.stdout.flush()
+    return 1 if result.errors else 0

@@ -1,0 +1,193 @@
+"""The rules of play, as pure functions of an immutable `Story` and a `GameState`.
+
+No I/O, no clock, no randomness, no UI: the same story, state and choice always give the
+same next state, which is what makes random playthroughs reproducible from a seed and saves
+replayable. The UI, plain mode and the author tools all call this one module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from game.engine.state import GameState
+from game.story.expr import ExprEvalError
+from game.story.model import Choice, Condition, Effect, Ending, Scene, Story, Template, Value
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+class StoryRuntimeError(Exception):
+    """A story problem that only shows in play (division by zero, a stuck scene)."""
+
+    def __init__(self, pos: object, message: str) -> None:
+        self.pos = pos
+        self.message = message
+        super().__init__(f"{pos}: error: {message}")
+
+
+class ChoiceNotAvailable(LookupError):
+    """The front end asked for a choice that is hidden, used up, or not in this scene."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceView:
+    id: str
+    text: str
+    is_continue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SceneView:
+    """What a front end shows: all text rendered, all conditions already decided."""
+
+    scene: str
+    title: str
+    chapter: str | None
+    paragraphs: tuple[str, ...]
+    choices: tuple[ChoiceView, ...]
+    ending: Ending | None
+    new_facts: tuple[str, ...]
+
+    @property
+    def stuck(self) -> bool:
+        """No way on and not an ending: a story bug the front ends explain instead of hanging."""
+        return not self.choices and self.ending is None
+
+
+def format_value(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+class Engine:
+    """Binds the rules to one story; holds no game state of its own."""
+
+    __slots__ = ("story",)
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+
+    # -- moving --------------------------------------------------------------------------
+
+    def start(self) -> GameState:
+        state = GameState(self.story.start, self.story.defaults(), {}, frozenset(), ())
+        return self._enter(state, self.story.start)
+
+    def choices(self, state: GameState) -> tuple[Choice, ...]:
+        """The choices the player can see now: conditions hold and once-only ones unused."""
+        scene = self.story.scenes[state.scene]
+        prefix = scene.id + "/"
+        out = []
+        for choice in scene.choices:
+            if choice.once and prefix + choice.id in state.taken:
+                continue
+            if choice.condition is not None and not self._holds(choice.condition, state):
+                continue
+            out.append(choice)
+        return tuple(out)
+
+    def choose(self, state: GameState, choice_id: str) -> GameState:
+        for choice in self.choices(state):
+            if choice.id == choice_id:
+                return self.take(state, choice)
+        raise ChoiceNotAvailable(f"no choice '{choice_id}' available in scene '{state.scene}'")
+
+    def take(self, state: GameState, choice: Choice) -> GameState:
+        """Apply an available choice (already checked by `choices`)."""
+        variables = dict(state.variables)
+        facts = state.facts
+        for effect in choice.effects:
+            facts = _apply(effect, variables, facts)
+        taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
+        moved = GameState(choice.goto, variables, state.visits, taken, facts,
+                          state.turn + 1, choice.id, state)
+        return self._enter(moved, choice.goto)
+
+    def _enter(self, state: GameState, scene_id: str) -> GameState:
+        scene = self.story.scenes[scene_id]
+        visits = dict(state.visits)
+        visits[scene_id] = visits.get(scene_id, 0) + 1
+        variables = state.variables
+        facts = state.facts
+        if scene.on_enter:
+            variables = dict(variables)
+            for effect in scene.on_enter:
+                facts = _apply(effect, variables, facts)
+        return GameState(scene_id, variables, visits, state.taken, facts, state.turn,
+                         state.via, state.previous)
+
+    @staticmethod
+    def back(state: GameState) -> GameState | None:
+        """Undo the last choice; None at the first scene."""
+        return state.previous
+
+    def is_over(self, state: GameState) -> bool:
+        return self.story.scenes[state.scene].ending is not None
+
+    def find_choice(self, state: GameState, wanted: str) -> Choice | None:
+        """An available choice by id or exact text (how playthroughs and scripts name them)."""
+        available = self.choices(state)
+        for choice in available:
+            if choice.id == wanted:
+                return choice
+        matches = [c for c in available if self.render(c.text, state) == wanted]
+        return matches[0] if len(matches) == 1 else None
+
+    # -- showing -------------------------------------------------------------------------
+
+    def view(self, state: GameState) -> SceneView:
+        scene = self.story.scenes[state.scene]
+        return SceneView(
+            scene=scene.id,
+            title=scene.title,
+            chapter=scene.chapter,
+            paragraphs=self.paragraphs(scene, state),
+            choices=tuple(ChoiceView(c.id, self.render(c.text, state), c.is_continue)
+                          for c in self.choices(state)),
+            ending=scene.ending,
+            new_facts=state.new_facts,
+        )
+
+    def paragraphs(self, scene: Scene, state: GameState) -> tuple[str, ...]:
+        """Visible paragraphs, blank-line separated, single newlines reflowed (as Markdown)."""
+        out: list[str] = []
+        for paragraph in scene.paragraphs:
+            if paragraph.condition is not None and not self._holds(paragraph.condition, state):
+                continue
+            text = self.render(paragraph.text, state).strip()
+            for part in _BLANK_LINE.split(text):
+                part = " ".join(line.strip() for line in part.splitlines())
+                if part:
+                    out.append(part)
+        return tuple(out)
+
+    @staticmethod
+    def render(template: Template, state: GameState) -> str:
+        if template.is_plain:
+            return template.parts[0]
+        parts = template.parts
+        variables = state.variables
+        return "".join(p if i % 2 == 0 else format_value(variables[p])
+                       for i, p in enumerate(parts))
+
+    def _holds(self, condition: Condition, state: GameState) -> bool:
+        try:
+            return bool(condition.evaluate(state.variables, state.visits, frozenset(state.facts)))
+        except ExprEvalError as exc:
+            raise StoryRuntimeError(condition.pos.shifted(exc.offset), exc.message) from None
+
+
+def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...]) -> tuple[str, ...]:
+    """Apply one effect to a fresh variables dict; returns the (maybe longer) facts tuple."""
+    if effect.kind == "unlock":
+        return facts if effect.target in facts else (*facts, effect.target)
+    if effect.kind == "set":
+        variables[effect.target] = effect.value
+    else:
+        current = variables[effect.target]
+        variables[effect.target] = current + effect.value  # type: ignore[operator]
+    return facts

@@ -1,0 +1,213 @@
+"""Whole-story checks that need every file loaded: reachability, stuck scenes, unused names.
+
+Errors are for what can be proven (a scene whose every choice has a condition that is always
+false); warnings are for what is very likely a mistake but depends on how the story is
+played (a scene nothing leads to, a fact nothing unlocks, choices that can all be hidden
+under some values). `offscreen test --exhaustive` settles the guesses for small stories.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from game.story import expr
+from game.story.diagnostics import Diagnostic
+from game.story.model import Choice, Condition, Scene, Story, Value
+
+MAX_COMBINATIONS = 4096
+"""How many value combinations the stuck-scene check tries before it gives up quietly."""
+
+
+def lint(story: Story) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    reachable = reachable_scenes(story)
+    for scene in story.scenes.values():
+        if scene.id not in reachable:
+            out.append(Diagnostic(scene.pos, "warning", f"scene '{scene.id}' can never be "
+                                  f"reached from the start scene '{story.start}'"))
+        out.extend(_stuck(story, scene, reachable))
+    unlocked_anywhere, unlocked_reachably = _unlocks(story, reachable)
+    for fact in story.facts.values():
+        if fact.id not in unlocked_anywhere:
+            out.append(Diagnostic(fact.pos, "warning", f"fact '{fact.id}' is never unlocked "
+                                  "(no 'unlock' names it)"))
+        elif fact.id not in unlocked_reachably:
+            out.append(Diagnostic(fact.pos, "warning", f"fact '{fact.id}' is only unlocked "
+                                  "in scenes that can never be reached"))
+    for ending in story.endings.values():
+        if ending.scene not in reachable:
+            out.append(Diagnostic(ending.pos, "warning", f"ending '{ending.id}' can never be "
+                                  "reached"))
+    out.extend(_unused_variables(story))
+    return out
+
+
+def reachable_scenes(story: Story) -> set[str]:
+    """Scenes some path leads to, ignoring conditions except those that are always false."""
+    seen = {story.start}
+    queue = deque([story.start])
+    while queue:
+        scene = story.scenes.get(queue.popleft())
+        if scene is None:
+            continue
+        for choice in scene.choices:
+            if choice.goto not in seen and not _never(choice.condition):
+                seen.add(choice.goto)
+                queue.append(choice.goto)
+    return seen
+
+
+def _never(condition: Condition | None) -> bool:
+    return condition is not None and expr.constant_value(condition.node) is False
+
+
+def _unlocks(story: Story, reachable: set[str]) -> tuple[set[str], set[str]]:
+    anywhere: set[str] = set()
+    reachably: set[str] = set()
+    for scene in story.scenes.values():
+        effects = list(scene.on_enter)
+        for choice in scene.choices:
+            effects.extend(choice.effects)
+        for effect in effects:
+            if effect.kind == "unlock":
+                anywhere.add(effect.target)
+                if scene.id in reachable:
+                    reachably.add(effect.target)
+    return anywhere, reachably
+
+
+def _conditions(story: Story) -> Iterator[Condition]:
+    for scene in story.scenes.values():
+        for paragraph in scene.paragraphs:
+            if paragraph.condition is not None:
+                yield paragraph.condition
+        for choice in scene.choices:
+            if choice.condition is not None:
+                yield choice.condition
+
+
+def _unused_variables(story: Story) -> Iterator[Diagnostic]:
+    read: set[str] = set()
+    for condition in _conditions(story):
+        read.update(r.name for r in expr.references(condition.node) if r.kind == "variable")
+    for scene in story.scenes.values():
+        for paragraph in scene.paragraphs:
+            read.update(paragraph.text.names)
+        for choice in scene.choices:
+            read.update(choice.text.names)
+    for var in story.variables.values():
+        if var.name not in read:
+            yield Diagnostic(var.pos, "warning", f"variable '{var.name}' is never read (not "
+                             "used in any condition or text); remove it or use it")
+
+
+def _stuck(story: Story, scene: Scene, reachable: set[str]) -> Iterator[Diagnostic]:
+    """Can every choice of this scene be hidden at once? Proven -> error; plausible -> warning."""
+    choices = [c for c in scene.choices if not c.is_continue]
+    if not choices or scene.ending is not None:
+        return
+    if all(_never(c.condition) for c in choices):
+        yield Diagnostic(scene.pos, "error", f"every choice of scene '{scene.id}' has a "
+                         "condition that is always false: the player would be stuck")
+        return
+    for choice in choices:
+        if _never(choice.condition):
+            yield Diagnostic(choice.pos, "warning", "this choice's condition is always false, "
+                             "so it is never shown")
+    if scene.id not in reachable:
+        return
+    if all(c.once for c in choices) and _revisitable(story, scene.id):
+        yield Diagnostic(scene.pos, "warning", f"every choice of scene '{scene.id}' is 'once' "
+                         "and the scene can be entered again: after each is taken the player "
+                         "is stuck; add a choice without 'once'")
+        return
+    if any(c.condition is None for c in choices):
+        return
+    example = _all_hidden(story, [c for c in choices if c.condition is not None])
+    if example:
+        yield Diagnostic(scene.pos, "warning", f"every choice of scene '{scene.id}' can be "
+                         f"hidden at once (for example when {example}), leaving the player "
+                         "stuck; add a choice without 'if', or make sure one always holds")
+
+
+def _revisitable(story: Story, start: str) -> bool:
+    seen: set[str] = set()
+    queue = deque(c.goto for c in story.scenes[start].choices)
+    while queue:
+        current = queue.popleft()
+        if current == start:
+            return True
+        if current in seen or current not in story.scenes:
+            continue
+        seen.add(current)
+        queue.extend(c.goto for c in story.scenes[current].choices)
+    return False
+
+
+def _literals(node: expr.Node) -> Iterator[Value]:
+    if isinstance(node, expr.Literal):
+        yield node.value
+    elif isinstance(node, expr.Unary):
+        yield from _literals(node.operand)
+    elif isinstance(node, expr.Binary):
+        yield from _literals(node.left)
+        yield from _literals(node.right)
+
+
+def _candidates(story: Story, kind: str, name: str, literals: list[Value]) -> list[Value]:
+    if kind == "fact":
+        return [False, True]
+    if kind == "scene":
+        return [0, 1, 2]
+    default = story.variables[name].default
+    if isinstance(default, bool):
+        return [False, True]
+    if isinstance(default, (int, float)):
+        numbers = {default}
+        for lit in literals:
+            if isinstance(lit, (int, float)) and not isinstance(lit, bool):
+                numbers.update((lit - 1, lit, lit + 1))
+        return list(sorted(numbers))
+    return list(sorted({default, *(lit for lit in literals if isinstance(lit, str)), ""}))
+
+
+def _all_hidden(story: Story, choices: Iterable[Choice]) -> str | None:
+    """A small assignment of the referenced names under which no condition holds, if any."""
+    conditions = [c.condition for c in choices if c.condition is not None]
+    refs = sorted({(r.kind, r.name) for c in conditions for r in expr.references(c.node)})
+    literals = [lit for c in conditions for lit in _literals(c.node)]
+    domains = [_candidates(story, kind, name, literals) for kind, name in refs]
+    total = 1
+    for domain in domains:
+        total *= len(domain)
+    if total > MAX_COMBINATIONS:
+        return None
+    base = story.defaults()
+    for combo in itertools.product(*domains):
+        variables = dict(base)
+        visits: dict[str, int] = {}
+        facts: set[str] = set()
+        for (kind, name), value in zip(refs, combo, strict=True):
+            if kind == "variable":
+                variables[name] = value  # type: ignore[assignment]
+            elif kind == "scene":
+                visits[name] = value  # type: ignore[assignment]
+            elif value:
+                facts.add(name)
+        try:
+            if not any(c.evaluate(variables, visits, facts) for c in conditions):
+                return ", ".join(_describe(kind, name, value)
+                                 for (kind, name), value in zip(refs, combo, strict=True))
+        except expr.ExprEvalError:
+            continue
+    return None
+
+
+def _describe(kind: str, name: str, value: object) -> str:
+    if kind == "fact":
+        return f"{'' if value else 'not '}has({name})"
+    if kind == "scene":
+        return f"visits({name}) = {value}"
+    return f"{name} = {expr.unparse(expr.Literal(value))}"  # type: ignore[arg-type]

@@ -1,0 +1,700 @@
+"""Story folder -> `Story`, or every problem with it at `file:line:col`.
+
+The loader walks composed YAML nodes (never constructed objects) so that each value keeps its
+position, and it keeps going after a problem: an author fixing a story wants the whole list in
+one run, the way a compiler reports all of a file's errors. Work is split into passes because
+references cross files freely: first gather every definition from every file (which is where
+duplicates across files are caught), then read variables and facts, then scenes (whose
+conditions need to know every variable, scene and fact), then playthroughs, then lint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import hashlib
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml
+
+from game.story import expr, schema, yamlsrc
+from game.story.diagnostics import Diagnostic, Severity, StoryError
+from game.story.model import (
+    Choice,
+    Condition,
+    Effect,
+    Ending,
+    Expectation,
+    Fact,
+    Paragraph,
+    Playthrough,
+    Pos,
+    Scene,
+    Step,
+    Story,
+    Template,
+    Value,
+    Variable,
+)
+
+IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+_HOLE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_SLUG_CHARS = re.compile(r"[^a-z0-9]+")
+STORY_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """A story, or None when any error was found; diagnostics always hold everything found."""
+
+    story: Story | None
+    diagnostics: tuple[Diagnostic, ...]
+    files: tuple[str, ...]
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+
+def story_files(root: Path) -> list[Path]:
+    """Every *.yaml/*.yml below root, recursively, in path order; hidden folders skipped."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(Path(dirpath, f) for f in filenames
+                     if f.endswith(STORY_SUFFIXES) and not f.startswith("."))
+    return sorted(found)
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when inside it, as compilers print paths."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def load_story(root: Path | str) -> LoadResult:
+    """Load and check the story folder (or single file) at root."""
+    root = Path(root)
+    was_enabled = gc.isenabled()
+    gc.disable()  # composing allocates millions of small nodes that are never cyclic garbage
+    try:
+        return _Loader(root).load()
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def load_or_raise(root: Path | str) -> Story:
+    result = load_story(root)
+    if result.story is None:
+        raise StoryError(result.diagnostics)
+    return result.story
+
+
+def did_you_mean(name: str, options: Iterator[str] | Mapping[str, object] | list[str]) -> str:
+    match = difflib.get_close_matches(name, list(options), n=1, cutoff=0.75)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def describe(node: yaml.Node) -> str:
+    """How an author would name what they wrote, for 'must be X, not Y' messages."""
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    tag = node.tag
+    if tag == yamlsrc.NULL:
+        return "empty"
+    if tag == yamlsrc.BOOL:
+        return f"true/false ({node.value})"
+    if tag in (yamlsrc.INT, yamlsrc.FLOAT):
+        return f"the number {node.value}"
+    return f"'{node.value}'"
+
+
+def slugify(text: str) -> str:
+    slug = _SLUG_CHARS.sub("_", text.lower()).strip("_")[:40].rstrip("_")
+    return slug if slug and not slug[0].isdigit() else f"c_{slug}"
+
+
+@dataclass(slots=True)
+class _Definition:
+    node: yaml.Node
+    pos: Pos
+    file: str
+
+
+@dataclass(slots=True)
+class _Gathered:
+    story: _Definition | None = None
+    sections: dict[str, dict[str, _Definition]] = field(default_factory=dict)
+
+
+class _Loader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.diagnostics: list[Diagnostic] = []
+        self.file = ""
+        self.sources: dict[str, list[str]] = {}
+        self.variables: dict[str, Variable] = {}
+        self.fact_ids: set[str] = set()
+        self.scene_ids: set[str] = set()
+        self.kinds: dict[str, type] = {}
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def report(self, pos: Pos, message: str, severity: Severity = "error") -> None:
+        self.diagnostics.append(Diagnostic(pos, severity, message))
+
+    def pos(self, node: yaml.Node) -> Pos:
+        mark = node.start_mark
+        return Pos(self.file, mark.line + 1, mark.column + 1)
+
+    def inner_pos(self, node: yaml.Node, offset: int) -> Pos:
+        """The position of character `offset` of a scalar's value, as near as YAML allows."""
+        start = self.pos(node)
+        value = node.value
+        style = getattr(node, "style", None)
+        if style in ("|", ">"):
+            before = value[:offset]
+            line = start.line + 1 + before.count("\n")
+            lines = self.sources.get(self.file, [])
+            indent = 0
+            if 0 < line <= len(lines):
+                text = lines[line - 1]
+                indent = len(text) - len(text.lstrip(" "))
+            return Pos(self.file, line, indent + offset - (before.rfind("\n") + 1) + 1)
+        if "\n" in value[:offset]:
+            return start
+        return start.shifted(offset + (1 if style in ("'", '"') else 0))
+
+    # -- generic readers ---------------------------------------------------------------------
+
+    def fields(self, node: yaml.Node, table: Mapping[str, schema.Key], what: str,
+               ) -> dict[str, yaml.Node] | None:
+        """A mapping's known keys; reports unknown, duplicate and missing ones."""
+        if not isinstance(node, yaml.MappingNode):
+            self.report(self.pos(node), f"{what} must be a mapping of keys, not {describe(node)}")
+            return None
+        out: dict[str, yaml.Node] = {}
+        for name, key_node, value in self.entries(node, what):
+            if name not in table:
+                hint = did_you_mean(name, table) or f" (expected one of: {', '.join(table)})"
+                self.report(self.pos(key_node), f"unknown key '{name}' in {what}{hint}")
+                continue
+            out[name] = value
+        for key in table.values():
+            if key.required and key.name not in out:
+                self.report(self.pos(node), f"{what} is missing '{key.name}'")
+        return out
+
+    def entries(self, node: yaml.MappingNode, what: str,
+                ) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
+        """Key/value pairs with string keys; duplicate keys reported (PyYAML keeps the last)."""
+        first: dict[str, Pos] = {}
+        for key_node, value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == yamlsrc.NULL:
+                self.report(self.pos(key_node), f"keys in {what} must be plain names, "
+                            f"not {describe(key_node)}")
+                continue
+            if key_node.tag == yamlsrc.MERGE:
+                self.report(self.pos(key_node), "merge keys (<<) are not supported; "
+                            "write the keys out")
+                continue
+            name = str(key_node.value)
+            here = self.pos(key_node)
+            if name in first:
+                self.report(here, f"duplicate key '{name}' in {what} (first at line "
+                            f"{first[name].line}); YAML would silently keep only the last one")
+                continue
+            first[name] = here
+            yield name, key_node, value
+
+    def text(self, node: yaml.Node, what: str) -> str | None:
+        """Any scalar read as the author's words (`title: 2010` is the text '2010')."""
+        if isinstance(node, yaml.ScalarNode) and node.tag != yamlsrc.NULL:
+            if node.tag.startswith("tag:yaml.org,2002:") or node.tag == "!":
+                return str(node.value)
+            yamlsrc.scalar(node, self.file, self.report)  # reports the foreign tag
+            return None
+        self.report(self.pos(node), f"{what} must be text, not {describe(node)}")
+        return None
+
+    def ident(self, node: yaml.Node, what: str) -> str | None:
+        name = self.text(node, what)
+        if name is None:
+            return None
+        if not IDENT.match(name):
+            self.report(self.pos(node), f"{what} '{name}' is not a valid id: use letters, "
+                        "digits and underscores, not starting with a digit")
+            return None
+        return name
+
+    def flag(self, node: yaml.Node, what: str) -> bool | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.BOOL:
+            return bool(yamlsrc.scalar(node, self.file, self.report))
+        self.report(self.pos(node), f"{what} must be true or false, not {describe(node)}")
+        return None
+
+    def literal(self, node: yaml.Node, what: str) -> Value | None:
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == yamlsrc.NULL:
+                self.report(self.pos(node), f"{what} needs a value (a number, true/false "
+                            "or text)")
+                return None
+            return yamlsrc.scalar(node, self.file, self.report)
+        self.report(self.pos(node), f"{what} must be a number, true/false or text, "
+                    f"not {describe(node)}")
+        return None
+
+    def items(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value)
+        self.report(self.pos(node), f"{what} must be a list (lines starting with '- '), "
+                    f"not {describe(node)}")
+        return []
+
+    def ids(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
+        """One id or a list of ids."""
+        nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        out = []
+        for item in nodes:
+            name = self.ident(item, what)
+            if name is not None:
+                out.append((name, item))
+        return out
+
+    # -- pass 1: gather ----------------------------------------------------------------------
+
+    def load(self) -> LoadResult:
+        root = self.root
+        if root.is_file():
+            paths = [root]
+        elif root.is_dir():
+            paths = story_files(root)
+        else:
+            self.report(Pos(display_path(root), 1, 1), "no such story folder")
+            return LoadResult(None, tuple(self.diagnostics), ())
+        files = tuple(display_path(p) for p in paths)
+        if not paths:
+            self.report(Pos(display_path(root), 1, 1),
+                        "no story files here (expected *.yaml or *.yml files)")
+        digest = hashlib.sha256()
+        gathered = _Gathered(sections={name: {} for name in schema.TOP if name != "story"})
+        for path, file in zip(paths, files, strict=True):
+            self.file = file
+            text = yamlsrc.read_text(path, file, self.report)
+            if text is None:
+                continue
+            rel = path.relative_to(root).as_posix() if path != root else path.name
+            digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
+            self.sources[file] = text.splitlines()
+            node = yamlsrc.compose(text, file, self.report)
+            if node is not None:
+                self.gather(node, gathered)
+        story = self.build(gathered, files, digest.hexdigest())
+        if story is not None:
+            from game.story.lint import lint  # here, not at the top: lint reads the model
+
+            self.diagnostics.extend(lint(story))
+        diagnostics = tuple(sorted(set(self.diagnostics),
+                                   key=lambda d: (files.index(d.pos.file)
+                                                  if d.pos.file in files else -1,
+                                                  d.pos.line, d.pos.col, d.message)))
+        ok = not any(d.severity == "error" for d in diagnostics)
+        return LoadResult(story if ok else None, diagnostics, files)
+
+    def gather(self, node: yaml.Node, into: _Gathered) -> None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.NULL:
+            return  # an empty file (or only comments) is fine
+        top = self.fields(node, schema.TOP, "a story file")
+        if top is None:
+            return
+        for section, value in top.items():
+            if section == "story":
+                if into.story is not None:
+                    self.report(self.pos(value), "'story' is defined twice (first at "
+                                f"{into.story.pos}); a story folder has exactly one")
+                else:
+                    into.story = _Definition(value, self.pos(value), self.file)
+                continue
+            if isinstance(value, yaml.ScalarNode) and value.tag == yamlsrc.NULL:
+                continue  # `facts:` with nothing under it yet
+            if not isinstance(value, yaml.MappingNode):
+                self.report(self.pos(value), f"'{section}' must be a mapping of ids to "
+                            f"definitions, not {describe(value)}")
+                continue
+            defined = into.sections[section]
+            what = section[:-1]
+            for name, key_node, definition in self.entries(value, f"'{section}'"):
+                here = self.pos(key_node)
+                if not IDENT.match(name):
+                    self.report(here, f"{what} id '{name}' is not valid: use letters, digits "
+                                "and underscores, not starting with a digit")
+                    continue
+                if name in defined:
+                    first = defined[name].pos
+                    if first.file != here.file:
+                        self.report(here, f"{what} '{name}' is defined twice "
+                                    f"(first at {first})")
+                    continue
+                defined[name] = _Definition(definition, here, self.file)
+
+    # -- pass 2: build -----------------------------------------------------------------------
+
+    def build(self, gathered: _Gathered, files: tuple[str, ...], digest: str) -> Story | None:
+        sections = gathered.sections
+        self.scene_ids = set(sections["scenes"])
+        self.fact_ids = set(sections["facts"])
+        for name, d in sections["variables"].items():
+            self.file = d.file
+            default = self.literal(d.node, f"variable '{name}'")
+            if default is not None:
+                self.variables[name] = Variable(name, default, d.pos)
+                self.kinds[name] = type(default)
+        facts = {}
+        for name, d in sections["facts"].items():
+            self.file = d.file
+            fact = self.fact(name, d)
+            if fact is not None:
+                facts[name] = fact
+        scenes: dict[str, Scene] = {}
+        endings: dict[str, Ending] = {}
+        for name, d in sections["scenes"].items():
+            self.file = d.file
+            scene = self.scene(name, d)
+            if scene is None:
+                continue
+            scenes[name] = scene
+            if scene.ending is not None:
+                first = endings.get(scene.ending.id)
+                if first is not None:
+                    self.report(scene.ending.pos, f"ending '{scene.ending.id}' is defined "
+                                f"twice (first at {first.pos}); send both paths to one scene")
+                else:
+                    endings[scene.ending.id] = scene.ending
+        header = self.header(gathered.story, files)
+        playthroughs = {}
+        for name, d in sections["playthroughs"].items():
+            self.file = d.file
+            run = self.playthrough(name, d, endings)
+            if run is not None:
+                playthroughs[name] = run
+        if header is None:
+            return None
+        story_id, title, subtitle, start, pos = header
+        return Story(
+            id=story_id, title=title, subtitle=subtitle, start=start,
+            variables=MappingProxyType(self.variables), facts=MappingProxyType(facts),
+            scenes=MappingProxyType(scenes), endings=MappingProxyType(endings),
+            playthroughs=MappingProxyType(playthroughs), files=files,
+            content_hash=digest, pos=pos,
+        )
+
+    def header(self, d: _Definition | None, files: tuple[str, ...],
+               ) -> tuple[str, str, str | None, str, Pos] | None:
+        if d is None:
+            if files:
+                self.report(Pos(files[0], 1, 1), "no 'story:' section in any file; add one "
+                            "with id, title and start")
+            return None
+        self.file = d.file
+        f = self.fields(d.node, schema.STORY, "'story'")
+        if f is None:
+            return None
+        story_id = self.text(f["id"], "story id") if "id" in f else None
+        if story_id is not None and not SLUG.match(story_id):
+            self.report(self.pos(f["id"]), f"story id '{story_id}' must be lowercase letters, "
+                        "digits, '-' and '_'")
+            story_id = None
+        title = self.text(f["title"], "story title") if "title" in f else None
+        subtitle = self.text(f["subtitle"], "subtitle") if "subtitle" in f else None
+        start = self.ident(f["start"], "start") if "start" in f else None
+        if start is not None and start not in self.scene_ids:
+            self.report(self.pos(f["start"]), f"start scene '{start}' does not exist"
+                        f"{did_you_mean(start, sorted(self.scene_ids))}")
+            start = None
+        if story_id is None or title is None or start is None:
+            return None
+        return story_id, title, subtitle, start, d.pos
+
+    def fact(self, name: str, d: _Definition) -> Fact | None:
+        f = self.fields(d.node, schema.FACT, f"fact '{name}'")
+        if f is None:
+            return None
+        values = {key: self.text(node, f"{key} of fact '{name}'") for key, node in f.items()}
+        title, text = values.get("title"), values.get("text")
+        if title is None or text is None:
+            return None
+        return Fact(name, title, text, values.get("source") or "", values.get("hint"),
+                    values.get("chapter"), d.pos)
+
+    def scene(self, name: str, d: _Definition) -> Scene | None:
+        f = self.fields(d.node, schema.SCENE, f"scene '{name}'")
+        if f is None:
+            return None
+        where = f"scene '{name}'"
+        title = self.text(f["title"], f"title of {where}") if "title" in f else None
+        chapter = self.text(f["chapter"], f"chapter of {where}") if "chapter" in f else None
+        paragraphs = self.paragraphs(f["text"], where) if "text" in f else ()
+        on_enter = self.effects(f["on_enter"], where) if "on_enter" in f else ()
+        exits = [k for k in ("choices", "next", "ending") if k in f]
+        choices: tuple[Choice, ...] = ()
+        next_id = None
+        ending = None
+        if not exits:
+            self.report(d.pos, f"{where} is a dead end: give it 'choices', 'next' or 'ending'")
+        elif len(exits) > 1:
+            self.report(self.pos(f[exits[1]]), f"{where} has both '{exits[0]}' and "
+                        f"'{exits[1]}'; use one of choices, next or ending")
+        if "choices" in f:
+            choices = self.choices(f["choices"], name)
+        if "next" in f:
+            next_id = self.target(f["next"], f"next of {where}")
+            if next_id is not None:
+                here = self.pos(f["next"])
+                choices += (Choice("continue", Template(("Continue",)), next_id, None, (),
+                                   False, here, here, is_continue=True),)
+        if "ending" in f:
+            e = self.fields(f["ending"], schema.ENDING, f"ending of {where}")
+            if e is not None and "id" in e and "title" in e:
+                ending_id = self.ident(e["id"], "ending id")
+                ending_title = self.text(e["title"], "ending title")
+                if ending_id is not None and ending_title is not None:
+                    ending = Ending(ending_id, ending_title, self.pos(f["ending"]), name)
+        if title is None:
+            title = name.replace("_", " ").capitalize()
+        return Scene(name, title, chapter, paragraphs, on_enter, choices, next_id, ending,
+                     d.pos)
+
+    def target(self, node: yaml.Node, what: str) -> str | None:
+        name = self.ident(node, what)
+        if name is not None and name not in self.scene_ids:
+            self.report(self.pos(node), f"{what}: no scene '{name}'"
+                        f"{did_you_mean(name, sorted(self.scene_ids))}")
+            return None
+        return name
+
+    def paragraphs(self, node: yaml.Node, where: str) -> tuple[Paragraph, ...]:
+        if not isinstance(node, yaml.SequenceNode):
+            template = self.template(node, f"text of {where}")
+            return () if template is None else (Paragraph(template, None, self.pos(node)),)
+        out = []
+        for item in node.value:
+            if isinstance(item, yaml.MappingNode):
+                f = self.fields(item, schema.PARAGRAPH, f"a paragraph of {where}")
+                if f is None or "text" not in f or "if" not in f:
+                    continue
+                template = self.template(f["text"], f"text of {where}")
+                condition = self.condition(f["if"])
+                if template is not None and condition is not None:
+                    out.append(Paragraph(template, condition, self.pos(item)))
+            else:
+                template = self.template(item, f"a paragraph of {where}")
+                if template is not None:
+                    out.append(Paragraph(template, None, self.pos(item)))
+        return tuple(out)
+
+    def template(self, node: yaml.Node, what: str) -> Template | None:
+        text = self.text(node, what)
+        if text is None:
+            return None
+        if "{" not in text and "}" not in text:
+            return Template((text,))
+        parts = [""]
+        ok = True
+        last = 0
+        for match in _HOLE.finditer(text):
+            parts[-1] += text[last:match.start()]
+            last = match.end()
+            token = match.group(0)
+            if token in ("{{", "}}"):
+                parts[-1] += token[0]
+            elif match.group(1) is None:
+                ok = False
+                self.report(self.inner_pos(node, match.start()), f"stray '{token}' in {what}; "
+                            "write {{ or }} for a literal brace")
+            else:
+                name = match.group(1).strip()
+                if name not in self.variables:
+                    ok = False
+                    hint = did_you_mean(name, sorted(self.variables))
+                    self.report(self.inner_pos(node, match.start()),
+                                f"{{{name}}} in {what} is not a declared variable{hint}")
+                parts.extend((name, ""))
+        parts[-1] += text[last:]
+        return Template(tuple(parts)) if ok else None
+
+    def condition(self, node: yaml.Node) -> Condition | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.BOOL:
+            source = "true" if yamlsrc.scalar(node, self.file, self.report) else "false"
+        else:
+            text = self.text(node, "a condition")
+            if text is None:
+                return None
+            source = text
+        try:
+            tree = expr.parse(source)
+        except expr.ExprError as exc:
+            self.report(self.inner_pos(node, exc.offset), f"bad condition: {exc.message}")
+            return None
+        problems = expr.check(tree, variables=self.kinds, scenes=self.scene_ids,
+                              facts=self.fact_ids)
+        for problem in problems:
+            self.report(self.inner_pos(node, problem.offset), problem.message)
+        if problems:
+            return None
+        return Condition(source, tree, self.pos(node), expr.compile_expr(tree))
+
+    def effects(self, node: yaml.Node, where: str) -> tuple[Effect, ...]:
+        out: list[Effect] = []
+        for item in self.items(node, f"effects of {where}"):
+            f = self.fields(item, schema.EFFECT, f"an effect of {where}")
+            if f is None:
+                continue
+            if not f:
+                self.report(self.pos(item), "an effect needs one of set, add or unlock")
+            for kind, value in f.items():
+                if kind == "unlock":
+                    for fact, fnode in self.ids(value, "unlock"):
+                        if fact not in self.fact_ids:
+                            self.report(self.pos(fnode), f"unlock: no fact '{fact}'"
+                                        f"{did_you_mean(fact, sorted(self.fact_ids))}")
+                        else:
+                            out.append(Effect("unlock", fact, True, self.pos(fnode)))
+                    continue
+                if not isinstance(value, yaml.MappingNode):
+                    self.report(self.pos(value), f"{kind} takes a mapping like "
+                                f"{{{kind}: {{name: value}}}}, not {describe(value)}")
+                    continue
+                for var, key_node, vnode in self.entries(value, kind):
+                    effect = self.assignment(kind, var, key_node, vnode)
+                    if effect is not None:
+                        out.append(effect)
+        return tuple(out)
+
+    def assignment(self, kind: str, var: str, key_node: yaml.Node, vnode: yaml.Node,
+                   ) -> Effect | None:
+        declared = self.variables.get(var)
+        if declared is None:
+            self.report(self.pos(key_node), f"{kind}: '{var}' is not a declared variable"
+                        f"{did_you_mean(var, sorted(self.variables))}")
+            return None
+        value = self.literal(vnode, f"{kind} {var}")
+        if value is None:
+            return None
+        want = type(declared.default)
+        number = (int, float)
+        if kind == "add":
+            if want not in number or type(value) not in number:
+                self.report(self.pos(vnode), f"add works on numbers; '{var}' is "
+                            f"{_kind_name(want)} and {value!r} is {_kind_name(type(value))}")
+                return None
+        elif not (type(value) is want or (want is float and type(value) is int)):
+            self.report(self.pos(vnode), f"set {var}: {value!r} is {_kind_name(type(value))} "
+                        f"but '{var}' is {_kind_name(want)} (declared at {declared.pos})")
+            return None
+        if kind == "set" and want is float:
+            value = float(value)
+        return Effect("add" if kind == "add" else "set", var, value, self.pos(vnode))
+
+    def choices(self, node: yaml.Node, scene: str) -> tuple[Choice, ...]:
+        where = f"scene '{scene}'"
+        items = self.items(node, f"choices of {where}")
+        if isinstance(node, yaml.SequenceNode) and not items:
+            self.report(self.pos(node), f"{where} has an empty choices list (a dead end)")
+        out: list[Choice] = []
+        ids: dict[str, Pos] = {}
+        for item in items:
+            f = self.fields(item, schema.CHOICE, f"a choice of {where}")
+            if f is None:
+                continue
+            text = self.template(f["text"], f"a choice of {where}") if "text" in f else None
+            goto = self.target(f["goto"], "goto") if "goto" in f else None
+            condition = self.condition(f["if"]) if "if" in f else None
+            effects = self.effects(f["effects"], where) if "effects" in f else ()
+            once = self.flag(f["once"], "once") if "once" in f else False
+            if "id" in f:
+                choice_id = self.ident(f["id"], "choice id")
+                if choice_id is not None and choice_id in ids:
+                    self.report(self.pos(f["id"]), f"choice id '{choice_id}' is used twice "
+                                f"in {where} (first at line {ids[choice_id].line})")
+                    choice_id = None
+            elif text is not None:
+                base = slugify(str(text))
+                choice_id, n = base, 2
+                while choice_id in ids:
+                    choice_id, n = f"{base}_{n}", n + 1
+            else:
+                choice_id = None
+            if text is None or goto is None or choice_id is None or once is None:
+                continue
+            if "if" in f and condition is None:
+                continue
+            ids[choice_id] = self.pos(item)
+            out.append(Choice(choice_id, text, goto, condition, effects, once, self.pos(item),
+                              self.pos(f["goto"])))
+        return tuple(out)
+
+    # -- playthroughs ------------------------------------------------------------------------
+
+    def playthrough(self, name: str, d: _Definition,
+                    endings: Mapping[str, Ending]) -> Playthrough | None:
+        f = self.fields(d.node, schema.PLAYTHROUGH, f"playthrough '{name}'")
+        if f is None or "steps" not in f:
+            return None
+        steps = []
+        for item in self.items(f["steps"], f"steps of playthrough '{name}'"):
+            if isinstance(item, yaml.MappingNode):
+                s = self.fields(item, schema.STEP, "a step")
+                if s is None or "choose" not in s:
+                    continue
+                choose = self.text(s["choose"], "choose")
+                expect = self.expectation(s["expect"], endings) if "expect" in s else None
+            else:
+                choose, expect = self.text(item, "a step"), None
+            if choose is not None:
+                steps.append(Step(choose, expect, self.pos(item)))
+        final = self.expectation(f["expect"], endings) if "expect" in f else None
+        return Playthrough(name, tuple(steps), final, d.pos)
+
+    def expectation(self, node: yaml.Node, endings: Mapping[str, Ending]) -> Expectation | None:
+        f = self.fields(node, schema.EXPECT, "expect")
+        if f is None:
+            return None
+        scene = self.target(f["scene"], "expect scene") if "scene" in f else None
+        ending = self.ident(f["ending"], "expect ending") if "ending" in f else None
+        if ending is not None and ending not in endings:
+            self.report(self.pos(f["ending"]), f"expect: no ending '{ending}'"
+                        f"{did_you_mean(ending, sorted(endings))}")
+        facts = []
+        for fact, fnode in (self.ids(f["facts"], "expect facts") if "facts" in f else []):
+            if fact not in self.fact_ids:
+                self.report(self.pos(fnode), f"expect: no fact '{fact}'"
+                            f"{did_you_mean(fact, sorted(self.fact_ids))}")
+            facts.append(fact)
+        values: dict[str, Value] = {}
+        if "variables" in f:
+            vnode = f["variables"]
+            if isinstance(vnode, yaml.MappingNode):
+                for var, key_node, value_node in self.entries(vnode, "expect variables"):
+                    effect = self.assignment("set", var, key_node, value_node)
+                    if effect is not None:
+                        values[var] = effect.value
+            else:
+                self.report(self.pos(vnode), "expect variables must be a mapping")
+        return Expectation(scene, ending, tuple(facts), MappingProxyType(values), self.pos(node))
+
+
+def _kind_name(kind: type) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", str: "text"}.get(
+        kind, kind.__name__)
+

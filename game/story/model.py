@@ -1,0 +1,204 @@
+"""The loaded story: immutable values that remember where in the YAML they came from.
+
+Everything here is a frozen, slotted dataclass so that a `Story` can be shared by the engine,
+the UI and the author tools without anyone being able to change it under the others (ink's
+"immutable story, small serialisable state"). Every element carries a `Pos` so that any
+problem found later - by the checker, by a random playthrough, by a save that no longer
+fits - can be reported at the author's `file:line:col`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from game.story.expr import Evaluator, Node
+
+Value = bool | int | float | str
+"""The four kinds of value a variable can hold (YAML scalars, minus null)."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Pos:
+    """A place in an author's file; 1-based like every editor and compiler shows it."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+    def shifted(self, columns: int) -> Pos:
+        """Point inside a one-line scalar, e.g. at the offending token of a condition."""
+        return Pos(self.file, self.line, self.col + columns)
+
+
+NOWHERE = Pos("<story>", 0, 0)
+"""For synthesised elements (such as the Continue of a `next:` scene) with no text of their own."""
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A parsed `if:` expression, kept with its source text for maps, logs and errors."""
+
+    source: str
+    node: Node
+    pos: Pos
+    evaluate: Evaluator = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """One `set`, `add` or `unlock` step; `value` is the literal, the amount, or unused."""
+
+    kind: Literal["set", "add", "unlock"]
+    target: str
+    value: Value
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """Text with `{variable}` holes, split at load time so rendering is a join, not a parse."""
+
+    parts: tuple[str, ...]
+    """Alternating literal text and variable names: even indexes literal, odd indexes names."""
+
+    @property
+    def is_plain(self) -> bool:
+        return len(self.parts) == 1
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.parts[1::2]
+
+    def __str__(self) -> str:
+        return "".join(p if i % 2 == 0 else "{" + p + "}" for i, p in enumerate(self.parts))
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: Template
+    condition: Condition | None
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A way out of a scene. `id` is stable across edits (saves refer to it, never to indexes)."""
+
+    id: str
+    text: Template
+    goto: str
+    condition: Condition | None
+    effects: tuple[Effect, ...]
+    once: bool
+    pos: Pos
+    goto_pos: Pos
+    is_continue: bool = False
+    """True for the single Continue that a `next:` scene is turned into."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    id: str
+    title: str
+    pos: Pos
+    scene: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    id: str
+    title: str
+    chapter: str | None
+    paragraphs: tuple[Paragraph, ...]
+    on_enter: tuple[Effect, ...]
+    choices: tuple[Choice, ...]
+    """For a `next:` scene this is one synthesised Continue choice, so the engine has one path."""
+    next: str | None
+    ending: Ending | None
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    id: str
+    title: str
+    text: str
+    source: str
+    hint: str | None
+    chapter: str | None
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    name: str
+    default: Value
+    pos: Pos
+
+    @property
+    def kind(self) -> type:
+        """`int` and `float` both count as numbers; the checker treats them alike."""
+        return type(self.default)
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """What a scripted playthrough expects at one point: any subset of these."""
+
+    scene: str | None
+    ending: str | None
+    facts: tuple[str, ...]
+    variables: Mapping[str, Value]
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    choose: str
+    """The choice's id or its exact text, as the author wrote it."""
+    expect: Expectation | None
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Playthrough:
+    name: str
+    steps: tuple[Step, ...]
+    expect: Expectation | None
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    id: str
+    title: str
+    subtitle: str | None
+    start: str
+    variables: Mapping[str, Variable]
+    facts: Mapping[str, Fact]
+    scenes: Mapping[str, Scene]
+    endings: Mapping[str, Ending]
+    playthroughs: Mapping[str, Playthrough]
+    files: tuple[str, ...]
+    content_hash: str
+    """sha256 over every file's path and bytes: saves use it to notice that the story changed."""
+    pos: Pos
+
+    def defaults(self) -> dict[str, Value]:
+        return {name: var.default for name, var in self.variables.items()}
+
+    def chapters(self) -> tuple[str, ...]:
+        """Chapter names in story order (first scene or fact that names each), for the journal."""
+        seen: dict[str, None] = {}
+        for scene in self.scenes.values():
+            if scene.chapter is not None:
+                seen.setdefault(scene.chapter, None)
+        for fact in self.facts.values():
+            if fact.chapter is not None:
+                seen.setdefault(fact.chapter, None)
+        return tuple(seen)

@@ -1,0 +1,122 @@
+"""The scene format's keys, declared once.
+
+The loader checks author files against these tables and the JSON Schema in `docs/` is
+generated from them, so the editor's autocomplete and `offscreen check` can never disagree
+about which keys exist. Each key has a *kind*, a small vocabulary the loader and the schema
+generator both understand, and a one-line description that becomes the editor tooltip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal[
+    "text",  # any scalar, read as the author's words
+    "template",  # text with {variable} holes
+    "id",  # an identifier: letters, digits, underscores, not starting with a digit
+    "slug",  # the story id: lowercase letters, digits, '-' and '_'
+    "bool",
+    "value",  # a literal: number, true/false or text
+    "condition",  # an expression (see docs/writing-scenes.md)
+    "paragraphs",  # a string, or a list of strings and {if, text} mappings
+    "effects",  # a list of {set|add|unlock} mappings
+    "choices",  # a list of choice mappings
+    "ending",  # an {id, title} mapping
+    "ids",  # an id or a list of ids
+    "values",  # a mapping of variable name to literal
+    "numbers",  # a mapping of variable name to number
+    "steps",  # a list of choice texts/ids or {choose, expect} mappings
+    "expect",  # an expectation mapping
+    "named",  # a mapping from ids to definitions
+    "story",  # the story mapping
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    name: str
+    kind: Kind
+    doc: str
+    required: bool = False
+
+
+def _table(*keys: Key) -> dict[str, Key]:
+    return {key.name: key for key in keys}
+
+
+TOP = _table(
+    Key("story", "story", "The story's id, title and first scene (exactly once per folder)."),
+    Key("variables", "named", "Every variable, with its default value."),
+    Key("facts", "named", "The true facts the player can unlock into the journal."),
+    Key("scenes", "named", "The scenes, by id."),
+    Key("playthroughs", "named", "Scripted playthroughs that `offscreen test` replays."),
+)
+
+STORY = _table(
+    Key("id", "slug", "A short stable id; saves record it.", required=True),
+    Key("title", "text", "Shown on the title screen.", required=True),
+    Key("subtitle", "text", "Shown under the title."),
+    Key("start", "id", "The first scene's id.", required=True),
+)
+
+FACT = _table(
+    Key("title", "text", "The fact's headline in the journal.", required=True),
+    Key("text", "text", "The fact itself.", required=True),
+    Key("source", "text", "Where it comes from (the outlet to credit)."),
+    Key("hint", "text", "Shown in the journal while the fact is still locked."),
+    Key("chapter", "text", "Groups the fact in the journal."),
+)
+
+SCENE = _table(
+    Key("title", "text", "Shown above the scene (defaults to the id)."),
+    Key("chapter", "text", "The chapter this scene belongs to."),
+    Key("text", "paragraphs", "The prose: a string or a list of paragraphs.", required=True),
+    Key("on_enter", "effects", "Effects run each time the scene is entered."),
+    Key("choices", "choices", "The player's options."),
+    Key("next", "id", "A single Continue to this scene, instead of choices."),
+    Key("ending", "ending", "Ends the story here, instead of choices."),
+)
+
+CHOICE = _table(
+    Key("text", "template", "What the player reads.", required=True),
+    Key("goto", "id", "The scene this choice leads to.", required=True),
+    Key("if", "condition", "Hidden unless this condition is true."),
+    Key("effects", "effects", "Effects run when the choice is taken."),
+    Key("once", "bool", "Gone after it has been taken once."),
+    Key("id", "id", "A stable id for saves and playthroughs (default: made from the text)."),
+)
+
+PARAGRAPH = _table(
+    Key("text", "template", "The paragraph.", required=True),
+    Key("if", "condition", "Shown only when this condition is true.", required=True),
+)
+
+ENDING = _table(
+    Key("id", "id", "The ending's id (each ending is defined in one scene).", required=True),
+    Key("title", "text", "The ending's name, shown on the ending screen.", required=True),
+)
+
+EFFECT = _table(
+    Key("set", "values", "Set variables to literal values."),
+    Key("add", "numbers", "Add to number variables (negative to subtract)."),
+    Key("unlock", "ids", "Unlock a fact, or a list of facts."),
+)
+
+PLAYTHROUGH = _table(
+    Key("steps", "steps", "The choices to take, by exact text or id.", required=True),
+    Key("expect", "expect", "What must hold at the end."),
+    Key("description", "text", "What this playthrough is for."),
+)
+
+STEP = _table(
+    Key("choose", "text", "The choice to take, by exact text or id.", required=True),
+    Key("expect", "expect", "What must hold after this step."),
+)
+
+EXPECT = _table(
+    Key("scene", "id", "The scene the player is in."),
+    Key("ending", "id", "The ending reached."),
+    Key("facts", "ids", "Facts unlocked in this run (others may be unlocked too)."),
+    Key("variables", "values", "Variable values."),
+)

@@ -1,0 +1,154 @@
+"""Reading author YAML safely: node trees with line marks, and nothing else.
+
+We only ever *compose* YAML (text -> node tree); we never *construct* Python objects from it,
+so no tag can make us run code, and every value we later read still knows its line and
+column. Hostile input is stopped before it reaches libyaml: an oversized file, bytes that are
+not UTF-8, and nesting deep enough to overflow libyaml's recursive composer (a segfault, not
+an exception) are all refused with a positioned message. Aliases are safe because the loader
+never expands them: it reads each aliased node in place, so a "billion laughs" costs what its
+text costs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from itertools import accumulate
+from pathlib import Path
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+from game.story.model import Pos, Value
+
+try:  # libyaml is ~17x faster; the pure-Python loader gives the same nodes and marks.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+LOADER: type = _Loader
+"""The loader class in use; benchmarks and tests swap it to compare the two."""
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""80 Days is ~8 MB of YAML over many files; one file past this is a mistake or an attack."""
+
+MAX_DEPTH = 1000
+"""Scenes nest about six levels; libyaml's composer crashes somewhere past 20,000."""
+
+Report = Callable[[Pos, str], None]
+
+_TAG = "tag:yaml.org,2002:"
+STR, INT, FLOAT, BOOL, NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
+MAP, SEQ, TIMESTAMP, MERGE = (_TAG + t for t in ("map", "seq", "timestamp", "merge"))
+
+_constructor = SafeConstructor()
+_BRACKET_DEPTH = {"[": 1, "{": 1, "]": -1, "}": -1}
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH}}}", re.MULTILINE)
+_COMPACT_RUN = re.compile(rf"^[ \t]*(?:[-?][ \t]+){{{MAX_DEPTH}}}", re.MULTILINE)
+
+
+def pos_of(node: yaml.Node, file: str) -> Pos:
+    mark = node.start_mark
+    return Pos(file, mark.line + 1, mark.column + 1)
+
+
+def read_text(path: Path, file: str, report: Report) -> str | None:
+    """The file as text, or None after reporting why it cannot be read as a story file."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            report(Pos(file, 1, 1), f"file is {size / 2**20:.0f} MiB; story files are limited "
+                   f"to {MAX_FILE_BYTES // 2**20} MiB each (split it into several files)")
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        report(Pos(file, 1, 1), f"cannot read file: {exc.strerror or exc}")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        report(Pos(file, line, col), f"not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+               "save the file as UTF-8")
+        return None
+    return text
+
+
+def _too_deep(text: str, file: str, report: Report) -> bool:
+    """Refuse nesting that would crash libyaml; cheap enough to run on every file."""
+    brackets = _NOT_BRACKETS.sub("", text)
+    deepest = max(accumulate(map(_BRACKET_DEPTH.__getitem__, brackets)), default=0)
+    match = _DEEP_INDENT.search(text) or _COMPACT_RUN.search(text)
+    if deepest < MAX_DEPTH and match is None:
+        return False
+    if match is not None:
+        offset = match.start()
+    else:
+        depth, offset = 0, 0
+        for offset, char in enumerate(text):  # noqa: B007 - offset is used after the loop
+            if char in _BRACKET_DEPTH:
+                depth += _BRACKET_DEPTH[char]
+                if depth >= MAX_DEPTH:
+                    break
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    report(Pos(file, line, col), f"nested more than {MAX_DEPTH} levels deep")
+    return True
+
+
+def compose(text: str, file: str, report: Report) -> yaml.Node | None:
+    """One YAML document as a node tree, or None after reporting the syntax error."""
+    if _too_deep(text, file, report):
+        return None
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            problem = f"{exc.problem} ({exc.context})"
+        report(Pos(file, line, col), f"YAML syntax: {problem}")
+        return None
+    except yaml.reader.ReaderError as exc:
+        offset = max(exc.position, 0)
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        report(Pos(file, line, col), f"YAML syntax: character {exc.character!r} is not allowed "
+               "in YAML (binary or control characters?)")
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error above has a mark
+        report(Pos(file, 1, 1), f"YAML: {exc}")
+        return None
+    except RecursionError:  # the pure-Python composer on deep but not crash-deep input
+        report(Pos(file, 1, 1), "nested too deeply to read")
+        return None
+    return node
+
+
+def scalar(node: yaml.ScalarNode, file: str, report: Report) -> Value | None:
+    """A scalar's value as YAML 1.1 resolves it; unsupported tags are reported, never run.
+
+    Returns None for null and for anything reported. Dates stay text: an author who writes
+    `title: 2010-07-10` means the words, not a datetime.
+    """
+    tag = node.tag
+    if tag in (STR, TIMESTAMP):
+        return str(node.value)
+    try:
+        if tag == INT:
+            return int(_constructor.construct_yaml_int(node))
+        if tag == BOOL:
+            return bool(_constructor.construct_yaml_bool(node))
+        if tag == FLOAT:
+            return float(_constructor.construct_yaml_float(node))
+    except (ConstructorError, ValueError) as exc:
+        report(pos_of(node, file), f"cannot read {node.value!r}: {exc}")
+        return None
+    if tag == NULL:
+        return None
+    report(pos_of(node, file), f"unsupported YAML tag {tag.replace(_TAG, '!!')!r}; "
+           "story files use plain values only")
+    return None

@@ -196,9 +196,19 @@ class _Loader:
                 self.report(self.pos(node), f"{what} is missing '{key.name}'")
         return out
 
+    def plain_tag(self, node: yaml.Node) -> bool:
+        """Collections may not carry tags either (`!!set`, `!!python/tuple`, `!custom`)."""
+        if node.tag in (yamlsrc.MAP, yamlsrc.SEQ):
+            return True
+        self.report(self.pos(node), f"unsupported YAML tag {yamlsrc.tag_name(node.tag)!r}; "
+                    "story files use plain values only")
+        return False
+
     def entries(self, node: yaml.MappingNode, what: str,
                 ) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
         """Key/value pairs with string keys; duplicate keys reported (PyYAML keeps the last)."""
+        if not self.plain_tag(node):
+            return
         first: dict[str, Pos] = {}
         for key_node, value in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == yamlsrc.NULL:
@@ -221,7 +231,7 @@ class _Loader:
     def text(self, node: yaml.Node, what: str) -> str | None:
         """Any scalar read as the author's words (`title: 2010` is the text '2010')."""
         if isinstance(node, yaml.ScalarNode) and node.tag != yamlsrc.NULL:
-            if node.tag.startswith("tag:yaml.org,2002:") or node.tag == "!":
+            if node.tag in yamlsrc.PLAIN_SCALARS:
                 return str(node.value)
             yamlsrc.scalar(node, self.file, self.report)  # reports the foreign tag
             return None
@@ -257,14 +267,14 @@ class _Loader:
 
     def items(self, node: yaml.Node, what: str) -> list[yaml.Node]:
         if isinstance(node, yaml.SequenceNode):
-            return list(node.value)
+            return list(node.value) if self.plain_tag(node) else []
         self.report(self.pos(node), f"{what} must be a list (lines starting with '- '), "
                     f"not {describe(node)}")
         return []
 
     def ids(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
         """One id or a list of ids."""
-        nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        nodes = self.items(node, what) if isinstance(node, yaml.SequenceNode) else [node]
         out = []
         for item in nodes:
             name = self.ident(item, what)
@@ -488,7 +498,7 @@ class _Loader:
             template = self.template(node, f"text of {where}")
             return () if template is None else (Paragraph(template, None, self.pos(node)),)
         out = []
-        for item in node.value:
+        for item in self.items(node, f"text of {where}"):
             if isinstance(item, yaml.MappingNode):
                 f = self.fields(item, schema.PARAGRAPH, f"a paragraph of {where}")
                 if f is None or "text" not in f or "if" not in f:

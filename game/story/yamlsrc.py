@@ -40,12 +40,19 @@ Report = Callable[[Pos, str], None]
 _TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
 MAP, SEQ, TIMESTAMP, MERGE = (_TAG + t for t in ("map", "seq", "timestamp", "merge"))
+PLAIN_SCALARS = frozenset((STR, INT, FLOAT, BOOL, TIMESTAMP))
+"""Tags an author's text can resolve to implicitly; anything else was written on purpose."""
 
 _constructor = SafeConstructor()
 _BRACKET_DEPTH = {"[": 1, "{": 1, "]": -1, "}": -1}
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH}}}", re.MULTILINE)
 _COMPACT_RUN = re.compile(rf"^[ \t]*(?:[-?][ \t]+){{{MAX_DEPTH}}}", re.MULTILINE)
+
+
+def tag_name(tag: str) -> str:
+    """`!!python/tuple`, as the author wrote it, rather than the resolved URI."""
+    return tag.replace(_TAG, "!!")
 
 
 def pos_of(node: yaml.Node, file: str) -> Pos:
@@ -108,7 +115,12 @@ def compose(text: str, file: str, report: Report) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
+        context = exc.context_mark
+        if exc.context and exc.problem and context is not None:
+            # libyaml often notices an unclosed bracket lines later: say where it opened.
+            problem = (f"{exc.problem} ({exc.context} that starts at line "
+                       f"{context.line + 1}, column {context.column + 1})")
+        elif exc.context and exc.problem:
             problem = f"{exc.problem} ({exc.context})"
         report(Pos(file, line, col), f"YAML syntax: {problem}")
         return None
@@ -149,6 +161,6 @@ def scalar(node: yaml.ScalarNode, file: str, report: Report) -> Value | None:
         return None
     if tag == NULL:
         return None
-    report(pos_of(node, file), f"unsupported YAML tag {tag.replace(_TAG, '!!')!r}; "
+    report(pos_of(node, file), f"unsupported YAML tag {tag_name(tag)!r}; "
            "story files use plain values only")
     return None

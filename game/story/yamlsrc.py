@@ -128,8 +128,10 @@ def compose(text: str, file: str, report: Report) -> yaml.Node | None:
         offset = max(exc.position, 0)
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        report(Pos(file, line, col), f"YAML syntax: character {exc.character!r} is not allowed "
-               "in YAML (binary or control characters?)")
+        char = exc.character
+        code = char if isinstance(char, int) else ord(char) if char else 0
+        report(Pos(file, line, col), f"YAML syntax: control character U+{code:04X} is not "
+               "allowed in YAML (is this a binary file?)")
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error above has a mark
         report(Pos(file, 1, 1), f"YAML: {exc}")

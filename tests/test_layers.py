@@ -1,0 +1,68 @@
+"""Layers stay one-way: the story model and engine never import the UI, storage or tools.
+
+Checked two ways: statically (every import statement in the package's source) and at run
+time (importing the engine in a fresh interpreter leaves textual out of sys.modules).
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GAME = Path(__file__).parents[1] / "game"
+
+FORBIDDEN = {
+    "story": ("textual", "rich", "game.engine", "game.storage", "game.ui", "game.tools",
+              "game.plain", "game.cli", "game.commands"),
+    "engine": ("textual", "rich", "game.storage", "game.ui", "game.tools", "game.plain",
+               "game.cli", "game.commands"),
+    "storage": ("textual", "rich", "game.ui", "game.tools", "game.plain", "game.cli",
+                "game.commands"),
+}
+
+
+def imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_layer_imports(layer: str) -> None:
+    files = sorted((GAME / layer).rglob("*.py"))
+    assert files, f"no modules in game/{layer}"
+    for path in files:
+        for name in imports(path):
+            bad = [f for f in FORBIDDEN[layer] if name == f or name.startswith(f + ".")]
+            assert not bad, f"{path.relative_to(GAME.parent)} imports {name}"
+
+
+def test_engine_runs_without_textual() -> None:
+    code = ("import sys; import game.engine, game.story.loader, game.storage.saves; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_nothing_is_ever_evaluated() -> None:
+    for path in sorted(GAME.rglob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in ("eval", "exec", "compile", "__import__"), (
+                    f"{path}:{node.lineno} calls {node.func.id}")
+            if isinstance(node, ast.Attribute) and node.attr in ("load", "unsafe_load",
+                                                                  "full_load"):
+                value = node.value
+                if isinstance(value, ast.Name) and value.id in ("yaml", "pickle", "marshal"):
+                    raise AssertionError(f"{path}:{node.lineno} uses {value.id}.{node.attr}")

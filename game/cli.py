@@ -81,6 +81,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `offscreen graph | head`
         return 0
+    except Exception as exc:  # the last line of defence: a bug of ours, not the user's
+        return _crash(exc)
+
+
+def _crash(exc: Exception) -> int:
+    """Never show a player a traceback: one line on screen, the details in a log file."""
+    import traceback
+
+    log = paths.user_cache_dir() / "crash.log"
+    where = ""
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as handle:
+            traceback.print_exception(exc, file=handle)
+        where = f" (details in {log})"
+    except OSError:
+        pass
+    print(f"offscreen: internal error: {type(exc).__name__}: {exc}{where}. "
+          "Please report it; your saves are safe.", file=sys.stderr)
+    return 1
 
 
 def _dispatch(command: str, args: argparse.Namespace) -> int:

@@ -71,9 +71,11 @@ def test_save_and_load_by_name(tmp_path: Path) -> None:
 
 
 def test_end_of_input_writes_the_autosave(tmp_path: Path) -> None:
-    result = play(tmp_path, "1\n")
+    result = play(tmp_path, "2\n")
     assert result.returncode == 0
-    assert (tmp_path / "saves" / "autosave.json").is_file()
+    resumed = play(tmp_path, "", "--load", "autosave")
+    assert resumed.returncode == 0
+    assert "== Morning: The Kitchen ==" in resumed.stdout
 
 
 @pytest.mark.skipif(shutil.which("offscreen") is None and not (

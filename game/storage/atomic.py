@@ -1,36 +1,82 @@
-"""Crash-safe file replacement: temp file in the same folder, flush, fsync, rename, fsync dir.
+"""Crash-safe file replacement: temp file in the same folder, write, fsync, rename, fsync dir.
 
 A reader then sees either the old file or the new one, whatever instant the process or the
 machine dies at. The temp file lives beside the target because rename is only atomic within
-one filesystem.
+one filesystem, and its name starts with a dot so that a crash's leftovers never show up as
+saves. With `backup`, the file about to be replaced is first hard-linked to the backup name
+(one more rename, no copying), so the previous generation survives a write that turns out
+bad; the target itself exists at every instant.
+
+Every step goes through `os` functions looked up at call time, so tests can make any one of
+them fail (ENOSPC, EROFS, a "crash") and check what is left on disk.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import secrets
+import time
 from pathlib import Path
 
+TEMP_SUFFIX = ".tmp"
+STALE_AFTER = 3600.0
+"""Seconds after which a leftover temp file is surely not another process's write in flight."""
 
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+
+def write_atomic(path: Path, data: bytes, backup: Path | None = None) -> None:
+    """Replace `path` with `data` atomically; with `backup`, keep the replaced file there.
+
+    On failure the exception propagates and `path` is untouched (the temp file is removed).
+    """
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if backup is not None:
+            _keep_previous(path, backup)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(folder)
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable; not every platform can open a directory."""
+def _keep_previous(path: Path, backup: Path) -> None:
+    """Make `backup` a complete copy of the current `path`, atomically, if `path` exists."""
+    link = backup.parent / f".{backup.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    try:
+        os.link(path, link)
+    except FileNotFoundError:
+        return  # nothing to keep yet
+    except OSError:  # a filesystem without hard links (FAT, some network shares): copy
+        try:
+            old = path.read_bytes()
+        except FileNotFoundError:
+            return
+        write_atomic(backup, old)
+        return
+    try:
+        os.replace(link, backup)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(link)
+        raise
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make renames in `folder` durable; not every platform can open a directory."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -41,3 +87,60 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def move_aside(path: Path, tag: str) -> Path:
+    """Rename `path` to `path.TAG` (or `path.TAG-2`, ...) without ever replacing a file there.
+
+    For files we cannot use but must not destroy: a damaged profile or save stays on disk
+    under a new name, where the player or a developer can still look at it.
+    """
+    n = 1
+    while True:
+        target = path.with_name(f"{path.name}.{tag}" + (f"-{n}" if n > 1 else ""))
+        try:
+            os.link(path, target)
+        except FileExistsError:
+            n += 1
+            continue
+        except OSError:
+            if target.exists():
+                n += 1
+                continue
+            os.rename(path, target)  # no hard links here; the check above guards the name
+            fsync_dir(path.parent)
+            return target
+        os.unlink(path)
+        fsync_dir(path.parent)
+        return target
+
+
+def sweep_temps(folder: Path, name: str, now: float | None = None) -> None:
+    """Delete temp files of `name` left behind by a crash, once they are surely abandoned."""
+    now = time.time() if now is None else now
+    try:
+        leftovers = list(folder.glob(f".{name}.*{TEMP_SUFFIX}"))
+    except OSError:
+        return
+    for leftover in leftovers:
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > STALE_AFTER:
+                leftover.unlink()
+
+
+def describe(exc: OSError) -> str:
+    """A short human reason for a failed file operation (the OS text alone can be cryptic)."""
+    reasons = {
+        errno.ENOSPC: "the disk is full",
+        errno.EROFS: "the save folder is on a read-only file system",
+        errno.EACCES: "permission denied (the save folder is read-only for you)",
+        errno.EPERM: "permission denied (the save folder is read-only for you)",
+        errno.ENAMETOOLONG: "the file name is too long for this file system",
+        errno.EIO: "the disk reported an input/output error",
+    }
+    if hasattr(errno, "EDQUOT"):  # not on Windows
+        reasons[errno.EDQUOT] = "your disk quota is used up"
+    reason = reasons.get(exc.errno or -1)
+    if reason is not None:
+        return reason
+    return exc.strerror or str(exc) or type(exc).__name__

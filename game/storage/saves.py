@@ -1,92 +1,299 @@
-"""Save slots: one versioned JSON file per slot, written atomically, validated on load."""
+"""Save slots: one versioned JSON file per slot, written atomically, checked on every read.
+
+This is the only API the front ends use for games in progress. Its promises:
+- a save either completes or leaves the previous file as it was (see `atomic`), and the
+  generation before that is kept as `SLOT.json.bak`, which `load` falls back to (and says
+  so) when the current file is damaged;
+- a damaged file is never overwritten: saving over it moves it aside first (`notice` says
+  where), and a save of another story or of a newer game version is refused outright;
+- a save made before the story was edited loads through `game.engine.migrate`, with one
+  line saying what changed, or raises `SceneGone` with the nearest place that still exists;
+- listing never stops at a bad file: every file is shown with its status and reason.
+"""
 
 from __future__ import annotations
 
-import json
-import re
+import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
+from game.engine.migrate import migrate
 from game.engine.state import GameState
-from game.storage.atomic import write_atomic
-from game.storage.codec import chain_from_data, chain_to_data
+from game.storage import atomic
+from game.storage.codec import HISTORY_LIMIT
+from game.storage.errors import SaveError, SceneGone
+from game.storage.names import (
+    AUTOSAVE,
+    BACKUP_SUFFIX,
+    QUICKSAVE,
+    check_slot,
+    slot_file,
+    slot_of_file,
+)
+from game.storage.savefile import SaveDoc, Unreadable, decode, encode
 from game.story.model import Story
 
-FORMAT = "offscreen-save"
-VERSION = 1
-AUTOSAVE = "autosave"
-SLOT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,39}\Z")
+__all__ = ["AUTOSAVE", "QUICKSAVE", "Loaded", "SaveError", "SaveStore", "SceneGone",
+           "SlotInfo", "check_slot"]
 
-
-class SaveError(Exception):
-    """A save that cannot be written or read; the message names the file and the reason."""
+Status = Literal["ok", "changed", "cannot-resume", "damaged"]
 
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
     state: GameState
     message: str | None
-    """One line about what changed since the save was made, when anything did."""
+    """One line about what happened on the way in (story edited, damaged file skipped)."""
+    playtime: float
 
 
-def check_slot(name: str) -> str:
-    name = name.strip()
-    if not SLOT_NAME.match(name):
-        raise SaveError(f"'{name}' is not a usable save name: use 1-40 letters, digits, spaces, "
-                        "'-' or '_', starting with a letter or digit")
-    return name
+@dataclass(frozen=True, slots=True)
+class SlotInfo:
+    """One line of the save list. `saved_at`, `label` and `playtime` are None when damaged."""
+
+    name: str
+    label: str | None
+    saved_at: float | None
+    playtime: float | None
+    status: Status
+    message: str | None
+    """Why the status is not "ok" (or what loading it will do differently); None when ok."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A slot's usable save, wherever it came from, plus what the player should hear."""
+
+    doc: SaveDoc
+    note: str | None
 
 
 class SaveStore:
-    def __init__(self, folder: Path, story: Story) -> None:
+    def __init__(self, folder: Path, story: Story,
+                 clock: Callable[[], float] = time.time, history: int = HISTORY_LIMIT) -> None:
         self.folder = folder
         self.story = story
+        self.clock = clock
+        self.history = history
+        self.notice: str | None = None
+        """Set by `save` when it had to do something the player should hear about."""
+        self._ours: dict[Path, tuple[int, int, int]] = {}
+        """Files known good for this story (as last written or read), by stat signature."""
+
+    # -- paths ---------------------------------------------------------------------------
 
     def path(self, slot: str) -> Path:
-        return self.folder / f"{check_slot(slot)}.json"
+        return self.folder / slot_file(check_slot(slot), self.story.id)
+
+    def backup_path(self, slot: str) -> Path:
+        path = self.path(slot)
+        return path.with_name(path.name + BACKUP_SUFFIX)
+
+    # -- writing -------------------------------------------------------------------------
 
     def save(self, slot: str, state: GameState, playtime: float = 0.0) -> Path:
+        """Write the game to `slot`; SaveError (with the previous save intact) on failure."""
+        self.notice = None
         path = self.path(slot)
-        scene = self.story.scenes[state.scene]
-        data: dict[str, Any] = {
-            "format": FORMAT,
-            "version": VERSION,
-            "story": {"id": self.story.id, "hash": self.story.content_hash},
-            "saved_at": time.time(),
-            "playtime": playtime,
-            "label": scene.title,
-            "history": chain_to_data(state),
-        }
+        scene = self.story.scenes.get(state.scene)
+        data = encode(self.story.id, self.story.content_hash, state, self.clock(),
+                      max(0.0, playtime), scene.title if scene else state.scene, self.history)
         try:
-            write_atomic(path, json.dumps(data, indent=1, sort_keys=True).encode())
+            keep = self._make_room(path)
+            atomic.write_atomic(path, data, path.with_name(path.name + BACKUP_SUFFIX)
+                                if keep else None)
+            self._remember(path)
         except OSError as exc:
-            raise SaveError(f"could not write {path}: {exc.strerror or exc}") from None
+            raise SaveError(f"could not save to {path}: {atomic.describe(exc)}; "
+                            "your previous save there is unchanged") from None
+        atomic.sweep_temps(self.folder, path.name)
         return path
 
-    def load(self, slot: str) -> Loaded:
+    def _make_room(self, path: Path) -> bool:
+        """Check what the save will replace; True when it is a good save worth keeping as .bak.
+
+        A damaged file is moved aside rather than overwritten (its .bak, if any, is older and
+        good, so it stays); a save of another story or a newer game is refused.
+        """
+        if self._is_ours(path):
+            return True
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return False
+        try:
+            decode(raw, self.story.id)
+        except Unreadable as exc:
+            if exc.kind != "damaged":
+                raise SaveError(f"{path} was not overwritten: {exc}. Save under another "
+                                "name instead.") from None
+            aside = atomic.move_aside(path, "damaged")
+            self.notice = (f"{path.name} was damaged ({exc}); it was kept as {aside.name} "
+                           "and a new save written in its place.")
+            return False
+        return True
+
+    def _is_ours(self, path: Path) -> bool:
+        try:
+            return self._ours.get(path) == _signature(path)
+        except OSError:
+            return False
+
+    def _remember(self, path: Path) -> None:
+        try:
+            self._ours[path] = _signature(path)
+        except OSError:
+            self._ours.pop(path, None)
+
+    def delete(self, slot: str) -> None:
         path = self.path(slot)
-        if not path.exists():
-            raise SaveError(f"no save named '{slot}' in {self.folder}")
+        found = False
+        for target in (path, path.with_name(path.name + BACKUP_SUFFIX)):
+            try:
+                target.unlink()
+                found = True
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise SaveError(f"could not delete {target}: {atomic.describe(exc)}") from None
+        self._ours.pop(path, None)
+        if not found:
+            raise SaveError(f"there is no save named '{slot}' in {self.folder}")
+        atomic.fsync_dir(self.folder)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def exists(self, slot: str) -> bool:
+        path = self.path(slot)
+        return path.exists() or path.with_name(path.name + BACKUP_SUFFIX).exists()
+
+    def load(self, slot: str) -> Loaded:
+        """The saved game, fitted to the story as it is now.
+
+        Raises SceneGone when the saved scene was removed from the story, SaveError when the
+        slot is missing, damaged beyond its backup, foreign or from a newer game.
+        """
+        read = self._read(self.path(slot), slot)
+        doc = read.doc
+        migration = migrate(doc.state, self.story)
+        notes = [read.note] if read.note else []
+        if migration.state is None:
+            raise SceneGone(" ".join([*notes, migration.summary]), migration.fallback,
+                            doc.playtime, migration.steps_back)
+        if migration.summary:
+            notes.append(migration.summary)
+        elif doc.story_hash != self.story.content_hash:
+            notes.append("The story was edited since this game was saved; nothing in this "
+                         "game needed to change.")
+        return Loaded(migration.state, " ".join(notes) or None, doc.playtime)
+
+    def _read(self, path: Path, slot: str) -> _Read:
+        backup = path.with_name(path.name + BACKUP_SUFFIX)
         try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError) as exc:
-            raise SaveError(f"{path} is damaged and cannot be read ({exc})") from None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise SaveError(f"{path} is not an Off Screen save")
-        if data.get("version") != VERSION:
-            raise SaveError(f"{path} has save format version {data.get('version')!r}; "
-                            f"this game reads version {VERSION}")
-        if data.get("story", {}).get("id") != self.story.id:
-            raise SaveError(f"{path} belongs to another story ({data['story'].get('id')!r})")
+            doc = self._decode(path)
+        except FileNotFoundError:
+            if not backup.exists():
+                raise SaveError(f"there is no save named '{slot}' in {self.folder}") from None
+            problem = f"{path} is missing"
+        except Unreadable as exc:
+            if exc.kind != "damaged":
+                raise SaveError(f"cannot load '{slot}': {path} cannot be used: {exc}") from None
+            problem = f"{path} is damaged: {exc}"
+        else:
+            self._remember(path)
+            return _Read(doc, None)
         try:
-            state = chain_from_data(data["history"])
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise SaveError(f"{path} is damaged ({exc})") from None
-        if state.scene not in self.story.scenes:
-            raise SaveError(f"{path}: scene '{state.scene}' no longer exists in the story")
-        message = None
-        if data["story"].get("hash") != self.story.content_hash:
-            message = "The story has changed since this game was saved."
-        return Loaded(state, message)
+            doc = self._decode(backup)
+        except FileNotFoundError:
+            raise SaveError(f"cannot load '{slot}': {problem}; there is no earlier copy "
+                            "to fall back on") from None
+        except Unreadable as exc:
+            raise SaveError(f"cannot load '{slot}': {problem}; its backup {backup.name} "
+                            f"is no good either: {exc}") from None
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(doc.saved_at))
+        return _Read(doc, f"{problem}; loaded the previous save of '{slot}' instead "
+                          f"({backup.name}, from {when}).")
+
+    def _decode(self, path: Path) -> SaveDoc:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise
+        except IsADirectoryError:
+            raise Unreadable("damaged", "it is a folder, not a file") from None
+        except OSError as exc:
+            raise Unreadable("damaged", f"it cannot be read ({atomic.describe(exc)})") from None
+        return decode(raw, self.story.id)
+
+    def slots(self) -> list[SlotInfo]:
+        """Every save in the folder, newest first, damaged and foreign files included.
+
+        Raises SaveError only when the folder itself cannot be read.
+        """
+        try:
+            names = os.listdir(self.folder)
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise SaveError(f"cannot list the saves in {self.folder}: "
+                            f"{atomic.describe(exc)}") from None
+        present = set(names)
+        found: list[tuple[float, SlotInfo]] = []
+        for name in names:
+            if name.endswith(BACKUP_SUFFIX) and name[: -len(BACKUP_SUFFIX)] not in present:
+                name = name[: -len(BACKUP_SUFFIX)]  # only the backup survived: still a save
+            elif name.endswith(BACKUP_SUFFIX):
+                continue
+            which = slot_of_file(name, self.story.id)
+            if which is None:
+                continue
+            slot, loadable = which
+            path = self.folder / name
+            info = self._info(slot, path) if loadable else self._stray(slot, path)
+            found.append((info.saved_at or _mtime(path), info))
+        found.sort(key=lambda pair: (-pair[0], pair[1].name))
+        return [info for _, info in found]
+
+    def _info(self, slot: str, path: Path) -> SlotInfo:
+        try:
+            read = self._read(path, slot)
+        except SaveError as exc:
+            return SlotInfo(slot, None, None, None, "damaged", str(exc))
+        doc = read.doc
+        migration = migrate(doc.state, self.story)
+        status: Status = "ok"
+        notes = [read.note] if read.note else []
+        if migration.state is None:
+            status = "cannot-resume"
+            notes.append(migration.summary)
+        elif migration.summary or doc.story_hash != self.story.content_hash:
+            status = "changed"
+            notes.append(migration.summary or "The story was edited since this save; nothing "
+                                              "in this game needs to change.")
+        return SlotInfo(slot, doc.label, doc.saved_at, doc.playtime, status,
+                        " ".join(notes) or None)
+
+    def _stray(self, filename: str, path: Path) -> SlotInfo:
+        """A .json file whose name no slot maps to: named, never loaded."""
+        try:
+            doc = self._decode(path)
+        except (Unreadable, OSError) as exc:
+            return SlotInfo(filename, None, None, None, "damaged", f"{path}: {exc}")
+        return SlotInfo(filename, doc.label, doc.saved_at, doc.playtime, "damaged",
+                        f"{path} is a save of this story, but its file name is not a usable "
+                        "save name; rename it (letters, digits, spaces, '-', '_') to load it")
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

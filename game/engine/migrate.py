@@ -1,0 +1,158 @@
+"""Fit a game saved against one version of a story to an edited version of it.
+
+Authors keep editing after players have saved, and a save must survive that (Ink loses saves
+on every edit; we do not). A `GameState` holds ids only, so fitting it is a matter of
+reconciling ids: variables the story no longer declares are dropped, new ones take their
+defaults, facts and once-only choices that no longer exist are forgotten, and undo steps
+whose scene was removed are skipped over. When the scene the player stands in is itself gone
+there is no honest way to guess where they meant to be, so the nearest earlier place that
+still exists is offered instead.
+
+This is pure and linear in the length of the history: storage calls it on every load and
+`play --dev` on every reload of the story files, so it must stay cheap and free of I/O.
+States that already fit are reused as they are, so a story edit that touches nothing the
+player has seen costs no allocations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from game.engine.state import GameState
+from game.story.model import Story, Value
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """What became of a game after a story edit.
+
+    `state` is None when the scene the player stood in no longer exists; `fallback` is then
+    the nearest earlier state whose scene does (already fitted), or None when nothing in the
+    history survived and only a new game remains. `summary` is one line for the player, empty
+    when nothing about this game had to change.
+    """
+
+    state: GameState | None
+    fallback: GameState | None
+    changes: tuple[str, ...]
+    summary: str
+    steps_back: int = 0
+    """How many choices before the saved point the fallback lies (0 without a fallback)."""
+
+
+def migrate(state: GameState, story: Story) -> Migration:
+    chain = list(state.history())
+    chain.reverse()  # oldest first, so each fitted state can link to the fitted one before it
+    fitted: GameState | None = None
+    fitted_index = -1
+    for index, old in enumerate(chain):
+        if old.scene in story.scenes:
+            fitted = _fit(old, story, fitted)
+            fitted_index = index
+    last = len(chain) - 1
+    if fitted is None:
+        summary = (f"The scene this game was saved in ('{state.scene}') no longer exists, and "
+                   "neither does any earlier scene of it: only a new game is possible.")
+        return Migration(None, None, (f"scene '{state.scene}' was removed",), summary)
+    source = chain[fitted_index]
+    skipped = sum(1 for s in chain[:fitted_index] if s.scene not in story.scenes)
+    if fitted_index == last:
+        if fitted is state:
+            return Migration(state, None, (), "")
+        changes = _changes(state, fitted, story, skipped)
+        summary = ("The story was edited since this game was saved: " + ", ".join(changes) + "."
+                   if changes else "")
+        return Migration(fitted, None, changes, summary)
+    steps = last - fitted_index
+    changes = (f"scene '{state.scene}' was removed", *_changes(source, fitted, story, skipped))
+    title = story.scenes[fitted.scene].title
+    summary = (f"The scene this game was saved in ('{state.scene}') no longer exists; the "
+               f"nearest earlier place that does is '{title}', {_count(steps, 'choice')} back.")
+    return Migration(None, fitted, changes, summary, steps)
+
+
+def _fit(old: GameState, story: Story, previous: GameState | None) -> GameState:
+    variables = _fit_variables(old.variables, story)
+    visits = old.visits
+    if any(scene not in story.scenes for scene in visits):
+        visits = {s: n for s, n in visits.items() if s in story.scenes}
+    taken = old.taken
+    if any(not _choice_exists(story, key) for key in taken):
+        taken = frozenset(key for key in taken if _choice_exists(story, key))
+    facts = old.facts
+    if any(fact not in story.facts for fact in facts):
+        facts = tuple(f for f in facts if f in story.facts)
+    if (variables is old.variables and visits is old.visits and taken is old.taken
+            and facts is old.facts and previous is old.previous):
+        return old
+    return GameState(old.scene, variables, visits, taken, facts, old.turn, old.via, previous)
+
+
+def _fit_variables(saved: Mapping[str, Value], story: Story) -> Mapping[str, Value]:
+    declared = story.variables
+    if len(saved) == len(declared) and all(
+            name in declared and _same_kind(value, declared[name].default)
+            for name, value in saved.items()):
+        return saved
+    out: dict[str, Value] = {}
+    for name, var in declared.items():
+        value = saved.get(name, var.default)
+        out[name] = value if _same_kind(value, var.default) else var.default
+    return out
+
+
+def _same_kind(value: Value, default: Value) -> bool:
+    """int and float are both numbers (an `add` of 0.5 turns one into the other); bool is not."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, int | float):
+        return isinstance(value, int | float)
+    return isinstance(value, str)
+
+
+def _choice_exists(story: Story, key: str) -> bool:
+    scene_id, _, choice_id = key.partition("/")
+    scene = story.scenes.get(scene_id)
+    return scene is not None and any(c.id == choice_id for c in scene.choices)
+
+
+def _changes(old: GameState, new: GameState, story: Story, skipped: int) -> tuple[str, ...]:
+    """Human phrases for what fitting did to the state the player will see."""
+    out: list[str] = []
+    added = [name for name in new.variables if name not in old.variables]
+    if added:
+        out.append(f"{_count(len(added), 'new variable')} ({_names(added)})")
+    removed = [name for name in old.variables if name not in new.variables]
+    if removed:
+        out.append(_removed(removed, "variable"))
+    reset = [name for name, var in story.variables.items()
+             if name in old.variables and not _same_kind(old.variables[name], var.default)]
+    if reset:
+        noun = "variable" if len(reset) == 1 else "variables"
+        out.append(f"{noun} {_names(reset)} reset to the default (type changed)")
+    lost_facts = [fact for fact in old.facts if fact not in story.facts]
+    if lost_facts:
+        out.append(_removed(lost_facts, "fact"))
+    lost_choices = sorted(key for key in old.taken if key not in new.taken)
+    if lost_choices:
+        out.append(_removed(lost_choices, "once-only choice"))
+    if skipped:
+        out.append(f"{_count(skipped, 'undo step')} dropped (their scenes were removed)")
+    return tuple(out)
+
+
+def _removed(items: list[str], noun: str) -> str:
+    if len(items) == 1:
+        return f"{noun} '{items[0]}' removed"
+    return f"{len(items)} {noun}s removed ({_names(items)})"
+
+
+def _names(items: Iterable[str], limit: int = 3) -> str:
+    items = list(items)
+    shown = ", ".join(f"'{item}'" for item in items[:limit])
+    return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

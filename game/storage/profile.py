@@ -1,0 +1,201 @@
+"""The player's profile: what they have unlocked in any playthrough, and their settings.
+
+Like Ren'Py's persistent data, it outlives every game: `back`, `restart` and loading an old
+save never take a fact or an ending away from it. There is one profile per story id, in the
+save folder, written atomically. It is also the file a player would be saddest to lose, so
+it is never overwritten blindly: a damaged one is renamed aside (and the player told where),
+a profile from a newer game is left alone for the session, and every write first merges
+with what is on disk, so two games running at once both keep their unlocks.
+
+The profile is a convenience, not the game: nothing here raises. Problems land in
+`ProfileStore.warning` for the front end to show, and play goes on with what is in memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from game.engine.state import GameState
+from game.storage import atomic
+from game.storage.names import profile_file
+from game.story.model import Story
+
+FORMAT = "offscreen-profile"
+VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    theme: str = "textual-dark"
+    text_speed: int = 60
+    """Characters per second for the typewriter effect; 0 shows text at once."""
+    confirm_quit: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    facts: frozenset[str] = frozenset()
+    """Facts of the current story unlocked in any playthrough."""
+    endings: frozenset[str] = frozenset()
+    settings: Settings = field(default_factory=Settings)
+
+
+class _Damaged(Exception):
+    """The file is not a usable profile; str() is the reason."""
+
+
+class _Newer(Exception):
+    """The file is from a newer version of the game: not ours to read or to overwrite."""
+
+
+@dataclass(frozen=True, slots=True)
+class _OnDisk:
+    """The file's content, including ids the story no longer has (kept for if they return)."""
+
+    facts: frozenset[str]
+    endings: frozenset[str]
+    settings: Settings
+
+
+class ProfileStore:
+    def __init__(self, folder: Path, story: Story) -> None:
+        self.folder = folder
+        self.story = story
+        self.path = folder / profile_file(story.id)
+        self.warning: str | None = None
+        """One line about the last problem with the profile file, for the front end to show."""
+        self._disk = _OnDisk(frozenset(), frozenset(), Settings())
+        self._writable = True
+        """False once the file turned out to be one we must not overwrite this session."""
+
+    def load(self) -> Profile:
+        """The profile on disk (or a fresh one); never raises."""
+        try:
+            self._disk = self._read()
+        except FileNotFoundError:
+            self._disk = _OnDisk(frozenset(), frozenset(), Settings())
+        except _Damaged as exc:
+            self._disk = _OnDisk(frozenset(), frozenset(), Settings())
+            self._set_aside(str(exc))
+        except _Newer:
+            self._leave_alone()
+        except OSError as exc:
+            self._writable = False
+            self.warning = (f"Your profile {self.path} cannot be read ({atomic.describe(exc)}); "
+                            "unlocks will not be kept this session.")
+        return self._view(self.story)
+
+    def record(self, state: GameState, story: Story) -> Profile:
+        """Add the state's facts, and its ending if it is at one; written only when new."""
+        facts = frozenset(f for f in state.facts if f in story.facts)
+        scene = story.scenes.get(state.scene)
+        ending = scene.ending if scene is not None else None
+        endings = frozenset([ending.id]) if ending is not None else frozenset()
+        if facts <= self._disk.facts and endings <= self._disk.endings:
+            return self._view(story)
+        self._write(lambda disk: _OnDisk(disk.facts | facts, disk.endings | endings,
+                                         disk.settings))
+        return self._view(story)
+
+    def save_settings(self, settings: Settings) -> Profile:
+        self._write(lambda disk: replace(disk, settings=settings))
+        return self._view(self.story)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _view(self, story: Story) -> Profile:
+        return Profile(frozenset(f for f in self._disk.facts if f in story.facts),
+                       frozenset(e for e in self._disk.endings if e in story.endings),
+                       self._disk.settings)
+
+    def _write(self, change: Callable[[_OnDisk], _OnDisk]) -> None:
+        """Apply `change` to the newest known content, merged with the file, and write it."""
+        base = self._disk
+        if self._writable:
+            try:
+                disk = self._read()
+                base = _OnDisk(base.facts | disk.facts, base.endings | disk.endings,
+                               disk.settings)
+            except FileNotFoundError:
+                pass
+            except _Damaged as exc:
+                self._set_aside(str(exc))
+            except _Newer:
+                self._leave_alone()
+            except OSError:
+                pass  # the write below reports the problem
+        self._disk = change(base)
+        if not self._writable:
+            return
+        data = {
+            "format": FORMAT,
+            "version": VERSION,
+            "story": self.story.id,
+            "facts": sorted(self._disk.facts),
+            "endings": sorted(self._disk.endings),
+            "settings": {f.name: getattr(self._disk.settings, f.name)
+                         for f in fields(Settings)},
+        }
+        try:
+            atomic.write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode())
+        except OSError as exc:
+            self.warning = (f"Your profile could not be saved to {self.path} "
+                            f"({atomic.describe(exc)}); this session's unlocks are kept in "
+                            "memory only.")
+
+    def _read(self) -> _OnDisk:
+        """The file's content; raises _Damaged, _Newer or OSError (FileNotFoundError)."""
+        raw = self.path.read_bytes()
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise _Damaged("it is not valid JSON" if raw.strip() else "it is empty") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise _Damaged("it is not an Off Screen profile")
+        version = data.get("version")
+        if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+            raise _Newer()
+        if version != VERSION:
+            raise _Damaged(f"its format version {version!r} is not valid")
+        if data.get("story") != self.story.id:
+            raise _Damaged(f"it belongs to another story ({data.get('story')!r})")
+        facts, endings = data.get("facts", []), data.get("endings", [])
+        for name, value in (("facts", facts), ("endings", endings)):
+            if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+                raise _Damaged(f"its '{name}' is not a list of ids")
+        return _OnDisk(frozenset(facts), frozenset(endings), self._settings(data.get("settings")))
+
+    def _settings(self, raw: object) -> Settings:
+        """Lenient: a bad or unknown setting falls back to its default; the rest are kept."""
+        if not isinstance(raw, dict):
+            return Settings()
+        defaults = Settings()
+        values: dict[str, Any] = {}
+        for f in fields(Settings):
+            default = getattr(defaults, f.name)
+            value = raw.get(f.name, default)
+            good = (type(value) is type(default)
+                    and not (isinstance(value, int) and not isinstance(value, bool) and value < 0))
+            values[f.name] = value if good else default
+        return Settings(**values)
+
+    def _leave_alone(self) -> None:
+        self._writable = False
+        self.warning = (f"Your profile {self.path} was written by a newer version of Off "
+                        "Screen; it is left as it is, and unlocks will not be kept this session.")
+
+    def _set_aside(self, reason: str) -> None:
+        try:
+            aside = atomic.move_aside(self.path, "damaged")
+        except OSError as exc:
+            self._writable = False
+            self.warning = (f"Your profile {self.path} is damaged ({reason}) and could not be "
+                            f"moved aside ({atomic.describe(exc)}); it is left untouched and "
+                            "unlocks will not be kept this session.")
+            return
+        self.warning = (f"Your profile {self.path} was damaged ({reason}); it was kept as "
+                        f"{aside.name} and a fresh profile started.")

@@ -1,0 +1,116 @@
+"""One save file: its JSON layout, and telling a good file from a damaged or foreign one.
+
+The header (format, version, story id and hash, time, playtime, label) comes first so a
+person opening the file sees what it is. Reading sorts every file into exactly one of: a
+save of this story, a save of another story, a save from a newer version of the game, or a
+damaged file, each with a reason that names what is wrong - so the list of saves can show it
+and the game never trips over it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from game.engine.state import GameState
+from game.storage.codec import DecodeError, decode_chain, encode_chain
+
+FORMAT = "offscreen-save"
+VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SaveDoc:
+    story_id: str
+    story_hash: str
+    saved_at: float
+    playtime: float
+    label: str
+    state: GameState
+
+
+class Unreadable(Exception):
+    """A file that is not a save we can use; `kind` says why in one word, str() in a phrase."""
+
+    def __init__(self, kind: Literal["damaged", "foreign", "newer"], reason: str) -> None:
+        super().__init__(reason)
+        self.kind = kind
+
+
+def encode(story_id: str, story_hash: str, state: GameState, saved_at: float,
+           playtime: float, label: str, history: int) -> bytes:
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "story": {"id": story_id, "hash": story_hash},
+        "saved_at": round(saved_at, 3),
+        "playtime": round(playtime, 3),
+        "label": label,
+    }
+    # One line for the header and one per history entry: compact, yet readable and diffable.
+    head = json.dumps(data, ensure_ascii=False)[:-1]
+    entries = ",\n".join(json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+                         for entry in encode_chain(state, history))
+    return f'{head},\n"history": [\n{entries}\n]}}\n'.encode()
+
+
+def decode(raw: bytes, story_id: str) -> SaveDoc:
+    """Parse and check a save file's bytes; Unreadable says what is wrong with them."""
+    if not raw.strip():
+        raise Unreadable("damaged", "it is empty" if not raw else "it holds only blank space")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Unreadable("damaged", "it is not a text file") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if _cut_short(text, exc):
+            raise Unreadable("damaged", "it is cut short (truncated)") from None
+        raise Unreadable("damaged", f"it is not valid JSON (line {exc.lineno}, "
+                                    f"column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise Unreadable("damaged", "it is not valid JSON (nested too deeply)") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise Unreadable("foreign", "it is not an Off Screen save")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise Unreadable("damaged", f"its format version {version!r} is not valid")
+    if version > VERSION:
+        raise Unreadable("newer", f"it was written by a newer version of Off Screen (save "
+                                  f"format {version}; this version reads format {VERSION})")
+    story = data.get("story")
+    if not isinstance(story, dict) or not isinstance(story.get("id"), str):
+        raise Unreadable("damaged", "it does not say which story it belongs to")
+    if story["id"] != story_id:
+        raise Unreadable("foreign", f"it is a save of another story ('{story['id']}')")
+    story_hash = story.get("hash")
+    saved_at = data.get("saved_at")
+    playtime = data.get("playtime", 0.0)
+    label = data.get("label", "")
+    if not isinstance(story_hash, str):
+        raise Unreadable("damaged", "its story hash is missing")
+    if not _is_time(saved_at) or not _is_time(playtime):
+        raise Unreadable("damaged", "its time or playtime is not a number")
+    if not isinstance(label, str):
+        raise Unreadable("damaged", "its label is not text")
+    try:
+        state = decode_chain(data.get("history"))
+    except DecodeError as exc:
+        raise Unreadable("damaged", str(exc)) from None
+    assert isinstance(saved_at, int | float) and isinstance(playtime, int | float)
+    return SaveDoc(story["id"], story_hash, float(saved_at), float(playtime), label, state)
+
+
+def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:
+    """True when the JSON was fine up to where the text ends: a write that stopped early."""
+    if exc.pos >= len(text.rstrip()):
+        return True
+    return exc.msg.startswith("Unterminated string") and '"' not in text[exc.pos + 1:]
+
+
+def _is_time(value: object) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value) and value >= 0)

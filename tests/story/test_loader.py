@@ -238,3 +238,23 @@ def test_story_is_immutable() -> None:
         story.title = "x"  # type: ignore[misc]
     with pytest.raises(TypeError):
         story.scenes["x"] = story.scenes["lobby"]  # type: ignore[index]
+
+
+def test_pure_python_fallback_gives_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    from game.story import yamlsrc
+
+    fast = load_story(FIXTURES / "broken")
+    fast_example = load_story(EXAMPLE)
+    monkeypatch.setattr(yamlsrc, "LOADER", yaml.SafeLoader)
+    slow = load_story(FIXTURES / "broken")
+    slow_example = load_story(EXAMPLE)
+    # Same places and findings; only libyaml's and PyYAML's own syntax-error wording differ.
+    assert [(d.pos, d.severity) for d in slow.diagnostics] == [
+        (d.pos, d.severity) for d in fast.diagnostics]
+    assert [d.message for d in slow.diagnostics if "YAML syntax" not in d.message] == [
+        d.message for d in fast.diagnostics if "YAML syntax" not in d.message]
+    assert slow_example.story is not None and fast_example.story is not None
+    assert slow_example.story.scenes.keys() == fast_example.story.scenes.keys()
+    assert slow_example.story.content_hash == fast_example.story.content_hash

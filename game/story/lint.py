@@ -108,6 +108,17 @@ def _stuck(story: Story, scene: Scene, reachable: set[str]) -> Iterator[Diagnost
     choices = [c for c in scene.choices if not c.is_continue]
     if not choices or scene.ending is not None:
         return
+    if len(choices) > 1 and len({_outcome(c) for c in choices}) == 1:
+        yield Diagnostic(scene.pos, "warning", f"every choice of scene '{scene.id}' leads to "
+                         f"'{choices[0].goto}' with the same effects, so the choice changes "
+                         "nothing: use 'next:' for a plain Continue, or make the choices differ")
+    texts: dict[str, Choice] = {}
+    for choice in choices:
+        first = texts.setdefault(str(choice.text), choice)
+        if first is not choice:
+            yield Diagnostic(choice.pos, "warning", f"two choices of scene '{scene.id}' read "
+                             f"'{choice.text}' (the other at line {first.pos.line}); players "
+                             "cannot tell them apart")
     if all(_never(c.condition) for c in choices):
         yield Diagnostic(scene.pos, "error", f"every choice of scene '{scene.id}' has a "
                          "condition that is always false: the player would be stuck")
@@ -130,6 +141,13 @@ def _stuck(story: Story, scene: Scene, reachable: set[str]) -> Iterator[Diagnost
         yield Diagnostic(scene.pos, "warning", f"every choice of scene '{scene.id}' can be "
                          f"hidden at once (for example when {example}), leaving the player "
                          "stuck; add a choice without 'if', or make sure one always holds")
+
+
+def _outcome(choice: Choice) -> tuple[object, ...]:
+    """What taking a choice does to the game, ignoring its wording and position."""
+    effects = tuple((e.kind, e.target, e.value) for e in choice.effects)
+    condition = choice.condition.source if choice.condition else None
+    return (choice.goto, effects, condition, choice.once)
 
 
 def _revisitable(story: Story, start: str) -> bool:
@@ -191,7 +209,7 @@ def _all_hidden(story: Story, choices: Iterable[Choice]) -> str | None:
         facts: set[str] = set()
         for (kind, name), value in zip(refs, combo, strict=True):
             if kind == "variable":
-                variables[name] = value  # type: ignore[assignment]
+                variables[name] = value
             elif kind == "scene":
                 visits[name] = value  # type: ignore[assignment]
             elif value:

@@ -258,3 +258,17 @@ def test_pure_python_fallback_gives_the_same_results(monkeypatch: pytest.MonkeyP
     assert slow_example.story is not None and fast_example.story is not None
     assert slow_example.story.scenes.keys() == fast_example.story.scenes.keys()
     assert slow_example.story.content_hash == fast_example.story.content_hash
+
+
+def test_a_continue_in_disguise_and_twin_choices_are_warned(tmp_path: Path) -> None:
+    got = messages(tmp_path, "scenes:\n  a:\n    text: t\n    choices:\n"
+                             "      - {text: Yes, goto: b}\n      - {text: Sure, goto: b}\n"
+                             "  b:\n    text: t\n    choices:\n"
+                             "      - {text: Go, goto: c, effects: [{add: {n: 1}}]}\n"
+                             "      - {text: Go, goto: c}\n"
+                             "  c: {text: '{n}', ending: {id: e, title: E}}\n")
+    assert any(m.startswith("2:3: warning: every choice of scene 'a' leads to 'b' with the "
+                            "same effects") for m in got), got
+    assert any(m.startswith("11:9: warning: two choices of scene 'b' read 'Go' (the other at "
+                            "line 10)") for m in got), got
+    assert not any("every choice of scene 'b'" in m for m in got)

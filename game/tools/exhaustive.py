@@ -1,0 +1,286 @@
+"""Exhaustive search: every distinct game state, breadth first, within a budget.
+
+Random runs show what is likely; this shows what is *possible*. When the search finishes
+inside its budget, everything it did not reach is proven unreachable, and every state from
+which no ending can be reached is found (an endless loop, a trap, a dead end). When the budget
+runs out it says so plainly, and then it proves nothing about what it did not reach.
+
+Two states are "the same" when nothing that decides the future can tell them apart. That is
+`GameState.key()` with one refinement, without which any story with a loop would never
+finish: visit counts. Counting visits to every scene makes each lap of a loop a new state,
+forever. But conditions only look at a few scenes' counts, and nearly always compare them
+with a number (`visits(kitchen) > 1`), so counts past the largest such number behave alike
+and are capped there; scenes no condition observes are not counted at all. A count used any
+other way (`visits(a) + visits(b)`) is kept exactly. Turn and history never matter. The
+search stores these compact keys and rebuilds a representative state from one when it
+expands it, which keeps 200,000 states in tens of megabytes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from game.engine import Engine, GameState, StoryRuntimeError
+from game.story import expr
+from game.story.model import Condition, Pos, Story, Value
+from game.tools.coverage import Coverage
+from game.tools.playtest import risky_paragraphs
+from game.tools.trail import Move, why_hidden
+
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+
+Key = tuple[str, tuple[Value, ...], tuple[int, ...], frozenset[str], frozenset[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A state worth telling the author about, with the shortest route that reaches it."""
+
+    scene: str
+    pos: Pos
+    message: str
+    moves: tuple[Move, ...]
+    details: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class ExhaustiveReport:
+    max_states: int
+    states: int = 0
+    complete: bool = False
+    coverage: Coverage = field(default_factory=Coverage)
+    """Counts are distinct states: in a scene, taking a choice, holding a fact, at an ending."""
+    stuck: list[Finding] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
+    trapped: list[Finding] = field(default_factory=list)
+    """Only when complete: the first state (per scene) from which no ending is reachable."""
+    trapped_states: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.stuck or self.errors or self.trapped)
+
+
+def visit_caps(conditions: Iterable[Condition]) -> dict[str, int | None]:
+    """For each scene whose visits a condition observes: the cap, or None to count exactly."""
+    caps: dict[str, int | None] = {}
+
+    def need(scene: str, cap: int | None) -> None:
+        if scene in caps and caps[scene] is None:
+            return
+        if cap is None:
+            caps[scene] = None
+        else:
+            caps[scene] = max(caps.get(scene) or 0, cap)
+
+    def scan(node: expr.Node) -> None:
+        if isinstance(node, expr.Call):
+            if node.func == "visits":
+                need(node.arg, None)
+            elif node.func == "seen":
+                need(node.arg, 1)
+        elif isinstance(node, expr.Unary):
+            scan(node.operand)
+        elif isinstance(node, expr.Binary):
+            if node.op in _COMPARISONS:
+                for side, other in ((node.left, node.right), (node.right, node.left)):
+                    if (isinstance(side, expr.Call) and side.func == "visits"
+                            and isinstance(other, expr.Literal)
+                            and type(other.value) in (int, float)
+                            and math.isfinite(float(other.value))):
+                        need(side.arg, max(math.floor(float(other.value)) + 1, 1))
+                        scan(other)
+                        return
+            scan(node.left)
+            scan(node.right)
+
+    for condition in conditions:
+        scan(condition.node)
+    return caps
+
+
+def _conditions(story: Story) -> Iterable[Condition]:
+    for scene in story.scenes.values():
+        for paragraph in scene.paragraphs:
+            if paragraph.condition is not None:
+                yield paragraph.condition
+        for choice in scene.choices:
+            if choice.condition is not None:
+                yield choice.condition
+
+
+class StateSpace:
+    """Turns states into compact keys and back; see the module docstring for why it is sound."""
+
+    def __init__(self, story: Story) -> None:
+        caps = visit_caps(_conditions(story))
+        self.names = tuple(story.variables)
+        self.observed = tuple(sorted(caps))
+        self.caps = tuple(caps[s] for s in self.observed)
+
+    def key(self, state: GameState) -> Key:
+        variables = state.variables
+        visits = state.visits
+        counts = tuple(visits.get(s, 0) if cap is None else min(visits.get(s, 0), cap)
+                       for s, cap in zip(self.observed, self.caps, strict=True))
+        return (state.scene, tuple(variables[n] for n in self.names), counts, state.taken,
+                frozenset(state.facts))
+
+    def state(self, key: Key, facts: tuple[str, ...]) -> GameState:
+        scene, values, counts, taken, _ = key
+        variables: Mapping[str, Value] = dict(zip(self.names, values, strict=True))
+        visits = {s: n for s, n in zip(self.observed, counts, strict=True) if n}
+        return GameState(scene, variables, visits, taken, facts)
+
+
+def search(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
+    engine = Engine(story)
+    space = StateSpace(story)
+    scenes = story.scenes
+    risky = risky_paragraphs(story)
+    report = ExhaustiveReport(max_states)
+    coverage = report.coverage
+    start = engine.start()
+    keys: list[Key] = [space.key(start)]
+    facts_of: list[tuple[str, ...]] = [start.facts]
+    parent: list[int] = [-1]
+    via: list[str] = [""]
+    index: dict[Key, int] = {keys[0]: 0}
+    successors: list[list[int]] = []
+    endings: list[int] = []
+    dead: set[int] = set()  # stuck or failing states: not traps of their own making
+    seen_stuck: set[str] = set()
+    seen_errors: set[str] = set()
+    budget_hit = False
+
+    def moves(i: int) -> tuple[Move, ...]:
+        out: list[Move] = []
+        while parent[i] >= 0:
+            before = keys[parent[i]][0]
+            choice = via[i]
+            out.append(Move(before, choice, keys[i][0],
+                            scenes[before].next is not None and choice == "continue"))
+            i = parent[i]
+        out.reverse()
+        return tuple(out)
+
+    def failed(i: int, scene: str, exc: StoryRuntimeError) -> None:
+        dead.add(i)
+        where = str(exc.pos)
+        if where not in seen_errors:
+            seen_errors.add(where)
+            pos = exc.pos if isinstance(exc.pos, Pos) else scenes[scene].pos
+            report.errors.append(Finding(scene, pos, exc.message, moves(i)))
+
+    queue = deque([0])
+    if start.scene in risky:
+        try:
+            engine.paragraphs(scenes[start.scene], start)
+        except StoryRuntimeError as exc:
+            failed(0, start.scene, exc)
+            queue.clear()
+    while queue:
+        i = queue.popleft()
+        key = keys[i]
+        state = space.state(key, facts_of[i])
+        scene = scenes[key[0]]
+        coverage.scenes[scene.id] += 1
+        for fact in key[4]:
+            coverage.facts[fact] += 1
+        while len(successors) <= i:
+            successors.append([])
+        if scene.ending is not None:
+            coverage.endings[scene.ending.id] += 1
+            endings.append(i)
+            continue
+        try:
+            options = engine.choices(state)
+        except StoryRuntimeError as exc:
+            failed(i, scene.id, exc)
+            continue
+        if not options:
+            dead.add(i)
+            if scene.id not in seen_stuck:
+                seen_stuck.add(scene.id)
+                report.stuck.append(Finding(scene.id, scene.pos, f"stuck in scene "
+                                            f"'{scene.id}': no choice is available and it "
+                                            "is not an ending", moves(i),
+                                            tuple(why_hidden(story, state))))
+            continue
+        out = successors[i]
+        for choice in options:
+            if not choice.is_continue:
+                coverage.choices[(scene.id, choice.id)] += 1
+            after = engine.take(state, choice)
+            k = space.key(after)
+            j = index.get(k)
+            if j is None:
+                if len(keys) >= max_states:
+                    budget_hit = True
+                    continue
+                j = len(keys)
+                index[k] = j
+                keys.append(k)
+                facts_of.append(after.facts)
+                parent.append(i)
+                via.append(choice.id)
+                if after.scene in risky:
+                    try:
+                        engine.paragraphs(scenes[after.scene], after)
+                    except StoryRuntimeError as exc:
+                        failed(j, after.scene, exc)
+                        out.append(j)
+                        continue
+                queue.append(j)
+            out.append(j)
+    report.states = len(keys)
+    report.complete = not budget_hit
+    if report.complete:
+        _find_traps(report, keys, successors, [*endings, *sorted(dead)], moves, story)
+    return report
+
+
+def _find_traps(report: ExhaustiveReport, keys: list[Key], successors: list[list[int]],
+                ends: list[int], moves: Callable[[int], tuple[Move, ...]], story: Story) -> None:
+    """States from which no ending, stuck scene or error can ever be reached: endless loops.
+
+    Each trap is reported once, at the first state (breadth first, so by the shortest route)
+    that enters it; the states inside it, reachable from there, are counted, not repeated.
+    """
+    n = len(keys)
+    predecessors: list[list[int]] = [[] for _ in range(n)]
+    for i, outs in enumerate(successors):
+        for j in outs:
+            predecessors[j].append(i)
+    escapes = bytearray(n)
+    queue = deque(ends)
+    for i in ends:
+        escapes[i] = 1
+    while queue:
+        j = queue.popleft()
+        for i in predecessors[j]:
+            if not escapes[i]:
+                escapes[i] = 1
+                queue.append(i)
+    covered = bytearray(n)
+    for i in range(n):  # index order is breadth-first order: shortest routes first
+        if escapes[i]:
+            continue
+        report.trapped_states += 1
+        if covered[i]:
+            continue
+        inside = deque([i])
+        covered[i] = 1
+        while inside:
+            for j in successors[inside.popleft()]:
+                if not covered[j]:
+                    covered[j] = 1
+                    inside.append(j)
+        scene = keys[i][0]
+        report.trapped.append(Finding(
+            scene, story.scenes[scene].pos,
+            f"no ending can be reached after entering scene '{scene}' this way: the story "
+            "loops forever from here", moves(i)))

@@ -1,0 +1,391 @@
+"""The Textual application: navigation between screens, app-wide keys, and the command palette.
+
+Start-up speed is a feature (a player launches the game far more often than they open the
+settings), so this module imports only what the title screen needs; every other screen is
+imported the first time it is shown. Screens call the `action_*` methods and helpers here
+rather than pushing each other, so the rules "one overlay at a time", "escape goes back"
+and "the play screen redraws when the game moved" live in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
+from textual.timer import Timer
+
+from game.engine import StoryRuntimeError
+from game.storage.saves import QUICKSAVE, SaveError, SceneGone
+from game.story.model import Story
+from game.ui.screens.base import Overlay
+from game.ui.screens.title import TitleScreen
+from game.ui.session import Move, Session
+
+if TYPE_CHECKING:
+    from game.ui.devreload import StoryWatcher
+
+MIN_WIDTH = 40
+MIN_HEIGHT = 12
+"""Below this the play screen cannot show a scene and its choices together."""
+
+THEME_SAVE_DELAY = 1.0
+"""The theme picker previews every theme it passes; only the one the player stays on is kept."""
+
+
+class OffScreenApp(App[int]):
+    """The game. `run_app` builds one; tests build one and drive it with a Pilot."""
+
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/title.tcss"]
+    """The title screen is the default screen, whose own CSS_PATH Textual does not load."""
+    TITLE = "Off Screen"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("j", "journal", "Journal"),
+    ]
+
+    def __init__(self, story: Story, story_dir: Path, saves_dir: Path,
+                 load: str | None = None, dev: bool = False) -> None:
+        super().__init__()
+        self.session = Session(story, saves_dir)
+        self.story_dir = story_dir
+        self.initial_load = load
+        self.dev = dev
+        self.title = story.title
+        self.sub_title = story.subtitle or ""
+        self.too_small = False
+        self.dev_errors: tuple[str, ...] = ()
+        self._watcher: StoryWatcher | None = None
+        self._theme_timer: Timer | None = None
+
+    # -- start -------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        return TitleScreen()
+
+    def on_mount(self) -> None:
+        settings = self.session.settings
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        warning = getattr(self.session.profile, "warning", None)
+        if warning:
+            self.notify(warning, title="Profile", severity="warning", timeout=10)
+        self._check_size(self.size)
+        if self.initial_load is not None:
+            self.call_after_refresh(self.load_game, self.initial_load)
+        if self.dev:
+            from game.ui.devreload import StoryWatcher
+
+            self._watcher = StoryWatcher(self.story_dir)
+            self.set_interval(0.5, self.poll_story)
+
+    # -- size --------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size)
+
+    def _check_size(self, size: Size) -> None:
+        from game.ui.screens.too_small import TooSmallScreen
+
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+        if small:
+            if isinstance(self.screen, TooSmallScreen):
+                self.screen.show_size(size)
+            elif not self.too_small:
+                self.push_screen(TooSmallScreen(size, MIN_WIDTH, MIN_HEIGHT))
+            self.too_small = True
+        elif self.too_small:
+            self.too_small = False
+            if isinstance(self.screen, TooSmallScreen):
+                self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Game keys do nothing under the 'too small' notice or a question awaiting an answer."""
+        if action == "quit":
+            return True
+        if self.too_small:
+            return False
+        return not (isinstance(self.screen, ModalScreen) and action != "help")
+
+    # -- navigation --------------------------------------------------------------------
+
+    def unwind(self, keep: type[Screen[None]]) -> bool:
+        """Pop screens until one of type `keep` is on top; False if there is none."""
+        if not any(isinstance(s, keep) for s in self.screen_stack):
+            return False
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, keep):
+            self.pop_screen()
+        return True
+
+    def open_overlay(self, screen: Overlay) -> None:
+        """Journal, saves, history, settings, help: opening one replaces another."""
+        if isinstance(self.screen, type(screen)):
+            self.pop_screen()
+        elif isinstance(self.screen, Overlay):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def show_play(self, move: Move | None = None) -> None:
+        """Bring the play screen to the front; it redraws itself if the game moved."""
+        from game.ui.screens.play import PlayScreen
+
+        if not self.unwind(PlayScreen):
+            self.unwind(TitleScreen)
+            self.push_screen(PlayScreen())
+        if move is not None:
+            self.announce(move)
+
+    def show_ending(self) -> None:
+        from game.ui.screens.ending import EndingScreen
+
+        if not isinstance(self.screen, EndingScreen):
+            self.push_screen(EndingScreen())
+
+    def show_story_error(self, error: StoryRuntimeError) -> None:
+        from game.ui.screens.error import StoryErrorScreen
+
+        self.push_screen(StoryErrorScreen(str(error)))
+
+    def announce(self, move: Move) -> None:
+        """The toasts after a move: facts found (the reward), and a failed autosave (the risk)."""
+        for fact in move.new_facts:
+            if fact.id in move.first_time:
+                self.notify(f"New fact: {fact.title}", title="Journal")
+            else:
+                self.notify(f"Fact found again: {fact.title}", title="Journal")
+        if move.autosave_error:
+            self.notify(f"Autosave failed: {move.autosave_error}", title="Autosave",
+                        severity="error", timeout=10)
+
+    # -- game actions ------------------------------------------------------------------
+
+    def new_game(self) -> None:
+        try:
+            move = self.session.new_game()
+        except StoryRuntimeError as exc:
+            self.show_story_error(exc)
+            return
+        self.show_play(move)
+
+    def continue_game(self) -> None:
+        from game.storage.saves import AUTOSAVE
+
+        self.load_game(AUTOSAVE)
+
+    def load_game(self, slot: str) -> None:
+        """Load a slot and play it; a problem is a toast (or, for a lost scene, a question)."""
+        try:
+            loaded = self.session.load(slot)
+        except SceneGone as exc:
+            self._offer_fallback(exc)
+            return
+        except SaveError as exc:
+            self.notify(str(exc), title="Cannot load", severity="error", timeout=10)
+            return
+        self.notify(f"Loaded '{slot}'.", title="Load")
+        if loaded.message:
+            self.notify(loaded.message, title="Story changed", severity="warning", timeout=10)
+        self.show_play()
+
+    def _offer_fallback(self, gone: SceneGone) -> None:
+        from game.ui.screens.scene_gone import SceneGoneScreen
+
+        fallback = gone.fallback
+        title = None
+        if fallback is not None and fallback.scene in self.session.story.scenes:
+            title = self.session.story.scenes[fallback.scene].title
+
+        def answer(choice: str | None) -> None:
+            if choice == "resume" and fallback is not None:
+                self.session.resume(fallback, gone.playtime)
+                self.show_play()
+            elif choice == "new":
+                self.new_game()
+
+        self.push_screen(SceneGoneScreen(str(gone), title), answer)
+
+    def action_undo(self) -> None:
+        if self.session.state is None:
+            return
+        if self.session.back() is None:
+            self.notify("This is the very beginning: there is no choice to undo.", title="Back")
+            return
+        self.notify("You take back your last choice.", title="Back")
+        self.show_play()
+
+    def action_quicksave(self) -> None:
+        if self.session.state is None:
+            self.notify("Start or load a game first.", title="Quicksave", severity="warning")
+            return
+        try:
+            notice = self.session.quicksave()
+        except SaveError as exc:
+            self.notify(str(exc), title="Quicksave failed", severity="error", timeout=10)
+            return
+        self.notify("Quicksaved (F9 to return here).", title="Quicksave")
+        if notice:
+            self.notify(notice, title="Quicksave", severity="warning", timeout=10)
+
+    def action_quickload(self) -> None:
+        if not self.session.saves.exists(QUICKSAVE):
+            self.notify("There is no quicksave yet (F5 makes one).", title="Quickload",
+                        severity="warning")
+            return
+        self.load_game(QUICKSAVE)
+
+    def action_title(self) -> None:
+        self.unwind(TitleScreen)
+
+    # -- overlays ----------------------------------------------------------------------
+
+    def action_journal(self) -> None:
+        from game.ui.screens.journal import JournalScreen
+
+        self.open_overlay(JournalScreen())
+
+    def action_help(self) -> None:
+        from game.ui.screens.help import HelpScreen
+
+        self.open_overlay(HelpScreen())
+
+    def action_history(self) -> None:
+        from game.ui.screens.history import HistoryScreen
+
+        if self.session.state is None:
+            self.notify("Start or load a game first.", title="History", severity="warning")
+            return
+        self.open_overlay(HistoryScreen())
+
+    def action_save(self) -> None:
+        from game.ui.screens.saves import SavesScreen
+
+        if self.session.state is None:
+            self.notify("Start or load a game first.", title="Save", severity="warning")
+            return
+        self.open_overlay(SavesScreen("save"))
+
+    def action_load(self) -> None:
+        from game.ui.screens.saves import SavesScreen
+
+        self.open_overlay(SavesScreen("load"))
+
+    def action_settings(self) -> None:
+        from game.ui.screens.settings import SettingsScreen
+
+        self.open_overlay(SettingsScreen())
+
+    # -- command palette ---------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        playing = self.session.state is not None
+        if playing:
+            yield SystemCommand("Save", "Save the game in a slot", self.action_save)
+        yield SystemCommand("Load", "Load a saved game", self.action_load)
+        yield SystemCommand("Journal", "Facts and endings found so far", self.action_journal)
+        if playing:
+            yield SystemCommand("History", "Read back through this playthrough",
+                                self.action_history)
+            yield SystemCommand("Back", "Undo your last choice", self.action_undo)
+            yield SystemCommand("Quicksave", "Save to the quick slot (F5)",
+                                self.action_quicksave)
+        yield SystemCommand("Quickload", "Load the quick slot (F9)", self.action_quickload)
+        yield SystemCommand("Help", "Every key, screen by screen", self.action_help)
+        yield SystemCommand("Settings", "Theme, text speed, quit confirmation",
+                            self.action_settings)
+        yield SystemCommand("Title", "Back to the title screen", self.action_title)
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys",):  # our Help lists every key, with context
+                yield command
+
+    # -- settings ----------------------------------------------------------------------
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if self._theme_timer is not None:
+            self._theme_timer.stop()
+        self._theme_timer = self.set_timer(THEME_SAVE_DELAY, self.persist_theme)
+
+    def persist_theme(self) -> None:
+        self._theme_timer = None
+        settings = self.session.settings
+        if settings.theme != self.theme:
+            self.session.save_settings(replace(settings, theme=self.theme))
+
+    @property
+    def text_speed(self) -> int:
+        """Characters per second for the typewriter; 0 when animations are off anywhere."""
+        if self.animation_level == "none":
+            return 0
+        return self.session.settings.text_speed
+
+    # -- quitting ----------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        from game.ui.screens.confirm import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen):
+            return
+        if not self.session.settings.confirm_quit:
+            self.leave()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.leave()
+
+        saved = " Your game is saved." if self.session.state is not None else ""
+        self.push_screen(ConfirmScreen(f"Quit {self.session.story.title}?{saved}",
+                                       yes="Quit", no="Keep playing"), answer)
+
+    def leave(self) -> None:
+        if self._theme_timer is not None:
+            self._theme_timer.stop()
+            self.persist_theme()
+        error = self.session.autosave()
+        if error:
+            self.notify(f"Autosave failed: {error}", severity="error")
+        self.exit(0)
+
+    # -- live reload (--dev) -----------------------------------------------------------
+
+    def poll_story(self) -> None:
+        """Every half second under --dev: reload when a story file changed on disk."""
+        if self._watcher is None or not self._watcher.changed():
+            return
+        from game.ui.devreload import reload_story
+
+        outcome = reload_story(self.story_dir, self.session)
+        self.dev_errors = outcome.errors
+        from game.ui.widgets.dev_panel import DevPanel
+
+        for screen in self.screen_stack:
+            for panel in screen.query(DevPanel):
+                panel.show_errors(self.dev_errors)
+        if outcome.errors:
+            self.notify(f"{len(outcome.errors)} error(s) in the story; still playing the last "
+                        "good version.", title="Reload", severity="error")
+            return
+        self.notify(outcome.summary, title="Story reloaded")
+        self.title = self.session.story.title
+        self.sub_title = self.session.story.subtitle or ""
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "story_reloaded", None)
+            if refresh is not None:
+                refresh()
+
+
+def run_app(story: Story, story_dir: Path, saves_dir: Path, load: str | None = None,
+            dev: bool = False) -> int:
+    """Play in the terminal until the player quits; the exit code for `offscreen play`."""
+    result = OffScreenApp(story, story_dir, saves_dir, load=load, dev=dev).run()
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,92 @@
+"""Help: every key of every screen, read from the screens' own BINDINGS.
+
+Generating the list from the bindings (rather than writing it out) means a key added to a
+screen shows up here without anyone remembering to document it, and a key removed vanishes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Static
+
+from game.ui.screens.base import Overlay
+
+EXTRA: dict[str, list[tuple[str, str]]] = {
+    "Everywhere": [("ctrl+p", "Command palette: save, load, journal, history, back, theme…")],
+    "Title screen": [("↑ ↓ / Enter / click", "Move through the menu and pick an item")],
+    "Playing": [
+        ("↑ ↓ / Enter / click", "Move through the choices and take one"),
+        ("any key / click", "While the text is being typed out: show all of it at once"),
+    ],
+    "Save and load": [("↑ ↓ / Enter / click", "Pick a slot: save in it, or load it")],
+    "Questions": [("Tab / Enter", "Move between the buttons and press one")],
+}
+
+
+def key_rows(bindings: Iterable[BindingType],
+             display: Callable[[Binding], str]) -> list[tuple[str, str]]:
+    """(keys, description) rows; keys bound to the same action share a row."""
+    rows: dict[str, tuple[list[str], str]] = {}
+    for binding in Binding.make_bindings(bindings):
+        action = binding.action
+        if action.startswith("pick(") and action != "pick(1)":
+            continue  # "1-9" on the pick(1) binding covers every number key
+        description = binding.description or action.replace("_", " ").capitalize()
+        keys, _ = rows.setdefault(action, ([], description))
+        shown = display(binding)
+        if shown not in keys:
+            keys.append(shown)
+    return [(" / ".join(keys), description) for keys, description in rows.values()]
+
+
+def sections(display: Callable[[Binding], str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    from game.ui.app import OffScreenApp
+    from game.ui.screens.confirm import ConfirmScreen
+    from game.ui.screens.ending import EndingScreen
+    from game.ui.screens.history import HistoryScreen
+    from game.ui.screens.play import PlayScreen
+    from game.ui.screens.saves import SavesScreen
+    from game.ui.screens.title import TitleScreen
+
+    out = []
+    for name, bindings in [
+        ("Everywhere", OffScreenApp.BINDINGS),
+        ("Title screen", TitleScreen.BINDINGS),
+        ("Playing", PlayScreen.BINDINGS),
+        ("Ending", EndingScreen.BINDINGS),
+        ("Journal, history, settings, help", [*Overlay.BINDINGS, *HistoryScreen.BINDINGS]),
+        ("Save and load", SavesScreen.BINDINGS),
+        ("Questions", ConfirmScreen.BINDINGS),
+    ]:
+        out.append((name, key_rows(bindings, display) + EXTRA.get(name, [])))
+    return out
+
+
+class HelpScreen(Overlay):
+    CSS_PATH = "help.tcss"
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Help: every key", style="bold"), id="help-head")
+        with VerticalScroll(id="help-body"):
+            for name, rows in sections(self.app.get_key_display):
+                table = Table(title=name, title_justify="left", title_style="bold",
+                              show_header=False, box=None, padding=(0, 2, 0, 0), expand=True)
+                table.add_column("Key", style="bold", no_wrap=True, ratio=1)
+                table.add_column("What it does", ratio=3)
+                for keys, description in rows:
+                    table.add_row(keys, description)
+                yield Static(table, classes="help-section")
+            yield Static("Your game is autosaved after every choice, so quitting never loses "
+                         "progress; Continue on the title screen picks up where you left off. "
+                         "Facts you find stay in the journal across playthroughs.",
+                         classes="help-section")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body", VerticalScroll).focus()

@@ -1,0 +1,165 @@
+"""The play screen: where the player reads a scene and picks what happens next.
+
+The screen redraws from the session whenever the game moved while it was hidden (a load, an
+undo from the history, a new game from the ending screen), so no other screen needs to tell
+it what to show. Choices appear only once the scene's text has been revealed.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from game import markup
+from game.engine import GameState, SceneView, StoryRuntimeError
+from game.ui.screens.base import GameScreen
+from game.ui.widgets.dev_panel import DevPanel
+from game.ui.widgets.menu import ChoiceMenu
+from game.ui.widgets.progress import ProgressLine
+from game.ui.widgets.scene_text import SceneText
+
+STUCK = ("There is no way on from here: the story offers no choice (a bug in the story). "
+         "Press b to undo your last choice, or Escape for the menu.")
+
+
+def choice_prompt(number: int, text: str) -> Text:
+    """'1. text' with the author's emphasis; numbers past 9 have no key, so none is shown."""
+    label = f"[b]{number}.[/b] " if number <= 9 else "   "
+    return Text.from_markup(label + markup.to_rich(text))
+
+
+def heading(view: SceneView) -> str:
+    return f"{view.chapter} · {view.title}" if view.chapter else view.title
+
+
+class PlayScreen(GameScreen):
+    CSS_PATH = "play.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "pick(1)", "Choose", key_display="1-9"),
+        *(Binding(str(n), f"pick({n})", f"Choice {n}", show=False) for n in range(2, 10)),
+        Binding("b", "app.undo", "Back"),
+        Binding("backspace", "app.undo", "Back", show=False),
+        Binding("h", "app.history", "History"),
+        Binding("s", "app.save", "Save"),
+        Binding("l", "app.load", "Load", show=False),
+        Binding("f5", "app.quicksave", "Quicksave", show=False),
+        Binding("f9", "app.quickload", "Quickload", show=False),
+        Binding("o", "app.settings", "Settings", show=False),
+        Binding("escape", "app.title", "Menu", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: GameState | None = None
+        self._view: SceneView | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="bar"):
+            yield Static(id="where")
+            yield ProgressLine(id="progress")
+        with VerticalScroll(id="page"):
+            yield SceneText(id="text")
+        yield Static(STUCK, id="stuck")
+        yield ChoiceMenu(id="choices")
+        yield DevPanel(id="dev-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_current()
+
+    def on_screen_resume(self) -> None:
+        if self.is_current and self.session.state is not self._shown:
+            self.show_current()
+        elif self.is_current:
+            self.query_one(ProgressLine).show(self.session.progress())
+
+    def story_reloaded(self) -> None:
+        """Under --dev the same state may read differently now: redraw without the reveal."""
+        self.show_current(reveal=False)
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def show_current(self, reveal: bool = True) -> None:
+        state = self.session.state
+        if state is None:
+            return
+        try:
+            view = self.session.view()
+        except StoryRuntimeError as exc:
+            self._shown = state
+            self.game.show_story_error(exc)
+            return
+        self._shown = state
+        self._view = view
+        self.query_one("#where", Static).update(Text(heading(view)))
+        self.query_one(ProgressLine).show(self.session.progress())
+        choices = self.query_one("#choices", ChoiceMenu)
+        choices.clear_options()
+        choices.add_options([Option(choice_prompt(n, c.text), id=c.id)
+                             for n, c in enumerate(view.choices, 1)])
+        choices.display = False
+        self.query_one("#stuck").display = False
+        self.query_one("#page", VerticalScroll).scroll_home(animate=False)
+        speed = self.game.text_speed if reveal and view.ending is None else 0
+        self.query_one(SceneText).reveal(view.paragraphs, speed)
+        if view.ending is not None:
+            self.game.show_ending()
+
+    def on_scene_text_revealed(self, event: SceneText.Revealed) -> None:
+        event.stop()
+        view = self._view
+        if view is None or view.ending is not None:
+            return
+        if view.stuck:
+            self.query_one("#stuck").display = True
+            return
+        choices = self.query_one("#choices", ChoiceMenu)
+        choices.display = True
+        choices.highlighted = 0
+        choices.focus()
+
+    # -- input -------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """Any key while the text is being typed out shows all of it (and does nothing else)."""
+        if self.query_one(SceneText).skip():
+            event.stop()
+            event.prevent_default()
+
+    def on_click(self, event: events.Click) -> None:
+        if self.query_one(SceneText).skip():
+            event.stop()
+
+    def action_pick(self, number: int) -> None:
+        if self.query_one(SceneText).skip():
+            return
+        view = self._view
+        if view is None or view.ending is not None:
+            return
+        if not 1 <= number <= len(view.choices):
+            if view.choices:
+                self.notify(f"There is no choice {number} here; pick 1 to {len(view.choices)}.",
+                            severity="warning", timeout=3)
+            return
+        self.choose(view.choices[number - 1].id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.choose(event.option.id)
+
+    def choose(self, choice_id: str) -> None:
+        try:
+            move = self.session.choose(choice_id)
+        except StoryRuntimeError as exc:
+            self.game.show_story_error(exc)
+            return
+        self.game.announce(move)
+        self.show_current()

@@ -1,0 +1,75 @@
+"""Settings: theme, text speed, and whether quitting asks first. Saved in the profile.
+
+Every change applies and is saved at once (no OK button to forget), and the theme previews
+live as the player moves through the list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Label, RadioButton, RadioSet, Select, Static, Switch
+
+from game.ui.screens.base import Overlay
+
+SPEEDS: list[tuple[str, int]] = [
+    ("Instant", 0),
+    ("Fast (120 characters a second)", 120),
+    ("Normal (60 characters a second)", 60),
+    ("Slow (30 characters a second)", 30),
+]
+
+
+class SettingsScreen(Overlay):
+    CSS_PATH = "settings.tcss"
+
+    def compose(self) -> ComposeResult:
+        settings = self.session.settings
+        themes = sorted(self.app.available_themes)
+        speeds = list(SPEEDS)
+        if settings.text_speed not in {value for _, value in speeds}:
+            speeds.append((f"Custom ({settings.text_speed} characters a second)",
+                           settings.text_speed))
+        self._speeds = [value for _, value in speeds]
+        yield Static(Text("Settings", style="bold"), id="settings-head")
+        with VerticalScroll(id="settings-body"):
+            yield Label("Theme")
+            yield Select([(name, name) for name in themes], allow_blank=False,
+                         value=self.app.theme if self.app.theme in themes else themes[0],
+                         id="theme")
+            yield Label("Text speed")
+            with RadioSet(id="speed"):
+                for label, value in speeds:
+                    yield RadioButton(label, value=value == settings.text_speed)
+            if self.app.animation_level == "none":
+                yield Static("Animations are turned off (TEXTUAL_ANIMATIONS), so text always "
+                             "appears at once.", classes="note")
+            yield Label("Ask before quitting")
+            yield Switch(value=settings.confirm_quit, id="confirm-quit")
+            yield Static("Settings are saved as soon as you change them.", classes="note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#theme", Select).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and event.value != self.app.theme:
+            self.app.theme = event.value
+            self.game.persist_theme()
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        speed = self._speeds[event.index]
+        settings = self.session.settings
+        if speed != settings.text_speed:
+            self.session.save_settings(replace(settings, text_speed=speed))
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        event.stop()
+        settings = self.session.settings
+        if event.value != settings.confirm_quit:
+            self.session.save_settings(replace(settings, confirm_quit=event.value))

@@ -1,0 +1,64 @@
+"""Asks for a new save slot's name, checking it as it is typed.
+
+The rule is the storage layer's (`check_slot`), so the message the player sees here is the
+same one a bad `--load` name gets on the command line.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from game.storage.saves import SaveError, check_slot
+
+
+class SlotNameScreen(ModalScreen[str | None]):
+    CSS_PATH = "modal.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, existing: set[str]) -> None:
+        super().__init__()
+        self.existing = existing
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Name the new save (Enter to save, Escape to cancel):",
+                         classes="question")
+            yield Input(placeholder="e.g. before the wedding", id="slot-name", max_length=40)
+            yield Static("", id="slot-error", classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#slot-name", Input).focus()
+
+    def problem(self, value: str) -> str | None:
+        if not value.strip():
+            return "Type a name for the save."
+        try:
+            check_slot(value)
+        except SaveError as exc:
+            return str(exc)
+        return None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        problem = self.problem(event.value) if event.value else None
+        name = event.value.strip()
+        if problem is None and name in self.existing:
+            problem = f"'{name}' exists; saving will ask before overwriting it."
+        self.query_one("#slot-error", Static).update(problem or "")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        problem = self.problem(event.value)
+        if problem is not None:
+            self.query_one("#slot-error", Static).update(problem)
+            return
+        self.dismiss(check_slot(event.value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,94 @@
+"""The title screen: the story's name and the main menu.
+
+Continue comes first, and is highlighted, whenever there is an autosave to continue, because
+returning players are the common case; a first-time player sees New game highlighted instead.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Vertical
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from game.ui.screens.base import GameScreen
+from game.ui.widgets.dev_panel import DevPanel
+from game.ui.widgets.menu import Menu
+from game.ui.widgets.progress import describe
+
+MENU_ACTIONS = {
+    "continue": "continue_game",
+    "new": "new_game",
+    "load": "app.load",
+    "journal": "app.journal",
+    "settings": "app.settings",
+    "quit": "app.quit",
+}
+
+
+class TitleScreen(GameScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_game", "New game", show=False),
+        Binding("c", "continue_game", "Continue", show=False),
+        Binding("l", "app.load", "Load", show=False),
+        Binding("o", "app.settings", "Settings", show=False),
+        Binding("escape", "app.quit", "Quit", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Container(id="title-center"), Vertical(id="title-box"):
+            yield Static(id="title-name")
+            yield Static(id="title-subtitle")
+            yield Menu(id="menu")
+            yield Static(id="title-progress")
+        yield DevPanel(id="dev-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_menu()
+
+    def on_screen_resume(self) -> None:
+        if self.is_current:
+            self.refresh_menu()
+
+    def story_reloaded(self) -> None:
+        self.refresh_menu()
+
+    def refresh_menu(self) -> None:
+        story = self.session.story
+        self.query_one("#title-name", Static).update(story.title)
+        subtitle = self.query_one("#title-subtitle", Static)
+        subtitle.update(story.subtitle or "")
+        subtitle.display = bool(story.subtitle)
+        menu = self.query_one("#menu", OptionList)
+        items = []
+        if self.session.has_autosave():
+            items.append(Option("Continue", id="continue"))
+        items += [
+            Option("New game", id="new"),
+            Option("Load", id="load"),
+            Option("Journal", id="journal"),
+            Option("Settings", id="settings"),
+            Option("Quit", id="quit"),
+        ]
+        menu.clear_options()
+        menu.add_options(items)
+        menu.highlighted = 0
+        menu.focus()
+        self.query_one("#title-progress", Static).update(describe(self.session.progress()))
+
+    def action_new_game(self) -> None:
+        self.game.new_game()
+
+    def action_continue_game(self) -> None:
+        if self.session.has_autosave():
+            self.game.continue_game()
+
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        action = MENU_ACTIONS.get(event.option.id or "")
+        if action is not None:
+            await self.run_action(action)

@@ -1,0 +1,20 @@
+"""The collector's counter on the play and title screens: facts and endings found so far."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from game.ui.session import Progress
+
+
+def describe(progress: Progress) -> str:
+    return (f"Facts {progress.facts_found}/{progress.facts_total} · "
+            f"Endings {progress.endings_found}/{progress.endings_total}")
+
+
+class ProgressLine(Static):
+    """One line, so it fits in a header bar at any width that is playable at all."""
+
+    def show(self, progress: Progress) -> None:
+        self.update(describe(progress))
+        self.tooltip = f"Journal {progress.percent}% complete (press j to open it)"

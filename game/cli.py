@@ -99,11 +99,17 @@ def _crash(exc: Exception) -> int:
     except OSError:
         pass
     print(f"offscreen: internal error: {type(exc).__name__}: {exc}{where}. "
-          "Please report it; your saves are safe.", file=sys.stderr)
+          "This is a bug in Off Screen, not in your story or saves; please report it.",
+          file=sys.stderr)
     return 1
 
 
 def _dispatch(command: str, args: argparse.Namespace) -> int:
+    folder = getattr(args, "dir", None) if command != "new" else None
+    folder = folder or getattr(args, "story", None)
+    if folder and not Path(folder).exists():
+        print(f"offscreen: no story folder or file at {folder}", file=sys.stderr)
+        return 2
     if command == "check":
         from game.commands import check
 

@@ -6,14 +6,14 @@ import sys
 from pathlib import Path
 
 from game.story.diagnostics import summary
-from game.story.loader import load_story
+from game.story.loader import display_path, load_story
 
 
 def run(folder: Path, stats: bool = False) -> int:
     result = load_story(folder)
     for diagnostic in result.diagnostics:
         print(diagnostic)
-    print(summary(result.diagnostics, len(result.files)))
+    print(summary(result.diagnostics, len(result.files), display_path(folder)))
     if stats and result.story is not None:
         from game.tools.stats import format_stats, story_stats
 

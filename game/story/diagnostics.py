@@ -35,15 +35,20 @@ class StoryError(Exception):
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
 
-def summary(diagnostics: Iterable[Diagnostic], files: int) -> str:
-    """The closing line of `offscreen check`: counts first, so a glance says pass or fail."""
+def summary(diagnostics: Iterable[Diagnostic], files: int, folder: str | None = None) -> str:
+    """The closing line of `offscreen check`: counts first, so a glance says pass or fail.
+
+    Naming the folder matters: `offscreen check` with no argument checks the shipped story,
+    and an author who forgot the argument must not mistake its "ok" for their own.
+    """
     diags = list(diagnostics)
     errors = sum(1 for d in diags if d.severity == "error")
     warnings = len(diags) - errors
     noun = "file" if files == 1 else "files"
+    where = f" in {folder}" if folder else ""
     if not diags:
-        return f"ok: {files} {noun} checked, no problems"
+        return f"ok: {files} {noun}{where} checked, no problems"
     return (
         f"{errors} error{'s' if errors != 1 else ''}, "
-        f"{warnings} warning{'s' if warnings != 1 else ''} in {files} {noun}"
+        f"{warnings} warning{'s' if warnings != 1 else ''} in {files} {noun}{where}"
     )

@@ -16,7 +16,9 @@ from typing import TextIO
 
 from game import markup
 from game.engine import Engine, GameState, SceneView, StoryRuntimeError
-from game.storage.saves import AUTOSAVE, SaveError, SaveStore
+from game.storage import display
+from game.storage.profile import ProfileStore
+from game.storage.saves import AUTOSAVE, SaveError, SaveStore, SceneGone
 from game.story.model import Story
 
 HELP = """\
@@ -25,7 +27,7 @@ Commands:
   save NAME    save the game in a slot called NAME
   load NAME    load the game saved as NAME
   saves        list the saved games
-  journal      the facts you have found, and hints for the rest
+  journal      the facts you have found in any game, and hints for the rest
   back         undo your last choice
   look         show the scene again
   restart      start a new game
@@ -35,15 +37,28 @@ Commands:
 
 class PlainGame:
     def __init__(self, story: Story, store: SaveStore, out: TextIO,
-                 width: int | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+                 width: int | None = None, clock: Callable[[], float] = time.monotonic,
+                 profiles: ProfileStore | None = None) -> None:
         self.story = story
         self.engine = Engine(story)
         self.store = store
         self.out = out
         self.width = width or max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
         self.clock = clock
+        self.profiles = profiles or ProfileStore(store.folder, story)
+        self.profile = self.profiles.load()
+        self.shown: set[str] = set()
+        """Storage warnings already printed: a full disk is said once, not after every choice."""
         self.state: GameState = self.engine.start()
         self.started = clock()
+        self.known = self.profile.facts
+        """Facts found before this game began, so the journal can mark the new ones."""
+        self.dirty = False
+        """True once this session changed the game; quitting before that keeps the autosave
+        as it was (starting the game and leaving at once must not erase yesterday's game)."""
+        self.offer: tuple[GameState, float, str] | None = None
+        """A fallback place (state, playtime, what 'no' means) awaiting the player's yes/no."""
+        self.record()
 
     # -- output ------------------------------------------------------------------------
 
@@ -89,8 +104,16 @@ class PlainGame:
         self.say("Type 'restart' to play again, 'back' to undo your last choice, "
                  "'journal', or 'quit'.")
 
+    def warn(self, message: str | None) -> None:
+        """Print a storage problem once per session, in parentheses like an aside."""
+        if message and message not in self.shown:
+            self.shown.add(message)
+            self.say(f"({message})")
+
     def journal(self) -> None:
-        found = set(self.state.facts)
+        """Facts found in any playthrough (the profile); those new in this game are marked."""
+        found = set(self.profile.facts) | set(self.state.facts)
+        new = set(self.state.facts) - self.known
         total = len(self.story.facts)
         self.say()
         self.say(f"== Journal: {len(found)} of {total} facts found ==")
@@ -102,12 +125,19 @@ class PlainGame:
             self.say(chapter or "Other facts")
             for fact in facts:
                 if fact.id in found:
-                    self.wrap(f"- {fact.title}: {fact.text}", "  ")
+                    mark = " (new)" if fact.id in new else ""
+                    self.wrap(f"- {fact.title}{mark}: {fact.text}", "  ")
                     if fact.source:
                         self.wrap(f"Source: {fact.source}", "    ")
                 else:
                     self.wrap(f"- ??? {('Hint: ' + fact.hint) if fact.hint else ''}", "  ")
         self.say()
+        if self.story.endings:
+            reached = [e.title for e in self.story.endings.values()
+                       if e.id in self.profile.endings]
+            line = f"Endings reached: {len(reached)} of {len(self.story.endings)}"
+            self.wrap(line + (f" ({', '.join(reached)})" if reached else ""))
+            self.say()
 
     # -- input -------------------------------------------------------------------------
 
@@ -120,19 +150,23 @@ class PlainGame:
             line = inp.readline()
             if not line:
                 self.say()
-                self.autosave()
-                self.say("Your game is saved. Goodbye.")
-                return 0
+                return self.leave()
             if not self.handle(line.strip()):
-                self.autosave()
-                self.say("Your game is saved. Goodbye.")
-                return 0
+                return self.leave()
+
+    def leave(self) -> int:
+        if self.dirty:
+            self.autosave()
+        self.say("Your game is saved. Goodbye.")
+        return 0
 
     def handle(self, command: str) -> bool:
         """Act on one line; False means quit."""
         word, _, rest = command.partition(" ")
         word = word.lower()
         rest = rest.strip()
+        if self.offer is not None:
+            return self.answer_offer(word)
         view = self.engine.view(self.state)
         if command == "" and len(view.choices) == 1 and view.choices[0].is_continue:
             self.pick(view, 1)
@@ -149,7 +183,7 @@ class PlainGame:
         elif word in ("back", "undo"):
             self.back()
         elif word == "restart":
-            self.state = self.engine.start()
+            self.begin(self.engine.start(), 0.0)
             self.show()
         elif word == "save":
             self.save(rest)
@@ -171,6 +205,8 @@ class PlainGame:
                 self.say("There are no choices here. Type 'restart', 'back' or 'quit'.")
             return
         self.state = self.engine.choose(self.state, view.choices[number - 1].id)
+        self.dirty = True
+        self.record()
         self.autosave()
         self.show()
 
@@ -180,6 +216,7 @@ class PlainGame:
             self.say("You are at the very beginning; there is nothing to undo.")
             return
         self.state = previous
+        self.dirty = True
         self.say("You take back your last choice.")
         self.autosave()
         self.show()
@@ -187,11 +224,26 @@ class PlainGame:
     def playtime(self) -> float:
         return self.clock() - self.started
 
+    def begin(self, state: GameState, playtime: float) -> None:
+        """Switch to another game (new, loaded or a fallback): its clock and its new facts."""
+        self.state = state
+        self.started = self.clock() - playtime
+        self.known = self.profile.facts
+        self.dirty = True
+        self.record()
+
+    def record(self) -> None:
+        """Keep the facts and ending of the current state in the profile, whatever happens next."""
+        self.profile = self.profiles.record(self.state, self.story)
+        self.warn(self.profiles.warning)
+
     def autosave(self) -> None:
         try:
             self.store.save(AUTOSAVE, self.state, self.playtime())
         except SaveError as exc:
-            self.say(f"(Autosave failed: {exc})")
+            self.warn(f"Autosave failed: {exc}")
+            return
+        self.warn(self.store.notice)
 
     def save(self, name: str) -> None:
         if not name:
@@ -202,39 +254,85 @@ class PlainGame:
         except SaveError as exc:
             self.say(f"Not saved: {exc}")
             return
-        self.say(f"Saved as '{name}' ({path}).")
+        self.say(f"Saved as '{name.strip()}' ({path}).")
+        self.warn(self.store.notice)
 
-    def load(self, name: str) -> bool:
+    def load(self, name: str, starting: bool = False) -> bool:
+        """Load a slot; True when a game was loaded or a fallback offered (nothing shown yet).
+
+        `starting` is for `--load` before any game was shown: declining a fallback then means
+        a new game rather than carrying on with the current one.
+        """
         if not name:
             self.say("Load which save? Type 'saves' to list them.")
             return False
         try:
             loaded = self.store.load(name)
+        except SceneGone as exc:
+            self.say(_sentence(str(exc)))
+            if exc.fallback is None:
+                return False
+            decline = ("start a new game" if starting else "keep playing where you are")
+            self.offer = (exc.fallback, exc.playtime, decline)
+            self.say(f"Type 'yes' to continue from there, or 'no' to {decline}.")
+            return True
         except SaveError as exc:
-            self.say(f"Could not load: {exc}")
+            self.say(_sentence(str(exc)))
             return False
-        self.state = loaded.state
-        self.say(f"Loaded '{name}'.")
+        self.begin(loaded.state, loaded.playtime)
+        self.say(f"Loaded '{name.strip()}'.")
         if loaded.message:
             self.say(loaded.message)
         self.show()
         return True
 
+    def answer_offer(self, word: str) -> bool:
+        assert self.offer is not None
+        fallback, playtime, decline = self.offer
+        if word in ("quit", "exit", "q"):
+            return False
+        if word in ("yes", "y"):
+            self.offer = None
+            self.begin(fallback, playtime)
+            self.say("You pick up the story from the nearest place that still exists.")
+            self.autosave()
+            self.show()
+        elif word in ("no", "n"):
+            self.offer = None
+            if decline == "start a new game":
+                self.say("Starting a new game.")
+            else:
+                self.say("You keep playing where you are.")
+            self.show()
+        else:
+            self.say(f"Please type 'yes' to continue from there, or 'no' to {decline}.")
+        return True
+
     def list_saves(self) -> None:
-        slots = sorted(p.stem for p in self.store.folder.glob("*.json"))
+        try:
+            slots = self.store.slots()
+        except SaveError as exc:
+            self.say(_sentence(str(exc)))
+            return
         if not slots:
             self.say("No saved games yet. Type 'save NAME' to make one.")
-        for slot in slots:
-            self.say(f"- {slot}")
+        for info in slots:
+            self.wrap(f"- {display.summary(info)}")
+            if info.message:
+                self.wrap(info.message, "  ")
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:]
 
 
 def play(story: Story, store: SaveStore, inp: TextIO, out: TextIO,
-         load: str | None = None) -> int:
-    game = PlainGame(story, store, out)
+         load: str | None = None, profiles: ProfileStore | None = None) -> int:
+    game = PlainGame(story, store, out, profiles=profiles)
     try:
         if load is not None:
             game.say(f"Loading '{load}'...")
-            if game.load(load):
+            if game.load(load, starting=True):
                 return game.run(inp, show_first=False)
             game.say("Starting a new game instead.")
         return game.run(inp)

@@ -81,11 +81,9 @@ def fsync_dir(folder: Path) -> None:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
-    try:
+    with contextlib.suppress(OSError):
         os.fsync(fd)
-    except OSError:
-        pass
-    finally:
+    with contextlib.suppress(OSError):
         os.close(fd)
 
 

@@ -35,7 +35,8 @@ _WINDOWS_RESERVED = frozenset(
 def check_slot(name: str) -> str:
     """The name, trimmed, if it can be a save slot; otherwise SaveError saying why not."""
     name = name.strip()
-    shown = name if len(name) <= 60 else name[:57] + "..."
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
     if not name:
         raise SaveError("a save needs a name, for example: before-the-wedding")
     if "/" in name or "\\" in name or ":" in name:

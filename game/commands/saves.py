@@ -1,0 +1,72 @@
+"""`offscreen saves`: every save in the folder, and whether it still loads into this story.
+
+Authors run this after editing scenes to see which players' saves their edit affected;
+players run it to find a game. Damaged and foreign files are listed with the reason, never
+skipped, so nothing in the folder is a mystery. Listing is not a verdict on the saves, so a
+damaged save does not make the command fail; only an unreadable story or folder does.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+from game.storage import display
+from game.storage.saves import SaveError, SaveStore, SlotInfo
+from game.story.loader import load_story
+
+HEADINGS = ("NAME", "STATUS", "SAVED", "PLAYED", "PLACE")
+
+
+def run(story_dir: Path, saves_dir: Path) -> int:
+    result = load_story(story_dir)
+    if result.story is None:
+        for diagnostic in result.errors:
+            print(diagnostic, file=sys.stderr)
+        print(f"offscreen: the story in {story_dir} has errors, so its saves cannot be checked "
+              f"against it (`offscreen check {story_dir}` lists them)", file=sys.stderr)
+        return 1
+    story = result.story
+    try:
+        slots = SaveStore(saves_dir, story).slots()
+    except SaveError as exc:
+        print(f"offscreen: {exc}", file=sys.stderr)
+        return 1
+    if not slots:
+        print(f"No saves of {story.title!r} in {saves_dir} yet.")
+        return 0
+    print(f"Saves of {story.title!r} in {saves_dir}:")
+    print()
+    for line in table(slots):
+        print(line.rstrip())
+    print()
+    print(totals(slots))
+    return 0
+
+
+def table(slots: list[SlotInfo]) -> list[str]:
+    """Aligned columns, with each save's message (if any) indented on the line below it."""
+    rows = [(info.name, display.STATUS_WORDS[info.status], display.when(info.saved_at),
+             display.playtime(info.playtime), info.label or "-") for info in slots]
+    widths = [max(len(row[i]) for row in [HEADINGS, *rows]) for i in range(len(HEADINGS))]
+    indent = " " * (2 + widths[0] + 2)
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  " + "  ".join(cell.ljust(width) for cell, width in zip(cells, widths,
+                                                                            strict=True))
+
+    out = [line(HEADINGS)]
+    for info, row in zip(slots, rows, strict=True):
+        out.append(line(row))
+        if info.message:
+            out.append(indent + info.message)
+    return out
+
+
+def totals(slots: list[SlotInfo]) -> str:
+    counts = Counter(info.status for info in slots)
+    parts = [f"{counts[status]} {word}" for status, word in display.STATUS_WORDS.items()
+             if counts[status]]
+    noun = "save" if len(slots) == 1 else "saves"
+    return f"{len(slots)} {noun}: {', '.join(parts)}."

@@ -59,7 +59,9 @@ def format_value(value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:g}"
+        # Ten significant digits: 1000000.0 reads "1000000" and 0.1 + 0.2 reads "0.3", where
+        # "%g" would say "1e+06" and repr would say "0.30000000000000004".
+        return f"{value:.10g}"
     return str(value)
 
 

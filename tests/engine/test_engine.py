@@ -147,6 +147,7 @@ def test_stuck_scenes_are_reported_in_the_view(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("value", "text"), [
-    (True, "true"), (False, "false"), (3, "3"), (2.5, "2.5"), (2.0, "2"), ("hi", "hi")])
+    (True, "true"), (False, "false"), (3, "3"), (2.5, "2.5"), (2.0, "2"), ("hi", "hi"),
+    (1000000.0, "1000000"), (1234567.5, "1234567.5"), (0.1 + 0.2, "0.3")])
 def test_format_value(value: bool | int | float | str, text: str) -> None:
     assert format_value(value) == text

@@ -167,7 +167,15 @@ class Generator:
             text += f" Takes so far: {{{r.choice(ints).name}}}."
         return text
 
-    def choice_text(self) -> str:
+    def choice_text(self, used: set[str]) -> str:
+        text = self._choice_text()
+        while text in used:
+            text = self._choice_text()
+        used.add(text)
+        self.words += len(text.split())
+        return text
+
+    def _choice_text(self) -> str:
         r = self.rng
         if r.random() < 0.02:
             text = r.choice(TRAP_CHOICES)
@@ -176,7 +184,6 @@ class Generator:
         else:
             ending = r.choice(CHOICE_ENDINGS).format(noun=r.choice(NOUNS))
             text = f"{r.choice(CHOICE_OPENERS)} {r.choice(PEOPLE)} {ending}"
-        self.words += len(text.split())
         return text
 
     # -- structure ---------------------------------------------------------------------------
@@ -308,7 +315,8 @@ class Generator:
             out.append(f"    next: {s.spine}")
             return out
         out.append("    choices:")
-        spine_text = self.choice_text()
+        texts: set[str] = set()  # two choices that read alike would be a lint warning
+        spine_text = self.choice_text(texts)
         out += [f"      - text: {q(spine_text)}", "        id: onward", f"        goto: {s.spine}"]
         self.choices += 1
         extra = [(self.target(s), True) for _ in range(r.choice((2, 2, 3, 3, 3)))]
@@ -319,7 +327,7 @@ class Generator:
                 continue
             taken.add(goto)
             self.choices += 1
-            out.append(f"      - text: {q(self.choice_text())}")
+            out.append(f"      - text: {q(self.choice_text(texts))}")
             out.append(f"        goto: {goto}")
             if optional and r.random() < 0.35:
                 out.append(f"        if: {q(self.condition(s))}")

@@ -49,6 +49,28 @@ _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 STORY_SUFFIXES = (".yaml", ".yml")
 
 
+def _new_pos(file: str, line: int, col: int) -> Pos:
+    """`Pos(file, line, col)` at a third of the cost, for the hundred thousand a big story has.
+
+    A frozen dataclass's __init__ sets each field through object.__setattr__; writing the
+    slots through their descriptors builds the very same (equal, hashable) value.
+    """
+    pos = _object_new(Pos)
+    _set_file(pos, file)
+    _set_line(pos, line)
+    _set_col(pos, col)
+    return pos
+
+
+_object_new = object.__new__
+_set_file = getattr(Pos, "file").__set__  # noqa: B009 - the slot descriptor, not a field
+_set_line = getattr(Pos, "line").__set__  # noqa: B009
+_set_col = getattr(Pos, "col").__set__  # noqa: B009
+_MappingNode, _ScalarNode, _SequenceNode = yaml.MappingNode, yaml.ScalarNode, yaml.SequenceNode
+_REQUIRED: dict[int, tuple[str, ...]] = {}
+"""Required key names per schema table (keyed by the table's id: tables live forever)."""
+
+
 @dataclass(frozen=True, slots=True)
 class LoadResult:
     """A story, or None when any error was found; diagnostics always hold everything found."""
@@ -143,7 +165,12 @@ class _Loader:
         self.root = root
         self.diagnostics: list[Diagnostic] = []
         self.file = ""
+        self.texts: dict[str, str] = {}
         self.sources: dict[str, list[str]] = {}
+        """Lines of each file, split only when an error inside a block scalar needs them."""
+        self.conditions: dict[str, tuple[expr.Node, list[expr.ExprError],
+                                         expr.Evaluator | None] | expr.ExprError] = {}
+        """Parsed, checked and compiled conditions by source text: stories repeat them."""
         self.variables: dict[str, Variable] = {}
         self.fact_ids: set[str] = set()
         self.scene_ids: set[str] = set()
@@ -156,7 +183,7 @@ class _Loader:
 
     def pos(self, node: yaml.Node) -> Pos:
         mark = node.start_mark
-        return Pos(self.file, mark.line + 1, mark.column + 1)
+        return _new_pos(self.file, mark.line + 1, mark.column + 1)
 
     def inner_pos(self, node: yaml.Node, offset: int) -> Pos:
         """The position of character `offset` of a scalar's value, as near as YAML allows."""
@@ -166,7 +193,9 @@ class _Loader:
         if style in ("|", ">"):
             before = value[:offset]
             line = start.line + 1 + before.count("\n")
-            lines = self.sources.get(self.file, [])
+            lines = self.sources.get(self.file)
+            if lines is None:
+                lines = self.sources[self.file] = self.texts.get(self.file, "").splitlines()
             indent = 0
             if 0 < line <= len(lines):
                 text = lines[line - 1]
@@ -181,10 +210,36 @@ class _Loader:
     def fields(self, node: yaml.Node, table: Mapping[str, schema.Key], what: str,
                ) -> dict[str, yaml.Node] | None:
         """A mapping's known keys; reports unknown, duplicate and missing ones."""
+        # Fast path for the common case, where nothing can be reported: plain string keys,
+        # all known, none repeated, none required missing. Anything else takes the careful
+        # path below, so the diagnostics are exactly what it alone would give.
+        if type(node) is _MappingNode and node.tag == yamlsrc.MAP:
+            out: dict[str, yaml.Node] = {}
+            for key_node, value in node.value:
+                if type(key_node) is not _ScalarNode or key_node.tag != yamlsrc.STR:
+                    break
+                name = key_node.value
+                if name in out or name not in table:
+                    break
+                out[name] = value
+            else:
+                required = _REQUIRED.get(id(table))
+                if required is None:
+                    required = _REQUIRED[id(table)] = tuple(
+                        key.name for key in table.values() if key.required)
+                for name in required:
+                    if name not in out:
+                        break
+                else:
+                    return out
+        return self.careful_fields(node, table, what)
+
+    def careful_fields(self, node: yaml.Node, table: Mapping[str, schema.Key], what: str,
+                       ) -> dict[str, yaml.Node] | None:
         if not isinstance(node, yaml.MappingNode):
             self.report(self.pos(node), f"{what} must be a mapping of keys, not {describe(node)}")
             return None
-        out: dict[str, yaml.Node] = {}
+        out = {}
         for name, key_node, value in self.entries(node, what):
             if name not in table:
                 hint = did_you_mean(name, table) or f" (expected one of: {', '.join(table)})"
@@ -209,7 +264,7 @@ class _Loader:
         """Key/value pairs with string keys; duplicate keys reported (PyYAML keeps the last)."""
         if not self.plain_tag(node):
             return
-        first: dict[str, Pos] = {}
+        first: dict[str, int] = {}
         for key_node, value in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == yamlsrc.NULL:
                 self.report(self.pos(key_node), f"keys in {what} must be plain names, "
@@ -220,12 +275,11 @@ class _Loader:
                             "write the keys out")
                 continue
             name = str(key_node.value)
-            here = self.pos(key_node)
             if name in first:
-                self.report(here, f"duplicate key '{name}' in {what} (first at line "
-                            f"{first[name].line}); YAML would silently keep only the last one")
+                self.report(self.pos(key_node), f"duplicate key '{name}' in {what} (first at "
+                            f"line {first[name]}); YAML would silently keep only the last one")
                 continue
-            first[name] = here
+            first[name] = key_node.start_mark.line + 1
             yield name, key_node, value
 
     def text(self, node: yaml.Node, what: str) -> str | None:
@@ -306,7 +360,7 @@ class _Loader:
                 continue
             rel = path.relative_to(root).as_posix() if path != root else path.name
             digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
-            self.sources[file] = text.splitlines()
+            self.texts[file] = text
             node = yamlsrc.compose(text, file, self.report)
             if node is not None:
                 self.gather(node, gathered)
@@ -551,18 +605,26 @@ class _Loader:
             if text is None:
                 return None
             source = text
-        try:
-            tree = expr.parse(source)
-        except expr.ExprError as exc:
-            self.report(self.inner_pos(node, exc.offset), f"bad condition: {exc.message}")
+        known = self.conditions.get(source)
+        if known is None:
+            try:
+                tree = expr.parse(source)
+            except expr.ExprError as exc:
+                known = exc
+            else:
+                problems = expr.check(tree, variables=self.kinds, scenes=self.scene_ids,
+                                      facts=self.fact_ids)
+                known = (tree, problems, None if problems else expr.compile_expr(tree))
+            self.conditions[source] = known
+        if isinstance(known, expr.ExprError):
+            self.report(self.inner_pos(node, known.offset), f"bad condition: {known.message}")
             return None
-        problems = expr.check(tree, variables=self.kinds, scenes=self.scene_ids,
-                              facts=self.fact_ids)
+        tree, problems, evaluate = known
         for problem in problems:
             self.report(self.inner_pos(node, problem.offset), problem.message)
-        if problems:
+        if evaluate is None:
             return None
-        return Condition(source, tree, self.pos(node), expr.compile_expr(tree))
+        return Condition(source, tree, self.pos(node), evaluate)
 
     def effects(self, node: yaml.Node, where: str) -> tuple[Effect, ...]:
         out: list[Effect] = []
@@ -649,8 +711,8 @@ class _Loader:
                 continue
             if "if" in f and condition is None:
                 continue
-            ids[choice_id] = self.pos(item)
-            out.append(Choice(choice_id, text, goto, condition, effects, once, self.pos(item),
+            here = ids[choice_id] = self.pos(item)
+            out.append(Choice(choice_id, text, goto, condition, effects, once, here,
                               self.pos(f["goto"])))
         return tuple(out)
 

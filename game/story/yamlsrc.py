@@ -93,8 +93,7 @@ _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH}}}", re.MULTILINE)
 _COMPACT_RUN = re.compile(rf"^[ \t]*(?:[-?][ \t]+){{{MAX_DEPTH}}}", re.MULTILINE)
 _INDENT_RUN = " " * MAX_DEPTH
-_UNITS = ("- ", "-\t", "? ", "?\t")  # a compact run holds MAX_DEPTH of these...
-_UNIT_PAIR = re.compile(r"[-?][ \t]+[-?][ \t]")  # ...and at least one pair of them
+_UNIT_PAIR = re.compile(r"[-?][ \t]+[-?][ \t]")  # a compact run holds MAX_DEPTH '-'/'?'
 
 
 def tag_name(tag: str) -> str:
@@ -143,7 +142,7 @@ def _too_deep(text: str, file: str, report: Report) -> bool:
     match = None
     if _INDENT_RUN in text:
         match = _DEEP_INDENT.search(text)
-    if match is None and sum(map(text.count, _UNITS)) >= MAX_DEPTH and _UNIT_PAIR.search(text):
+    if match is None and text.count("-") + text.count("?") >= MAX_DEPTH and _UNIT_PAIR.search(text):
         match = _COMPACT_RUN.search(text)
     if deepest < MAX_DEPTH and match is None:
         return False

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import cast
 
 from game.story.diagnostics import summary
 from game.story.loader import load_story
-from game.tools.graph import FORMATS, Format, render
+from game.tools.graph import FORMATS, render
 
 
 def run(folder: Path, fmt: str = "dot") -> int:
@@ -23,6 +22,6 @@ def run(folder: Path, fmt: str = "dot") -> int:
         print("offscreen graph: the story has errors; fix them first (see `offscreen check`)",
               file=sys.stderr)
         return 1
-    sys.stdout.write(render(result.story, cast(Format, fmt)))
+    sys.stdout.write(render(result.story, fmt))
     sys.stdout.flush()
     return 0

@@ -39,6 +39,8 @@ class Key:
     kind: Kind
     doc: str
     required: bool = False
+    of: str | None = None
+    """For a "named" key: what each entry is, a table name in TABLES or a Kind."""
 
 
 def _table(*keys: Key) -> dict[str, Key]:
@@ -47,10 +49,11 @@ def _table(*keys: Key) -> dict[str, Key]:
 
 TOP = _table(
     Key("story", "story", "The story's id, title and first scene (exactly once per folder)."),
-    Key("variables", "named", "Every variable, with its default value."),
-    Key("facts", "named", "The true facts the player can unlock into the journal."),
-    Key("scenes", "named", "The scenes, by id."),
-    Key("playthroughs", "named", "Scripted playthroughs that `offscreen test` replays."),
+    Key("variables", "named", "Every variable, with its default value.", of="value"),
+    Key("facts", "named", "The true facts the player can unlock into the journal.", of="fact"),
+    Key("scenes", "named", "The scenes, by id.", of="scene"),
+    Key("playthroughs", "named", "Scripted playthroughs that `offscreen test` replays.",
+        of="playthrough"),
 )
 
 STORY = _table(
@@ -120,3 +123,24 @@ EXPECT = _table(
     Key("facts", "ids", "Facts unlocked in this run (others may be unlocked too)."),
     Key("variables", "values", "Variable values."),
 )
+
+TABLES: dict[str, dict[str, Key]] = {
+    "top": TOP,
+    "story": STORY,
+    "fact": FACT,
+    "scene": SCENE,
+    "choice": CHOICE,
+    "paragraph": PARAGRAPH,
+    "ending": ENDING,
+    "effect": EFFECT,
+    "playthrough": PLAYTHROUGH,
+    "step": STEP,
+    "expect": EXPECT,
+}
+"""Every table by name, for the JSON Schema generator and the tests that keep it honest."""
+
+EXACTLY_ONE: dict[str, tuple[str, ...]] = {"scene": ("choices", "next", "ending")}
+"""Tables where exactly one of these keys must be given (a scene's way on)."""
+
+AT_LEAST_ONE: dict[str, tuple[str, ...]] = {"effect": ("set", "add", "unlock")}
+"""Tables where at least one of these keys must be given (an effect must do something)."""

@@ -1,0 +1,139 @@
+"""The JSON Schema (draft 2020-12) for scene format v1, generated from `game.story.schema`.
+
+The loader checks author files against the key tables in `game.story.schema`; this module
+turns the very same tables into `docs/scene.schema.json`, so an editor's autocomplete and
+hover text (via the YAML language server) and `offscreen check` can never disagree about
+which keys exist, which are required and what they mean. The schema is deliberately a
+little looser than the checker where JSON Schema cannot follow it (an id that names a scene
+that exists, a value of the variable's own type): the checker reports those with
+`file:line:col`. A test proves both accept and reject the same keys at every level.
+
+Regenerate after changing the tables: `python -m game.tools.json_schema docs/scene.schema.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from game.story import schema
+from game.story.loader import IDENT, SLUG
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+Json = dict[str, Any]
+
+
+def _pattern(regex: str) -> str:
+    """The loader's `re.match(... \\Z)` patterns, anchored the way JSON Schema needs."""
+    return "^" + regex.removesuffix("\\Z") + "$"
+
+
+ID_PATTERN = _pattern(IDENT.pattern)
+SLUG_PATTERN = _pattern(SLUG.pattern)
+
+_SCALAR: Json = {"type": ["string", "number", "boolean"]}
+_ID: Json = {"type": "string", "pattern": ID_PATTERN}
+
+
+def _ref(table: str) -> Json:
+    return {"$ref": f"#/$defs/{table}"}
+
+
+def _kind(kind: str, name: str, of: str | None = None) -> Json:
+    """The JSON Schema for a value of this kind (`name` and `of` as on `schema.Key`)."""
+    if kind in ("text", "template", "value"):
+        return dict(_SCALAR)
+    if kind == "id":
+        return dict(_ID)
+    if kind == "slug":
+        return {"type": "string", "pattern": SLUG_PATTERN}
+    if kind == "bool":
+        return {"type": "boolean"}
+    if kind == "condition":
+        return {"type": ["string", "boolean"]}
+    if kind == "paragraphs":
+        return {"anyOf": [_SCALAR, {"type": "array",
+                                    "items": {"anyOf": [_SCALAR, _ref("paragraph")]}}]}
+    if kind == "effects":
+        return {"type": "array", "items": _ref("effect")}
+    if kind == "choices":
+        return {"type": "array", "minItems": 1, "items": _ref("choice")}
+    if kind == "ending":
+        return _ref("ending")
+    if kind == "ids":
+        return {"anyOf": [_ID, {"type": "array", "items": _ID}]}
+    if kind == "values":
+        return {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+                "additionalProperties": _SCALAR}
+    if kind == "numbers":
+        return {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+                "additionalProperties": {"type": "number"}}
+    if kind == "steps":
+        return {"type": "array", "items": {"anyOf": [_SCALAR, _ref("step")]}}
+    if kind == "expect":
+        return _ref("expect")
+    if kind == "story":
+        return _ref("story")
+    if kind == "named":
+        if of is None:
+            raise ValueError(f"named key '{name}' does not say what its entries are")
+        entry = _ref(of) if of in schema.TABLES else _kind(of, name)
+        return {"type": ["object", "null"], "propertyNames": {"pattern": ID_PATTERN},
+                "additionalProperties": entry}
+    raise ValueError(f"no JSON Schema for kind {kind!r} (key '{name}')")
+
+
+def _table(name: str, keys: Mapping[str, schema.Key]) -> Json:
+    out: Json = {
+        "type": "object",
+        "properties": {key.name: {"description": key.doc, **_kind(key.kind, key.name, key.of)}
+                       for key in keys.values()},
+        "additionalProperties": False,
+    }
+    required = [key.name for key in keys.values() if key.required]
+    if required:
+        out["required"] = required
+    one = schema.EXACTLY_ONE.get(name)
+    if one:
+        out["oneOf"] = [{"required": [k]} for k in one]
+    some = schema.AT_LEAST_ONE.get(name)
+    if some:
+        out["anyOf"] = [{"required": [k]} for k in some]
+    return out
+
+
+def generate() -> Json:
+    """The whole schema; key order is the tables' order, so the file diffs cleanly."""
+    top = _table("top", schema.TOP)
+    top["type"] = ["object", "null"]  # an empty file, or one holding only comments, is fine
+    return {
+        "$schema": DRAFT,
+        "title": "Off Screen story file (scene format v1)",
+        "description": "One YAML file of an Off Screen story folder. Generated from "
+                       "game/story/schema.py; see docs/writing-scenes.md and "
+                       "docs/author-tools.md.",
+        **top,
+        "$defs": {name: _table(name, keys)
+                  for name, keys in schema.TABLES.items() if name != "top"},
+    }
+
+
+def dumps() -> str:
+    return json.dumps(generate(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        sys.stdout.write(dumps())
+        return 0
+    Path(args[0]).write_text(dumps(), encoding="utf-8")
+    print(f"wrote {args[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""`offscreen check --stats`: how big the story is, per chapter and in total.
+
+Words are what a player can read: scene paragraphs (every variant, shown or not), choice
+texts, and fact titles and texts. A `{variable}` counts as one word. The synthesised
+Continue of a `next:` scene is not an authored choice, so it is not counted. A scene, choice
+or ending belongs to its scene's chapter, a fact to its own; things without a chapter are
+counted under "(no chapter)".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from game.story.model import Story
+
+NO_CHAPTER = "(no chapter)"
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterStats:
+    name: str
+    words: int = 0
+    scenes: int = 0
+    choices: int = 0
+    facts: int = 0
+    endings: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoryStats:
+    title: str
+    chapters: tuple[ChapterStats, ...]
+    """In story order; "(no chapter)" last, and only when something has no chapter."""
+    total: ChapterStats
+    variables: int
+    playthroughs: int
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def story_stats(story: Story) -> StoryStats:
+    rows: dict[str, dict[str, int]] = {name: {} for name in story.chapters()}
+
+    def bump(chapter: str | None, column: str, amount: int = 1) -> None:
+        row = rows.setdefault(chapter if chapter is not None else NO_CHAPTER, {})
+        row[column] = row.get(column, 0) + amount
+
+    for scene in story.scenes.values():
+        bump(scene.chapter, "scenes")
+        bump(scene.chapter, "words", sum(_words(str(p.text)) for p in scene.paragraphs))
+        for choice in scene.choices:
+            if not choice.is_continue:
+                bump(scene.chapter, "choices")
+                bump(scene.chapter, "words", _words(str(choice.text)))
+        if scene.ending is not None:
+            bump(scene.chapter, "endings")
+    for fact in story.facts.values():
+        bump(fact.chapter, "facts")
+        bump(fact.chapter, "words", _words(fact.title) + _words(fact.text))
+    if NO_CHAPTER in rows:  # keep it last, whatever order things were counted in
+        rows[NO_CHAPTER] = rows.pop(NO_CHAPTER)
+    chapters = tuple(ChapterStats(name, **row) for name, row in rows.items())
+    total = ChapterStats("total", *(sum(getattr(c, column) for c in chapters)
+                                    for column in ("words", "scenes", "choices", "facts",
+                                                   "endings")))
+    return StoryStats(story.title, chapters, total, len(story.variables),
+                      len(story.playthroughs))
+
+
+_COLUMNS = ("words", "scenes", "choices", "facts", "endings")
+
+
+def format_stats(stats: StoryStats) -> str:
+    """An aligned table, one chapter a line, the total last; each line greps by chapter name."""
+    rows = [*stats.chapters, stats.total]
+    name_width = max(len("chapter"), *(len(r.name) for r in rows))
+    widths = {c: max(len(c), *(len(str(getattr(r, c))) for r in rows)) for c in _COLUMNS}
+    header = "chapter".ljust(name_width) + "".join(f"  {c:>{widths[c]}}" for c in _COLUMNS)
+    lines = [f"stats for '{stats.title}':", header]
+    for row in rows:
+        lines.append(row.name.ljust(name_width)
+                     + "".join(f"  {getattr(row, c):>{widths[c]}}" for c in _COLUMNS))
+    lines.append(f"variables: {stats.variables}, scripted playthroughs: {stats.playthroughs}")
+    return "\n".join(lines)

@@ -32,6 +32,8 @@ from game.ui.session import Move, Session
 if TYPE_CHECKING:
     from game.ui.devreload import StoryWatcher
 
+UI_DIR = Path(__file__).resolve().parent
+
 MIN_WIDTH = 40
 MIN_HEIGHT = 12
 """Below this the play screen cannot show a scene and its choices together."""
@@ -43,12 +45,14 @@ THEME_SAVE_DELAY = 1.0
 class OffScreenApp(App[int]):
     """The game. `run_app` builds one; tests build one and drive it with a Pilot."""
 
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/title.tcss"]
-    """The title screen is the default screen, whose own CSS_PATH Textual does not load."""
+    CSS_PATH: ClassVar[list[str | PurePath]] = [UI_DIR / "app.tcss",
+                                                UI_DIR / "screens" / "title.tcss"]
+    """Absolute, so that subclasses elsewhere find them; the title screen's is here because
+    Textual does not load the CSS_PATH of the default screen."""
     TITLE = "Off Screen"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("f1", "help", "Help"),
+        Binding("f1", "help", "Help", key_display="F1"),
         Binding("question_mark", "help", "Help", show=False),
         Binding("j", "journal", "Journal"),
     ]
@@ -143,6 +147,8 @@ class OffScreenApp(App[int]):
         if not self.unwind(PlayScreen):
             self.unwind(TitleScreen)
             self.push_screen(PlayScreen())
+        elif isinstance(self.screen, PlayScreen):
+            self.screen.sync()  # already in front: no ScreenResume will tell it
         if move is not None:
             self.announce(move)
 

@@ -11,13 +11,15 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.engine import StoryRuntimeError
 from game.ui.screens.base import GameScreen
+from game.ui.screens.play import heading
 from game.ui.widgets.menu import Menu
+from game.ui.widgets.progress import ProgressLine
 from game.ui.widgets.scene_text import render_paragraphs
 
 MENU_ACTIONS = {"new": "new_game", "journal": "app.journal", "title": "app.title"}
@@ -35,6 +37,9 @@ class EndingScreen(GameScreen):
     ]
 
     def compose(self) -> ComposeResult:
+        with Horizontal(id="bar"):
+            yield Static(id="where")
+            yield ProgressLine(id="progress")
         with VerticalScroll(id="ending-page"):
             yield Static(id="ending-scene")
             yield Static(id="ending-name")
@@ -58,6 +63,8 @@ class EndingScreen(GameScreen):
             return
         state = session.state
         assert state is not None
+        self.query_one("#where", Static).update(Text(heading(view)))
+        self.query_one(ProgressLine).show(session.progress())
         self.query_one("#ending-scene", Static).update(render_paragraphs(view.paragraphs))
         name = Text()
         name.append("THE END\n", style="bold")

@@ -18,7 +18,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game import markup
-from game.engine import GameState, SceneView, StoryRuntimeError
+from game.engine import ChoiceNotAvailable, GameState, SceneView, StoryRuntimeError
 from game.ui.screens.base import GameScreen
 from game.ui.widgets.dev_panel import DevPanel
 from game.ui.widgets.menu import ChoiceMenu
@@ -75,9 +75,14 @@ class PlayScreen(GameScreen):
         self.show_current()
 
     def on_screen_resume(self) -> None:
-        if self.is_current and self.session.state is not self._shown:
+        if self.is_current:
+            self.sync()
+
+    def sync(self) -> None:
+        """Redraw if the game moved since this screen last drew (a load, an undo, a restart)."""
+        if self.session.state is not self._shown:
             self.show_current()
-        elif self.is_current:
+        else:
             self.query_one(ProgressLine).show(self.session.progress())
 
     def story_reloaded(self) -> None:
@@ -160,6 +165,9 @@ class PlayScreen(GameScreen):
             move = self.session.choose(choice_id)
         except StoryRuntimeError as exc:
             self.game.show_story_error(exc)
+            return
+        except ChoiceNotAvailable:
+            self.show_current(reveal=False)  # the game moved under a stale list: redraw it
             return
         self.game.announce(move)
         self.show_current()

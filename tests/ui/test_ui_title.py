@@ -1,0 +1,80 @@
+"""The title screen: the story's name, and a menu that puts Continue first when it can."""
+
+from __future__ import annotations
+
+from conftest import MakeApp
+from ui_helpers import highlighted, options, screen_name, screen_text
+
+
+async def test_title_shows_story_title_subtitle_and_menu(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "First Day" in text
+        assert "A very small story" in text
+        assert options(app, "#menu") == ["New game", "Load", "Journal", "Settings", "Quit"]
+        assert highlighted(app, "#menu") == "new"
+        assert "Facts 0/2 · Endings 0/2" in text
+
+
+async def test_enter_on_new_game_starts_playing(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "PlayScreen"
+        assert "The lobby smells of carpet glue" in screen_text(app)
+
+
+async def test_continue_is_first_and_highlighted_once_an_autosave_exists(
+        make_app: MakeApp) -> None:
+    first = make_app()
+    async with first.run_test() as pilot:
+        await pilot.press("enter", "2")  # new game, walk into the kitchen (autosaved)
+        await pilot.pause()
+    second = make_app()
+    async with second.run_test() as pilot:
+        await pilot.pause()
+        assert options(second, "#menu")[0] == "Continue"
+        assert highlighted(second, "#menu") == "continue"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(second) == "PlayScreen"
+        assert "The coffee machine gurgles" in screen_text(second)
+
+
+async def test_escape_from_play_returns_to_title_with_continue(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen_name(app) == "TitleScreen"
+        assert options(app, "#menu")[0] == "Continue"
+
+
+async def test_menu_items_open_their_screens(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        for steps, expected in [(["down", "enter"], "SavesScreen"),
+                                (["down", "down", "enter"], "JournalScreen"),
+                                (["down", "down", "down", "enter"], "SettingsScreen")]:
+            await pilot.press(*steps)
+            await pilot.pause()
+            assert screen_name(app) == expected
+            await pilot.press("escape")
+            await pilot.pause()
+            assert screen_name(app) == "TitleScreen"
+
+
+async def test_quit_item_asks_then_exits(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("up", "enter")  # wraps to Quit
+        await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_code == 0

@@ -1,0 +1,36 @@
+"""Readers for what is on screen, so tests assert on the words a player would see."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.app import App
+from textual.widgets import OptionList
+
+
+def screen_text(app: App[object]) -> str:
+    """The terminal as plain text, exactly as composited (overlays and toasts included)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+def options(app: App[object], selector: str) -> list[str]:
+    menu = app.screen.query_one(selector, OptionList)
+    return [str(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)]
+
+
+def highlighted(app: App[object], selector: str) -> str | None:
+    """The id of the highlighted option of a menu on the current screen."""
+    menu = app.screen.query_one(selector, OptionList)
+    if menu.highlighted is None:
+        return None
+    return menu.get_option_at_index(menu.highlighted).id
+
+
+def screen_name(app: App[object]) -> str:
+    return type(app.screen).__name__

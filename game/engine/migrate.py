@@ -52,8 +52,8 @@ def migrate(state: GameState, story: Story) -> Migration:
             fitted_index = index
     last = len(chain) - 1
     if fitted is None:
-        summary = (f"The scene this game was saved in ('{state.scene}') no longer exists, and "
-                   "neither does any earlier scene of it: only a new game is possible.")
+        summary = (f"The scene you were in ('{state.scene}') no longer exists, and neither "
+                   "does any earlier scene of this game: only a new game is possible.")
         return Migration(None, None, (f"scene '{state.scene}' was removed",), summary)
     source = chain[fitted_index]
     skipped = sum(1 for s in chain[:fitted_index] if s.scene not in story.scenes)
@@ -61,14 +61,13 @@ def migrate(state: GameState, story: Story) -> Migration:
         if fitted is state:
             return Migration(state, None, (), "")
         changes = _changes(state, fitted, story, skipped)
-        summary = ("The story was edited since this game was saved: " + ", ".join(changes) + "."
-                   if changes else "")
+        summary = "The story has changed: " + ", ".join(changes) + "." if changes else ""
         return Migration(fitted, None, changes, summary)
     steps = last - fitted_index
     changes = (f"scene '{state.scene}' was removed", *_changes(source, fitted, story, skipped))
     title = story.scenes[fitted.scene].title
-    summary = (f"The scene this game was saved in ('{state.scene}') no longer exists; the "
-               f"nearest earlier place that does is '{title}', {_count(steps, 'choice')} back.")
+    summary = (f"The scene you were in ('{state.scene}') no longer exists; the nearest "
+               f"earlier place that does is '{title}', {_count(steps, 'choice')} back.")
     return Migration(None, fitted, changes, summary, steps)
 
 

@@ -85,7 +85,7 @@ def test_save_then_choice_inserted_scene_renamed_variable_added_fact_removed(
     assert new.content_hash != old.content_hash
 
     loaded = SaveStore(tmp_path / "saves", new).load("mid")
-    assert loaded.message == ("The story was edited since this game was saved: 1 new variable "
+    assert loaded.message == ("The story has changed: 1 new variable "
                               "('mood'), fact 'sam_secret' removed, 1 undo step dropped (their "
                               "scenes were removed).")
     state = loaded.state
@@ -131,7 +131,7 @@ def test_the_saved_scene_renamed_offers_the_nearest_earlier_place(
     with pytest.raises(SceneGone) as caught:
         SaveStore(tmp_path, new).load("mid")
     gone = caught.value
-    assert str(gone) == ("The scene this game was saved in ('window') no longer exists; the "
+    assert str(gone) == ("The scene you were in ('window') no longer exists; the "
                          "nearest earlier place that does is 'The Lobby', 1 choice back.")
     assert gone.fallback is not None
     assert gone.fallback.scene == "lobby" and gone.fallback.turn == 1
@@ -146,9 +146,9 @@ def test_nothing_left_of_the_history_means_a_new_game(story: Story) -> None:
     lonely = GameState("gone", {}, {"gone": 1}, frozenset(), ())
     migration = migrate(GameState("also_gone", {}, {}, frozenset(), (), 1, "x", lonely), story)
     assert migration.state is None and migration.fallback is None
-    assert migration.summary == ("The scene this game was saved in ('also_gone') no longer "
-                                 "exists, and neither does any earlier scene of it: only a new "
-                                 "game is possible.")
+    assert migration.summary == ("The scene you were in ('also_gone') no longer "
+                                 "exists, and neither does any earlier scene of this game: only "
+                                 "a new game is possible.")
 
 
 def test_type_change_and_removed_once_only_choice(story_dir: Path) -> None:
@@ -232,4 +232,4 @@ def test_any_game_fits_the_edited_story_or_offers_a_place_that_does(
     assert len(list(result.history())) <= len(list(state.history()))
     if migration.state is None:
         assert migration.steps_back >= 1
-        assert migration.summary.startswith("The scene this game was saved in ('window')")
+        assert migration.summary.startswith("The scene you were in ('window')")

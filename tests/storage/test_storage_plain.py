@@ -93,7 +93,7 @@ def test_a_save_whose_scene_was_renamed_offers_the_nearest_place(
     edit(story_dir, "scenes.yaml", "  window:\n", "  window_seat:\n")
     edit(story_dir, "scenes.yaml", "goto: window\n", "goto: window_seat\n")
     yes = run(saves, "maybe\nyes\n", "--load", "mid", story=story_dir).stdout
-    assert ("The scene this game was saved in ('window') no longer exists; the nearest earlier "
+    assert ("The scene you were in ('window') no longer exists; the nearest earlier "
             "place that does is 'The Lobby', 1 choice back.\nType 'yes' to continue from there, "
             "or 'no' to start a new game.\n> ") in yes
     assert "Please type 'yes' to continue from there, or 'no' to start a new game." in yes
@@ -182,7 +182,7 @@ def test_the_saves_command(tmp_path: Path, story_dir: Path,
     assert "story changed" in rows["mid"] and "1 h 01 min" in rows["mid"]
     assert "damaged" in rows["junk"]
     assert "it is empty" in out
-    assert "The scene this game was saved in ('window') no longer exists" in out
+    assert "The scene you were in ('window') no longer exists" in out
     assert lines[-1] == "3 saves: 1 story changed, 1 cannot resume, 1 damaged."
 
 

@@ -102,9 +102,17 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_story(root: Path | str) -> LoadResult:
-    """Load and check the story folder (or single file) at root."""
+def load_story(root: Path | str, *, cache: bool = False) -> LoadResult:
+    """Load and check the story folder (or single file) at root.
+
+    With `cache=True` a result saved by an earlier load of the very same files is reused
+    (see `game.story.cache`); it is off by default so tests and tools stay hermetic.
+    """
     root = Path(root)
+    if cache:
+        from game.story import cache as story_cache  # it imports this module
+
+        return story_cache.load(root)
     was_enabled = gc.isenabled()
     gc.disable()  # composing allocates millions of small nodes that are never cyclic garbage
     try:
@@ -121,9 +129,14 @@ def load_or_raise(root: Path | str) -> Story:
     return result.story
 
 
+def _close(name: str, options: Iterator[str] | Mapping[str, object] | list[str]) -> str | None:
+    match = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
 def did_you_mean(name: str, options: Iterator[str] | Mapping[str, object] | list[str]) -> str:
-    match = difflib.get_close_matches(name, list(options), n=1, cutoff=0.75)
-    return f"; did you mean '{match[0]}'?" if match else ""
+    match = _close(name, options)
+    return f"; did you mean '{match}'?" if match else ""
 
 
 def describe(node: yaml.Node) -> str:
@@ -240,15 +253,25 @@ class _Loader:
             self.report(self.pos(node), f"{what} must be a mapping of keys, not {describe(node)}")
             return None
         out = {}
+        typos: dict[str, yaml.Node] = {}
         for name, key_node, value in self.entries(node, what):
             if name not in table:
-                hint = did_you_mean(name, table) or f" (expected one of: {', '.join(table)})"
+                close = _close(name, table)
+                hint = (f"; did you mean '{close}'?" if close
+                        else f" (expected one of: {', '.join(table)})")
                 self.report(self.pos(key_node), f"unknown key '{name}' in {what}{hint}")
+                if close is not None:
+                    typos.setdefault(close, value)
                 continue
             out[name] = value
         for key in table.values():
             if key.required and key.name not in out:
-                self.report(self.pos(node), f"{what} is missing '{key.name}'")
+                if key.name in typos:
+                    # Already reported as a typo: read it as meant, so that one slip of the
+                    # keyboard does not cascade into "unreachable" warnings further on.
+                    out[key.name] = typos[key.name]
+                else:
+                    self.report(self.pos(node), f"{what} is missing '{key.name}'")
         return out
 
     def plain_tag(self, node: yaml.Node) -> bool:
@@ -528,7 +551,11 @@ class _Loader:
                 choices += (Choice("continue", Template(("Continue",)), next_id, None, (),
                                    False, here, here, is_continue=True),)
         if "ending" in f:
-            e = self.fields(f["ending"], schema.ENDING, f"ending of {where}")
+            if isinstance(f["ending"], yaml.ScalarNode):
+                self.report(self.pos(f["ending"]), f"ending of {where} needs an id and a "
+                            f"title, like: ending: {{id: {f['ending'].value}, title: ...}}")
+            e = (self.fields(f["ending"], schema.ENDING, f"ending of {where}")
+                 if isinstance(f["ending"], yaml.MappingNode) else None)
             if e is not None and "id" in e and "title" in e:
                 ending_id = self.ident(e["id"], "ending id")
                 ending_title = self.text(e["title"], "ending title")
@@ -540,11 +567,14 @@ class _Loader:
                      d.pos)
 
     def target(self, node: yaml.Node, what: str) -> str | None:
+        """A scene id that exists. After reporting a typo, the closest match stands in for it:
+        the story will not play either way, and lint then sees the path the author meant."""
         name = self.ident(node, what)
         if name is not None and name not in self.scene_ids:
-            self.report(self.pos(node), f"{what}: no scene '{name}'"
-                        f"{did_you_mean(name, sorted(self.scene_ids))}")
-            return None
+            close = _close(name, sorted(self.scene_ids))
+            hint = f"; did you mean '{close}'?" if close else ""
+            self.report(self.pos(node), f"{what}: no scene '{name}'{hint}")
+            return close
         return name
 
     def paragraphs(self, node: yaml.Node, where: str) -> tuple[Paragraph, ...]:
@@ -553,6 +583,12 @@ class _Loader:
             return () if template is None else (Paragraph(template, None, self.pos(node)),)
         out = []
         for item in self.items(node, f"text of {where}"):
+            if isinstance(item, yaml.MappingNode) and not any(
+                    isinstance(k, yaml.ScalarNode) and k.value in schema.PARAGRAPH
+                    for k, _ in item.value):
+                self.report(self.pos(item), f"a paragraph of {where} was read as a mapping "
+                            "because of a ': ' in it; put the paragraph in quotes")
+                continue
             if isinstance(item, yaml.MappingNode):
                 f = self.fields(item, schema.PARAGRAPH, f"a paragraph of {where}")
                 if f is None or "text" not in f or "if" not in f:
@@ -588,7 +624,12 @@ class _Loader:
                             "write {{ or }} for a literal brace")
             else:
                 name = match.group(1).strip()
-                if name not in self.variables:
+                if not IDENT.match(name):
+                    ok = False
+                    self.report(self.inner_pos(node, match.start()),
+                                f"{{{name}}} in {what}: only a variable name can go between "
+                                "{ and } (write {{ or }} for a literal brace)")
+                elif name not in self.variables:
                     ok = False
                     hint = did_you_mean(name, sorted(self.variables))
                     self.report(self.inner_pos(node, match.start()),
@@ -654,25 +695,36 @@ class _Loader:
         return tuple(out)
 
     def assignment(self, kind: str, var: str, key_node: yaml.Node, vnode: yaml.Node,
-                   ) -> Effect | None:
+                   label: str | None = None) -> Effect | None:
+        """A `set`/`add` (or an expected value) of the variable's declared type.
+
+        Whole-number variables stay whole: `add: {n: 1.5}` would silently turn one into a
+        decimal, so it is refused like `set: {n: 1.5}`.
+        """
+        label = label or kind
         declared = self.variables.get(var)
         if declared is None:
-            self.report(self.pos(key_node), f"{kind}: '{var}' is not a declared variable"
+            self.report(self.pos(key_node), f"{label}: '{var}' is not a declared variable"
                         f"{did_you_mean(var, sorted(self.variables))}")
             return None
-        value = self.literal(vnode, f"{kind} {var}")
+        value = self.literal(vnode, f"{label} {var}")
         if value is None:
             return None
         want = type(declared.default)
-        number = (int, float)
+        got = type(value)
+        written = _as_written(vnode, value)
         if kind == "add":
-            if want not in number or type(value) not in number:
+            if want not in (int, float) or got not in (int, float):
                 self.report(self.pos(vnode), f"add works on numbers; '{var}' is "
-                            f"{_kind_name(want)} and {value!r} is {_kind_name(type(value))}")
+                            f"{_kind_name(want)} and {written} is {_kind_name(got)}")
                 return None
-        elif not (type(value) is want or (want is float and type(value) is int)):
-            self.report(self.pos(vnode), f"set {var}: {value!r} is {_kind_name(type(value))} "
-                        f"but '{var}' is {_kind_name(want)} (declared at {declared.pos})")
+            if want is int and got is float:
+                self.report(self.pos(vnode), f"add {var}: {written} is a decimal number but "
+                            f"'{var}' is a whole number (declared at {declared.pos})")
+                return None
+        elif not (got is want or (want is float and got is int)):
+            self.report(self.pos(vnode), f"{label} {var}: {written} is {_kind_name(got)} but "
+                        f"'{var}' is {_kind_name(want)} (declared at {declared.pos})")
             return None
         if kind == "set" and want is float:
             value = float(value)
@@ -707,10 +759,14 @@ class _Loader:
                     choice_id, n = f"{base}_{n}", n + 1
             else:
                 choice_id = None
-            if text is None or goto is None or choice_id is None or once is None:
+            if goto is None:
                 continue
-            if "if" in f and condition is None:
-                continue
+            if (text is None or choice_id is None or once is None
+                    or ("if" in f and condition is None)):
+                # Already reported. Keep the way on, so lint does not add "unreachable"
+                # warnings for the scenes behind it; a story with errors never plays.
+                text, choice_id, once, condition = (text or Template(("?",)),
+                                                    f"?{len(out)}", False, None)
             here = ids[choice_id] = self.pos(item)
             out.append(Choice(choice_id, text, goto, condition, effects, once, here,
                               self.pos(f["goto"])))
@@ -758,7 +814,7 @@ class _Loader:
             vnode = f["variables"]
             if isinstance(vnode, yaml.MappingNode):
                 for var, key_node, value_node in self.entries(vnode, "expect variables"):
-                    effect = self.assignment("set", var, key_node, value_node)
+                    effect = self.assignment("set", var, key_node, value_node, "expect")
                     if effect is not None:
                         values[var] = effect.value
             else:
@@ -767,6 +823,14 @@ class _Loader:
 
 
 def _kind_name(kind: type) -> str:
-    return {bool: "true/false", int: "a number", float: "a number", str: "text"}.get(
-        kind, kind.__name__)
+    return {bool: "true/false", int: "a whole number", float: "a decimal number",
+            str: "text"}.get(kind, kind.__name__)
+
+
+def _as_written(node: yaml.Node, value: Value) -> str:
+    """The value as the author typed it, with YAML's reading when that is the surprise."""
+    raw = str(getattr(node, "value", value))
+    if isinstance(value, bool) and raw.lower() not in ("true", "false"):
+        return f"'{raw}' (which YAML reads as {str(value).lower()}; quote it for text)"
+    return repr(value) if isinstance(value, str) else raw
 

@@ -20,7 +20,9 @@ MAX_COMBINATIONS = 4096
 """How many value combinations the stuck-scene check tries before it gives up quietly."""
 
 
-def lint(story: Story) -> list[Diagnostic]:
+def lint(story: Story, partial: bool = False) -> list[Diagnostic]:
+    """Whole-story warnings. `partial`: the story has errors, so parts of it (a condition
+    that did not parse, say) are missing; "never read" would then mostly be noise."""
     out: list[Diagnostic] = []
     reachable = reachable_scenes(story)
     for scene in story.scenes.values():
@@ -40,7 +42,8 @@ def lint(story: Story) -> list[Diagnostic]:
         if ending.scene not in reachable:
             out.append(Diagnostic(ending.pos, "warning", f"ending '{ending.id}' can never be "
                                   "reached"))
-    out.extend(_unused_variables(story))
+    if not partial:
+        out.extend(_unused_variables(story))
     return out
 
 

@@ -375,11 +375,13 @@ class _Loader:
             self.report(Pos(display_path(root), 1, 1),
                         "no story files here (expected *.yaml or *.yml files)")
         digest = hashlib.sha256()
+        unreadable: set[str] = set()
         gathered = _Gathered(sections={name: {} for name in schema.TOP if name != "story"})
         for path, file in zip(paths, files, strict=True):
             self.file = file
             text = yamlsrc.read_text(path, file, self.report)
             if text is None:
+                unreadable.add(file)
                 continue
             rel = path.relative_to(root).as_posix() if path != root else path.name
             digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
@@ -387,14 +389,19 @@ class _Loader:
             node = yamlsrc.compose(text, file, self.report)
             if node is not None:
                 self.gather(node, gathered)
+            else:
+                unreadable.add(file)
         story = self.build(gathered, files, digest.hexdigest())
         if story is not None:
             from game.story.lint import lint  # here, not at the top: lint reads the model
 
-            self.diagnostics.extend(lint(story))
+            has_errors = any(d.severity == "error" for d in self.diagnostics)
+            self.diagnostics.extend(lint(story, partial=has_errors))
+        # Files that could not be read come first: what they define is unknown, so they are
+        # the likely cause of "no scene" errors elsewhere, and the first thing to fix.
+        order = {file: (file not in unreadable, i) for i, file in enumerate(files)}
         diagnostics = tuple(sorted(set(self.diagnostics),
-                                   key=lambda d: (files.index(d.pos.file)
-                                                  if d.pos.file in files else -1,
+                                   key=lambda d: (order.get(d.pos.file, (False, -1)),
                                                   d.pos.line, d.pos.col, d.message)))
         ok = not any(d.severity == "error" for d in diagnostics)
         return LoadResult(story if ok else None, diagnostics, files)

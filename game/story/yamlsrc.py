@@ -161,6 +161,29 @@ def _too_deep(text: str, file: str, report: Report) -> bool:
     return True
 
 
+_HINTS = (
+    ("tab", "a tab is used for indentation; YAML allows only spaces there"),
+    ("alias", "text that starts with '*' or '&' must be quoted (YAML reads *name as an "
+              "alias): quote it or use a | block"),
+    ("mapping values are not allowed", "unquoted text may not contain ': ' (quote the text), "
+                                       "or this line is indented wrongly"),
+    ("cannot start any token", "text that starts with @, ` or % must be quoted"),
+    ("expected '-' indicator", "this line's indentation does not match the list above it"),
+    ("expected <block end>", "this line's indentation does not match the lines above it"),
+    ("could not find expected ':'", "a key is missing its ':' (or a quote is not closed)"),
+    ("did not find expected key", "this line's indentation does not match the lines above it"),
+    ("quoted scalar", "a quoted text is never closed: add the closing quote"),
+)
+
+
+def _explain(problem: str) -> str:
+    """libyaml says what it saw; authors want to know what to do. Add that when we can."""
+    for needle, hint in _HINTS:
+        if needle in problem:
+            return f"; {hint}"
+    return ""
+
+
 def compose(text: str, file: str, report: Report) -> yaml.Node | None:
     """One YAML document as a node tree, or None after reporting the syntax error."""
     if _too_deep(text, file, report):
@@ -178,7 +201,9 @@ def compose(text: str, file: str, report: Report) -> yaml.Node | None:
                        f"{context.line + 1}, column {context.column + 1})")
         elif exc.context and exc.problem:
             problem = f"{exc.problem} ({exc.context})"
-        report(Pos(file, line, col), f"YAML syntax: {problem}")
+        at = mark.index if mark is not None and 0 <= mark.index < len(text) else -1
+        hint = _explain("tab" if at >= 0 and text[at] == "\t" else f"{exc.problem} {exc.context}")
+        report(Pos(file, line, col), f"YAML syntax: {problem}{hint}")
         return None
     except yaml.reader.ReaderError as exc:
         offset = max(exc.position, 0)

@@ -128,3 +128,22 @@ def test_empty_and_comment_only_files_are_fine(tmp_path: Path) -> None:
     result = load_story(tmp_path)
     assert result.diagnostics == ()
     assert len(result.files) == 3
+
+
+def test_common_yaml_slips_get_a_hint_saying_what_to_do(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(HEADER + "scenes:\n  a: {text: t, ending: {id: e, title: E}}\n")
+    cases = {
+        "tab.yaml": ("x:\n\ty: 1\n", "2:1", "a tab is used for indentation"),
+        "colon.yaml": ("x: Note: this\n", "1:8", "unquoted text may not contain ': '"),
+        "star.yaml": ("x: *Great* day\n", "1:10", "text that starts with '*' or '&' must be "
+                                                  "quoted"),
+        "indent.yaml": ("x:\n  y: 1\n z: 2\n", "3:2", "indentation does not match"),
+        "quote.yaml": ('x: "open\n', "2:1", "a quoted text is never closed"),
+    }
+    for name, (text, _, _) in cases.items():
+        (tmp_path / name).write_text(text)
+    errors = {Path(d.pos.file).name: d for d in load_story(tmp_path).errors}
+    for name, (_, where, hint) in cases.items():
+        got = errors[name]
+        assert f"{got.pos.line}:{got.pos.col}" == where, (name, str(got))
+        assert got.message.startswith("YAML syntax: ") and hint in got.message, str(got)

@@ -81,9 +81,7 @@ class OffScreenApp(App[int]):
         if settings.theme in self.available_themes:
             self.theme = settings.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        warning = getattr(self.session.profile, "warning", None)
-        if warning:
-            self.notify(warning, title="Profile", severity="warning", timeout=10)
+        self.warn_about_profile()
         self._check_size(self.size)
         if self.initial_load is not None:
             self.call_after_refresh(self.load_game, self.initial_load)
@@ -163,6 +161,12 @@ class OffScreenApp(App[int]):
 
         self.push_screen(StoryErrorScreen(str(error)))
 
+    def warn_about_profile(self) -> None:
+        """Say once what went wrong with the profile file (moved aside, unwritable...)."""
+        warning = self.session.profile_warning()
+        if warning:
+            self.notify(warning, title="Profile", severity="warning", timeout=10)
+
     def announce(self, move: Move) -> None:
         """The toasts after a move: facts found (the reward), and a failed autosave (the risk)."""
         for fact in move.new_facts:
@@ -173,6 +177,7 @@ class OffScreenApp(App[int]):
         if move.autosave_error:
             self.notify(f"Autosave failed: {move.autosave_error}", title="Autosave",
                         severity="error", timeout=10)
+        self.warn_about_profile()
 
     # -- game actions ------------------------------------------------------------------
 

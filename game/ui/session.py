@@ -59,6 +59,7 @@ class Session:
         self.saves = SaveStore(saves_dir, story)
         self.profiles = ProfileStore(saves_dir, story)
         self._profile: Profile | None = None
+        self._warned: str | None = None
         self.state: GameState | None = None
         self._played = 0.0
         self._since = clock()
@@ -75,6 +76,15 @@ class Session:
     @property
     def settings(self) -> Settings:
         return self.profile.settings
+
+    def profile_warning(self) -> str | None:
+        """The profile store's newest warning, once: the same problem is not repeated."""
+        _ = self.profile  # loading it is what can produce the warning
+        warning = self.profiles.warning
+        if warning == self._warned:
+            return None
+        self._warned = warning
+        return warning
 
     def save_settings(self, settings: Settings) -> None:
         self._profile = self.profiles.save_settings(settings)

@@ -6,6 +6,7 @@ are stable) unless a test turns them back on, and records its toasts in `app.toa
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,3 +64,11 @@ def make_app(saves: Path) -> MakeApp:
         return app
 
     return make
+
+
+@pytest.fixture
+def story_copy(tmp_path: Path) -> Path:
+    """A private copy of the example story, for tests that edit it."""
+    folder = tmp_path / "story"
+    shutil.copytree(EXAMPLE, folder)
+    return folder

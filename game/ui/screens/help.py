@@ -18,7 +18,7 @@ from textual.widgets import Footer, Static
 from game.ui.screens.base import Overlay
 
 EXTRA: dict[str, list[tuple[str, str]]] = {
-    "Everywhere": [("ctrl+p", "Command palette: save, load, journal, history, back, theme…")],
+    "Everywhere": [("Ctrl+P", "Command palette: save, load, journal, history, back, theme…")],
     "Title screen": [("↑ ↓ / Enter / click", "Move through the menu and pick an item")],
     "Playing": [
         ("↑ ↓ / Enter / click", "Move through the choices and take one"),
@@ -29,15 +29,46 @@ EXTRA: dict[str, list[tuple[str, str]]] = {
 }
 
 
+LONGER: dict[str, str] = {
+    "quit": "Quit (your game is already autosaved)",
+    "help": "Help: this list",
+    "journal": "Journal: the facts and endings found so far",
+    "pick(1)": "Take choice 1 to 9",
+    "app.undo": "Back: undo your last choice",
+    "app.history": "History: read back through this playthrough",
+    "app.save": "Save the game in a slot",
+    "app.load": "Load a saved game",
+    "app.quicksave": "Quicksave to the quick slot",
+    "app.quickload": "Quickload from the quick slot",
+    "app.settings": "Settings: theme, text speed, quit confirmation",
+    "app.title": "Back to the title screen (your game is autosaved)",
+    "switch_mode": "Switch between saving and loading",
+}
+"""Footer labels are a word or two; the help screen has room to say what a key does."""
+
+NAMES = {"escape": "Esc", "backspace": "Backspace", "delete": "Delete", "tab": "Tab",
+         "enter": "Enter", "question_mark": "?"}
+
+
+def key_name(binding: Binding) -> str:
+    """Keys spelled out for reading ("Ctrl+Q", "Esc", "F5") rather than footer shorthand."""
+    if binding.key_display:
+        return binding.key_display
+    *modifiers, key = binding.key.split("+")
+    name = NAMES.get(key, key.upper() if len(key) > 1 or modifiers else key)
+    return "+".join([*(m.capitalize() for m in modifiers), name])
+
+
 def key_rows(bindings: Iterable[BindingType],
-             display: Callable[[Binding], str]) -> list[tuple[str, str]]:
+             display: Callable[[Binding], str] = key_name) -> list[tuple[str, str]]:
     """(keys, description) rows; keys bound to the same action share a row."""
     rows: dict[str, tuple[list[str], str]] = {}
     for binding in Binding.make_bindings(bindings):
         action = binding.action
         if action.startswith("pick(") and action != "pick(1)":
             continue  # "1-9" on the pick(1) binding covers every number key
-        description = binding.description or action.replace("_", " ").capitalize()
+        description = (LONGER.get(action) or binding.description
+                       or action.replace("_", " ").capitalize())
         keys, _ = rows.setdefault(action, ([], description))
         shown = display(binding)
         if shown not in keys:
@@ -45,7 +76,8 @@ def key_rows(bindings: Iterable[BindingType],
     return [(" / ".join(keys), description) for keys, description in rows.values()]
 
 
-def sections(display: Callable[[Binding], str]) -> list[tuple[str, list[tuple[str, str]]]]:
+def sections(display: Callable[[Binding], str] = key_name,
+             ) -> list[tuple[str, list[tuple[str, str]]]]:
     from game.ui.app import OffScreenApp
     from game.ui.screens.confirm import ConfirmScreen
     from game.ui.screens.ending import EndingScreen
@@ -60,7 +92,8 @@ def sections(display: Callable[[Binding], str]) -> list[tuple[str, list[tuple[st
         ("Title screen", TitleScreen.BINDINGS),
         ("Playing", PlayScreen.BINDINGS),
         ("Ending", EndingScreen.BINDINGS),
-        ("Journal, history, settings, help", [*Overlay.BINDINGS, *HistoryScreen.BINDINGS]),
+        ("Journal, settings, help", Overlay.BINDINGS),
+        ("History", [*Overlay.BINDINGS, *HistoryScreen.BINDINGS]),
         ("Save and load", SavesScreen.BINDINGS),
         ("Questions", ConfirmScreen.BINDINGS),
     ]:
@@ -74,7 +107,7 @@ class HelpScreen(Overlay):
     def compose(self) -> ComposeResult:
         yield Static(Text("Help: every key", style="bold"), id="help-head")
         with VerticalScroll(id="help-body"):
-            for name, rows in sections(self.app.get_key_display):
+            for name, rows in sections():
                 table = Table(title=name, title_justify="left", title_style="bold",
                               show_header=False, box=None, padding=(0, 2, 0, 0), expand=True)
                 table.add_column("Key", style="bold", no_wrap=True, ratio=1)

@@ -10,8 +10,8 @@ from dataclasses import replace
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Footer, Label, RadioButton, RadioSet, Select, Static, Switch
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Label, Select, Static, Switch
 
 from game.ui.screens.base import Overlay
 
@@ -33,22 +33,21 @@ class SettingsScreen(Overlay):
         if settings.text_speed not in {value for _, value in speeds}:
             speeds.append((f"Custom ({settings.text_speed} characters a second)",
                            settings.text_speed))
-        self._speeds = [value for _, value in speeds]
         yield Static(Text("Settings", style="bold"), id="settings-head")
         with VerticalScroll(id="settings-body"):
             yield Label("Theme")
             yield Select([(name, name) for name in themes], allow_blank=False,
                          value=self.app.theme if self.app.theme in themes else themes[0],
-                         id="theme")
+                         id="theme", compact=True)
             yield Label("Text speed")
-            with RadioSet(id="speed"):
-                for label, value in speeds:
-                    yield RadioButton(label, value=value == settings.text_speed)
+            yield Select(speeds, allow_blank=False, value=settings.text_speed, id="speed",
+                         compact=True)
             if self.app.animation_level == "none":
-                yield Static("Animations are turned off (TEXTUAL_ANIMATIONS), so text always "
+                yield Static("Animations are off (TEXTUAL_ANIMATIONS=none), so text always "
                              "appears at once.", classes="note")
-            yield Label("Ask before quitting")
-            yield Switch(value=settings.confirm_quit, id="confirm-quit")
+            with Horizontal(id="confirm-row"):
+                yield Switch(value=settings.confirm_quit, id="confirm-quit")
+                yield Label("Ask before quitting")
             yield Static("Settings are saved as soon as you change them.", classes="note")
         yield Footer()
 
@@ -57,16 +56,14 @@ class SettingsScreen(Overlay):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if isinstance(event.value, str) and event.value != self.app.theme:
-            self.app.theme = event.value
-            self.game.persist_theme()
-
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        event.stop()
-        speed = self._speeds[event.index]
-        settings = self.session.settings
-        if speed != settings.text_speed:
-            self.session.save_settings(replace(settings, text_speed=speed))
+        if event.select.id == "theme":
+            if isinstance(event.value, str) and event.value != self.app.theme:
+                self.app.theme = event.value
+                self.game.persist_theme()
+        elif event.select.id == "speed" and isinstance(event.value, int):
+            settings = self.session.settings
+            if event.value != settings.text_speed:
+                self.session.save_settings(replace(settings, text_speed=event.value))
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         event.stop()

@@ -26,6 +26,7 @@ Commands:
   1, 2, 3...   take that choice (Enter alone continues when there is one way on)
   save NAME    save the game in a slot called NAME
   load NAME    load the game saved as NAME
+  continue     go back to the game in progress (the autosave)
   saves        list the saved games
   journal      the facts you have found in any game, and hints for the rest
   back         undo your last choice
@@ -65,12 +66,15 @@ class PlainGame:
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
 
-    def wrap(self, text: str, indent: str = "") -> None:
+    def wrap(self, text: str, indent: str = "", hang: str | None = None) -> None:
+        """Wrap to the terminal; `hang` indents continuation lines (under a list item's text)."""
         lines = textwrap.wrap(markup.strip(text), self.width, initial_indent=indent,
-                              subsequent_indent=indent) or [""]
+                              subsequent_indent=indent if hang is None else hang) or [""]
         self.say("\n".join(lines))
 
-    def show(self) -> None:
+    def show(self, announce: bool = False) -> None:
+        """The scene; `announce` only right after a choice, so that `back`, `look` and `load`
+        do not report facts as newly found a second time."""
         view = self.engine.view(self.state)
         heading = view.title if not view.chapter else f"{view.chapter}: {view.title}"
         self.say()
@@ -78,7 +82,7 @@ class PlainGame:
         for paragraph in view.paragraphs:
             self.say()
             self.wrap(paragraph)
-        for fact_id in view.new_facts:
+        for fact_id in view.new_facts if announce else ():
             self.say()
             self.wrap(f"New fact for your journal: {self.story.facts[fact_id].title}")
         self.say()
@@ -92,7 +96,7 @@ class PlainGame:
                      "Type 'back' or 'restart'.")
         else:
             for number, choice in enumerate(view.choices, 1):
-                self.wrap(f"{number}. {markup.strip(choice.text)}")
+                self.wrap(f"{number}. {markup.strip(choice.text)}", "", "   ")
 
     def show_ending(self, view: SceneView) -> None:
         assert view.ending is not None
@@ -100,7 +104,7 @@ class PlainGame:
         found = self.state.facts
         self.say(f"You found {len(found)} of {len(self.story.facts)} facts in this playthrough.")
         for fact_id in found:
-            self.wrap(f"- {self.story.facts[fact_id].title}", "")
+            self.wrap(f"- {self.story.facts[fact_id].title}", "", "  ")
         self.say("Type 'restart' to play again, 'back' to undo your last choice, "
                  "'journal', or 'quit'.")
 
@@ -126,11 +130,12 @@ class PlainGame:
             for fact in facts:
                 if fact.id in found:
                     mark = " (new)" if fact.id in new else ""
-                    self.wrap(f"- {fact.title}{mark}: {fact.text}", "  ")
+                    self.wrap(f"- {fact.title}{mark}: {fact.text}", "  ", "    ")
                     if fact.source:
                         self.wrap(f"Source: {fact.source}", "    ")
                 else:
-                    self.wrap(f"- ??? {('Hint: ' + fact.hint) if fact.hint else ''}", "  ")
+                    self.wrap(f"- ??? {('Hint: ' + fact.hint) if fact.hint else ''}", "  ",
+                              "    ")
         self.say()
         if self.story.endings:
             reached = [e.title for e in self.story.endings.values()
@@ -143,6 +148,9 @@ class PlainGame:
 
     def run(self, inp: TextIO, show_first: bool = True) -> int:
         if show_first:
+            if self.store.exists(AUTOSAVE):
+                self.say("(You have a game in progress. Type 'continue' to go back to it; "
+                         "your first choice here starts a new game instead.)")
             self.show()
         while True:
             self.out.write("> ")
@@ -157,7 +165,9 @@ class PlainGame:
     def leave(self) -> int:
         if self.dirty:
             self.autosave()
-        self.say("Your game is saved. Goodbye.")
+            self.say("Your game is saved. Goodbye.")
+        else:
+            self.say("Goodbye.")
         return 0
 
     def handle(self, command: str) -> bool:
@@ -168,7 +178,10 @@ class PlainGame:
         if self.offer is not None:
             return self.answer_offer(word)
         view = self.engine.view(self.state)
-        if command == "" and len(view.choices) == 1 and view.choices[0].is_continue:
+        if view.ending is not None and (command == "" or command.isdigit()):
+            self.say("The story has ended. Type 'restart' to play again, 'back' to undo your "
+                     "last choice, 'journal', or 'quit'.")
+        elif command == "" and len(view.choices) == 1 and view.choices[0].is_continue:
             self.pick(view, 1)
         elif command.isdigit():
             self.pick(view, int(command))
@@ -191,6 +204,8 @@ class PlainGame:
             self.load(rest)
         elif word == "saves":
             self.list_saves()
+        elif word in ("continue", "resume"):
+            self.load(AUTOSAVE)
         elif command == "":
             self.say("Type the number of a choice, or 'help'.")
         else:
@@ -199,7 +214,9 @@ class PlainGame:
 
     def pick(self, view: SceneView, number: int) -> None:
         if not 1 <= number <= len(view.choices):
-            if view.choices:
+            if len(view.choices) == 1:
+                self.say(f"There is no choice {number}; the only choice here is 1.")
+            elif view.choices:
                 self.say(f"There is no choice {number}; pick 1 to {len(view.choices)}.")
             else:
                 self.say("There are no choices here. Type 'restart', 'back' or 'quit'.")
@@ -208,7 +225,7 @@ class PlainGame:
         self.dirty = True
         self.record()
         self.autosave()
-        self.show()
+        self.show(announce=True)
 
     def back(self) -> None:
         previous = self.engine.back(self.state)

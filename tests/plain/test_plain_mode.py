@@ -102,3 +102,41 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
                                  capture_output=True, text=True, check=False, input="")
         assert missing.returncode == 2, command
         assert missing.stderr == f"offscreen: no story folder or file at {tmp_path / 'no'}\n"
+
+
+def test_facts_are_announced_once_not_again_after_back_or_look(tmp_path: Path) -> None:
+    out = play(tmp_path, "1\n2\nback\nlook\n").stdout
+    assert out.count("New fact for your journal: Sam is nervous too") == 1
+
+
+def test_at_an_ending_numbers_and_enter_say_the_story_has_ended(tmp_path: Path) -> None:
+    out = play(tmp_path, "2\n2\n1\n\n1\n").stdout
+    assert "THE END: A Quiet Start" in out
+    assert out.count("The story has ended. Type 'restart' to play again") == 2
+
+
+def test_one_choice_is_named_as_such(tmp_path: Path) -> None:
+    out = play(tmp_path, "1\n2\n3\n").stdout
+    assert "There is no choice 3; the only choice here is 1." in out
+
+
+def test_continue_resumes_the_game_in_progress(tmp_path: Path) -> None:
+    play(tmp_path, "2\n")
+    second = play(tmp_path, "continue\n")
+    assert "(You have a game in progress. Type 'continue' to go back to it;" in second.stdout
+    assert second.stdout.split("Type 'continue'")[1].count("== Morning: The Kitchen ==") == 1
+
+
+def test_leaving_at_once_keeps_the_autosave_and_says_goodbye(tmp_path: Path) -> None:
+    play(tmp_path, "2\n")
+    untouched = play(tmp_path, "")
+    assert untouched.stdout.rstrip().endswith("Goodbye.")
+    assert "Your game is saved" not in untouched.stdout
+    resumed = play(tmp_path, "", "--load", "autosave")
+    assert "== Morning: The Kitchen ==" in resumed.stdout
+
+
+def test_journal_wraps_under_each_entry(tmp_path: Path) -> None:
+    out = play(tmp_path, "2\njournal\n").stdout
+    entry = out.split("- The coffee is terrible")[1].splitlines()
+    assert entry[1].startswith("    ") and entry[1].strip()  # continuation hangs under the text

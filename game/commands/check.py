@@ -10,7 +10,7 @@ from game.story.loader import display_path, load_story
 
 
 def run(folder: Path, stats: bool = False) -> int:
-    result = load_story(folder)
+    result = load_story(folder, cache=True)
     for diagnostic in result.diagnostics:
         print(diagnostic)
     print(summary(result.diagnostics, len(result.files), display_path(folder)))

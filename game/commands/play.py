@@ -10,7 +10,7 @@ from game.story.loader import load_story
 
 def run(folder: Path, saves: Path, load: str | None = None, plain: bool = False,
         dev: bool = False) -> int:
-    result = load_story(folder)
+    result = load_story(folder, cache=True)
     if result.story is None:
         for diagnostic in result.diagnostics:
             print(diagnostic, file=sys.stderr)

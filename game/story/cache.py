@@ -1,0 +1,425 @@
+"""The compiled-story cache: a checked story saved as plain data, so the next start is instant.
+
+Reading and checking 80 Days-sized YAML takes about a second; reading the same story back
+from this cache takes a few milliseconds, so `offscreen play` and `offscreen check` only pay
+the full price after an edit. The rules that make that safe:
+
+- **Keyed by content.** The key is a hash of every story file's path and bytes (plus this
+  cache's format, the Python version, the YAML loader in use and the source of the code that
+  reads stories), so editing, adding or removing any file, or upgrading the game, misses.
+  Hashing ~9 MB costs a few milliseconds, which is the price of never trusting timestamps.
+- **Data only.** Entries are `marshal`led tuples of strings, numbers and booleans, never
+  pickle: nothing in the file is ever called or evaluated. Conditions are stored as their
+  syntax trees and compiled again on load (into our closures, not Python code).
+- **Never trusted blindly.** A checksum covers the payload; a file that is truncated,
+  corrupt, from another format version or another Python is ignored and rebuilt. Writing
+  is temp-file-and-rename, and any error while reading or writing just means a cold load.
+- **The checked result.** Diagnostics are cached with the story, so `offscreen check`
+  prints exactly the same thing warm or cold.
+- **Outside the story folder.** In the platform's cache folder (`OFFSCREEN_CACHE` overrides
+  it), one entry per story folder, so authors never see or commit it.
+
+Scenes are decoded lazily, on first access: a player entering a 10,000-scene story builds
+the few scenes they visit, not all of them. Everything else (variables, facts, endings,
+playthroughs, diagnostics) is decoded up front because it is small.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+import zlib
+from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from game import paths
+from game.story import expr, loader, yamlsrc
+from game.story.diagnostics import Diagnostic
+from game.story.model import (
+    Choice,
+    Condition,
+    Effect,
+    Ending,
+    Expectation,
+    Fact,
+    Paragraph,
+    Playthrough,
+    Pos,
+    Scene,
+    Step,
+    Story,
+    Template,
+    Variable,
+)
+
+FORMAT = 1
+"""Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
+MAGIC = b"offscreen-story-cache\n"
+_MARSHAL_VERSION = 4
+_HEADER = len(MAGIC) + 32 + 4  # magic, key (sha256), crc32 of the payload
+ENV = "OFFSCREEN_CACHE"
+KEEP = 32
+"""Entries kept per cache folder; the least recently written go (stories come and go)."""
+
+Encoded = tuple[Any, ...]
+
+
+def cache_dir() -> Path:
+    """`OFFSCREEN_CACHE` when set (tests point it at a temp folder), else the user cache."""
+    override = os.environ.get(ENV)
+    return Path(override) if override else paths.user_cache_dir() / "stories"
+
+
+def entry_path(root: Path) -> Path:
+    """One entry per story folder, named by a hash of its absolute path."""
+    name = hashlib.sha256(os.fsencode(os.path.abspath(root))).hexdigest()[:32]
+    return cache_dir() / f"{name}.story"
+
+
+def load(root: Path) -> loader.LoadResult:
+    """What `load_story(root)` returns, from the cache when it is valid, else cold (and saved)."""
+    story_paths = _story_paths(root)
+    if not story_paths:  # nothing to key on (a missing folder, an empty one): always cold
+        return loader.load_story(root)
+    key = _key(root, story_paths)
+    entry = entry_path(root)
+    if key is not None:
+        cached = _read(entry, key)
+        if cached is not None:
+            return cached
+    result = loader.load_story(root)
+    # Store only if nothing changed while we were loading, so the key matches what was read.
+    if key is not None and _key(root, _story_paths(root)) == key:
+        with contextlib.suppress(OSError):
+            _write(entry, key, encode(result))
+            _prune(entry.parent)
+    return result
+
+
+def _story_paths(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    if root.is_dir():
+        return loader.story_files(root)
+    return []
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> bytes:
+    """The source of the modules that turn YAML into a checked story: editing any of them
+    (a new lint rule, say) must invalidate every cached result."""
+    digest = hashlib.sha256()
+    folder = Path(__file__).resolve().parent
+    for path in sorted(folder.glob("*.py")):
+        with contextlib.suppress(OSError):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+def _key(root: Path, story_paths: list[Path]) -> bytes | None:
+    """sha256 over everything the result depends on; None when a file cannot be read."""
+    digest = hashlib.sha256()
+    digest.update(b"%d\0%s\0%s\0" % (FORMAT, sys.implementation.cache_tag.encode(),
+                                     yamlsrc.LOADER.__name__.encode()))
+    digest.update(_code_fingerprint())
+    for path in story_paths:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        # The display path is in the key because diagnostics quote it (relative to the
+        # working directory); the length keeps one file's end from posing as the next's start.
+        digest.update(b"%s\0%d\0" % (os.fsencode(loader.display_path(path)), len(data)))
+        digest.update(data)
+    return digest.digest()
+
+
+# -- the file ---------------------------------------------------------------------------------
+
+def _read(entry: Path, key: bytes) -> loader.LoadResult | None:
+    try:
+        data = entry.read_bytes()
+    except OSError:
+        return None
+    if (len(data) < _HEADER or not data.startswith(MAGIC)
+            or data[len(MAGIC):len(MAGIC) + 32] != key):
+        return None
+    payload = memoryview(data)[_HEADER:]
+    if zlib.crc32(payload).to_bytes(4, "big") != data[_HEADER - 4:_HEADER]:
+        return None
+    was_enabled = gc.isenabled()
+    gc.disable()  # decoding makes many small tuples that are never cyclic garbage
+    try:
+        # marshal, not pickle: it rebuilds plain values and cannot name a callable to run.
+        return decode(marshal.loads(payload))  # noqa: S302 - our own checksummed file
+    except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError):
+        return None  # well-formed marshal of the wrong shape: treat as corrupt
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _write(entry: Path, key: bytes, payload_data: Encoded) -> None:
+    payload = marshal.dumps(payload_data, _MARSHAL_VERSION)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=entry.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(MAGIC + key + zlib.crc32(payload).to_bytes(4, "big"))
+            handle.write(payload)
+        os.replace(tmp, entry)  # readers see the old entry or the new one, never half
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest KEEP entries: every story folder ever loaded (temporary ones too)
+    would otherwise leave an entry behind forever."""
+    entries = sorted(folder.glob("*.story"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        old.unlink(missing_ok=True)
+
+
+# -- encoding: model -> tuples ------------------------------------------------------------------
+
+class _Encoder:
+    """Positions become (file index, line, col), with file names listed once."""
+
+    def __init__(self, files: tuple[str, ...]) -> None:
+        self.files = list(files)
+        self.index = {name: i for i, name in enumerate(files)}
+
+    def pos(self, pos: Pos) -> Encoded:
+        i = self.index.get(pos.file)
+        if i is None:
+            i = self.index[pos.file] = len(self.files)
+            self.files.append(pos.file)
+        return (i, pos.line, pos.col)
+
+    def condition(self, c: Condition | None) -> Encoded | None:
+        return None if c is None else (c.source, _node(c.node), self.pos(c.pos))
+
+    def effects(self, effects: tuple[Effect, ...]) -> Encoded:
+        return tuple((e.kind, e.target, e.value, self.pos(e.pos)) for e in effects)
+
+    def ending(self, e: Ending | None) -> Encoded | None:
+        return None if e is None else (e.id, e.title, self.pos(e.pos), e.scene)
+
+    def scene(self, s: Scene) -> bytes:
+        data = (
+            s.id, s.title, s.chapter,
+            tuple((p.text.parts, self.condition(p.condition), self.pos(p.pos))
+                  for p in s.paragraphs),
+            self.effects(s.on_enter),
+            tuple((c.id, c.text.parts, c.goto, self.condition(c.condition),
+                   self.effects(c.effects), c.once, self.pos(c.pos), self.pos(c.goto_pos),
+                   c.is_continue) for c in s.choices),
+            s.next, self.ending(s.ending), self.pos(s.pos),
+        )
+        return marshal.dumps(data, _MARSHAL_VERSION)
+
+    def expectation(self, e: Expectation | None) -> Encoded | None:
+        if e is None:
+            return None
+        return (e.scene, e.ending, e.facts, tuple(e.variables.items()), self.pos(e.pos))
+
+    def story(self, story: Story) -> Encoded:
+        return (
+            story.id, story.title, story.subtitle, story.start, story.content_hash,
+            self.pos(story.pos),
+            tuple((v.name, v.default, self.pos(v.pos)) for v in story.variables.values()),
+            tuple((f.id, f.title, f.text, f.source, f.hint, f.chapter, self.pos(f.pos))
+                  for f in story.facts.values()),
+            tuple(self.ending(e) for e in story.endings.values()),
+            tuple((p.name, tuple((s.choose, self.expectation(s.expect), self.pos(s.pos))
+                                 for s in p.steps), self.expectation(p.expect),
+                   self.pos(p.pos)) for p in story.playthroughs.values()),
+            tuple(story.scenes),
+            tuple(self.scene(s) for s in story.scenes.values()),
+        )
+
+
+def _node(n: expr.Node) -> Encoded:
+    if isinstance(n, expr.Literal):
+        return (0, n.value, n.offset)
+    if isinstance(n, expr.Var):
+        return (1, n.name, n.offset)
+    if isinstance(n, expr.Call):
+        return (2, n.func, n.arg, n.arg_offset, n.offset)
+    if isinstance(n, expr.Unary):
+        return (3, n.op, _node(n.operand), n.offset)
+    return (4, n.op, _node(n.left), _node(n.right), n.offset)
+
+
+def encode(result: loader.LoadResult) -> Encoded:
+    """A load result as nested tuples of plain values (scenes as separate marshal blobs)."""
+    enc = _Encoder(result.files)
+    story = None if result.story is None else enc.story(result.story)
+    diagnostics = tuple((enc.pos(d.pos), d.severity, d.message) for d in result.diagnostics)
+    return (FORMAT, result.files, tuple(enc.files), diagnostics, story)
+
+
+# -- decoding: tuples -> model ------------------------------------------------------------------
+
+class _Decoder:
+    def __init__(self, files: tuple[str, ...]) -> None:
+        self.files = files
+        self.compiled: dict[str, tuple[expr.Node, expr.Evaluator]] = {}
+
+    def pos(self, data: Encoded) -> Pos:
+        i, line, col = data
+        return loader._new_pos(self.files[i], line, col)
+
+    def condition(self, data: Encoded | None) -> Condition | None:
+        if data is None:
+            return None
+        source, node_data, pos = data
+        known = self.compiled.get(source)
+        if known is None:
+            node = _rebuild(node_data)
+            known = self.compiled[source] = (node, expr.compile_expr(node))
+        return Condition(source, known[0], self.pos(pos), known[1])
+
+    def effects(self, data: Encoded) -> tuple[Effect, ...]:
+        return tuple(Effect(kind, target, value, self.pos(pos))
+                     for kind, target, value, pos in data)
+
+    def ending(self, data: Encoded | None) -> Ending | None:
+        if data is None:
+            return None
+        ending_id, title, pos, scene = data
+        return Ending(ending_id, title, self.pos(pos), scene)
+
+    def scene(self, blob: bytes) -> Scene:
+        (scene_id, title, chapter, paragraphs, on_enter, choices, next_id, ending,
+         pos) = marshal.loads(blob)  # noqa: S302 - part of the checksummed payload
+        return Scene(
+            scene_id, title, chapter,
+            tuple(Paragraph(Template(parts), self.condition(cond), self.pos(p))
+                  for parts, cond, p in paragraphs),
+            self.effects(on_enter),
+            tuple(Choice(choice_id, Template(parts), goto, self.condition(cond),
+                         self.effects(effects), once, self.pos(p), self.pos(goto_pos),
+                         is_continue)
+                  for (choice_id, parts, goto, cond, effects, once, p, goto_pos, is_continue)
+                  in choices),
+            next_id, self.ending(ending), self.pos(pos),
+        )
+
+    def expectation(self, data: Encoded | None) -> Expectation | None:
+        if data is None:
+            return None
+        scene, ending, facts, variables, pos = data
+        return Expectation(scene, ending, tuple(facts), MappingProxyType(dict(variables)),
+                           self.pos(pos))
+
+    def story(self, data: Encoded, files: tuple[str, ...]) -> Story:
+        (story_id, title, subtitle, start, content_hash, pos, variables, facts, endings,
+         playthroughs, scene_ids, scene_blobs) = data
+        decoded_endings = [self.ending(e) for e in endings]
+        return Story(
+            id=story_id, title=title, subtitle=subtitle, start=start,
+            variables=MappingProxyType({name: Variable(name, default, self.pos(p))
+                                        for name, default, p in variables}),
+            facts=MappingProxyType({
+                fact_id: Fact(fact_id, fact_title, text, source, hint, chapter, self.pos(p))
+                for fact_id, fact_title, text, source, hint, chapter, p in facts}),
+            scenes=CachedScenes(dict(zip(scene_ids, scene_blobs, strict=True)), self.scene),
+            endings=MappingProxyType({e.id: e for e in decoded_endings if e is not None}),
+            playthroughs=MappingProxyType({
+                name: Playthrough(name, tuple(Step(choose, self.expectation(expect),
+                                                   self.pos(p)) for choose, expect, p in steps),
+                                  self.expectation(expect), self.pos(p))
+                for name, steps, expect, p in playthroughs}),
+            files=files, content_hash=content_hash, pos=self.pos(pos),
+        )
+
+
+def _rebuild(data: Encoded) -> expr.Node:
+    kind = data[0]
+    if kind == 0:
+        return expr.Literal(data[1], data[2])
+    if kind == 1:
+        return expr.Var(data[1], data[2])
+    if kind == 2:
+        return expr.Call(data[1], data[2], data[3], data[4])
+    if kind == 3:
+        return expr.Unary(data[1], _rebuild(data[2]), data[3])
+    if kind == 4:
+        return expr.Binary(data[1], _rebuild(data[2]), _rebuild(data[3]), data[4])
+    raise ValueError(f"unknown condition node kind {kind!r}")
+
+
+def decode(data: Encoded) -> loader.LoadResult:
+    """The inverse of `encode`; raises ValueError/TypeError/... on data of the wrong shape."""
+    version, files, pos_files, diagnostics, story = data
+    if version != FORMAT:
+        raise ValueError(f"cache format {version!r}")
+    dec = _Decoder(tuple(pos_files))
+    return loader.LoadResult(
+        None if story is None else dec.story(story, tuple(files)),
+        tuple(Diagnostic(dec.pos(p), severity, message) for p, severity, message in diagnostics),
+        tuple(files),
+    )
+
+
+class CachedScenes(Mapping[str, Scene]):
+    """A story's scenes, each decoded from its blob the first time it is asked for.
+
+    Behaves as the read-only mapping a cold load gives (same ids, same order, equal
+    scenes); only the moment each Scene is built differs.
+    """
+
+    __slots__ = ("_blobs", "_decode", "_scenes")
+
+    def __init__(self, blobs: dict[str, bytes], decode_scene: Callable[[bytes], Scene]) -> None:
+        self._blobs = blobs
+        self._decode = decode_scene
+        self._scenes: dict[str, Scene] = {}
+
+    def __getitem__(self, scene_id: str) -> Scene:
+        scene = self._scenes.get(scene_id)
+        if scene is None:
+            scene = self._scenes[scene_id] = self._decode(self._blobs[scene_id])
+        return scene
+
+    def decode_all(self) -> dict[str, Scene]:
+        """Every scene, in story order; the collector is paused while ~30 objects a scene are
+        made (with it running, a full pass over 10,000 scenes costs three times as much)."""
+        if len(self._scenes) < len(self._blobs):
+            was_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                self._scenes = {scene_id: self[scene_id] for scene_id in self._blobs}
+            finally:
+                if was_enabled:
+                    gc.enable()
+        return self._scenes
+
+    def values(self) -> ValuesView[Scene]:
+        return self.decode_all().values()
+
+    def items(self) -> ItemsView[str, Scene]:
+        return self.decode_all().items()
+
+    def __contains__(self, scene_id: object) -> bool:
+        return scene_id in self._blobs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._blobs)
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    def __repr__(self) -> str:
+        return f"<{len(self._blobs)} cached scenes, {len(self._scenes)} decoded>"

@@ -9,7 +9,9 @@ memory of a game rather than a program:
   a script may say "Continue" or leave it out);
 - a step's `expect` is checked right after that step; the final `expect` is checked after
   any remaining Continues, where the player next has to decide (or at the ending);
-- `facts` is a subset check: the run may unlock more than the author listed.
+- `facts` is a subset check: the run may unlock more than the author listed;
+- every scene the script passes through is shown as the player would see it, so a story
+  error there (a division by zero in a condition) fails the playthrough at that step.
 
 A failure says which step diverged, where it is written, what was expected and what was
 found, and the route so far, because "playthrough failed" alone sends an author hunting.
@@ -50,11 +52,14 @@ class Result:
 
 
 class _Diverged(Exception):
-    def __init__(self, pos: Pos, message: str, details: tuple[str, ...] = ()) -> None:
+    def __init__(self, pos: Pos, message: str, details: tuple[str, ...] = (),
+                 state: GameState | None = None) -> None:
         super().__init__(message)
         self.pos = pos
         self.message = message
         self.details = details
+        self.state = state
+        """Where the run stood when it diverged, if Continues moved it on from the last step."""
 
 
 def run_all(story: Story) -> list[Result]:
@@ -72,13 +77,16 @@ def run(engine: Engine, playthrough: Playthrough) -> Result:
             index = number  # kept for the report if this step diverges
             state, choice = _match(engine, state, step.choose, step.pos)
             state = engine.take(state, choice)
+            engine.view(state)  # what the player would see must show without a story error
             if step.expect is not None:
                 _expect(engine, state, step.expect, "after this step")
         index = None
         state = _continue(engine, state, playthrough.pos)
+        engine.view(state)
         if playthrough.expect is not None:
             _expect(engine, state, playthrough.expect, "(the final 'expect')")
     except _Diverged as exc:
+        state = exc.state or state
         where = "at the end" if index is None else (
             f"at step {index} of {len(playthrough.steps)} "
             f"({playthrough.steps[index - 1].choose!r})")
@@ -112,8 +120,9 @@ def _continue(engine: Engine, state: GameState, pos: Pos) -> GameState:
         if not options:
             return state
         state = engine.take(state, options[0])
+        engine.view(state)
     raise _Diverged(pos, f"followed {MAX_CONTINUES} Continues in a row without a choice: "
-                    "the 'next:' scenes form a loop")
+                    "the 'next:' scenes form a loop", (), state)
 
 
 def _match(engine: Engine, state: GameState, wanted: str, pos: Pos,
@@ -128,16 +137,18 @@ def _match(engine: Engine, state: GameState, wanted: str, pos: Pos,
         if len(found) > 1:
             raise _Diverged(pos, f"'{wanted}' matches {len(found)} choices in scene "
                             f"'{state.scene}'; name one by its id",
-                            (f"matching: {_list_choices(engine, state, found)}",))
+                            (f"matching: {_list_choices(engine, state, found)}",), state)
         if not _is_continue_scene(engine, state) or not options:
             break
         state = engine.take(state, options[0])
+        engine.view(state)
     else:
-        raise _Diverged(pos, f"followed {MAX_CONTINUES} Continues in a row without a choice")
+        raise _Diverged(pos, f"followed {MAX_CONTINUES} Continues in a row without a choice",
+                        (), state)
     scene = engine.story.scenes[state.scene]
     if scene.ending is not None:
         raise _Diverged(pos, f"the story already ended at '{scene.ending.id}' "
-                        f"(scene '{scene.id}')")
+                        f"(scene '{scene.id}')", (), state)
     shown = {id(c) for c in options}
     hidden = [c for c in scene.choices
               if id(c) not in shown and (c.id == wanted or str(c.text) == wanted)]
@@ -145,7 +156,8 @@ def _match(engine: Engine, state: GameState, wanted: str, pos: Pos,
     if hidden:
         details.append(f"'{wanted}' is in this scene but hidden now "
                        "(its 'if' is false, or it is 'once' and was taken)")
-    raise _Diverged(pos, f"no available choice '{wanted}' in scene '{scene.id}'", tuple(details))
+    raise _Diverged(pos, f"no available choice '{wanted}' in scene '{scene.id}'",
+                    tuple(details), state)
 
 
 def _list_choices(engine: Engine, state: GameState, choices: tuple[Choice, ...] | list[Choice],

@@ -13,8 +13,9 @@ from textual.widgets import Static
 
 
 def message(size: Size, min_width: int, min_height: int) -> str:
-    return (f"Please enlarge the terminal.\n"
-            f"Needs {min_width}x{min_height}; now {size.width}x{size.height}.")
+    """Short lines, so the whole notice fits even in a 20x6 terminal."""
+    return (f"Terminal too small\nPlease enlarge it\nto at least {min_width}x{min_height}\n"
+            f"(now {size.width}x{size.height})")
 
 
 class TooSmallScreen(Screen[None]):

@@ -1,0 +1,378 @@
+"""Every performance figure of issue 7, each as a ratio to a baseline measured in the same run.
+
+    python benchmarks/run.py            # the 10,000-scene story, ~3-4 minutes
+    python benchmarks/run.py --quick    # a 1,000-scene story, well under a minute
+
+The machine these run on is shared and noisy, so absolute times mean little: every figure
+is compared with a baseline measured in this same run, samples of the two are interleaved
+(baseline, ours, baseline, ours...) so a burst of load hits both, and the table shows medians.
+Every sample is a fresh Python process (`--worker KIND`), so nothing is warm that would not
+be warm for a player: imports, the story, the collector, the OS page cache aside. Inside the
+worker the operation itself is timed; whole-process times (start-up) are taken by this
+script from spawn to the child's "first frame" line. Peak memory is the worker's ru_maxrss.
+docs/performance.md explains each figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path[:0] = [str(REPO), str(BENCH)]
+
+MAX_STEPS = 1000
+"""Steps before a random run is cut off (the `offscreen test` default)."""
+
+
+# -- workers: one measurement each, in a fresh process ------------------------------------------
+
+def _files(root: Path) -> list[Path]:
+    from game.story.loader import story_files
+
+    return story_files(root)
+
+
+def _walk_story(root: Path) -> Any:
+    from game.story.loader import load_story
+
+    result = load_story(root)
+    assert result.story is not None, [str(d) for d in result.errors]
+    return result.story
+
+
+def worker(kind: str, root: Path, runs: int) -> dict[str, Any]:
+    """Runs one measurement and returns what it found (printed as JSON by main)."""
+    import yaml
+
+    from game.story import yamlsrc
+    from game.story.loader import load_story
+
+    out: dict[str, Any] = {}
+    if kind in ("yaml-c", "yaml-py"):
+        loader_class = yaml.CSafeLoader if kind == "yaml-c" else yaml.SafeLoader
+        paths = _files(root)
+        start = time.perf_counter()
+        for path in paths:
+            yaml.load(path.read_text(encoding="utf-8"), Loader=loader_class)
+        out["seconds"] = time.perf_counter() - start
+    elif kind in ("cold-c", "cold-py", "cold-write", "warm"):
+        if kind == "cold-py":
+            yamlsrc.LOADER = yamlsrc.PyLoader
+        start = time.perf_counter()
+        result = load_story(root, cache=kind in ("cold-write", "warm"))
+        out["seconds"] = time.perf_counter() - start
+        assert not result.errors, [str(d) for d in result.errors[:5]]
+        from game.story.cache import CachedScenes
+
+        warm = result.story is not None and isinstance(result.story.scenes, CachedScenes)
+        assert warm == (kind == "warm"), f"{kind}: cache {'hit' if warm else 'missed'}"
+        out["diagnostics"] = len(result.diagnostics)
+        if kind == "warm":  # what the first scene of a game costs on top (decoded lazily)
+            from game.engine import Engine
+
+            start = time.perf_counter()
+            Engine(result.story).view(Engine(result.story).start())
+            out["first_view"] = time.perf_counter() - start
+    elif kind == "walk-dict":
+        out.update(_dict_walk(_walk_story(root), runs))
+    elif kind == "walk-runner":
+        from game.tools.playtest import random_runs
+
+        story = _walk_story(root)
+        start = time.perf_counter()
+        report = random_runs(story, runs, 1, "uniform", MAX_STEPS)
+        seconds = time.perf_counter() - start
+        out.update(seconds=seconds, steps=report.steps, rate=report.steps / seconds)
+    elif kind == "walk-engine":
+        out.update(_engine_walk(_walk_story(root), runs))
+    elif kind in ("mem-cold", "mem-warm"):
+        result = load_story(root, cache=kind == "mem-warm")
+        assert result.story is not None
+        from game.engine import Engine
+
+        Engine(result.story).view(Engine(result.story).start())
+    elif kind == "autosave":
+        out.update(_autosave(root, runs))
+    else:
+        raise SystemExit(f"unknown worker {kind!r}")
+    out["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def _dict_walk(story: Any, runs: int) -> dict[str, float]:
+    """The baseline: the story's graph as a dict of tuples, a random exit per step."""
+    graph = {sid: tuple(c.goto for c in scene.choices) for sid, scene in story.scenes.items()}
+    ends = {sid for sid, scene in story.scenes.items() if scene.ending is not None}
+    start_id = story.start
+    steps = 0
+    start = time.perf_counter()
+    for run in range(runs):
+        choice = random.Random(run).choice
+        here, n = start_id, 0
+        while here not in ends and n < MAX_STEPS:
+            here = choice(graph[here])
+            n += 1
+        steps += n
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "steps": steps, "rate": steps / seconds}
+
+
+def _engine_walk(story: Any, runs: int) -> dict[str, float]:
+    """The engine's own API, as a front end drives it: choices(), then take()."""
+    from game.engine import Engine
+
+    engine = Engine(story)
+    steps = 0
+    start = time.perf_counter()
+    for run in range(runs):
+        choice = random.Random(run).choice
+        state, n = engine.start(), 0
+        while n < MAX_STEPS and not engine.is_over(state):
+            options = engine.choices(state)
+            if not options:
+                break
+            state = engine.take(state, choice(options))
+            n += 1
+        steps += n
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "steps": steps, "rate": steps / seconds}
+
+
+def _autosave(root: Path, count: int) -> dict[str, Any]:
+    """`SaveStore.save` of the autosave after each choice of random games, as play does."""
+    from game.engine import Engine
+    from game.storage.saves import SaveStore
+
+    story = _walk_story(root)
+    engine = Engine(story)
+    folder = Path(tempfile.mkdtemp(prefix="offscreen-bench-saves-", dir=os.environ["BENCH_TMP"]))
+    store = SaveStore(folder, story)
+    rng = random.Random(7)
+    times: list[float] = []
+    state = engine.start()
+    sizes = []
+    while len(times) < count:
+        options = engine.choices(state)
+        if engine.is_over(state) or not options:
+            state = engine.start()
+            continue
+        state = engine.take(state, rng.choice(options))
+        start = time.perf_counter()
+        path = store.save("autosave", state)
+        times.append(time.perf_counter() - start)
+        sizes.append(path.stat().st_size)
+    return {"times": times, "turns": state.turn, "bytes": statistics.median(sizes)}
+
+
+# -- the parent: samples, medians, the table ---------------------------------------------------
+
+@dataclass
+class Sampler:
+    root: Path
+    env: dict[str, str]
+    log: Callable[[str], None]
+    samples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def run(self, kind: str, runs: int = 0, root: Path | None = None,
+            env: dict[str, str] | None = None, label: str | None = None) -> dict[str, Any]:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", kind,
+               str(root or self.root), "--runs", str(runs)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, env={**self.env, **(env or {})},
+                              check=False)
+        if proc.returncode != 0:
+            raise SystemExit(f"worker {kind} failed:\n{proc.stdout}\n{proc.stderr}")
+        data: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+        self.samples.setdefault(label or kind, []).append(data)
+        return data
+
+    def interleaved(self, kinds: list[str], count: int, **kwargs: Any) -> None:
+        for i in range(count):
+            for kind in kinds:
+                self.run(kind, **kwargs)
+            self.log(f"  {' / '.join(kinds)}: sample {i + 1} of {count}")
+
+    def median(self, label: str, key: str = "seconds") -> float:
+        return statistics.median(s[key] for s in self.samples[label])
+
+    def spread(self, label: str, key: str = "seconds") -> str:
+        values = sorted(s[key] for s in self.samples[label])
+        return f"{len(values)} runs, {values[0]:.3g}..{values[-1]:.3g}"
+
+
+def machine() -> list[str]:
+    import yaml
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        from yaml import _yaml  # type: ignore[attr-defined]
+
+        libyaml = _yaml.get_version_string()
+    except ImportError:
+        libyaml = "not available"
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return [
+        f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
+        f"python: {platform.python_implementation()} {platform.python_version()}; "
+        f"PyYAML {yaml.__version__}, libyaml {libyaml}",
+        f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a 1,000-scene story, fewer samples")
+    parser.add_argument("--scenes", type=int, help="story size (default 10,000; 1,000 quick)")
+    parser.add_argument("--samples", type=int, help="samples per figure (default 5; 3 quick)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated story and cache")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("root", nargs="?", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.root, args.runs)))
+        return 0
+    return bench(args)
+
+
+def bench(args: argparse.Namespace) -> int:
+    import gen_story
+
+    scenes = args.scenes or (1_000 if args.quick else 10_000)
+    samples = args.samples or (3 if args.quick else 5)
+    slow_samples = max(1, samples - 2)  # the pure-Python figure costs ~20 s a sample at 10k
+    walk_runs = 3000  # enough that the runner's one-off set-up is a small part of its time
+    began = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="offscreen-bench-"))
+    env = {**os.environ, "OFFSCREEN_CACHE": str(work / "cache"), "BENCH_TMP": str(work),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+
+    def log(message: str) -> None:
+        print(f"[{time.perf_counter() - began:5.0f}s] {message}", file=sys.stderr, flush=True)
+
+    try:
+        root = work / "story"
+        gen = gen_story.generate(root, scenes=scenes)
+        size = sum(p.stat().st_size for p in root.glob("*.yaml"))
+        log(f"story: {gen.n} scenes, {gen.choices} choices, {gen.words} words, "
+            f"{gen.files} files, {size / 1e6:.1f} MB in {root}")
+        s = Sampler(root, env, log)
+        log("cold load + check (libyaml) vs yaml.load(CSafeLoader)")
+        s.interleaved(["yaml-c", "cold-c"], samples)
+        log("cold load + check (pure Python) vs yaml.load(SafeLoader)")
+        s.interleaved(["yaml-py", "cold-py"], slow_samples)
+        log("first cached load (cold, then write the cache)")
+        shutil.rmtree(work / "cache", ignore_errors=True)
+        s.run("cold-write")
+        log("warm load from the cache")
+        s.interleaved(["warm"], samples)
+        log("random playthroughs")
+        s.interleaved(["walk-dict", "walk-runner", "walk-engine"], samples, runs=walk_runs)
+        log("peak memory")
+        shutil.rmtree(work / "cache", ignore_errors=True)
+        s.interleaved(["mem-cold"], 1)
+        s.run("cold-write")  # fill the cache for the warm figure
+        s.interleaved(["mem-warm"], 1)
+        log("autosave")
+        s.run("autosave", runs=200 if not args.quick else 60)
+        startup_rows = startup_figures(s, work, samples, log)
+        print_table(s, gen, size, startup_rows, time.perf_counter() - began)
+    finally:
+        if args.keep:
+            print(f"kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def startup_figures(s: Sampler, work: Path, samples: int,
+                    log: Callable[[str], None]) -> list[tuple[str, str, str, str, str]]:
+    """Start to first frame, via benchmarks/startup.py (the UI's measurement)."""
+    try:
+        import startup
+    except ImportError:
+        log("benchmarks/startup.py not found: start-up figures skipped")
+        return []
+    log("start-up to first frame")
+    rows: list[tuple[str, str, str, str, str]] = startup.figures(
+        shipped=REPO / "scenes", big=s.root, env=s.env, samples=samples, log=log)
+    return rows
+
+
+def print_table(s: Sampler, gen: Any, size: int,
+                startup_rows: list[tuple[str, str, str, str, str]], elapsed: float) -> None:
+    yaml_c = s.median("yaml-c")
+    yaml_py = s.median("yaml-py")
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def ratio_row(figure: str, label: str, baseline: str, base: float, target: float) -> None:
+        ours = s.median(label)
+        ratio = ours / base
+        ok = "yes" if ratio <= target else "NO"
+        rows.append((figure, f"{baseline}: {base:.3f} s", f"{ours:.3f} s ({s.spread(label)})",
+                     f"{ratio:.3f}x", f"<= {target}x {ok}"))
+
+    ratio_row("cold load + full check, file:line kept", "cold-c",
+              "yaml.load(CSafeLoader)", yaml_c, 1.0)
+    ratio_row("same, pure-Python fallback (PyLoader)", "cold-py",
+              "yaml.load(SafeLoader)", yaml_py, 1.0)
+    ratio_row("warm load from the cache", "warm", "yaml.load(CSafeLoader)", yaml_c, 0.05)
+    first = s.samples["cold-write"][0]["seconds"]
+    rows.append(("first cached load (cold + write cache)", f"yaml.load(CSafeLoader): "
+                 f"{yaml_c:.3f} s", f"{first:.3f} s (1 run)", f"{first / yaml_c:.3f}x",
+                 "(no target)"))
+    rows.extend(startup_rows)
+    dict_rate = s.median("walk-dict", "rate")
+    for label, name in (("walk-runner", "random playthroughs (`offscreen test` runner)"),
+                        ("walk-engine", "random playthroughs (Engine.choices + take)")):
+        rate = s.median(label, "rate")
+        ratio = rate / dict_rate
+        rows.append((name, f"dict walk: {dict_rate / 1e3:.0f}k steps/s",
+                     f"{rate / 1e3:.0f}k steps/s ({s.spread(label, 'rate')})", f"{ratio:.3f}x",
+                     f">= 0.25x {'yes' if ratio >= 0.25 else 'NO'}"))
+    for label, name in (("mem-cold", f"peak memory, {gen.n:,}-scene story loaded + checked"),
+                        ("mem-warm", f"peak memory, {gen.n:,}-scene story from the cache")):
+        mib = s.samples[label][0]["maxrss_mib"]
+        rows.append((name, "-", f"{mib:.0f} MiB", "-",
+                     f"<= 150 MiB {'yes' if mib <= 150 else 'NO'}"))
+    save = s.samples["autosave"][0]
+    times = sorted(save["times"])
+    p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
+    rows.append(("autosave after a choice (atomic, fsync)", "-",
+                 f"median {statistics.median(times) * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms "
+                 f"({len(times)} saves, ~{save['bytes'] / 1e3:.0f} kB)", "-", "report"))
+    for line in machine():
+        print(line)
+    print(f"story: {gen.n} scenes, {gen.choices} choices, {gen.words} words, {gen.files} files, "
+          f"{size / 1e6:.1f} MB (benchmarks/gen_story.py, seed 80); medians; {elapsed:.0f} s")
+    print()
+    header = ("figure", "baseline (median)", "this project (median)", "ratio", "target")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

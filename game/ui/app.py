@@ -50,10 +50,8 @@ class OffScreenApp(App[int]):
     """Absolute, so that subclasses elsewhere find them; the title screen's is here because
     Textual does not load the CSS_PATH of the default screen."""
     TITLE = "Off Screen"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"),
-                                                                      (60, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"),
-                                                                    (20, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     """Screens get these classes, so small terminals get a tighter layout from the .tcss."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),

@@ -181,7 +181,7 @@ def mermaid(m: Map) -> str:
     ids = {scene_id: f"s{number}" for number, scene_id in enumerate(story.scenes)}
     out = [
         "---",
-        f"title: {json.dumps(_mermaid_title(story.title))}",  # JSON is valid YAML
+        f"title: {json.dumps(_mermaid_title(story.title), ensure_ascii=False)}",  # valid YAML
         "---",
         "%% The story map, made by `offscreen graph --format mermaid`.",
         "%% Render it with mermaid-cli (mmdc -i map.mmd -o map.svg) or paste it into a",

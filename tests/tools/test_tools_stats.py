@@ -1,0 +1,56 @@
+"""`check --stats`: words, scenes, choices, facts and endings per chapter and in total."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tools_helpers import EXAMPLE, from_text, load
+
+from game.tools.stats import ChapterStats, format_stats, story_stats
+
+
+def test_counts_per_chapter_follow_scenes_and_facts(tmp_path: Path) -> None:
+    story = from_text(tmp_path, """\
+        story: {id: s, title: Small, start: a}
+        variables: {name: Sam}
+        facts:
+          f1: {title: Two words, text: Three more words., chapter: One}
+          f2: {title: Loose, text: Fact.}
+        scenes:
+          a:
+            chapter: One
+            text: ["Hello {name} there.", {if: "true", text: Also this}]
+            choices:
+              - {text: Go on, goto: b}
+              - {text: Stay here now, goto: a, once: true}
+          b:
+            chapter: Two
+            text: Bee.
+            on_enter: [{unlock: [f1, f2]}]
+            next: c
+          c:
+            text: The end, really.
+            ending: {id: e, title: E}
+        """)
+    stats = story_stats(story)
+    assert stats.chapters == (
+        # 3 + 2 paragraph words ({name} is one), 2 + 3 choice words, 2 + 3 fact words
+        ChapterStats("One", words=15, scenes=1, choices=2, facts=1, endings=0),
+        ChapterStats("Two", words=1, scenes=1, choices=0, facts=0, endings=0),  # no Continue
+        ChapterStats("(no chapter)", words=5, scenes=1, choices=0, facts=1, endings=1),
+    )
+    assert stats.total == ChapterStats("total", words=21, scenes=3, choices=2, facts=2,
+                                       endings=1)
+    assert (stats.variables, stats.playthroughs) == (1, 0)
+
+
+def test_the_table_is_aligned_and_ends_with_the_total() -> None:
+    text = format_stats(story_stats(load(EXAMPLE)))
+    lines = text.splitlines()
+    assert lines[0] == "stats for 'First Day':"
+    assert lines[1].split() == ["chapter", "words", "scenes", "choices", "facts", "endings"]
+    assert lines[2].split() == ["Morning", "103", "3", "5", "2", "0"]
+    assert lines[3].split() == ["(no", "chapter)", "53", "3", "2", "0", "2"]
+    assert lines[4].split() == ["total", "156", "6", "7", "2", "2"]
+    assert len({len(line) for line in lines[1:5]}) == 1  # columns line up
+    assert lines[5] == "variables: 3, scripted playthroughs: 2"

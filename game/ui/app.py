@@ -25,7 +25,7 @@ from textual.timer import Timer
 from game.engine import StoryRuntimeError
 from game.storage.saves import QUICKSAVE, SaveError, SceneGone
 from game.story.model import Story
-from game.ui.screens.base import Overlay
+from game.ui.screens.base import GameScreen, Overlay
 from game.ui.screens.title import TitleScreen
 from game.ui.session import Move, Session
 
@@ -380,22 +380,23 @@ class OffScreenApp(App[int]):
 
         outcome = reload_story(self.story_dir, self.session)
         self.dev_errors = outcome.errors
-        from game.ui.widgets.dev_panel import DevPanel
+        from game.ui.widgets.dev_panel import DevPanel, count
 
         for screen in self.screen_stack:
             for panel in screen.query(DevPanel):
                 panel.show_errors(self.dev_errors)
         if outcome.errors:
-            self.notify(f"{len(outcome.errors)} error(s) in the story; still playing the last "
+            self.notify(f"{count(len(outcome.errors))} in the story; still playing the last "
                         "good version.", title="Reload", severity="error")
             return
         self.notify(outcome.summary, title="Story reloaded")
         self.title = self.session.story.title
         self.sub_title = self.session.story.subtitle or ""
+        if self.session.state is None:
+            self.unwind(TitleScreen)  # nothing of the game survived the edit
         for screen in self.screen_stack:
-            refresh = getattr(screen, "story_reloaded", None)
-            if refresh is not None:
-                refresh()
+            if isinstance(screen, GameScreen):
+                screen.story_reloaded()
 
 
 def run_app(story: Story, story_dir: Path, saves_dir: Path, load: str | None = None,

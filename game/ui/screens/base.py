@@ -26,6 +26,9 @@ class GameScreen(Screen[None]):
     def session(self) -> Session:
         return self.game.session
 
+    def story_reloaded(self) -> None:
+        """Under --dev the story changed on disk: screens that show story text redraw."""
+
 
 class Overlay(GameScreen):
     """A full screen reachable from anywhere (journal, saves, history, settings, help).

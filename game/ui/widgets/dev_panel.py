@@ -10,6 +10,10 @@ from rich.text import Text
 from textual.widgets import Static
 
 
+def count(errors: int) -> str:
+    return f"{errors} error" if errors == 1 else f"{errors} errors"
+
+
 class DevPanel(Static):
     """Hidden while the story loads cleanly."""
 
@@ -22,7 +26,7 @@ class DevPanel(Static):
             self.update("")
             return
         text = Text()
-        text.append(f"The story on disk has {len(errors)} error(s); "
+        text.append(f"The story on disk has {count(len(errors))}; "
                     "playing the last good version.\n", style="bold")
         text.append("\n".join(errors))
         self.update(text)

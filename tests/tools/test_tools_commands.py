@@ -1,0 +1,175 @@
+"""`offscreen test`, `graph` and `check --stats` as an author meets them: output and exits."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from tools_helpers import EXAMPLE, FIXTURES
+
+from game.cli import main
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _fixture(name: str) -> str:
+    return str(FIXTURES / name)
+
+
+def test_a_clean_story_passes_with_greppable_coverage(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "test", str(EXAMPLE), "--runs", "100")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[-1] == "PASSED"
+    assert "== random runs: 100 runs, seeds 0-99, strategy least-taken, at most 1000 steps each" \
+        in lines
+    assert re.search(r"^scene +\d+  lobby +\S*docs/example/scenes.yaml:2:3$", out, re.M)
+    assert re.search(r"^choice +\d+  lobby/hello +\S*docs/example/scenes.yaml:14:9$", out, re.M)
+    assert re.search(r"^fact +\d+  sam_secret +\S*docs/example/story.yaml:21:3$", out, re.M)
+    assert re.search(r"^ending +\d+  friends +\S*docs/example/scenes.yaml:62:13$", out, re.M)
+    assert "never reached: nothing - every scene, choice, fact and ending was reached" in lines
+    assert "reached: scenes 6/6, choices 7/7, facts 2/2, endings 2/2" in lines
+    assert re.search(r"^ok: playthrough 'make_a_friend' \(3 steps, at ending 'friends'\)", out,
+                     re.M)
+
+
+def test_never_reached_items_are_listed_by_file_line_but_do_not_fail(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "test", _fixture("unreachable"), "--runs", "100")
+    assert code == 0
+    never = [line for line in out.splitlines() if ": never reached: " in line]
+    assert [line.split(": never reached: ")[1] for line in never] == [
+        "scene 'vault'", "scene 'attic'", "choice 'hallway/vault_door'", "fact 'map'",
+        "fact 'gold'"]
+    assert never[1].endswith("unreachable/story.yaml:39:3: never reached: scene 'attic'")
+
+
+def test_a_stuck_run_fails_with_seed_route_and_steps(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "test", _fixture("stuck"), "--runs", "30", "--strategy",
+                        "uniform")
+    assert code == 1
+    error = next(line for line in out.splitlines() if ": error: run " in line)
+    assert re.match(r"\S*stuck/story.yaml:14:3: error: run (\d+) \(seed \1\): stuck in scene "
+                    r"'door': no choice is available and it is not an ending$", error)
+    assert "    hidden: 'Unlock the door' (unlock_the_door): if: has_key" in out
+    assert "    route: porch > walk_to_the_door > door" in out
+    assert "    replay it as a playthrough: steps: [walk_to_the_door]" in out
+    assert re.search(r"^FAILED: \d+ of 30 random runs failed \(\d+ stuck\)$", out, re.M)
+
+
+@pytest.mark.parametrize("strategy", ["uniform", "least-taken"])
+def test_the_rerun_command_reproduces_the_failure(
+        strategy: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "test", _fixture("runtime_error"), "--runs", "20", "--seed",
+                        "5", "--strategy", strategy)
+    assert code == 1
+    lines = out.splitlines()
+    error = next(line for line in lines if ": error: run " in line)
+    rerun = next(line for line in lines if line.startswith("    rerun: offscreen test "))
+    args = shlex.split(rerun.removeprefix("    rerun: offscreen "))
+    code, again, _ = _run(capsys, *args)
+    assert code == 1
+    assert error.split(": error: ")[1].split(": ", 1)[1] == "division by zero"
+    run_line = re.escape(error.split(" (seed ")[1])
+    assert re.search(rf"error: run \d+ \(seed {run_line}$", again, re.M), again
+
+
+def test_an_endless_loop_fails_and_names_the_scenes_it_circles(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "test", _fixture("loop"), "--runs", "20", "--max-steps", "50")
+    assert code == 1
+    assert re.search(r"loop/story.yaml:9:3: error: run \d+ \(seed \d+\): no ending after 50 "
+                     r"steps: possible endless loop among scenes fork, maze$", out, re.M)
+    assert re.search(r"^    route: hall > enter_the_maze > maze, then 49 more steps without "
+                     r"leaving scenes fork, maze$", out, re.M)
+
+
+def test_failing_playthroughs_show_the_step_and_expected_versus_actual(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "test", _fixture("playthroughs"), "--runs", "10")
+    assert code == 1
+    assert re.search(r"^ok: playthrough 'passes' \(4 steps, at ending 'left'\)", out, re.M)
+    assert re.search(r"playthroughs/story.yaml:49:13: error: playthrough 'wrong_expectation' "
+                     r"failed at the end: expectation not met \(the final 'expect'\)$", out,
+                     re.M)
+    assert "    variables: coffees expected 3, actual 2" in out
+    assert re.search(r"playthroughs/story.yaml:51:13: error: playthrough 'missing_choice' "
+                     r"failed at step 1 of 1 \('pay'\): no available choice 'pay' in scene "
+                     r"'counter'$", out, re.M)
+    assert out.splitlines()[-1] == "FAILED: 3 of 4 scripted playthroughs failed"
+
+
+def test_exhaustive_proves_unreachable_things(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "test", _fixture("unreachable"), "--exhaustive")
+    assert code == 0
+    assert re.search(r"^== exhaustive search: complete, \d+ distinct states \(budget 200000\)",
+                     out, re.M)
+    assert re.search(r"story.yaml:33:3: proven unreachable: scene 'vault'$", out, re.M)
+    assert "random runs" not in out
+
+
+def test_exhaustive_proves_an_endless_loop(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "test", _fixture("loop"), "--exhaustive")
+    assert code == 1
+    assert re.search(r"loop/story.yaml:9:3: error: no ending can be reached after entering "
+                     r"scene 'maze' this way: the story loops forever from here$", out, re.M)
+    assert "    shortest route: hall > enter_the_maze > maze" in out
+    assert out.splitlines()[-1] == "FAILED: the exhaustive search found 1 problems"
+
+
+def test_exhaustive_says_plainly_when_its_budget_ran_out(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "test", str(EXAMPLE), "--exhaustive", "--max-states", "4")
+    assert code == 0
+    assert "== exhaustive search: INCOMPLETE, the budget of 4 states ran out." in out
+    assert "it proves NOTHING about the rest" in out
+    assert ": not reached (unproven): " in out and "proven unreachable" not in out
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--runs", "-1"], "--runs must be 0 or more"),
+    (["--max-steps", "0"], "--max-steps must be at least 1"),
+    (["--max-states", "0"], "--max-states must be at least 1"),
+])
+def test_bad_numbers_are_usage_errors(args: list[str], message: str,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "test", str(EXAMPLE), *args)
+    assert (code, out, err) == (2, "", f"offscreen test: {message}\n")
+
+
+def test_a_broken_story_is_reported_not_tested(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "s.yaml").write_text("story: {id: b, title: B, start: nowhere}\n"
+                                     "scenes:\n  a: {text: A., next: a}\n")
+    code, out, _ = _run(capsys, "test", str(tmp_path))
+    assert code == 1
+    assert "s.yaml:1:33: error: start scene 'nowhere' does not exist" in out
+    assert out.splitlines()[-1] == ("offscreen test: the story has errors; fix them first "
+                                    "(see `offscreen check`)")
+    code, out, err = _run(capsys, "graph", str(tmp_path))
+    assert (code, out) == (1, "")
+    assert "start scene 'nowhere' does not exist" in err
+
+
+def test_graph_prints_dot_by_default_and_mermaid_on_request(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "graph", str(EXAMPLE))
+    assert code == 0 and out.startswith("// Story map of 'First Day'") and "digraph" in out
+    code, out, _ = _run(capsys, "graph", str(EXAMPLE), "--format", "mermaid")
+    assert code == 0 and "\nflowchart TD\n" in out
+
+
+def test_check_stats_prints_the_table_after_the_summary(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "check", str(EXAMPLE), "--stats")
+    assert code == 0
+    assert "\n\nstats for 'First Day':\nchapter " in out
+    assert re.search(r"^total +156 +6 +7 +2 +2$", out, re.M)

@@ -50,9 +50,6 @@ class OffScreenApp(App[int]):
     """Absolute, so that subclasses elsewhere find them; the title screen's is here because
     Textual does not load the CSS_PATH of the default screen."""
     TITLE = "Off Screen"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
-    """Screens get these classes, so small terminals get a tighter layout from the .tcss."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1", "help", "Help", key_display="F1"),
@@ -63,6 +60,9 @@ class OffScreenApp(App[int]):
     def __init__(self, story: Story, story_dir: Path, saves_dir: Path,
                  load: str | None = None, dev: bool = False) -> None:
         super().__init__()
+        # Screens get these classes, so small terminals get a tighter layout from the .tcss.
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+        self.VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
         self.session = Session(story, saves_dir)
         self.story_dir = story_dir
         self.initial_load = load

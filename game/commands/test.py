@@ -182,7 +182,8 @@ def exhaustive_report(story: Story, found: ExhaustiveReport) -> tuple[list[str],
     missing = "proven unreachable" if found.complete else "not reached (unproven)"
     lines.extend(_coverage(story, found.coverage, missing, _EXHAUSTIVE_UNITS))
     problems = len(found.stuck) + len(found.errors) + len(found.trapped)
-    verdict = f"the exhaustive search found {problems} problems" if problems else ""
+    verdict = (f"the exhaustive search found {problems} problem{'s' if problems != 1 else ''}"
+               if problems else "")
     return lines, verdict
 
 

@@ -122,7 +122,7 @@ def test_exhaustive_proves_an_endless_loop(capsys: pytest.CaptureFixture[str]) -
     assert re.search(r"loop/story.yaml:9:3: error: no ending can be reached after entering "
                      r"scene 'maze' this way: the story loops forever from here$", out, re.M)
     assert "    shortest route: hall > enter_the_maze > maze" in out
-    assert out.splitlines()[-1] == "FAILED: the exhaustive search found 1 problems"
+    assert out.splitlines()[-1] == "FAILED: the exhaustive search found 1 problem"
 
 
 def test_exhaustive_says_plainly_when_its_budget_ran_out(

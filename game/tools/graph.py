@@ -2,8 +2,8 @@
 
 Both formats show the same things: one node per scene, grouped by chapter (DOT clusters,
 Mermaid subgraphs); the start marked by an arrow from a "start" dot; endings drawn as double
-boxes with the ending's name; a `next:` as a dashed arrow; a conditional choice labelled
-`if: CONDITION` in canonical form (`expr.unparse`), a once-only choice labelled `once`; and
+boxes with the ending's id (and name); a `next:` as a dashed arrow; a conditional choice
+labelled `if: CONDITION` in canonical form (`expr.unparse`), a once-only choice labelled `once`; and
 every scene that nothing can reach (the checker's reachability) drawn dashed in red and
 labelled UNREACHABLE. Choices between the same two scenes under the same label are drawn as
 one arrow, so a scene with five ways into the next one stays readable.
@@ -90,6 +90,16 @@ def render(story: Story, fmt: Format) -> str:
     return dot(the_map) if fmt == "dot" else mermaid(the_map)
 
 
+def ending_line(scene: Scene) -> str:
+    """`ending 'id': Title`: the id is what playthroughs expect; the title unless the scene's
+    own title already says it."""
+    assert scene.ending is not None
+    ending = scene.ending
+    if ending.title in scene.title:
+        return f"ending '{ending.id}'"
+    return f"ending '{ending.id}': {ending.title}"
+
+
 # -- Graphviz -----------------------------------------------------------------------------------
 
 def dot_string(text: str) -> str:
@@ -147,7 +157,7 @@ def _dot_node(m: Map, scene: Scene) -> str:
     lines = [scene.title, f"({scene.id})"]
     attrs = []
     if scene.ending is not None:
-        lines.append(f"ending: {scene.ending.title}")
+        lines.append(ending_line(scene))
         attrs += ["peripheries=2", 'fillcolor="#e6f4ea"', 'color="#2e7d32"']
     if scene.id == m.story.start:
         attrs += ["penwidth=2"]
@@ -224,6 +234,6 @@ def _mermaid_node(ids: dict[str, str], scene: Scene, unreachable: frozenset[str]
     if scene.id in unreachable:
         lines.append("UNREACHABLE")
     if scene.ending is not None:
-        lines.append(mermaid_text(f"ending: {scene.ending.title}"))
+        lines.append(mermaid_text(ending_line(scene)))
         return f'{ids[scene.id]}(["{"<br/>".join(lines)}"])'
     return f'{ids[scene.id]}["{"<br/>".join(lines)}"]'

@@ -46,9 +46,16 @@ def test_dot_marks_start_endings_chapters_conditions_and_unreachable() -> None:
     assert 'subgraph "cluster_1" {\n    label="Downstairs";' in out
     assert '"hallway" -> "vault" [label="if: coins >= 5", tooltip="Open the vault"];' in out
     assert '"attic" [label="Attic\\n(attic)\\nUNREACHABLE", style="rounded,dashed,filled"' in out
-    assert '"outside" [label="Outside\\n(outside)\\nending: Outside", peripheries=2' in out
+    assert '"outside" [label="Outside\\n(outside)\\nending \'out\'", peripheries=2' in out
     assert '"vault" -> "outside" [style=dashed];' in out
     assert out.rstrip().endswith("}")
+
+
+def test_an_ending_shows_its_id_and_its_title_unless_the_scene_title_says_it() -> None:
+    out = render(load(EXAMPLE), "dot")
+    assert '"lunch" [label="Lunch\\n(lunch)\\nending \'friends\': A Friend on Day One"' in out
+    assert '"outside" [label="Outside\\n(outside)\\nending \'out\'"' in render(
+        fixture("unreachable"), "dot")
 
 
 def test_dot_strings_escape_quotes_backslashes_newlines_and_entities() -> None:
@@ -94,7 +101,7 @@ def test_mermaid_marks_start_endings_chapters_conditions_and_unreachable() -> No
     assert '  subgraph c1 ["Downstairs"]' in out
     assert '  s0 -->|"if: coins #gt;= 5"| s1' in out
     assert '    s2["Attic<br/>(attic)<br/>UNREACHABLE"]' in out
-    assert '  s3(["Outside<br/>(outside)<br/>ending: Outside"])' in out
+    assert '  s3(["Outside<br/>(outside)<br/>ending \'out\'"])' in out
     assert "  class s3 ending" in out and "  class s2 unreachable" in out
 
 

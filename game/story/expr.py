@@ -313,6 +313,10 @@ def parse(source: str) -> Node:
     return node
 
 
+_FAST_TOKEN = re.compile(
+    r"""(\s*)(?:([0-9]+(?:\.[0-9]+)?)|([A-Za-z_][A-Za-z0-9_]*)|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
+    |(==|!=|<=|>=|&&|\|\||[-+*/<>=!(),])|\S)""", re.VERBOSE | re.DOTALL)
+"""`_TOKEN` with the whitespace folded into each token; a bad character matches no group."""
 _FAST_TOKENS = 64
 """Longer conditions take the careful parser (which also enforces the nesting limits)."""
 _BINARY_PREC = {("name", "or"): 1, ("name", "and"): 2, ("op", "+"): 5, ("op", "-"): 5,
@@ -337,16 +341,29 @@ class _FastParser:
         self.poss: list[int] = []
         self.i = 0
         self.depth = 0
-        for m in _TOKEN.finditer(source):
-            kind = m.lastgroup
-            if kind == "ws":
-                continue
-            if kind == "bad" or kind is None or len(self.kinds) >= _FAST_TOKENS:
+        # findall gives each token's text with the whitespace before it, so positions are
+        # running sums: no match objects, no per-token method calls.
+        offset = 0
+        for ws, num, name, string, op in _FAST_TOKEN.findall(source):
+            pos = offset + len(ws)
+            if num:
+                kind, text = "num", num
+            elif name:
+                kind, text = "name", name
+            elif string:
+                kind, text = "str", string
+            elif op:
+                kind, text = "op", op
+            else:  # a character no token starts with: the careful parser explains
+                self.kinds = []
+                return
+            if len(self.kinds) >= _FAST_TOKENS:
                 self.kinds = []
                 return
             self.kinds.append(kind)
-            self.texts.append(m.group())
-            self.poss.append(m.start())
+            self.texts.append(text)
+            self.poss.append(pos)
+            offset = pos + len(text)
         if self.kinds:
             self.kinds.append("end")
             self.texts.append("")
@@ -587,18 +604,28 @@ def check(
 
 
 def references(node: Node) -> Iterator[Ref]:
-    """In source order, so lint messages and the story map list names as written."""
-    if isinstance(node, Var):
-        yield Ref("variable", node.name, node.offset)
-    elif isinstance(node, Call):
-        kind = FUNCTIONS.get(node.func)
-        if kind is not None:
-            yield Ref(kind, node.arg, node.arg_offset)
-    elif isinstance(node, Unary):
-        yield from references(node.operand)
-    elif isinstance(node, Binary):
-        yield from references(node.left)
-        yield from references(node.right)
+    """In source order, so lint messages and the story map list names as written.
+
+    A loop over an explicit stack (left child on top), not nested generators: lint walks
+    every condition of the story with this.
+    """
+    out: list[Ref] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        kind = type(n)
+        if kind is Binary:
+            stack.append(n.right)  # type: ignore[union-attr]
+            stack.append(n.left)  # type: ignore[union-attr]
+        elif kind is Unary:
+            stack.append(n.operand)  # type: ignore[union-attr]
+        elif kind is Var:
+            out.append(Ref("variable", n.name, n.offset))  # type: ignore[union-attr]
+        elif kind is Call:
+            func = FUNCTIONS.get(n.func)  # type: ignore[union-attr]
+            if func is not None:
+                out.append(Ref(func, n.arg, n.arg_offset))  # type: ignore[union-attr]
+    return iter(out)
 
 
 _BinFn = Callable[[Any, Any], Any]
@@ -664,9 +691,26 @@ def _eval(n: Node, v: Mapping[str, Value], vi: Mapping[str, int], f: AbstractSet
     return _arith(_ARITH[n.op], a, b, n.offset)
 
 
+def _refers(node: Node) -> bool:
+    """Whether any variable or function appears: a loop, not a generator (lint asks ~30,000
+    times for a big story)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        kind = type(n)
+        if kind is Var or kind is Call:
+            return True
+        if kind is Binary:
+            stack.append(n.right)  # type: ignore[union-attr]
+            stack.append(n.left)  # type: ignore[union-attr]
+        elif kind is Unary:
+            stack.append(n.operand)  # type: ignore[union-attr]
+    return False
+
+
 def constant_value(node: Node) -> Value | None:
     """Lets the linter prove that a choice is always hidden (or always shown)."""
-    if any(isinstance(sub, (Var, Call)) for sub, _ in _walk(node)):
+    if _refers(node):
         return None
     if check(node, variables={}, scenes=(), facts=(), want_bool=False):
         return None

@@ -15,7 +15,7 @@ import gc
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -69,6 +69,29 @@ _set_col = getattr(Pos, "col").__set__  # noqa: B009
 _MappingNode, _ScalarNode, _SequenceNode = yaml.MappingNode, yaml.ScalarNode, yaml.SequenceNode
 _REQUIRED: dict[int, tuple[str, ...]] = {}
 """Required key names per schema table (keyed by the table's id: tables live forever)."""
+_LITERAL_TAGS = frozenset((yamlsrc.STR, yamlsrc.INT, yamlsrc.FLOAT, yamlsrc.BOOL))
+
+
+def _quick_entries(node: yaml.Node, known: Container[str]) -> dict[str, yaml.Node] | None:
+    """A plain mapping whose keys are all plain strings in `known`, none repeated."""
+    if type(node) is not _MappingNode or node.tag != yamlsrc.MAP:
+        return None
+    out: dict[str, yaml.Node] = {}
+    for key_node, value in node.value:
+        if type(key_node) is not _ScalarNode or key_node.tag != yamlsrc.STR:
+            return None
+        name = key_node.value
+        if name in out or name not in known:
+            return None
+        out[name] = value
+    return out
+
+
+def _plain_text(node: yaml.Node) -> str | None:
+    """What `text()` reads without a word to say, or None."""
+    if type(node) is _ScalarNode and node.tag in yamlsrc.PLAIN_SCALARS:
+        return str(node.value)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,29 +246,180 @@ class _Loader:
     def fields(self, node: yaml.Node, table: Mapping[str, schema.Key], what: str,
                ) -> dict[str, yaml.Node] | None:
         """A mapping's known keys; reports unknown, duplicate and missing ones."""
-        # Fast path for the common case, where nothing can be reported: plain string keys,
-        # all known, none repeated, none required missing. Anything else takes the careful
-        # path below, so the diagnostics are exactly what it alone would give.
-        if type(node) is _MappingNode and node.tag == yamlsrc.MAP:
-            out: dict[str, yaml.Node] = {}
-            for key_node, value in node.value:
-                if type(key_node) is not _ScalarNode or key_node.tag != yamlsrc.STR:
-                    break
-                name = key_node.value
-                if name in out or name not in table:
-                    break
-                out[name] = value
-            else:
-                required = _REQUIRED.get(id(table))
-                if required is None:
-                    required = _REQUIRED[id(table)] = tuple(
-                        key.name for key in table.values() if key.required)
-                for name in required:
-                    if name not in out:
-                        break
-                else:
-                    return out
-        return self.careful_fields(node, table, what)
+        quick = self.quick_fields(node, table)
+        return quick if quick is not None else self.careful_fields(node, table, what)
+
+    # -- quick paths -------------------------------------------------------------------------
+    # A 10,000-scene story is a third of a million YAML nodes, so the common case is read by
+    # these `quick_` methods: they handle only input with nothing to report, and return None
+    # at the first doubt, before anything is reported or recorded. The caller then reads the
+    # same node with the careful method, so diagnostics are exactly what that alone gives.
+
+    def quick_fields(self, node: yaml.Node, table: Mapping[str, schema.Key],
+                     ) -> dict[str, yaml.Node] | None:
+        """Plain string keys, all known, none repeated, no required one missing."""
+        out = _quick_entries(node, table)
+        if out is None:
+            return None
+        required = _REQUIRED.get(id(table))
+        if required is None:
+            required = _REQUIRED[id(table)] = tuple(
+                key.name for key in table.values() if key.required)
+        for name in required:
+            if name not in out:
+                return None
+        return out
+
+    def quick_template(self, text: str) -> Template | None:
+        if "{" not in text and "}" not in text:
+            return Template((text,))
+        parts = [""]
+        last = 0
+        for match in _HOLE.finditer(text):
+            parts[-1] += text[last:match.start()]
+            last = match.end()
+            token = match.group(0)
+            if token in ("{{", "}}"):
+                parts[-1] += token[0]
+                continue
+            name = match.group(1)
+            if name is None:
+                return None
+            name = name.strip()
+            if name not in self.variables or not IDENT.match(name):
+                return None
+            parts.extend((name, ""))
+        parts[-1] += text[last:]
+        return Template(tuple(parts))
+
+    def quick_condition(self, node: yaml.Node) -> Condition | None:
+        if type(node) is not _ScalarNode or node.tag != yamlsrc.STR:
+            return None
+        source = node.value
+        known = self.conditions.get(source)
+        if known is None:
+            known = self.compile_condition(source)
+        if isinstance(known, expr.ExprError) or known[2] is None:
+            return None
+        return Condition(source, known[0], self.pos(node), known[2])
+
+    def quick_paragraphs(self, node: yaml.Node) -> tuple[Paragraph, ...] | None:
+        if type(node) is _ScalarNode:
+            text = _plain_text(node)
+            template = None if text is None else self.quick_template(text)
+            return None if template is None else (Paragraph(template, None, self.pos(node)),)
+        if type(node) is not _SequenceNode or node.tag != yamlsrc.SEQ:
+            return None
+        out = []
+        for item in node.value:
+            if type(item) is _ScalarNode:
+                text = _plain_text(item)
+                template = None if text is None else self.quick_template(text)
+                if template is None:
+                    return None
+                out.append(Paragraph(template, None, self.pos(item)))
+                continue
+            f = self.quick_fields(item, schema.PARAGRAPH)
+            if f is None:
+                return None
+            text = _plain_text(f["text"])
+            template = None if text is None else self.quick_template(text)
+            condition = self.quick_condition(f["if"])
+            if template is None or condition is None:
+                return None
+            out.append(Paragraph(template, condition, self.pos(item)))
+        return tuple(out)
+
+    def quick_effects(self, node: yaml.Node) -> tuple[Effect, ...] | None:
+        if type(node) is not _SequenceNode or node.tag != yamlsrc.SEQ:
+            return None
+        out: list[Effect] = []
+        for item in node.value:
+            f = self.quick_fields(item, schema.EFFECT)
+            if not f:
+                return None
+            for kind, value in f.items():
+                if kind == "unlock":
+                    facts = [value] if type(value) is _ScalarNode else (
+                        value.value if type(value) is _SequenceNode
+                        and value.tag == yamlsrc.SEQ else None)
+                    if not facts:
+                        return None
+                    for fnode in facts:
+                        fact = _plain_text(fnode)
+                        if fact is None or fact not in self.fact_ids:
+                            return None
+                        out.append(Effect("unlock", fact, True, self.pos(fnode)))
+                    continue
+                f2 = _quick_entries(value, self.variables)
+                if f2 is None:
+                    return None
+                for var, vnode in f2.items():
+                    effect = self.quick_assignment(kind, var, vnode)
+                    if effect is None:
+                        return None
+                    out.append(effect)
+        return tuple(out)
+
+    def quick_assignment(self, kind: str, var: str, vnode: yaml.Node) -> Effect | None:
+        if type(vnode) is not _ScalarNode or vnode.tag not in _LITERAL_TAGS:
+            return None
+        value = yamlsrc.quick_scalar(vnode)
+        if value is None:
+            return None
+        want = type(self.variables[var].default)
+        got = type(value)
+        if kind == "add":
+            if want not in (int, float) or got not in (int, float) or (
+                    want is int and got is float):
+                return None
+            return Effect("add", var, value, self.pos(vnode))
+        if not (got is want or (want is float and got is int)):
+            return None
+        return Effect("set", var, float(value) if want is float else value, self.pos(vnode))
+
+    def quick_choice(self, item: yaml.Node, ids: Mapping[str, Pos]) -> Choice | None:
+        f = self.quick_fields(item, schema.CHOICE)
+        if f is None:
+            return None
+        text = _plain_text(f["text"])
+        goto_node = f["goto"]
+        goto = _plain_text(goto_node)
+        if text is None or goto not in self.scene_ids:
+            return None
+        template = self.quick_template(text)
+        if template is None:
+            return None
+        condition = None
+        if "if" in f:
+            condition = self.quick_condition(f["if"])
+            if condition is None:
+                return None
+        effects: tuple[Effect, ...] = ()
+        if "effects" in f:
+            quick_effects = self.quick_effects(f["effects"])
+            if quick_effects is None:
+                return None
+            effects = quick_effects
+        once = False
+        if "once" in f:
+            once_node = f["once"]
+            if type(once_node) is not _ScalarNode or once_node.tag != yamlsrc.BOOL:
+                return None
+            once = yamlsrc.quick_scalar(once_node)  # type: ignore[assignment]
+            if once is None:
+                return None
+        if "id" in f:
+            choice_id = _plain_text(f["id"])
+            if choice_id is None or choice_id in ids or not IDENT.match(choice_id):
+                return None
+        else:
+            base = slugify(text if len(template.parts) == 1 else str(template))
+            choice_id, n = base, 2
+            while choice_id in ids:
+                choice_id, n = f"{base}_{n}", n + 1
+        return Choice(choice_id, template, goto, condition, effects, once, self.pos(item),
+                      self.pos(goto_node))
 
     def careful_fields(self, node: yaml.Node, table: Mapping[str, schema.Key], what: str,
                        ) -> dict[str, yaml.Node] | None:
@@ -585,6 +759,9 @@ class _Loader:
         return name
 
     def paragraphs(self, node: yaml.Node, where: str) -> tuple[Paragraph, ...]:
+        quick = self.quick_paragraphs(node)
+        if quick is not None:
+            return quick
         if not isinstance(node, yaml.SequenceNode):
             template = self.template(node, f"text of {where}")
             return () if template is None else (Paragraph(template, None, self.pos(node)),)
@@ -655,15 +832,7 @@ class _Loader:
             source = text
         known = self.conditions.get(source)
         if known is None:
-            try:
-                tree = expr.parse(source)
-            except expr.ExprError as exc:
-                known = exc
-            else:
-                problems = expr.check(tree, variables=self.kinds, scenes=self.scene_ids,
-                                      facts=self.fact_ids)
-                known = (tree, problems, None if problems else expr.compile_expr(tree))
-            self.conditions[source] = known
+            known = self.compile_condition(source)
         if isinstance(known, expr.ExprError):
             self.report(self.inner_pos(node, known.offset), f"bad condition: {known.message}")
             return None
@@ -674,7 +843,25 @@ class _Loader:
             return None
         return Condition(source, tree, self.pos(node), evaluate)
 
+    def compile_condition(self, source: str) -> tuple[expr.Node, list[expr.ExprError],
+                                                      expr.Evaluator | None] | expr.ExprError:
+        """Parsed, checked and (when sound) compiled, once per distinct text in a story."""
+        try:
+            tree = expr.parse(source)
+        except expr.ExprError as exc:
+            known: (tuple[expr.Node, list[expr.ExprError], expr.Evaluator | None]
+                    | expr.ExprError) = exc
+        else:
+            problems = expr.check(tree, variables=self.kinds, scenes=self.scene_ids,
+                                  facts=self.fact_ids)
+            known = (tree, problems, None if problems else expr.compile_expr(tree))
+        self.conditions[source] = known
+        return known
+
     def effects(self, node: yaml.Node, where: str) -> tuple[Effect, ...]:
+        quick = self.quick_effects(node)
+        if quick is not None:
+            return quick
         out: list[Effect] = []
         for item in self.items(node, f"effects of {where}"):
             f = self.fields(item, schema.EFFECT, f"an effect of {where}")
@@ -745,6 +932,11 @@ class _Loader:
         out: list[Choice] = []
         ids: dict[str, Pos] = {}
         for item in items:
+            choice = self.quick_choice(item, ids)
+            if choice is not None:
+                ids[choice.id] = choice.pos
+                out.append(choice)
+                continue
             f = self.fields(item, schema.CHOICE, f"a choice of {where}")
             if f is None:
                 continue

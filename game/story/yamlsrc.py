@@ -44,6 +44,7 @@ _constructor = SafeConstructor()
 _IMPLICIT = {first: tuple(resolvers) for first, resolvers
              in yaml.resolver.Resolver.yaml_implicit_resolvers.items()}
 _ScalarNode, _SequenceNode = yaml.ScalarNode, yaml.SequenceNode
+_RESOLVED: dict[str, str] = {}
 
 
 def _resolve(self: object, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
@@ -51,12 +52,20 @@ def _resolve(self: object, kind: type, value: str, implicit: tuple[bool, bool]) 
 
     The composer calls this once per node, which made it a tenth of the whole load. Same
     YAML 1.1 rules, same table (copied from PyYAML's Resolver when this module loads).
+    Plain scalars repeat a lot (every key, every id), so short ones are remembered.
     """
     if kind is _ScalarNode:
         if implicit[0]:
-            for tag, regexp in _IMPLICIT.get(value[:1], ()):
-                if regexp.match(value):
-                    return tag  # type: ignore[no-any-return]
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = STR
+                for candidate, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        tag = candidate
+                        break
+                if len(value) <= 40 and len(_RESOLVED) < 65536:
+                    _RESOLVED[value] = tag
+            return tag
         return STR
     return SEQ if kind is _SequenceNode else MAP
 
@@ -221,6 +230,27 @@ def compose(text: str, file: str, report: Report) -> yaml.Node | None:
         report(Pos(file, 1, 1), "nested too deeply to read")
         return None
     return node
+
+
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_POINT_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)\Z")
+_BOOLS = SafeConstructor.bool_values
+
+
+def quick_scalar(node: yaml.ScalarNode) -> Value | None:
+    """`scalar` for the everyday spellings (`12`, `-1`, `true`, `no`, `0.5`, text), without
+    the constructor's general machinery; None means: ask `scalar`, it may have to report."""
+    tag = node.tag
+    value = node.value
+    if tag == STR:
+        return str(value)
+    if tag == INT:
+        return int(value) if _DECIMAL.match(value) else None
+    if tag == BOOL:
+        return _BOOLS.get(value.lower())
+    if tag == FLOAT and _POINT_DECIMAL.match(value):
+        return float(value)
+    return None
 
 
 def scalar(node: yaml.ScalarNode, file: str, report: Report) -> Value | None:

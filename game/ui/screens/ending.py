@@ -11,7 +11,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -40,15 +40,17 @@ class EndingScreen(GameScreen):
         with Horizontal(id="bar"):
             yield Static(id="where")
             yield ProgressLine(id="progress")
-        with VerticalScroll(id="ending-page"):
-            yield Static(id="ending-scene")
-            yield Static(id="ending-name")
-            yield Static(id="ending-facts")
-        yield Menu(Option("New game", id="new"), Option("Journal", id="journal"),
-                   Option("Title screen", id="title"), id="ending-menu")
+        with Container(id="middle"), Vertical(id="column"):
+            with VerticalScroll(id="ending-page"):
+                yield Static(id="ending-scene")
+                yield Static(id="ending-name")
+                yield Static(id="ending-facts")
+            yield Menu(Option("New game", id="new"), Option("Journal", id="journal"),
+                       Option("Title screen", id="title"), id="ending-menu")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # the ending is the moment; it lists the facts itself
         self.render_ending()
 
     def story_reloaded(self) -> None:

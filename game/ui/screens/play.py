@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -64,10 +64,11 @@ class PlayScreen(GameScreen):
         with Horizontal(id="bar"):
             yield Static(id="where")
             yield ProgressLine(id="progress")
-        with VerticalScroll(id="page"):
-            yield SceneText(id="text")
-        yield Static(STUCK, id="stuck")
-        yield ChoiceMenu(id="choices")
+        with Container(id="middle"), Vertical(id="column"):
+            with VerticalScroll(id="page"):
+                yield SceneText(id="text")
+            yield Static(STUCK, id="stuck")
+            yield ChoiceMenu(id="choices")
         yield DevPanel(id="dev-panel")
         yield Footer()
 

@@ -1,0 +1,113 @@
+"""The loader's quick paths change nothing but speed.
+
+The `quick_*` readers handle the common, error-free case and hand anything else to the
+careful readers. Whatever the input, the result (story and every diagnostic) must be exactly
+what the careful readers alone produce: these tests load the same text both ways, for the
+stories we have and for thousands of damaged variants of a generated one.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from game.story.loader import LoadResult, _Loader, load_story
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
+import gen_story
+
+REPO = Path(__file__).parents[2]
+QUICK = ("quick_fields", "quick_choice", "quick_paragraphs", "quick_effects")
+
+
+def careful(root: Path) -> LoadResult:
+    with pytest.MonkeyPatch.context() as m:
+        for name in QUICK:
+            m.setattr(_Loader, name, lambda self, *args: None)
+        return load_story(root)
+
+
+@pytest.mark.parametrize("root", [
+    REPO / "docs" / "example", REPO / "scenes", REPO / "tests" / "story" / "fixtures" / "broken",
+], ids=lambda p: p.name)
+def test_real_stories_load_the_same_both_ways(root: Path) -> None:
+    assert load_story(root) == careful(root)
+
+
+@functools.cache
+def generated() -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        gen_story.generate(Path(folder), scenes=40, files=1, seed=3)
+        (path,) = Path(folder).glob("*.yaml")
+        return path.read_text(encoding="utf-8")
+
+
+REPLACEMENTS = ["", "on", "no", "12", "1.5", "-3", "0x1F", "~", "[]", "{}", "x: y", '"{n}"',
+                "{courage}", "{{", "nowhere", "not", "courage >", "has(nothing)", "true",
+                "!!str 3", "!!python/name:os.system", "&a x", "*a", "- a", "'quoted'", "{b: 1}",
+                "visits(lobby_0) > 1", "courage + 1", '"on"', "1_000", "012", ".5", "+2",
+                "budget", "mood == 3", "2010-07-10", "once", "goto", "text", "<<"]
+
+
+@st.composite
+def damaged(draw: st.DrawFn, text: str) -> str:
+    """The generated story with a few lines edited: values swapped, lines dropped or doubled."""
+    lines = text.splitlines()
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["value", "drop", "double", "key"]))
+        line = lines[i]
+        if action == "drop":
+            del lines[i]
+        elif action == "double":
+            lines.insert(i, line)
+        elif ": " in line:
+            key, _, value = line.partition(": ")
+            new = draw(st.sampled_from(REPLACEMENTS))
+            if action == "value":
+                lines[i] = f"{key}: {new}"
+            else:
+                lines[i] = f"{key[:len(key) - len(key.lstrip())]}{new or 'k'}: {value}"
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_damaged_stories_load_the_same_both_ways(tmp_path: Path, data: st.DataObject) -> None:
+    text = data.draw(damaged(generated()))
+    path = tmp_path / "story.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_story(path) == careful(path)
+
+
+def test_the_quick_paths_are_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Otherwise the tests above would pass trivially."""
+    calls = {"choices": 0, "paragraphs": 0}
+    quick_choice, quick_paragraphs = _Loader.quick_choice, _Loader.quick_paragraphs
+
+    def counting_choice(self: _Loader, *args: object) -> object:
+        result = quick_choice(self, *args)  # type: ignore[arg-type]
+        calls["choices"] += result is not None
+        return result
+
+    def counting_paragraphs(self: _Loader, *args: object) -> object:
+        result = quick_paragraphs(self, *args)  # type: ignore[arg-type]
+        calls["paragraphs"] += result is not None
+        return result
+
+    monkeypatch.setattr(_Loader, "quick_choice", counting_choice)
+    monkeypatch.setattr(_Loader, "quick_paragraphs", counting_paragraphs)
+    path = tmp_path / "story.yaml"
+    path.write_text(generated(), encoding="utf-8")
+    result = load_story(path)
+    assert result.story is not None
+    assert calls["paragraphs"] == len(result.story.scenes)
+    assert calls["choices"] == sum(1 for s in result.story.scenes.values() for c in s.choices
+                                   if not c.is_continue)

@@ -8,7 +8,8 @@ replayable. The UI, plain mode and the author tools all call this one module.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 
 from game.engine.state import GameState
 from game.story.expr import ExprEvalError
@@ -65,13 +66,47 @@ def format_value(value: Value) -> str:
     return str(value)
 
 
-class Engine:
-    """Binds the rules to one story; holds no game state of its own."""
+class _Plan:
+    """One scene, arranged for the choices()/take() loop that random playthroughs run
+    millions of times: no attribute chains, no string building, no per-call decisions."""
 
-    __slots__ = ("story",)
+    __slots__ = ("checks", "ending", "on_enter", "static")
+
+    def __init__(self, scene: Scene) -> None:
+        self.ending = scene.ending is not None
+        self.on_enter = scene.on_enter
+        self.checks = tuple(
+            (c, c.condition.evaluate if c.condition is not None else None,
+             f"{scene.id}/{c.id}" if c.once else None) for c in scene.choices)
+        self.static = (scene.choices if all(c.condition is None and not c.once
+                                            for c in scene.choices) else None)
+        """The choices when nothing can hide any of them: returned as they are."""
+
+
+class Engine:
+    """Binds the rules to one story; holds no game state of its own (only a per-scene
+    cache of how to play each scene, derived from the immutable story)."""
+
+    __slots__ = ("_plans", "_story")
 
     def __init__(self, story: Story) -> None:
-        self.story = story
+        self._story = story
+        self._plans: dict[str, _Plan] = {}
+
+    @property
+    def story(self) -> Story:
+        return self._story
+
+    @story.setter
+    def story(self, story: Story) -> None:
+        self._story = story
+        self._plans = {}
+
+    def _plan(self, scene_id: str) -> _Plan:
+        plan = self._plans.get(scene_id)
+        if plan is None:
+            plan = self._plans[scene_id] = _Plan(self._story.scenes[scene_id])
+        return plan
 
     # -- moving --------------------------------------------------------------------------
 
@@ -81,14 +116,25 @@ class Engine:
 
     def choices(self, state: GameState) -> tuple[Choice, ...]:
         """The choices the player can see now: conditions hold and once-only ones unused."""
-        scene = self.story.scenes[state.scene]
-        prefix = scene.id + "/"
+        plan = self._plans.get(state.scene) or self._plan(state.scene)
+        if plan.static is not None:
+            return plan.static
+        taken = state.taken
+        variables, visits = state.variables, state.visits
+        facts: frozenset[str] | None = None
         out = []
-        for choice in scene.choices:
-            if choice.once and prefix + choice.id in state.taken:
+        for choice, evaluate, once in plan.checks:
+            if once is not None and once in taken:
                 continue
-            if choice.condition is not None and not self._holds(choice.condition, state):
-                continue
+            if evaluate is not None:
+                if facts is None:
+                    facts = frozenset(state.facts)
+                try:
+                    if not evaluate(variables, visits, facts):
+                        continue
+                except ExprEvalError as exc:
+                    pos = choice.condition.pos  # type: ignore[union-attr]
+                    raise StoryRuntimeError(pos.shifted(exc.offset), exc.message) from None
             out.append(choice)
         return tuple(out)
 
@@ -99,28 +145,38 @@ class Engine:
         raise ChoiceNotAvailable(f"no choice '{choice_id}' available in scene '{state.scene}'")
 
     def take(self, state: GameState, choice: Choice) -> GameState:
-        """Apply an available choice (already checked by `choices`)."""
-        variables = dict(state.variables)
-        facts = state.facts
-        for effect in choice.effects:
-            facts = _apply(effect, variables, facts)
-        taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
-        moved = GameState(choice.goto, variables, state.visits, taken, facts,
-                          state.turn + 1, choice.id, state)
-        return self._enter(moved, choice.goto)
-
-    def _enter(self, state: GameState, scene_id: str) -> GameState:
-        scene = self.story.scenes[scene_id]
-        visits = dict(state.visits)
-        visits[scene_id] = visits.get(scene_id, 0) + 1
+        """Apply an available choice (already checked by `choices`), then enter its scene."""
         variables = state.variables
         facts = state.facts
-        if scene.on_enter:
+        if choice.effects:
             variables = dict(variables)
-            for effect in scene.on_enter:
+            for effect in choice.effects:
                 facts = _apply(effect, variables, facts)
-        return GameState(scene_id, variables, visits, state.taken, facts, state.turn,
-                         state.via, state.previous)
+        taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
+        return self._arrive(choice.goto, variables, state.visits, taken, facts,
+                            state.turn + 1, choice.id, state, bool(choice.effects))
+
+    def _enter(self, state: GameState, scene_id: str) -> GameState:
+        return self._arrive(scene_id, state.variables, state.visits, state.taken, state.facts,
+                            state.turn, state.via, state.previous, False)
+
+    def _arrive(self, scene_id: str, variables: Mapping[str, Value], visits: Mapping[str, int],
+                taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
+                previous: GameState | None, own: bool) -> GameState:
+        """The state on entering a scene: its visit counted, its on_enter effects run.
+
+        Variables are copied only when something writes to them (`own`: already a fresh
+        copy); otherwise states share them, as they are never changed once made.
+        """
+        plan = self._plans.get(scene_id) or self._plan(scene_id)
+        counted = dict(visits)
+        counted[scene_id] = counted.get(scene_id, 0) + 1
+        if plan.on_enter:
+            fresh = variables if own else dict(variables)
+            for effect in plan.on_enter:
+                facts = _apply(effect, fresh, facts)  # type: ignore[arg-type]
+            variables = fresh
+        return _new_state(scene_id, variables, counted, taken, facts, turn, via, previous)
 
     @staticmethod
     def back(state: GameState) -> GameState | None:
@@ -128,7 +184,7 @@ class Engine:
         return state.previous
 
     def is_over(self, state: GameState) -> bool:
-        return self.story.scenes[state.scene].ending is not None
+        return (self._plans.get(state.scene) or self._plan(state.scene)).ending
 
     def find_choice(self, state: GameState, wanted: str) -> Choice | None:
         """An available choice by id or exact text (how playthroughs and scripts name them)."""
@@ -181,6 +237,38 @@ class Engine:
             return bool(condition.evaluate(state.variables, state.visits, frozenset(state.facts)))
         except ExprEvalError as exc:
             raise StoryRuntimeError(condition.pos.shifted(exc.offset), exc.message) from None
+
+
+def _state_maker() -> Callable[[str, Mapping[str, Value], Mapping[str, int], frozenset[str],
+                                 tuple[str, ...], int, str | None, GameState | None],
+                                GameState]:
+    """`GameState(...)` with every field given, at about half the cost of the frozen
+    dataclass __init__ (which sets each field through object.__setattr__): the slots are
+    written through their descriptors, giving the same value. One is made per step."""
+    if hasattr(GameState, "__post_init__"):  # pragma: no cover - would be skipped below
+        return GameState
+    new = object.__new__
+    (scene_, variables_, visits_, taken_, facts_, turn_, via_, previous_) = (
+        getattr(GameState, f.name).__set__ for f in fields(GameState))
+
+    def make(scene: str, variables: Mapping[str, Value], visits: Mapping[str, int],
+             taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
+             previous: GameState | None) -> GameState:
+        state = new(GameState)
+        scene_(state, scene)
+        variables_(state, variables)
+        visits_(state, visits)
+        taken_(state, taken)
+        facts_(state, facts)
+        turn_(state, turn)
+        via_(state, via)
+        previous_(state, previous)
+        return state
+
+    return make
+
+
+_new_state = _state_maker()
 
 
 def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...]) -> tuple[str, ...]:

@@ -100,9 +100,11 @@ class OffScreenApp(App[int]):
         self._check_size(event.size)
 
     def _check_size(self, size: Size) -> None:
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+        if not small and not self.too_small:
+            return  # the usual case, decided without importing the notice's screen
         from game.ui.screens.too_small import TooSmallScreen
 
-        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
         if small:
             if isinstance(self.screen, TooSmallScreen):
                 self.screen.show_size(size)

@@ -47,10 +47,8 @@ class TitleScreen(GameScreen):
         yield DevPanel(id="dev-panel")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.refresh_menu()
-
     def on_screen_resume(self) -> None:
+        """Also sent when the screen is first shown: the menu is filled here, once."""
         if self.is_current:
             self.refresh_menu()
 

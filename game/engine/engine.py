@@ -12,10 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 
 from game.engine.state import GameState
-from game.story.expr import ExprEvalError
+from game.story.expr import ExprEvalError, references
 from game.story.model import Choice, Condition, Effect, Ending, Scene, Story, Template, Value
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_NO_FACTS: frozenset[str] = frozenset()
 
 
 class StoryRuntimeError(Exception):
@@ -70,9 +71,12 @@ class _Plan:
     """One scene, arranged for the choices()/take() loop that random playthroughs run
     millions of times: no attribute chains, no string building, no per-call decisions."""
 
-    __slots__ = ("checks", "ending", "on_enter", "static")
+    __slots__ = ("checks", "ending", "facts", "on_enter", "static")
 
     def __init__(self, scene: Scene) -> None:
+        self.facts = any(ref.kind == "fact" for c in scene.choices if c.condition is not None
+                         for ref in references(c.condition.node))
+        """Whether any condition asks has(): only then is a set of the facts built."""
         self.ending = scene.ending is not None
         self.on_enter = scene.on_enter
         self.checks = tuple(
@@ -87,11 +91,14 @@ class Engine:
     """Binds the rules to one story; holds no game state of its own (only a per-scene
     cache of how to play each scene, derived from the immutable story)."""
 
-    __slots__ = ("_plans", "_story")
+    __slots__ = ("_facts", "_plans", "_story")
 
     def __init__(self, story: Story) -> None:
         self._story = story
         self._plans: dict[str, _Plan] = {}
+        self._facts: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
+        """The last facts tuple seen, with its set (one attribute, so threads never see a
+        mismatched pair): consecutive states share the tuple until a fact is unlocked."""
 
     @property
     def story(self) -> Story:
@@ -121,14 +128,17 @@ class Engine:
             return plan.static
         taken = state.taken
         variables, visits = state.variables, state.visits
-        facts: frozenset[str] | None = None
+        facts = _NO_FACTS
+        if plan.facts:
+            seen, facts = self._facts
+            if state.facts is not seen:
+                facts = frozenset(state.facts)
+                self._facts = (state.facts, facts)
         out = []
         for choice, evaluate, once in plan.checks:
             if once is not None and once in taken:
                 continue
             if evaluate is not None:
-                if facts is None:
-                    facts = frozenset(state.facts)
                 try:
                     if not evaluate(variables, visits, facts):
                         continue

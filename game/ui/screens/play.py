@@ -20,7 +20,6 @@ from textual.widgets.option_list import Option
 from game import markup
 from game.engine import ChoiceNotAvailable, GameState, SceneView, StoryRuntimeError
 from game.ui.screens.base import GameScreen
-from game.ui.widgets.dev_panel import DevPanel
 from game.ui.widgets.menu import ChoiceMenu
 from game.ui.widgets.progress import ProgressLine
 from game.ui.widgets.scene_text import SceneText
@@ -69,7 +68,10 @@ class PlayScreen(GameScreen):
                 yield SceneText(id="text")
             yield Static(STUCK, id="stuck")
             yield ChoiceMenu(id="choices")
-        yield DevPanel(id="dev-panel")
+        if self.game.dev:
+            from game.ui.widgets.dev_panel import DevPanel
+
+            yield DevPanel(id="dev-panel")
         yield Footer()
 
     def on_mount(self) -> None:

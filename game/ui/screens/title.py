@@ -15,7 +15,6 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.ui.screens.base import GameScreen
-from game.ui.widgets.dev_panel import DevPanel
 from game.ui.widgets.menu import Menu
 from game.ui.widgets.progress import describe
 
@@ -44,7 +43,10 @@ class TitleScreen(GameScreen):
             yield Static(id="title-subtitle")
             yield Menu(id="menu")
             yield Static(id="title-progress")
-        yield DevPanel(id="dev-panel")
+        if self.game.dev:
+            from game.ui.widgets.dev_panel import DevPanel
+
+            yield DevPanel(id="dev-panel")
         yield Footer()
 
     def on_screen_resume(self) -> None:

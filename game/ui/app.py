@@ -50,6 +50,7 @@ class OffScreenApp(App[int]):
     """Absolute, so that subclasses elsewhere find them; the title screen's is here because
     Textual does not load the CSS_PATH of the default screen."""
     TITLE = "Off Screen"
+    NOTIFICATION_TIMEOUT = 4
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1", "help", "Help", key_display="F1"),

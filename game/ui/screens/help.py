@@ -110,8 +110,8 @@ class HelpScreen(Overlay):
             for name, rows in sections():
                 table = Table(title=name, title_justify="left", title_style="bold",
                               show_header=False, box=None, padding=(0, 2, 0, 0), expand=True)
-                table.add_column("Key", style="bold", no_wrap=True, ratio=1)
-                table.add_column("What it does", ratio=3)
+                table.add_column("Key", style="bold", no_wrap=True, min_width=20)
+                table.add_column("What it does", ratio=1)
                 for keys, description in rows:
                     table.add_row(keys, description)
                 yield Static(table, classes="help-section")

@@ -32,7 +32,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 import zlib
 from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from functools import lru_cache
@@ -170,6 +169,8 @@ def _read(entry: Path, key: bytes) -> loader.LoadResult | None:
 def _write(entry: Path, key: bytes, payload_data: Encoded) -> None:
     payload = marshal.dumps(payload_data, _MARSHAL_VERSION)
     entry.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only on a miss; it costs milliseconds to import
+
     fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=entry.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -13,7 +13,6 @@ compares shapes only, e.g. a tree against ``parse(unparse(tree))``.
 
 from __future__ import annotations
 
-import difflib
 import math
 import operator
 import re
@@ -21,7 +20,6 @@ import typing
 from collections.abc import Callable, Collection, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import Any
 
 Value = bool | int | float | str
@@ -509,6 +507,8 @@ def _family(t: type) -> _Family | None:
 
 
 def _suggest(word: str, pool: Collection[str]) -> str:
+    import difflib  # only when there is a mistake to explain: start-up time matters
+
     close = difflib.get_close_matches(word, list(pool), n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
 
@@ -867,6 +867,8 @@ def _literal_text(value: Value) -> str:
             raise ValueError(f"{value} cannot be written in a condition")
         text = repr(value)
         if "e" in text:  # the grammar has no exponent notation
+            from decimal import Decimal  # rare, and decimal costs ~1 ms to import
+
             text = format(Decimal(text), "f")
         return text if "." in text else text + ".0"
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

@@ -10,7 +10,6 @@ conditions need to know every variable, scene and fact), then playthroughs, then
 
 from __future__ import annotations
 
-import difflib
 import gc
 import hashlib
 import os
@@ -153,6 +152,8 @@ def load_or_raise(root: Path | str) -> Story:
 
 
 def _close(name: str, options: Iterator[str] | Mapping[str, object] | list[str]) -> str | None:
+    import difflib  # only when there is a mistake to explain: start-up time matters
+
     match = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
     return match[0] if match else None
 

@@ -81,7 +81,8 @@ def _unlocks(story: Story, reachable: set[str]) -> tuple[set[str], set[str]]:
     return anywhere, reachably
 
 
-def _conditions(story: Story) -> Iterator[Condition]:
+def conditions(story: Story) -> Iterator[Condition]:
+    """Every condition in the story (paragraphs and choices); lint and the tools walk them."""
     for scene in story.scenes.values():
         for paragraph in scene.paragraphs:
             if paragraph.condition is not None:
@@ -93,7 +94,7 @@ def _conditions(story: Story) -> Iterator[Condition]:
 
 def _unused_variables(story: Story) -> Iterator[Diagnostic]:
     read: set[str] = set()
-    for condition in _conditions(story):
+    for condition in conditions(story):
         read.update(r.name for r in expr.references(condition.node) if r.kind == "variable")
     for scene in story.scenes.values():
         for paragraph in scene.paragraphs:

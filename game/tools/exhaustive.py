@@ -28,6 +28,7 @@ from typing import cast
 
 from game.engine import Engine, GameState, StoryRuntimeError
 from game.story import expr
+from game.story.lint import conditions
 from game.story.model import Condition, Pos, Story, Value
 from game.tools.coverage import Coverage
 from game.tools.playtest import risky_paragraphs
@@ -105,21 +106,11 @@ def visit_caps(conditions: Iterable[Condition]) -> dict[str, int | None]:
     return caps
 
 
-def _conditions(story: Story) -> Iterable[Condition]:
-    for scene in story.scenes.values():
-        for paragraph in scene.paragraphs:
-            if paragraph.condition is not None:
-                yield paragraph.condition
-        for choice in scene.choices:
-            if choice.condition is not None:
-                yield choice.condition
-
-
 class StateSpace:
     """Turns states into compact keys and back; see the module docstring for why it is sound."""
 
     def __init__(self, story: Story) -> None:
-        caps = visit_caps(_conditions(story))
+        caps = visit_caps(conditions(story))
         self.names = tuple(story.variables)
         self.observed = tuple(sorted(caps))
         self.caps = tuple(caps[s] for s in self.observed)

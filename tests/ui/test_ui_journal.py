@@ -31,7 +31,7 @@ async def test_locked_facts_show_hints_and_unlocked_show_title_text_source(
 async def test_journal_keeps_facts_and_endings_across_playthroughs(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("enter", "1", "2", "1", "1")  # breath, hello, continue, lunch
+        await pilot.press("enter", "1", "2", "1", "1", "1")  # breath, hello, continue, lunch, end
         await pilot.pause()
         assert screen_name(app) == "EndingScreen"
         await pilot.press("n")  # a new game: this run has found nothing yet

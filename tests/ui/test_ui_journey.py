@@ -67,6 +67,9 @@ async def test_title_to_ending(make_app: MakeApp) -> None:
         # on to an ending
         await pilot.press("1", "2", "1", "1")  # lobby, hello, continue, lunch with Sam
         await pilot.pause()
+        assert "You and Sam split a sandwich" in screen_text(app)
+        await pilot.press("enter")  # The End
+        await pilot.pause()
         assert screen_name(app) == "EndingScreen"
         text = screen_text(app)
         assert "A Friend on Day One" in text

@@ -20,7 +20,7 @@ ROUTES = {
     "HistoryScreen": ["enter", "2", "2", "h"],
     "HelpScreen": ["f1"],
     "SettingsScreen": ["o"],
-    "EndingScreen": ["enter", "1", "2", "1", "1"],
+    "EndingScreen": ["enter", "1", "2", "1", "1", "1"],
     "ConfirmScreen": ["ctrl+q"],
 }
 

@@ -84,4 +84,4 @@ def test_load_snapshot(snap_compare: Snap, make_app: MakeApp, saves: Path,
 @pytest.mark.parametrize("size", SIZES)
 def test_ending_snapshot(snap_compare: Snap, make_app: MakeApp, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(), terminal_size=size,
-                        run_before=keys("enter", "1", "2", "1", "1"))
+                        run_before=keys("enter", "1", "2", "1", "1", "1"))

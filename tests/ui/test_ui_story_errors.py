@@ -21,7 +21,7 @@ async def test_a_runtime_error_is_shown_with_its_place_and_back_recovers(
         await pilot.pause()
         assert screen_name(app) == "PlayScreen"
         assert app.session.state is not None and app.session.state.scene == "hall"
-        await pilot.press("1")
+        await pilot.press("1", "1")  # the fine door, then The End
         await pilot.pause()
         assert screen_name(app) == "EndingScreen"
 

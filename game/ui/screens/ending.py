@@ -1,4 +1,4 @@
-"""The ending screen: the last scene, the ending's name, and what this run uncovered.
+"""The ending screen: the ending's name, and what this run uncovered.
 
 Listing the facts found in this playthrough (and how many the journal still lacks) is the
 invitation to play again, so New game is the first item on the menu.
@@ -20,7 +20,6 @@ from game.ui.screens.base import GameScreen
 from game.ui.screens.play import heading
 from game.ui.widgets.menu import Menu
 from game.ui.widgets.progress import ProgressLine
-from game.ui.widgets.scene_text import render_paragraphs
 
 MENU_ACTIONS = {"new": "new_game", "journal": "app.journal", "title": "app.title"}
 
@@ -42,7 +41,6 @@ class EndingScreen(GameScreen):
             yield ProgressLine(id="progress")
         with Container(id="middle"), Vertical(id="column"):
             with VerticalScroll(id="ending-page"):
-                yield Static(id="ending-scene")
                 yield Static(id="ending-name")
                 yield Static(id="ending-facts")
             yield Menu(Option("New game", id="new"), Option("Journal", id="journal"),
@@ -72,7 +70,6 @@ class EndingScreen(GameScreen):
         assert state is not None
         self.query_one("#where", Static).update(Text(heading(view)))
         self.query_one(ProgressLine).show(session.progress())
-        self.query_one("#ending-scene", Static).update(render_paragraphs(view.paragraphs))
         name = Text()
         name.append("THE END\n", style="bold")
         if view.ending is not None:

@@ -2,7 +2,9 @@
 
 The screen redraws from the session whenever the game moved while it was hidden (a load, an
 undo from the history, a new game from the ending screen), so no other screen needs to tell
-it what to show. Choices appear only once the scene's text has been revealed.
+it what to show. Choices appear only once the scene's text has been revealed. An ending
+scene is read here like any other, with a single "The End" to take the player on to the
+ending screen.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ from game.ui.widgets.scene_text import SceneText
 
 STUCK = ("There is no way on from here: the story offers no choice (a bug in the story). "
          "Press b to undo your last choice, or Escape for the menu.")
+
+
+THE_END = "\0the-end"
+"""The option under an ending scene (not a choice id: those never hold a NUL)."""
 
 
 def choice_prompt(number: int, text: str) -> Text:
@@ -110,20 +116,20 @@ class PlayScreen(GameScreen):
         self.query_one(ProgressLine).show(self.session.progress())
         choices = self.query_one("#choices", ChoiceMenu)
         choices.clear_options()
-        choices.add_options([Option(choice_prompt(n, c.text), id=c.id)
-                             for n, c in enumerate(view.choices, 1)])
+        if view.ending is not None:
+            choices.add_option(Option(choice_prompt(1, "The End ▸"), id=THE_END))
+        else:
+            choices.add_options([Option(choice_prompt(n, c.text), id=c.id)
+                                 for n, c in enumerate(view.choices, 1)])
         choices.display = False
         self.query_one("#stuck").display = False
         self.query_one("#page", VerticalScroll).scroll_home(animate=False)
-        speed = self.game.text_speed if reveal and view.ending is None else 0
-        self.query_one(SceneText).reveal(view.paragraphs, speed)
-        if view.ending is not None:
-            self.game.show_ending()
+        self.query_one(SceneText).reveal(view.paragraphs, self.game.text_speed if reveal else 0)
 
     def on_scene_text_revealed(self, event: SceneText.Revealed) -> None:
         event.stop()
         view = self._view
-        if view is None or view.ending is not None:
+        if view is None:
             return
         if view.stuck:
             self.query_one("#stuck").display = True
@@ -149,7 +155,11 @@ class PlayScreen(GameScreen):
         if self.query_one(SceneText).skip():
             return
         view = self._view
-        if view is None or view.ending is not None:
+        if view is None:
+            return
+        if view.ending is not None:
+            if number == 1:
+                self.game.show_ending()
             return
         if not 1 <= number <= len(view.choices):
             if view.choices:
@@ -160,7 +170,9 @@ class PlayScreen(GameScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id is not None:
+        if event.option.id == THE_END:
+            self.game.show_ending()
+        elif event.option.id is not None:
             self.choose(event.option.id)
 
     def choose(self, choice_id: str) -> None:

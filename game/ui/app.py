@@ -39,7 +39,8 @@ MIN_HEIGHT = 12
 """Below this the play screen cannot show a scene and its choices together."""
 
 THEME_SAVE_DELAY = 1.0
-"""The theme picker previews every theme it passes; only the one the player stays on is kept."""
+"""A theme chosen in the command palette is written to the profile this long after, so a
+quick series of changes writes the profile once (quitting writes a pending one at once)."""
 
 
 class OffScreenApp(App[int]):
@@ -198,9 +199,9 @@ class OffScreenApp(App[int]):
     def continue_game(self) -> None:
         from game.storage.saves import AUTOSAVE
 
-        self.load_game(AUTOSAVE)
+        self.load_game(AUTOSAVE, done="Welcome back: you are where you left off.")
 
-    def load_game(self, slot: str) -> None:
+    def load_game(self, slot: str, done: str | None = None) -> None:
         """Load a slot and play it; a problem is a toast (or, for a lost scene, a question)."""
         try:
             loaded = self.session.load(slot)
@@ -210,7 +211,7 @@ class OffScreenApp(App[int]):
         except SaveError as exc:
             self.notify(str(exc), title="Cannot load", severity="error", timeout=10)
             return
-        self.notify(f"Loaded '{slot}'.", title="Load")
+        self.notify(done or f"Loaded '{slot}'.", title="Load")
         if loaded.message:
             self.notify(loaded.message, title="Story changed", severity="warning", timeout=10)
         self.show_play()

@@ -53,7 +53,7 @@ async def test_a_theme_picked_in_the_palette_is_remembered(
     app = make_app()
     async with app.run_test() as pilot:
         app.theme = "nord"
-        await pilot.pause(1.3)  # previews are not saved; the one the player stays on is
+        await pilot.pause(1.3)  # written a moment after the change
         assert stored(saves).theme == "nord"  # type: ignore[attr-defined]
         app.theme = "gruvbox"
         await pilot.press("ctrl+q")  # quitting saves a pending theme at once

@@ -1,7 +1,6 @@
 """Settings: theme, text speed, and whether quitting asks first. Saved in the profile.
 
-Every change applies and is saved at once (no OK button to forget), and the theme previews
-live as the player moves through the list.
+Every change applies and is saved at once (no OK button to forget).
 """
 
 from __future__ import annotations

@@ -202,3 +202,28 @@ async def test_speed_zero_or_animations_off_show_text_at_once(
             assert not text.revealing
             assert "Courage so far: 0." in str(text.content)
             assert screen_name(each) == "PlayScreen"
+
+
+async def test_a_long_scene_scrolls_with_the_typing_and_with_page_keys(
+        make_app: MakeApp, saves: Path) -> None:
+    long_story = Path(__file__).resolve().parent / "fixtures" / "long"
+    store = ProfileStore(saves, load(long_story))
+    store.save_settings(replace(store.load().settings, text_speed=400))
+    app = make_app(long_story, animations=True)
+    async with app.run_test(size=(50, 14)) as pilot:
+        await pilot.press("enter")
+        page = app.screen.query_one("#page")
+        text = app.screen.query_one(SceneText)
+        while text.revealing:
+            await pilot.pause(0.1)
+        await pilot.pause(0.2)
+        assert page.max_scroll_y > 0
+        assert page.scroll_y == page.max_scroll_y  # followed the typing to the last line
+        assert "relieved, raises theirs." in screen_text(app)
+        await pilot.press("pageup")
+        await pilot.pause(0.3)
+        assert page.scroll_y < page.max_scroll_y
+        assert app.screen.focused is app.screen.query_one("#choices")  # keys still choose
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause(0.3)
+        assert page.scroll_y == page.max_scroll_y

@@ -42,6 +42,8 @@ LONGER: dict[str, str] = {
     "app.quickload": "Quickload from the quick slot",
     "app.settings": "Settings: theme, text speed, quit confirmation",
     "app.title": "Back to the title screen (your game is autosaved)",
+    "scroll_text(-1)": "Scroll a long scene up",
+    "scroll_text(1)": "Scroll a long scene down",
     "switch_mode": "Switch between saving and loading",
 }
 """Footer labels are a word or two; the help screen has room to say what a key does."""

@@ -58,6 +58,8 @@ class PlayScreen(GameScreen):
         Binding("f9", "app.quickload", "Quickload", show=False),
         Binding("o", "app.settings", "Settings", show=False),
         Binding("escape", "app.title", "Menu", show=False),
+        Binding("pageup", "scroll_text(-1)", "Scroll up", show=False, priority=True),
+        Binding("pagedown", "scroll_text(1)", "Scroll down", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -123,8 +125,10 @@ class PlayScreen(GameScreen):
                                  for n, c in enumerate(view.choices, 1)])
         choices.display = False
         self.query_one("#stuck").display = False
-        self.query_one("#page", VerticalScroll).scroll_home(animate=False)
-        self.query_one(SceneText).reveal(view.paragraphs, self.game.text_speed if reveal else 0)
+        page = self.query_one("#page", VerticalScroll)
+        page.scroll_home(animate=False)
+        self.query_one(SceneText).reveal(view.paragraphs, self.game.text_speed if reveal else 0,
+                                         follow=page)
 
     def on_scene_text_revealed(self, event: SceneText.Revealed) -> None:
         event.stop()
@@ -138,6 +142,9 @@ class PlayScreen(GameScreen):
         choices.display = True
         choices.highlighted = 0
         choices.focus()
+        page = self.query_one("#page", VerticalScroll)
+        if page.scroll_y > 0:  # the typing scrolled a long scene: keep its end in view
+            self.call_after_refresh(page.scroll_end, animate=False)
 
     # -- input -------------------------------------------------------------------------
 
@@ -150,6 +157,14 @@ class PlayScreen(GameScreen):
     def on_click(self, event: events.Click) -> None:
         if self.query_one(SceneText).skip():
             event.stop()
+
+    def action_scroll_text(self, direction: int) -> None:
+        """Page Up/Down scroll a long scene while the arrow keys stay on the choices."""
+        page = self.query_one("#page", VerticalScroll)
+        if direction < 0:
+            page.scroll_page_up()
+        else:
+            page.scroll_page_down()
 
     def action_pick(self, number: int) -> None:
         if self.query_one(SceneText).skip():

@@ -11,6 +11,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Static
 
 from game import markup
@@ -36,14 +37,21 @@ class SceneText(Static):
         self._step = 0.0
         self._carry = 0.0
         self._timer: Timer | None = None
+        self._follow: Widget | None = None
 
     @property
     def revealing(self) -> bool:
         return self._timer is not None
 
-    def reveal(self, paragraphs: tuple[str, ...], chars_per_second: int) -> None:
-        """Show new text: typed out at that speed, or at once when the speed is 0."""
+    def reveal(self, paragraphs: tuple[str, ...], chars_per_second: int,
+               follow: Widget | None = None) -> None:
+        """Show new text: typed out at that speed, or at once when the speed is 0.
+
+        `follow` is the scrolling container to keep at the end while typing, so the line
+        being typed stays on screen when a long scene outgrows a small terminal.
+        """
         self._stop()
+        self._follow = follow
         self._full = render_paragraphs(paragraphs)
         if chars_per_second <= 0 or len(self._full) == 0:
             self._finish()
@@ -72,6 +80,8 @@ class SceneText(Static):
             self._finish()
         else:
             self.update(self._full[: self._shown])
+            if self._follow is not None:
+                self.call_after_refresh(self._follow.scroll_end, animate=False)
 
     def _stop(self) -> None:
         if self._timer is not None:

@@ -14,10 +14,11 @@ import gc
 import hashlib
 import os
 import re
-from collections.abc import Container, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Container, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import yaml
 
@@ -62,10 +63,79 @@ def _new_pos(file: str, line: int, col: int) -> Pos:
 
 
 _object_new = object.__new__
+
+
+def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...] | None:
+    """The slot setters of a frozen dataclass whose fields are exactly `names`, or None
+    when the model has changed shape (then the quick builders below use the class)."""
+    if hasattr(cls, "__post_init__") or tuple(f.name for f in fields(cls)) != names:
+        return None
+    return tuple(getattr(cls, name).__set__ for name in names)
+
+
+def _template_builder() -> Callable[[tuple[str, ...]], Template]:
+    setters = _setters(Template, ("parts",))
+    if setters is None:
+        return Template
+    (set_parts,) = setters
+
+    def template(parts: tuple[str, ...]) -> Template:
+        """`Template(parts)` without the frozen __init__; one per paragraph and choice."""
+        made = _object_new(Template)
+        set_parts(made, parts)
+        return made
+
+    return template
+
+
+def _choice_builder() -> Callable[..., Choice]:
+    setters = _setters(Choice, ("id", "text", "goto", "condition", "effects", "once", "pos",
+                                "goto_pos", "is_continue"))
+    if setters is None:
+        return Choice
+    s_id, s_text, s_goto, s_condition, s_effects, s_once, s_pos, s_goto_pos, s_cont = setters
+
+    def choice(choice_id: str, text: Template, goto: str, condition: Condition | None,
+               effects: tuple[Effect, ...], once: bool, pos: Pos, goto_pos: Pos) -> Choice:
+        """`Choice(...)` (not a Continue) without the frozen __init__."""
+        made = _object_new(Choice)
+        s_id(made, choice_id)
+        s_text(made, text)
+        s_goto(made, goto)
+        s_condition(made, condition)
+        s_effects(made, effects)
+        s_once(made, once)
+        s_pos(made, pos)
+        s_goto_pos(made, goto_pos)
+        s_cont(made, False)
+        return made
+
+    return choice
+
+
+def _paragraph_builder() -> Callable[[Template, Condition | None, Pos], Paragraph]:
+    setters = _setters(Paragraph, ("text", "condition", "pos"))
+    if setters is None:
+        return Paragraph
+    s_text, s_condition, s_pos = setters
+
+    def paragraph(text: Template, condition: Condition | None, pos: Pos) -> Paragraph:
+        made = _object_new(Paragraph)
+        s_text(made, text)
+        s_condition(made, condition)
+        s_pos(made, pos)
+        return made
+
+    return paragraph
 _set_file = getattr(Pos, "file").__set__  # noqa: B009 - the slot descriptor, not a field
 _set_line = getattr(Pos, "line").__set__  # noqa: B009
 _set_col = getattr(Pos, "col").__set__  # noqa: B009
 _MappingNode, _ScalarNode, _SequenceNode = yaml.MappingNode, yaml.ScalarNode, yaml.SequenceNode
+_SPENT = yaml.ScalarNode(yamlsrc.NULL, "", None, None)
+"""What a definition's node becomes once it has been read (see `build`)."""
+_new_template = _template_builder()
+_new_choice = _choice_builder()
+_new_paragraph = _paragraph_builder()
 _REQUIRED: dict[int, tuple[str, ...]] = {}
 """Required key names per schema table (keyed by the table's id: tables live forever)."""
 _LITERAL_TAGS = frozenset((yamlsrc.STR, yamlsrc.INT, yamlsrc.FLOAT, yamlsrc.BOOL))
@@ -219,8 +289,12 @@ class _Loader:
         self.diagnostics.append(Diagnostic(pos, severity, message))
 
     def pos(self, node: yaml.Node) -> Pos:
-        mark = node.start_mark
-        return _new_pos(self.file, mark.line + 1, mark.column + 1)
+        mark = node.start_mark  # `_new_pos`, inlined: this runs ~115,000 times in a big story
+        pos = _object_new(Pos)
+        _set_file(pos, self.file)
+        _set_line(pos, mark.line + 1)
+        _set_col(pos, mark.column + 1)
+        return pos
 
     def inner_pos(self, node: yaml.Node, offset: int) -> Pos:
         """The position of character `offset` of a scalar's value, as near as YAML allows."""
@@ -273,7 +347,7 @@ class _Loader:
 
     def quick_template(self, text: str) -> Template | None:
         if "{" not in text and "}" not in text:
-            return Template((text,))
+            return _new_template((text,))
         parts = [""]
         last = 0
         for match in _HOLE.finditer(text):
@@ -291,7 +365,7 @@ class _Loader:
                 return None
             parts.extend((name, ""))
         parts[-1] += text[last:]
-        return Template(tuple(parts))
+        return _new_template(tuple(parts))
 
     def quick_condition(self, node: yaml.Node) -> Condition | None:
         if type(node) is not _ScalarNode or node.tag != yamlsrc.STR:
@@ -308,7 +382,7 @@ class _Loader:
         if type(node) is _ScalarNode:
             text = _plain_text(node)
             template = None if text is None else self.quick_template(text)
-            return None if template is None else (Paragraph(template, None, self.pos(node)),)
+            return None if template is None else (_new_paragraph(template, None, self.pos(node)),)
         if type(node) is not _SequenceNode or node.tag != yamlsrc.SEQ:
             return None
         out = []
@@ -318,7 +392,7 @@ class _Loader:
                 template = None if text is None else self.quick_template(text)
                 if template is None:
                     return None
-                out.append(Paragraph(template, None, self.pos(item)))
+                out.append(_new_paragraph(template, None, self.pos(item)))
                 continue
             f = self.quick_fields(item, schema.PARAGRAPH)
             if f is None:
@@ -328,7 +402,7 @@ class _Loader:
             condition = self.quick_condition(f["if"])
             if template is None or condition is None:
                 return None
-            out.append(Paragraph(template, condition, self.pos(item)))
+            out.append(_new_paragraph(template, condition, self.pos(item)))
         return tuple(out)
 
     def quick_effects(self, node: yaml.Node) -> tuple[Effect, ...] | None:
@@ -380,11 +454,14 @@ class _Loader:
         return Effect("set", var, float(value) if want is float else value, self.pos(vnode))
 
     def quick_choice(self, item: yaml.Node, ids: Mapping[str, Pos]) -> Choice | None:
-        f = self.quick_fields(item, schema.CHOICE)
+        f = _quick_entries(item, schema.CHOICE)
         if f is None:
             return None
-        text = _plain_text(f["text"])
-        goto_node = f["goto"]
+        text_node = f.get("text")
+        goto_node = f.get("goto")
+        if text_node is None or goto_node is None:  # the required keys of schema.CHOICE
+            return None
+        text = _plain_text(text_node)
         goto = _plain_text(goto_node)
         if text is None or goto not in self.scene_ids:
             return None
@@ -419,8 +496,8 @@ class _Loader:
             choice_id, n = base, 2
             while choice_id in ids:
                 choice_id, n = f"{base}_{n}", n + 1
-        return Choice(choice_id, template, goto, condition, effects, once, self.pos(item),
-                      self.pos(goto_node))
+        return _new_choice(choice_id, template, goto, condition, effects, once,
+                           self.pos(item), self.pos(goto_node))
 
     def careful_fields(self, node: yaml.Node, table: Mapping[str, schema.Key], what: str,
                        ) -> dict[str, yaml.Node] | None:
@@ -640,6 +717,9 @@ class _Loader:
         for name, d in sections["scenes"].items():
             self.file = d.file
             scene = self.scene(name, d)
+            # Nothing reads a scene's YAML again: let its nodes go now, so the model built
+            # next reuses their memory instead of growing the process (and page-faulting).
+            d.node = _SPENT
             if scene is None:
                 continue
             scenes[name] = scene
@@ -711,8 +791,12 @@ class _Loader:
         if f is None:
             return None
         where = f"scene '{name}'"
-        title = self.text(f["title"], f"title of {where}") if "title" in f else None
-        chapter = self.text(f["chapter"], f"chapter of {where}") if "chapter" in f else None
+        title = chapter = None
+        if "title" in f:
+            title = _plain_text(f["title"]) or self.text(f["title"], f"title of {where}")
+        if "chapter" in f:
+            chapter = (_plain_text(f["chapter"])
+                       or self.text(f["chapter"], f"chapter of {where}"))
         paragraphs = self.paragraphs(f["text"], where) if "text" in f else ()
         on_enter = self.effects(f["on_enter"], where) if "on_enter" in f else ()
         exits = [k for k in ("choices", "next", "ending") if k in f]

@@ -269,7 +269,7 @@ def scalar(node: yaml.ScalarNode, file: str, report: Report) -> Value | None:
             return bool(_constructor.construct_yaml_bool(node))
         if tag == FLOAT:
             return float(_constructor.construct_yaml_float(node))
-    except (ConstructorError, ValueError) as exc:
+    except (ConstructorError, ValueError, KeyError) as exc:  # KeyError: `!!bool maybe`
         report(pos_of(node, file), f"cannot read {node.value!r}: {exc}")
         return None
     if tag == NULL:

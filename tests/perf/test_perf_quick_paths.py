@@ -52,7 +52,8 @@ REPLACEMENTS = ["", "on", "no", "12", "1.5", "-3", "0x1F", "~", "[]", "{}", "x: 
                 "{courage}", "{{", "nowhere", "not", "courage >", "has(nothing)", "true",
                 "!!str 3", "!!python/name:os.system", "&a x", "*a", "- a", "'quoted'", "{b: 1}",
                 "visits(lobby_0) > 1", "courage + 1", '"on"', "1_000", "012", ".5", "+2",
-                "budget", "mood == 3", "2010-07-10", "once", "goto", "text", "<<"]
+                "budget", "mood == 3", "2010-07-10", "once", "goto", "text", "<<",
+                "!!bool maybe", "!!int x", "!!float y"]
 
 
 @st.composite
@@ -111,3 +112,14 @@ def test_the_quick_paths_are_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert calls["paragraphs"] == len(result.story.scenes)
     assert calls["choices"] == sum(1 for s in result.story.scenes.values() for c in s.choices
                                    if not c.is_continue)
+
+
+def test_an_explicit_tag_with_a_bad_value_is_reported_not_raised(tmp_path: Path) -> None:
+    """`!!bool maybe` once escaped the loader as a KeyError (a crash report for the author)."""
+    path = tmp_path / "story.yaml"
+    path.write_text("story: {id: t, title: T, start: a}\nvariables: {f: !!bool maybe}\n"
+                    "scenes:\n  a: {text: x, ending: {id: e, title: E}}\n", encoding="utf-8")
+    result = load_story(path)
+    assert result.story is None
+    assert [(d.pos.line, d.severity) for d in result.errors] == [(2, "error")]
+    assert "maybe" in result.errors[0].message

@@ -125,10 +125,16 @@ class PlayScreen(GameScreen):
                                  for n, c in enumerate(view.choices, 1)])
         choices.display = False
         self.query_one("#stuck").display = False
+        speed = self.game.text_speed if reveal else 0
         page = self.query_one("#page", VerticalScroll)
-        page.scroll_home(animate=False)
-        self.query_one(SceneText).reveal(view.paragraphs, self.game.text_speed if reveal else 0,
-                                         follow=page)
+        if speed:
+            # Typed text is read as it appears: keep the newest line in view, also when the
+            # choices show up under it, the way a chat log follows its last message.
+            page.anchor()
+        else:
+            page.anchor(False)
+            page.scroll_home(animate=False, immediate=True)
+        self.query_one(SceneText).reveal(view.paragraphs, speed)
 
     def on_scene_text_revealed(self, event: SceneText.Revealed) -> None:
         event.stop()
@@ -142,9 +148,6 @@ class PlayScreen(GameScreen):
         choices.display = True
         choices.highlighted = 0
         choices.focus()
-        page = self.query_one("#page", VerticalScroll)
-        if page.scroll_y > 0:  # the typing scrolled a long scene: keep its end in view
-            self.call_after_refresh(page.scroll_end, animate=False)
 
     # -- input -------------------------------------------------------------------------
 
@@ -161,6 +164,7 @@ class PlayScreen(GameScreen):
     def action_scroll_text(self, direction: int) -> None:
         """Page Up/Down scroll a long scene while the arrow keys stay on the choices."""
         page = self.query_one("#page", VerticalScroll)
+        page.release_anchor()
         if direction < 0:
             page.scroll_page_up()
         else:

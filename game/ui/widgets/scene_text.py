@@ -11,7 +11,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.message import Message
 from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Static
 
 from game import markup
@@ -30,6 +29,11 @@ class SceneText(Static):
     class Revealed(Message):
         """All of the text is showing (typed out, skipped, or shown at once)."""
 
+        def __init__(self, typed: bool) -> None:
+            super().__init__()
+            self.typed = typed
+            """True when it was being typed out: the reader's eyes are at its end."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self._full = Text()
@@ -37,24 +41,17 @@ class SceneText(Static):
         self._step = 0.0
         self._carry = 0.0
         self._timer: Timer | None = None
-        self._follow: Widget | None = None
 
     @property
     def revealing(self) -> bool:
         return self._timer is not None
 
-    def reveal(self, paragraphs: tuple[str, ...], chars_per_second: int,
-               follow: Widget | None = None) -> None:
-        """Show new text: typed out at that speed, or at once when the speed is 0.
-
-        `follow` is the scrolling container to keep at the end while typing, so the line
-        being typed stays on screen when a long scene outgrows a small terminal.
-        """
+    def reveal(self, paragraphs: tuple[str, ...], chars_per_second: int) -> None:
+        """Show new text: typed out at that speed, or at once when the speed is 0."""
         self._stop()
-        self._follow = follow
         self._full = render_paragraphs(paragraphs)
         if chars_per_second <= 0 or len(self._full) == 0:
-            self._finish()
+            self._finish(typed=False)
             return
         self._shown = 0
         self._carry = 0.0
@@ -80,15 +77,13 @@ class SceneText(Static):
             self._finish()
         else:
             self.update(self._full[: self._shown])
-            if self._follow is not None:
-                self.call_after_refresh(self._follow.scroll_end, animate=False)
 
     def _stop(self) -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
 
-    def _finish(self) -> None:
+    def _finish(self, typed: bool = True) -> None:
         self._shown = len(self._full)
         self.update(self._full)
-        self.post_message(self.Revealed())
+        self.post_message(self.Revealed(typed))

@@ -93,16 +93,24 @@ def conditions(story: Story) -> Iterator[Condition]:
 
 
 def _unused_variables(story: Story) -> Iterator[Diagnostic]:
-    read: set[str] = set()
+    unread = set(story.variables)
+    walked: set[str] = set()  # big stories repeat the same condition text many times
     for condition in conditions(story):
-        read.update(r.name for r in expr.references(condition.node) if r.kind == "variable")
+        if condition.source not in walked:
+            walked.add(condition.source)
+            unread.difference_update(r.name for r in expr.references(condition.node)
+                                     if r.kind == "variable")
+            if not unread:
+                return  # the usual case: stop as soon as every variable has been seen read
     for scene in story.scenes.values():
         for paragraph in scene.paragraphs:
-            read.update(paragraph.text.names)
+            if len(paragraph.text.parts) > 1:
+                unread.difference_update(paragraph.text.names)
         for choice in scene.choices:
-            read.update(choice.text.names)
+            if len(choice.text.parts) > 1:
+                unread.difference_update(choice.text.names)
     for var in story.variables.values():
-        if var.name not in read:
+        if var.name in unread:
             yield Diagnostic(var.pos, "warning", f"variable '{var.name}' is never read (not "
                              "used in any condition or text); remove it or use it")
 
@@ -112,13 +120,14 @@ def _stuck(story: Story, scene: Scene, reachable: set[str]) -> Iterator[Diagnost
     choices = [c for c in scene.choices if not c.is_continue]
     if not choices or scene.ending is not None:
         return
-    if len(choices) > 1 and len({_outcome(c) for c in choices}) == 1:
+    if len(choices) > 1 and len({c.goto for c in choices}) == 1 and len(
+            {_outcome(c) for c in choices}) == 1:
         yield Diagnostic(scene.pos, "warning", f"every choice of scene '{scene.id}' leads to "
                          f"'{choices[0].goto}' with the same effects, so the choice changes "
                          "nothing: use 'next:' for a plain Continue, or make the choices differ")
-    texts: dict[str, Choice] = {}
+    texts: dict[tuple[str, ...], Choice] = {}
     for choice in choices:
-        first = texts.setdefault(str(choice.text), choice)
+        first = texts.setdefault(choice.text.parts, choice)
         if first is not choice:
             yield Diagnostic(choice.pos, "warning", f"two choices of scene '{scene.id}' read "
                              f"'{choice.text}' (the other at line {first.pos.line}); players "

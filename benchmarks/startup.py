@@ -2,6 +2,7 @@
 
     python benchmarks/startup.py                 # the shipped story, 7 samples of each
     python benchmarks/startup.py --samples 15 --story docs/example
+    python benchmarks/startup.py --phases        # also: where the game's start-up goes
 
 What a player waits for when they type `offscreen` is everything from the process starting
 to the title screen being on their terminal. That is timed here from outside, in two ways:
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import json
 import os
 import select
 import signal
@@ -86,6 +88,38 @@ class FirstFrame(OffScreenApp):
 story_dir, saves = Path(sys.argv[1]), Path(sys.argv[2])
 FirstFrame(load_story(story_dir, cache=True).story, story_dir, saves).run(headless=True)
 """
+
+
+PHASES = """
+import json, sys, tempfile, time
+t0 = time.perf_counter()
+import textual.app
+from textual.containers import Container, Vertical
+from textual.widgets import Footer, OptionList, Static
+t1 = time.perf_counter()
+from pathlib import Path
+from game.story.loader import load_story
+from game.story import cache
+t2 = time.perf_counter()
+story = load_story(Path(sys.argv[1]), cache=True).story
+t3 = time.perf_counter()
+import game.storage.saves, game.storage.profile
+t4 = time.perf_counter()
+from game.ui.app import OffScreenApp
+t5 = time.perf_counter()
+ready = []
+class FirstFrame(OffScreenApp):
+    def on_ready(self):
+        ready.append(time.perf_counter())
+        self.exit(0)
+app = FirstFrame(story, Path(sys.argv[1]), Path(tempfile.mkdtemp()))
+t6 = time.perf_counter()
+app.run(headless=True)
+print(json.dumps({"import textual": t1 - t0, "import story layer": t2 - t1,
+                  "load story (cache)": t3 - t2, "import storage": t4 - t3,
+                  "import ui": t5 - t4, "build app": t6 - t5, "run to first frame": ready[0] - t6}))
+"""
+"""Where the game's start-up goes, phase by phase, timed inside one headless process."""
 
 
 @dataclass(frozen=True)
@@ -193,6 +227,18 @@ def measure(story: Path, samples: int = 7, env: dict[str, str] | None = None,
                    med["game-pty"], times)
 
 
+def phases(story: Path, samples: int = 5, env: dict[str, str] | None = None,
+           ) -> dict[str, float]:
+    """Median seconds of each start-up phase (imports, story, app) for one story."""
+    full_env = _env(env)
+    runs = []
+    for _ in range(samples):
+        proc = subprocess.run([sys.executable, "-c", PHASES, str(story)], capture_output=True,
+                              text=True, env=full_env, cwd=REPO, check=True, timeout=TIMEOUT)
+        runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return {phase: statistics.median(run[phase] for run in runs) for phase in runs[0]}
+
+
 def _rows(result: Startup, name: str, target: float) -> list[tuple[str, str, str, str, str]]:
     rows = []
     for mode, bare, game, ratio in (
@@ -221,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--story", type=Path, default=REPO / "scenes")
     parser.add_argument("--samples", type=int, default=7)
     parser.add_argument("--target", type=float, default=TARGETS["shipped"])
+    parser.add_argument("--phases", action="store_true",
+                        help="also time each phase of the game's start-up (headless)")
     args = parser.parse_args(argv)
     result = measure(args.story.resolve(), args.samples,
                      log=lambda message: print(message, file=sys.stderr))
@@ -232,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
     for row in [header, tuple("-" * w for w in widths), *rows]:
         print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+    if args.phases:
+        print()
+        for phase, seconds in phases(args.story.resolve(), args.samples).items():
+            print(f"{phase:>20}: {seconds * 1000:6.1f} ms")
     return 0
 
 

@@ -1,0 +1,29 @@
+"""benchmarks/startup.py still runs (its numbers are reported by it, never asserted here)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from conftest import EXAMPLE, REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import startup  # lives in benchmarks/, which is not a package
+
+
+def test_one_sample_of_each_start_up_and_the_rows_for_run_py(tmp_path: Path) -> None:
+    result = startup.measure(EXAMPLE, samples=1, env={"OFFSCREEN_CACHE": str(tmp_path)})
+    for kind in ("bare-headless", "game-headless", "bare-pty", "game-pty"):
+        assert len(result.samples[kind]) == 1 and result.samples[kind][0] > 0
+    rows = startup._rows(result, "example", 1.15)
+    assert [row[0] for row in rows] == ["start to first frame, example, headless",
+                                        "start to first frame, example, pty"]
+    assert all(len(row) == 5 and row[3].endswith("x") for row in rows)
+
+
+def test_phases_cover_the_whole_start_up(tmp_path: Path) -> None:
+    times = startup.phases(EXAMPLE, samples=1, env={"OFFSCREEN_CACHE": str(tmp_path)})
+    assert list(times) == ["import textual", "import story layer", "load story (cache)",
+                           "import storage", "import ui", "build app", "run to first frame"]
+    assert all(seconds >= 0 for seconds in times.values())

@@ -366,13 +366,24 @@ class OffScreenApp(App[int]):
                                        yes="Quit", no="Keep playing"), answer)
 
     def leave(self) -> None:
+        """Quit, with the autosave brought up to date (its playtime, at least)."""
+        from game.ui.screens.confirm import ConfirmScreen
+
         if self._theme_timer is not None:
             self._theme_timer.stop()
             self.persist_theme()
         error = self.session.autosave()
-        if error:
-            self.notify(f"Autosave failed: {error}", severity="error")
-        self.exit(0)
+        if error is None:
+            self.exit(0)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        # The autosave of the last move is still on disk; say what failed, then let them go.
+        self.push_screen(ConfirmScreen(f"Saving failed: {error}. Quit anyway?", yes="Quit",
+                                       no="Stay"), answer)
 
     # -- live reload (--dev) -----------------------------------------------------------
 
@@ -381,11 +392,10 @@ class OffScreenApp(App[int]):
         if self._watcher is None or not self._watcher.changed():
             return
         from game.ui.devreload import reload_story
+        from game.ui.widgets.dev_panel import DevPanel, count
 
         outcome = reload_story(self.story_dir, self.session)
         self.dev_errors = outcome.errors
-        from game.ui.widgets.dev_panel import DevPanel, count
-
         for screen in self.screen_stack:
             for panel in screen.query(DevPanel):
                 panel.show_errors(self.dev_errors)

@@ -266,3 +266,29 @@ async def test_load_option_at_start(make_app: MakeApp, saves: Path) -> None:
 def test_playtime_is_short_and_readable() -> None:
     assert [format_playtime(s) for s in (None, 5, 75, 3600 + 125)] == ["–", "5s", "1m 15s",
                                                                        "1h 02m"]
+
+
+async def test_a_save_folder_that_cannot_be_written_is_reported_not_fatal(
+        tmp_path: Path) -> None:
+    from conftest import EXAMPLE, RecordingApp
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the save folder should be")
+    app = RecordingApp(load(EXAMPLE), EXAMPLE, blocked)
+    app.animation_level = "none"
+    async with app.run_test() as pilot:
+        await pilot.press("enter", "2")
+        await pilot.pause()
+        assert app.session.state is not None and app.session.state.scene == "kitchen"
+        assert any(t.startswith("Autosave failed:") for t in app.toasts)
+        assert any("profile" in t.lower() for t in app.toasts)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen"
+        text = screen_text(app)  # the message names the file, so it wraps anywhere
+        assert "Saving failed:" in text and "anyway?" in text
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_code == 0

@@ -68,7 +68,8 @@ class Session:
 
     @property
     def profile(self) -> Profile:
-        """Read on first use: the title screen's first frame should not wait for the disk."""
+        """Read on first use (the app reads it on mount, for the theme), so that building a
+        Session touches no file."""
         if self._profile is None:
             self._profile = self.profiles.load()
         return self._profile

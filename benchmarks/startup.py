@@ -147,6 +147,11 @@ def _env(extra: dict[str, str] | None) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env.setdefault("TERM", "xterm-256color")
     env.pop("TEXTUAL", None)  # no devtools
+    # Compare like with like: Textual's modules were byte-compiled when pip installed them,
+    # so ours must be allowed their __pycache__ too (the warm-up run writes it). With
+    # PYTHONDONTWRITEBYTECODE set, as on some CI machines, every start would recompile
+    # the game from source and charge it ~50 ms that no installed copy ever pays.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -140,3 +140,23 @@ def test_journal_wraps_under_each_entry(tmp_path: Path) -> None:
     out = play(tmp_path, "2\njournal\n").stdout
     entry = out.split("- The coffee is terrible")[1].splitlines()
     assert entry[1].startswith("    ") and entry[1].strip()  # continuation hangs under the text
+
+
+def test_dev_waits_for_a_broken_story_to_be_fixed_then_plays(tmp_path: Path) -> None:
+    story = tmp_path / "story"
+    shutil.copytree(EXAMPLE, story)
+    scenes = story / "scenes.yaml"
+    good = scenes.read_text()
+    scenes.write_text(good.replace("goto: kitchen", "goto: kitchn", 1))
+    env = {**os.environ, "OFFSCREEN_SAVES": str(tmp_path / "saves")}
+    proc = subprocess.Popen([sys.executable, "-m", "game", "play", "--plain", "--dev", "--story",
+                             str(story)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stderr is not None
+    first = proc.stderr.readline()
+    assert "error: goto: no scene 'kitchn'; did you mean 'kitchen'?" in first
+    assert "waiting for the story" in proc.stderr.readline()
+    scenes.write_text(good)
+    out, err = proc.communicate("2\n", timeout=60)
+    assert proc.returncode == 0, err
+    assert "== Morning: The Kitchen ==" in out

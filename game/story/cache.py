@@ -40,7 +40,7 @@ from types import MappingProxyType
 from typing import Any
 
 from game import paths
-from game.story import expr, loader, yamlsrc
+from game.story import expr, loader, quick, yamlsrc
 from game.story.diagnostics import Diagnostic
 from game.story.model import (
     Choice,
@@ -279,7 +279,7 @@ class _Decoder:
 
     def pos(self, data: Encoded) -> Pos:
         i, line, col = data
-        return loader._new_pos(self.files[i], line, col)
+        return quick.new_pos(self.files[i], line, col)
 
     def condition(self, data: Encoded | None) -> Condition | None:
         if data is None:

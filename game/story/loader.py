@@ -6,6 +6,9 @@ one run, the way a compiler reports all of a file's errors. Work is split into p
 references cross files freely: first gather every definition from every file (which is where
 duplicates across files are caught), then read variables and facts, then scenes (whose
 conditions need to know every variable, scene and fact), then playthroughs, then lint.
+
+Each reader here is the careful one, which reports every problem; `quick.py` holds the fast
+readers the common, error-free case goes through first (see its docstring for the contract).
 """
 
 from __future__ import annotations
@@ -13,12 +16,10 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import re
-from collections.abc import Callable, Container, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import yaml
 
@@ -41,126 +42,10 @@ from game.story.model import (
     Value,
     Variable,
 )
+from game.story.names import HOLE, IDENT, SLUG, closest, did_you_mean, slugify
+from game.story.quick import SPENT, QuickReaders, plain_text
 
-IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
-_HOLE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-_SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 STORY_SUFFIXES = (".yaml", ".yml")
-
-
-def _new_pos(file: str, line: int, col: int) -> Pos:
-    """`Pos(file, line, col)` at a third of the cost, for the hundred thousand a big story has.
-
-    A frozen dataclass's __init__ sets each field through object.__setattr__; writing the
-    slots through their descriptors builds the very same (equal, hashable) value.
-    """
-    pos = _object_new(Pos)
-    _set_file(pos, file)
-    _set_line(pos, line)
-    _set_col(pos, col)
-    return pos
-
-
-_object_new = object.__new__
-
-
-def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...] | None:
-    """The slot setters of a frozen dataclass whose fields are exactly `names`, or None
-    when the model has changed shape (then the quick builders below use the class)."""
-    if hasattr(cls, "__post_init__") or tuple(f.name for f in fields(cls)) != names:
-        return None
-    return tuple(getattr(cls, name).__set__ for name in names)
-
-
-def _template_builder() -> Callable[[tuple[str, ...]], Template]:
-    setters = _setters(Template, ("parts",))
-    if setters is None:
-        return Template
-    (set_parts,) = setters
-
-    def template(parts: tuple[str, ...]) -> Template:
-        """`Template(parts)` without the frozen __init__; one per paragraph and choice."""
-        made = _object_new(Template)
-        set_parts(made, parts)
-        return made
-
-    return template
-
-
-def _choice_builder() -> Callable[..., Choice]:
-    setters = _setters(Choice, ("id", "text", "goto", "condition", "effects", "once", "pos",
-                                "goto_pos", "is_continue"))
-    if setters is None:
-        return Choice
-    s_id, s_text, s_goto, s_condition, s_effects, s_once, s_pos, s_goto_pos, s_cont = setters
-
-    def choice(choice_id: str, text: Template, goto: str, condition: Condition | None,
-               effects: tuple[Effect, ...], once: bool, pos: Pos, goto_pos: Pos) -> Choice:
-        """`Choice(...)` (not a Continue) without the frozen __init__."""
-        made = _object_new(Choice)
-        s_id(made, choice_id)
-        s_text(made, text)
-        s_goto(made, goto)
-        s_condition(made, condition)
-        s_effects(made, effects)
-        s_once(made, once)
-        s_pos(made, pos)
-        s_goto_pos(made, goto_pos)
-        s_cont(made, False)
-        return made
-
-    return choice
-
-
-def _paragraph_builder() -> Callable[[Template, Condition | None, Pos], Paragraph]:
-    setters = _setters(Paragraph, ("text", "condition", "pos"))
-    if setters is None:
-        return Paragraph
-    s_text, s_condition, s_pos = setters
-
-    def paragraph(text: Template, condition: Condition | None, pos: Pos) -> Paragraph:
-        made = _object_new(Paragraph)
-        s_text(made, text)
-        s_condition(made, condition)
-        s_pos(made, pos)
-        return made
-
-    return paragraph
-_set_file = getattr(Pos, "file").__set__  # noqa: B009 - the slot descriptor, not a field
-_set_line = getattr(Pos, "line").__set__  # noqa: B009
-_set_col = getattr(Pos, "col").__set__  # noqa: B009
-_MappingNode, _ScalarNode, _SequenceNode = yaml.MappingNode, yaml.ScalarNode, yaml.SequenceNode
-_SPENT = yaml.ScalarNode(yamlsrc.NULL, "", None, None)
-"""What a definition's node becomes once it has been read (see `build`)."""
-_new_template = _template_builder()
-_new_choice = _choice_builder()
-_new_paragraph = _paragraph_builder()
-_REQUIRED: dict[int, tuple[str, ...]] = {}
-"""Required key names per schema table (keyed by the table's id: tables live forever)."""
-_LITERAL_TAGS = frozenset((yamlsrc.STR, yamlsrc.INT, yamlsrc.FLOAT, yamlsrc.BOOL))
-
-
-def _quick_entries(node: yaml.Node, known: Container[str]) -> dict[str, yaml.Node] | None:
-    """A plain mapping whose keys are all plain strings in `known`, none repeated."""
-    if type(node) is not _MappingNode or node.tag != yamlsrc.MAP:
-        return None
-    out: dict[str, yaml.Node] = {}
-    for key_node, value in node.value:
-        if type(key_node) is not _ScalarNode or key_node.tag != yamlsrc.STR:
-            return None
-        name = key_node.value
-        if name in out or name not in known:
-            return None
-        out[name] = value
-    return out
-
-
-def _plain_text(node: yaml.Node) -> str | None:
-    """What `text()` reads without a word to say, or None."""
-    if type(node) is _ScalarNode and node.tag in yamlsrc.PLAIN_SCALARS:
-        return str(node.value)
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,18 +114,6 @@ def load_or_raise(root: Path | str) -> Story:
     return result.story
 
 
-def _close(name: str, options: Iterator[str] | Mapping[str, object] | list[str]) -> str | None:
-    import difflib  # only when there is a mistake to explain: start-up time matters
-
-    match = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    return match[0] if match else None
-
-
-def did_you_mean(name: str, options: Iterator[str] | Mapping[str, object] | list[str]) -> str:
-    match = _close(name, options)
-    return f"; did you mean '{match}'?" if match else ""
-
-
 def describe(node: yaml.Node) -> str:
     """How an author would name what they wrote, for 'must be X, not Y' messages."""
     if isinstance(node, yaml.MappingNode):
@@ -257,11 +130,6 @@ def describe(node: yaml.Node) -> str:
     return f"'{node.value}'"
 
 
-def slugify(text: str) -> str:
-    slug = _SLUG_CHARS.sub("_", text.lower()).strip("_")[:40].rstrip("_")
-    return slug if slug and not slug[0].isdigit() else f"c_{slug}"
-
-
 @dataclass(slots=True)
 class _Definition:
     node: yaml.Node
@@ -275,7 +143,7 @@ class _Gathered:
     sections: dict[str, dict[str, _Definition]] = field(default_factory=dict)
 
 
-class _Loader:
+class _Loader(QuickReaders):
     def __init__(self, root: Path) -> None:
         self.root = root
         self.diagnostics: list[Diagnostic] = []
@@ -295,14 +163,6 @@ class _Loader:
 
     def report(self, pos: Pos, message: str, severity: Severity = "error") -> None:
         self.diagnostics.append(Diagnostic(pos, severity, message))
-
-    def pos(self, node: yaml.Node) -> Pos:
-        mark = node.start_mark  # `_new_pos`, inlined: this runs ~115,000 times in a big story
-        pos = _object_new(Pos)
-        _set_file(pos, self.file)
-        _set_line(pos, mark.line + 1)
-        _set_col(pos, mark.column + 1)
-        return pos
 
     def inner_pos(self, node: yaml.Node, offset: int) -> Pos:
         """The position of character `offset` of a scalar's value, as near as YAML allows."""
@@ -332,181 +192,6 @@ class _Loader:
         quick = self.quick_fields(node, table)
         return quick if quick is not None else self.careful_fields(node, table, what)
 
-    # -- quick paths -------------------------------------------------------------------------
-    # A 10,000-scene story is a third of a million YAML nodes, so the common case is read by
-    # these `quick_` methods: they handle only input with nothing to report, and return None
-    # at the first doubt, before anything is reported or recorded. The caller then reads the
-    # same node with the careful method, so diagnostics are exactly what that alone gives.
-
-    def quick_fields(self, node: yaml.Node, table: Mapping[str, schema.Key],
-                     ) -> dict[str, yaml.Node] | None:
-        """Plain string keys, all known, none repeated, no required one missing."""
-        out = _quick_entries(node, table)
-        if out is None:
-            return None
-        required = _REQUIRED.get(id(table))
-        if required is None:
-            required = _REQUIRED[id(table)] = tuple(
-                key.name for key in table.values() if key.required)
-        for name in required:
-            if name not in out:
-                return None
-        return out
-
-    def quick_template(self, text: str) -> Template | None:
-        if "{" not in text and "}" not in text:
-            return _new_template((text,))
-        parts = [""]
-        last = 0
-        for match in _HOLE.finditer(text):
-            parts[-1] += text[last:match.start()]
-            last = match.end()
-            token = match.group(0)
-            if token in ("{{", "}}"):
-                parts[-1] += token[0]
-                continue
-            name = match.group(1)
-            if name is None:
-                return None
-            name = name.strip()
-            if name not in self.variables or not IDENT.match(name):
-                return None
-            parts.extend((name, ""))
-        parts[-1] += text[last:]
-        return _new_template(tuple(parts))
-
-    def quick_condition(self, node: yaml.Node) -> Condition | None:
-        if type(node) is not _ScalarNode or node.tag != yamlsrc.STR:
-            return None
-        source = node.value
-        known = self.conditions.get(source)
-        if known is None:
-            known = self.compile_condition(source)
-        if isinstance(known, expr.ExprError) or known[2] is None:
-            return None
-        return Condition(source, known[0], self.pos(node), known[2])
-
-    def quick_paragraphs(self, node: yaml.Node) -> tuple[Paragraph, ...] | None:
-        if type(node) is _ScalarNode:
-            text = _plain_text(node)
-            template = None if text is None else self.quick_template(text)
-            return None if template is None else (_new_paragraph(template, None, self.pos(node)),)
-        if type(node) is not _SequenceNode or node.tag != yamlsrc.SEQ:
-            return None
-        out = []
-        for item in node.value:
-            if type(item) is _ScalarNode:
-                text = _plain_text(item)
-                template = None if text is None else self.quick_template(text)
-                if template is None:
-                    return None
-                out.append(_new_paragraph(template, None, self.pos(item)))
-                continue
-            f = self.quick_fields(item, schema.PARAGRAPH)
-            if f is None:
-                return None
-            text = _plain_text(f["text"])
-            template = None if text is None else self.quick_template(text)
-            condition = self.quick_condition(f["if"])
-            if template is None or condition is None:
-                return None
-            out.append(_new_paragraph(template, condition, self.pos(item)))
-        return tuple(out)
-
-    def quick_effects(self, node: yaml.Node) -> tuple[Effect, ...] | None:
-        if type(node) is not _SequenceNode or node.tag != yamlsrc.SEQ:
-            return None
-        out: list[Effect] = []
-        for item in node.value:
-            f = self.quick_fields(item, schema.EFFECT)
-            if not f:
-                return None
-            for kind, value in f.items():
-                if kind == "unlock":
-                    facts = [value] if type(value) is _ScalarNode else (
-                        value.value if type(value) is _SequenceNode
-                        and value.tag == yamlsrc.SEQ else None)
-                    if not facts:
-                        return None
-                    for fnode in facts:
-                        fact = _plain_text(fnode)
-                        if fact is None or fact not in self.fact_ids:
-                            return None
-                        out.append(Effect("unlock", fact, True, self.pos(fnode)))
-                    continue
-                f2 = _quick_entries(value, self.variables)
-                if f2 is None:
-                    return None
-                for var, vnode in f2.items():
-                    effect = self.quick_assignment(kind, var, vnode)
-                    if effect is None:
-                        return None
-                    out.append(effect)
-        return tuple(out)
-
-    def quick_assignment(self, kind: str, var: str, vnode: yaml.Node) -> Effect | None:
-        if type(vnode) is not _ScalarNode or vnode.tag not in _LITERAL_TAGS:
-            return None
-        value = yamlsrc.quick_scalar(vnode)
-        if value is None:
-            return None
-        want = type(self.variables[var].default)
-        got = type(value)
-        if kind == "add":
-            if want not in (int, float) or got not in (int, float) or (
-                    want is int and got is float):
-                return None
-            return Effect("add", var, value, self.pos(vnode))
-        if not (got is want or (want is float and got is int)):
-            return None
-        return Effect("set", var, float(value) if want is float else value, self.pos(vnode))
-
-    def quick_choice(self, item: yaml.Node, ids: Mapping[str, Pos]) -> Choice | None:
-        f = _quick_entries(item, schema.CHOICE)
-        if f is None:
-            return None
-        text_node = f.get("text")
-        goto_node = f.get("goto")
-        if text_node is None or goto_node is None:  # the required keys of schema.CHOICE
-            return None
-        text = _plain_text(text_node)
-        goto = _plain_text(goto_node)
-        if text is None or goto not in self.scene_ids:
-            return None
-        template = self.quick_template(text)
-        if template is None:
-            return None
-        condition = None
-        if "if" in f:
-            condition = self.quick_condition(f["if"])
-            if condition is None:
-                return None
-        effects: tuple[Effect, ...] = ()
-        if "effects" in f:
-            quick_effects = self.quick_effects(f["effects"])
-            if quick_effects is None:
-                return None
-            effects = quick_effects
-        once = False
-        if "once" in f:
-            once_node = f["once"]
-            if type(once_node) is not _ScalarNode or once_node.tag != yamlsrc.BOOL:
-                return None
-            once = yamlsrc.quick_scalar(once_node)  # type: ignore[assignment]
-            if once is None:
-                return None
-        if "id" in f:
-            choice_id = _plain_text(f["id"])
-            if choice_id is None or choice_id in ids or not IDENT.match(choice_id):
-                return None
-        else:
-            base = slugify(text if len(template.parts) == 1 else str(template))
-            choice_id, n = base, 2
-            while choice_id in ids:
-                choice_id, n = f"{base}_{n}", n + 1
-        return _new_choice(choice_id, template, goto, condition, effects, once,
-                           self.pos(item), self.pos(goto_node))
-
     def careful_fields(self, node: yaml.Node, table: Mapping[str, schema.Key], what: str,
                        ) -> dict[str, yaml.Node] | None:
         if not isinstance(node, yaml.MappingNode):
@@ -516,7 +201,7 @@ class _Loader:
         typos: dict[str, yaml.Node] = {}
         for name, key_node, value in self.entries(node, what):
             if name not in table:
-                close = _close(name, table)
+                close = closest(name, table)
                 hint = (f"; did you mean '{close}'?" if close
                         else f" (expected one of: {', '.join(table)})")
                 self.report(self.pos(key_node), f"unknown key '{name}' in {what}{hint}")
@@ -727,7 +412,7 @@ class _Loader:
             scene = self.scene(name, d)
             # Nothing reads a scene's YAML again: let its nodes go now, so the model built
             # next reuses their memory instead of growing the process (and page-faulting).
-            d.node = _SPENT
+            d.node = SPENT
             if scene is None:
                 continue
             scenes[name] = scene
@@ -801,9 +486,9 @@ class _Loader:
         where = f"scene '{name}'"
         title = chapter = None
         if "title" in f:
-            title = _plain_text(f["title"]) or self.text(f["title"], f"title of {where}")
+            title = plain_text(f["title"]) or self.text(f["title"], f"title of {where}")
         if "chapter" in f:
-            chapter = (_plain_text(f["chapter"])
+            chapter = (plain_text(f["chapter"])
                        or self.text(f["chapter"], f"chapter of {where}"))
         paragraphs = self.paragraphs(f["text"], where) if "text" in f else ()
         on_enter = self.effects(f["on_enter"], where) if "on_enter" in f else ()
@@ -845,7 +530,7 @@ class _Loader:
         the story will not play either way, and lint then sees the path the author meant."""
         name = self.ident(node, what)
         if name is not None and name not in self.scene_ids:
-            close = _close(name, sorted(self.scene_ids))
+            close = closest(name, sorted(self.scene_ids))
             hint = f"; did you mean '{close}'?" if close else ""
             self.report(self.pos(node), f"{what}: no scene '{name}'{hint}")
             return close
@@ -889,7 +574,7 @@ class _Loader:
         parts = [""]
         ok = True
         last = 0
-        for match in _HOLE.finditer(text):
+        for match in HOLE.finditer(text):
             parts[-1] += text[last:match.start()]
             last = match.end()
             token = match.group(0)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from game.story import schema
-from game.story.loader import IDENT, SLUG
+from game.story.names import IDENT, SLUG
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 Json = dict[str, Any]

@@ -2,10 +2,12 @@
 
 The loader walks composed YAML nodes (never constructed objects) so that each value keeps its
 position, and it keeps going after a problem: an author fixing a story wants the whole list in
-one run, the way a compiler reports all of a file's errors. Work is split into passes because
-references cross files freely: first gather every definition from every file (which is where
-duplicates across files are caught), then read variables and facts, then scenes (whose
-conditions need to know every variable, scene and fact), then playthroughs, then lint.
+one run, the way a compiler reports all of a file's errors. References cross files freely,
+so each file is first gathered (which is where names defined twice are caught), its variables
+and facts read, and its scenes tried at once against what is known so far (`try_scene`: a
+scene that needs nothing from a later file, apart from gotos that are checked at the end, is
+read while its file's YAML tree is the only one alive). Scenes that do need a later file are
+read at the end, then the story header, then playthroughs, then lint.
 
 Each reader here is the careful one, which reports every problem; `quick.py` holds the fast
 readers the common, error-free case goes through first (see its docstring for the contract).

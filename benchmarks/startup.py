@@ -77,7 +77,7 @@ Bare().run(headless=HEADLESS)
 GAME_HEADLESS = """
 import os, sys
 from pathlib import Path
-from game.story.loader import load_story
+from game.story.files import load_story  # what `offscreen play` imports
 from game.ui.app import OffScreenApp
 
 class FirstFrame(OffScreenApp):
@@ -98,8 +98,8 @@ from textual.containers import Container, Vertical
 from textual.widgets import Footer, OptionList, Static
 t1 = time.perf_counter()
 from pathlib import Path
-from game.story.loader import load_story
-from game.story import cache
+from game.story.files import load_story  # what `offscreen play` imports
+
 t2 = time.perf_counter()
 story = load_story(Path(sys.argv[1]), cache=True).story
 t3 = time.perf_counter()

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from game.story.loader import LoadResult, load_story
+from game.story.files import LoadResult, load_story
 
 POLL_SECONDS = 0.5
 

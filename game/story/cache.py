@@ -40,8 +40,9 @@ from types import MappingProxyType
 from typing import Any
 
 from game import paths
-from game.story import expr, loader, quick, yamlsrc
+from game.story import expr
 from game.story.diagnostics import Diagnostic
+from game.story.files import LoadResult, display_path, load_story, story_files
 from game.story.model import (
     Choice,
     Condition,
@@ -57,6 +58,7 @@ from game.story.model import (
     Story,
     Template,
     Variable,
+    new_pos,
 )
 
 FORMAT = 1
@@ -83,18 +85,18 @@ def entry_path(root: Path) -> Path:
     return cache_dir() / f"{name}.story"
 
 
-def load(root: Path) -> loader.LoadResult:
+def load(root: Path) -> LoadResult:
     """What `load_story(root)` returns, from the cache when it is valid, else cold (and saved)."""
     story_paths = _story_paths(root)
     if not story_paths:  # nothing to key on (a missing folder, an empty one): always cold
-        return loader.load_story(root)
+        return load_story(root)
     key = _key(root, story_paths)
     entry = entry_path(root)
     if key is not None:
         cached = _read(entry, key)
         if cached is not None:
             return cached
-    result = loader.load_story(root)
+    result = load_story(root)
     # Store only if nothing changed while we were loading, so the key matches what was read.
     if key is not None and _key(root, _story_paths(root)) == key:
         with contextlib.suppress(OSError):
@@ -107,8 +109,23 @@ def _story_paths(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
     if root.is_dir():
-        return loader.story_files(root)
+        return story_files(root)
     return []
+
+
+def loader_name() -> str:
+    """The YAML loader a cold load would use (it changes syntax-error wording, so it is part
+    of the key), found without importing PyYAML: a warm start never needs it."""
+    yamlsrc = sys.modules.get("game.story.yamlsrc")
+    if yamlsrc is not None:  # already imported (and maybe swapped by a test or benchmark)
+        return str(yamlsrc.LOADER.__name__)
+    import importlib.util
+
+    spec = importlib.util.find_spec("yaml")  # a top-level package: found, not imported
+    folders = spec.submodule_search_locations if spec else None
+    with_libyaml = any(name.startswith("_yaml.") for folder in folders or ()
+                       for name in os.listdir(folder))
+    return "_CLoader" if with_libyaml else "PyLoader"
 
 
 @lru_cache(maxsize=1)
@@ -127,7 +144,7 @@ def _key(root: Path, story_paths: list[Path]) -> bytes | None:
     """sha256 over everything the result depends on; None when a file cannot be read."""
     digest = hashlib.sha256()
     digest.update(b"%d\0%s\0%s\0" % (FORMAT, sys.implementation.cache_tag.encode(),
-                                     yamlsrc.LOADER.__name__.encode()))
+                                     loader_name().encode()))
     digest.update(_code_fingerprint())
     for path in story_paths:
         try:
@@ -136,14 +153,14 @@ def _key(root: Path, story_paths: list[Path]) -> bytes | None:
             return None
         # The display path is in the key because diagnostics quote it (relative to the
         # working directory); the length keeps one file's end from posing as the next's start.
-        digest.update(b"%s\0%d\0" % (os.fsencode(loader.display_path(path)), len(data)))
+        digest.update(b"%s\0%d\0" % (os.fsencode(display_path(path)), len(data)))
         digest.update(data)
     return digest.digest()
 
 
 # -- the file ---------------------------------------------------------------------------------
 
-def _read(entry: Path, key: bytes) -> loader.LoadResult | None:
+def _read(entry: Path, key: bytes) -> LoadResult | None:
     try:
         data = entry.read_bytes()
     except OSError:
@@ -262,7 +279,7 @@ def _node(n: expr.Node) -> Encoded:
     return (4, n.op, _node(n.left), _node(n.right), n.offset)
 
 
-def encode(result: loader.LoadResult) -> Encoded:
+def encode(result: LoadResult) -> Encoded:
     """A load result as nested tuples of plain values (scenes as separate marshal blobs)."""
     enc = _Encoder(result.files)
     story = None if result.story is None else enc.story(result.story)
@@ -279,7 +296,7 @@ class _Decoder:
 
     def pos(self, data: Encoded) -> Pos:
         i, line, col = data
-        return quick.new_pos(self.files[i], line, col)
+        return new_pos(self.files[i], line, col)
 
     def condition(self, data: Encoded | None) -> Condition | None:
         if data is None:
@@ -361,13 +378,13 @@ def _rebuild(data: Encoded) -> expr.Node:
     raise ValueError(f"unknown condition node kind {kind!r}")
 
 
-def decode(data: Encoded) -> loader.LoadResult:
+def decode(data: Encoded) -> LoadResult:
     """The inverse of `encode`; raises ValueError/TypeError/... on data of the wrong shape."""
     version, files, pos_files, diagnostics, story = data
     if version != FORMAT:
         raise ValueError(f"cache format {version!r}")
     dec = _Decoder(tuple(pos_files))
-    return loader.LoadResult(
+    return LoadResult(
         None if story is None else dec.story(story, tuple(files)),
         tuple(Diagnostic(dec.pos(p), severity, message) for p, severity, message in diagnostics),
         tuple(files),

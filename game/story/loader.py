@@ -15,9 +15,7 @@ readers the common, error-free case goes through first (see its docstring for th
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,7 +24,15 @@ from types import MappingProxyType
 import yaml
 
 from game.story import expr, schema, yamlsrc
-from game.story.diagnostics import Diagnostic, Severity, StoryError
+from game.story.diagnostics import Diagnostic, Severity
+
+# Re-exported: most callers know the loader as where stories come from.
+from game.story.files import STORY_SUFFIXES as STORY_SUFFIXES
+from game.story.files import LoadResult as LoadResult
+from game.story.files import display_path as display_path
+from game.story.files import load_or_raise as load_or_raise
+from game.story.files import load_story as load_story
+from game.story.files import story_files as story_files
 from game.story.model import (
     Choice,
     Condition,
@@ -46,74 +52,6 @@ from game.story.model import (
 )
 from game.story.names import HOLE, IDENT, SLUG, closest, did_you_mean, slugify
 from game.story.quick import SPENT, QuickReaders, plain_text
-
-STORY_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass(frozen=True, slots=True)
-class LoadResult:
-    """A story, or None when any error was found; diagnostics always hold everything found."""
-
-    story: Story | None
-    diagnostics: tuple[Diagnostic, ...]
-    files: tuple[str, ...]
-
-    @property
-    def errors(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if d.severity == "error")
-
-
-def story_files(root: Path) -> list[Path]:
-    """Every *.yaml/*.yml below root, recursively, in path order; hidden folders skipped."""
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(Path(dirpath, f) for f in filenames
-                     if f.endswith(STORY_SUFFIXES) and not f.startswith("."))
-    return sorted(found)
-
-
-def display_path(path: Path) -> str:
-    """Relative to the working directory when inside it, as compilers print paths."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
-def load_story(root: Path | str, *, cache: bool = False) -> LoadResult:
-    """Load and check the story folder (or single file) at root.
-
-    With `cache=True` a result saved by an earlier load of the very same files is reused
-    (see `game.story.cache`); it is off by default so tests and tools stay hermetic.
-    """
-    root = Path(root)
-    if cache:
-        from game.story import cache as story_cache  # it imports this module
-
-        result = story_cache.load(root)
-    else:
-        was_enabled = gc.isenabled()
-        gc.disable()  # composing allocates millions of small nodes that are never cyclic garbage
-        try:
-            result = _Loader(root).load()
-        finally:
-            if was_enabled:
-                gc.enable()
-    # The story is immutable and lives as long as the game: move it (and everything else
-    # alive now) out of the cyclic collector's sight. Without this every full collection
-    # re-walks the whole story, which made random playthroughs of a 10k-scene story five
-    # times slower. Garbage is still freed by reference counting; only cycles created
-    # before this point would be kept, and the loaded model has none.
-    gc.freeze()
-    return result
-
-
-def load_or_raise(root: Path | str) -> Story:
-    result = load_story(root)
-    if result.story is None:
-        raise StoryError(result.diagnostics)
-    return result.story
 
 
 def describe(node: yaml.Node) -> str:

@@ -18,22 +18,16 @@ from typing import Any
 import yaml
 
 from game.story import expr, schema, yamlsrc
-from game.story.model import Choice, Condition, Effect, Paragraph, Pos, Template, Variable
+from game.story.model import (
+    Choice,
+    Condition,
+    Effect,
+    Paragraph,
+    Pos,
+    Template,
+    Variable,
+)
 from game.story.names import HOLE, IDENT, slugify
-
-
-def new_pos(file: str, line: int, col: int) -> Pos:
-    """`Pos(file, line, col)` at a third of the cost, for the hundred thousand a big story has.
-
-    A frozen dataclass's __init__ sets each field through object.__setattr__; writing the
-    slots through their descriptors builds the very same (equal, hashable) value.
-    """
-    pos = _object_new(Pos)
-    _set_file(pos, file)
-    _set_line(pos, line)
-    _set_col(pos, col)
-    return pos
-
 
 _object_new = object.__new__
 

@@ -347,3 +347,35 @@ def test_the_pure_python_loader_has_its_own_entries(story_dir: Path,
     monkeypatch.setattr(yamlsrc, "LOADER", yamlsrc.PyLoader)
     assert not is_warm(load_story(story_dir, cache=True))
     assert is_warm(load_story(story_dir, cache=True))
+
+
+def test_a_warm_start_never_imports_yaml_or_the_loader(tmp_path: Path) -> None:
+    """Start-up time: the cached story must come back without PyYAML or the readers."""
+    import os
+    import subprocess
+    import sys
+
+    story = Path(__file__).parents[2] / "docs" / "example"
+    env = {**os.environ, "OFFSCREEN_CACHE": str(tmp_path / "cache")}
+    code = ("import sys; from game.story.files import load_story; "
+            f"r = load_story({str(story)!r}, cache=True); "
+            "print(r.story is not None, 'yaml' in sys.modules, "
+            "'game.story.loader' in sys.modules)")
+    cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=True)
+    warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=True)
+    assert cold.stdout.split() == ["True", "True", "True"]  # the first load reads the YAML
+    assert warm.stdout.split() == ["True", "False", "False"]
+
+
+def test_the_loader_name_in_the_key_is_found_without_importing_yaml() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from game.story import cache; before = cache.loader_name(); "
+            "assert 'yaml' not in sys.modules; from game.story import yamlsrc; "
+            "print(before == yamlsrc.LOADER.__name__ == cache.loader_name())")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "True"

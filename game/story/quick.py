@@ -130,6 +130,10 @@ def plain_text(node: yaml.Node) -> str | None:
     return None
 
 
+Compiled = tuple[expr.Node, list[expr.ExprError], expr.Evaluator | None] | expr.ExprError
+"""A condition text parsed, checked and (when sound) compiled, or why it does not parse."""
+
+
 class QuickReaders:
     """Mixed into the loader; the attributes below are the loader's, read here."""
 
@@ -137,16 +141,11 @@ class QuickReaders:
     variables: dict[str, Variable]
     fact_ids: set[str]
     scene_ids: set[str]
-    conditions: dict[str, tuple[expr.Node, list[expr.ExprError], expr.Evaluator | None]
-                     | expr.ExprError]
-
-    def compile_condition(self, source: str,
-                          ) -> tuple[expr.Node, list[expr.ExprError], expr.Evaluator | None] \
-            | expr.ExprError:
-        raise NotImplementedError  # the loader's: parsed, checked and compiled once per text
-
-    def defer_target(self, name: str, node: yaml.Node, what: str) -> bool:
-        raise NotImplementedError  # the loader's: a goto to a scene of a file not read yet
+    conditions: dict[str, Compiled]
+    compile_condition: Callable[[str], Compiled]
+    """The loader's: each distinct condition text parsed, checked and compiled once."""
+    defer_target: Callable[[str, yaml.Node, str], bool]
+    """The loader's: note a goto to a scene of a file not read yet, when that is allowed."""
 
     def pos(self, node: yaml.Node) -> Pos:
         mark = node.start_mark  # `new_pos`, inlined: this runs ~115,000 times in a big story

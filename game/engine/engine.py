@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from game.engine.state import GameState
 from game.story.expr import ExprEvalError, references
-from game.story.model import Choice, Condition, Effect, Ending, Scene, Story, Template, Value
+from game.story.model import (
+    Choice,
+    Condition,
+    Effect,
+    Ending,
+    Scene,
+    Story,
+    Template,
+    Value,
+    slot_setters,
+)
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _NO_FACTS: frozenset[str] = frozenset()
@@ -255,11 +265,12 @@ def _state_maker() -> Callable[[str, Mapping[str, Value], Mapping[str, int], fro
     """`GameState(...)` with every field given, at about half the cost of the frozen
     dataclass __init__ (which sets each field through object.__setattr__): the slots are
     written through their descriptors, giving the same value. One is made per step."""
-    if hasattr(GameState, "__post_init__"):  # pragma: no cover - would be skipped below
+    setters = slot_setters(GameState, ("scene", "variables", "visits", "taken", "facts",
+                                       "turn", "via", "previous"))
+    if setters is None:  # pragma: no cover - GameState changed shape: the plain class
         return GameState
     new = object.__new__
-    (scene_, variables_, visits_, taken_, facts_, turn_, via_, previous_) = (
-        getattr(GameState, f.name).__set__ for f in fields(GameState))
+    (scene_, variables_, visits_, taken_, facts_, turn_, via_, previous_) = setters
 
     def make(scene: str, variables: Mapping[str, Value], visits: Mapping[str, int],
              taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,

@@ -10,8 +10,8 @@ fits - can be reported at the author's `file:line:col`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
 
 from game.story.expr import Evaluator, Node
 
@@ -48,10 +48,21 @@ def new_pos(file: str, line: int, col: int) -> Pos:
     return pos
 
 
+def slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...] | None:
+    """The slot setters of a frozen, slotted dataclass whose fields are exactly `names`.
+
+    Hot paths (the loader's builders, the engine's one state per step) build values by
+    writing slots through these instead of the frozen `__init__`. None when the class has
+    changed shape or gained a `__post_init__`: callers then fall back to the class itself,
+    so a model change can make them slower but never wrong.
+    """
+    if hasattr(cls, "__post_init__") or tuple(f.name for f in fields(cls)) != names:
+        return None
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
 _new_object = object.__new__
-_set_file = Pos.__dict__["file"].__set__  # the slot descriptors
-_set_line = Pos.__dict__["line"].__set__
-_set_col = Pos.__dict__["col"].__set__
+_set_file, _set_line, _set_col = slot_setters(Pos, ("file", "line", "col")) or ()
 
 NOWHERE = Pos("<story>", 0, 0)
 """For synthesised elements (such as the Continue of a `next:` scene) with no text of their own."""

@@ -12,8 +12,6 @@ model objects through their slot descriptors, a third of the cost of a frozen da
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Mapping
-from dataclasses import fields
-from typing import Any
 
 import yaml
 
@@ -26,22 +24,15 @@ from game.story.model import (
     Pos,
     Template,
     Variable,
+    slot_setters,
 )
 from game.story.names import HOLE, IDENT, slugify
 
 _object_new = object.__new__
 
 
-def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...] | None:
-    """The slot setters of a frozen dataclass whose fields are exactly `names`, or None
-    when the model has changed shape (then the quick builders below use the class)."""
-    if hasattr(cls, "__post_init__") or tuple(f.name for f in fields(cls)) != names:
-        return None
-    return tuple(getattr(cls, name).__set__ for name in names)
-
-
 def _template_builder() -> Callable[[tuple[str, ...]], Template]:
-    setters = _setters(Template, ("parts",))
+    setters = slot_setters(Template, ("parts",))
     if setters is None:
         return Template
     (set_parts,) = setters
@@ -56,7 +47,7 @@ def _template_builder() -> Callable[[tuple[str, ...]], Template]:
 
 
 def _choice_builder() -> Callable[..., Choice]:
-    setters = _setters(Choice, ("id", "text", "goto", "condition", "effects", "once", "pos",
+    setters = slot_setters(Choice, ("id", "text", "goto", "condition", "effects", "once", "pos",
                                 "goto_pos", "is_continue"))
     if setters is None:
         return Choice
@@ -81,7 +72,7 @@ def _choice_builder() -> Callable[..., Choice]:
 
 
 def _paragraph_builder() -> Callable[[Template, Condition | None, Pos], Paragraph]:
-    setters = _setters(Paragraph, ("text", "condition", "pos"))
+    setters = slot_setters(Paragraph, ("text", "condition", "pos"))
     if setters is None:
         return Paragraph
     s_text, s_condition, s_pos = setters

@@ -138,12 +138,7 @@ class Engine:
             return plan.static
         taken = state.taken
         variables, visits = state.variables, state.visits
-        facts = _NO_FACTS
-        if plan.facts:
-            seen, facts = self._facts
-            if state.facts is not seen:
-                facts = frozenset(state.facts)
-                self._facts = (state.facts, facts)
+        facts = self._fact_set(state) if plan.facts else _NO_FACTS
         out = []
         for choice, evaluate, once in plan.checks:
             if once is not None and once in taken:
@@ -252,9 +247,17 @@ class Engine:
         return "".join(p if i % 2 == 0 else format_value(variables[p])
                        for i, p in enumerate(parts))
 
+    def _fact_set(self, state: GameState) -> frozenset[str]:
+        """The state's facts as a set for `has()`, made once per distinct facts tuple."""
+        seen, facts = self._facts
+        if state.facts is not seen:
+            facts = frozenset(state.facts)
+            self._facts = (state.facts, facts)
+        return facts
+
     def _holds(self, condition: Condition, state: GameState) -> bool:
         try:
-            return bool(condition.evaluate(state.variables, state.visits, frozenset(state.facts)))
+            return bool(condition.evaluate(state.variables, state.visits, self._fact_set(state)))
         except ExprEvalError as exc:
             raise StoryRuntimeError(condition.pos.shifted(exc.offset), exc.message) from None
 

@@ -38,3 +38,22 @@ def test_yaml_traps_are_quoted() -> None:
         assert gen_story.q(trap) != trap
     assert gen_story.q("Ask John about the camera") == "Ask John about the camera"
     assert gen_story.q('mood == "no"') == 'mood == "no"'
+
+
+def test_the_fast_random_loop_plays_a_generated_story_exactly_like_the_engine(
+        tmp_path: Path) -> None:
+    """The benchmark's story has what the fixtures have little of at scale: `visits`/`seen`
+    conditions on many scenes, on_enter effects, once choices, scenes no run reaches (rows
+    the fast loop never builds), and runs cut off as possible loops."""
+    from game.tools.playtest import random_runs
+
+    gen_story.generate(tmp_path / "s", scenes=300, files=4, seed=5)
+    story = load_story(tmp_path / "s").story
+    assert story is not None
+    for strategy in ("uniform", "least-taken"):
+        fast = random_runs(story, 150, seed=2, strategy=strategy, max_steps=80)
+        slow = random_runs(story, 150, seed=2, strategy=strategy, max_steps=80, reference=True)
+        assert (fast.coverage, fast.steps, fast.longest, fast.problems) == (
+            slow.coverage, slow.steps, slow.longest, slow.problems)
+        assert fast.problems, "expected some runs cut off at 80 steps"
+        assert len(fast.coverage.scenes) < len(story.scenes), "expected unreached scenes"

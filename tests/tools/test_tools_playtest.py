@@ -212,3 +212,19 @@ def test_the_starter_story_is_fully_covered_by_random_runs() -> None:
     report = random_runs(story, 200)
     assert cov.totals(story, report.coverage).complete
     assert _playthrough_count(story) == len(story.playthroughs)
+
+
+@pytest.mark.parametrize("reference", [False, True])
+def test_runs_leave_the_garbage_collector_as_they_found_it(reference: bool) -> None:
+    import gc
+
+    story = load(EXAMPLE)
+    assert gc.isenabled()
+    random_runs(story, 5, reference=reference)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        random_runs(story, 5, reference=reference)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -22,8 +22,9 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.timer import Timer
 
-from game.engine import StoryRuntimeError
-from game.storage.saves import QUICKSAVE, SaveError, SceneGone
+from game.engine.errors import StoryRuntimeError
+from game.storage.errors import SaveError, SceneGone
+from game.storage.names import QUICKSAVE
 from game.story.model import Story
 from game.ui.screens.base import GameScreen, Overlay
 from game.ui.screens.title import TitleScreen
@@ -62,9 +63,6 @@ class OffScreenApp(App[int]):
     def __init__(self, story: Story, story_dir: Path, saves_dir: Path,
                  load: str | None = None, dev: bool = False) -> None:
         super().__init__()
-        # Screens get these classes, so small terminals get a tighter layout from the .tcss.
-        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
-        self.VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
         self.session = Session(story, saves_dir)
         self.story_dir = story_dir
         self.initial_load = load

@@ -72,3 +72,24 @@ async def test_every_screen_survives_every_size(make_app: MakeApp, screen: str) 
             screen_text(app)  # composes the whole screen at this size
             small = width < MIN_WIDTH or height < MIN_HEIGHT
             assert screen_name(app) == ("TooSmallScreen" if small else screen), (width, height)
+
+
+async def test_small_terminals_get_the_tighter_layout_classes(make_app: MakeApp) -> None:
+    """`-narrow` (< 60 columns) and `-short` (< 20 rows) select the .tcss rules for small
+    terminals; at the usual sizes neither is set, on every screen, old or newly shown."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not app.screen.has_class("-narrow") and not app.screen.has_class("-short")
+        await pilot.resize_terminal(50, 16)
+        await pilot.pause()
+        assert app.screen.has_class("-narrow") and app.screen.has_class("-short")
+        title_box = app.screen.query_one("#title-box")
+        assert title_box.styles.padding.top == 0  # Screen.-short #title-box
+        await pilot.press("enter")  # a screen pushed while small is small from the start
+        await pilot.pause()
+        assert screen_name(app) == "PlayScreen"
+        assert app.screen.has_class("-narrow") and app.screen.has_class("-short")
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not app.screen.has_class("-narrow") and not app.screen.has_class("-short")

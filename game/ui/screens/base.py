@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.screen import Screen
 
 from game.ui.session import Session
@@ -17,7 +19,28 @@ if TYPE_CHECKING:
     from game.ui.app import OffScreenApp
 
 
+NARROW_BELOW = 60
+"""Screens narrower than this get the `-narrow` class (a tighter heading bar)."""
+SHORT_BELOW = 20
+"""Screens shorter than this get the `-short` class (less air around the title menu)."""
+
+
 class GameScreen(Screen[None]):
+    """Also sizes itself for small terminals: `-narrow` and `-short` are set only when the
+    terminal is small, so at the usual sizes nothing changes and the first frame is styled
+    once. (Textual's breakpoints always add a class, which restyled the whole screen before
+    the title could show: ~2 ms of a player's wait.)"""
+
+    def on_screen_resume(self) -> None:
+        self._fit(self.app.size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size)
+
+    def _fit(self, size: Size) -> None:
+        self.update_classes({"-narrow": size.width < NARROW_BELOW,
+                             "-short": size.height < SHORT_BELOW}, animate=False)
+
     @property
     def game(self) -> OffScreenApp:
         return cast("OffScreenApp", self.app)

@@ -38,44 +38,59 @@ class TitleScreen(GameScreen):
     ]
 
     def compose(self) -> ComposeResult:
+        """Built filled in, so the first frame is laid out once (a player waits for it)."""
+        story = self.session.story
         with Container(id="title-center"), Vertical(id="title-box"):
-            yield Static(id="title-name")
-            yield Static(id="title-subtitle")
-            yield Menu(id="menu")
-            yield Static(id="title-progress")
+            yield Static(story.title, id="title-name")
+            subtitle = Static(story.subtitle or "", id="title-subtitle")
+            subtitle.display = bool(story.subtitle)
+            yield subtitle
+            yield Menu(*self._menu_items(), id="menu")
+            yield Static(describe(self.session.progress()), id="title-progress")
         if self.game.dev:
             from game.ui.widgets.dev_panel import DevPanel
 
             yield DevPanel(id="dev-panel")
         yield Footer()
 
+    _fresh = True
+    """Until the first showing: compose has just filled everything in."""
+
+    def on_mount(self) -> None:
+        self.query_one("#menu", OptionList).highlighted = 0
+
     def on_screen_resume(self) -> None:
-        """Also sent when the screen is first shown: the menu is filled here, once."""
-        if self.is_current:
+        """Sent on the first showing too (see `_fresh`)."""
+        if self._fresh:
+            self._fresh = False
+        elif self.is_current:
             self.refresh_menu()
+        self.query_one("#menu", OptionList).focus()
 
     def story_reloaded(self) -> None:
         self.refresh_menu()
 
-    def refresh_menu(self) -> None:
-        story = self.session.story
-        self.query_one("#title-name", Static).update(story.title)
-        subtitle = self.query_one("#title-subtitle", Static)
-        subtitle.update(story.subtitle or "")
-        subtitle.display = bool(story.subtitle)
-        menu = self.query_one("#menu", OptionList)
-        items = []
-        if self.session.has_autosave():
-            items.append(Option("Continue", id="continue"))
-        items += [
+    def _menu_items(self) -> list[Option]:
+        resume = [Option("Continue", id="continue")] if self.session.has_autosave() else []
+        return [
+            *resume,
             Option("New game", id="new"),
             Option("Load", id="load"),
             Option("Journal", id="journal"),
             Option("Settings", id="settings"),
             Option("Quit", id="quit"),
         ]
+
+    def refresh_menu(self) -> None:
+        """After a game, a load or a reload: Continue may have come, progress moved on."""
+        story = self.session.story
+        self.query_one("#title-name", Static).update(story.title)
+        subtitle = self.query_one("#title-subtitle", Static)
+        subtitle.update(story.subtitle or "")
+        subtitle.display = bool(story.subtitle)
+        menu = self.query_one("#menu", OptionList)
         menu.clear_options()
-        menu.add_options(items)
+        menu.add_options(self._menu_items())
         menu.highlighted = 0
         menu.focus()
         self.query_one("#title-progress", Static).update(describe(self.session.progress()))

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from game.engine.errors import ChoiceNotAvailable, StoryRuntimeError
 from game.engine.state import GameState
 from game.story.expr import ExprEvalError, references
 from game.story.model import (
@@ -27,19 +28,6 @@ from game.story.model import (
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _NO_FACTS: frozenset[str] = frozenset()
-
-
-class StoryRuntimeError(Exception):
-    """A story problem that only shows in play (division by zero, a stuck scene)."""
-
-    def __init__(self, pos: object, message: str) -> None:
-        self.pos = pos
-        self.message = message
-        super().__init__(f"{pos}: error: {message}")
-
-
-class ChoiceNotAvailable(LookupError):
-    """The front end asked for a choice that is hidden, used up, or not in this scene."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from game.engine.state import GameState
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the UI names these in `except` clauses long before a game exists
+    from game.engine.state import GameState
 
 
 class SaveError(Exception):

@@ -14,6 +14,7 @@ story sharing the folder is left alone.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from game.storage.errors import SaveError
 
@@ -62,6 +63,13 @@ def slot_file(slot: str, story_id: str) -> str:
     if slot in SPECIAL:
         return f"{slot}.{story_id}{SUFFIX}"
     return slot + SUFFIX
+
+
+def slot_exists(folder: Path, slot: str, story_id: str) -> bool:
+    """Whether `slot` has a file (or its backup) in `folder`; `SaveStore.exists` is this, and
+    the title screen asks it for the autosave before anything else of storage is imported."""
+    path = folder / slot_file(check_slot(slot), story_id)
+    return path.exists() or path.with_name(path.name + BACKUP_SUFFIX).exists()
 
 
 def profile_file(story_id: str) -> str:

@@ -17,12 +17,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from game.engine.state import GameState
 from game.storage import atomic
 from game.storage.names import profile_file
-from game.story.model import Story
+
+if TYPE_CHECKING:
+    from game.engine.state import GameState
+    from game.story.model import Story
 
 FORMAT = "offscreen-profile"
 VERSION = 1
@@ -30,6 +32,8 @@ VERSION = 1
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """The player's preferences, kept in the profile so they survive every save and new game."""
+
     theme: str = "textual-dark"
     text_speed: int = 60
     """Characters per second for the typewriter effect; 0 shows text at once."""
@@ -38,6 +42,8 @@ class Settings:
 
 @dataclass(frozen=True, slots=True)
 class Profile:
+    """What the player has found across all playthroughs: the journal's facts and endings."""
+
     facts: frozenset[str] = frozenset()
     """Facts of the current story unlocked in any playthrough."""
     endings: frozenset[str] = frozenset()

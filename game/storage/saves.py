@@ -30,6 +30,7 @@ from game.storage.names import (
     BACKUP_SUFFIX,
     QUICKSAVE,
     check_slot,
+    slot_exists,
     slot_file,
     slot_of_file,
 )
@@ -167,8 +168,7 @@ class SaveStore:
     # -- reading -------------------------------------------------------------------------
 
     def exists(self, slot: str) -> bool:
-        path = self.path(slot)
-        return path.exists() or path.with_name(path.name + BACKUP_SUFFIX).exists()
+        return slot_exists(self.folder, slot, self.story.id)
 
     def load(self, slot: str) -> Loaded:
         """The saved game, fitted to the story as it is now.

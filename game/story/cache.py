@@ -37,10 +37,9 @@ from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from game import paths
-from game.story import expr
 from game.story.diagnostics import Diagnostic
 from game.story.files import LoadResult, display_path, load_story, story_files
 from game.story.model import (
@@ -60,6 +59,9 @@ from game.story.model import (
     Variable,
     new_pos,
 )
+
+if TYPE_CHECKING:
+    from game.story import expr
 
 FORMAT = 1
 """Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
@@ -268,6 +270,8 @@ class _Encoder:
 
 
 def _node(n: expr.Node) -> Encoded:
+    from game.story import expr  # loaded already: encoding follows a cold load
+
     if isinstance(n, expr.Literal):
         return (0, n.value, n.offset)
     if isinstance(n, expr.Var):
@@ -304,6 +308,8 @@ class _Decoder:
         source, node_data, pos = data
         known = self.compiled.get(source)
         if known is None:
+            from game.story import expr  # on the first scene decoded, not at start-up
+
             node = _rebuild(node_data)
             known = self.compiled[source] = (node, expr.compile_expr(node))
         return Condition(source, known[0], self.pos(pos), known[1])
@@ -364,6 +370,8 @@ class _Decoder:
 
 
 def _rebuild(data: Encoded) -> expr.Node:
+    from game.story import expr
+
     kind = data[0]
     if kind == 0:
         return expr.Literal(data[1], data[2])

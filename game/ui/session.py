@@ -12,11 +12,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from game.engine import Engine, GameState, SceneView
+from game.storage.errors import SaveError
+from game.storage.names import AUTOSAVE, QUICKSAVE, slot_exists
 from game.storage.profile import Profile, ProfileStore, Settings
-from game.storage.saves import AUTOSAVE, QUICKSAVE, Loaded, SaveError, SaveStore, SlotInfo
-from game.story.model import Fact, Story
+
+if TYPE_CHECKING:
+    # Imported when a game starts or a save is touched, not for the title screen: the
+    # engine, the save files and migration are ~5 ms of a start-up a player waits through.
+    from game.engine import Engine, GameState, SceneView
+    from game.storage.saves import Loaded, SaveStore, SlotInfo
+    from game.story.model import Fact, Story
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +40,8 @@ class Move:
 
 @dataclass(frozen=True, slots=True)
 class Progress:
+    """Journal completion, as the title and heading bars show it."""
+
     facts_found: int
     facts_total: int
     endings_found: int
@@ -55,14 +64,30 @@ class Session:
         self.saves_dir = saves_dir
         self.clock = clock
         self.story = story
-        self.engine = Engine(story)
-        self.saves = SaveStore(saves_dir, story)
+        self._engine: Engine | None = None
+        self._saves: SaveStore | None = None
         self.profiles = ProfileStore(saves_dir, story)
         self._profile: Profile | None = None
         self._warned: str | None = None
         self.state: GameState | None = None
         self._played = 0.0
         self._since = clock()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from game.engine.engine import Engine
+
+            self._engine = Engine(self.story)
+        return self._engine
+
+    @property
+    def saves(self) -> SaveStore:
+        if self._saves is None:
+            from game.storage.saves import SaveStore
+
+            self._saves = SaveStore(self.saves_dir, self.story)
+        return self._saves
 
     # -- profile -----------------------------------------------------------------------
 
@@ -147,7 +172,7 @@ class Session:
     # -- saves -------------------------------------------------------------------------
 
     def has_autosave(self) -> bool:
-        return self.saves.exists(AUTOSAVE)
+        return slot_exists(self.saves_dir, AUTOSAVE, self.story.id)
 
     def autosave(self) -> str | None:
         """Write the autosave; the error message if that failed (the game goes on)."""
@@ -195,8 +220,8 @@ class Session:
     def replace_story(self, story: Story, state: GameState | None) -> None:
         """Switch to an edited story (`--dev`), keeping the clock and the player's place."""
         self.story = story
-        self.engine = Engine(story)
-        self.saves = SaveStore(self.saves_dir, story)
+        self._engine = None
+        self._saves = None
         self.profiles = ProfileStore(self.saves_dir, story)
         self._profile = None
         self.state = state

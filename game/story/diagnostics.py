@@ -17,8 +17,10 @@ from game.story.model import Pos
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One problem found in a story, at the author's `file:line:col`."""
+
     pos: Pos
     severity: Severity
     message: str

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from game.story.expr import Evaluator, Node
+if TYPE_CHECKING:  # a warm start builds a Story without the expression module (~3 ms)
+    from game.story.expr import Evaluator, Node
 
 Value = bool | int | float | str
 """The four kinds of value a variable can hold (YAML scalars, minus null)."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Pos:
     """A place in an author's file; 1-based like every editor and compiler shows it."""
 
@@ -109,6 +110,8 @@ class Template:
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
+    """A block of scene text, shown only while its condition (if any) holds."""
+
     text: Template
     condition: Condition | None
     pos: Pos
@@ -132,6 +135,8 @@ class Choice:
 
 @dataclass(frozen=True, slots=True)
 class Ending:
+    """Where a story ends; `scene` is the scene that declares it, for the journal and maps."""
+
     id: str
     title: str
     pos: Pos
@@ -140,6 +145,8 @@ class Ending:
 
 @dataclass(frozen=True, slots=True)
 class Scene:
+    """One place in the story: text, effects on entering, and the ways out."""
+
     id: str
     title: str
     chapter: str | None
@@ -154,6 +161,8 @@ class Scene:
 
 @dataclass(frozen=True, slots=True)
 class Fact:
+    """A true story the journal collects; `source` credits the outlet it comes from."""
+
     id: str
     title: str
     text: str
@@ -165,6 +174,8 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Variable:
+    """A story variable and the value every new game starts with."""
+
     name: str
     default: Value
     pos: Pos
@@ -188,6 +199,8 @@ class Expectation:
 
 @dataclass(frozen=True, slots=True)
 class Step:
+    """One choice of a scripted playthrough, with what should hold after it."""
+
     choose: str
     """The choice's id or its exact text, as the author wrote it."""
     expect: Expectation | None
@@ -196,6 +209,8 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Playthrough:
+    """A scripted route an author keeps passing (`offscreen test`), like a unit test."""
+
     name: str
     steps: tuple[Step, ...]
     expect: Expectation | None
@@ -204,6 +219,8 @@ class Playthrough:
 
 @dataclass(frozen=True, slots=True)
 class Story:
+    """Everything a game or a tool needs, loaded once and never changed."""
+
     id: str
     title: str
     subtitle: str | None

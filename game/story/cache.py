@@ -27,7 +27,6 @@ playthroughs, diagnostics) is decoded up front because it is small.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import marshal
 import os
@@ -40,29 +39,24 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from game import paths
+from game import collector, paths
 from game.story.diagnostics import Diagnostic
 from game.story.files import LoadResult, display_path, load_story, story_files
 from game.story.model import (
-    Choice,
-    Condition,
-    Effect,
     Ending,
     Expectation,
     Fact,
-    Paragraph,
     Playthrough,
     Pos,
-    Scene,
     Step,
     Story,
-    Template,
     Variable,
     new_pos,
 )
 
 if TYPE_CHECKING:
     from game.story import expr
+    from game.story.scene import Condition, Effect, Scene
 
 FORMAT = 2
 """Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
@@ -221,16 +215,12 @@ def _decode_payload(data: bytes) -> LoadResult | None:
     payload = memoryview(data)[_HEADER:]
     if zlib.crc32(payload).to_bytes(4, "big") != data[_HEADER - 4:_HEADER]:
         return None
-    was_enabled = gc.isenabled()
-    gc.disable()  # decoding makes many small tuples that are never cyclic garbage
-    try:
-        # marshal, not pickle: it rebuilds plain values and cannot name a callable to run.
-        return decode(payload)
-    except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError):
-        return None  # well-formed marshal of the wrong shape: treat as corrupt
-    finally:
-        if was_enabled:
-            gc.enable()
+    with collector.paused():  # decoding makes many small tuples, never cyclic garbage
+        try:
+            # marshal, not pickle: it rebuilds plain values and cannot name a callable to run.
+            return decode(payload)
+        except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError):
+            return None  # well-formed marshal of the wrong shape: treat as corrupt
 
 
 def _write(entry: Path, key: bytes, payload: bytes) -> None:
@@ -362,6 +352,8 @@ class _Decoder:
     def condition(self, data: Encoded | None) -> Condition | None:
         if data is None:
             return None
+        from game.story.scene import Condition  # scenes are decoded after start-up
+
         source, node_data, pos = data
         known = self.compiled.get(source)
         if known is None:
@@ -372,6 +364,8 @@ class _Decoder:
         return Condition(source, known[0], self.pos(pos), known[1])
 
     def effects(self, data: Encoded) -> tuple[Effect, ...]:
+        from game.story.scene import Effect
+
         return tuple(Effect(kind, target, value, self.pos(pos))
                      for kind, target, value, pos in data)
 
@@ -382,6 +376,8 @@ class _Decoder:
         return Ending(ending_id, title, self.pos(pos), scene)
 
     def scene(self, blob: bytes | memoryview) -> Scene:
+        from game.story.scene import Choice, Paragraph, Scene, Template
+
         (scene_id, title, chapter, paragraphs, on_enter, choices, next_id, ending,
          pos) = marshal.loads(blob)  # noqa: S302 - part of the checksummed payload
         return Scene(
@@ -462,7 +458,7 @@ def decode(payload: memoryview) -> LoadResult:
     )
 
 
-class CachedScenes(Mapping[str, Scene]):
+class CachedScenes(Mapping[str, "Scene"]):
     """A story's scenes, each decoded from its blob the first time it is asked for.
 
     Behaves as the read-only mapping a cold load gives (same ids, same order, equal
@@ -492,13 +488,8 @@ class CachedScenes(Mapping[str, Scene]):
         """Every scene, in story order; the collector is paused while ~30 objects a scene are
         made (with it running, a full pass over 10,000 scenes costs three times as much)."""
         if len(self._scenes) < len(self._index):
-            was_enabled = gc.isenabled()
-            gc.disable()
-            try:
+            with collector.paused():
                 self._scenes = {scene_id: self[scene_id] for scene_id in self._index}
-            finally:
-                if was_enabled:
-                    gc.enable()
         return self._scenes
 
     def values(self) -> ValuesView[Scene]:

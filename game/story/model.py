@@ -10,11 +10,16 @@ fits - can be reported at the author's `file:line:col`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # a warm start builds a Story without the expression module (~3 ms)
-    from game.story.expr import Evaluator, Node
+if TYPE_CHECKING:
+    from game.story.scene import Choice as Choice
+    from game.story.scene import Condition as Condition
+    from game.story.scene import Effect as Effect
+    from game.story.scene import Paragraph as Paragraph
+    from game.story.scene import Scene as Scene
+    from game.story.scene import Template as Template
 
 Value = bool | int | float | str
 """The four kinds of value a variable can hold (YAML scalars, minus null)."""
@@ -70,70 +75,6 @@ NOWHERE = Pos("<story>", 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
-class Condition:
-    """A parsed `if:` expression, kept with its source text for maps, logs and errors."""
-
-    source: str
-    node: Node
-    pos: Pos
-    evaluate: Evaluator = field(compare=False, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Effect:
-    """One `set`, `add` or `unlock` step; `value` is the literal, the amount, or unused."""
-
-    kind: Literal["set", "add", "unlock"]
-    target: str
-    value: Value
-    pos: Pos
-
-
-@dataclass(frozen=True, slots=True)
-class Template:
-    """Text with `{variable}` holes, split at load time so rendering is a join, not a parse."""
-
-    parts: tuple[str, ...]
-    """Alternating literal text and variable names: even indexes literal, odd indexes names."""
-
-    @property
-    def is_plain(self) -> bool:
-        return len(self.parts) == 1
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return self.parts[1::2]
-
-    def __str__(self) -> str:
-        return "".join(p if i % 2 == 0 else "{" + p + "}" for i, p in enumerate(self.parts))
-
-
-@dataclass(frozen=True, slots=True)
-class Paragraph:
-    """A block of scene text, shown only while its condition (if any) holds."""
-
-    text: Template
-    condition: Condition | None
-    pos: Pos
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """A way out of a scene. `id` is stable across edits (saves refer to it, never to indexes)."""
-
-    id: str
-    text: Template
-    goto: str
-    condition: Condition | None
-    effects: tuple[Effect, ...]
-    once: bool
-    pos: Pos
-    goto_pos: Pos
-    is_continue: bool = False
-    """True for the single Continue that a `next:` scene is turned into."""
-
-
-@dataclass(frozen=True, slots=True)
 class Ending:
     """Where a story ends; `scene` is the scene that declares it, for the journal and maps."""
 
@@ -141,22 +82,6 @@ class Ending:
     title: str
     pos: Pos
     scene: str
-
-
-@dataclass(frozen=True, slots=True)
-class Scene:
-    """One place in the story: text, effects on entering, and the ways out."""
-
-    id: str
-    title: str
-    chapter: str | None
-    paragraphs: tuple[Paragraph, ...]
-    on_enter: tuple[Effect, ...]
-    choices: tuple[Choice, ...]
-    """For a `next:` scene this is one synthesised Continue choice, so the engine has one path."""
-    next: str | None
-    ending: Ending | None
-    pos: Pos
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,3 +173,17 @@ class Story:
             if fact.chapter is not None:
                 seen.setdefault(fact.chapter, None)
         return tuple(seen)
+
+
+_IN_SCENE = frozenset({"Choice", "Condition", "Effect", "Paragraph", "Scene", "Template"})
+
+
+def __getattr__(name: str) -> object:
+    """`model.Scene` and friends, imported from `game.story.scene` on first use (PEP 562)."""
+    if name not in _IN_SCENE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from game.story import scene
+
+    value = getattr(scene, name)
+    globals()[name] = value  # later lookups are plain attribute reads
+    return value

@@ -1,0 +1,97 @@
+"""A story's scenes: what a player reads and chooses, each element with its `file:line:col`.
+
+Split from `model` so that a warm start (title screen, journal counts) never builds these
+six classes: a frozen, slotted dataclass costs ~0.4 ms to create at import, and scenes are
+only decoded once a game starts. `from game.story.model import Scene` still works: the
+model module imports this one on first use of any of these names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from game.story.model import Ending, Pos, Value
+
+if TYPE_CHECKING:  # a warm start builds a Story without the expression module (~3 ms)
+    from game.story.expr import Evaluator, Node
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A parsed `if:` expression, kept with its source text for maps, logs and errors."""
+
+    source: str
+    node: Node
+    pos: Pos
+    evaluate: Evaluator = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """One `set`, `add` or `unlock` step; `value` is the literal, the amount, or unused."""
+
+    kind: Literal["set", "add", "unlock"]
+    target: str
+    value: Value
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """Text with `{variable}` holes, split at load time so rendering is a join, not a parse."""
+
+    parts: tuple[str, ...]
+    """Alternating literal text and variable names: even indexes literal, odd indexes names."""
+
+    @property
+    def is_plain(self) -> bool:
+        return len(self.parts) == 1
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.parts[1::2]
+
+    def __str__(self) -> str:
+        return "".join(p if i % 2 == 0 else "{" + p + "}" for i, p in enumerate(self.parts))
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A block of scene text, shown only while its condition (if any) holds."""
+
+    text: Template
+    condition: Condition | None
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A way out of a scene. `id` is stable across edits (saves refer to it, never to indexes)."""
+
+    id: str
+    text: Template
+    goto: str
+    condition: Condition | None
+    effects: tuple[Effect, ...]
+    once: bool
+    pos: Pos
+    goto_pos: Pos
+    is_continue: bool = False
+    """True for the single Continue that a `next:` scene is turned into."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """One place in the story: text, effects on entering, and the ways out."""
+
+    id: str
+    title: str
+    chapter: str | None
+    paragraphs: tuple[Paragraph, ...]
+    on_enter: tuple[Effect, ...]
+    choices: tuple[Choice, ...]
+    """For a `next:` scene this is one synthesised Continue choice, so the engine has one path."""
+    next: str | None
+    ending: Ending | None
+    pos: Pos

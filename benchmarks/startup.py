@@ -77,21 +77,28 @@ Bare().run(headless=HEADLESS)
 GAME_HEADLESS = """
 import os, sys
 from pathlib import Path
-from game.story.files import load_story  # what `offscreen play` imports
-from game.ui.app import OffScreenApp
+from game import collector
 
-class FirstFrame(OffScreenApp):
-    def on_ready(self):
-        os.write(1, b"first frame\\n")
-        self.exit(0)
+with collector.paused(freeze=True):  # as `offscreen play` starts (game/commands/play.py)
+    from game.story.files import load_story
+    from game.ui.app import OffScreenApp
 
-story_dir, saves = Path(sys.argv[1]), Path(sys.argv[2])
-FirstFrame(load_story(story_dir, cache=True).story, story_dir, saves).run(headless=True)
+    class FirstFrame(OffScreenApp):
+        def on_ready(self):
+            os.write(1, b"first frame\\n")
+            self.exit(0)
+
+    story_dir, saves = Path(sys.argv[1]), Path(sys.argv[2])
+    app = FirstFrame(load_story(story_dir, cache=True).story, story_dir, saves)
+app.run(headless=True)
 """
 
 
 PHASES = """
 import json, sys, tempfile, time
+from game import collector
+paused = collector.paused(freeze=True)  # as `offscreen play` starts
+paused.__enter__()
 t0 = time.perf_counter()
 import textual.app
 from textual.containers import Container, Vertical
@@ -111,6 +118,7 @@ class FirstFrame(OffScreenApp):
         ready.append(time.perf_counter())
         self.exit(0)
 app = FirstFrame(story, Path(sys.argv[1]), Path(tempfile.mkdtemp()))
+paused.__exit__(None, None, None)
 t6 = time.perf_counter()
 app.run(headless=True)
 print(json.dumps({"import textual": t1 - t0, "import story layer": t2 - t1,

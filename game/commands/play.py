@@ -4,36 +4,61 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from game import collector
 from game.story.files import LoadResult, load_story
+
+if TYPE_CHECKING:
+    from game.story.model import Story
 
 POLL_SECONDS = 0.5
 
 
 def run(folder: Path, saves: Path, load: str | None = None, plain: bool = False,
         dev: bool = False) -> int:
-    result = load_story(folder, cache=True)
-    if result.story is None:
-        _print_errors(result)
-        if not dev:
-            print(f"offscreen: the story in {folder} has errors; fix them and try again "
-                  f"(`offscreen check {folder}` lists them)", file=sys.stderr)
-            return 1
-        waited = _wait_until_clean(folder)
-        if waited is None:
-            return 1
-        result = waited
-    story = result.story
-    assert story is not None
+    # Everything start-up builds (the story, the modules, the app) lives until exit, so the
+    # collector is paused meanwhile and then frozen out of it (see game.collector): the
+    # title screen shows ~5 ms sooner, and later collections in play skip all of it.
+    with collector.paused(freeze=True):
+        result = load_story(folder, cache=True)
+        front = (None if result.story is None
+                 else _front_end(result.story, folder, saves, load, plain, dev))
+    if front is not None:
+        return front()  # the game itself runs with the collector on
+    _print_errors(result)
+    if not dev:
+        print(f"offscreen: the story in {folder} has errors; fix them and try again "
+              f"(`offscreen check {folder}` lists them)", file=sys.stderr)
+        return 1
+    waited = _wait_until_clean(folder)
+    if waited is None or waited.story is None:
+        return 1
+    with collector.paused(freeze=True):
+        front = _front_end(waited.story, folder, saves, load, plain, dev)
+    return front()
+
+
+def _front_end(story: Story, folder: Path, saves: Path, load: str | None, plain: bool,
+               dev: bool) -> Callable[[], int]:
+    """The front end, built and ready: calling it plays until the player quits."""
     if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
         from game.plain import play
         from game.storage.saves import SaveStore
 
-        return play(story, SaveStore(saves, story), sys.stdin, sys.stdout, load=load)
-    from game.ui.app import run_app
+        store = SaveStore(saves, story)
+        return lambda: play(story, store, sys.stdin, sys.stdout, load=load)
+    from game.ui.app import OffScreenApp
 
-    return run_app(story, folder, saves, load=load, dev=dev)
+    app = OffScreenApp(story, folder, saves, load=load, dev=dev)
+
+    def run_app() -> int:
+        code = app.run()
+        return code if isinstance(code, int) else 0
+
+    return run_app
 
 
 def _print_errors(result: LoadResult) -> None:

@@ -26,12 +26,12 @@ its exact route, replayable as a scripted playthrough, as well as its seed.
 
 from __future__ import annotations
 
-import gc
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from game import collector
 from game.engine import Engine, GameState, StoryRuntimeError
 from game.story import expr
 from game.story.expr import Evaluator, ExprEvalError
@@ -103,14 +103,9 @@ def random_runs(story: Story, runs: int, seed: int = 0, strategy: Strategy = "le
     """
     report = RandomReport(runs, seed, strategy, max_steps)
     loop = _engine_runs if reference else _fast_runs
-    collecting = gc.isenabled()
-    gc.disable()  # see below
-    try:
+    with collector.paused():  # see below
         for _ in loop(story, report):
             pass
-    finally:
-        if collecting:
-            gc.enable()
     return report
 
 

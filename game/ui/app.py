@@ -45,7 +45,7 @@ quick series of changes writes the profile once (quitting writes a pending one a
 
 
 class OffScreenApp(App[int]):
-    """The game. `run_app` builds one; tests build one and drive it with a Pilot."""
+    """The game. `offscreen play` builds one; tests build one and drive it with a Pilot."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = [UI_DIR / "app.tcss",
                                                 UI_DIR / "screens" / "title.tcss"]
@@ -409,10 +409,3 @@ class OffScreenApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, GameScreen):
                 screen.story_reloaded()
-
-
-def run_app(story: Story, story_dir: Path, saves_dir: Path, load: str | None = None,
-            dev: bool = False) -> int:
-    """Play in the terminal until the player quits; the exit code for `offscreen play`."""
-    result = OffScreenApp(story, story_dir, saves_dir, load=load, dev=dev).run()
-    return result if isinstance(result, int) else 0

@@ -1,0 +1,64 @@
+"""game.collector: start-up and bulk builds pause the collector and leave it as it was."""
+
+from __future__ import annotations
+
+import gc
+import io
+from pathlib import Path
+
+import pytest
+
+from game import collector
+from game.commands import play
+
+EXAMPLE = Path(__file__).parents[1] / "docs" / "example"
+
+
+def test_paused_restores_the_collector_even_after_an_error() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector.paused():
+        assert not gc.isenabled()
+        raise RuntimeError("boom")
+    assert gc.isenabled()
+
+
+def test_paused_leaves_a_disabled_collector_disabled() -> None:
+    gc.disable()
+    try:
+        with collector.paused(freeze=True):
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_freeze_moves_what_was_built_out_of_the_collectors_sight() -> None:
+    before = gc.get_freeze_count()
+    with collector.paused(freeze=True):
+        built = [[i] for i in range(1000)]  # containers the collector would track
+    assert gc.get_freeze_count() >= before + len(built)
+    assert gc.isenabled()
+
+
+def test_offscreen_play_starts_paused_and_plays_with_the_collector_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The front end is built with the collector paused and then run with it enabled."""
+    seen: list[bool] = []
+    monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
+    monkeypatch.setattr("sys.stdout", io.StringIO())
+    real = play._front_end
+
+    def spy(*args: object) -> object:
+        seen.append(gc.isenabled())  # while building
+        front = real(*args)  # type: ignore[arg-type]
+
+        def run() -> int:
+            seen.append(gc.isenabled())  # while playing
+            return front()
+
+        return run
+
+    monkeypatch.setattr(play, "_front_end", spy)
+    assert play.run(EXAMPLE, tmp_path / "saves", plain=True) == 0
+    assert seen == [False, True]
+    assert gc.isenabled()

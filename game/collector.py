@@ -21,7 +21,12 @@ from contextlib import contextmanager
 @contextmanager
 def paused(*, freeze: bool = False) -> Iterator[None]:
     """No collections inside; afterwards the collector is as it was (and, with `freeze`,
-    everything alive at the end is out of its sight for good)."""
+    everything alive at the end is out of its sight for good).
+
+    Freeze whatever will outlive the block: a collector switched back on counts everything
+    allocated while it was off, so the very next allocation starts a collection over all of
+    it (a quarter of a second after loading the 10,000-scene story).
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -12,6 +12,7 @@ from game import collector
 from game.commands import play
 
 EXAMPLE = Path(__file__).parents[1] / "docs" / "example"
+SHIPPED = Path(__file__).parents[1] / "scenes"
 
 
 def test_paused_restores_the_collector_even_after_an_error() -> None:
@@ -62,3 +63,30 @@ def test_offscreen_play_starts_paused_and_plays_with_the_collector_on(
     assert play.run(EXAMPLE, tmp_path / "saves", plain=True) == 0
     assert seen == [False, True]
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_loading_a_story_never_runs_a_collection(cache: bool, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not while loading, and not right after: everything built is frozen before the
+    collector restarts (a collector merely re-enabled would walk it all at once)."""
+    from game.story.files import load_story
+
+    monkeypatch.setenv("OFFSCREEN_CACHE", str(tmp_path))
+    runs: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            runs.append(info["generation"])
+
+    if cache:
+        load_story(SHIPPED, cache=True)  # fill the cache: the second load is the warm one
+    load_story(SHIPPED)  # imports done; the example story is too small to show anything
+    gc.collect()
+    gc.callbacks.append(note)
+    try:
+        result = load_story(SHIPPED, cache=cache)
+    finally:
+        gc.callbacks.remove(note)
+    assert result.story is not None
+    assert runs == []

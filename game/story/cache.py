@@ -488,7 +488,7 @@ class CachedScenes(Mapping[str, "Scene"]):
         """Every scene, in story order; the collector is paused while ~30 objects a scene are
         made (with it running, a full pass over 10,000 scenes costs three times as much)."""
         if len(self._scenes) < len(self._index):
-            with collector.paused():
+            with collector.paused(freeze=True):  # they live as long as the story
                 self._scenes = {scene_id: self[scene_id] for scene_id in self._index}
         return self._scenes
 

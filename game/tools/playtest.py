@@ -171,14 +171,15 @@ class _Compiled:
         self.start = number[story.start]
         self.asked: set[str] = set()
         self.risky: dict[str, tuple[Condition, ...]] = {}
+        asked, risky = self.asked, self.risky
         for scene in story.scenes.values():
-            hazards = tuple(p.condition for p in scene.paragraphs
-                            if p.condition is not None and _scan(p.condition.node, self.asked))
-            if hazards:
-                self.risky[scene.id] = hazards
+            for paragraph in scene.paragraphs:
+                condition = paragraph.condition
+                if condition is not None and _scan(condition, asked, paragraph=True):
+                    risky[scene.id] = (*risky.get(scene.id, ()), condition)
             for choice in scene.choices:
                 if choice.condition is not None:
-                    _scan(choice.condition.node, self.asked)
+                    _scan(choice.condition, asked)
         self.rows: list[_Row | None] = [None] * len(ids)
         # by move number:
         self.gotos: list[int] = []
@@ -211,17 +212,23 @@ class _Compiled:
         arrival = (scene_id if scene_id in self.asked else None, _ops(scene.on_enter),
                    None if hazards is None else tuple(c.evaluate for c in hazards),
                    scene.ending is not None)
-        row = (None if filtered else tuple(moves), tuple(entries),
-               None if arrival == (None, None, None, False) else arrival)
+        # Unpacking a row touches all three parts, so the parts a step will not use are the
+        # shared None and () rather than objects of their own somewhere else in memory.
+        extra = None if arrival == (None, None, None, False) else arrival
+        row: _Row = (None, tuple(entries), extra) if filtered else (tuple(moves), (), extra)
         self.rows[here] = row
         return row
 
 
-def _scan(node: expr.Node, asked: set[str]) -> bool:
+def _scan(condition: Condition, asked: set[str], paragraph: bool = False) -> bool:
     """Adds the scenes whose visits a condition counts (`visits(s)`, `seen(s)`) to `asked`,
-    and says whether it divides (`risky_paragraphs`, in the same single walk)."""
+    and says whether it divides (`risky_paragraphs`, in the same single walk). Most
+    conditions name neither function nor `/`, which their text shows without a walk."""
+    source = condition.source
+    if "visits" not in source and "seen" not in source and (not paragraph or "/" not in source):
+        return False
     divides = False
-    stack = [node]
+    stack = [condition.node]
     while stack:
         n = stack.pop()
         kind = type(n)
@@ -295,12 +302,13 @@ def _fast_runs(story: Story, report: RandomReport) -> Iterator[None]:
                 if steps >= max_steps:
                     failure = "loop"
                     break
-                if len(options) == 1:
+                n = len(options)
+                if n == 1:
                     move = options[0]
                 elif least:
                     move = options[weighted_pick([counts[m] for m in options], random_())]
                 else:
-                    move = options[int(random_() * len(options))]
+                    move = options[int(random_() * n)]
                 counts[move] += 1
                 append(move)
                 here = gotos[move]

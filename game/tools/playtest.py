@@ -75,20 +75,14 @@ class RandomReport:
         return bool(self.problems)
 
 
-def _divides(node: expr.Node) -> bool:
-    if isinstance(node, expr.Binary):
-        return node.op == "/" or _divides(node.left) or _divides(node.right)
-    if isinstance(node, expr.Unary):
-        return _divides(node.operand)
-    return False
-
-
 def risky_paragraphs(story: Story) -> dict[str, tuple[Condition, ...]]:
     """Scenes whose paragraph conditions can fail at run time (only division can)."""
     out: dict[str, tuple[Condition, ...]] = {}
+    scenes_asked: set[str] = set()  # `_scan` notes these too; not wanted here
     for scene in story.scenes.values():
         risky = tuple(p.condition for p in scene.paragraphs
-                      if p.condition is not None and _divides(p.condition.node))
+                      if p.condition is not None
+                      and _scan(p.condition, scenes_asked, paragraph=True))
         if risky:
             out[scene.id] = risky
     return out

@@ -147,10 +147,11 @@ class _Compiled:
 
     Random runs on a big story are bound by memory more than by Python: the same loop runs at
     twice the dict walk's relative speed on a 1,000-scene story as on a 10,000-scene one. So
-    a choice is a number (a "move") into flat, parallel lists (where it goes, its effects, its
-    `once` key, how often it was taken) rather than an object of its own: fewer, smaller and
-    adjacent things for each step to touch. Rows are built lazily because runs seldom reach
-    every scene (3,000 runs of the 10,000-scene benchmark story enter 58% of them).
+    a choice is a number (a "move") into flat, parallel lists (where it goes, its effects and
+    `once` key if it has either, how often it was taken) rather than an object of its own:
+    fewer, smaller and adjacent things for each step to touch. Rows are built lazily because
+    runs seldom reach every scene (3,000 runs of the 10,000-scene benchmark story enter 58% of
+    them).
 
     Two counts the loop would otherwise keep per step are derived afterwards: entries into a
     scene are the times a move leading there was taken (plus one per run for the start), and
@@ -177,8 +178,8 @@ class _Compiled:
         self.rows: list[_Row | None] = [None] * len(ids)
         # by move number:
         self.gotos: list[int] = []
-        self.effects: list[tuple[_Op, ...] | None] = []
-        self.onces: list[str | None] = []
+        self.extras: list[tuple[tuple[_Op, ...] | None, str | None] | None] = []
+        """(effects or None, `once` key or None), or None for the usual choice with neither."""
         self.counts: list[int] = []
         """Times each move was taken, across all runs."""
         self.choices: list[tuple[str, Choice]] = []
@@ -194,8 +195,8 @@ class _Compiled:
             move = len(self.gotos)
             once = f"{scene_id}/{choice.id}" if choice.once else None
             self.gotos.append(self.number[choice.goto])
-            self.effects.append(_ops(choice.effects))
-            self.onces.append(once)
+            ops = _ops(choice.effects)
+            self.extras.append(None if ops is None and once is None else (ops, once))
             self.counts.append(0)
             self.choices.append((scene_id, choice))
             moves.append(move)
@@ -240,7 +241,7 @@ def _scan(condition: Condition, asked: set[str], paragraph: bool = False) -> boo
 def _fast_runs(story: Story, report: RandomReport) -> Iterator[None]:
     c = _Compiled(story)
     rows, build = c.rows, c.row
-    gotos, effects, onces, counts = c.gotos, c.effects, c.onces, c.counts
+    gotos, extras, counts = c.gotos, c.extras, c.counts
     options: Sequence[int] | None
     defaults = story.defaults()
     least = report.strategy == "least-taken"
@@ -260,7 +261,7 @@ def _fast_runs(story: Story, report: RandomReport) -> Iterator[None]:
         steps = 0
         failure: ProblemKind | None = None
         try:
-            while True:
+            for steps in range(max_steps + 1):  # steps: choices taken so far
                 # enter the scene `here`: count the visit, run on_enter, check paragraphs
                 row = rows[here]
                 if row is None:
@@ -293,7 +294,7 @@ def _fast_runs(story: Story, report: RandomReport) -> Iterator[None]:
                         failure = "stuck"
                         break
                     options = shown
-                if steps >= max_steps:
+                if steps == max_steps:
                     failure = "loop"
                     break
                 n = len(options)
@@ -306,19 +307,19 @@ def _fast_runs(story: Story, report: RandomReport) -> Iterator[None]:
                 counts[move] += 1
                 append(move)
                 here = gotos[move]
-                ops = effects[move]
-                once = onces[move]
-                if ops is not None:
-                    for kind, target, value in ops:
-                        if kind == _UNLOCK:
-                            facts.add(target)
-                        elif kind == _SET:
-                            variables[target] = value
-                        else:
-                            variables[target] = variables[target] + value  # type: ignore[operator]
-                if once is not None:
-                    once_taken.add(once)
-                steps += 1
+                extra = extras[move]
+                if extra is not None:
+                    ops, once = extra
+                    if ops is not None:
+                        for kind, target, value in ops:
+                            if kind == _UNLOCK:
+                                facts.add(target)
+                            elif kind == _SET:
+                                variables[target] = value
+                            else:
+                                variables[target] = variables[target] + value  # type: ignore[operator]
+                    if once is not None:
+                        once_taken.add(once)
         except ExprEvalError:
             failure = "error"
         report.steps += steps

@@ -7,11 +7,12 @@ Authors run thousands of these on every edit, so the hot loop is not `Engine.cho
 runs never use) but the same rules applied to one mutable state per run: the story's own
 compiled conditions, effects in the same order, visits counted the same way. Three things
 keep it honest. The reference loop, `random_runs(..., reference=True)`, drives the real
-`Engine` at every step, and the tests demand identical coverage from both, run for run, on
-every fixture and the shipped story. Every problem a fast run finds is replayed through the
-real `Engine`, which must fail the same way, and the report is built from that replay. And
-nothing is rendered: paragraph conditions are not needed to move, but one that divides can
-still fail in play, so those few are evaluated on entry.
+`Engine` at every step (picking among its visible choices in the same order as the fast loop,
+see `_shown_first`), and the tests demand identical coverage from both, run for run, on
+every fixture, the shipped story and a generated one. Every problem a fast run finds is
+replayed through the real `Engine`, which must fail the same way, and the report is built
+from that replay. And nothing is rendered: paragraph conditions are not needed to move, but
+one that divides can still fail in play, so those few are evaluated on entry.
 
 Two strategies: `uniform` picks any visible choice with equal odds, like a curious player;
 `least-taken` prefers the choices taken least often so far across all runs, which drives runs
@@ -131,9 +132,15 @@ _Entry = tuple[int, "Evaluator | None", "str | None"]
 _Arrival = tuple["str | None", "tuple[_Op, ...] | None", "tuple[Evaluator, ...] | None", bool]
 """What entering a scene does beyond choosing: (its id if some condition counts its visits,
 on_enter effects, risky paragraph conditions, whether it is an ending)."""
-_Row = tuple["tuple[int, ...] | None", tuple[_Entry, ...], "_Arrival | None"]
-"""A scene: (its move numbers if none can be hidden, else the entries to filter; what arriving
-does, or None when it only offers choices: about half of all steps, so they skip the rest)."""
+_Row = tuple["tuple[int, ...] | None", "tuple[tuple[int, ...], tuple[_Entry, ...]]",
+             "_Arrival | None"]
+"""A scene: (its move numbers if none can be hidden, else None; the moves always shown and
+the entries to test, shared empty ones when none can be hidden; what arriving does, or None
+when it only offers choices: about half of all steps, so they skip the rest)."""
+
+
+_NOTHING_TO_TEST: tuple[tuple[int, ...], tuple[_Entry, ...]] = ((), ())
+"""The second part of every row whose choices are all always shown: one shared object."""
 
 
 def _ops(effects: tuple[Effect, ...]) -> tuple[_Op, ...] | None:
@@ -189,8 +196,8 @@ class _Compiled:
         scene_id = self.ids[here]
         scene = self.story.scenes[scene_id]
         moves: list[int] = []
+        fixed: list[int] = []
         entries: list[_Entry] = []
-        filtered = False
         for choice in scene.choices:
             move = len(self.gotos)
             once = f"{scene_id}/{choice.id}" if choice.once else None
@@ -201,8 +208,10 @@ class _Compiled:
             self.choices.append((scene_id, choice))
             moves.append(move)
             condition = choice.condition
-            entries.append((move, None if condition is None else condition.evaluate, once))
-            filtered = filtered or condition is not None or once is not None
+            if condition is None and once is None:
+                fixed.append(move)
+            else:
+                entries.append((move, None if condition is None else condition.evaluate, once))
         hazards = self.risky.get(scene_id)
         arrival = (scene_id if scene_id in self.asked else None, _ops(scene.on_enter),
                    None if hazards is None else tuple(c.evaluate for c in hazards),
@@ -210,7 +219,8 @@ class _Compiled:
         # Unpacking a row touches all three parts, so the parts a step will not use are the
         # shared None and () rather than objects of their own somewhere else in memory.
         extra = None if arrival == (None, None, None, False) else arrival
-        row: _Row = (None, tuple(entries), extra) if filtered else (tuple(moves), (), extra)
+        row: _Row = ((None, (tuple(fixed), tuple(entries)), extra) if entries
+                     else (tuple(moves), _NOTHING_TO_TEST, extra))
         self.rows[here] = row
         return row
 
@@ -284,16 +294,20 @@ def _fast_runs(story: Story, report: RandomReport) -> Iterator[None]:
                             evaluate(variables, visits, facts)
                     if ending:
                         break
-                if options is None:
-                    shown: list[int] = []
-                    for move, condition, once in entries:
+                if options is None:  # see _shown_first
+                    options, gated = entries
+                    shown: list[int] | None = None
+                    for move, condition, once in gated:
                         if (once is None or once not in once_taken) and (
                                 condition is None or condition(variables, visits, facts)):
+                            if shown is None:
+                                shown = list(options)
                             shown.append(move)
-                    if not shown:
+                    if shown is not None:
+                        options = shown
+                    elif not options:
                         failure = "stuck"
                         break
-                    options = shown
                 if steps == max_steps:
                     failure = "loop"
                     break
@@ -348,6 +362,19 @@ def _fast_runs(story: Story, report: RandomReport) -> Iterator[None]:
             coverage.scenes[c.ids[i]] += n
 
 
+def _shown_first(choices: Sequence[Choice]) -> list[Choice]:
+    """The visible choices in the order both loops pick from: those that are always shown
+    first, then those that a condition or `once` could have hidden, each in story order.
+
+    The fast loop copies a scene's always-shown choices in one go and only tests the others
+    (a third of the work of testing every choice, at 60% of its steps); the odds of each
+    choice are the same in any order, and the Engine loop uses this order too so that the
+    two stay identical run for run.
+    """
+    return ([c for c in choices if c.condition is None and not c.once]
+            + [c for c in choices if c.condition is not None or c.once])
+
+
 class EngineDisagrees(AssertionError):
     """The fast loop and the Engine told different stories: a bug in this module."""
 
@@ -398,7 +425,7 @@ def _engine_runs(story: Story, report: RandomReport) -> Iterator[GameState]:
             if state.scene in risky:
                 engine.paragraphs(scenes[state.scene], state)
             while not engine.is_over(state):
-                options = engine.choices(state)
+                options = _shown_first(engine.choices(state))
                 if not options:
                     problem = _stuck(story, run, run_seed, state)
                     break

@@ -1,25 +1,20 @@
 """Plain line mode: the whole game on stdin/stdout, for screen readers, pipes and scripts.
 
-Everything is words and numbers on their own lines, with no colour, no cursor movement and no
-symbols a screen reader would spell out. The loop reads one line per prompt, so a file of
+A parser over `game.session.Session`: it reads one line per prompt, turns it into a call on
+the session, and prints what happened through `game.printer`. The rules (autosave, profile,
+playtime, the fallback offer) are the session's, the same as in the Textual app. A file of
 answers piped in plays a game deterministically, and end of input ends the game cleanly with
-the autosave already written.
+the autosave written (when there is a game in it: see the session's autosave policy).
 """
 
 from __future__ import annotations
 
-import shutil
-import textwrap
-import time
-from collections.abc import Callable
 from typing import TextIO
 
-from game import markup
-from game.engine import Engine, GameState, SceneView, StoryRuntimeError
-from game.storage import display
-from game.storage.profile import ProfileStore
-from game.storage.saves import AUTOSAVE, SaveError, SaveStore, SceneGone
-from game.story.model import Story
+from game.engine import SceneView, StoryRuntimeError
+from game.printer import Printer, sentence
+from game.session import Move, Session
+from game.storage.errors import SaveError, SceneGone
 
 HELP = """\
 Commands:
@@ -35,126 +30,63 @@ Commands:
   help         this list
   quit         leave (your game is autosaved after every choice)"""
 
+QUIT_WORDS = ("quit", "exit", "q")
+NEW_GAME = "start a new game"
+CARRY_ON = "keep playing where you are"
+
 
 class PlainGame:
-    def __init__(self, story: Story, store: SaveStore, out: TextIO,
-                 width: int | None = None, clock: Callable[[], float] = time.monotonic,
-                 profiles: ProfileStore | None = None) -> None:
-        self.story = story
-        self.engine = Engine(story)
-        self.store = store
-        self.out = out
-        self.width = width or max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
-        self.clock = clock
-        self.profiles = profiles or ProfileStore(store.folder, story)
-        self.profile = self.profiles.load()
-        self.shown: set[str] = set()
-        """Storage warnings already printed: a full disk is said once, not after every choice."""
-        self.state: GameState = self.engine.start()
-        self.started = clock()
-        self.known = self.profile.facts
-        """Facts found before this game began, so the journal can mark the new ones."""
-        self.dirty = False
-        """True once this session changed the game; quitting before that keeps the autosave
-        as it was (starting the game and leaving at once must not erase yesterday's game)."""
-        self.offer: tuple[GameState, float, str] | None = None
-        """A fallback place (state, playtime, what 'no' means) awaiting the player's yes/no."""
-        self.record()
+    """One plain-mode game: a new game is under way (unsaved) as soon as it is built."""
+
+    def __init__(self, session: Session, out: TextIO, width: int | None = None) -> None:
+        self.session = session
+        self.printer = Printer(out, width)
+        self.decline = CARRY_ON
+        """What 'no' to a fallback offer means: a new game when nothing was shown yet."""
+        self.session.new_game()
+        self.report_profile()
 
     # -- output ------------------------------------------------------------------------
 
     def say(self, text: str = "") -> None:
-        self.out.write(text + "\n")
-
-    def wrap(self, text: str, indent: str = "", hang: str | None = None) -> None:
-        """Wrap to the terminal; `hang` indents continuation lines (under a list item's text)."""
-        lines = textwrap.wrap(markup.strip(text), self.width, initial_indent=indent,
-                              subsequent_indent=indent if hang is None else hang) or [""]
-        self.say("\n".join(lines))
+        self.printer.say(text)
 
     def show(self, announce: bool = False) -> None:
-        """The scene; `announce` only right after a choice, so that `back`, `look` and `load`
-        do not report facts as newly found a second time."""
-        view = self.engine.view(self.state)
-        heading = view.title if not view.chapter else f"{view.chapter}: {view.title}"
-        self.say()
-        self.say(f"== {heading} ==")
-        for paragraph in view.paragraphs:
-            self.say()
-            self.wrap(paragraph)
-        for fact_id in view.new_facts if announce else ():
-            self.say()
-            self.wrap(f"New fact for your journal: {self.story.facts[fact_id].title}")
-        self.say()
-        self.show_choices(view)
+        session = self.session
+        assert session.state is not None
+        self.printer.scene(session.view(), session.story, session.state, announce)
 
-    def show_choices(self, view: SceneView) -> None:
-        if view.ending is not None:
-            self.show_ending(view)
-        elif view.stuck:
-            self.say("There is no way on from here (the story offers no choice). "
-                     "Type 'back' or 'restart'.")
-        else:
-            for number, choice in enumerate(view.choices, 1):
-                self.wrap(f"{number}. {markup.strip(choice.text)}", "", "   ")
+    def report_profile(self) -> None:
+        self.printer.warn(self.session.profile_warning())
 
-    def show_ending(self, view: SceneView) -> None:
-        assert view.ending is not None
-        self.say(f"THE END: {view.ending.title}")
-        found = self.state.facts
-        self.say(f"You found {len(found)} of {len(self.story.facts)} facts in this playthrough.")
-        for fact_id in found:
-            self.wrap(f"- {self.story.facts[fact_id].title}", "", "  ")
-        self.say("Type 'restart' to play again, 'back' to undo your last choice, "
-                 "'journal', or 'quit'.")
+    def report_autosave(self, move: Move) -> None:
+        if move.autosave_error:
+            self.printer.warn(f"Autosave failed: {move.autosave_error}")
+        self.printer.warn(move.autosave_notice)
 
-    def warn(self, message: str | None) -> None:
-        """Print a storage problem once per session, in parentheses like an aside."""
-        if message and message not in self.shown:
-            self.shown.add(message)
-            self.say(f"({message})")
+    def report(self, move: Move) -> None:
+        self.report_profile()
+        self.report_autosave(move)
 
     def journal(self) -> None:
         """Facts found in any playthrough (the profile); those new in this game are marked."""
-        found = set(self.profile.facts) | set(self.state.facts)
-        new = set(self.state.facts) - self.known
-        total = len(self.story.facts)
-        self.say()
-        self.say(f"== Journal: {len(found)} of {total} facts found ==")
-        for chapter in [*self.story.chapters(), None]:
-            facts = [f for f in self.story.facts.values() if f.chapter == chapter]
-            if not facts:
-                continue
-            self.say()
-            self.say(chapter or "Other facts")
-            for fact in facts:
-                if fact.id in found:
-                    mark = " (new)" if fact.id in new else ""
-                    self.wrap(f"- {fact.title}{mark}: {fact.text}", "  ", "    ")
-                    if fact.source:
-                        self.wrap(f"Source: {fact.source}", "    ")
-                else:
-                    self.wrap(f"- ??? {('Hint: ' + fact.hint) if fact.hint else ''}", "  ",
-                              "    ")
-        self.say()
-        if self.story.endings:
-            reached = [e.title for e in self.story.endings.values()
-                       if e.id in self.profile.endings]
-            line = f"Endings reached: {len(reached)} of {len(self.story.endings)}"
-            self.wrap(line + (f" ({', '.join(reached)})" if reached else ""))
-            self.say()
+        session = self.session
+        assert session.state is not None
+        profile = session.profile
+        mine = set(session.state.facts)
+        self.printer.journal(session.story, set(profile.facts) | mine,
+                             mine - session.found_before, profile.endings)
 
     # -- input -------------------------------------------------------------------------
 
     def run(self, inp: TextIO, show_first: bool = True) -> int:
         if show_first:
-            if self.store.exists(AUTOSAVE):
+            if self.session.has_autosave():
                 self.say("(You have a game in progress. Type 'continue' to go back to it; "
                          "your first choice here starts a new game instead.)")
             self.show()
         while True:
-            self.out.write("> ")
-            self.out.flush()
+            self.printer.prompt()
             line = inp.readline()
             if not line:
                 self.say()
@@ -163,11 +95,12 @@ class PlainGame:
                 return self.leave()
 
     def leave(self) -> int:
-        if self.dirty:
-            self.autosave()
-            self.say("Your game is saved. Goodbye.")
-        else:
-            self.say("Goodbye.")
+        if not self.session.in_autosave:
+            self.say("Goodbye.")  # nothing played: the autosave stays as it was
+            return 0
+        error = self.session.quit()
+        self.printer.warn(f"Autosave failed: {error}" if error else None)
+        self.say("Your game is saved. Goodbye.")
         return 0
 
     def handle(self, command: str) -> bool:
@@ -175,9 +108,9 @@ class PlainGame:
         word, _, rest = command.partition(" ")
         word = word.lower()
         rest = rest.strip()
-        if self.offer is not None:
+        if self.session.offer is not None:
             return self.answer_offer(word)
-        view = self.engine.view(self.state)
+        view = self.session.view()
         if view.ending is not None and (command == "" or command.isdigit()):
             self.say("The story has ended. Type 'restart' to play again, 'back' to undo your "
                      "last choice, 'journal', or 'quit'.")
@@ -185,7 +118,7 @@ class PlainGame:
             self.pick(view, 1)
         elif command.isdigit():
             self.pick(view, int(command))
-        elif word in ("quit", "exit", "q"):
+        elif word in QUIT_WORDS:
             return False
         elif word in ("help", "?", "h"):
             self.say(HELP)
@@ -196,7 +129,7 @@ class PlainGame:
         elif word in ("back", "undo"):
             self.back()
         elif word == "restart":
-            self.begin(self.engine.start(), 0.0)
+            self.report(self.session.new_game())
             self.show()
         elif word == "save":
             self.save(rest)
@@ -205,7 +138,7 @@ class PlainGame:
         elif word == "saves":
             self.list_saves()
         elif word in ("continue", "resume"):
-            self.load(AUTOSAVE)
+            self.load(self.session.autosave_slot)
         elif command == "":
             self.say("Type the number of a choice, or 'help'.")
         else:
@@ -221,140 +154,99 @@ class PlainGame:
             else:
                 self.say("There are no choices here. Type 'restart', 'back' or 'quit'.")
             return
-        self.state = self.engine.choose(self.state, view.choices[number - 1].id)
-        self.dirty = True
-        self.record()
-        self.autosave()
+        self.report(self.session.choose(view.choices[number - 1].id))
         self.show(announce=True)
 
     def back(self) -> None:
-        previous = self.engine.back(self.state)
-        if previous is None:
+        move = self.session.back()
+        if move is None:
             self.say("You are at the very beginning; there is nothing to undo.")
             return
-        self.state = previous
-        self.dirty = True
+        self.report_profile()
         self.say("You take back your last choice.")
-        self.autosave()
+        self.report_autosave(move)
         self.show()
-
-    def playtime(self) -> float:
-        return self.clock() - self.started
-
-    def begin(self, state: GameState, playtime: float) -> None:
-        """Switch to another game (new, loaded or a fallback): its clock and its new facts."""
-        self.state = state
-        self.started = self.clock() - playtime
-        self.known = self.profile.facts
-        self.dirty = True
-        self.record()
-
-    def record(self) -> None:
-        """Keep the facts and ending of the current state in the profile, whatever happens next."""
-        self.profile = self.profiles.record(self.state, self.story)
-        self.warn(self.profiles.warning)
-
-    def autosave(self) -> None:
-        try:
-            self.store.save(AUTOSAVE, self.state, self.playtime())
-        except SaveError as exc:
-            self.warn(f"Autosave failed: {exc}")
-            return
-        self.warn(self.store.notice)
 
     def save(self, name: str) -> None:
         if not name:
             self.say("Save under what name? For example: save before-the-wedding")
             return
         try:
-            path = self.store.save(name, self.state, self.playtime())
+            saved = self.session.save(name)
         except SaveError as exc:
             self.say(f"Not saved: {exc}")
             return
-        self.say(f"Saved as '{name.strip()}' ({path}).")
-        self.warn(self.store.notice)
+        self.say(f"Saved as '{name.strip()}' ({saved.path}).")
+        self.printer.warn(saved.notice)
 
-    def load(self, name: str, starting: bool = False) -> bool:
-        """Load a slot; True when a game was loaded or a fallback offered (nothing shown yet).
-
-        `starting` is for `--load` before any game was shown: declining a fallback then means
-        a new game rather than carrying on with the current one.
-        """
+    def load(self, name: str) -> bool:
+        """Load a slot; True when a game was loaded or a fallback offered (nothing shown yet)."""
         if not name:
             self.say("Load which save? Type 'saves' to list them.")
             return False
         try:
-            loaded = self.store.load(name)
+            move = self.session.load(name)
         except SceneGone as exc:
-            self.say(_sentence(str(exc)))
-            if exc.fallback is None:
+            self.say(sentence(str(exc)))
+            if self.session.offer is None:
                 return False
-            decline = ("start a new game" if starting else "keep playing where you are")
-            self.offer = (exc.fallback, exc.playtime, decline)
-            self.say(f"Type 'yes' to continue from there, or 'no' to {decline}.")
+            self.say(f"Type 'yes' to continue from there, or 'no' to {self.decline}.")
             return True
         except SaveError as exc:
-            self.say(_sentence(str(exc)))
+            self.say(sentence(str(exc)))
             return False
-        self.begin(loaded.state, loaded.playtime)
+        self.report(move)
         self.say(f"Loaded '{name.strip()}'.")
-        if loaded.message:
-            self.say(loaded.message)
+        if move.note:
+            self.say(move.note)
         self.show()
         return True
 
     def answer_offer(self, word: str) -> bool:
-        assert self.offer is not None
-        fallback, playtime, decline = self.offer
-        if word in ("quit", "exit", "q"):
+        if word in QUIT_WORDS:
             return False
         if word in ("yes", "y"):
-            self.offer = None
-            self.begin(fallback, playtime)
+            self.decline = CARRY_ON
+            move = self.session.accept_offer()
+            self.report_profile()
             self.say("You pick up the story from the nearest place that still exists.")
-            self.autosave()
+            self.report_autosave(move)
             self.show()
         elif word in ("no", "n"):
-            self.offer = None
-            if decline == "start a new game":
-                self.say("Starting a new game.")
-            else:
-                self.say("You keep playing where you are.")
+            self.session.decline_offer()
+            self.say("Starting a new game." if self.decline == NEW_GAME
+                     else "You keep playing where you are.")
+            self.decline = CARRY_ON
             self.show()
         else:
-            self.say(f"Please type 'yes' to continue from there, or 'no' to {decline}.")
+            self.say(f"Please type 'yes' to continue from there, or 'no' to {self.decline}.")
         return True
 
     def list_saves(self) -> None:
         try:
-            slots = self.store.slots()
+            slots = self.session.slots()
         except SaveError as exc:
-            self.say(_sentence(str(exc)))
+            self.say(sentence(str(exc)))
             return
-        if not slots:
-            self.say("No saved games yet. Type 'save NAME' to make one.")
-        for info in slots:
-            self.wrap(f"- {display.summary(info)}")
-            if info.message:
-                self.wrap(info.message, "  ")
+        self.printer.saves(slots)
 
 
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:]
-
-
-def play(story: Story, store: SaveStore, inp: TextIO, out: TextIO,
-         load: str | None = None, profiles: ProfileStore | None = None) -> int:
-    game = PlainGame(story, store, out, profiles=profiles)
+def play(session: Session, inp: TextIO, out: TextIO, load: str | None = None) -> int:
+    """Plain mode until the player quits or input ends; `load` is `play --load SLOT`."""
     try:
+        game = PlainGame(session, out)
         if load is not None:
             game.say(f"Loading '{load}'...")
-            if game.load(load, starting=True):
+            game.decline = NEW_GAME  # nothing is shown yet: 'no' means the new game
+            loaded = game.load(load)
+            if session.offer is None:
+                game.decline = CARRY_ON
+            if loaded:
                 return game.run(inp, show_first=False)
             game.say("Starting a new game instead.")
         return game.run(inp)
     except StoryRuntimeError as exc:
-        game.say()
-        game.say(f"The story hit a bug and cannot go on: {exc}")
+        printer = Printer(out)
+        printer.say()
+        printer.say(f"The story hit a bug and cannot go on: {exc}")
         return 1
-

@@ -1,7 +1,9 @@
 """Layers stay one-way: the story model and engine never import the UI, storage or tools.
 
 Checked two ways: statically (every import statement in the package's source) and at run
-time (importing the engine in a fresh interpreter leaves textual out of sys.modules).
+time (importing the engine in a fresh interpreter leaves textual out of sys.modules). The
+session (`game/session.py`), which every front end drives, imports no front end, and the
+Textual screens reach the engine and the stores only through it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,13 @@ FORBIDDEN = {
                "game.cli", "game.commands"),
     "storage": ("textual", "rich", "game.ui", "game.tools", "game.plain", "game.cli",
                 "game.commands"),
+    "session.py": ("textual", "rich", "game.ui", "game.tools", "game.plain", "game.printer",
+                   "game.cli", "game.commands"),
 }
+"""Per package (a folder of game/) or module (a file), the imports it must never make."""
+
+PAST_THE_SESSION = ("engine", "saves", "profiles", "_rules", "_store", "_profiles")
+"""What a screen must not take from the session: it asks the session, never its parts."""
 
 
 def imports(path: Path) -> set[str]:
@@ -37,7 +45,7 @@ def imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
 def test_layer_imports(layer: str) -> None:
-    files = sorted((GAME / layer).rglob("*.py"))
+    files = [GAME / layer] if layer.endswith(".py") else sorted((GAME / layer).rglob("*.py"))
     assert files, f"no modules in game/{layer}"
     for path in files:
         for name in imports(path):
@@ -45,8 +53,37 @@ def test_layer_imports(layer: str) -> None:
             assert not bad, f"{path.relative_to(GAME.parent)} imports {name}"
 
 
+def past_the_session(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, attribute) of every `session.X` / `self.session.X` with X a part of it."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in PAST_THE_SESSION:
+            owner = node.value
+            name = (owner.attr if isinstance(owner, ast.Attribute)
+                    else owner.id if isinstance(owner, ast.Name) else "")
+            if name == "session":
+                found.append((node.lineno, node.attr))
+    return sorted(found)
+
+
+def test_screens_reach_the_game_only_through_the_session() -> None:
+    """No `session.engine`, `session.saves` or `session.profiles` anywhere in game/ui."""
+    found = [f"{path.relative_to(GAME.parent)}:{line} session.{attr}"
+             for path in sorted((GAME / "ui").rglob("*.py"))
+             for line, attr in past_the_session(ast.parse(path.read_text(), str(path)))]
+    assert not found, found
+
+
+def test_the_session_check_sees_an_access() -> None:
+    """The check above is not vacuous: the lines it forbids are what it finds."""
+    tree = ast.parse("x = self.session.engine.view(state)\ny = session.saves\n"
+                     "z = self.session.state")
+    assert past_the_session(tree) == [(1, "engine"), (2, "saves")]
+
+
 def test_engine_runs_without_textual() -> None:
-    code = ("import sys; import game.engine, game.story.loader, game.storage.saves; "
+    code = ("import sys; import game.engine, game.story.loader, game.storage.saves, "
+            "game.session, game.plain; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]; "
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

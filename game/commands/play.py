@@ -14,9 +14,6 @@ from game.story.files import LoadResult, load_story
 if TYPE_CHECKING:
     from game.story.model import Story
 
-POLL_SECONDS = 0.5
-
-
 def run(folder: Path, saves: Path, load: str | None = None, plain: bool = False,
         dev: bool = False) -> int:
     # Everything start-up builds (the story, the modules, the app) lives until exit, so the
@@ -46,10 +43,10 @@ def _front_end(story: Story, folder: Path, saves: Path, load: str | None, plain:
     """The front end, built and ready: calling it plays until the player quits."""
     if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
         from game.plain import play
-        from game.storage.saves import SaveStore
+        from game.session import Session
 
-        store = SaveStore(saves, story)
-        return lambda: play(story, store, sys.stdin, sys.stdout, load=load)
+        session = Session(story, saves)
+        return lambda: play(session, sys.stdin, sys.stdout, load=load)
     from game.ui.app import OffScreenApp
 
     app = OffScreenApp(story, folder, saves, load=load, dev=dev)
@@ -73,19 +70,17 @@ def _wait_until_clean(folder: Path) -> LoadResult | None:
     the command again after every save; instead each change to the files is checked again.
     None when they give up with Ctrl+C.
     """
-    from game.ui.devreload import signature
+    from game.story.watch import POLL_SECONDS, StoryWatcher
 
     print(f"offscreen: waiting for the story in {folder} to be fixed; it starts as soon as "
           "it checks clean (Ctrl+C to stop)", file=sys.stderr)
-    last = signature(folder)
+    watcher = StoryWatcher(folder)
     try:
         while True:
             time.sleep(POLL_SECONDS)
-            now = signature(folder)
-            if now == last:
+            result = watcher.poll()
+            if result is None:
                 continue
-            last = now
-            result = load_story(folder)
             if result.story is not None:
                 return result
             print("\n--- still not clean:", file=sys.stderr)

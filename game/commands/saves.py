@@ -13,7 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 from game.storage import display
-from game.storage.saves import SaveError, SaveStore, SlotInfo
+from game.storage.display import SlotRow
+from game.storage.saves import SaveError, SaveStore
 from game.story.loader import load_story
 
 HEADINGS = ("NAME", "STATUS", "SAVED", "PLAYED", "PLACE")
@@ -29,7 +30,7 @@ def run(story_dir: Path, saves_dir: Path) -> int:
         return 1
     story = result.story
     try:
-        slots = SaveStore(saves_dir, story).slots()
+        slots = display.rows(SaveStore(saves_dir, story).slots())
     except SaveError as exc:
         print(f"offscreen: {exc}", file=sys.stderr)
         return 1
@@ -45,10 +46,10 @@ def run(story_dir: Path, saves_dir: Path) -> int:
     return 0
 
 
-def table(slots: list[SlotInfo]) -> list[str]:
-    """Aligned columns, with each save's message (if any) indented on the line below it."""
-    rows = [(info.name, display.STATUS_WORDS[info.status], display.when(info.saved_at),
-             display.playtime(info.playtime), info.label or "-") for info in slots]
+def table(slots: list[SlotRow]) -> list[str]:
+    """Aligned columns, with each save's note (if any) indented on the line below it."""
+    rows = [(slot.name, slot.status_word, slot.saved, slot.played, slot.place)
+            for slot in slots]
     widths = [max(len(row[i]) for row in [HEADINGS, *rows]) for i in range(len(HEADINGS))]
     indent = " " * (2 + widths[0] + 2)
 
@@ -57,15 +58,15 @@ def table(slots: list[SlotInfo]) -> list[str]:
                                                                             strict=True))
 
     out = [line(HEADINGS)]
-    for info, row in zip(slots, rows, strict=True):
+    for slot, row in zip(slots, rows, strict=True):
         out.append(line(row))
-        if info.message:
-            out.append(indent + info.message)
+        if slot.note:
+            out.append(indent + slot.note)
     return out
 
 
-def totals(slots: list[SlotInfo]) -> str:
-    counts = Counter(info.status for info in slots)
+def totals(slots: list[SlotRow]) -> str:
+    counts = Counter(slot.status for slot in slots)
     parts = [f"{counts[status]} {word}" for status, word in display.STATUS_WORDS.items()
              if counts[status]]
     noun = "save" if len(slots) == 1 else "saves"

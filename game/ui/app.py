@@ -23,15 +23,15 @@ from textual.theme import Theme
 from textual.timer import Timer
 
 from game.engine.errors import StoryRuntimeError
+from game.session import Move, Session
 from game.storage.errors import SaveError, SceneGone
 from game.storage.names import QUICKSAVE
 from game.story.model import Story
 from game.ui.screens.base import GameScreen, Overlay
 from game.ui.screens.title import TitleScreen
-from game.ui.session import Move, Session
 
 if TYPE_CHECKING:
-    from game.ui.devreload import StoryWatcher
+    from game.story.watch import StoryWatcher
 
 UI_DIR = Path(__file__).resolve().parent
 
@@ -89,10 +89,10 @@ class OffScreenApp(App[int]):
         if self.initial_load is not None:
             self.call_after_refresh(self.load_game, self.initial_load)
         if self.dev:
-            from game.ui.devreload import StoryWatcher
+            from game.story.watch import POLL_SECONDS, StoryWatcher
 
             self._watcher = StoryWatcher(self.story_dir)
-            self.set_interval(0.5, self.poll_story)
+            self.set_interval(POLL_SECONDS, self.poll_story)
 
     # -- size --------------------------------------------------------------------------
 
@@ -195,14 +195,13 @@ class OffScreenApp(App[int]):
         self.show_play(move)
 
     def continue_game(self) -> None:
-        from game.storage.saves import AUTOSAVE
-
-        self.load_game(AUTOSAVE, done="Welcome back: you are where you left off.")
+        self.load_game(self.session.autosave_slot,
+                       done="Welcome back: you are where you left off.")
 
     def load_game(self, slot: str, done: str | None = None) -> None:
         """Load a slot and play it; a problem is a toast (or, for a lost scene, a question)."""
         try:
-            loaded = self.session.load(slot)
+            move = self.session.load(slot)
         except SceneGone as exc:
             self._offer_fallback(exc)
             return
@@ -210,26 +209,25 @@ class OffScreenApp(App[int]):
             self.notify(str(exc), title="Cannot load", severity="error", timeout=10)
             return
         self.notify(done or f"Loaded '{slot}'.", title="Load")
-        if loaded.message:
-            self.notify(loaded.message, title="Story changed", severity="warning", timeout=10)
+        if move.note:
+            self.notify(move.note, title="Story changed", severity="warning", timeout=10)
         self.show_play()
 
     def _offer_fallback(self, gone: SceneGone) -> None:
         from game.ui.screens.scene_gone import SceneGoneScreen
 
-        fallback = gone.fallback
-        title = None
-        if fallback is not None and fallback.scene in self.session.story.scenes:
-            title = self.session.story.scenes[fallback.scene].title
+        offer = self.session.offer
 
         def answer(choice: str | None) -> None:
-            if choice == "resume" and fallback is not None:
-                self.session.resume(fallback, gone.playtime)
+            if choice == "resume" and self.session.offer is not None:
+                self.session.accept_offer()
                 self.show_play()
-            elif choice == "new":
+                return
+            self.session.decline_offer()
+            if choice == "new":
                 self.new_game()
 
-        self.push_screen(SceneGoneScreen(str(gone), title), answer)
+        self.push_screen(SceneGoneScreen(str(gone), offer.title if offer else None), answer)
 
     def action_undo(self) -> None:
         if self.session.state is None:
@@ -245,16 +243,16 @@ class OffScreenApp(App[int]):
             self.notify("Start or load a game first.", title="Quicksave", severity="warning")
             return
         try:
-            notice = self.session.quicksave()
+            saved = self.session.quicksave()
         except SaveError as exc:
             self.notify(str(exc), title="Quicksave failed", severity="error", timeout=10)
             return
         self.notify("Quicksaved (F9 to return here).", title="Quicksave")
-        if notice:
-            self.notify(notice, title="Quicksave", severity="warning", timeout=10)
+        if saved.notice:
+            self.notify(saved.notice, title="Quicksave", severity="warning", timeout=10)
 
     def action_quickload(self) -> None:
-        if not self.session.saves.exists(QUICKSAVE):
+        if not self.session.has_quicksave():
             self.notify("There is no quicksave yet (F5 makes one).", title="Quickload",
                         severity="warning")
             return
@@ -359,7 +357,7 @@ class OffScreenApp(App[int]):
             if yes:
                 self.leave()
 
-        saved = " Your game is saved." if self.session.state is not None else ""
+        saved = " Your game is saved." if self.session.in_autosave else ""
         self.push_screen(ConfirmScreen(f"Quit {self.session.story.title}?{saved}",
                                        yes="Quit", no="Keep playing"), answer)
 
@@ -370,7 +368,7 @@ class OffScreenApp(App[int]):
         if self._theme_timer is not None:
             self._theme_timer.stop()
             self.persist_theme()
-        error = self.session.autosave()
+        error = self.session.quit()
         if error is None:
             self.exit(0)
             return
@@ -387,21 +385,21 @@ class OffScreenApp(App[int]):
 
     def poll_story(self) -> None:
         """Every half second under --dev: reload when a story file changed on disk."""
-        if self._watcher is None or not self._watcher.changed():
+        result = self._watcher.poll() if self._watcher is not None else None
+        if result is None:
             return
-        from game.ui.devreload import reload_story
+        from game.story.watch import error_lines
         from game.ui.widgets.dev_panel import DevPanel, count
 
-        outcome = reload_story(self.story_dir, self.session)
-        self.dev_errors = outcome.errors
+        self.dev_errors = () if result.story is not None else error_lines(result)
         for screen in self.screen_stack:
             for panel in screen.query(DevPanel):
                 panel.show_errors(self.dev_errors)
-        if outcome.errors:
-            self.notify(f"{count(len(outcome.errors))} in the story; still playing the last "
+        if result.story is None:
+            self.notify(f"{count(len(self.dev_errors))} in the story; still playing the last "
                         "good version.", title="Reload", severity="error")
             return
-        self.notify(outcome.summary, title="Story reloaded")
+        self.notify(self.session.reload(result.story), title="Story reloaded")
         self.title = self.session.story.title
         self.sub_title = self.session.story.subtitle or ""
         if self.session.state is None:

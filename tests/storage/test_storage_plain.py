@@ -14,6 +14,7 @@ from storage_helpers import EXAMPLE, edit, play
 
 from game.commands import saves as saves_command
 from game.plain import PlainGame
+from game.session import Session
 from game.storage.saves import AUTOSAVE, SaveStore
 from game.story.loader import load_or_raise
 from game.story.model import Story
@@ -147,7 +148,7 @@ def test_saving_over_a_damaged_slot_says_where_the_old_file_went(tmp_path: Path)
 def test_a_failing_autosave_is_reported_once(tmp_path: Path, story: Story,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.StringIO()
-    game = PlainGame(story, SaveStore(tmp_path, story), out, width=80)
+    game = PlainGame(Session(story, tmp_path), out, width=80)
     real_write = os.write
 
     def full(fd: int, data: bytes) -> int:

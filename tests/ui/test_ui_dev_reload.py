@@ -8,7 +8,6 @@ from conftest import MakeApp
 from textual.widgets import Static
 from ui_helpers import screen_name, screen_text
 
-from game.ui.devreload import StoryWatcher
 from game.ui.widgets.dev_panel import DevPanel
 
 
@@ -17,18 +16,6 @@ def edit(folder: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new))
-
-
-def test_watcher_reports_each_change_once(story_copy: Path) -> None:
-    watcher = StoryWatcher(story_copy)
-    assert not watcher.changed()
-    edit(story_copy, "like a swamp", "like a drain")
-    assert watcher.changed()
-    assert not watcher.changed()
-    (story_copy / "more.yaml").write_text("variables: {extra: 1}\n")
-    assert watcher.changed()
-    (story_copy / "more.yaml").unlink()
-    assert watcher.changed()
 
 
 async def test_an_edit_reloads_and_keeps_the_players_place(

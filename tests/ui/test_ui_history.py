@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from conftest import MakeApp
-from ui_helpers import options, screen_name, screen_text
+from pathlib import Path
 
-from game.ui.screens.history import entries
+from conftest import MakeApp
+from ui_helpers import options, saved, screen_name, screen_text
+
+from game.session import Session
+from game.story.model import Story
+from game.ui.screens.history import entry_text
 
 
 async def test_history_lists_scenes_and_choices_oldest_first(make_app: MakeApp) -> None:
@@ -32,7 +36,7 @@ async def test_back_in_history_undoes_the_last_choice(make_app: MakeApp) -> None
         assert screen_name(app) == "PlayScreen"
         assert app.session.state is not None and app.session.state.scene == "lobby"
         assert "Walk into the kitchen" in " ".join(options(app, "#choices"))
-        assert app.session.saves.load("autosave").state.scene == "lobby"
+        assert saved(app, "autosave").scene == "lobby"
 
 
 async def test_back_on_play_screen_and_at_the_start(make_app: MakeApp) -> None:
@@ -47,13 +51,12 @@ async def test_back_on_play_screen_and_at_the_start(make_app: MakeApp) -> None:
         assert app.session.state is not None and app.session.state.scene == "lobby"
 
 
-def test_entries_render_each_scene_with_the_choice_that_left_it(example: object) -> None:
-    from game.engine import Engine
-
-    engine = Engine(example)  # type: ignore[arg-type]
-    state = engine.start()
-    state = engine.choose(state, engine.view(state).choices[1].id)  # kitchen
-    blocks = [str(b) for b in entries(engine, state)]
+def test_entries_render_each_scene_with_the_choice_that_left_it(
+        example: Story, saves: Path) -> None:
+    session = Session(example, saves)
+    session.new_game()
+    session.choose("walk_into_the_kitchen")
+    blocks = [str(entry_text(entry)) for entry in session.history()]
     assert len(blocks) == 2
     assert blocks[0].startswith("Morning · The Lobby")
     assert blocks[0].endswith("› Walk into the kitchen")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import EXAMPLE, MakeApp, load
 from textual.widgets import OptionList
-from ui_helpers import options, screen_name, screen_text
+from ui_helpers import options, saved, screen_name, screen_text
 
 from game.storage.profile import ProfileStore
 from game.ui.widgets.scene_text import SceneText
@@ -141,10 +141,10 @@ async def test_every_choice_is_autosaved(make_app: MakeApp) -> None:
     async with app.run_test() as pilot:
         await pilot.press("enter", "2")
         await pilot.pause()
-        assert app.session.saves.load("autosave").state.scene == "kitchen"
+        assert saved(app, "autosave").scene == "kitchen"
         await pilot.press("2")
         await pilot.pause()
-        assert app.session.saves.load("autosave").state.scene == "desk"
+        assert saved(app, "autosave").scene == "desk"
 
 
 def set_speed(saves: Path, speed: int) -> None:

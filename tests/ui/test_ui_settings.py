@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, MakeApp, load
-from ui_helpers import screen_name, screen_text
+from ui_helpers import saved, screen_name, screen_text
 
 from game.storage.profile import ProfileStore
 
@@ -76,7 +76,7 @@ async def test_ctrl_q_asks_then_quits_with_the_game_autosaved(make_app: MakeApp)
         await pilot.press("ctrl+q", "y")
         await pilot.pause()
     assert app.return_code == 0
-    assert app.session.saves.load("autosave").state.scene == "kitchen"
+    assert saved(app, "autosave").scene == "kitchen"
 
 
 async def test_no_color_turns_every_colour_to_grey(

@@ -52,6 +52,10 @@ async def test_escape_from_play_returns_to_title_with_continue(make_app: MakeApp
         await pilot.press("escape")
         await pilot.pause()
         assert screen_name(app) == "TitleScreen"
+        assert options(app, "#menu")[0] == "New game"  # a new game is saved from its first choice
+        await pilot.press("enter", "1", "escape")
+        await pilot.pause()
+        assert screen_name(app) == "TitleScreen"
         assert options(app, "#menu")[0] == "Continue"
 
 

@@ -8,6 +8,9 @@ from rich.console import Console
 from textual.app import App
 from textual.widgets import OptionList
 
+from game.engine.state import GameState
+from game.storage.saves import SaveStore
+
 
 def screen_text(app: App[object]) -> str:
     """The terminal as plain text, exactly as composited (overlays and toasts included)."""
@@ -34,3 +37,14 @@ def highlighted(app: App[object], selector: str) -> str | None:
 
 def screen_name(app: App[object]) -> str:
     return type(app.screen).__name__
+
+
+def store(app: App[object]) -> SaveStore:
+    """The save folder of the app's session, read as another game would read it."""
+    session = app.session  # type: ignore[attr-defined]
+    return SaveStore(session.saves_dir, session.story)
+
+
+def saved(app: App[object], slot: str = "autosave") -> GameState:
+    """The game in a slot (the autosave by default), as a load would bring it back."""
+    return store(app).load(slot).state

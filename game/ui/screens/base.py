@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.screen import Screen
 
-from game.ui.session import Session
+from game.session import Session
 
 if TYPE_CHECKING:
     from game.ui.app import OffScreenApp

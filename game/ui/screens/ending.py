@@ -52,8 +52,7 @@ class EndingScreen(GameScreen):
         self.render_ending()
 
     def story_reloaded(self) -> None:
-        state = self.session.state
-        if state is None or not self.session.engine.is_over(state):
+        if not self.session.is_over():
             if self.is_current:
                 self.dismiss()  # the edit moved the player off the ending
             return

@@ -12,9 +12,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
+from game.session import Progress
 from game.story.model import Fact, Story
 from game.ui.screens.base import Overlay
-from game.ui.session import Progress
 
 OTHER = "Other facts"
 

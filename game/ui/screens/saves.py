@@ -7,7 +7,6 @@ checked as it is typed.
 
 from __future__ import annotations
 
-import time
 from typing import ClassVar, Literal
 
 from rich.text import Text
@@ -15,38 +14,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
-from game.storage.saves import AUTOSAVE, SaveError, SlotInfo
+from game.storage.display import SlotRow
+from game.storage.errors import SaveError
 from game.ui.screens.base import Overlay
 
 Mode = Literal["save", "load"]
 NEW_SLOT = "\0new"
 """The row key of "New save…": not a valid slot name, so it can never clash with one."""
 
-STATUS = {
-    "ok": ("", ""),
-    "changed": ("story changed", "yellow"),
-    "cannot-resume": ("scene gone", "yellow"),
-    "damaged": ("damaged", "bold red"),
-}
-
-
-def format_playtime(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    seconds = int(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    if minutes:
-        return f"{minutes}m {secs:02d}s"
-    return f"{secs}s"
-
-
-def format_date(timestamp: float | None) -> str:
-    if timestamp is None:
-        return "–"
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
+STATUS_STYLES = {"ok": "", "changed": "yellow", "cannot-resume": "yellow",
+                 "damaged": "bold red"}
 
 
 class SavesScreen(Overlay):
@@ -61,7 +38,7 @@ class SavesScreen(Overlay):
     def __init__(self, mode: Mode) -> None:
         super().__init__()
         self.mode: Mode = mode
-        self.infos: dict[str, SlotInfo] = {}
+        self.listed: dict[str, SlotRow] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="saves-head")
@@ -96,28 +73,27 @@ class SavesScreen(Overlay):
         table = self.query_one("#slots", DataTable)
         table.clear()
         try:
-            infos = self.session.slots()
+            slots = self.session.slots()
         except SaveError as exc:
-            infos = []
+            slots = []
             self.notify(str(exc), title="Saves", severity="error", timeout=10)
-        self.infos = {info.name: info for info in infos}
+        self.listed = {slot.name: slot for slot in slots}
         if self.mode == "save":
             table.add_row(Text("＋ New save…", style="bold"), "", "", "", "", key=NEW_SLOT)
-        for info in infos:
-            status, style = STATUS.get(info.status, (info.status, ""))
-            table.add_row(info.name, info.label or "–", format_date(info.saved_at),
-                          format_playtime(info.playtime), Text(status, style=style),
-                          key=info.name)
+        for slot in slots:
+            table.add_row(slot.name, slot.place, slot.saved, slot.played,
+                          Text(slot.status_word, style=STATUS_STYLES[slot.status]),
+                          key=slot.name)
         if table.row_count:
             row = 0
             if select is not None:
-                keys = ([NEW_SLOT] if self.mode == "save" else []) + [i.name for i in infos]
+                keys = ([NEW_SLOT] if self.mode == "save" else []) + [i.name for i in slots]
                 row = keys.index(select) if select in keys else 0
             table.move_cursor(row=row)
         self.refresh_bindings()
         self.show_detail()
         table.focus()
-        if not infos and self.mode == "load":
+        if not slots and self.mode == "load":
             self.query_one("#slot-detail", Static).update(
                 "No saved games yet. Your game is autosaved after every choice; "
                 "press s while playing to save in a slot of your own.")
@@ -132,14 +108,14 @@ class SavesScreen(Overlay):
     def show_detail(self) -> None:
         name = self.highlighted()
         detail = self.query_one("#slot-detail", Static)
-        info = self.infos.get(name or "")
+        slot = self.listed.get(name or "")
         if name == NEW_SLOT:
             detail.update("Save in a new slot: you will be asked for a name.")
-        elif info is None:
+        elif slot is None:
             detail.update("")
-        elif info.message:
-            detail.update(Text(info.message))
-        elif info.name == AUTOSAVE:
+        elif slot.note:
+            detail.update(Text(slot.note))
+        elif slot.name == self.session.autosave_slot:
             detail.update("Written after every choice.")
         else:
             detail.update("")
@@ -163,9 +139,9 @@ class SavesScreen(Overlay):
     # -- load --------------------------------------------------------------------------
 
     def load(self, name: str) -> None:
-        info = self.infos.get(name)
-        if info is not None and info.status == "damaged":
-            self.notify(info.message or f"The save '{name}' is damaged.", title="Cannot load",
+        slot = self.listed.get(name)
+        if slot is not None and not slot.loadable:
+            self.notify(slot.note or f"The save '{name}' is damaged.", title="Cannot load",
                         severity="error", timeout=10)
             return
         self.game.load_game(name)
@@ -178,17 +154,17 @@ class SavesScreen(Overlay):
         def named(name: str | None) -> None:
             if name is None:
                 return
-            if name in self.infos:
+            if name in self.listed:
                 self.overwrite(name)
             else:
                 self.save(name)
 
-        self.app.push_screen(SlotNameScreen(set(self.infos)), named)
+        self.app.push_screen(SlotNameScreen(set(self.listed)), named)
 
     def overwrite(self, name: str) -> None:
         from game.ui.screens.confirm import ConfirmScreen
 
-        if name == AUTOSAVE:
+        if name == self.session.autosave_slot:
             self.notify("The autosave is written after every choice; pick or make another slot.",
                         title="Save", severity="warning")
             return
@@ -202,13 +178,13 @@ class SavesScreen(Overlay):
 
     def save(self, name: str) -> None:
         try:
-            notice = self.session.save(name)
+            saved = self.session.save(name)
         except SaveError as exc:
             self.notify(str(exc), title="Not saved", severity="error", timeout=10)
             return
         self.notify(f"Saved as '{name}'.", title="Save")
-        if notice:
-            self.notify(notice, title="Save", severity="warning", timeout=10)
+        if saved.notice:
+            self.notify(saved.notice, title="Save", severity="warning", timeout=10)
         self.refresh_slots(select=name)
 
     # -- delete ------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from game.ui.session import Progress
+from game.session import Progress
 
 
 def describe(progress: Progress) -> str:

@@ -1,0 +1,391 @@
+"""One player's game, for every front end: the story, the state, the saves and the profile.
+
+The Textual app, plain mode and live reload (`play --dev`) all drive a `Session` and never
+the engine or the stores themselves, so every rule of play that is not a rule of the story
+lives here once, testable without a terminal:
+
+- **the autosave policy**: the autosave holds the last game the player acted on. It is written
+  at once after each choice, each undo, each load and each accepted fallback, and again on
+  quitting (for the play time). A new game writes nothing until its first choice, so opening
+  the game (or pressing New game) and leaving at once never costs yesterday's game;
+- the playtime clock, carried over from the save a game was loaded from;
+- the profile: every state the game reaches is recorded, so no fact or ending is ever lost;
+- the fallback offer when a save's scene was cut from the story;
+- moving the game onto an edited story (`reload`), with `migrate` inside.
+
+Nothing here imports Textual (tests/test_layers.py enforces it). The engine, the save files
+and migration are imported on first use, not with this module: the title screen needs none of
+them, and a player waits ~5 ms less for it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from game.storage import display
+from game.storage.errors import SaveError, SceneGone
+from game.storage.names import AUTOSAVE, QUICKSAVE, slot_exists
+from game.storage.profile import Profile, ProfileStore, Settings
+
+if TYPE_CHECKING:
+    from game.engine import Engine, GameState, SceneView
+    from game.storage.saves import SaveStore
+    from game.story.model import Fact, Story
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """What one change of the game (a choice, an undo, a load...) did, for the front end."""
+
+    state: GameState
+    new_facts: tuple[Fact, ...]
+    """Facts unlocked by this move, in the order found."""
+    first_time: frozenset[str]
+    """The ids among `new_facts` that were not in the journal before this move."""
+    autosave_error: str | None
+    """Why the autosave failed (the game goes on); None when it was written or not due."""
+    autosave_notice: str | None = None
+    """What the store had to do on the way (a damaged autosave moved aside), for the player."""
+    note: str | None = None
+    """One line about a load: the story was edited, a damaged file's backup was used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """A save written to a slot of the player's choosing."""
+
+    path: Path
+    notice: str | None
+    """The store's word on anything it had to do on the way, such as moving a damaged file
+    aside rather than overwriting it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A save whose scene is gone: the nearest earlier place that exists, awaiting a yes/no."""
+
+    problem: str
+    """What changed, in one line (the SceneGone message)."""
+    fallback: GameState
+    playtime: float
+    title: str
+    """The title of the fallback's scene, for the question."""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One scene of the playthrough so far, with the text of the choice taken after it."""
+
+    scene: str
+    view: SceneView | None
+    """None when the scene cannot be shown any more (a story bug, or an edit under --dev)."""
+    picked: str | None
+    """The text of the choice that left this scene; None for the scene the player is in."""
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Journal completion, as the title and heading bars show it."""
+
+    facts_found: int
+    facts_total: int
+    endings_found: int
+    endings_total: int
+
+    @property
+    def percent(self) -> int:
+        """Journal completion: facts and endings both count, one point each."""
+        total = self.facts_total + self.endings_total
+        if total == 0:
+            return 100
+        return round(100 * (self.facts_found + self.endings_found) / total)
+
+
+class Session:
+    """The game in progress (if any), with the stores it reads and writes."""
+
+    def __init__(self, story: Story, saves_dir: Path,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.saves_dir = saves_dir
+        self.clock = clock
+        self.story = story
+        self.autosave_slot = AUTOSAVE
+        """Where this session's autosave goes: every read and write of it names this."""
+        self.state: GameState | None = None
+        self.offer: Offer | None = None
+        """Set by a load that raised SceneGone with a place to fall back on."""
+        self.found_before: frozenset[str] = frozenset()
+        """The journal's facts when the game in play began (plain mode marks the rest new)."""
+        self.last_autosave_error: str | None = None
+        self._engine: Engine | None = None
+        self._saves: SaveStore | None = None
+        self._profiles = ProfileStore(saves_dir, story)
+        self._profile: Profile | None = None
+        self._warned: str | None = None
+        self._in_autosave = False
+        """True once the game in play is the one in the autosave (or should be)."""
+        self._played = 0.0
+        self._since = clock()
+
+    @property
+    def _rules(self) -> Engine:
+        if self._engine is None:
+            from game.engine.engine import Engine
+
+            self._engine = Engine(self.story)
+        return self._engine
+
+    @property
+    def _store(self) -> SaveStore:
+        if self._saves is None:
+            from game.storage.saves import SaveStore
+
+            self._saves = SaveStore(self.saves_dir, self.story)
+        return self._saves
+
+    # -- profile and settings ----------------------------------------------------------
+
+    @property
+    def profile(self) -> Profile:
+        """Read on first use (the app reads it on mount, for the theme), so that building a
+        Session touches no file."""
+        if self._profile is None:
+            self._profile = self._profiles.load()
+        return self._profile
+
+    @property
+    def settings(self) -> Settings:
+        return self.profile.settings
+
+    def profile_warning(self) -> str | None:
+        """The profile store's newest warning, once: the same problem is not repeated."""
+        _ = self.profile  # loading it is what can produce the warning
+        warning = self._profiles.warning
+        if warning == self._warned:
+            return None
+        self._warned = warning
+        return warning
+
+    def save_settings(self, settings: Settings) -> None:
+        self._profile = self._profiles.save_settings(settings)
+
+    def progress(self) -> Progress:
+        profile = self.profile
+        return Progress(
+            facts_found=len(profile.facts & self.story.facts.keys()),
+            facts_total=len(self.story.facts),
+            endings_found=len(profile.endings & self.story.endings.keys()),
+            endings_total=len(self.story.endings),
+        )
+
+    def _record(self, state: GameState) -> None:
+        self._profile = self._profiles.record(state, self.story)
+
+    # -- the game in play --------------------------------------------------------------
+
+    def view(self) -> SceneView:
+        """The current scene; raises StoryRuntimeError for a story bug (shown, never a crash)."""
+        assert self.state is not None, "no game in progress"
+        return self._rules.view(self.state)
+
+    def is_over(self) -> bool:
+        """True when the game in play stands at an ending."""
+        return self.state is not None and self._rules.is_over(self.state)
+
+    def history(self) -> list[HistoryEntry]:
+        """This playthrough scene by scene, oldest first, as the engine shows each now."""
+        from game.engine.errors import StoryRuntimeError
+
+        if self.state is None:
+            return []
+        chain = list(self.state.history())[::-1]
+        out: list[HistoryEntry] = []
+        for index, past in enumerate(chain):
+            later = chain[index + 1] if index + 1 < len(chain) else None
+            try:
+                view = self._rules.view(past)
+            except (StoryRuntimeError, KeyError):
+                out.append(HistoryEntry(past.scene, None, None))
+                continue
+            picked = None
+            if later is not None and later.via is not None:
+                picked = next((c.text for c in view.choices if c.id == later.via), later.via)
+            out.append(HistoryEntry(past.scene, view, picked))
+        return out
+
+    def playtime(self) -> float:
+        return self._played + (self.clock() - self._since)
+
+    def new_game(self) -> Move:
+        """Start over; the start scene's own unlocks count like any other move.
+
+        Nothing is written to the autosave until the first choice: a new game left at once
+        keeps the game in the autosave as it was.
+        """
+        state = self._rules.start()
+        self._begin(state, 0.0)
+        self._in_autosave = False
+        return self._moved(state, autosave=False, found=True)
+
+    def choose(self, choice_id: str) -> Move:
+        """Take an available choice; ChoiceNotAvailable or StoryRuntimeError change nothing."""
+        assert self.state is not None, "no game in progress"
+        self.state = self._rules.choose(self.state, choice_id)
+        return self._moved(self.state, found=True)
+
+    def back(self) -> Move | None:
+        """Undo the last choice; None (and nothing changes) at the first scene."""
+        previous = None if self.state is None else self._rules.back(self.state)
+        if previous is None:
+            return None
+        self.state = previous
+        return self._moved(previous)
+
+    def _begin(self, state: GameState, playtime: float) -> None:
+        """Switch to another game (new, loaded, or a fallback): its clock and its journal."""
+        self.found_before = self.profile.facts
+        self.state = state
+        self.offer = None
+        self._played = playtime
+        self._since = self.clock()
+
+    def _moved(self, state: GameState, *, autosave: bool = True, found: bool = False,
+               note: str | None = None) -> Move:
+        """Record the state in the profile and autosave it; `found`: the move unlocked the
+        state's new facts (a choice, or a new game's start), rather than went back or loaded."""
+        known = self.profile.facts
+        self._record(state)
+        new_facts = (tuple(self.story.facts[f] for f in state.new_facts if f in self.story.facts)
+                     if found else ())
+        first_time = frozenset(f.id for f in new_facts if f.id not in known)
+        error = notice = None
+        if autosave:
+            self._in_autosave = True
+            error = self.autosave()
+            notice = None if error else self._store.notice
+        return Move(state, new_facts, first_time, error, notice, note)
+
+    # -- the autosave ------------------------------------------------------------------
+
+    def has_autosave(self) -> bool:
+        return slot_exists(self.saves_dir, self.autosave_slot, self.story.id)
+
+    @property
+    def in_autosave(self) -> bool:
+        """True when the game in play is the one the autosave holds (what quitting keeps)."""
+        return self._in_autosave and self.state is not None
+
+    def autosave(self) -> str | None:
+        """Write the game in play to the autosave, if it is due (see the module's policy);
+        the error message if that failed (the game goes on)."""
+        if not self.in_autosave:
+            return None
+        assert self.state is not None
+        try:
+            self._store.save(self.autosave_slot, self.state, self.playtime())
+        except SaveError as exc:
+            self.last_autosave_error = str(exc)
+        else:
+            self.last_autosave_error = None
+        return self.last_autosave_error
+
+    def quit(self) -> str | None:
+        """Leaving: the autosave brought up to date (its play time at least), if it is due."""
+        return self.autosave()
+
+    # -- saves -------------------------------------------------------------------------
+
+    def save(self, slot: str) -> Saved:
+        """Save in a slot; SaveError (the slot's previous save intact) on failure."""
+        assert self.state is not None, "no game in progress"
+        path = self._store.save(slot, self.state, self.playtime())
+        return Saved(path, self._store.notice)
+
+    def quicksave(self) -> Saved:
+        return self.save(QUICKSAVE)
+
+    def has_quicksave(self) -> bool:
+        return slot_exists(self.saves_dir, QUICKSAVE, self.story.id)
+
+    def load(self, slot: str) -> Move:
+        """Load a slot into the session and autosave it.
+
+        SaveError leaves the game untouched; so does SceneGone, which also sets `offer`
+        when the save has an earlier place that still exists (`accept_offer` takes it).
+        """
+        try:
+            loaded = self._store.load(slot)
+        except SceneGone as gone:
+            self.offer = self._offer(gone)
+            raise
+        self._begin(loaded.state, loaded.playtime)
+        return self._moved(loaded.state, note=loaded.message)
+
+    def continue_game(self) -> Move:
+        """Load the autosave: back to the game in progress."""
+        return self.load(self.autosave_slot)
+
+    def _offer(self, gone: SceneGone) -> Offer | None:
+        fallback = gone.fallback
+        if fallback is None or fallback.scene not in self.story.scenes:
+            return None
+        return Offer(str(gone), fallback, gone.playtime, self.story.scenes[fallback.scene].title)
+
+    def accept_offer(self) -> Move:
+        """Carry on from the fallback place of the last load that raised SceneGone."""
+        offer = self.offer
+        assert offer is not None, "no fallback on offer"
+        self._begin(offer.fallback, offer.playtime)
+        return self._moved(offer.fallback)
+
+    def decline_offer(self) -> None:
+        """Forget the fallback: the game in play (if any) goes on as it was."""
+        self.offer = None
+
+    def slots(self) -> list[display.SlotRow]:
+        """Every save in the folder, newest first, worded for a list; SaveError when the
+        folder itself cannot be read."""
+        return display.rows(self._store.slots())
+
+    def delete(self, slot: str) -> None:
+        self._store.delete(slot)
+
+    # -- live reload -------------------------------------------------------------------
+
+    def reload(self, story: Story) -> str:
+        """Move the session onto an edited story (`--dev`), keeping the player's place.
+
+        The game is fitted with `migrate`: variables are kept, and when the current scene was
+        cut the player resumes at the nearest earlier one; with nothing left of the game
+        there is no game in play. Returns one line for the author.
+        """
+        from game.engine.migrate import migrate
+
+        state = self.state
+        summary = "The story was reloaded."
+        if state is not None:
+            moved = migrate(state, story)
+            if moved.state is not None:
+                state = moved.state
+                summary = moved.summary or "The story was reloaded; you are where you were."
+            elif moved.fallback is not None:
+                state = moved.fallback
+                summary = (f"{moved.summary} Resumed at "
+                           f"'{story.scenes[moved.fallback.scene].title}'.")
+            else:
+                state = None
+                summary = (f"{moved.summary} Your place is gone: start a new game from the "
+                           "title screen.")
+        self.story = story
+        self._engine = None
+        self._saves = None
+        self._profiles = ProfileStore(self.saves_dir, story)
+        self._profile = None
+        self.offer = None
+        self.state = state
+        self.autosave()
+        return summary.strip()

@@ -102,11 +102,6 @@ class Engine:
     def story(self) -> Story:
         return self._story
 
-    @story.setter
-    def story(self, story: Story) -> None:
-        self._story = story
-        self._plans = {}
-
     def _plan(self, scene_id: str) -> _Plan:
         plan = self._plans.get(scene_id)
         if plan is None:
@@ -188,15 +183,6 @@ class Engine:
 
     def is_over(self, state: GameState) -> bool:
         return (self._plans.get(state.scene) or self._plan(state.scene)).ending
-
-    def find_choice(self, state: GameState, wanted: str) -> Choice | None:
-        """An available choice by id or exact text (how playthroughs and scripts name them)."""
-        available = self.choices(state)
-        for choice in available:
-            if choice.id == wanted:
-                return choice
-        matches = [c for c in available if self.render(c.text, state) == wanted]
-        return matches[0] if len(matches) == 1 else None
 
     # -- showing -------------------------------------------------------------------------
 

@@ -89,10 +89,6 @@ class SaveStore:
     def path(self, slot: str) -> Path:
         return self.folder / slot_file(check_slot(slot), self.story.id)
 
-    def backup_path(self, slot: str) -> Path:
-        path = self.path(slot)
-        return path.with_name(path.name + BACKUP_SUFFIX)
-
     # -- writing -------------------------------------------------------------------------
 
     def save(self, slot: str, state: GameState, playtime: float = 0.0) -> Path:

@@ -113,14 +113,6 @@ def test_unavailable_choices_are_refused(engine: Engine) -> None:
         engine.choose(engine.choose(state, "take_a_deep_breath"), "take_a_deep_breath")  # once
 
 
-def test_find_choice_by_id_or_text(engine: Engine) -> None:
-    state = engine.start()
-    found = engine.find_choice(state, "Walk into the kitchen")
-    assert found is not None and found.id == "walk_into_the_kitchen"
-    assert engine.find_choice(state, "take_a_deep_breath") is not None
-    assert engine.find_choice(state, "Say hello to the person by the window") is None
-
-
 def test_runtime_errors_point_at_the_author_text(tmp_path: Path) -> None:
     (tmp_path / "s.yaml").write_text(
         "story: {id: t, title: T, start: a}\nvariables: {n: 0}\nscenes:\n  a:\n    text: t\n"

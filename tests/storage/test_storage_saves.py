@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from storage_helpers import edit, play
 
+from game.storage.names import BACKUP_SUFFIX
 from game.storage.savefile import FORMAT, VERSION
 from game.storage.saves import (
     AUTOSAVE,
@@ -35,6 +36,12 @@ class Clock:
 @pytest.fixture
 def store(tmp_path: Path, story: Story) -> SaveStore:
     return SaveStore(tmp_path / "saves", story, clock=Clock())
+
+
+def backup(store: SaveStore, slot: str) -> Path:
+    """The slot's previous generation: its file name plus the backup suffix, beside it."""
+    path = store.path(slot)
+    return path.with_name(path.name + BACKUP_SUFFIX)
 
 
 def test_save_and_load_every_field_and_the_undo_history(store: SaveStore, story: Story) -> None:
@@ -66,7 +73,7 @@ def test_a_second_save_keeps_the_first_as_the_previous_generation(
         store: SaveStore, story: Story) -> None:
     first, second = play(story, "take_a_deep_breath"), play(story, "walk_into_the_kitchen")
     store.save("mid", first)
-    assert not store.backup_path("mid").exists()
+    assert not backup(store, "mid").exists()
     store.save("mid", second)
     assert store.load("mid").state == second
     store.path("mid").write_text('{"format": "offscreen-save", "version": 1, "sto')
@@ -160,13 +167,13 @@ def test_saving_over_a_damaged_file_moves_it_aside_and_says_so(
     store.save("mid", play(story))
     store.save("mid", play(story, "walk_into_the_kitchen"))
     store.path("mid").write_bytes(b"garbage")
-    kept_backup = store.backup_path("mid").read_bytes()
+    kept_backup = backup(store, "mid").read_bytes()
     store.save("mid", play(story, "take_a_deep_breath"))
     assert store.notice == ("mid.json was damaged (it is not valid JSON (line 1, column 1: "
                             "Expecting value)); it was kept as mid.json.damaged and a new save "
                             "written in its place.")
     assert (store.folder / "mid.json.damaged").read_bytes() == b"garbage"
-    assert store.backup_path("mid").read_bytes() == kept_backup  # the good one, not the junk
+    assert backup(store, "mid").read_bytes() == kept_backup  # the good one, not the junk
     assert store.load("mid").state == play(story, "take_a_deep_breath")
     store.save("mid", play(story))
     assert store.notice is None
@@ -176,7 +183,7 @@ def test_a_damaged_file_and_a_damaged_backup(store: SaveStore, story: Story) -> 
     store.save("mid", play(story))
     store.save("mid", play(story))
     store.path("mid").write_bytes(b"{")
-    store.backup_path("mid").write_bytes(b"")
+    backup(store, "mid").write_bytes(b"")
     with pytest.raises(SaveError) as caught:
         store.load("mid")
     assert str(caught.value) == (f"cannot load 'mid': {store.path('mid')} is damaged: it is cut "

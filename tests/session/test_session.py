@@ -6,8 +6,7 @@ back, load, the fallback offer, live reload, profile recording, progress and the
 
 from __future__ import annotations
 
-import errno
-import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -51,6 +50,17 @@ def cut_the_window(story_copy: Path) -> Story:
     path.write_text(path.read_text().replace("  window:\n", "  window_seat:\n")
                     .replace("goto: window\n", "goto: window_seat\n"))
     return load_or_raise(story_copy)
+
+
+def nothing_in_common(tmp_path: Path) -> Story:
+    """A story with the example's id and not one of its scenes: no save of it survives."""
+    folder = tmp_path / "other"
+    folder.mkdir()
+    (folder / "story.yaml").write_text(
+        "story: {id: first-day, title: Other, start: elsewhere}\n"
+        "scenes:\n  elsewhere:\n    title: Elsewhere\n    text: Hi.\n"
+        "    ending: {id: done, title: Done}\n")
+    return load_or_raise(folder)
 
 
 # -- moves and the profile -------------------------------------------------------------
@@ -181,16 +191,10 @@ def test_a_load_is_autosaved_at_once_and_quitting_brings_its_playtime_up_to_date
 
 
 def test_a_failing_autosave_is_reported_and_the_game_goes_on(
-        example: Story, saves: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        example: Story, saves: Path, full_disk: Callable[[], None],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     session = played(example, saves, "walk_into_the_kitchen")
-    real_write = os.write
-
-    def full(fd: int, data: bytes) -> int:
-        if fd > 2:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)
-
-    monkeypatch.setattr(os, "write", full)
+    full_disk()
     move = session.choose("go_to_your_desk")
     assert move.autosave_error is not None and "the disk is full" in move.autosave_error
     assert session.last_autosave_error == move.autosave_error
@@ -300,13 +304,7 @@ def test_a_save_whose_scene_is_gone_offers_the_nearest_place(
 def test_no_offer_when_nothing_of_the_save_survived(example: Story, saves: Path,
                                                     tmp_path: Path) -> None:
     played(example, saves, "walk_into_the_kitchen").save("gone")
-    other = tmp_path / "other"
-    other.mkdir()
-    (other / "story.yaml").write_text(
-        "story: {id: first-day, title: Other, start: elsewhere}\n"
-        "scenes:\n  elsewhere:\n    title: Elsewhere\n    text: Hi.\n"
-        "    ending: {id: done, title: Done}\n")
-    session = Session(load_or_raise(other), saves)
+    session = Session(nothing_in_common(tmp_path), saves)
     with pytest.raises(SceneGone):
         session.load("gone")
     assert session.offer is None
@@ -340,13 +338,7 @@ def test_reload_moves_the_player_off_a_cut_scene(
 
 def test_reload_with_nothing_left_or_no_game(example: Story, saves: Path,
                                              tmp_path: Path) -> None:
-    other = tmp_path / "other"
-    other.mkdir()
-    (other / "story.yaml").write_text(
-        "story: {id: first-day, title: Other, start: elsewhere}\n"
-        "scenes:\n  elsewhere:\n    title: Elsewhere\n    text: Hi.\n"
-        "    ending: {id: done, title: Done}\n")
-    edited = load_or_raise(other)
+    edited = nothing_in_common(tmp_path)
     idle = Session(example, saves)
     assert idle.reload(edited) == "The story was reloaded."
     assert idle.story is edited and idle.state is None

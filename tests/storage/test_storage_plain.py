@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import errno
 import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -146,17 +146,10 @@ def test_saving_over_a_damaged_slot_says_where_the_old_file_went(tmp_path: Path)
 
 
 def test_a_failing_autosave_is_reported_once(tmp_path: Path, story: Story,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+                                             full_disk: Callable[[], None]) -> None:
     out = io.StringIO()
     game = PlainGame(Session(story, tmp_path), out, width=80)
-    real_write = os.write
-
-    def full(fd: int, data: bytes) -> int:
-        if fd > 2:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)
-
-    monkeypatch.setattr(os, "write", full)
+    full_disk()
     game.run(io.StringIO("2\n1\n2\n"))
     text = out.getvalue()
     assert text.count("(Autosave failed: could not save to") == 1

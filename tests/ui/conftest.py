@@ -1,12 +1,14 @@
 """Fixtures for the Textual front end: the example story, a fresh save folder, an app factory.
 
-Every app made here has animations off (so the typewriter shows text at once and screens
+The example story, the save folder and the story copy to edit are the fixtures of
+tests/conftest.py. Every app made here has animations off (so the typewriter shows text at once and screens
 are stable) unless a test turns them back on, and records its toasts in `app.toasts`.
+Every test in this folder carries the `ui` marker, so `pytest -m "not ui"` runs the rest of
+the suite (the rules, the stores, the tools) in seconds.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,9 +18,17 @@ from game.story.loader import load_story
 from game.story.model import Story
 from game.ui.app import OffScreenApp
 
-REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
 EXAMPLE = REPO / "docs" / "example"
-BUGGY = Path(__file__).resolve().parent / "fixtures" / "buggy"
+BUGGY = HERE / "fixtures" / "buggy"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark this folder's tests `ui` (the hook sees every collected test, so filter)."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.ui)
 
 
 def load(folder: Path) -> Story:
@@ -43,18 +53,6 @@ MakeApp = Callable[..., RecordingApp]
 
 
 @pytest.fixture
-def example() -> Story:
-    return load(EXAMPLE)
-
-
-@pytest.fixture
-def saves(tmp_path: Path) -> Path:
-    folder = tmp_path / "saves"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def make_app(saves: Path) -> MakeApp:
     def make(story_dir: Path = EXAMPLE, *, load_slot: str | None = None, dev: bool = False,
              animations: bool = False, story: Story | None = None) -> RecordingApp:
@@ -64,11 +62,3 @@ def make_app(saves: Path) -> MakeApp:
         return app
 
     return make
-
-
-@pytest.fixture
-def story_copy(tmp_path: Path) -> Path:
-    """A private copy of the example story, for tests that edit it."""
-    folder = tmp_path / "story"
-    shutil.copytree(EXAMPLE, folder)
-    return folder

@@ -160,3 +160,11 @@ def test_dev_waits_for_a_broken_story_to_be_fixed_then_plays(tmp_path: Path) -> 
     out, err = proc.communicate("2\n", timeout=60)
     assert proc.returncode == 0, err
     assert "== Morning: The Kitchen ==" in out
+
+
+def test_restart_then_quit_keeps_the_game_in_the_autosave(tmp_path: Path) -> None:
+    play(tmp_path, "2\n")  # the kitchen, autosaved
+    out = play(tmp_path, "continue\nrestart\nquit\n").stdout
+    assert out.count("== Morning: The Lobby ==") == 2  # the first scene, then the restart
+    assert out.rstrip().endswith("> Goodbye.") and "Your game is saved" not in out
+    assert "== Morning: The Kitchen ==" in play(tmp_path, "", "--load", "autosave").stdout

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import EXAMPLE, MakeApp, load
 from textual.widgets import OptionList
-from ui_helpers import options, saved, screen_name, screen_text
+from ui_helpers import options, screen_name, screen_text
 
 from game.storage.profile import ProfileStore
 from game.ui.widgets.scene_text import SceneText
@@ -134,17 +134,6 @@ async def test_a_number_with_no_choice_says_so(make_app: MakeApp) -> None:
         await pilot.pause()
         assert scene(app) == "lobby"
         assert "There is no choice 9 here; pick 1 to 2." in app.toasts
-
-
-async def test_every_choice_is_autosaved(make_app: MakeApp) -> None:
-    app = make_app()
-    async with app.run_test() as pilot:
-        await pilot.press("enter", "2")
-        await pilot.pause()
-        assert saved(app, "autosave").scene == "kitchen"
-        await pilot.press("2")
-        await pilot.pause()
-        assert saved(app, "autosave").scene == "desk"
 
 
 def set_speed(saves: Path, speed: int) -> None:

@@ -79,6 +79,24 @@ async def test_ctrl_q_asks_then_quits_with_the_game_autosaved(make_app: MakeApp)
     assert saved(app, "autosave").scene == "kitchen"
 
 
+async def test_quitting_a_new_game_before_any_choice_keeps_the_previous_autosave(
+        make_app: MakeApp) -> None:
+    first = make_app()
+    async with first.run_test() as pilot:
+        await pilot.press("enter", "2", "ctrl+q", "y")  # the kitchen, autosaved
+        await pilot.pause()
+    second = make_app()
+    async with second.run_test() as pilot:
+        await pilot.press("down", "enter", "ctrl+q")  # New game (under Continue), then quit
+        await pilot.pause()
+        assert screen_name(second) == "ConfirmScreen"
+        text = screen_text(second)
+        assert "Quit First Day?" in text and "Your game is saved." not in text
+        await pilot.press("y")
+        await pilot.pause()
+    assert saved(second).scene == "kitchen"
+
+
 async def test_no_color_turns_every_colour_to_grey(
         make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")

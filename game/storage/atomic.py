@@ -17,6 +17,7 @@ import contextlib
 import errno
 import os
 import secrets
+import stat
 import time
 from pathlib import Path
 
@@ -54,10 +55,19 @@ def write_atomic(path: Path, data: bytes, backup: Path | None = None) -> None:
 
 
 def _keep_previous(path: Path, backup: Path) -> None:
-    """Make `backup` a complete copy of the current `path`, atomically, if `path` exists."""
+    """Make `backup` a complete copy of the current `path`, atomically, if `path` exists.
+
+    Only a regular file is kept: a symbolic link in its place is not linked (that would make
+    the backup a link pointing wherever it points) and not followed.
+    """
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return
+    except FileNotFoundError:
+        return  # nothing to keep yet
     link = backup.parent / f".{backup.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
     try:
-        os.link(path, link)
+        os.link(path, link)  # a regular file: checked just above
     except FileNotFoundError:
         return  # nothing to keep yet
     except OSError:  # a filesystem without hard links (FAT, some network shares): copy
@@ -73,6 +83,10 @@ def _keep_previous(path: Path, backup: Path) -> None:
         with contextlib.suppress(OSError):
             os.unlink(link)
         raise
+    # When `backup` already is a link to the same file (another game kept it a moment ago),
+    # POSIX rename does nothing at all and leaves `link` in place: remove it.
+    with contextlib.suppress(OSError):
+        os.unlink(link)
 
 
 def fsync_dir(folder: Path) -> None:
@@ -113,16 +127,20 @@ def move_aside(path: Path, tag: str) -> Path:
         return target
 
 
-def sweep_temps(folder: Path, name: str, now: float | None = None) -> None:
-    """Delete temp files of `name` left behind by a crash, once they are surely abandoned."""
+def sweep_temps(folder: Path, name: str | None, now: float | None = None,
+                stale_after: float = STALE_AFTER) -> None:
+    """Delete temp files left behind by a crash (of `name`, or of every file when None) once
+    they are surely abandoned: older than `stale_after` seconds (0 when the caller knows no
+    other process is writing)."""
     now = time.time() if now is None else now
     try:
-        leftovers = list(folder.glob(f".{name}.*{TEMP_SUFFIX}"))
+        leftovers = list(folder.glob(f".{name}.*{TEMP_SUFFIX}" if name is not None
+                                    else f".*{TEMP_SUFFIX}"))
     except OSError:
         return
     for leftover in leftovers:
         with contextlib.suppress(OSError):
-            if now - leftover.stat().st_mtime > STALE_AFTER:
+            if now - os.lstat(leftover).st_mtime >= stale_after:
                 leftover.unlink()
 
 

@@ -12,6 +12,11 @@ class SaveError(Exception):
     """A save that cannot be written or read; str() names the file (or slot) and the reason."""
 
 
+class SlotConflict(SaveError):
+    """Another game wrote this named slot since this one last read or wrote it: nothing was
+    written, and the front end asks the player (saving again to the slot goes ahead)."""
+
+
 class SceneGone(SaveError):
     """The scene a game was saved in no longer exists in the story.
 

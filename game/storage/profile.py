@@ -5,7 +5,10 @@ save never take a fact or an ending away from it. There is one profile per story
 save folder, written atomically. It is also the file a player would be saddest to lose, so
 it is never overwritten blindly: a damaged one is renamed aside (and the player told where),
 a profile from a newer game is left alone for the session, and every write first merges
-with what is on disk, so two games running at once both keep their unlocks.
+with what is on disk, under an OS file lock (`locks`) held from the read to the rename, so
+any number of games running at once all keep their unlocks. Like every save, the profile
+keeps its previous generation as `profile.STORY.json.bak`, which a damaged profile falls
+back to.
 
 The profile is a convenience, not the game: nothing here raises. Problems land in
 `ProfileStore.warning` for the front end to show, and play goes on with what is in memory.
@@ -19,8 +22,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from game.storage import atomic
-from game.storage.names import profile_file
+from game import numbers, safeio
+from game.storage import atomic, locks
+from game.storage.names import BACKUP_SUFFIX, profile_file
 
 if TYPE_CHECKING:
     from game.engine.state import GameState
@@ -28,6 +32,11 @@ if TYPE_CHECKING:
 
 FORMAT = "offscreen-profile"
 VERSION = 1
+MAX_BYTES = 4 * 2**20
+"""The largest profile read: ids of every fact and ending of an 80 Days-sized story are well
+under a megabyte."""
+LOCK_TIMEOUT = 5.0
+"""Seconds a write waits for another game's write (milliseconds, normally) to finish."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +81,15 @@ class ProfileStore:
         self.folder = folder
         self.story = story
         self.path = folder / profile_file(story.id)
+        self.backup = self.path.with_name(self.path.name + BACKUP_SUFFIX)
+        self.lock = locks.lock_path(folder, profile_file(story.id))
         self.warning: str | None = None
         """One line about the last problem with the profile file, for the front end to show."""
         self._disk = _OnDisk(frozenset(), frozenset(), Settings())
         self._writable = True
         """False once the file turned out to be one we must not overwrite this session."""
+        self._pending = False
+        """True while something recorded is not on disk yet (a write failed or timed out)."""
 
     def load(self) -> Profile:
         """The profile on disk (or a fresh one); never raises."""
@@ -85,7 +98,7 @@ class ProfileStore:
         except FileNotFoundError:
             self._disk = _OnDisk(frozenset(), frozenset(), Settings())
         except _Damaged as exc:
-            self._disk = _OnDisk(frozenset(), frozenset(), Settings())
+            self._disk = self._from_backup()
             self._set_aside(str(exc))
         except _Newer:
             self._leave_alone()
@@ -101,7 +114,7 @@ class ProfileStore:
         scene = story.scenes.get(state.scene)
         ending = scene.ending if scene is not None else None
         endings = frozenset([ending.id]) if ending is not None else frozenset()
-        if facts <= self._disk.facts and endings <= self._disk.endings:
+        if facts <= self._disk.facts and endings <= self._disk.endings and not self._pending:
             return self._view(story)
         self._write(lambda disk: _OnDisk(disk.facts | facts, disk.endings | endings,
                                          disk.settings))
@@ -119,7 +132,32 @@ class ProfileStore:
                        self._disk.settings)
 
     def _write(self, change: Callable[[_OnDisk], _OnDisk]) -> None:
-        """Apply `change` to the newest known content, merged with the file, and write it."""
+        """Apply `change` to the newest known content, merged with the file, and write it,
+        holding the profile's lock from the read to the rename so no other game's write
+        can land in between (and be lost)."""
+        held = None
+        if self._writable:
+            try:
+                held = locks.wait_lock(self.lock, LOCK_TIMEOUT)
+            except OSError as exc:
+                self.warning = (f"Your profile could not be saved to {self.path} "
+                                f"({atomic.describe(exc)}); this session's unlocks are kept "
+                                "in memory only.")
+            if held is None:
+                self._disk = change(self._disk)
+                self._pending = True
+                if self.warning is None:
+                    self.warning = (f"Your profile {self.path} is busy (another game has held "
+                                    f"it for {LOCK_TIMEOUT:.0f} s); this session's unlocks "
+                                    "are kept and written next time.")
+                return
+        try:
+            self._write_locked(change)
+        finally:
+            if held is not None:
+                held.release()
+
+    def _write_locked(self, change: Callable[[_OnDisk], _OnDisk]) -> None:
         base = self._disk
         if self._writable:
             try:
@@ -147,15 +185,30 @@ class ProfileStore:
                          for f in fields(Settings)},
         }
         try:
-            atomic.write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode())
+            atomic.write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode(),
+                                self.backup)
         except OSError as exc:
+            self._pending = True
             self.warning = (f"Your profile could not be saved to {self.path} "
                             f"({atomic.describe(exc)}); this session's unlocks are kept in "
                             "memory only.")
+        else:
+            self._pending = False
 
-    def _read(self) -> _OnDisk:
+    def _from_backup(self) -> _OnDisk:
+        """The previous generation's content when the profile is damaged, else a fresh one."""
+        try:
+            return self._read(self.backup)
+        except (_Damaged, _Newer, OSError):
+            return _OnDisk(frozenset(), frozenset(), Settings())
+
+    def _read(self, path: Path | None = None) -> _OnDisk:
         """The file's content; raises _Damaged, _Newer or OSError (FileNotFoundError)."""
-        raw = self.path.read_bytes()
+        path = self.path if path is None else path
+        try:
+            raw = safeio.read_limited(path, MAX_BYTES, follow=False)
+        except (safeio.NotRegularFile, safeio.TooLarge, IsADirectoryError) as exc:
+            raise _Damaged(str(exc.strerror)) from None
         try:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
@@ -184,7 +237,7 @@ class ProfileStore:
         for f in fields(Settings):
             default = getattr(defaults, f.name)
             value = raw.get(f.name, default)
-            good = (type(value) is type(default)
+            good = (type(value) is type(default) and numbers.in_range(value)
                     and not (isinstance(value, int) and not isinstance(value, bool) and value < 0))
             values[f.name] = value if good else default
         return Settings(**values)
@@ -203,5 +256,8 @@ class ProfileStore:
                             f"moved aside ({atomic.describe(exc)}); it is left untouched and "
                             "unlocks will not be kept this session.")
             return
+        restored = bool(self._disk.facts or self._disk.endings)
         self.warning = (f"Your profile {self.path} was damaged ({reason}); it was kept as "
-                        f"{aside.name} and a fresh profile started.")
+                        f"{aside.name} and "
+                        + (f"its previous generation ({self.backup.name}) used instead."
+                           if restored else "a fresh profile started."))

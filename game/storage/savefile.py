@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from game import numbers
 from game.engine.state import GameState
 from game.storage.codec import DecodeError, decode_chain, encode_chain
 
 FORMAT = "offscreen-save"
 VERSION = 1
+MAX_BYTES = 4 * 2**20
+"""The largest save file read: a 200-step history of a big story is tens of kilobytes, so
+this is a hundred times any real save, and it bounds the time and memory a hostile one costs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +44,14 @@ class Unreadable(Exception):
         self.kind = kind
 
 
+class Unsavable(ValueError):
+    """The game holds something a save cannot faithfully keep; str() says what."""
+
+
 def encode(story_id: str, story_hash: str, state: GameState, saved_at: float,
            playtime: float, label: str, history: int) -> bytes:
+    """The save file's bytes; Unsavable when text is not valid Unicode or a number is out
+    of range (the file would be damaged on the next load, so it is never written)."""
     data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -50,10 +61,73 @@ def encode(story_id: str, story_hash: str, state: GameState, saved_at: float,
         "label": label,
     }
     # One line for the header and one per history entry: compact, yet readable and diffable.
-    head = json.dumps(data, ensure_ascii=False)[:-1]
-    entries = ",\n".join(json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
-                         for entry in encode_chain(state, history))
-    return f'{head},\n"history": [\n{entries}\n]}}\n'.encode()
+    try:
+        head = json.dumps(data, ensure_ascii=False)[:-1]
+        entries = ",\n".join(json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+                             for entry in encode_chain(state, history))
+    except ValueError:  # an integer past the 4,300 digits Python will write
+        raise Unsavable(f"the game holds a number outside the range the game uses "
+                        f"({numbers.WORDS})") from None
+    text = f'{head},\n"history": [\n{entries}\n]}}\n'
+    try:
+        raw = text.encode()
+    except UnicodeEncodeError:
+        raise Unsavable("the game holds text that is not valid Unicode (a lone surrogate)") \
+            from None
+    if _NUMBER_WORTH_CHECKING.search(text):
+        try:
+            json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+        except _OutOfRange as exc:
+            raise Unsavable(str(exc)) from None
+    return raw
+
+
+_NUMBER_WORTH_CHECKING = re.compile(r"[0-9]{16}|[eE][+]?[0-9]{2}|NaN|Infinity")
+"""A number that might be out of range; short ones cannot be, so most saves skip the check."""
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A JSON escape of a UTF-16 surrogate: fine in a pair, damage when alone."""
+
+
+class _OutOfRange(ValueError):
+    pass
+
+
+def _int(text: str) -> int:
+    # Checked on the digits first: int() of 5,000 digits raises (or is slow) by itself.
+    if len(text.lstrip("-")) > 16 or not numbers.in_range(value := int(text)):
+        raise _OutOfRange(f"it holds a number outside the range the game uses "
+                          f"({numbers.WORDS}): {text[:20]}{'...' if len(text) > 20 else ''}")
+    return value
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not numbers.in_range(value):
+        raise _OutOfRange(f"it holds a number outside the range the game uses "
+                          f"({numbers.WORDS}): {text[:20]}")
+    return value
+
+
+def _constant(text: str) -> float:
+    raise _OutOfRange(f"it holds {text}, which is not a number the game can use")
+
+
+def _lone_surrogate(data: object) -> bool:
+    """True when any text in the parsed JSON (keys included) is not valid Unicode."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode()
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def decode(raw: bytes, story_id: str) -> SaveDoc:
@@ -65,7 +139,9 @@ def decode(raw: bytes, story_id: str) -> SaveDoc:
     except UnicodeDecodeError:
         raise Unreadable("damaged", "it is not a text file") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    except _OutOfRange as exc:
+        raise Unreadable("damaged", str(exc)) from None
     except json.JSONDecodeError as exc:
         if _cut_short(text, exc):
             raise Unreadable("damaged", "it is cut short (truncated)") from None
@@ -73,6 +149,9 @@ def decode(raw: bytes, story_id: str) -> SaveDoc:
                                     f"column {exc.colno}: {exc.msg})") from None
     except RecursionError:
         raise Unreadable("damaged", "it is not valid JSON (nested too deeply)") from None
+    if _SURROGATE_ESCAPE.search(text) and _lone_surrogate(data):
+        raise Unreadable("damaged", "it holds text that is not valid Unicode (a lone "
+                                    "surrogate escape such as \\udfff)")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise Unreadable("foreign", "it is not an Off Screen save")
     version = data.get("version")

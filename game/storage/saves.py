@@ -8,37 +8,47 @@ This is the only API the front ends use for games in progress. Its promises:
   where), and a save of another story or of a newer game version is refused outright;
 - a save made before the story was edited loads through `game.engine.migrate`, with one
   line saying what changed, or raises `SceneGone` with the nearest place that still exists;
-- listing never stops at a bad file: every file is shown with its status and reason.
+- listing never stops at a bad file: every file is shown with its status and reason, each
+  judged on its own;
+- nothing in the folder is followed or trusted: a symbolic link, a FIFO or a device where a
+  save should be is refused by name, and no file is read past `savefile.MAX_BYTES`;
+- several games may share the folder (see `claim_autosave` and `SlotConflict`).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from game import safeio
 from game.engine.migrate import migrate
 from game.engine.state import GameState
-from game.storage import atomic
+from game.storage import atomic, locks
 from game.storage.codec import HISTORY_LIMIT
-from game.storage.errors import SaveError, SceneGone
+from game.storage.errors import SaveError, SceneGone, SlotConflict
 from game.storage.names import (
     AUTOSAVE,
     BACKUP_SUFFIX,
     QUICKSAVE,
     check_slot,
+    is_autosave,
+    resolve,
     slot_exists,
-    slot_file,
     slot_of_file,
 )
-from game.storage.savefile import SaveDoc, Unreadable, decode, encode
+from game.storage.savefile import MAX_BYTES, SaveDoc, Unreadable, Unsavable, decode, encode
 from game.story.model import Story
 
 __all__ = ["AUTOSAVE", "QUICKSAVE", "Loaded", "SaveError", "SaveStore", "SceneGone",
-           "SlotInfo", "check_slot"]
+           "SlotConflict", "SlotInfo", "check_slot"]
+
+MAX_GAMES = 99
+"""Games at once on one folder and story (autosave ... autosave-99)."""
 
 Status = Literal["ok", "changed", "cannot-resume", "damaged"]
 
@@ -83,45 +93,144 @@ class SaveStore:
         """Set by `save` when it had to do something the player should hear about."""
         self._ours: dict[Path, tuple[int, int, int]] = {}
         """Files known good for this story (as last written or read), by stat signature."""
+        self._warned: dict[Path, tuple[int, int, int]] = {}
+        """Slots whose change by another game was reported, as they were then (see save)."""
+        self.autosave = AUTOSAVE
+        """This game's autosave slot: `autosave`, or `autosave-2`... once `claim_autosave`
+        found the first taken by another running game. Saving to AUTOSAVE writes here."""
+        self._claim: locks.FileLock | None = None
+        self._games: locks.FileLock | None = None
+
+    # -- several games at once ------------------------------------------------------------
+
+    def claim_autosave(self) -> str:
+        """Make this game's autosave its own, for as long as this store is open; its slot.
+
+        Call once when a game starts. The first free one of `autosave`, `autosave-2`, ...
+        is locked (an OS lock, dropped when the process ends however it ends), so a second
+        game on the same folder and story never overwrites the first one's autosave: its
+        autosave is `autosave-2`, and both are listed. Also sweeps the temp files crashed
+        writes left behind: all of them when no other game is running (they cannot be
+        anyone's write in flight), else only those older than `atomic.STALE_AFTER`.
+        A folder where no lock can be made (read-only, say) keeps the plain `autosave`.
+        """
+        if self._claim is not None:
+            return self.autosave
+        try:
+            self._sweep_at_start()
+            for n in range(1, MAX_GAMES + 1):
+                slot = AUTOSAVE if n == 1 else f"{AUTOSAVE}-{n}"
+                held = locks.try_lock(locks.lock_path(self.folder, f"{slot}.{self.story.id}"))
+                if held is not None:
+                    self._claim, self.autosave = held, slot
+                    break
+        except OSError:
+            self.autosave = AUTOSAVE
+        return self.autosave
+
+    def _sweep_at_start(self) -> None:
+        games = locks.lock_path(self.folder, "games")
+        alone = locks.try_lock(games)
+        if alone is not None:
+            atomic.sweep_temps(self.folder, None, stale_after=0.0)
+            alone.release()
+        else:
+            atomic.sweep_temps(self.folder, None)
+        # Held shared while the game runs, so that a game starting later knows it is not alone.
+        self._games = locks.try_lock(games, shared=True)
+
+    def close(self) -> None:
+        """Let go of this game's autosave (the end of the process does it too)."""
+        for held in (self._claim, self._games):
+            if held is not None:
+                held.release()
+        self._claim = self._games = None
 
     # -- paths ---------------------------------------------------------------------------
 
     def path(self, slot: str) -> Path:
-        return self.folder / slot_file(check_slot(slot), self.story.id)
+        return self.folder / resolve(self.folder, check_slot(slot), self.story.id)
 
     # -- writing -------------------------------------------------------------------------
 
-    def save(self, slot: str, state: GameState, playtime: float = 0.0) -> Path:
-        """Write the game to `slot`; SaveError (with the previous save intact) on failure."""
+    def save(self, slot: str, state: GameState, playtime: float = 0.0, *,
+             overwrite: bool = False) -> Path:
+        """Write the game to `slot`; SaveError (with the previous save intact) on failure.
+
+        Saving to AUTOSAVE writes this game's own autosave (`self.autosave`). A named slot
+        that another game wrote since this store last read or wrote it raises SlotConflict
+        (nothing written) unless `overwrite`; the conflict is then reported once, and saving
+        again to the same slot, unchanged since, goes ahead: the player was asked.
+        """
         self.notice = None
+        if check_slot(slot).casefold() == AUTOSAVE:
+            slot = self.autosave
         path = self.path(slot)
         scene = self.story.scenes.get(state.scene)
-        data = encode(self.story.id, self.story.content_hash, state, self.clock(),
-                      max(0.0, playtime), scene.title if scene else state.scene, self.history)
         try:
-            keep = self._make_room(path)
+            data = encode(self.story.id, self.story.content_hash, state, self.clock(),
+                          max(0.0, playtime), scene.title if scene else state.scene,
+                          self.history)
+        except Unsavable as exc:
+            raise SaveError(f"could not save to {path}: {exc}; nothing was written") from None
+        try:
+            keep = self._make_room(path, slot, overwrite or is_autosave(slot))
             atomic.write_atomic(path, data, path.with_name(path.name + BACKUP_SUFFIX)
                                 if keep else None)
             self._remember(path)
         except OSError as exc:
             raise SaveError(f"could not save to {path}: {atomic.describe(exc)}; "
                             "your previous save there is unchanged") from None
+        self._warned.pop(path, None)
         atomic.sweep_temps(self.folder, path.name)
         return path
 
-    def _make_room(self, path: Path) -> bool:
+    def _check_conflict(self, slot: str, path: Path) -> None:
+        """SlotConflict when another game replaced a good save this store had read or written
+        (a conflict is reported once: the same file met again means the player said yes)."""
+        if path not in self._ours:
+            return
+        try:
+            now = _signature(path)
+        except OSError:
+            return
+        if self._warned.get(path) == now:
+            return
+        self._warned[path] = now
+        when = time.strftime("%H:%M", time.localtime(_mtime(path)))
+        raise SlotConflict(f"'{slot}' was saved by another game (at {when}) since you loaded "
+                           "or saved it here; nothing was written. Save to it again to "
+                           "replace that game's save, or pick another name.")
+
+    def _make_room(self, path: Path, slot: str, overwrite: bool) -> bool:
         """Check what the save will replace; True when it is a good save worth keeping as .bak.
 
         A damaged file is moved aside rather than overwritten (its .bak, if any, is older and
-        good, so it stays); a save of another story or a newer game is refused.
+        good, so it stays); a save of another story or a newer game is refused, and so is
+        anything that is not a regular file (a link is never followed nor kept as .bak).
         """
         if self._is_ours(path):
             return True
+        for target in (path, path.with_name(path.name + BACKUP_SUFFIX)):
+            try:
+                mode = os.lstat(target).st_mode
+            except FileNotFoundError:
+                continue
+            if not stat.S_ISREG(mode):
+                what = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a link, " \
+                                                              "a pipe or a device)"
+                raise SaveError(f"{target} was not overwritten: it is {what}. Move it out of "
+                                "the save folder, or save under another name.")
         try:
-            raw = path.read_bytes()
+            raw = safeio.read_limited(path, MAX_BYTES, follow=False)
         except FileNotFoundError:
             return False
+        except OSError as exc:
+            raw = None
+            problem = Unreadable("damaged", f"it cannot be read ({atomic.describe(exc)})")
         try:
+            if raw is None:
+                raise problem
             decode(raw, self.story.id)
         except Unreadable as exc:
             if exc.kind != "damaged":
@@ -131,6 +240,8 @@ class SaveStore:
             self.notice = (f"{path.name} was damaged ({exc}); it was kept as {aside.name} "
                            "and a new save written in its place.")
             return False
+        if not overwrite:
+            self._check_conflict(slot, path)
         return True
 
     def _is_ours(self, path: Path) -> bool:
@@ -191,7 +302,7 @@ class SaveStore:
         try:
             doc = self._decode(path)
         except FileNotFoundError:
-            if not backup.exists():
+            if not os.path.lexists(backup):
                 raise SaveError(f"there is no save named '{slot}' in {self.folder}") from None
             problem = f"{path} is missing"
         except Unreadable as exc:
@@ -215,11 +326,13 @@ class SaveStore:
 
     def _decode(self, path: Path) -> SaveDoc:
         try:
-            raw = path.read_bytes()
+            raw = safeio.read_limited(path, MAX_BYTES, follow=False)
         except FileNotFoundError:
             raise
         except IsADirectoryError:
             raise Unreadable("damaged", "it is a folder, not a file") from None
+        except (safeio.NotRegularFile, safeio.TooLarge) as exc:
+            raise Unreadable("damaged", str(exc.strerror)) from None
         except OSError as exc:
             raise Unreadable("damaged", f"it cannot be read ({atomic.describe(exc)})") from None
         return decode(raw, self.story.id)
@@ -254,12 +367,17 @@ class SaveStore:
         return [info for _, info in found]
 
     def _info(self, slot: str, path: Path) -> SlotInfo:
+        """One file's line, whatever is in it: one bad file never hides the others."""
         try:
             read = self._read(path, slot)
+            doc = read.doc
+            migration = migrate(doc.state, self.story)
         except SaveError as exc:
             return SlotInfo(slot, None, None, None, "damaged", str(exc))
-        doc = read.doc
-        migration = migrate(doc.state, self.story)
+        except Exception as exc:  # a bug of ours must not hide the other saves
+            return SlotInfo(slot, None, None, None, "damaged",
+                            f"cannot load '{slot}': {path} could not be read "
+                            f"({type(exc).__name__})")
         status: Status = "ok"
         notes = [read.note] if read.note else []
         if migration.state is None:
@@ -278,18 +396,21 @@ class SaveStore:
             doc = self._decode(path)
         except (Unreadable, OSError) as exc:
             return SlotInfo(filename, None, None, None, "damaged", f"{path}: {exc}")
+        except Exception as exc:  # as in _info
+            return SlotInfo(filename, None, None, None, "damaged",
+                            f"{path} could not be read ({type(exc).__name__})")
         return SlotInfo(filename, doc.label, doc.saved_at, doc.playtime, "damaged",
                         f"{path} is a save of this story, but its file name is not a usable "
                         "save name; rename it (letters, digits, spaces, '-', '_') to load it")
 
 
 def _signature(path: Path) -> tuple[int, int, int]:
-    st = path.stat()
+    st = os.lstat(path)
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _mtime(path: Path) -> float:
     try:
-        return path.stat().st_mtime
+        return os.lstat(path).st_mtime
     except OSError:
         return 0.0

@@ -250,7 +250,7 @@ def test_listing_a_folder_that_cannot_be_read(tmp_path: Path, story: Story) -> N
 
 @pytest.mark.parametrize("name", [
     "../escape", "..", ".", "a/b", "a\\b", "/etc/passwd", "C:evil", ".hidden", "..\\..\\x",
-    "", "   ", "x" * 41, "semi;colon", "new\nline", "tab\there", "star*", "quote'", "ünïcode",
+    "", "   ", "x" * 41, "semi;colon", "new\nline", "tab\there", "star*", "quote'", "\u0301x", "a\u200bb",
     "CON", "con", "nul", "COM1", "lpt9", "aux", "PRN", "con suffix",
 ])
 def test_slot_names_that_try_to_escape_or_break_are_refused_clearly(
@@ -281,7 +281,8 @@ def test_slot_name_messages_say_why(name: str, reason: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["mid", "Before the Wedding", "season-2_ep 1", "x" * 40,
-                                  "CONSOLE", "autosave", "quicksave", "profile"])
+                                  "CONSOLE", "autosave", "quicksave", "profile", "Café",
+                                  "Ñoño", "ünïcode", "Ελληνικά"])
 def test_good_slot_names(store: SaveStore, story: Story, name: str) -> None:
     assert check_slot(f"  {name} ") == name
     store.save(name, play(story))

@@ -1,0 +1,30 @@
+"""The range every number in a game stays in: story literals, variables, saves.
+
+Python's integers are unbounded, and that is a trap for a game: an `add` in a loop can grow
+a number past the 4,300 digits `int` will print or parse (CPython's guard against slow
+conversions), after which the autosave crashes, and a save file with a 5,000-digit number
+used to crash the save list. So the game promises a range and holds it everywhere: the
+checker reports a literal outside it, the engine reports an `add` that would leave it (at
+the effect), and a save holding a number outside it is damaged. 10**15 keeps every whole
+number exactly representable as a float too (2**53 is about 9 * 10**15), so mixing the two
+kinds never rounds.
+"""
+
+from __future__ import annotations
+
+import math
+
+LIMIT = 10**15
+"""Every number's magnitude is at most this; floats must also be finite."""
+
+WORDS = "between -10^15 and 10^15"
+"""How messages state the range."""
+
+
+def in_range(value: object) -> bool:
+    """True for a number the game can hold (bools are not numbers here: always True)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return True
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return -LIMIT <= value <= LIMIT

@@ -11,7 +11,8 @@ memory runs out, and a 2 GB sparse file costs 2 GB. So a read here
 - with `follow=False` (the save folder) refuses a symbolic link instead of following it
   (O_NOFOLLOW), so nothing in the folder can point the game at a file elsewhere;
 - reads with a bounded loop and stops one byte past `limit`, never trusting `st_size`
-  (a file can grow while it is read, and /proc-like files report 0).
+  (a file can grow while it is read, and /proc-like files report 0); a size over the limit
+  is refused before anything is read (a 2 GB sparse file costs nothing).
 
 The errors are OSError subclasses, so every existing `except OSError` already handles
 them, and `describe` in the storage layer words them through `strerror`.
@@ -93,9 +94,12 @@ def read_limited(path: Path, limit: int, *, follow: bool = True) -> bytes:
             raise NotRegularFile(path, "a symbolic link (links are not followed here)") from None
         raise
     try:
-        what = _kind(os.fstat(fd).st_mode)  # the file we opened, whatever the path is now
+        st = os.fstat(fd)  # the file we opened, whatever the path is now
+        what = _kind(st.st_mode)
         if what is not None:
             raise NotRegularFile(path, what)
+        if st.st_size > limit:  # an early no; a small size is not believed (the loop decides)
+            raise TooLarge(path, limit)
         chunks: list[bytes] = []
         total = 0
         while total <= limit:

@@ -39,9 +39,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from game import collector, paths
+from game import collector, paths, safeio
+from game.story import cachecheck
 from game.story.diagnostics import Diagnostic
-from game.story.files import LoadResult, display_path, load_story, story_files
+from game.story.files import MAX_FILE_BYTES, LoadResult, display_path, load_story, story_files
 from game.story.model import (
     Ending,
     Expectation,
@@ -66,6 +67,8 @@ _HEADER = len(MAGIC) + 32 + 4  # magic, key (sha256), crc32 of the payload
 ENV = "OFFSCREEN_CACHE"
 KEEP = 32
 """Entries kept per cache folder; the least recently written go (stories come and go)."""
+MAX_ENTRY_BYTES = 256 * 2**20
+"""The largest entry read: a 10,000-scene story's is ~12 MB."""
 
 Encoded = tuple[Any, ...]
 
@@ -90,6 +93,8 @@ def load(root: Path) -> LoadResult:
     entry = entry_path(root)
     key, cached = _key_and_entry(root, story_paths, entry)
     if key is not None and cached is not None:
+        if cached.story is not None and isinstance(cached.story.scenes, CachedScenes):
+            cached.story.scenes.fallback = lambda: _cold_scenes(root, entry)
         return cached
     result = load_story(root)
     # Store only if nothing changed while we were loading, so the key matches what was read.
@@ -124,12 +129,21 @@ def _key_and_entry(root: Path, story_paths: list[Path],
     import threading
 
     keys: list[bytes | None] = []
-    hasher = threading.Thread(target=lambda: keys.append(_key(root, story_paths)),
-                              name="offscreen-cache-key", daemon=True)
+    failed: list[BaseException] = []
+
+    def hash_files() -> None:
+        try:
+            keys.append(_key(root, story_paths))
+        except BaseException as exc:  # handed to this thread, like an error of its own
+            failed.append(exc)
+
+    hasher = threading.Thread(target=hash_files, name="offscreen-cache-key", daemon=True)
     hasher.start()
     stored, cached = _read_unverified(entry)
     hasher.join()
-    key = keys[0] if keys else None  # empty if hashing raised: treat as unreadable
+    if failed:  # the same crash handling as any error of the main thread
+        raise failed[0]
+    key = keys[0] if keys else None
     if key is None or stored != key:
         return key, None
     return key, cached
@@ -177,8 +191,8 @@ def _key(root: Path, story_paths: list[Path]) -> bytes | None:
                                      loader_name().encode()))
     digest.update(_code_fingerprint())
     for path in story_paths:
-        try:
-            data = path.read_bytes()
+        try:  # a FIFO or a device is refused, a file over the limit before it is hashed
+            data = safeio.read_limited(path, MAX_FILE_BYTES)
         except OSError:
             return None
         # The display path is in the key because diagnostics quote it (relative to the
@@ -186,6 +200,15 @@ def _key(root: Path, story_paths: list[Path]) -> bytes | None:
         digest.update(b"%s\0%d\0" % (os.fsencode(display_path(path)), len(data)))
         digest.update(data)
     return digest.digest()
+
+
+def _cold_scenes(root: Path, entry: Path) -> Mapping[str, Scene]:
+    """A scene blob was malformed: forget the entry (the next start rebuilds it) and give the
+    scenes of a cold load, which the rest of this game uses."""
+    with contextlib.suppress(OSError):
+        entry.unlink()
+    result = load_story(root)
+    return result.story.scenes if result.story is not None else {}
 
 
 # -- the file ---------------------------------------------------------------------------------
@@ -202,7 +225,7 @@ def _read_unverified(entry: Path,
     With `key`, an entry stored under another key is not decoded (the cheap early exit).
     """
     try:
-        data = entry.read_bytes()
+        data = safeio.read_limited(entry, MAX_ENTRY_BYTES, follow=False)
     except OSError:
         return None, None
     stored = data[len(MAGIC):len(MAGIC) + 32]
@@ -219,7 +242,8 @@ def _decode_payload(data: bytes) -> LoadResult | None:
         try:
             # marshal, not pickle: it rebuilds plain values and cannot name a callable to run.
             return decode(payload)
-        except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError):
+        except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
+                RecursionError, OverflowError):
             return None  # well-formed marshal of the wrong shape: treat as corrupt
 
 
@@ -341,9 +365,12 @@ def encode(result: LoadResult) -> bytes:
 # -- decoding: tuples -> model ------------------------------------------------------------------
 
 class _Decoder:
-    def __init__(self, files: tuple[str, ...]) -> None:
+    def __init__(self, files: tuple[str, ...],
+                 context: cachecheck.Context | None = None) -> None:
         self.files = files
         self.compiled: dict[str, tuple[expr.Node, expr.Evaluator]] = {}
+        self.context = context
+        """What the head declared, to check each scene against as it is decoded."""
 
     def pos(self, data: Encoded) -> Pos:
         i, line, col = data
@@ -378,8 +405,12 @@ class _Decoder:
     def scene(self, blob: bytes | memoryview) -> Scene:
         from game.story.scene import Choice, Paragraph, Scene, Template
 
+        data = marshal.loads(blob)  # noqa: S302 - part of the checksummed payload
+        if self.context is not None:
+            cachecheck.scene(data, data[0] if type(data) is tuple and data else "",
+                             self.context)
         (scene_id, title, chapter, paragraphs, on_enter, choices, next_id, ending,
-         pos) = marshal.loads(blob)  # noqa: S302 - part of the checksummed payload
+         pos) = data
         return Scene(
             scene_id, title, chapter,
             tuple(Paragraph(Template(parts), self.condition(cond), self.pos(p))
@@ -447,10 +478,11 @@ def decode(payload: memoryview) -> LoadResult:
     if not 8 < 8 + size <= len(payload):
         raise ValueError("head size out of range")
     head = marshal.loads(payload[8:8 + size])  # noqa: S302 - our own checksummed file
+    context = cachecheck.head(head)  # Malformed (a ValueError) on anything cold would not give
     version, files, pos_files, diagnostics, story = head
     if version != FORMAT:
         raise ValueError(f"cache format {version!r}")
-    dec = _Decoder(tuple(pos_files))
+    dec = _Decoder(tuple(pos_files), context)
     return LoadResult(
         None if story is None else dec.story(story, tuple(files), payload[8 + size:]),
         tuple(Diagnostic(dec.pos(p), severity, message) for p, severity, message in diagnostics),
@@ -466,7 +498,7 @@ class CachedScenes(Mapping[str, "Scene"]):
     as it was read (and checksummed), never copied.
     """
 
-    __slots__ = ("_blobs", "_decode", "_index", "_offsets", "_scenes")
+    __slots__ = ("_blobs", "_cold", "_decode", "_index", "_offsets", "_scenes", "fallback")
 
     def __init__(self, scene_ids: tuple[str, ...], blob_sizes: tuple[int, ...],
                  blobs: memoryview, decode_scene: Callable[[memoryview], Scene]) -> None:
@@ -475,13 +507,29 @@ class CachedScenes(Mapping[str, "Scene"]):
         self._blobs = blobs
         self._decode = decode_scene
         self._scenes: dict[str, Scene] = {}
+        self.fallback: Callable[[], Mapping[str, Scene]] | None = None
+        """The scenes of a cold load, for when a blob turns out malformed (set by `load`)."""
+        self._cold: Mapping[str, Scene] | None = None
 
     def __getitem__(self, scene_id: str) -> Scene:
         scene = self._scenes.get(scene_id)
         if scene is None:
             i = self._index[scene_id]
-            blob = self._blobs[self._offsets[i]:self._offsets[i + 1]]
-            scene = self._scenes[scene_id] = self._decode(blob)
+            if self._cold is None:
+                blob = self._blobs[self._offsets[i]:self._offsets[i + 1]]
+                try:
+                    scene = self._decode(blob)
+                    if scene.id != scene_id:
+                        raise cachecheck.Malformed(f"scene '{scene_id}' holds another scene")
+                except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
+                        RecursionError, OverflowError):
+                    if self.fallback is None:
+                        raise
+                    self._cold = self.fallback()  # drop the entry: the story as a cold load has it
+            if self._cold is not None:
+                scene = self._cold[scene_id]
+            assert scene is not None
+            self._scenes[scene_id] = scene
         return scene
 
     def decode_all(self) -> dict[str, Scene]:

@@ -17,6 +17,10 @@ from game.story.diagnostics import Diagnostic, StoryError
 from game.story.model import Story
 
 STORY_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""80 Days is ~8 MB of YAML over many files; one file past this is a mistake or an attack.
+Here, not in yamlsrc, because the cache refuses such a file before hashing it (warm starts
+never import PyYAML)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,15 +19,14 @@ from pathlib import Path
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
+from game import safeio
+from game.story.files import MAX_FILE_BYTES
 from game.story.model import Pos, Value
 
 try:  # libyaml is ~17x faster; the pure-Python loader gives the same nodes and marks.
     from yaml import CSafeLoader as _CSafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     _CSafeLoader = None  # type: ignore[assignment,misc]
-
-MAX_FILE_BYTES = 64 * 1024 * 1024
-"""80 Days is ~8 MB of YAML over many files; one file past this is a mistake or an attack."""
 
 MAX_DEPTH = 1000
 """Scenes nest about six levels; libyaml's composer crashes somewhere past 20,000."""
@@ -118,12 +117,12 @@ def pos_of(node: yaml.Node, file: str) -> Pos:
 def read_text(path: Path, file: str, report: Report) -> str | None:
     """The file as text, or None after reporting why it cannot be read as a story file."""
     try:
-        size = path.stat().st_size
+        size = safeio.check_regular(path).st_size  # a FIFO, a device, a socket: refused
         if size > MAX_FILE_BYTES:
             report(Pos(file, 1, 1), f"file is {size / 2**20:.0f} MiB; story files are limited "
                    f"to {MAX_FILE_BYTES // 2**20} MiB each (split it into several files)")
             return None
-        data = path.read_bytes()
+        data = safeio.read_limited(path, MAX_FILE_BYTES)
     except OSError as exc:
         report(Pos(file, 1, 1), f"cannot read file: {exc.strerror or exc}")
         return None

@@ -1,0 +1,288 @@
+"""Checking a decoded cache entry before anything is built from it.
+
+The cache's checksum (crc32) tells a torn or bit-flipped file from a whole one, but anyone
+who can write the cache folder can also write a whole file with a valid checksum. Such an
+entry must never crash the game, nor make `check` say anything a cold load would not: so
+every value is checked for its type and shape here (the nested tuples `cache.encode`
+writes), every id it refers to must exist, every condition must type-check as the loader
+requires, and the result must be consistent (a story exactly when there is no error).
+Anything wrong raises `Malformed`, and the cache drops the entry and loads cold.
+
+The head (everything but the scenes) is checked when the entry is read; each scene when
+it is first decoded, against the ids the head declared (see `Context`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from game import numbers
+
+if TYPE_CHECKING:
+    from game.story.expr import Node
+
+_VALUES = (bool, int, float, str)
+_UNARY = frozenset({"not", "-"})
+_BINARY = frozenset({"or", "and", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/"})
+MAX_NODE_DEPTH = 200
+"""The parser's own limit (`expr._MAX_DEPTH`): a cold load never makes a deeper tree."""
+
+
+class Malformed(ValueError):
+    """A cache entry that is not what `cache.encode` writes; str() says where."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a scene may refer to: the head's files, variables (with their types) and ids."""
+
+    files: int
+    variables: dict[str, type]
+    scenes: frozenset[str]
+    facts: frozenset[str]
+    conditions: set[tuple[object, ...]] = field(default_factory=set)
+    """Conditions already found good (stories repeat them: `has(x)` in many scenes)."""
+
+
+def _need(ok: object, what: str) -> None:
+    if not ok:
+        raise Malformed(what)
+
+
+def _tuple(data: object, what: str, length: int | None = None) -> tuple[Any, ...]:
+    if type(data) is not tuple or (length is not None and len(data) != length):
+        raise Malformed(what)
+    return data
+
+
+def _str(data: object, what: str) -> str:
+    _need(type(data) is str, what)
+    assert isinstance(data, str)
+    return data
+
+
+def _opt_str(data: object, what: str) -> None:
+    _need(data is None or type(data) is str, what)
+
+
+def _int(data: object, what: str) -> int:
+    _need(type(data) is int, what)
+    assert isinstance(data, int)
+    _need(data >= 0, what)
+    return data
+
+
+def _value(data: object, what: str) -> None:
+    _need(type(data) in _VALUES and numbers.in_range(data), what)
+
+
+def _strings(data: object, what: str) -> tuple[str, ...]:
+    items = _tuple(data, what)
+    for item in items:
+        _str(item, what)
+    return items
+
+
+def pos(data: object, files: int) -> None:
+    """(file index, line, col); written out in full because a big story has 100,000."""
+    if type(data) is not tuple or len(data) != 3:
+        raise Malformed("a position")
+    i, line, col = data
+    if not (type(i) is int and type(line) is int and type(col) is int
+            and 0 <= i < files and line >= 0 and col >= 0):
+        raise Malformed("a position")
+
+
+def head(data: object) -> Context | None:
+    """Check the entry's head; the context its scenes are checked in (None: no story)."""
+    _version, files, pos_files, diagnostics, story = _tuple(data, "the head", 5)
+    _strings(files, "the file list")
+    n = len(_strings(pos_files, "the position files"))
+    errors = 0
+    for diagnostic in _tuple(diagnostics, "the diagnostics"):
+        where, severity, message = _tuple(diagnostic, "a diagnostic", 3)
+        pos(where, n)
+        _need(severity in ("error", "warning"), "a diagnostic's severity")
+        _str(message, "a diagnostic's message")
+        errors += severity == "error"
+    if story is None:
+        _need(errors, "no story, yet no error")
+        return None
+    _need(not errors, "a story despite errors")
+    return _story(story, n)
+
+
+def _story(data: object, files: int) -> Context:
+    (story_id, title, subtitle, start, content_hash, where, variables, facts, endings,
+     playthroughs, scene_ids, blob_sizes) = _tuple(data, "the story", 12)
+    for text in (story_id, title, start, content_hash):
+        _str(text, "the story's header")
+    _opt_str(subtitle, "the story's subtitle")
+    pos(where, files)
+    scenes = frozenset(_strings(scene_ids, "the scene ids"))
+    _need(len(scenes) == len(scene_ids) and start in scenes, "the scene ids")
+    sizes = _tuple(blob_sizes, "the scene sizes")
+    _need(len(sizes) == len(scene_ids), "the scene sizes")
+    for size in sizes:
+        _int(size, "a scene size")
+    types: dict[str, type] = {}
+    for variable in _tuple(variables, "the variables"):
+        name, default, p = _tuple(variable, "a variable", 3)
+        _need(_str(name, "a variable's name") not in types, "a duplicate variable")
+        _value(default, f"variable '{name}'s default")
+        pos(p, files)
+        types[name] = type(default)
+    fact_ids: set[str] = set()
+    for fact in _tuple(facts, "the facts"):
+        fact_id, fact_title, text, source, hint, chapter, p = _tuple(fact, "a fact", 7)
+        for item in (fact_id, fact_title, text, source):
+            _str(item, "a fact")
+        _opt_str(hint, "a fact's hint")
+        _opt_str(chapter, "a fact's chapter")
+        pos(p, files)
+        fact_ids.add(fact_id)
+    context = Context(files, types, scenes, frozenset(fact_ids))
+    for ending in _tuple(endings, "the endings"):
+        _ending(ending, context)
+    for playthrough in _tuple(playthroughs, "the playthroughs"):
+        name, steps, expect, p = _tuple(playthrough, "a playthrough", 4)
+        _str(name, "a playthrough's name")
+        for step in _tuple(steps, "a playthrough's steps"):
+            choose, step_expect, step_pos = _tuple(step, "a playthrough step", 3)
+            _str(choose, "a playthrough step")
+            _expectation(step_expect, files)
+            pos(step_pos, files)
+        _expectation(expect, files)
+        pos(p, files)
+    return context
+
+
+def _ending(data: object, context: Context) -> None:
+    ending_id, title, p, scene = _tuple(data, "an ending", 4)
+    _str(ending_id, "an ending's id")
+    _str(title, "an ending's title")
+    pos(p, context.files)
+    _need(scene in context.scenes, "an ending's scene")
+
+
+def _expectation(data: object, files: int) -> None:
+    if data is None:
+        return
+    scene, ending, facts, variables, p = _tuple(data, "an expectation", 5)
+    _opt_str(scene, "an expectation's scene")
+    _opt_str(ending, "an expectation's ending")
+    _strings(facts, "an expectation's facts")
+    for pair in _tuple(variables, "an expectation's variables"):
+        name, value = _tuple(pair, "an expected value", 2)
+        _str(name, "an expected value")
+        _value(value, "an expected value")
+    pos(p, files)
+
+
+def scene(data: object, scene_id: str, context: Context) -> None:
+    """Check one scene's decoded blob (the scene it should be is `scene_id`)."""
+    (sid, title, chapter, paragraphs, on_enter, choices, next_id, ending,
+     p) = _tuple(data, f"scene '{scene_id}'", 9)
+    _need(sid == scene_id, f"scene '{scene_id}' holds another scene")
+    _str(title, "a scene's title")
+    _opt_str(chapter, "a scene's chapter")
+    for paragraph in _tuple(paragraphs, "a scene's paragraphs"):
+        parts, condition, where = _tuple(paragraph, "a paragraph", 3)
+        _template(parts, context)
+        _condition(condition, context)
+        pos(where, context.files)
+    _effects(on_enter, context)
+    for choice in _tuple(choices, "a scene's choices"):
+        (choice_id, parts, goto, condition, effects, once, where, goto_pos,
+         is_continue) = _tuple(choice, "a choice", 9)
+        _str(choice_id, "a choice's id")
+        _template(parts, context)
+        _need(goto in context.scenes, "a choice's goto")
+        _condition(condition, context)
+        _effects(effects, context)
+        _need(type(once) is bool and type(is_continue) is bool, "a choice's flags")
+        pos(where, context.files)
+        pos(goto_pos, context.files)
+    _need(next_id is None or next_id in context.scenes, "a scene's next")
+    if ending is not None:
+        _ending(ending, context)
+    pos(p, context.files)
+
+
+def _template(data: object, context: Context) -> None:
+    """Literal text and variable names, alternating: an odd number of strings."""
+    if type(data) is not tuple or len(data) % 2 != 1:
+        raise Malformed("a text")
+    if len(data) == 1:
+        if type(data[0]) is not str:
+            raise Malformed("a text")
+        return
+    variables = context.variables
+    if not all(type(part) is str and (i % 2 == 0 or part in variables)
+               for i, part in enumerate(data)):
+        raise Malformed("a text's parts")
+
+
+def _effects(data: object, context: Context) -> None:
+    for effect in _tuple(data, "effects"):
+        kind, target, value, where = _tuple(effect, "an effect", 4)
+        pos(where, context.files)
+        _value(value, "an effect's value")
+        if kind == "unlock":
+            _need(target in context.facts and value is True, "an unlock")
+            continue
+        want = context.variables.get(target) if type(target) is str else None
+        got = type(value)
+        if kind == "set":
+            _need(want is not None and got is want, "a set")
+        else:
+            _need(kind == "add" and want in (int, float) and got in (int, float)
+                  and not (want is int and got is float), "an add")
+
+
+def _condition(data: object, context: Context) -> None:
+    if data is None:
+        return
+    from game.story import expr  # conditions exist: a game is starting
+
+    source, node_data, where = _tuple(data, "a condition", 3)
+    _str(source, "a condition's source")
+    pos(where, context.files)
+    seen = (source,)  # the decoder builds one node per source, from the first it meets
+    if seen in context.conditions:
+        return
+    node = _node(node_data, expr)
+    problems = expr.check(node, variables=context.variables, scenes=context.scenes,
+                          facts=context.facts)
+    _need(not problems, "a condition that does not check")
+    context.conditions.add(seen)
+
+
+def _node(data: object, expr: Any, depth: int = 0) -> Node:
+    """The condition tree rebuilt, each node's shape checked; depth-bounded."""
+    _need(depth < MAX_NODE_DEPTH, "a condition nested too deeply")
+    node = _tuple(data, "a condition node")
+    _need(node, "a condition node")
+    kind = node[0]
+    if kind == 0 and len(node) == 3:
+        _value(node[1], "a literal")
+        built: Node = expr.Literal(node[1], _int(node[2], "an offset"))
+    elif kind == 1 and len(node) == 3:
+        built = expr.Var(_str(node[1], "a name"), _int(node[2], "an offset"))
+    elif kind == 2 and len(node) == 5:
+        built = expr.Call(_str(node[1], "a call"), _str(node[2], "a call"),
+                          _int(node[3], "an offset"), _int(node[4], "an offset"))
+    elif kind == 3 and len(node) == 4:
+        _need(node[1] in _UNARY, "an operator")
+        built = expr.Unary(node[1], _node(node[2], expr, depth + 1),
+                           _int(node[3], "an offset"))
+    elif kind == 4 and len(node) == 5:
+        _need(node[1] in _BINARY, "an operator")
+        built = expr.Binary(node[1], _node(node[2], expr, depth + 1),
+                            _node(node[3], expr, depth + 1), _int(node[4], "an offset"))
+    else:
+        raise Malformed("a condition node")
+    return built
+
+

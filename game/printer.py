@@ -14,6 +14,7 @@ from typing import TextIO
 from game import markup
 from game.engine import SceneView
 from game.engine.state import GameState
+from game.printable import printable
 from game.storage import display
 from game.story.model import Story
 
@@ -28,7 +29,7 @@ class Printer:
         """Storage warnings already printed: a full disk is said once, not after every choice."""
 
     def say(self, text: str = "") -> None:
-        self.out.write(text + "\n")
+        self.out.write(printable(text, lines=True) + "\n")
 
     def prompt(self) -> None:
         self.out.write("> ")

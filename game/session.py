@@ -145,6 +145,7 @@ class Session:
             from game.storage.saves import SaveStore
 
             self._saves = SaveStore(self.saves_dir, self.story)
+            self._saves.claim_autosave()  # its own autosave while another game runs here
         return self._saves
 
     # -- profile and settings ----------------------------------------------------------
@@ -382,6 +383,8 @@ class Session:
                            "title screen.")
         self.story = story
         self._engine = None
+        if self._saves is not None:
+            self._saves.close()  # its autosave claim goes to the store of the edited story
         self._saves = None
         self._profiles = ProfileStore(self.saves_dir, story)
         self._profile = None

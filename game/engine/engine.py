@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from game import numbers
 from game.engine.errors import ChoiceNotAvailable, StoryRuntimeError
 from game.engine.state import GameState
 from game.story.expr import ExprEvalError, references
@@ -276,6 +277,9 @@ def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...]) 
     if effect.kind == "set":
         variables[effect.target] = effect.value
     else:
-        current = variables[effect.target]
-        variables[effect.target] = current + effect.value  # type: ignore[operator]
+        total = variables[effect.target] + effect.value  # type: ignore[operator]
+        if not numbers.in_range(total):
+            raise StoryRuntimeError(effect.pos, f"add {effect.target}: the result ({total:.4g}) "
+                                    f"would leave the range numbers stay in ({numbers.WORDS})")
+        variables[effect.target] = total
     return facts

@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from game.printable import printable
+
 if TYPE_CHECKING:  # the session imports this module for the title screen, before any save
     from game.storage.saves import SlotInfo, Status
 
@@ -63,9 +65,11 @@ def playtime(seconds: float | None) -> str:
 
 
 def row(info: SlotInfo) -> SlotRow:
-    return SlotRow(info.name, info.label or MISSING, when(info.saved_at),
+    """The words every list shows, with file names, labels and notes made printable
+    (`game.printable`): a save's label is anyone's text, and a terminal obeys escapes."""
+    return SlotRow(printable(info.name), printable(info.label or MISSING), when(info.saved_at),
                    playtime(info.playtime), info.status, STATUS_WORDS[info.status],
-                   info.message)
+                   None if info.message is None else printable(info.message))
 
 
 def rows(infos: list[SlotInfo]) -> list[SlotRow]:

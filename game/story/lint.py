@@ -12,9 +12,10 @@ import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator
 
+from game import numbers
 from game.story import expr
 from game.story.diagnostics import Diagnostic
-from game.story.model import Choice, Condition, Scene, Story, Value
+from game.story.model import Choice, Condition, Pos, Scene, Story, Value
 
 MAX_COMBINATIONS = 4096
 """How many value combinations the stuck-scene check tries before it gives up quietly."""
@@ -44,7 +45,34 @@ def lint(story: Story, partial: bool = False) -> list[Diagnostic]:
                                   "reached"))
     if not partial:
         out.extend(_unused_variables(story))
+    out.extend(_out_of_range(story))
     return out
+
+
+def _out_of_range(story: Story) -> Iterator[Diagnostic]:
+    """Numbers an author wrote outside the range the game keeps (game/numbers.py): an error,
+    since a save could not hold them (and `int` cannot even print past 4,300 digits)."""
+    def problem(pos: Pos, value: Value) -> Diagnostic:
+        return Diagnostic(pos, "error", f"{value:.4g} is outside the range numbers stay in "
+                                        f"({numbers.WORDS})")
+
+    for variable in story.variables.values():
+        if not numbers.in_range(variable.default):
+            yield problem(variable.pos, variable.default)
+    for scene in story.scenes.values():
+        for effect in (*scene.on_enter, *(e for c in scene.choices for e in c.effects)):
+            if not numbers.in_range(effect.value):
+                yield problem(effect.pos, effect.value)
+    for condition in conditions(story):
+        for value in _literals(condition.node):
+            if not numbers.in_range(value):
+                yield problem(condition.pos, value)
+    for playthrough in story.playthroughs.values():
+        expectations = (playthrough.expect, *(step.expect for step in playthrough.steps))
+        for expect in expectations:
+            for value in (expect.variables.values() if expect is not None else ()):
+                if not numbers.in_range(value):
+                    yield problem(expect.pos, value)  # type: ignore[union-attr]
 
 
 def reachable_scenes(story: Story) -> set[str]:

@@ -81,7 +81,7 @@ class SavesScreen(Overlay):
         if self.mode == "save":
             table.add_row(Text("＋ New save…", style="bold"), "", "", "", "", key=NEW_SLOT)
         for slot in slots:
-            table.add_row(slot.name, slot.place, slot.saved, slot.played,
+            table.add_row(Text(slot.name), Text(slot.place), slot.saved, slot.played,
                           Text(slot.status_word, style=STATUS_STYLES[slot.status]),
                           key=slot.name)
         if table.row_count:

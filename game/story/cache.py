@@ -405,7 +405,7 @@ class _Decoder:
     def scene(self, blob: bytes | memoryview) -> Scene:
         from game.story.scene import Choice, Paragraph, Scene, Template
 
-        data = marshal.loads(blob)  # noqa: S302 - part of the checksummed payload
+        data = cachecheck.loads(blob)  # part of the checksummed payload
         if self.context is not None:
             cachecheck.scene(data, data[0] if type(data) is tuple and data else "",
                              self.context)
@@ -477,7 +477,7 @@ def decode(payload: memoryview) -> LoadResult:
     size = int.from_bytes(payload[:8], "big")
     if not 8 < 8 + size <= len(payload):
         raise ValueError("head size out of range")
-    head = marshal.loads(payload[8:8 + size])  # noqa: S302 - our own checksummed file
+    head = cachecheck.loads(payload[8:8 + size])  # our own checksummed file
     context = cachecheck.head(head)  # Malformed (a ValueError) on anything cold would not give
     version, files, pos_files, diagnostics, story = head
     if version != FORMAT:

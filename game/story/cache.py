@@ -93,8 +93,9 @@ def load(root: Path) -> LoadResult:
     entry = entry_path(root)
     key, cached = _key_and_entry(root, story_paths, entry)
     if key is not None and cached is not None:
-        if cached.story is not None and isinstance(cached.story.scenes, CachedScenes):
-            cached.story.scenes.fallback = lambda: _cold_scenes(root, entry)
+        story = cached.story
+        if story is not None and isinstance(story.scenes, CachedScenes):
+            story.scenes.fallback = lambda: _go_cold(root, entry, story)
         return cached
     result = load_story(root)
     # Store only if nothing changed while we were loading, so the key matches what was read.
@@ -202,13 +203,24 @@ def _key(root: Path, story_paths: list[Path]) -> bytes | None:
     return digest.digest()
 
 
-def _cold_scenes(root: Path, entry: Path) -> Mapping[str, Scene]:
-    """A scene blob was malformed: forget the entry (the next start rebuilds it) and give the
-    scenes of a cold load, which the rest of this game uses."""
+def _go_cold(root: Path, entry: Path, story: Story) -> Mapping[str, Scene]:
+    """A scene blob was malformed, so the entry was not what `encode` wrote: forget it (the
+    next start rebuilds it) and make the running story the cold load's, whole. Its scenes
+    are returned for `CachedScenes` to serve from now on; every other field is set on the
+    story in place (it is shared by the engine and the front end), because the entry's head,
+    though well-formed, may differ from the files too, and cold scenes beside a head they
+    do not match could name facts or variables the story lacks."""
     with contextlib.suppress(OSError):
         entry.unlink()
-    result = load_story(root)
-    return result.story.scenes if result.story is not None else {}
+    cold = load_story(root).story
+    if cold is None:  # the files were edited into errors since the start: nothing to serve
+        return {}
+    from dataclasses import fields
+
+    for f in fields(Story):
+        if f.name != "scenes":
+            object.__setattr__(story, f.name, getattr(cold, f.name))
+    return cold.scenes
 
 
 # -- the file ---------------------------------------------------------------------------------
@@ -508,37 +520,44 @@ class CachedScenes(Mapping[str, "Scene"]):
         self._decode = decode_scene
         self._scenes: dict[str, Scene] = {}
         self.fallback: Callable[[], Mapping[str, Scene]] | None = None
-        """The scenes of a cold load, for when a blob turns out malformed (set by `load`)."""
+        """Makes the story a cold load's and gives its scenes, for when a blob turns out
+        malformed (set by `load`); then every access goes to those."""
         self._cold: Mapping[str, Scene] | None = None
 
     def __getitem__(self, scene_id: str) -> Scene:
+        if self._cold is not None:
+            return self._cold[scene_id]
         scene = self._scenes.get(scene_id)
         if scene is None:
             i = self._index[scene_id]
-            if self._cold is None:
-                blob = self._blobs[self._offsets[i]:self._offsets[i + 1]]
-                try:
-                    scene = self._decode(blob)
-                    if scene.id != scene_id:
-                        raise cachecheck.Malformed(f"scene '{scene_id}' holds another scene")
-                except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
-                        RecursionError, OverflowError):
-                    if self.fallback is None:
-                        raise
-                    self._cold = self.fallback()  # drop the entry: the story as a cold load has it
-            if self._cold is not None:
-                scene = self._cold[scene_id]
-            assert scene is not None
+            blob = self._blobs[self._offsets[i]:self._offsets[i + 1]]
+            try:
+                scene = self._decode(blob)
+                if scene.id != scene_id:
+                    raise cachecheck.Malformed(f"scene '{scene_id}' holds another scene")
+            except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
+                    RecursionError, OverflowError):
+                if self.fallback is None:
+                    raise
+                self._cold = self.fallback()  # the entry is dropped: from now on, a cold load
+                self._scenes = {}
+                return self._cold[scene_id]
             self._scenes[scene_id] = scene
         return scene
 
     def decode_all(self) -> dict[str, Scene]:
         """Every scene, in story order; the collector is paused while ~30 objects a scene are
         made (with it running, a full pass over 10,000 scenes costs three times as much)."""
-        if len(self._scenes) < len(self._index):
+        if self._cold is None and len(self._scenes) < len(self._index):
             with collector.paused(freeze=True):  # they live as long as the story
-                self._scenes = {scene_id: self[scene_id] for scene_id in self._index}
-        return self._scenes
+                scenes = {}
+                for scene_id in self._index:
+                    scenes[scene_id] = self[scene_id]
+                    if self._cold is not None:
+                        break
+                else:
+                    self._scenes = scenes
+        return dict(self._cold) if self._cold is not None else self._scenes
 
     def values(self) -> ValuesView[Scene]:
         return self.decode_all().values()
@@ -546,14 +565,17 @@ class CachedScenes(Mapping[str, "Scene"]):
     def items(self) -> ItemsView[str, Scene]:
         return self.decode_all().items()
 
+    def _ids(self) -> Mapping[str, object]:
+        return self._cold if self._cold is not None else self._index
+
     def __contains__(self, scene_id: object) -> bool:
-        return scene_id in self._index
+        return scene_id in self._ids()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
+        return iter(self._ids())
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._ids())
 
     def __repr__(self) -> str:
         return f"<{len(self._index)} cached scenes, {len(self._scenes)} decoded>"

@@ -11,7 +11,6 @@ are decoded lazily, in play.
 from __future__ import annotations
 
 import marshal
-import shutil
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -27,14 +26,6 @@ from game.story.files import LoadResult, load_story
 EXAMPLE = Path(__file__).parents[2] / "docs" / "example"
 Head = list[Any]
 Scenes = list[list[Any]]
-
-
-@pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(cache.ENV, str(tmp_path / "cache"))
-    target = tmp_path / "story"
-    shutil.copytree(EXAMPLE, target)
-    return target
 
 
 def thaw(data: Any) -> Any:
@@ -185,3 +176,21 @@ def test_check_gives_the_verdict_of_a_cold_load(root: Path, damage: str, tmp_pat
     craft(root, change_head=HEAD_DAMAGE[damage])
     code_warm = main(["check", str(root)])
     assert (code_warm, capsys.readouterr().out) == (code_cold, cold)
+
+
+def test_a_head_that_no_scene_agrees_with_makes_the_whole_story_cold(root: Path) -> None:
+    """A one-byte change to a fact's id leaves the head well-formed on its own; the scene that
+    unlocks the real id is found out when decoded, and from then on the running story is
+    the cold load's in every field (cold scenes beside the changed head would unlock a fact
+    the story does not have)."""
+    craft(root, change_head=lambda h: h[4][7][0].__setitem__(0, "coffea"))
+    warm = load_story(root, cache=True)
+    cold = load_story(root)
+    assert warm.story is not None and cold.story is not None
+    assert "coffea" in warm.story.facts  # not found out yet: only the head was read
+    kitchen = warm.story.scenes["kitchen"]  # unlocks 'coffee': the entry is dropped
+    assert kitchen == cold.story.scenes["kitchen"]
+    assert dict(warm.story.facts) == dict(cold.story.facts)
+    assert list(warm.story.scenes) == list(cold.story.scenes)
+    assert dict(warm.story.scenes.items()) == dict(cold.story.scenes)
+    assert not cache.entry_path(root).exists()  # the next start rebuilds it

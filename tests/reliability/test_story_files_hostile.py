@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 import tracemalloc
 from collections.abc import Callable
@@ -17,14 +16,6 @@ from game.story.files import load_story
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "example"
 posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and /dev")
-
-
-@pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(cache.ENV, str(tmp_path / "cache"))
-    target = tmp_path / "story"
-    shutil.copytree(EXAMPLE, target)
-    return target
 
 
 @posix_only

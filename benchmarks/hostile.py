@@ -287,7 +287,7 @@ def case_surrogate_in_play_never_written(folder: Path) -> None:
 def case_add_past_the_range(folder: Path) -> None:
     """`add` in a loop, in plain mode: a positioned story error, never a crashed autosave."""
     from game.plain import play
-    from game.storage.saves import SaveStore
+    from game.session import Session
     from game.story.loader import load_or_raise
 
     root = folder / "story"
@@ -299,7 +299,7 @@ def case_add_past_the_range(folder: Path) -> None:
         "  z: {text: done, ending: {id: e, title: E}}\n")
     story = load_or_raise(root)
     out = io.StringIO()
-    code = play(story, SaveStore(folder / "saves", story), io.StringIO("1\n" * 10), out)
+    code = play(Session(story, folder / "saves"), io.StringIO("1\n" * 10), out)
     text = out.getvalue()
     expect(code == 1 and "would leave the range numbers stay in" in text, text[-300:])
 

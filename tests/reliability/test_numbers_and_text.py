@@ -13,6 +13,7 @@ from game.engine import Engine, StoryRuntimeError
 from game.numbers import LIMIT, in_range
 from game.plain import PlainGame
 from game.printable import printable
+from game.session import Session
 from game.storage.saves import SaveStore
 from game.story.files import load_story
 from game.story.loader import load_or_raise
@@ -118,7 +119,7 @@ def test_plain_mode_and_the_saves_list_never_print_an_escape(
     saves = tmp_path / "saves"
     store = SaveStore(saves, story)
     out = io.StringIO()
-    game = PlainGame(story, store, out, width=80)
+    game = PlainGame(Session(story, saves), out, width=80)
     game.run(io.StringIO("save mid\nsaves\n1\nquit\n"))
     path = store.path("mid")
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -295,8 +295,12 @@ class Session:
         return self.last_autosave_error
 
     def quit(self) -> str | None:
-        """Leaving: the autosave brought up to date (its play time at least), if it is due."""
-        return self.autosave()
+        """Leaving: the autosave brought up to date (its play time at least), if it is due;
+        then this game's claim on its autosave slot ends, so the next game gets `autosave`."""
+        error = self.autosave()
+        if self._saves is not None:
+            self._saves.close()
+        return error
 
     # -- saves -------------------------------------------------------------------------
 

@@ -180,6 +180,7 @@ def test_a_load_is_autosaved_at_once_and_quitting_brings_its_playtime_up_to_date
     session.choose("walk_into_the_kitchen")
     session.save("kitchen")
     session.choose("go_to_your_desk")
+    session.quit()  # the later game starts after this one ended (not beside it: autosave-2)
     later = Session(example, saves, clock=clock)
     later.load("kitchen")
     assert later.in_autosave and autosaved(example, saves) == "kitchen"

@@ -403,3 +403,25 @@ def test_a_save_folder_without_search_permission_gives_a_clear_message(tmp_path:
     assert "internal error" not in output.lower() and "crash" not in output.lower(), output
     assert "permission denied" in output, output
     assert code == 0
+
+
+def test_two_sessions_at_once_keep_two_autosaves(folder: Path, story: Story) -> None:
+    """The front ends' Session claims its autosave on first use and lets go when it quits."""
+    from game.session import Session
+
+    first, second = Session(story, folder), Session(story, folder)
+    first.new_game()
+    first.choose("walk_into_the_kitchen")
+    second.new_game()
+    second.choose("take_a_deep_breath")
+    store = SaveStore(folder, story)
+    assert store.load("autosave").state.scene == "kitchen"
+    assert store.load("autosave-2").state.scene == "lobby"
+    first.quit()
+    second.quit()
+    third = Session(story, folder)
+    third.new_game()
+    third.choose("walk_into_the_kitchen")
+    third.choose("go_to_your_desk")
+    assert store.load("autosave").state.scene == "desk"  # free again: the next game has it
+    third.quit()

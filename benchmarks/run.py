@@ -2,6 +2,7 @@
 
     python benchmarks/run.py            # the 10,000-scene story, ~3-4 minutes
     python benchmarks/run.py --quick    # a 1,000-scene story, well under a minute
+    python benchmarks/run.py --only long-game   # just the long-game figures (issue 11)
 
 The machine these run on is shared and noisy, so absolute times mean little: every figure
 is compared with a baseline measured in this same run, samples of the two are interleaved
@@ -38,6 +39,16 @@ sys.path[:0] = [str(REPO), str(BENCH)]
 
 MAX_STEPS = 1000
 """Steps before a random run is cut off (the `offscreen test` default)."""
+
+LONG_TURNS = (10, 1_000, 9_000)
+"""The turns of one long game on the benchmark story at which its autosave is timed."""
+LOOP_SCENES = 2_000
+LOOP_CHOICES = (500, 2_500)
+"""Plain mode on a ring of LOOP_SCENES scenes: the time of the second count of choices
+must stay within LOOP_TARGET times that of the first (a choice must not cost more later)."""
+LOOP_TARGET = 6.0
+LONG_TARGET = 1.5
+"""Autosave time and process memory at the last of LONG_TURNS, over those at the first."""
 
 
 # -- workers: one measurement each, in a fresh process ------------------------------------------
@@ -109,6 +120,10 @@ def worker(kind: str, root: Path, runs: int) -> dict[str, Any]:
         Engine(result.story).view(Engine(result.story).start())
     elif kind == "autosave":
         out.update(_autosave(root, runs))
+    elif kind == "long-save":
+        out.update(_long_save(root, runs, int(os.environ["BENCH_TURN"])))
+    elif kind == "plain-loop":
+        out.update(_plain_loop(root, runs))
     else:
         raise SystemExit(f"unknown worker {kind!r}")
     out["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -180,6 +195,71 @@ def _autosave(root: Path, count: int) -> dict[str, Any]:
     return {"times": times, "turns": state.turn, "bytes": statistics.median(sizes)}
 
 
+def _long_save(root: Path, saves: int, turn: int) -> dict[str, Any]:
+    """One game played to `turn` along the story's spine (the first choice of every scene,
+    which never ends the game and visits a new scene each time), then `saves` more choices
+    each followed by the autosave, as play does. The scenes are all decoded first, so that
+    the process memory at different turns differs only by what the game itself holds (the
+    cache decodes a scene when it is first entered, and 9,000 scenes are ~40 MiB of story)."""
+    from game.engine import Engine
+    from game.storage.saves import AUTOSAVE, SaveStore
+    from game.story.loader import load_story
+
+    result = load_story(root, cache=True)
+    assert result.story is not None
+    story = result.story
+    story.scenes.values()  # a cached story decodes every scene for this
+    engine = Engine(story)
+    folder = Path(tempfile.mkdtemp(prefix="offscreen-bench-long-", dir=os.environ["BENCH_TMP"]))
+    store = SaveStore(folder, story)
+    state = engine.start()
+    while state.turn < turn:
+        state = engine.take(state, engine.choices(state)[0])
+    times: list[float] = []
+    for _ in range(saves):
+        state = engine.take(state, engine.choices(state)[0])
+        start = time.perf_counter()
+        path = store.save(AUTOSAVE, state, 0.0)
+        times.append(time.perf_counter() - start)
+    assert not engine.is_over(state)
+    return {"times": times, "turn": state.turn, "bytes": path.stat().st_size,
+            "visited": len(state.visits), "rss_mib": _rss_mib()}
+
+
+def _rss_mib() -> float:
+    """The process's resident memory now (the peak is ru_maxrss, taken for every worker)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _plain_loop(root: Path, choices: int) -> dict[str, Any]:
+    """`offscreen play --plain` on the loop story, `choices` lines of "1" piped in, timed in
+    this process from the command's start to its end (the story comes from the warm cache)."""
+    import io
+
+    from game.cli import main as cli_main
+
+    saves = Path(tempfile.mkdtemp(prefix="offscreen-bench-plain-", dir=os.environ["BENCH_TMP"]))
+    stdin, stdout = sys.stdin, sys.stdout
+    sys.stdin = io.StringIO("1\n" * choices + "quit\n")
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        sys.stdout = sink
+        try:
+            start = time.perf_counter()
+            code = cli_main(["play", "--plain", "--story", str(root), "--saves", str(saves)])
+            seconds = time.perf_counter() - start
+        finally:
+            sys.stdin, sys.stdout = stdin, stdout
+    assert code == 0, f"plain mode exited {code}"
+    autosave = next(saves.glob("autosave*.json"))
+    turn = json.loads(autosave.read_text())["history"][-1]["turn"]
+    assert turn == choices, f"the autosave is at turn {turn}, not {choices}"
+    return {"seconds": seconds, "bytes": autosave.stat().st_size}
+
+
 # -- the parent: samples, medians, the table ---------------------------------------------------
 
 @dataclass
@@ -247,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenes", type=int, help="story size (default 10,000; 1,000 quick)")
     parser.add_argument("--samples", type=int, help="samples per figure (default 5; 3 quick)")
     parser.add_argument("--keep", action="store_true", help="keep the generated story and cache")
+    parser.add_argument("--only", choices=["long-game"],
+                        help="run only these figures (the story is still generated)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("root", nargs="?", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=0, help=argparse.SUPPRESS)
@@ -279,6 +361,15 @@ def bench(args: argparse.Namespace) -> int:
         log(f"story: {gen.n} scenes, {gen.choices} choices, {gen.words} words, "
             f"{gen.files} files, {size / 1e6:.1f} MB in {root}")
         s = Sampler(root, env, log)
+        if args.only == "long-game":
+            rows = long_game_figures(s, work, samples, log)
+            for line in machine():
+                print(line)
+            print(f"story: {gen.n} scenes (benchmarks/gen_story.py, seed 80); medians; "
+                  f"{time.perf_counter() - began:.0f} s")
+            print()
+            print_rows(rows)
+            return 0
         log("cold load + check (libyaml) vs yaml.load(CSafeLoader)")
         s.interleaved(["yaml-c", "cold-c"], samples)
         log("cold load + check (pure Python) vs yaml.load(SafeLoader)")
@@ -298,7 +389,10 @@ def bench(args: argparse.Namespace) -> int:
         log("autosave")
         s.run("autosave", runs=200 if not args.quick else 60)
         startup_rows = startup_figures(s, work, samples, log)
+        long_rows = long_game_figures(s, work, samples, log)
         print_table(s, gen, size, startup_rows, time.perf_counter() - began)
+        print()
+        print_rows(long_rows)
     finally:
         if args.keep:
             print(f"kept {work}", file=sys.stderr)
@@ -319,6 +413,72 @@ def startup_figures(s: Sampler, work: Path, samples: int,
     rows: list[tuple[str, str, str, str, str]] = startup.figures(
         shipped=REPO / "scenes", big=s.root, env=s.env, samples=samples, log=log)
     return rows
+
+
+def long_game_figures(s: Sampler, work: Path, samples: int,
+                      log: Callable[[str], None]) -> list[tuple[str, str, str, str, str]]:
+    """Issue 11: what a long game costs later compared with earlier in the same game.
+
+    The baseline of each figure is the same measurement early in the game (turn 10, or 500
+    choices), so a state that grows with the game shows as a ratio above its target.
+    """
+    import gen_story
+
+    log("long game: autosave and memory at turns " + ", ".join(f"{t:,}" for t in LONG_TURNS))
+    if not (work / "cache").exists():
+        s.run("cold-write")  # the game loads from the cache, as `offscreen play` does
+    saves = 9 if samples >= 5 else 5
+    for i in range(max(1, samples - 2)):
+        for turn in LONG_TURNS:
+            s.run("long-save", runs=saves, env={"BENCH_TURN": str(turn)}, label=f"long-{turn}")
+        log(f"  long game: sample {i + 1} of {max(1, samples - 2)}")
+    loop = work / "loop"
+    gen_story.generate_loop(loop, LOOP_SCENES)
+    log(f"plain mode on a {LOOP_SCENES:,}-scene loop: " + " vs ".join(
+        f"{n:,}" for n in LOOP_CHOICES) + " choices")
+    s.run("plain-loop", runs=1, root=loop, label="plain-warm-up")  # writes the loop's cache
+    for i in range(max(1, samples - 2)):
+        for n in LOOP_CHOICES:
+            s.run("plain-loop", runs=n, root=loop, label=f"plain-{n}")
+        log(f"  plain loop: sample {i + 1} of {max(1, samples - 2)}")
+
+    def save_ms(turn: int) -> float:
+        return statistics.median(t for sample in s.samples[f"long-{turn}"]
+                                 for t in sample["times"]) * 1e3
+
+    def mib(turn: int) -> float:
+        return statistics.median(sample["maxrss_mib"] for sample in s.samples[f"long-{turn}"])
+
+    first, last = LONG_TURNS[0], LONG_TURNS[-1]
+    rows: list[tuple[str, str, str, str, str]] = []
+    for name, value, unit in (("autosave", save_ms, "ms"), ("peak memory", mib, "MiB")):
+        ratio = value(last) / value(first)
+        ok = "yes" if ratio <= LONG_TARGET else "NO"
+        middle = ", ".join(f"turn {t:,}: {value(t):.{2 if unit == 'ms' else 0}f} {unit}"
+                           for t in LONG_TURNS[1:])
+        rows.append((f"long game: {name} at turn {last:,} vs turn {first:,}",
+                     f"turn {first:,}: {value(first):.{2 if unit == 'ms' else 0}f} {unit}",
+                     middle, f"{ratio:.3f}x", f"<= {LONG_TARGET}x {ok}"))
+    big = s.samples[f"long-{last}"][0]
+    rows.append((f"long game: the autosave at turn {last:,}", "-",
+                 f"{big['bytes'] / 1e3:.0f} kB, {big['visited']:,} scenes visited, "
+                 f"{statistics.median(x['rss_mib'] for x in s.samples[f'long-{last}']):.0f} "
+                 "MiB resident", "-", "report"))
+    few, many = LOOP_CHOICES
+    ratio = s.median(f"plain-{many}") / s.median(f"plain-{few}")
+    rows.append((f"plain mode, {LOOP_SCENES:,}-scene loop: {many:,} vs {few:,} choices",
+                 f"{few:,} choices: {s.median(f'plain-{few}'):.2f} s",
+                 f"{s.median(f'plain-{many}'):.2f} s ({s.spread(f'plain-{many}')})",
+                 f"{ratio:.3f}x", f"<= {LOOP_TARGET}x {'yes' if ratio <= LOOP_TARGET else 'NO'}"))
+    return rows
+
+
+def print_rows(rows: list[tuple[str, str, str, str, str]]) -> None:
+    """A Markdown table of figures: what each is, its baseline, ours, the ratio, the target."""
+    header = ("figure", "baseline (median)", "this project (median)", "ratio", "target")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
 
 
 def print_table(s: Sampler, gen: Any, size: int,
@@ -373,10 +533,7 @@ def print_table(s: Sampler, gen: Any, size: int,
     print(f"story: {gen.n} scenes, {gen.choices} choices, {gen.words} words, {gen.files} files, "
           f"{size / 1e6:.1f} MB (benchmarks/gen_story.py, seed 80); medians; {elapsed:.0f} s")
     print()
-    header = ("figure", "baseline (median)", "this project (median)", "ratio", "target")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
-    for row in [header, tuple("-" * w for w in widths), *rows]:
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+    print_rows(rows)
 
 
 if __name__ == "__main__":

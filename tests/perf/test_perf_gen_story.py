@@ -57,3 +57,17 @@ def test_the_fast_random_loop_plays_a_generated_story_exactly_like_the_engine(
             slow.coverage, slow.steps, slow.longest, slow.problems)
         assert fast.problems, "expected some runs cut off at 80 steps"
         assert len(fast.coverage.scenes) < len(story.scenes), "expected unreached scenes"
+
+
+def test_the_loop_story_passes_check_and_walks_round(tmp_path: Path) -> None:
+    choices = gen_story.generate_loop(tmp_path / "loop", scenes=120)
+    result = load_story(tmp_path / "loop")
+    assert result.story is not None
+    assert [str(d) for d in result.diagnostics] == []
+    story = result.story
+    assert len(story.scenes) == 121  # the ring and its one ending
+    assert sum(len(s.choices) for s in story.scenes.values()) == choices
+    scene = story.scenes[story.start]
+    for _ in range(120):
+        scene = story.scenes[scene.choices[0].goto]
+    assert scene.id == story.start

@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from game import numbers
+from game.engine.counts import SMALL, Counts
 from game.engine.errors import ChoiceNotAvailable, StoryRuntimeError
-from game.engine.state import GameState
+from game.engine.state import HISTORY_LIMIT, GameState, keep_history
 from game.story.expr import ExprEvalError, references
 from game.story.model import (
     Choice,
@@ -88,12 +89,19 @@ class _Plan:
 
 class Engine:
     """Binds the rules to one story; holds no game state of its own (only a per-scene
-    cache of how to play each scene, derived from the immutable story)."""
+    cache of how to play each scene, derived from the immutable story).
 
-    __slots__ = ("_facts", "_plans", "_story")
+    `history` is how many earlier states each state it makes keeps for undo (see
+    game/engine/state.py); None keeps them all, for tools that report a whole run's route.
+    """
 
-    def __init__(self, story: Story) -> None:
+    __slots__ = ("_facts", "_history", "_plans", "_story")
+
+    def __init__(self, story: Story, history: int | None = HISTORY_LIMIT) -> None:
+        if history is not None and history < 1:
+            raise ValueError(f"history must be at least 1 (or None for all), not {history}")
         self._story = story
+        self._history = history
         self._plans: dict[str, _Plan] = {}
         self._facts: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
         """The last facts tuple seen, with its set (one attribute, so threads never see a
@@ -165,17 +173,27 @@ class Engine:
         """The state on entering a scene: its visit counted, its on_enter effects run.
 
         Variables are copied only when something writes to them (`own`: already a fresh
-        copy); otherwise states share them, as they are never changed once made.
+        copy); otherwise states share them, as they are never changed once made. Visits
+        are copied while small and a persistent `Counts` after that (game/engine/state.py
+        says why), and the new state's undo chain is kept to the engine's `history`.
         """
         plan = self._plans.get(scene_id) or self._plan(scene_id)
-        counted = dict(visits)
-        counted[scene_id] = counted.get(scene_id, 0) + 1
+        if type(visits) is Counts:
+            counted: Mapping[str, int] = visits.bumped(scene_id)
+        elif len(visits) < SMALL:
+            counted = small = dict(visits)
+            small[scene_id] = small.get(scene_id, 0) + 1
+        else:
+            counted = Counts(visits).bumped(scene_id)
         if plan.on_enter:
             fresh = variables if own else dict(variables)
             for effect in plan.on_enter:
                 facts = _apply(effect, fresh, facts)  # type: ignore[arg-type]
             variables = fresh
-        return _new_state(scene_id, variables, counted, taken, facts, turn, via, previous)
+        state = _new_state(scene_id, variables, counted, taken, facts, turn, via, previous)
+        if previous is not None and self._history is not None:
+            keep_history(state, self._history)
+        return state
 
     @staticmethod
     def back(state: GameState) -> GameState | None:
@@ -244,11 +262,11 @@ def _state_maker() -> Callable[[str, Mapping[str, Value], Mapping[str, int], fro
     dataclass __init__ (which sets each field through object.__setattr__): the slots are
     written through their descriptors, giving the same value. One is made per step."""
     setters = slot_setters(GameState, ("scene", "variables", "visits", "taken", "facts",
-                                       "turn", "via", "previous"))
+                                       "turn", "via", "previous", "_line", "_cut"))
     if setters is None:  # pragma: no cover - GameState changed shape: the plain class
         return GameState
     new = object.__new__
-    (scene_, variables_, visits_, taken_, facts_, turn_, via_, previous_) = setters
+    (scene_, variables_, visits_, taken_, facts_, turn_, via_, previous_, line_, cut_) = setters
 
     def make(scene: str, variables: Mapping[str, Value], visits: Mapping[str, int],
              taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
@@ -262,6 +280,8 @@ def _state_maker() -> Callable[[str, Mapping[str, Value], Mapping[str, int], fro
         turn_(state, turn)
         via_(state, via)
         previous_(state, previous)
+        line_(state, None)
+        cut_(state, 0)
         return state
 
     return make

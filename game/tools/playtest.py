@@ -382,7 +382,7 @@ class EngineDisagrees(AssertionError):
 def _replayed(story: Story, kind: ProblemKind, run: int, seed: int, max_steps: int,
               path: list[Choice], risky: dict[str, tuple[Condition, ...]]) -> Problem:
     """Replay a failed fast run through the real Engine and report what the Engine saw."""
-    engine = Engine(story)
+    engine = Engine(story, history=None)  # routes in reports replay the whole run
     state = engine.start()
     try:
         for choice in path:
@@ -407,7 +407,7 @@ def _replayed(story: Story, kind: ProblemKind, run: int, seed: int, max_steps: i
 
 def _engine_runs(story: Story, report: RandomReport) -> Iterator[GameState]:
     """The same runs through `Engine.choices` + `Engine.take`; yields each final state."""
-    engine = Engine(story)
+    engine = Engine(story, history=None)  # routes in reports replay the whole run
     scenes = story.scenes
     risky = risky_paragraphs(story)
     coverage = report.coverage

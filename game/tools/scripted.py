@@ -63,7 +63,7 @@ class _Diverged(Exception):
 
 
 def run_all(story: Story) -> list[Result]:
-    engine = Engine(story)
+    engine = Engine(story, history=None)  # routes in reports replay the whole run
     return [run(engine, p) for p in story.playthroughs.values()]
 
 

@@ -1,28 +1,44 @@
 """GameState chains <-> plain JSON data, by ids only (never list positions).
 
-A save holds the current state and up to `HISTORY_LIMIT` earlier ones so that `back` still
-works after a load. Consecutive states differ by a choice's worth of changes, so after the
-oldest state (written in full) each entry records only what differs from the entry before
-it: fields that did not change are left out, growing collections are written as what was
-added (`facts+`, `taken+`, `variables+`, `visits+`), and anything else is written in full.
-That keeps an autosave of a long game to a few kilobytes (and its fsync quick) while still
-reproducing every state exactly, whatever a front end puts in it.
+A save holds the current state and the earlier ones that `back` can still reach after a
+load. The oldest state in the file (its keyframe) is written in full; each entry after it
+records only what differs from the entry before: fields that did not change are left out,
+growing collections are written as what was added (`facts+`, `taken+`, `variables+`,
+`visits+`), and anything else in full. That reproduces every state exactly, whatever a front
+end puts in it, and keeps each entry the size of one choice.
 
-Decoding trusts nothing: a save file is user-editable input, so every field is type-checked
-and a problem raises `DecodeError` naming the entry and the field, never a KeyError.
+The autosave is written after every choice, so it must cost the same at turn 9,000 as at
+turn 10. `ChainEncoder` remembers the entries it wrote: a save after one more choice encodes
+that one choice's entry and joins it to the rest. Its keyframe stays put until the file holds
+`2 * HISTORY_LIMIT` choices after it, then moves to `HISTORY_LIMIT` choices back, so the whole
+state is re-encoded once per `HISTORY_LIMIT` saves and never more than `MAX_ENTRIES` entries
+are written. Loading keeps the newest `HISTORY_LIMIT` of them as the undo chain, what the
+same game kept in memory (game/engine/state.py; after an undo the file may still reach a
+little further back than the game did, to states it really went through); the older entries
+only carry the keyframe forward. Saves of the first format (the keyframe always
+`HISTORY_LIMIT` back, as `encode_chain` still writes) are the same layout and load the same.
+
+Decoding trusts nothing: a save file is user-editable input, so every field is type-checked,
+a history longer than any save holds is refused before any of it is decoded, and a problem
+raises `DecodeError` naming the entry and the field, never a KeyError.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from itertools import pairwise
 from typing import Any
 
-from game.engine.state import GameState
+from game.engine.counts import SMALL, Counts
+from game.engine.state import HISTORY_LIMIT, GameState
 from game.story.model import Value
 
-HISTORY_LIMIT = 200
-"""How many earlier states a save keeps for `back`; older undo steps are dropped."""
+__all__ = ["HISTORY_LIMIT", "MAX_ENTRIES", "ChainEncoder", "DecodeError", "decode_chain",
+           "encode_chain", "entry_text"]
+
+MAX_ENTRIES = 2 * HISTORY_LIMIT + 1
+"""The most history entries a save holds (the keyframe and up to 2 * HISTORY_LIMIT after)."""
 
 
 class DecodeError(ValueError):
@@ -40,42 +56,105 @@ def encode_chain(state: GameState, limit: int = HISTORY_LIMIT) -> list[dict[str,
     return [_full(chain[0]), *(_delta(before, after) for before, after in pairwise(chain))]
 
 
-def decode_chain(entries: object) -> GameState:
-    """Rebuild the newest state with its `previous` links; DecodeError on any malformed entry."""
+def entry_text(entry: dict[str, Any]) -> str:
+    """One history entry as it is written: one compact line of JSON."""
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+
+
+class ChainEncoder:
+    """The history of successive saves of a game, each choice's entry encoded once.
+
+    `lines(state)` gives the entries for a save of `state` as `entry_text` lines, oldest
+    first. When `state` is the last one given, one choice on from it or one step back, the
+    lines are the last ones give or take one; any other state (a loaded game, a new game)
+    is encoded afresh, as `encode_chain` does.
+    """
+
+    def __init__(self, limit: int = HISTORY_LIMIT) -> None:
+        self.limit = limit
+        self._last: GameState | None = None
+        self._lines: list[str] = []
+        """The keyframe's line, then one line per state after it up to `_last`."""
+
+    def lines(self, state: GameState) -> list[str]:
+        last = self._last
+        if last is not None and state is not last:
+            if state.previous is last:
+                self._lines.append(entry_text(_delta(last, state)))
+                if len(self._lines) > 2 * self.limit + 1:
+                    self._move_keyframe(state)
+            elif state is last.previous and len(self._lines) > 1:
+                self._lines.pop()
+            else:
+                last = None
+        if last is None:
+            self._lines = [entry_text(entry) for entry in encode_chain(state, self.limit)]
+        self._last = state
+        return self._lines
+
+    def _move_keyframe(self, state: GameState) -> None:
+        """Write the state `limit` choices back in full and drop the lines before it."""
+        keyframe = state
+        steps = 0
+        while steps < self.limit and keyframe.previous is not None:
+            keyframe = keyframe.previous
+            steps += 1
+        self._lines = [entry_text(_full(keyframe)), *self._lines[len(self._lines) - steps:]]
+
+
+def decode_chain(entries: object, limit: int = HISTORY_LIMIT) -> GameState:
+    """Rebuild the newest state with its `previous` links, at most `limit` of them; any
+    malformed entry, or more than `2 * limit + 1` of them, raises DecodeError."""
     if not isinstance(entries, list) or not entries:
         raise DecodeError("'history' must be a non-empty list of states")
+    if len(entries) > 2 * limit + 1:
+        raise DecodeError(f"'history' has {len(entries)} entries; a save holds at most "
+                          f"{2 * limit + 1}")
+    first_kept = len(entries) - 1 - limit
     state: GameState | None = None
     for index, entry in enumerate(entries):
         where = f"history entry {index + 1}"
         if not isinstance(entry, dict):
             raise DecodeError(f"{where} is not an object")
-        state = _apply(entry, state, where)
+        state = _apply(entry, state, where, index > first_kept)
     assert state is not None
     return state
 
 
 def _full(state: GameState) -> dict[str, Any]:
+    visits = state.visits
     return {
         "scene": state.scene,
         "turn": state.turn,
         "via": state.via,
         "variables": dict(state.variables),
-        "visits": dict(state.visits),
+        "visits": dict(sorted(visits.items())) if isinstance(visits, Counts) else dict(visits),
         "taken": sorted(state.taken),
         "facts": list(state.facts),
     }
 
 
 def _delta(before: GameState, after: GameState) -> dict[str, Any]:
+    """What `after` changed; shared parts are skipped by identity, so this costs what the
+    choice changed (comparing whole maps only for those a front end made by hand)."""
     out: dict[str, Any] = {"scene": after.scene, "turn": after.turn, "via": after.via}
-    _mapping_delta(out, "variables", before.variables, after.variables)
-    _mapping_delta(out, "visits", before.visits, after.visits)
-    if after.taken != before.taken:
+    if after.variables is not before.variables:
+        _mapping_delta(out, "variables", before.variables, after.variables)
+    if after.visits is not before.visits:
+        if isinstance(after.visits, Counts) and isinstance(before.visits, Counts):
+            added = after.visits.changed_since(before.visits)
+            if added is None:
+                out["visits"] = after.visits.as_dict()
+            elif added:
+                out["visits+"] = added
+        else:
+            _mapping_delta(out, "visits", before.visits, after.visits)
+    if after.taken is not before.taken and after.taken != before.taken:
         if after.taken > before.taken:
             out["taken+"] = sorted(after.taken - before.taken)
         else:
             out["taken"] = sorted(after.taken)
-    if after.facts != before.facts:
+    if after.facts is not before.facts and after.facts != before.facts:
         if after.facts[:len(before.facts)] == before.facts:
             out["facts+"] = list(after.facts[len(before.facts):])
         else:
@@ -99,7 +178,9 @@ def _same_types(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return all(type(v) is type(b[k]) for k, v in a.items())
 
 
-def _apply(entry: dict[str, Any], before: GameState | None, where: str) -> GameState:
+def _apply(entry: dict[str, Any], before: GameState | None, where: str,
+           linked: bool) -> GameState:
+    """The state `entry` describes on top of `before`; `linked`: its `previous` is `before`."""
     scene = entry.get("scene")
     if not isinstance(scene, str) or not scene:
         raise DecodeError(f"{where}: 'scene' must be a scene id")
@@ -118,6 +199,8 @@ def _apply(entry: dict[str, Any], before: GameState | None, where: str) -> GameS
         base = before
     variables = _mapping(entry, "variables", base.variables, _check_value, where)
     visits = _mapping(entry, "visits", base.visits, _check_count, where)
+    if len(visits) >= SMALL and visits is not base.visits and not isinstance(visits, Counts):
+        visits = Counts(visits)
     taken = base.taken
     if "taken" in entry:
         taken = frozenset(_strings(entry["taken"], "taken", where))
@@ -128,19 +211,17 @@ def _apply(entry: dict[str, Any], before: GameState | None, where: str) -> GameS
         facts = tuple(_strings(entry["facts"], "facts", where))
     elif "facts+" in entry:
         facts = facts + tuple(_strings(entry["facts+"], "facts+", where))
-    return GameState(scene, variables, visits, taken, facts, turn, via, before)
+    return GameState(scene, variables, visits, taken, facts, turn, via,
+                     before if linked else None)
 
 
 def _mapping(entry: dict[str, Any], key: str, base: Mapping[str, Any],
              check: Callable[[object], bool], where: str) -> Mapping[str, Any]:
+    """The mapping field `key` after `entry`: given in full, added to, or as before."""
     if key in entry:
-        start: dict[str, Any] = {}
-        raw = entry[key]
-        label = key
+        raw, label = entry[key], key
     elif key + "+" in entry:
-        start = dict(base)
-        raw = entry[key + "+"]
-        label = key + "+"
+        raw, label = entry[key + "+"], key + "+"
     else:
         return base
     if not isinstance(raw, dict):
@@ -150,8 +231,11 @@ def _mapping(entry: dict[str, Any], key: str, base: Mapping[str, Any],
             raise DecodeError(f"{where}: '{label}' has an empty name")
         if not check(value):
             raise DecodeError(f"{where}: '{label}' has a bad value for '{name}': {value!r}")
-        start[name] = value
-    return start
+    if label == key:
+        return dict(raw)
+    if isinstance(base, Counts):
+        return base.updated(raw)
+    return {**base, **raw}
 
 
 def _check_value(value: object) -> bool:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from game import numbers
 from game.engine.state import GameState
-from game.storage.codec import DecodeError, decode_chain, encode_chain
+from game.storage.codec import ChainEncoder, DecodeError, decode_chain, encode_chain, entry_text
 
 FORMAT = "offscreen-save"
 VERSION = 1
@@ -49,9 +49,12 @@ class Unsavable(ValueError):
 
 
 def encode(story_id: str, story_hash: str, state: GameState, saved_at: float,
-           playtime: float, label: str, history: int) -> bytes:
+           playtime: float, label: str, history: int,
+           encoder: ChainEncoder | None = None) -> bytes:
     """The save file's bytes; Unsavable when text is not valid Unicode or a number is out
-    of range (the file would be damaged on the next load, so it is never written)."""
+    of range (the file would be damaged on the next load, so it is never written).
+    `encoder` (given the same game's saves before, as the autosave does) encodes only what
+    changed since the last of them."""
     data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -63,8 +66,9 @@ def encode(story_id: str, story_hash: str, state: GameState, saved_at: float,
     # One line for the header and one per history entry: compact, yet readable and diffable.
     try:
         head = json.dumps(data, ensure_ascii=False)[:-1]
-        entries = ",\n".join(json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
-                             for entry in encode_chain(state, history))
+        lines = (encoder.lines(state) if encoder is not None
+                 else [entry_text(entry) for entry in encode_chain(state, history)])
+        entries = ",\n".join(lines)
     except ValueError:  # an integer past the 4,300 digits Python will write
         raise Unsavable(f"the game holds a number outside the range the game uses "
                         f"({numbers.WORDS})") from None

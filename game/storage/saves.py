@@ -29,7 +29,7 @@ from game import safeio
 from game.engine.migrate import migrate
 from game.engine.state import GameState
 from game.storage import atomic, locks
-from game.storage.codec import HISTORY_LIMIT
+from game.storage.codec import HISTORY_LIMIT, ChainEncoder
 from game.storage.errors import SaveError, SceneGone, SlotConflict
 from game.storage.names import (
     AUTOSAVE,
@@ -100,6 +100,8 @@ class SaveStore:
         found the first taken by another running game. Saving to AUTOSAVE writes here."""
         self._claim: locks.FileLock | None = None
         self._games: locks.FileLock | None = None
+        self._encoder = ChainEncoder(history)
+        """The last game saved, encoded: the autosave after a choice encodes only that choice."""
 
     # -- several games at once ------------------------------------------------------------
 
@@ -170,7 +172,7 @@ class SaveStore:
         try:
             data = encode(self.story.id, self.story.content_hash, state, self.clock(),
                           max(0.0, playtime), scene.title if scene else state.scene,
-                          self.history)
+                          self.history, self._encoder)
         except Unsavable as exc:
             raise SaveError(f"could not save to {path}: {exc}; nothing was written") from None
         try:

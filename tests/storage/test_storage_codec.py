@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +13,14 @@ from hypothesis import strategies as st
 from storage_helpers import play
 
 from game.engine import Engine, GameState
-from game.storage.codec import DecodeError, decode_chain, encode_chain
+from game.engine.counts import Counts
+from game.storage import codec
+from game.storage.codec import HISTORY_LIMIT, ChainEncoder, DecodeError, decode_chain, encode_chain
+from game.story.loader import load_or_raise
 from game.story.model import Story
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
+import gen_story
 
 ids = st.text(alphabet="abcdefghij_/", min_size=1, max_size=6)
 values = st.one_of(st.booleans(), st.integers(-10**12, 10**12),
@@ -132,3 +140,160 @@ def test_malformed_history_names_the_entry_and_field(history: object, message: s
     with pytest.raises(DecodeError) as caught:
         decode_chain(history)
     assert message in str(caught.value)
+
+
+# -- long games: an autosave encodes one choice, and the file and the chain stay bounded -------
+
+MAX_LINES_10 = 2 * 10 + 1
+"""The most lines a save with a history limit of 10 holds."""
+
+
+@pytest.fixture(scope="module")
+def loop(tmp_path_factory: pytest.TempPathFactory) -> Story:
+    """A ring of 300 scenes (benchmarks/gen_story.py --loop): a game that never has to end."""
+    folder = tmp_path_factory.mktemp("loop")
+    gen_story.generate_loop(folder, scenes=300)
+    return load_or_raise(folder)
+
+
+def parsed(lines: list[str]) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in lines]
+
+
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every entry the codec encodes from now on, by its kind: 'full' or 'delta'."""
+    seen: list[str] = []
+    real = codec.entry_text
+
+    def entry_text(entry: dict[str, Any]) -> str:
+        seen.append("full" if "taken" in entry and "facts" in entry else "delta")
+        return real(entry)
+
+    monkeypatch.setattr(codec, "entry_text", entry_text)
+    return seen
+
+
+def test_each_autosave_encodes_only_the_choice_just_made(loop: Story,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = Engine(loop, history=10)
+    encoder = ChainEncoder(limit=10)
+    state = engine.start()
+    encoder.lines(state)
+    seen = counting(monkeypatch)
+    for turn in range(1, 501):
+        state = engine.take(state, engine.choices(state)[0])
+        before = len(seen)
+        lines = encoder.lines(state)
+        new = seen[before:]
+        # one delta per save; the keyframe moves (one full entry) once per 11 saves
+        assert new in (["delta"], ["delta", "full"]), (turn, new)
+        assert len(lines) <= MAX_LINES_10
+    assert seen.count("full") == (500 - 21) // 11 + 1  # at turn 21, then every 11 turns
+    decoded = decode_chain(parsed(lines), limit=10)
+    assert exact(decoded) == exact(state)  # exactly the chain the game holds in memory
+    assert encoder.lines(state) is lines and len(seen) == 500 + seen.count("full")
+
+
+def test_the_keyframe_moves_half_the_history_back(loop: Story) -> None:
+    engine = Engine(loop, history=10)
+    encoder = ChainEncoder(limit=10)
+    state = engine.start()
+    sizes = []
+    for _ in range(60):
+        state = engine.take(state, engine.choices(state)[0])
+        lines = encoder.lines(state)
+        sizes.append(len(lines))
+        assert parsed(lines)[0]["turn"] == state.turn - len(lines) + 1
+    # 21 entries at most; then the keyframe moves 10 back, and the file grows again from 11
+    assert sizes[:20] == list(range(2, 22))
+    assert sizes[20:31] == list(range(11, 22)) and sizes[31] == 11
+
+
+ops = st.lists(st.one_of(st.integers(0, 2).map(lambda i: ("choose", i)),
+                         st.just(("back", 0)), st.just(("reload", 0)), st.just(("same", 0))),
+               max_size=80)
+
+
+class Ring:
+    """The loop story for a property test (whose failure report shows this short repr)."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+
+    def __repr__(self) -> str:
+        return f"Ring({len(self.story.scenes)} scenes)"
+
+
+@pytest.fixture(scope="module")
+def ring(loop: Story) -> Ring:
+    return Ring(loop)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ops)
+def test_successive_saves_of_any_game_decode_to_the_game_it_played(
+        ring: Ring, moves: list[tuple[str, int]]) -> None:
+    """Choices, undo, a reload from the save or the same state saved again, in any order:
+    every save decodes to the states the game went through, at least as far back as the game
+    in memory still reaches and at most `limit` back, and never holds too many entries."""
+    engine = Engine(ring.story, history=3)
+    encoder = ChainEncoder(limit=3)
+    state = engine.start()
+    path = [exact(state)[0]]  # what the game went through, newest last
+    for op, pick in moves:
+        if op == "choose":
+            options = engine.choices(state)
+            if options:
+                state = engine.take(state, options[pick % len(options)])
+                path.append(exact(state)[0])
+        elif op == "back" and state.previous is not None:
+            state = state.previous
+            path.pop()
+        elif op == "reload":
+            state = decode_chain(parsed(encoder.lines(state)), limit=3)
+        lines = encoder.lines(state)
+        assert len(lines) <= 2 * 3 + 1
+        decoded = exact(decode_chain(parsed(lines), limit=3))
+        assert decoded == path[::-1][:len(decoded)]
+        assert len(exact(state)) <= len(decoded) <= 4
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(state_fields, min_size=1, max_size=12))
+def test_an_encoder_fed_any_chain_state_by_state_round_trips(chain: list[dict[str, Any]]) -> None:
+    """States a front end builds by hand, with any values: the encoder's lines match
+    encode_chain's meaning, entry for entry, at each step of the way."""
+    encoder = ChainEncoder(limit=4)
+    state: GameState | None = None
+    for f in chain:
+        visits = Counts(f["visits"]) if len(f["visits"]) % 2 else f["visits"]
+        state = GameState(f["scene"], f["variables"], visits, f["taken"], f["facts"],
+                          f["turn"], f["via"], state)
+        decoded = decode_chain(parsed(encoder.lines(state)), limit=4)
+        assert exact(decoded) == exact(state)[:len(exact(decoded))]
+        assert len(exact(decoded)) == min(len(exact(state)), 5)
+
+
+def test_a_history_longer_than_any_save_is_refused_before_decoding() -> None:
+    entry = {"scene": "a", "variables": {}, "visits": {}, "taken": [], "facts": []}
+    huge = [entry, *([{"scene": "a", "visits+": {"a": 1}}] * 10**6)]
+    with pytest.raises(DecodeError, match="has 1000001 entries; a save holds at most 401"):
+        decode_chain(huge)
+    longest = [entry, *({"scene": "a", "turn": t, "visits+": {"a": t}} for t in range(1, 401))]
+    state = decode_chain(longest)
+    chain = list(state.history())
+    assert len(chain) == HISTORY_LIMIT + 1 and chain[-1].previous is None
+    assert [s.turn for s in chain] == list(range(400, 400 - HISTORY_LIMIT - 1, -1))
+    assert dict(state.visits) == {"a": 400}
+
+
+def test_a_save_of_many_scenes_decodes_to_counts_that_play_on(loop: Story) -> None:
+    engine = Engine(loop)
+    state = engine.start()
+    for _ in range(299):
+        state = engine.take(state, engine.choices(state)[0])
+    decoded = decode_chain(json.loads(json.dumps(encode_chain(state))))
+    assert isinstance(decoded.visits, Counts) and decoded.visits == state.visits
+    assert exact(decoded) == exact(state)
+    moved = engine.take(decoded, engine.choices(decoded)[0])
+    assert moved.visits[loop.start] == 2

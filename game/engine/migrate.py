@@ -11,7 +11,9 @@ still exists is offered instead.
 This is pure and linear in the length of the history: storage calls it on every load and
 `play --dev` on every reload of the story files, so it must stay cheap and free of I/O.
 States that already fit are reused as they are, so a story edit that touches nothing the
-player has seen costs no allocations.
+player has seen costs no allocations; and a state is checked only for what it changed since
+the state before it (consecutive states share their visit counts, once-only choices and
+facts), so a long game with thousands of scenes visited loads as quickly as a short one.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from game.engine.counts import Counts
 from game.engine.state import GameState
 from game.story.model import Story, Value
 
@@ -46,10 +49,13 @@ def migrate(state: GameState, story: Story) -> Migration:
     chain.reverse()  # oldest first, so each fitted state can link to the fitted one before it
     fitted: GameState | None = None
     fitted_index = -1
+    kept: GameState | None = None
     for index, old in enumerate(chain):
         if old.scene in story.scenes:
-            fitted = _fit(old, story, fitted)
+            fitted = _fit(old, story, fitted, kept)
             fitted_index = index
+            kept = old if (fitted.visits is old.visits and fitted.taken is old.taken
+                           and fitted.facts is old.facts) else None
     last = len(chain) - 1
     if fitted is None:
         summary = (f"The scene you were in ('{state.scene}') no longer exists, and neither "
@@ -71,21 +77,39 @@ def migrate(state: GameState, story: Story) -> Migration:
     return Migration(None, fitted, changes, summary, steps)
 
 
-def _fit(old: GameState, story: Story, previous: GameState | None) -> GameState:
+def _fit(old: GameState, story: Story, previous: GameState | None,
+         kept: GameState | None) -> GameState:
+    """`old` fitted to the story; `kept`, when given, is an earlier state whose visits, once-
+    only choices and facts all fitted as they were, so only what `old` adds needs checking."""
     variables = _fit_variables(old.variables, story)
     visits = old.visits
-    if any(scene not in story.scenes for scene in visits):
+    if not _visits_fit(visits, story, kept.visits if kept is not None else None):
         visits = {s: n for s, n in visits.items() if s in story.scenes}
     taken = old.taken
-    if any(not _choice_exists(story, key) for key in taken):
+    if (kept is None or taken is not kept.taken) and any(
+            not _choice_exists(story, key) for key in taken):
         taken = frozenset(key for key in taken if _choice_exists(story, key))
     facts = old.facts
-    if any(fact not in story.facts for fact in facts):
+    if (kept is None or facts is not kept.facts) and any(
+            fact not in story.facts for fact in facts):
         facts = tuple(f for f in facts if f in story.facts)
     if (variables is old.variables and visits is old.visits and taken is old.taken
             and facts is old.facts and previous is old.previous):
         return old
     return GameState(old.scene, variables, visits, taken, facts, old.turn, old.via, previous)
+
+
+def _visits_fit(visits: Mapping[str, int], story: Story,
+                fitting: Mapping[str, int] | None) -> bool:
+    """Whether every scene counted in `visits` still exists; `fitting` is an earlier version
+    known to (so for a `Counts` only the counts changed since then are looked at)."""
+    if visits is fitting:
+        return True
+    if isinstance(visits, Counts) and isinstance(fitting, Counts):
+        changed = visits.changed_since(fitting)
+        if changed is not None:
+            return all(scene in story.scenes for scene in changed)
+    return all(scene in story.scenes for scene in visits)
 
 
 def _fit_variables(saved: Mapping[str, Value], story: Story) -> Mapping[str, Value]:

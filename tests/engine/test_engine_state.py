@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from game.engine import Engine, GameState
 from game.engine.counts import SMALL, Counts
+from game.engine.migrate import migrate
 from game.engine.state import HISTORY_LIMIT, keep_history
 from game.story.loader import load_or_raise
 from game.story.model import Story
@@ -212,3 +213,26 @@ def test_keep_history_leaves_a_first_state_alone() -> None:
 def test_a_history_limit_below_one_is_refused(loop: Story) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         Engine(loop, history=0)
+
+
+# -- a long game fitted to an edited story (migrate checks only what each state changed) --------
+
+def test_a_long_game_fits_a_story_with_a_visited_scene_cut(loop: Story, tmp_path: Path) -> None:
+    engine = Engine(loop)
+    state = walk(engine, engine.start(), 450)  # past SMALL scenes: the visits are a Counts
+    assert isinstance(state.visits, Counts) and state.visits["stop_400"] == 1
+    text = Path(loop.files[0]).read_text()
+    start = text.index("  stop_400:\n")
+    end = text.index("  stop_401:\n")
+    edited_text = (text[:start] + text[end:]).replace("goto: stop_400\n", "goto: stop_401\n")
+    (tmp_path / "loop.yaml").write_text(edited_text)
+    edited = load_or_raise(tmp_path)
+    migration = migrate(state, edited)
+    assert migration.state is not None
+    chain = list(migration.state.history())
+    assert len(chain) == len(list(state.history())) - 1  # the undo step at stop_400 is skipped
+    assert "1 undo step dropped" in migration.summary
+    assert all("stop_400" not in s.visits for s in chain)
+    assert dict(chain[0].visits) == {k: v for k, v in state.visits.items() if k != "stop_400"}
+    unchanged = migrate(state, loop)
+    assert unchanged.state is state and unchanged.summary == ""

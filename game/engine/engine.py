@@ -8,13 +8,13 @@ replayable. The UI, plain mode and the author tools all call this one module.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from game import numbers
 from game.engine.counts import SMALL, Counts
 from game.engine.errors import ChoiceNotAvailable, StoryRuntimeError
-from game.engine.state import HISTORY_LIMIT, GameState, keep_history
+from game.engine.state import HISTORY_LIMIT, GameState, new_state
 from game.story.expr import ExprEvalError, references
 from game.story.model import (
     Choice,
@@ -25,7 +25,6 @@ from game.story.model import (
     Story,
     Template,
     Value,
-    slot_setters,
 )
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -190,10 +189,8 @@ class Engine:
             for effect in plan.on_enter:
                 facts = _apply(effect, fresh, facts)  # type: ignore[arg-type]
             variables = fresh
-        state = _new_state(scene_id, variables, counted, taken, facts, turn, via, previous)
-        if previous is not None and self._history is not None:
-            keep_history(state, self._history)
-        return state
+        return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
+                         self._history)
 
     @staticmethod
     def back(state: GameState) -> GameState | None:
@@ -253,41 +250,6 @@ class Engine:
             return bool(condition.evaluate(state.variables, state.visits, self._fact_set(state)))
         except ExprEvalError as exc:
             raise StoryRuntimeError(condition.pos.shifted(exc.offset), exc.message) from None
-
-
-def _state_maker() -> Callable[[str, Mapping[str, Value], Mapping[str, int], frozenset[str],
-                                 tuple[str, ...], int, str | None, GameState | None],
-                                GameState]:
-    """`GameState(...)` with every field given, at about half the cost of the frozen
-    dataclass __init__ (which sets each field through object.__setattr__): the slots are
-    written through their descriptors, giving the same value. One is made per step."""
-    setters = slot_setters(GameState, ("scene", "variables", "visits", "taken", "facts",
-                                       "turn", "via", "previous", "_line", "_cut"))
-    if setters is None:  # pragma: no cover - GameState changed shape: the plain class
-        return GameState
-    new = object.__new__
-    (scene_, variables_, visits_, taken_, facts_, turn_, via_, previous_, line_, cut_) = setters
-
-    def make(scene: str, variables: Mapping[str, Value], visits: Mapping[str, int],
-             taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
-             previous: GameState | None) -> GameState:
-        state = new(GameState)
-        scene_(state, scene)
-        variables_(state, variables)
-        visits_(state, visits)
-        taken_(state, taken)
-        facts_(state, facts)
-        turn_(state, turn)
-        via_(state, via)
-        previous_(state, previous)
-        line_(state, None)
-        cut_(state, 0)
-        return state
-
-    return make
-
-
-_new_state = _state_maker()
 
 
 def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...]) -> tuple[str, ...]:

@@ -17,10 +17,10 @@ part that the choice did not change with the state before it, and copies only wh
 
 What the undo chain holds. `previous` links reach back at most `HISTORY_LIMIT` states, the
 number a save keeps, so a game in memory can undo exactly as far as the same game loaded
-from its save, and 9,000 choices hold no more than 200. `keep_history` does this as each
-engine-made state is linked (`Engine(history=None)` links without a limit, for tools whose
-reports replay a whole run). Cutting the link beyond the limit is the one change ever made to
-an existing state, to its `previous` alone (which equality and `key()` ignore): a state
+from its save, and 9,000 choices hold no more than 200. `new_state`, which makes every state
+the engine makes, does this (`Engine(history=None)` keeps every state, for tools whose
+reports replay a whole run). Cutting the link beyond the limit is the one change ever made
+to an existing state, to its `previous` alone (which equality and `key()` ignore): a state
 held elsewhere keeps its value, while its own history shortens as newer states are made.
 The cut is found without walking the chain: each `HISTORY_LIMIT` steps a state records the
 newest states of its chain in a list, and each later state on that line cuts the next one.
@@ -28,10 +28,10 @@ newest states of its chain in a list, and each later state on that line cuts the
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from game.story.model import Value
+from game.story.model import Value, slot_setters
 
 HISTORY_LIMIT = 200
 """How many earlier states undo reaches, in memory and in a save (older steps are let go)."""
@@ -53,7 +53,7 @@ class GameState:
     """The state before the last choice: undo is following this link."""
     _line: list[GameState | None] | None = field(default=None, init=False, compare=False,
                                                   repr=False)
-    """Bookkeeping of `keep_history` (not part of the value): the newest states of this
+    """Bookkeeping of `new_state` (not part of the value): the newest states of this
     state's chain when the last of them was recorded, oldest first..."""
     _cut: int = field(default=0, init=False, compare=False, repr=False)
     """...and the index in `_line` of the state whose `previous` this state's making let go."""
@@ -77,37 +77,65 @@ class GameState:
         return self.facts[before:]
 
 
-_set_previous = GameState.__dict__["previous"].__set__
-_set_line = GameState.__dict__["_line"].__set__
-_set_cut = GameState.__dict__["_cut"].__set__
+def _maker() -> Callable[[str, Mapping[str, Value], Mapping[str, int], frozenset[str],
+                          tuple[str, ...], int, str | None, GameState | None, int | None],
+                         GameState]:
+    """`new_state`: a GameState with every field given, made at about half the cost of the
+    frozen dataclass __init__ (which sets each field through object.__setattr__) by writing
+    the slots through their descriptors, with its undo chain kept to `limit` on the way."""
+    setters = slot_setters(GameState, ("scene", "variables", "visits", "taken", "facts",
+                                       "turn", "via", "previous", "_line", "_cut"))
+    assert setters is not None, "GameState changed shape: list its fields here"
+    (scene_, variables_, visits_, taken_, facts_, turn_, via_, previous_, line_, cut_) = setters
+    new = object.__new__
+
+    def make(scene: str, variables: Mapping[str, Value], visits: Mapping[str, int],
+             taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
+             previous: GameState | None, limit: int | None) -> GameState:
+        state = new(GameState)
+        scene_(state, scene)
+        variables_(state, variables)
+        visits_(state, visits)
+        taken_(state, taken)
+        facts_(state, facts)
+        turn_(state, turn)
+        via_(state, via)
+        previous_(state, previous)
+        if previous is None or limit is None:
+            line_(state, None)
+            cut_(state, 0)
+            return state
+        # Keep the chain to `limit` (module docstring): the k-th state made on a line after
+        # the one that recorded it cuts line[cut], the state `limit` behind it.
+        line, cut = previous._line, previous._cut + 1
+        if line is None or cut >= len(line):
+            line, cut = _newest(previous, limit)
+        line_(state, line)
+        cut_(state, cut)
+        if cut >= 0:
+            oldest = line[cut]
+            if oldest is not None:
+                previous_(oldest, None)
+                line[cut] = None  # the list no longer keeps it alive either
+        return state
+
+    return make
 
 
-def keep_history(state: GameState, limit: int = HISTORY_LIMIT) -> None:
-    """Let go of whatever lies more than `limit` states behind the newly made `state`.
+def _newest(state: GameState, limit: int) -> tuple[list[GameState | None], int]:
+    """The newest `limit` states of `state`'s chain, oldest first, and the index in it of
+    the one a state made from `state` must cut (negative while the chain is shorter)."""
+    line: list[GameState | None] = []
+    older: GameState | None = state
+    while older is not None and len(line) < limit:
+        line.append(older)
+        older = older.previous
+    line.reverse()
+    return line, len(line) - limit
 
-    Call it once per state, right after making it with `previous` set, before anything is
-    made from it. Amortised O(1): see the module docstring. The chain of `state.previous`
-    must itself have been kept this way, or be at most `limit` long, or else be walked once
-    here (a state decoded from a save, or built by hand).
-    """
-    parent = state.previous
-    if parent is None:
-        return
-    line, cut = parent._line, parent._cut + 1
-    if line is None or cut >= len(line):
-        # Record the newest `limit` states of the chain as it is now: the k-th state made
-        # on this line after `state` cuts line[cut + k], the one `limit` states behind it.
-        line = []
-        older: GameState | None = parent
-        while older is not None and len(line) < limit:
-            line.append(older)
-            older = older.previous
-        line.reverse()
-        cut = len(line) - limit
-    _set_line(state, line)
-    _set_cut(state, cut)
-    if cut >= 0:
-        oldest = line[cut]
-        if oldest is not None:
-            _set_previous(oldest, None)
-            line[cut] = None  # the list no longer keeps it alive either
+
+new_state = _maker()
+"""new_state(scene, variables, visits, taken, facts, turn, via, previous, limit): the state
+with those fields, its chain cut `limit` states back (None: not cut). `limit` is at least 1;
+the chain of `previous` must have been made this way, or be walked once here (a state
+decoded from a save or built by hand), so that no link beyond `limit` stays."""

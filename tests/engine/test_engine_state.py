@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from game.engine import Engine, GameState
 from game.engine.counts import SMALL, Counts
 from game.engine.migrate import migrate
-from game.engine.state import HISTORY_LIMIT, keep_history
+from game.engine.state import HISTORY_LIMIT, new_state
 from game.story.loader import load_or_raise
 from game.story.model import Story
 
@@ -204,10 +204,14 @@ def test_a_long_chain_built_by_hand_is_trimmed_at_the_first_choice(loop: Story) 
     assert len(list(moved.history())) == 6
 
 
-def test_keep_history_leaves_a_first_state_alone() -> None:
-    first = GameState("a", {}, {}, frozenset(), ())
-    keep_history(first, 3)
-    assert first.previous is None and list(first.history()) == [first]
+def test_new_state_makes_the_same_value_as_the_class() -> None:
+    first = GameState("a", {"x": 1}, {"a": 1}, frozenset(), ())
+    made = new_state("b", {"x": 2}, {"a": 1, "b": 1}, frozenset({"a/c"}), ("f",), 1, "c",
+                     first, 3)
+    assert made == GameState("b", {"x": 2}, {"a": 1, "b": 1}, frozenset({"a/c"}), ("f",), 1,
+                             "c", first)
+    assert made.previous is first and first.previous is None
+    assert new_state("a", {}, {}, frozenset(), (), 0, None, None, 3).previous is None
 
 
 def test_a_history_limit_below_one_is_refused(loop: Story) -> None:

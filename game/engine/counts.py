@@ -121,32 +121,27 @@ class Counts(Mapping[str, int]):
 
     def bumped(self, key: str) -> Counts:
         """This map with `key`'s count one higher (1 for a key not yet counted)."""
+        return self._set(key, None)
+
+    def updated(self, changes: Mapping[str, int]) -> Counts:
+        """This map with each key of `changes` set to its value (added when new)."""
+        out = self
+        for key, value in changes.items():
+            out = out._set(key, value)
+        return out
+
+    def _set(self, key: str, value: int | None) -> Counts:
+        """A new version with `key` set to `value` (None: one more than now), copying only
+        the path to its leaf: the root's and one branch's 32 slots, and the leaf itself."""
         h = hash(key)
         i, j = h & _MASK, (h >> _BITS) & _MASK
         branch = self._root[i]
         leaf = branch[j]
         fresh: Leaf = {} if leaf is None else leaf.copy()
         size = self._len + (key not in fresh)
-        fresh[key] = fresh.get(key, 0) + 1
-        return self._with(i, j, branch, fresh, size)
-
-    def updated(self, changes: Mapping[str, int]) -> Counts:
-        """This map with each key of `changes` set to its value (added when new)."""
-        out = self
-        for key, value in changes.items():
-            h = hash(key)
-            i, j = h & _MASK, (h >> _BITS) & _MASK
-            branch = out._root[i]
-            leaf = branch[j]
-            fresh: Leaf = {} if leaf is None else leaf.copy()
-            size = out._len + (key not in fresh)
-            fresh[key] = value
-            out = out._with(i, j, branch, fresh, size)
-        return out
-
-    def _with(self, i: int, j: int, branch: Branch, leaf: Leaf, size: int) -> Counts:
+        fresh[key] = fresh.get(key, 0) + 1 if value is None else value
         slots = list(branch)
-        slots[j] = leaf
+        slots[j] = fresh
         root = list(self._root)
         root[i] = tuple(slots)
         out = _new(Counts)

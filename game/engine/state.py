@@ -109,7 +109,10 @@ def _maker() -> Callable[[str, Mapping[str, Value], Mapping[str, int], frozenset
         # the one that recorded it cuts line[cut], the state `limit` behind it.
         line, cut = previous._line, previous._cut + 1
         if line is None or cut >= len(line):
-            line, cut = _newest(previous, limit)
+            if previous.previous is None:  # a first state (or one of the exhaustive search's)
+                line, cut = [previous], 1 - limit
+            else:
+                line, cut = _newest(previous, limit)
         line_(state, line)
         cut_(state, cut)
         if cut >= 0:

@@ -65,9 +65,9 @@ class ChainEncoder:
     """The history of successive saves of a game, each choice's entry encoded once.
 
     `lines(state)` gives the entries for a save of `state` as `entry_text` lines, oldest
-    first. When `state` is the last one given, one choice on from it or one step back, the
-    lines are the last ones give or take one; any other state (a loaded game, a new game)
-    is encoded afresh, as `encode_chain` does.
+    first. When `state` is the last state given, one choice on from it or one step back
+    from it, they are the last lines with one added or one dropped; any other state (a
+    loaded game, a new game) is encoded afresh, as `encode_chain` does.
     """
 
     def __init__(self, limit: int = HISTORY_LIMIT) -> None:
@@ -76,7 +76,7 @@ class ChainEncoder:
         self._lines: list[str] = []
         """The keyframe's line, then one line per state after it up to `_last`."""
 
-    def lines(self, state: GameState) -> list[str]:
+    def lines(self, state: GameState) -> tuple[str, ...]:
         last = self._last
         if last is not None and state is not last:
             if state.previous is last:
@@ -90,7 +90,7 @@ class ChainEncoder:
         if last is None:
             self._lines = [entry_text(entry) for entry in encode_chain(state, self.limit)]
         self._last = state
-        return self._lines
+        return tuple(self._lines)
 
     def _move_keyframe(self, state: GameState) -> None:
         """Write the state `limit` choices back in full and drop the lines before it."""

@@ -67,7 +67,7 @@ def encode(story_id: str, story_hash: str, state: GameState, saved_at: float,
     try:
         head = json.dumps(data, ensure_ascii=False)[:-1]
         lines = (encoder.lines(state) if encoder is not None
-                 else [entry_text(entry) for entry in encode_chain(state, history)])
+                 else tuple(entry_text(entry) for entry in encode_chain(state, history)))
         entries = ",\n".join(lines)
     except ValueError:  # an integer past the 4,300 digits Python will write
         raise Unsavable(f"the game holds a number outside the range the game uses "

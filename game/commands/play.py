@@ -72,9 +72,9 @@ def _wait_until_clean(folder: Path) -> LoadResult | None:
     """
     from game.story.watch import POLL_SECONDS, StoryWatcher
 
+    watcher = StoryWatcher(folder)  # before the message: an edit made on reading it counts
     print(f"offscreen: waiting for the story in {folder} to be fixed; it starts as soon as "
           "it checks clean (Ctrl+C to stop)", file=sys.stderr)
-    watcher = StoryWatcher(folder)
     try:
         while True:
             time.sleep(POLL_SECONDS)

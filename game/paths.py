@@ -9,7 +9,6 @@ site-packages, so its saves go to the platform's per-user data folder. `--saves 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -28,26 +27,31 @@ def default_story_dir() -> Path:
     return PACKAGE_DIR / "scenes"  # the wheel carries the repo's scenes/ here
 
 
+def docs_dir() -> Path:
+    """The author's and player's guides: the repo's docs/, or the copy the wheel carries."""
+    if is_checkout():
+        return REPO_DIR / "docs"
+    return PACKAGE_DIR / "docs"  # setup.py maps the repo's docs/ here
+
+
 def user_data_dir() -> Path:
-    """The platform's per-user data folder (XDG on Linux), without extra dependencies."""
-    home = Path.home()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or home / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = home / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    return base / APP_NAME
+    """The platform's per-user data folder, as platformdirs knows it for each system.
+
+    Linux (and other XDG systems): $XDG_DATA_HOME/offscreen, ~/.local/share/offscreen by
+    default; macOS: ~/Library/Application Support/offscreen; Windows: %APPDATA%\\offscreen (the
+    roaming folder, where saves follow the player between machines, as before platformdirs).
+    """
+    import platformdirs  # imported here: only an installed copy's saves and the cache need it
+
+    return platformdirs.user_data_path(APP_NAME, appauthor=False, roaming=True)
 
 
 def user_cache_dir() -> Path:
-    home = Path.home()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
-        return base / APP_NAME / "cache"
-    if sys.platform == "darwin":
-        return home / "Library" / "Caches" / APP_NAME
-    return Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / APP_NAME
+    """The per-user cache folder: ~/.cache/offscreen on Linux, ~/Library/Caches/offscreen on
+    macOS, %LOCALAPPDATA%\\offscreen\\Cache on Windows. Only rebuildable files go here."""
+    import platformdirs
+
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False)
 
 
 def default_saves_dir(override: str | os.PathLike[str] | None = None) -> Path:

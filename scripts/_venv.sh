@@ -12,9 +12,13 @@ ensure_venv() {  # $1: the extras to install, e.g. "" or "[dev]"
     echo "Creating $VENV (first run only)..." >&2
     "$PYTHON" -m venv "$VENV"
   fi
-  local stamp="$VENV/.installed$extras-$(cat "$ROOT/pyproject.toml" "$ROOT/setup.py" | cksum | cut -d' ' -f1)"
+  # The test pins (requirements/test-pins.txt) constrain every install here, so a checkout
+  # plays and tests against the versions the snapshots were made with.
+  local pins="$ROOT/requirements/test-pins.txt"
+  local stamp="$VENV/.installed$extras-$(cat "$ROOT/pyproject.toml" "$ROOT/setup.py" "$pins" | cksum | cut -d' ' -f1)"
   if [ ! -e "$stamp" ]; then
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT$extras" >&2
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c "$pins" \
+      -e "$ROOT$extras" >&2
     touch "$stamp"
   fi
 }

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game import collector
+from game import collector, terminal
 from game.story.files import LoadResult, load_story
 
 if TYPE_CHECKING:
@@ -41,7 +41,11 @@ def run(folder: Path, saves: Path, load: str | None = None, plain: bool = False,
 def _front_end(story: Story, folder: Path, saves: Path, load: str | None, plain: bool,
                dev: bool) -> Callable[[], int]:
     """The front end, built and ready: calling it plays until the player quits."""
-    if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
+    reason = None if plain else terminal.plain_reason()
+    if reason:  # one line, so a player who expected the full screen knows why
+        print(f"offscreen: playing in plain mode because {reason} (--plain chooses it "
+              "without this note)", file=sys.stderr)
+    if plain or reason:
         from game.plain import play
         from game.session import Session
 

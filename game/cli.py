@@ -1,9 +1,13 @@
-"""`offscreen`: the players' and authors' command line (the contract in DESIGN.md).
+"""`offscreen`: the players' and authors' command line (the contract in docs/design.md).
 
 Each subcommand's work lives in its own module, imported only when that subcommand runs, so
 `offscreen check` never pays for importing Textual and `offscreen play --plain` starts fast.
 Every failure a user can cause ends in a message and an exit code, never a traceback:
 0 success, 1 a problem with the story, a save or a test run, 2 a usage error.
+
+The help is the reference a player or author has at hand: every option says what it does and
+its default, each subcommand ends with examples, and the top level lists the environment
+variables (tests/test_cli_help.py holds it to that).
 """
 
 from __future__ import annotations
@@ -13,55 +17,219 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from game import __version__, paths
+from game import __version__, paths, terminal
+
+SHELLS = ("bash", "zsh", "fish")
+"""The shells `offscreen completions` writes a script for."""
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Help laid out for reading: one-line paragraphs are wrapped to the terminal, blocks of
+    several lines (examples, the environment table) are kept as written, paths are never
+    split at a hyphen, and subcommand names longer than "COMMAND" keep their help beside them
+    (argparse sizes that column without the subcommands' extra indent)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        return "\n\n".join(
+            paragraph if "\n" in paragraph
+            else textwrap.fill(paragraph, width, initial_indent=indent, subsequent_indent=indent,
+                               break_on_hyphens=False, break_long_words=False)
+            for paragraph in text.split("\n\n"))
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False,
+                             break_long_words=False)
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        if isinstance(action, argparse._SubParsersAction):
+            longest = max(map(len, action.choices), default=0)
+            self._action_max_length = max(self._action_max_length,
+                                          longest + self._current_indent + 2)
+
+
+def _epilog(examples: Sequence[tuple[str, str]], *more: str) -> str:
+    """An "examples:" block (command, then what it does) and any further paragraphs."""
+    width = max(len(command) for command, _ in examples)
+    lines = ["examples:"]
+    lines += [f"  {command.ljust(width)}  {what}" for command, what in examples]
+    return "\n".join(lines) + "".join(f"\n\n{paragraph}" for paragraph in more)
+
+
+def _environment() -> str:
+    """The environment variables the game reads, with the folders they stand in for now."""
+    return "\n".join([
+        "environment:",
+        "  OFFSCREEN_SAVES  the save folder when --saves is not given",
+        f"                   (without either: {paths.default_saves_dir()})",
+        "  OFFSCREEN_CACHE  the folder of the compiled-story cache, safe to delete",
+        f"                   (default: under {paths.user_cache_dir()})",
+        "  TERM             TERM=dumb plays in plain mode, as --plain does",
+        "  NO_COLOR         set (to anything): the game draws in shades of grey",
+        "  TEXTUAL_ANIMATIONS",
+        "                   none: no animations, the typewriter included",
+        "  XDG_DATA_HOME, XDG_CACHE_HOME",
+        "                   (Linux) where the user data and cache folders above are",
+    ])
 
 
 def _parser() -> argparse.ArgumentParser:
+    docs = paths.docs_dir()
+    shipped = "the shipped story"
+    raw = _Formatter
     parser = argparse.ArgumentParser(
-        prog="offscreen",
+        prog="offscreen", formatter_class=raw,
         description="Off Screen: a text adventure about the real friendship behind Jim and "
-        "Pam, and the YAML story engine under it.",
+        "Pam, and the YAML story engine under it.\n\n"
+        "`offscreen` alone plays; options before any command are play's (`offscreen --plain`).",
+        epilog=_epilog([
+            ("offscreen", "play the shipped story"),
+            ("offscreen --plain", "play in line mode (screen readers, pipes, scripts)"),
+            ("offscreen new mystory", "start a story of your own from a template"),
+            ("offscreen check mystory", "every mistake in it, as file:line:col"),
+            ("offscreen play --story mystory --dev", "play it, reloading as you edit"),
+            ("offscreen docs writing-scenes", "the author's guide"),
+            ("offscreen COMMAND --help", "one command's options, defaults and examples"),
+        ], _environment(), f"documentation: `offscreen docs` lists the guides (in {docs})."),
     )
     parser.add_argument("--version", action="version", version=f"offscreen {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
-    play = sub.add_parser("play", help="play the story (the default command)")
-    play.add_argument("--story", metavar="DIR", help="story folder (default: the shipped story)")
-    play.add_argument("--saves", metavar="DIR", help="save folder (default: see README)")
-    play.add_argument("--load", metavar="SLOT", help="resume the game saved in SLOT")
+    play = sub.add_parser(
+        "play", help="play the story (the default command)", formatter_class=raw,
+        description="Play a story: the full-screen game in a terminal, or line mode with "
+        "--plain (also chosen by itself when standard input or output is not a terminal, or "
+        "TERM=dumb).",
+        epilog=_epilog([
+            ("offscreen play", "play the shipped story, continuing the last game"),
+            ("offscreen play --load before-dinner", "resume a named save"),
+            ("offscreen play --plain < answers.txt", "play the answers in a file"),
+            ("offscreen play --story mystory --dev", "play your story, reloading it on save"),
+        ], "In plain mode, type a choice's number, or save NAME, load NAME, journal, back, "
+           "help, quit.", "Guide: offscreen docs playing"))
+    play.add_argument("--story", metavar="DIR",
+                      help=f"story folder to play (default: {shipped})")
+    play.add_argument("--saves", metavar="DIR",
+                      help="save folder (default: $OFFSCREEN_SAVES, else "
+                      f"{paths.default_saves_dir()})")
+    play.add_argument("--load", metavar="SLOT",
+                      help="resume the game saved in SLOT (default: the title screen, or "
+                      "the autosave in plain mode)")
     play.add_argument("--plain", action="store_true",
-                      help="line mode on stdin/stdout, for screen readers, pipes and scripts")
+                      help="line mode on stdin/stdout, for screen readers, pipes and scripts "
+                      "(default: the full-screen game in a terminal)")
     play.add_argument("--dev", action="store_true",
-                      help="reload the story when its files change, showing check errors")
+                      help="reload the story when its files change, showing check errors "
+                      "(default: off)")
 
-    check = sub.add_parser("check", help="check a story for mistakes")
-    check.add_argument("dir", nargs="?", metavar="DIR", help="story folder")
+    check = sub.add_parser(
+        "check", help="check a story for mistakes", formatter_class=raw,
+        description="Check a story: every problem as `path:line:col: error: message` (or "
+        "warning:), then a summary. Exit status 1 when there is any error.",
+        epilog=_epilog([
+            ("offscreen check", "check the shipped story"),
+            ("offscreen check mystory --stats", "check yours, with its word and scene counts"),
+        ], "Guide: offscreen docs writing-scenes"))
+    check.add_argument("dir", nargs="?", metavar="DIR",
+                       help=f"story folder (default: {shipped})")
     check.add_argument("--stats", action="store_true",
-                       help="also print words, scenes, choices, facts and endings per chapter")
+                       help="also print words, scenes, choices, facts and endings per chapter "
+                       "(default: off)")
 
-    graph = sub.add_parser("graph", help="print the story map")
-    graph.add_argument("dir", nargs="?", metavar="DIR", help="story folder")
-    graph.add_argument("--format", choices=("dot", "mermaid"), default="dot")
+    graph = sub.add_parser(
+        "graph", help="print the story map", formatter_class=raw,
+        description="Print the story map (scenes and the choices between them) on stdout.",
+        epilog=_epilog([
+            ("offscreen graph | dot -Tsvg > map.svg", "draw it with Graphviz"),
+            ("offscreen graph mystory --format mermaid", "paste it into Markdown"),
+        ], "Guide: offscreen docs author-tools"))
+    graph.add_argument("dir", nargs="?", metavar="DIR",
+                       help=f"story folder (default: {shipped})")
+    graph.add_argument("--format", choices=("dot", "mermaid"), default="dot",
+                       help="Graphviz DOT or a Mermaid flowchart (default: %(default)s)")
 
-    test = sub.add_parser("test", help="random and scripted playthroughs with coverage")
-    test.add_argument("dir", nargs="?", metavar="DIR", help="story folder")
-    test.add_argument("--runs", type=int, default=200, metavar="N")
-    test.add_argument("--seed", type=int, default=0, metavar="S")
+    test = sub.add_parser(
+        "test", help="random and scripted playthroughs with coverage", formatter_class=raw,
+        description="Play a story many times by itself: random runs (or an exhaustive "
+        "search) with a coverage report, then the story's scripted playthroughs. Exit "
+        "status 1 when a run gets stuck, fails or loops, or a playthrough fails.",
+        epilog=_epilog([
+            ("offscreen test", "200 random runs of the shipped story"),
+            ("offscreen test mystory --runs 1000 --seed 7", "more runs, other choices"),
+            ("offscreen test mystory --exhaustive", "every distinct state (small stories)"),
+        ], "Guide: offscreen docs author-tools"))
+    test.add_argument("dir", nargs="?", metavar="DIR", help=f"story folder (default: {shipped})")
+    test.add_argument("--runs", type=int, default=200, metavar="N",
+                      help="how many random runs (default: %(default)s)")
+    test.add_argument("--seed", type=int, default=0, metavar="S",
+                      help="seed of the first run; run i uses S+i, so a failure can be "
+                      "replayed (default: %(default)s)")
     test.add_argument("--strategy", choices=("uniform", "least-taken"), default="least-taken",
-                      help="how random runs pick choices")
+                      help="how random runs pick choices: any at random, or the ones taken "
+                      "least so far (default: %(default)s)")
     test.add_argument("--max-steps", type=int, default=1000, metavar="N",
-                      help="steps before a run is flagged as a possible endless loop")
+                      help="steps before a run is flagged as a possible endless loop "
+                      "(default: %(default)s)")
     test.add_argument("--exhaustive", action="store_true",
-                      help="search every distinct game state (small stories)")
+                      help="search every distinct game state instead of random runs "
+                      "(small stories; default: off)")
     test.add_argument("--max-states", type=int, default=200_000, metavar="N",
-                      help="state budget for --exhaustive")
+                      help="state budget for --exhaustive (default: %(default)s)")
 
-    saves = sub.add_parser("saves", help="list saved games and whether they still load")
-    saves.add_argument("--story", metavar="DIR", help="story folder")
-    saves.add_argument("--saves", metavar="DIR", help="save folder")
+    saves = sub.add_parser(
+        "saves", help="list saved games and whether they still load", formatter_class=raw,
+        description="List every save in the save folder, and whether it still loads into "
+        "the story as it is now.",
+        epilog=_epilog([
+            ("offscreen saves", "the shipped story's saves"),
+            ("offscreen saves --story mystory --saves mysaves", "another story's"),
+        ], "Guide: offscreen docs saves"))
+    saves.add_argument("--story", metavar="DIR",
+                       help=f"story folder the saves belong to (default: {shipped})")
+    saves.add_argument("--saves", metavar="DIR",
+                       help="save folder (default: $OFFSCREEN_SAVES, else "
+                       f"{paths.default_saves_dir()})")
 
-    new = sub.add_parser("new", help="create a starter story folder")
-    new.add_argument("dir", metavar="DIR", help="folder to create")
+    new = sub.add_parser(
+        "new", help="create a starter story folder", formatter_class=raw,
+        description="Create a starter story: a few commented files that use every feature.",
+        epilog=_epilog([("offscreen new mystory", "create ./mystory, then follow what it "
+                                                  "prints")],
+                       "Guide: offscreen docs writing-scenes"))
+    new.add_argument("dir", metavar="DIR", help="folder to create (it must not exist, or be "
+                     "empty)")
+
+    docs_cmd = sub.add_parser(
+        "docs", help="read the player's and author's guides", formatter_class=raw,
+        description="The guides that come with Off Screen, readable from any install.",
+        epilog=_epilog([
+            ("offscreen docs", "list the guides and where they are"),
+            ("offscreen docs writing-scenes", "print the author's guide"),
+            ("offscreen docs --path", "the folder, with the example story and JSON Schema"),
+        ], f"The files are in {docs}."))
+    docs_cmd.add_argument("topic", nargs="?", metavar="TOPIC",
+                          help="the guide to print (default: list them)")
+    docs_cmd.add_argument("--path", action="store_true",
+                          help="print where the guide (or, without TOPIC, the folder) is, "
+                          "instead of its text (default: off)")
+
+    completions = sub.add_parser(
+        "completions", help="print a shell completion script", formatter_class=raw,
+        description="Print a completion script for your shell: Tab then completes "
+        "offscreen's commands, options and their values.",
+        epilog="examples (then start a new shell):\n"
+        "  offscreen completions bash "
+        "> ~/.local/share/bash-completion/completions/offscreen\n"
+        "  offscreen completions zsh > ~/.zfunc/_offscreen\n"
+        "  offscreen completions fish > ~/.config/fish/completions/offscreen.fish\n\n"
+        "For zsh, ~/.zfunc must be on $fpath before compinit runs: in ~/.zshrc, "
+        "fpath+=~/.zfunc; autoload -Uz compinit; compinit.")
+    completions.add_argument("shell", choices=SHELLS, metavar="SHELL",
+                             help=f"one of {', '.join(SHELLS)}")
     return parser
 
 
@@ -70,12 +238,18 @@ def story_dir(arg: str | None) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    terminal.safe_streams()  # no character a story holds can crash the output
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "play")  # `offscreen` and `offscreen --plain` mean `offscreen play ...`
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     command = args.command
     try:
+        if command == "completions":
+            from game.commands import completions
+
+            return completions.run(parser, args.shell)
         return _dispatch(command, args)
     except KeyboardInterrupt:
         return 130
@@ -137,5 +311,9 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
         from game.commands import new
 
         return new.run(Path(args.dir))
+    if command == "docs":
+        from game.commands import docs
+
+        return docs.run(paths.docs_dir(), args.topic, path=args.path)
     print(f"offscreen: unknown command {command!r}", file=sys.stderr)  # pragma: no cover
     return 2

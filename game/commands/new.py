@@ -24,5 +24,6 @@ def run(folder: Path) -> int:
     print(f"  check it:   offscreen check {where}")
     print(f"  test it:    offscreen test {where}")
     print(f"  map it:     offscreen graph {where}")
-    print("Every file is commented; docs/author-tools.md and docs/writing-scenes.md say more.")
+    print("Every file is commented; the guides say more: `offscreen docs writing-scenes` and "
+          "`offscreen docs author-tools`.")
     return 0

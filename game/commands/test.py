@@ -205,7 +205,8 @@ def scripted_report(story: Story) -> tuple[list[str], str]:
     results = scripted.run_all(story)
     lines = ["", f"== scripted playthroughs: {len(results)}"]
     if not results:
-        lines.append("none yet: add a top-level 'playthroughs:' key (see docs/author-tools.md)")
+        lines.append("none yet: add a top-level 'playthroughs:' key "
+                     "(see `offscreen docs author-tools`)")
     failed = 0
     for result in results:
         p = result.playthrough

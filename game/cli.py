@@ -13,6 +13,8 @@ variables (tests/test_cli_help.py holds it to that).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,11 +34,15 @@ class _Formatter(argparse.HelpFormatter):
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         import textwrap
 
+        text = live_folders(text)
         return "\n\n".join(
             paragraph if "\n" in paragraph
             else textwrap.fill(paragraph, width, initial_indent=indent, subsequent_indent=indent,
                                break_on_hyphens=False, break_long_words=False)
             for paragraph in text.split("\n\n"))
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        return live_folders(super()._expand_help(action))
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         import textwrap
@@ -52,11 +58,27 @@ class _Formatter(argparse.HelpFormatter):
                                           longest + self._current_indent + 2)
 
 
+def live_folders(text: str) -> str:
+    """Fill in the folders the help names ({saves}, {cache}, {docs}) as they are right now.
+
+    Looked up only when help is printed: the user folders cost an import of platformdirs,
+    which `offscreen check` or `--version` should not pay for just to build the parser.
+    """
+    if "{" not in text:
+        return text
+    folders = {"{saves}": paths.default_saves_dir, "{cache}": paths.user_cache_dir,
+               "{docs}": paths.docs_dir}
+    for name, folder in folders.items():
+        if name in text:
+            text = text.replace(name, str(folder()))
+    return text
+
+
 def _epilog(examples: Sequence[tuple[str, str]], *more: str) -> str:
     """An "examples:" block (command, then what it does) and any further paragraphs."""
     width = max(len(command) for command, _ in examples)
     lines = ["examples:"]
-    lines += [f"  {command.ljust(width)}  {what}" for command, what in examples]
+    lines += [f"  {command.ljust(width)}  {what}".rstrip() for command, what in examples]
     return "\n".join(lines) + "".join(f"\n\n{paragraph}" for paragraph in more)
 
 
@@ -65,9 +87,9 @@ def _environment() -> str:
     return "\n".join([
         "environment:",
         "  OFFSCREEN_SAVES  the save folder when --saves is not given",
-        f"                   (without either: {paths.default_saves_dir()})",
+        "                   (the save folder now: {saves})",
         "  OFFSCREEN_CACHE  the folder of the compiled-story cache, safe to delete",
-        f"                   (default: under {paths.user_cache_dir()})",
+        "                   (default: under {cache})",
         "  TERM             TERM=dumb plays in plain mode, as --plain does",
         "  NO_COLOR         set (to anything): the game draws in shades of grey",
         "  TEXTUAL_ANIMATIONS",
@@ -77,12 +99,33 @@ def _environment() -> str:
     ])
 
 
+def _command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+             summary: str, description: str, examples: Sequence[tuple[str, str]],
+             *notes: str) -> argparse.ArgumentParser:
+    """One subcommand: its line in the command list, what it does, then its examples."""
+    return sub.add_parser(name, help=summary, description=description,
+                          formatter_class=_Formatter, epilog=_epilog(examples, *notes))
+
+
+def _story_folder(parser: argparse.ArgumentParser, option: bool = False,
+                  what: str = "story folder") -> None:
+    """The story to work on: `DIR` for the authors' tools, `--story DIR` for play and saves."""
+    text = f"{what} (default: the shipped story)"
+    if option:
+        parser.add_argument("--story", metavar="DIR", help=text)
+    else:
+        parser.add_argument("dir", nargs="?", metavar="DIR", help=text)
+
+
+def _saves_folder(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--saves", metavar="DIR",
+                        help="save folder (default: $OFFSCREEN_SAVES if set, else saves/ in "
+                        "a checkout or the user data folder; now {saves})")
+
+
 def _parser() -> argparse.ArgumentParser:
-    docs = paths.docs_dir()
-    shipped = "the shipped story"
-    raw = _Formatter
     parser = argparse.ArgumentParser(
-        prog="offscreen", formatter_class=raw,
+        prog="offscreen", formatter_class=_Formatter,
         description="Off Screen: a text adventure about the real friendship behind Jim and "
         "Pam, and the YAML story engine under it.\n\n"
         "`offscreen` alone plays; options before any command are play's (`offscreen --plain`).",
@@ -94,28 +137,23 @@ def _parser() -> argparse.ArgumentParser:
             ("offscreen play --story mystory --dev", "play it, reloading as you edit"),
             ("offscreen docs writing-scenes", "the author's guide"),
             ("offscreen COMMAND --help", "one command's options, defaults and examples"),
-        ], _environment(), f"documentation: `offscreen docs` lists the guides (in {docs})."),
+        ], _environment(), "documentation: `offscreen docs` lists the guides (in {docs})."),
     )
     parser.add_argument("--version", action="version", version=f"offscreen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
-    play = sub.add_parser(
-        "play", help="play the story (the default command)", formatter_class=raw,
-        description="Play a story: the full-screen game in a terminal, or line mode with "
-        "--plain (also chosen by itself when standard input or output is not a terminal, or "
-        "TERM=dumb).",
-        epilog=_epilog([
-            ("offscreen play", "play the shipped story, continuing the last game"),
-            ("offscreen play --load before-dinner", "resume a named save"),
-            ("offscreen play --plain < answers.txt", "play the answers in a file"),
-            ("offscreen play --story mystory --dev", "play your story, reloading it on save"),
-        ], "In plain mode, type a choice's number, or save NAME, load NAME, journal, back, "
-           "help, quit.", "Guide: offscreen docs playing"))
-    play.add_argument("--story", metavar="DIR",
-                      help=f"story folder to play (default: {shipped})")
-    play.add_argument("--saves", metavar="DIR",
-                      help="save folder (default: $OFFSCREEN_SAVES, else "
-                      f"{paths.default_saves_dir()})")
+    play = _command(
+        sub, "play", "play the story (the default command)",
+        "Play a story: the full-screen game in a terminal, or line mode with --plain (also "
+        "chosen by itself when standard input or output is not a terminal, or TERM=dumb).",
+        [("offscreen play", "play the shipped story, continuing the last game"),
+         ("offscreen play --load before-dinner", "resume a named save"),
+         ("offscreen play --plain < answers.txt", "play the answers in a file"),
+         ("offscreen play --story mystory --dev", "play your story, reloading it on save")],
+        "In plain mode, type a choice's number, or save NAME, load NAME, journal, back, help, "
+        "quit.", "Guide: offscreen docs playing")
+    _story_folder(play, option=True, what="story folder to play")
+    _saves_folder(play)
     play.add_argument("--load", metavar="SLOT",
                       help="resume the game saved in SLOT (default: the title screen, or "
                       "the autosave in plain mode)")
@@ -126,43 +164,38 @@ def _parser() -> argparse.ArgumentParser:
                       help="reload the story when its files change, showing check errors "
                       "(default: off)")
 
-    check = sub.add_parser(
-        "check", help="check a story for mistakes", formatter_class=raw,
-        description="Check a story: every problem as `path:line:col: error: message` (or "
-        "warning:), then a summary. Exit status 1 when there is any error.",
-        epilog=_epilog([
-            ("offscreen check", "check the shipped story"),
-            ("offscreen check mystory --stats", "check yours, with its word and scene counts"),
-        ], "Guide: offscreen docs writing-scenes"))
-    check.add_argument("dir", nargs="?", metavar="DIR",
-                       help=f"story folder (default: {shipped})")
+    check = _command(
+        sub, "check", "check a story for mistakes",
+        "Check a story: every problem as `path:line:col: error: message` (or warning:), then "
+        "a summary. Exit status 1 when there is any error.",
+        [("offscreen check", "check the shipped story"),
+         ("offscreen check mystory --stats", "check yours, with its word and scene counts")],
+        "Guide: offscreen docs writing-scenes")
+    _story_folder(check)
     check.add_argument("--stats", action="store_true",
                        help="also print words, scenes, choices, facts and endings per chapter "
                        "(default: off)")
 
-    graph = sub.add_parser(
-        "graph", help="print the story map", formatter_class=raw,
-        description="Print the story map (scenes and the choices between them) on stdout.",
-        epilog=_epilog([
-            ("offscreen graph | dot -Tsvg > map.svg", "draw it with Graphviz"),
-            ("offscreen graph mystory --format mermaid", "paste it into Markdown"),
-        ], "Guide: offscreen docs author-tools"))
-    graph.add_argument("dir", nargs="?", metavar="DIR",
-                       help=f"story folder (default: {shipped})")
+    graph = _command(
+        sub, "graph", "print the story map",
+        "Print the story map (scenes and the choices between them) on stdout.",
+        [("offscreen graph | dot -Tsvg > map.svg", "draw it with Graphviz"),
+         ("offscreen graph mystory --format mermaid", "paste it into Markdown")],
+        "Guide: offscreen docs author-tools")
+    _story_folder(graph)
     graph.add_argument("--format", choices=("dot", "mermaid"), default="dot",
                        help="Graphviz DOT or a Mermaid flowchart (default: %(default)s)")
 
-    test = sub.add_parser(
-        "test", help="random and scripted playthroughs with coverage", formatter_class=raw,
-        description="Play a story many times by itself: random runs (or an exhaustive "
-        "search) with a coverage report, then the story's scripted playthroughs. Exit "
-        "status 1 when a run gets stuck, fails or loops, or a playthrough fails.",
-        epilog=_epilog([
-            ("offscreen test", "200 random runs of the shipped story"),
-            ("offscreen test mystory --runs 1000 --seed 7", "more runs, other choices"),
-            ("offscreen test mystory --exhaustive", "every distinct state (small stories)"),
-        ], "Guide: offscreen docs author-tools"))
-    test.add_argument("dir", nargs="?", metavar="DIR", help=f"story folder (default: {shipped})")
+    test = _command(
+        sub, "test", "random and scripted playthroughs with coverage",
+        "Play a story many times by itself: random runs (or an exhaustive search) with a "
+        "coverage report, then the story's scripted playthroughs. Exit status 1 when a run "
+        "gets stuck, fails or loops, or a playthrough fails.",
+        [("offscreen test", "200 random runs of the shipped story"),
+         ("offscreen test mystory --runs 1000 --seed 7", "more runs, other choices"),
+         ("offscreen test mystory --exhaustive", "every distinct state (small stories)")],
+        "Guide: offscreen docs author-tools")
+    _story_folder(test)
     test.add_argument("--runs", type=int, default=200, metavar="N",
                       help="how many random runs (default: %(default)s)")
     test.add_argument("--seed", type=int, default=0, metavar="S",
@@ -180,52 +213,45 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--max-states", type=int, default=200_000, metavar="N",
                       help="state budget for --exhaustive (default: %(default)s)")
 
-    saves = sub.add_parser(
-        "saves", help="list saved games and whether they still load", formatter_class=raw,
-        description="List every save in the save folder, and whether it still loads into "
-        "the story as it is now.",
-        epilog=_epilog([
-            ("offscreen saves", "the shipped story's saves"),
-            ("offscreen saves --story mystory --saves mysaves", "another story's"),
-        ], "Guide: offscreen docs saves"))
-    saves.add_argument("--story", metavar="DIR",
-                       help=f"story folder the saves belong to (default: {shipped})")
-    saves.add_argument("--saves", metavar="DIR",
-                       help="save folder (default: $OFFSCREEN_SAVES, else "
-                       f"{paths.default_saves_dir()})")
+    saves = _command(
+        sub, "saves", "list saved games and whether they still load",
+        "List every save in the save folder, and whether it still loads into the story as "
+        "it is now.",
+        [("offscreen saves", "the shipped story's saves"),
+         ("offscreen saves --story mystory --saves mysaves", "another story's")],
+        "Guide: offscreen docs saves")
+    _story_folder(saves, option=True, what="story folder the saves belong to")
+    _saves_folder(saves)
 
-    new = sub.add_parser(
-        "new", help="create a starter story folder", formatter_class=raw,
-        description="Create a starter story: a few commented files that use every feature.",
-        epilog=_epilog([("offscreen new mystory", "create ./mystory, then follow what it "
-                                                  "prints")],
-                       "Guide: offscreen docs writing-scenes"))
-    new.add_argument("dir", metavar="DIR", help="folder to create (it must not exist, or be "
-                     "empty)")
+    new = _command(
+        sub, "new", "create a starter story folder",
+        "Create a starter story: a few commented files that use every feature.",
+        [("offscreen new mystory", "create ./mystory, then follow what it prints")],
+        "Guide: offscreen docs writing-scenes")
+    new.add_argument("dir", metavar="DIR",
+                     help="folder to create (it must not exist, or be empty)")
 
-    docs_cmd = sub.add_parser(
-        "docs", help="read the player's and author's guides", formatter_class=raw,
-        description="The guides that come with Off Screen, readable from any install.",
-        epilog=_epilog([
-            ("offscreen docs", "list the guides and where they are"),
-            ("offscreen docs writing-scenes", "print the author's guide"),
-            ("offscreen docs --path", "the folder, with the example story and JSON Schema"),
-        ], f"The files are in {docs}."))
-    docs_cmd.add_argument("topic", nargs="?", metavar="TOPIC",
-                          help="the guide to print (default: list them)")
-    docs_cmd.add_argument("--path", action="store_true",
-                          help="print where the guide (or, without TOPIC, the folder) is, "
-                          "instead of its text (default: off)")
+    docs_command = _command(
+        sub, "docs", "read the player's and author's guides",
+        "The guides that come with Off Screen, readable from any install.",
+        [("offscreen docs", "list the guides and where they are"),
+         ("offscreen docs writing-scenes", "print the author's guide"),
+         ("offscreen docs --path", "the folder, with the example story and JSON Schema")],
+        "The files are in {docs}.")
+    docs_command.add_argument("topic", nargs="?", metavar="TOPIC",
+                              help="the guide to print (default: list them)")
+    docs_command.add_argument("--path", action="store_true",
+                              help="print where the guide (or, without TOPIC, the folder) "
+                              "is, instead of its text (default: off)")
 
-    completions = sub.add_parser(
-        "completions", help="print a shell completion script", formatter_class=raw,
-        description="Print a completion script for your shell: Tab then completes "
-        "offscreen's commands, options and their values.",
-        epilog="examples (then start a new shell):\n"
-        "  offscreen completions bash "
-        "> ~/.local/share/bash-completion/completions/offscreen\n"
-        "  offscreen completions zsh > ~/.zfunc/_offscreen\n"
-        "  offscreen completions fish > ~/.config/fish/completions/offscreen.fish\n\n"
+    completions = _command(
+        sub, "completions", "print a shell completion script",
+        "Print a completion script for your shell: Tab then completes offscreen's commands, "
+        "options and their values. Install it where your shell looks, then start a new shell.",
+        [("offscreen completions bash "
+          "> ~/.local/share/bash-completion/completions/offscreen", ""),
+         ("offscreen completions zsh > ~/.zfunc/_offscreen", ""),
+         ("offscreen completions fish > ~/.config/fish/completions/offscreen.fish", "")],
         "For zsh, ~/.zfunc must be on $fpath before compinit runs: in ~/.zshrc, "
         "fpath+=~/.zfunc; autoload -Uz compinit; compinit.")
     completions.add_argument("shell", choices=SHELLS, metavar="SHELL",
@@ -249,14 +275,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "completions":
             from game.commands import completions
 
-            return completions.run(parser, args.shell)
-        return _dispatch(command, args)
+            code = completions.run(parser, args.shell)
+        else:
+            code = _dispatch(command, args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `offscreen graph | head`
+    except BrokenPipeError:  # `offscreen graph | head`: the reader has all it wanted
+        _discard_stdout()
         return 0
     except Exception as exc:  # the last line of defence: a bug of ours, not the user's
         return _crash(exc)
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush at exit cannot fail
+    on the closed pipe and print "Exception ignored ... BrokenPipeError" to the player."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _crash(exc: Exception) -> int:

@@ -13,9 +13,11 @@ import codecs
 import contextlib
 import os
 import sys
-import unicodedata
 from collections.abc import Mapping
-from typing import IO, Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the CLI imports this
+if TYPE_CHECKING:  # module on every run, `offscreen --version` included
+    from typing import IO, Any
 
 ERRORS = "offscreen-replace"
 """The codec error handler `safe_streams` installs on stdin, stdout and stderr."""
@@ -58,6 +60,8 @@ def ascii_spelling(char: str) -> str:
     """One character in ASCII: its usual spelling, itself without accents, or "?"."""
     if char in ASCII_SPELLINGS:
         return ASCII_SPELLINGS[char]
+    import unicodedata  # only once a character could not be shown
+
     bare = "".join(c for c in unicodedata.normalize("NFKD", char) if c.isascii())
     return bare or "?"
 

@@ -111,3 +111,24 @@ def test_long_paths_are_not_split_at_a_hyphen(monkeypatch: pytest.MonkeyPatch) -
 def test_every_argument_is_reachable_by_the_completion_walk() -> None:
     dests = {action.dest for action in actions(cli._parser())}
     assert {"max_states", "strategy", "format", "topic", "shell", "load"} <= dests
+
+
+def test_building_the_parser_stays_light() -> None:
+    """Every command builds the whole parser; the live folders in the help are looked up only
+    when help is printed, so `offscreen check` or `--version` does not import platformdirs."""
+    code = ("import sys; from game import cli; cli._parser().parse_args(['check']); "
+            "print(sorted(m for m in ('platformdirs', 'shtab', 'typing', 'textwrap') "
+            "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, check=True, cwd=GAME.parent)
+    assert result.stdout.strip() == "[]"
+
+
+def test_help_shows_the_folders_as_they_are_now(monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    monkeypatch.setenv("OFFSCREEN_SAVES", str(tmp_path / "mine"))
+    text = " ".join(cli._parser().format_help().split())
+    assert f"(the save folder now: {tmp_path / 'mine'})" in text
+    assert "{saves}" not in text and "{cache}" not in text and "{docs}" not in text
+    play = " ".join(subcommands()["play"].format_help().split())
+    assert f"now {tmp_path / 'mine'})" in play

@@ -127,3 +127,20 @@ def read_until(fd: int, marker: bytes, seen: bytes, timeout: float = 30) -> byte
                 break
             seen += chunk
     return seen
+
+
+@pytest.mark.parametrize("args", [("docs", "writing-scenes"), ("docs", "--path"),
+                                  ("play", "--plain")])
+def test_a_closed_pipe_ends_quietly(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """`offscreen ... | head`: the reader went away; no error, no "Exception ignored"."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    env = {**os.environ, "OFFSCREEN_SAVES": str(tmp_path / "saves"), "PYTHONPATH": str(REPO)}
+    try:
+        result = subprocess.run([sys.executable, "-m", "game", *args], stdout=write_end,
+                                stderr=subprocess.PIPE, input=b"1\n", timeout=60, check=False,
+                                env=env)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0
+    assert result.stderr == b""

@@ -13,9 +13,14 @@ from collections.abc import Iterator
 
 import shtab
 
+from game.cli import live_folders
+
 
 def run(parser: argparse.ArgumentParser, shell: str) -> int:
     mark_folders(parser)
+    for action in actions(parser):  # shtab reads the help as written, placeholders and all
+        if action.help:
+            action.help = live_folders(action.help)
     sys.stdout.write(shtab.complete(parser, shell=shell))
     sys.stdout.flush()
     return 0

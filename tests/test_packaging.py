@@ -155,6 +155,12 @@ def test_sdist_carries_docs_tests_and_no_litter(dist: Dist) -> None:
     assert not [n for n in names if n.startswith("saves/") and n != "saves/.gitignore"]
 
 
+def has_xdist() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("xdist") is not None
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(os.environ.get(NESTED) == "1", reason="already inside the sdist's own run")
 def test_the_unpacked_sdist_passes_its_own_tests(dist: Dist,
@@ -168,9 +174,10 @@ def test_the_unpacked_sdist_passes_its_own_tests(dist: Dist,
     where = subprocess.run([sys.executable, "-c", "import game; print(game.__file__)"],
                            cwd=root, env=env, capture_output=True, text=True, check=True)
     assert Path(where.stdout.strip()).is_relative_to(root)  # it tests the sdist's own code
+    parallel = ["-n", "auto", "--dist", "loadfile"] if has_xdist() else []  # as scripts/test
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                             "-x"], cwd=root, env=env, capture_output=True, text=True,
-                            check=False)
+                             "-x", *parallel], cwd=root, env=env, capture_output=True,
+                            text=True, check=False)
     tail = "\n".join(result.stdout.splitlines()[-15:])
     assert result.returncode == 0, tail + result.stderr[-2000:]
     summary = result.stdout.strip().splitlines()[-1]

@@ -174,9 +174,11 @@ def test_the_unpacked_sdist_passes_its_own_tests(dist: Dist,
     where = subprocess.run([sys.executable, "-c", "import game; print(game.__file__)"],
                            cwd=root, env=env, capture_output=True, text=True, check=True)
     assert Path(where.stdout.strip()).is_relative_to(root)  # it tests the sdist's own code
-    parallel = ["-n", "auto", "--dist", "loadfile"] if has_xdist() else []  # as scripts/test
+    # Serially (-n 0 under xdist): this runs beside the outer suite's own workers, and more
+    # processes than cores would push the suite's time-bound tests past their bounds.
+    serial = ["-n", "0"] if has_xdist() else []
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                             "-x", *parallel], cwd=root, env=env, capture_output=True,
+                             "-x", *serial], cwd=root, env=env, capture_output=True,
                             text=True, check=False)
     tail = "\n".join(result.stdout.splitlines()[-15:])
     assert result.returncode == 0, tail + result.stderr[-2000:]

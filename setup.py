@@ -16,6 +16,6 @@ setup(
         "game.scenes": ["*.yaml", "*.yml", "**/*.yaml", "**/*.yml"],
         "game.docs": ["*.md", "*.json"],
         "game.docs.example": ["*.yaml", "*.yml"],
-        "": ["*.tcss", "*.yaml", "*.md"],
+        "": ["*.tcss", "*.yaml", "*.md", "*.html", "*.svg"],
     },
 )

@@ -223,6 +223,28 @@ def _parser() -> argparse.ArgumentParser:
     _story_folder(saves, option=True, what="story folder the saves belong to")
     _saves_folder(saves)
 
+    serve = _command(
+        sub, "serve", "play in a web browser (needs offscreen[web])",
+        "Serve the game to web browsers: each visitor (a cookie) plays the full-screen game "
+        "with saves and a journal of their own. Listens on this machine only unless --host "
+        "says otherwise.",
+        [("offscreen serve", "then open http://127.0.0.1:8000 in a browser"),
+         ("offscreen serve --story mystory --port 8080", "serve your own story"),
+         ("offscreen serve --host 0.0.0.0", "let other machines play (a warning is printed)")],
+        "Needs the web extra: pip install 'offscreen[web]'. Guide: offscreen docs playing")
+    _story_folder(serve, option=True, what="story folder to serve")
+    serve.add_argument("--saves", metavar="DIR",
+                       help="folder for the visitors' save folders (default: the user data "
+                       "folder's web/)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: %(default)s, this machine only)")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port to listen on (default: %(default)s)")
+    serve.add_argument("--max-sessions", type=int, default=20, metavar="N",
+                       help="games at once; past it a 'busy' page (default: %(default)s)")
+    serve.add_argument("--idle-minutes", type=float, default=30, metavar="M",
+                       help="end a game with no key for this long (default: %(default)s)")
+
     new = _command(
         sub, "new", "create a starter story folder",
         "Create a starter story: a few commented files that use every feature.",
@@ -345,6 +367,12 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
         from game.commands import saves
 
         return saves.run(story_dir(args.story), paths.default_saves_dir(args.saves))
+    if command == "serve":
+        from game.commands import serve
+
+        data = Path(args.saves) if args.saves else paths.user_data_dir() / "web"
+        return serve.run(story_dir(args.story), data, host=args.host, port=args.port,
+                         max_sessions=args.max_sessions, idle_minutes=args.idle_minutes)
     if command == "new":
         from game.commands import new
 

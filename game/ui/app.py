@@ -59,6 +59,9 @@ class OffScreenApp(App[int]):
         Binding("question_mark", "help", "Help", show=False),
         Binding("j", "journal", "Journal"),
     ]
+    QUICK_KEYS: ClassVar[tuple[str, str]] = ("F5", "F9")
+    """The quicksave and quickload keys that toasts and the palette name (the web game's
+    differ: a browser keeps F5)."""
 
     def __init__(self, story: Story, story_dir: Path, saves_dir: Path,
                  load: str | None = None, dev: bool = False) -> None:
@@ -247,14 +250,14 @@ class OffScreenApp(App[int]):
         except SaveError as exc:
             self.notify(str(exc), title="Quicksave failed", severity="error", timeout=10)
             return
-        self.notify("Quicksaved (F9 to return here).", title="Quicksave")
+        self.notify(f"Quicksaved ({self.QUICK_KEYS[1]} to return here).", title="Quicksave")
         if saved.notice:
             self.notify(saved.notice, title="Quicksave", severity="warning", timeout=10)
 
     def action_quickload(self) -> None:
         if not self.session.has_quicksave():
-            self.notify("There is no quicksave yet (F5 makes one).", title="Quickload",
-                        severity="warning")
+            self.notify(f"There is no quicksave yet ({self.QUICK_KEYS[0]} makes one).",
+                        title="Quickload", severity="warning")
             return
         self.load_game(QUICKSAVE)
 
@@ -311,9 +314,10 @@ class OffScreenApp(App[int]):
             yield SystemCommand("History", "Read back through this playthrough",
                                 self.action_history)
             yield SystemCommand("Back", "Undo your last choice", self.action_undo)
-            yield SystemCommand("Quicksave", "Save to the quick slot (F5)",
+            yield SystemCommand("Quicksave", f"Save to the quick slot ({self.QUICK_KEYS[0]})",
                                 self.action_quicksave)
-        yield SystemCommand("Quickload", "Load the quick slot (F9)", self.action_quickload)
+        yield SystemCommand("Quickload", f"Load the quick slot ({self.QUICK_KEYS[1]})",
+                            self.action_quickload)
         yield SystemCommand("Help", "Every key, screen by screen", self.action_help)
         yield SystemCommand("Settings", "Theme, text speed, quit confirmation",
                             self.action_settings)

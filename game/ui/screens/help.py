@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
@@ -79,7 +79,8 @@ def key_rows(bindings: Iterable[BindingType],
 
 
 def sections(display: Callable[[Binding], str] = key_name,
-             ) -> list[tuple[str, list[tuple[str, str]]]]:
+             app: type[App[object]] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every screen's keys; `app`'s own keys join the app-wide ones (the web game adds some)."""
     from game.ui.app import OffScreenApp
     from game.ui.screens.confirm import ConfirmScreen
     from game.ui.screens.ending import EndingScreen
@@ -90,7 +91,7 @@ def sections(display: Callable[[Binding], str] = key_name,
 
     out = []
     for name, bindings in [
-        ("Everywhere", OffScreenApp.BINDINGS),
+        ("Everywhere", [*OffScreenApp.BINDINGS, *(app.BINDINGS if app else ())]),
         ("Title screen", TitleScreen.BINDINGS),
         ("Playing", PlayScreen.BINDINGS),
         ("Ending", EndingScreen.BINDINGS),
@@ -109,7 +110,7 @@ class HelpScreen(Overlay):
     def compose(self) -> ComposeResult:
         yield Static(Text("Help: every key", style="bold"), id="help-head")
         with VerticalScroll(id="help-body"):
-            for name, rows in sections():
+            for name, rows in sections(app=type(self.app)):
                 table = Table(title=name, title_justify="left", title_style="bold",
                               show_header=False, box=None, padding=(0, 2, 0, 0), expand=True)
                 table.add_column("Key", style="bold", no_wrap=True, min_width=20)

@@ -1,0 +1,158 @@
+"""`offscreen serve` over HTTP and its websocket, as the page's script speaks it (no browser).
+
+What a visitor gets (a cookie, a page that fetches nothing from elsewhere), what they do not
+(another visitor's saves, a game without a cookie or from another site's page), and the
+bounds: games at once, idle games, one game per visitor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import aiohttp
+import pytest
+from conftest import Serve
+from serve_client import Visitor
+
+from game.web.visitors import COOKIE, folder_name
+
+TITLE_MENU = "New game"
+
+
+class Links(HTMLParser):
+    """Every URL the page would load: src and href attributes, and CSS url(...)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [value for name, value in attrs if name in ("src", "href") and value]
+
+    def handle_data(self, data: str) -> None:
+        self.urls += re.findall(r"url\(\s*[\"']?([^\"')]+)", data)
+
+
+async def get(url: str, jar: aiohttp.CookieJar | None = None) -> tuple[int, str, dict[str, str]]:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True) if jar is None else jar) as http, \
+            http.get(url) as response:
+        return (response.status, (await response.read()).decode("utf-8", "replace"),
+                dict(response.headers))
+
+
+async def test_page_sets_a_strict_cookie_once(url: str) -> None:
+    jar = aiohttp.CookieJar(unsafe=True)
+    status, html, headers = await get(url, jar)
+    assert status == 200 and "First Day" in html
+    cookie = headers["Set-Cookie"]
+    assert re.match(rf"{COOKIE}=[A-Za-z0-9_-]{{22}};", cookie), cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+    status, _, headers = await get(url, jar)  # coming back: the same cookie, not a new one
+    assert status == 200 and "Set-Cookie" not in headers
+
+
+async def test_page_loads_nothing_from_elsewhere(url: str) -> None:
+    status, html, headers = await get(url)
+    assert status == 200
+    links = Links()
+    links.feed(html)
+    assert "/static/js/textual.js" in links.urls and "/favicon.svg" in links.urls
+    assert any(u.endswith(".ttf") for u in links.urls)  # textual-serve's own Roboto Mono
+    for link in links.urls:
+        assert link.startswith("/") and not link.startswith("//"), link
+        code, body, _ = await get(url.rstrip("/") + link)
+        assert code == 200, link
+        if link.endswith((".css", ".js")):  # what they load in turn is local too
+            assert not re.search(r"(url\(|@import|fetch\()\s*[\"']?(https?:)?//", body), link
+    assert not re.search(r"((https?|wss?):)?//\w", html)  # no address of another host at all
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "connect-src 'self'" in headers["Content-Security-Policy"]
+
+
+async def test_the_game_needs_the_cookie_and_its_own_page(url: str) -> None:
+    async with aiohttp.ClientSession() as http:
+        for token, origin in [(None, None), ("../../../etc/passwd", None), ("x" * 21, None),
+                              ("x" * 22, "http://evil.example")]:
+            headers = {"Cookie": f"{COOKIE}={token}"} if token else {}
+            if origin:
+                headers["Origin"] = origin
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await http.ws_connect(url + "ws", headers=headers)
+            assert refused.value.status == 403, (token, origin)
+
+
+async def test_each_visitor_has_their_own_game_and_a_reload_resumes_it(
+        url: str, data_dir: Path) -> None:
+    alice = aiohttp.CookieJar(unsafe=True)
+    async with Visitor(url, cookies=alice) as tab:
+        await tab.wait_for(TITLE_MENU)
+        assert "Continue" not in tab.screen.text
+        await tab.press("\r")
+        await tab.wait_for("Walk into the kitchen")
+        await tab.press("2")
+        await tab.wait_for("Go to your desk")  # the kitchen's choices: the move is autosaved
+    async with Visitor(url) as bob:  # another person: a fresh title, no Continue
+        await bob.wait_for(TITLE_MENU)
+        await bob.settle()
+        assert "Continue" not in bob.screen.text
+    async with Visitor(url, cookies=alice) as again:  # Alice reloads: her game, on Continue
+        await again.wait_for("Continue")
+        await again.press("\r")
+        await again.wait_for("The Kitchen")
+    token = next(c.value for c in alice if c.key == COOKIE)
+    folders = sorted(p.name for p in data_dir.iterdir())
+    assert len(folders) == 2 and folder_name(token) in folders
+    mine = data_dir / folder_name(token)
+    assert any(p.name.startswith("autosave") for p in mine.iterdir())
+    (theirs,) = (data_dir / name for name in folders if name != folder_name(token))
+    assert not any(p.name.startswith("autosave") for p in theirs.iterdir())
+
+
+async def test_a_second_tab_ends_the_first(url: str) -> None:
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with Visitor(url, cookies=jar) as first:
+        await first.wait_for(TITLE_MENU)
+        async with Visitor(url, cookies=jar) as second:
+            await first.wait_closed()
+            await second.wait_for(TITLE_MENU)
+
+
+async def test_past_the_bound_a_busy_page(serve: Serve) -> None:
+    with serve("--max-sessions", "1") as (url, _):
+        async with Visitor(url) as tab:
+            await tab.wait_for(TITLE_MENU)
+            status, html, headers = await get(url)
+            assert status == 503 and "busy" in html and "try again" in html
+            assert headers["Retry-After"] == "60"
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                async with aiohttp.ClientSession() as http:
+                    await http.ws_connect(url + "ws", headers={"Cookie": f"{COOKIE}={'y' * 22}"})
+            assert refused.value.status == 503
+        for _ in range(50):  # the seat is free once the game has stopped
+            status, _, _ = await get(url)
+            if status == 200:
+                break
+            await asyncio.sleep(0.1)
+        assert status == 200
+
+
+async def test_an_idle_game_is_ended(serve: Serve) -> None:
+    with serve("--idle-minutes", "0.02") as (url, _):  # 1.2 seconds without a key
+        async with Visitor(url) as tab:
+            await tab.wait_for(TITLE_MENU)
+            await tab.wait_closed(timeout=10)
+
+
+async def test_quitting_the_game_ends_the_session(url: str) -> None:
+    async with Visitor(url) as tab:
+        await tab.wait_for(TITLE_MENU)
+        await tab.press("\r")
+        await tab.wait_for("q Quit")  # the web footer's twin of Ctrl+Q
+        await tab.wait_for("Walk into the kitchen")  # typed out: a key is no longer "skip"
+        await tab.press("q")
+        await tab.wait_for("Quit First Day?")
+        await tab.press("y")
+        await tab.wait_closed()

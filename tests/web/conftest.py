@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "benchmarks"))
+sys.path.insert(0, str(REPO / "benchmarks"))  # serve_client, shared with the load test
+sys.path.insert(0, str(REPO / "tests" / "ui"))  # ui_helpers: screen_text and friends
 
 from serve_client import running_server  # noqa: E402
 

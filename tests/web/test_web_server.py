@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from html.parser import HTMLParser
 from pathlib import Path
 
 import aiohttp
 import pytest
-from conftest import Serve
 from serve_client import Visitor
 
 from game.web.visitors import COOKIE, folder_name
 
 TITLE_MENU = "New game"
+Serve = Callable[..., AbstractContextManager[tuple[str, object]]]  # the `serve` fixture
 
 
 class Links(HTMLParser):

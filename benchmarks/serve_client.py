@@ -130,6 +130,7 @@ class Visitor:
         self._ws = await self._http.ws_connect(
             f"{self.url}ws?width={self.width}&height={self.height}")
         await self._ws.send_json(["resize", {"width": self.width, "height": self.height}])
+        await self._ws.send_json(["focus"])  # as the page does once its terminal has focus
         self._reader = asyncio.get_running_loop().create_task(self._read())
         return self
 

@@ -16,12 +16,13 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from game import markup
 from game.engine import ChoiceNotAvailable, GameState, SceneView, StoryRuntimeError
 from game.ui.screens.base import GameScreen
+from game.ui.widgets.footer import Footer
 from game.ui.widgets.menu import ChoiceMenu
 from game.ui.widgets.progress import ProgressLine
 from game.ui.widgets.scene_text import SceneText

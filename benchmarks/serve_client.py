@@ -118,6 +118,8 @@ class Visitor:
         self.closed = False
         self.frames = 0
         self.last_frame = 0.0
+        self.arrivals: list[float] = []
+        """When each binary frame came (monotonic), in order."""
         self._http: aiohttp.ClientSession | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -152,9 +154,14 @@ class Visitor:
                 self.screen.feed(message.data)
                 self.frames += 1
                 self.last_frame = time.monotonic()
+                self.arrivals.append(self.last_frame)
                 self._changed.set()
         self.closed = True
         self._changed.set()
+
+    def first_frame_after(self, count: int) -> float:
+        """When the frame after the first `count` frames came (call once it has)."""
+        return self.arrivals[count]
 
     async def press(self, keys: str) -> float:
         """Send keys as the page's terminal would; returns when they were sent."""

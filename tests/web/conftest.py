@@ -20,6 +20,14 @@ sys.path.insert(0, str(REPO / "tests" / "ui"))  # ui_helpers: screen_text and fr
 from serve_client import running_server  # noqa: E402
 
 EXAMPLE = REPO / "docs" / "example"
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark this folder's tests `web` (the hook sees every collected test, so filter)."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.web)
 
 Serve = Callable[..., AbstractContextManager[tuple[str, object]]]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from html.parser import HTMLParser
@@ -141,11 +142,16 @@ async def test_past_the_bound_a_busy_page(serve: Serve) -> None:
         assert status == 200
 
 
-async def test_an_idle_game_is_ended(serve: Serve) -> None:
-    with serve("--idle-minutes", "0.02") as (url, _):  # 1.2 seconds without a key
+async def test_an_idle_game_is_ended_and_keys_keep_it_open(serve: Serve) -> None:
+    with serve("--idle-minutes", "0.05") as (url, _):  # 3 seconds without a key
         async with Visitor(url) as tab:
-            await tab.wait_for(TITLE_MENU)
-            await tab.wait_closed(timeout=10)
+            for _ in range(6):  # a key a second for six seconds: still playing
+                await asyncio.sleep(1)
+                assert not tab.closed
+                await tab.press("\x1b[B")  # the down arrow: harmless on the title menu
+            quiet = time.monotonic()
+            await tab.wait_closed(timeout=30)
+            assert time.monotonic() - quiet >= 2.5
 
 
 async def test_quitting_the_game_ends_the_session(url: str) -> None:

@@ -23,6 +23,7 @@ import contextlib
 import json
 import logging
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -253,7 +254,12 @@ def _field(message: list[object], name: str) -> object:
 
 async def serve(server: GameServer, host: str, port: int,
                 ready: Callable[[str], None]) -> None:
-    """Listen until cancelled (Ctrl+C); `ready` gets the URL once the port is open."""
+    """Listen until Ctrl+C or SIGTERM; `ready` gets the URL once the port is open.
+
+    The signal handlers are set here rather than left to Python's KeyboardInterrupt: a
+    process started in the background by a shell inherits SIGINT ignored, and a service
+    manager stops with SIGTERM; either way the games are told to quit and saved.
+    """
     runner = web.AppRunner(server.make_app(), handle_signals=False)
     await runner.setup()
     try:
@@ -262,6 +268,11 @@ async def serve(server: GameServer, host: str, port: int,
         bound = runner.addresses[0]
         shown = f"[{bound[0]}]" if ":" in str(bound[0]) else str(bound[0])
         ready(f"http://{shown}:{bound[1]}/")
-        await asyncio.Event().wait()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C still interrupts
+                loop.add_signal_handler(number, stop.set)
+        await stop.wait()
     finally:
         await runner.cleanup()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import signal
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -164,3 +165,28 @@ async def test_quitting_the_game_ends_the_session(url: str) -> None:
         await tab.wait_for("Quit First Day?")
         await tab.press("y")
         await tab.wait_closed()
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT-ignored-by-parent"])
+async def test_the_server_stops_on_a_signal_and_its_games_with_it(serve: Serve, how: str) -> None:
+    """A service manager's SIGTERM, or Ctrl+C reaching a server a shell started in the
+    background (so it inherited SIGINT ignored): either way it stops, games and all."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if how != "SIGTERM" else None
+    try:
+        context = serve()
+        url, process = context.__enter__()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    try:
+        async with Visitor(url) as tab:
+            await tab.wait_for(TITLE_MENU)
+            games = [p for p in Path("/proc").glob("[0-9]*/stat")
+                     if p.read_text().rsplit(")", 1)[1].split()[1] == str(process.pid)]
+            assert len(games) == 1
+            process.send_signal(signal.SIGTERM if how == "SIGTERM" else signal.SIGINT)
+            assert await asyncio.to_thread(process.wait, 10) == 0
+            await tab.wait_closed()
+        assert not games[0].exists()
+    finally:
+        context.__exit__(None, None, None)

@@ -135,6 +135,18 @@ class Tab:
                                    f"{self.screen.text}")
             time.sleep(0.1)
 
+    def wait_closed(self, timeout: float = 20.0) -> None:
+        """Until the page shows that its game has ended (textual.js marks the body)."""
+        deadline = time.monotonic() + timeout
+        while self.read() is not None and not self.closed:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the game did not end")
+            time.sleep(0.1)
+
+    def visible_text(self) -> str:
+        """The page's own words (dialogs), not the terminal's."""
+        return str(self.driver.find_element(By.TAG_NAME, "body").text)
+
     def requested(self) -> list[str]:
         """Every URL the tab asked for so far (from Chromium's network log)."""
         urls = []

@@ -14,9 +14,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from chromium_tab import Tab, chromium, tab
 
 from game.web.visitors import COOKIE
+
+from .chromium_tab import Tab, chromium, tab
 
 FOUND = chromium()
 pytestmark = pytest.mark.skipif(isinstance(FOUND, str), reason=str(FOUND))
@@ -57,6 +58,13 @@ def test_title_enter_a_key_and_a_click(first: Tab, url: str) -> None:
     first.click("Go to your desk")  # and so does a click
     first.wait_for("Your Desk")
     first.shot("4-desk")
+    first.wait_for("Work through lunch")
+    first.press("q")  # the browser's twin of Ctrl+Q
+    first.wait_for("Quit First Day?")
+    first.press("y")
+    first.wait_closed()  # the page says so, and offers to start again
+    assert "This game has ended" in first.visible_text()
+    first.shot("4b-ended")
     here = urlsplit(url).netloc
     asked = [u for u in first.requested()  # the network: not chrome:// or data: URLs
              if urlsplit(u).scheme in ("http", "https", "ws", "wss")]

@@ -151,10 +151,10 @@ class Visitor:
         assert self._ws is not None
         async for message in self._ws:
             if message.type == aiohttp.WSMsgType.BINARY:
-                self.screen.feed(message.data)
-                self.frames += 1
-                self.last_frame = time.monotonic()
+                self.last_frame = time.monotonic()  # when it came, before the emulator's work
                 self.arrivals.append(self.last_frame)
+                self.frames += 1
+                self.screen.feed(message.data)
                 self._changed.set()
         self.closed = True
         self._changed.set()

@@ -74,6 +74,18 @@ class Live:
     """Set once the game process has stopped (or the server gave up waiting for it)."""
 
 
+class GameService(AppService):
+    """textual-serve's process relay, which also ends the tab's session when the game process
+    ends without saying so (a crash, a story that no longer loads): textual-serve closes the
+    websocket only on the game's own "exit", and the page would wait for ever."""
+
+    async def run(self) -> None:
+        try:
+            await super().run()
+        finally:
+            await self.remote_close()
+
+
 def child_command(story_dir: Path, saves_dir: Path) -> str:
     """The shell command textual-serve runs for one tab (it always goes through a shell)."""
     argv = [sys.executable, "-m", "game.web.child", "--story", str(story_dir),
@@ -174,7 +186,7 @@ class GameServer:
         async def game_ended() -> None:  # the game quit: the page shows "This game has ended"
             await websocket.close()
 
-        service = AppService(child_command(self.settings.story_dir, folder),
+        service = GameService(child_command(self.settings.story_dir, folder),
                              write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                              close=game_ended, download_manager=self.downloads)
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import signal
 import time
 from collections.abc import Callable
@@ -18,10 +19,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from serve_client import Visitor
+from serve_client import Visitor, running_server
 
 from game.web.visitors import COOKIE, folder_name
 
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "example"
 TITLE_MENU = "New game"
 Serve = Callable[..., AbstractContextManager[tuple[str, object]]]  # the `serve` fixture
 
@@ -190,3 +192,15 @@ async def test_the_server_stops_on_a_signal_and_its_games_with_it(serve: Serve, 
         assert not games[0].exists()
     finally:
         context.__exit__(None, None, None)
+
+
+async def test_a_game_that_cannot_start_ends_the_session(data_dir: Path, tmp_path: Path) -> None:
+    """The story broke after the server started: the page is told the game ended, rather
+    than waiting for a screen that never comes."""
+    story = tmp_path / "story"
+    shutil.copytree(EXAMPLE, story)
+    with running_server("--story", str(story), "--saves", str(data_dir)) as (url, _):
+        (story / "story.yaml").write_text("story: [this is not a story\n")
+        async with Visitor(url) as tab:
+            await tab.wait_closed(timeout=30)
+        assert "New game" not in tab.screen.text

@@ -29,7 +29,7 @@ def is_loopback(host: str) -> bool:
 def run(story: Path, data_dir: Path, host: str, port: int, max_sessions: int,
         idle_minutes: float) -> int:
     try:
-        from game.web.server import GameServer, Settings, serve
+        from game.web.server import GameServer, ServerSettings, serve
     except ImportError as exc:
         print(f"offscreen: `offscreen serve` needs the web extra ({exc.name} is missing): "
               f"{INSTALL_HINT}", file=sys.stderr)
@@ -53,7 +53,7 @@ def run(story: Path, data_dir: Path, host: str, port: int, max_sessions: int,
         print(f"offscreen: warning: serving on {host}: anyone who can reach this machine on "
               f"port {port} can play (each visitor gets a save folder under {data_dir})",
               file=sys.stderr)
-    settings = Settings(story.resolve(), data_dir.resolve(), max_sessions=max_sessions,
+    settings = ServerSettings(story.resolve(), data_dir.resolve(), max_sessions=max_sessions,
                         idle_seconds=idle_minutes * 60)
     title = result.story.title
     server = GameServer(settings, title=title)

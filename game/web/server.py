@@ -54,7 +54,7 @@ STOP_SECONDS = 10.0
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
+class ServerSettings:
     """What `offscreen serve` was asked for (the command line's defaults are in cli.py)."""
 
     story_dir: Path
@@ -107,7 +107,7 @@ def size_from(value: object, default: int) -> int:
 class GameServer:
     """The aiohttp application and the live games; `make_app()` builds the former."""
 
-    def __init__(self, settings: Settings, title: str) -> None:
+    def __init__(self, settings: ServerSettings, title: str) -> None:
         self.settings = settings
         self.title = title
         self.live: set[Live] = set()

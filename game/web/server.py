@@ -170,9 +170,10 @@ class GameServer:
         if origin is not None and origin.split("://", 1)[-1] != request.host:
             raise web.HTTPForbidden(text="The game only talks to its own page.")
         for old in [live for live in self.live if live.visitor == token]:
+            # Another tab, or this one before a reload: that game ends (and autosaves) first.
             await old.websocket.close(code=WSCloseCode.GOING_AWAY,
                                       message=b"opened in another tab")
-            with contextlib.suppress(TimeoutError):  # its last autosave comes first
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(old.ended.wait(), STOP_SECONDS)
         if len(self.live) >= self.settings.max_sessions:
             raise web.HTTPServiceUnavailable(text="Too many players right now; try again.")
@@ -196,11 +197,13 @@ class GameServer:
         except Exception:  # a broken connection must not take the server down
             log.exception("game session failed")
         finally:
-            self.live.discard(live)
             try:
                 await asyncio.wait_for(service.stop(), STOP_SECONDS)
             except (TimeoutError, ConnectionError):
                 log.warning("a game did not stop within %s s", STOP_SECONDS)
+            # Only now is the seat free and the visitor's next game allowed to start: until
+            # its process has ended, this game still holds the visitor's autosave.
+            self.live.discard(live)
             live.ended.set()
             await websocket.close()
         return websocket

@@ -8,9 +8,12 @@ bounds: games at once, idle games, one game per visitor.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import shlex
 import shutil
 import signal
+import sys
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -21,6 +24,7 @@ import aiohttp
 import pytest
 from serve_client import Visitor, running_server
 
+from game.web import server
 from game.web.visitors import COOKIE, folder_name
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "example"
@@ -204,3 +208,45 @@ async def test_a_game_that_cannot_start_ends_the_session(data_dir: Path, tmp_pat
         async with Visitor(url) as tab:
             await tab.wait_closed(timeout=30)
         assert "New game" not in tab.screen.text
+
+
+async def test_a_quick_reload_waits_for_the_last_game_so_continue_is_offered(
+        data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reload closes the old websocket and opens a new one at once: the new game must
+    start only once the old process is gone, or the old one still holds the autosave and
+    the new one gets a fresh `autosave-2` (and no Continue). Each game here lingers two
+    seconds after it quits, as a slow machine might, so the race is always lost."""
+
+    def slow_to_leave(story: Path, saves: Path) -> str:
+        code = ("import atexit, runpy, sys, time; atexit.register(time.sleep, 2); "
+                f"sys.argv = ['child', '--story', {str(story)!r}, '--saves', {str(saves)!r}]; "
+                "runpy.run_module('game.web.child', run_name='__main__')")
+        return "exec " + shlex.join([sys.executable, "-c", code])
+
+    monkeypatch.setattr(server, "child_command", slow_to_leave)
+    game = server.GameServer(server.ServerSettings(EXAMPLE, data_dir), "First Day")
+    urls: list[str] = []
+    serving = asyncio.get_running_loop().create_task(
+        server.serve(game, "127.0.0.1", 0, urls.append))
+    try:
+        while not urls:
+            await asyncio.sleep(0.05)
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with Visitor(urls[0], cookies=jar) as tab:
+            await tab.wait_for(TITLE_MENU)
+            await tab.press("n")
+            await tab.wait_for("Walk into the kitchen")
+            await tab.press("2")
+            await tab.wait_for("Go to your desk")  # autosaved
+        async with Visitor(urls[0], cookies=jar) as again:  # straight away, like F5
+            await again.wait_for("Continue", timeout=30)
+            await again.press("\r")
+            await again.wait_for("Go to your desk")
+            await again.press("2")  # a move: saved in this game's own autosave slot
+            await again.wait_for("Your Desk")
+        (folder,) = data_dir.iterdir()
+        assert not [p.name for p in folder.iterdir() if p.name.startswith("autosave-")]
+    finally:
+        serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving

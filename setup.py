@@ -16,6 +16,7 @@ setup(
         "game.scenes": ["*.yaml", "*.yml", "**/*.yaml", "**/*.yml"],
         "game.docs": ["*.md", "*.json"],
         "game.docs.example": ["*.yaml", "*.yml"],
-        "": ["*.tcss", "*.yaml", "*.md", "*.html", "*.svg"],
+        "game.web": ["templates/*.html", "static/*.svg"],
+        "": ["*.tcss", "*.yaml", "*.md"],
     },
 )

@@ -237,7 +237,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="folder for the visitors' save folders (default: the user data "
                        "folder's web/)")
     serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default: %(default)s, this machine only)")
+                       help="address to listen on; the default is this machine only "
+                       "(default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000,
                        help="port to listen on (default: %(default)s)")
     serve.add_argument("--max-sessions", type=int, default=20, metavar="N",

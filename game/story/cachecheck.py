@@ -47,28 +47,38 @@ class Context:
 
 
 _FIXED = [0] * 256
-"""Bytes taken by each fixed-size marshal item, tag included, with and without FLAG_REF."""
-for _tag, _size in {"N": 1, "F": 1, "T": 1, "i": 5, "g": 9, "r": 5}.items():
-    _FIXED[ord(_tag)] = _FIXED[ord(_tag) | 0x80] = _size
+"""Bytes taken by each fixed-size marshal item, tag included (without FLAG_REF: see loads)."""
+for _tag, _size in {"N": 1, "F": 1, "T": 1, "i": 5, "g": 9}.items():
+    _FIXED[ord(_tag)] = _size
 _SHORT_TEXT = [False] * 256
 for _tag in "zZ":
-    _SHORT_TEXT[ord(_tag)] = _SHORT_TEXT[ord(_tag) | 0x80] = True
-_SMALL_TUPLE, _TUPLE, _LONG = ord(")"), ord("("), ord("l")
+    _SHORT_TEXT[ord(_tag)] = True
+_SMALL_TUPLE, _TUPLE, _LONG, _REF = ord(")"), ord("("), ord("l"), ord("r")
 _TEXT = frozenset(map(ord, "aAut"))
 
 
 def loads(data: bytes | memoryview) -> Any:
-    """`marshal.loads`, after making sure no count in the data asks for more than it holds.
+    """`marshal.loads`, after making sure the data can only build plain, acyclic values.
 
-    marshal trusts the counts it reads: a tuple header claiming two billion items makes it
-    allocate (and zero) 16 GB before it finds the data missing, so twenty crafted bytes
-    could exhaust memory. This walks the items first (only the kinds `cache.encode` writes:
-    None, booleans, ints, floats, text, tuples and back-references) and refuses a tuple or
-    a long integer whose count exceeds the bytes left, and anything else (lists, dicts,
-    code...). ~1.4 ms for a 10,000-scene story's head; a scene's blob, microseconds.
+    marshal trusts what it reads. A tuple header claiming two billion items makes it
+    allocate (and zero) 16 GB before it finds the data missing, so twenty crafted bytes could
+    exhaust memory; and a back-reference to a tuple that is still being filled puts the tuple
+    inside itself, a cycle that crashes the interpreter (a segfault, not an exception) the
+    first time it is hashed. So this walks the items first (only the kinds `cache.encode`
+    writes: None, booleans, ints, floats, text, tuples and back-references) and refuses a
+    count larger than the bytes left and anything else (lists, dicts, code...). What
+    `cache.encode` writes never refers back to a non-empty tuple (it refers to repeated
+    text, numbers and the empty tuple), so only data that does is walked a second time,
+    with the nesting followed (`_acyclic`). ~1.5 ms for a 10,000-scene story's head; a
+    scene's blob, microseconds.
     """
     pos, end = 0, len(data)
-    fixed, short = _FIXED, _SHORT_TEXT
+    fixed, short, fixed_kept, short_kept = _FIXED, _SHORT_TEXT, _FIXED_KEPT, _SHORT_KEPT
+    kept = 0
+    """How many items marshal will remember (FLAG_REF) so far: a back-reference's range."""
+    kept_tuples: set[int] = set()
+    """Which of those are non-empty tuples."""
+    tuple_refs = False
     while pos < end:
         tag = data[pos]
         size = fixed[tag]
@@ -76,21 +86,100 @@ def loads(data: bytes | memoryview) -> Any:
             pos += size
         elif short[tag]:
             pos += 2 + data[pos + 1] if pos + 1 < end else 1
+        elif short_kept[tag]:
+            kept += 1
+            pos += 2 + data[pos + 1] if pos + 1 < end else 1
+        elif size := fixed_kept[tag]:
+            kept += 1
+            pos += size
         else:
+            flagged = tag & 0x80
             tag &= 0x7F
+            count = 0
             if tag == _SMALL_TUPLE:  # a one-byte count: at most 255 items
+                count = data[pos + 1] if pos + 1 < end else 0
                 pos += 2
-                continue
-            count = int.from_bytes(data[pos + 1:pos + 5], "little", signed=True)
-            if tag == _TUPLE and 0 <= count <= end - pos:
+            elif tag == _REF:
+                target = int.from_bytes(data[pos + 1:pos + 5], "little", signed=True)
+                if not 0 <= target < kept:
+                    raise Malformed("a back-reference to nothing")
+                tuple_refs = tuple_refs or target in kept_tuples
                 pos += 5
-            elif tag == _LONG and 2 * abs(count) <= end - pos:
-                pos += 5 + 2 * abs(count)
-            elif tag in _TEXT and count >= 0:
-                pos += 5 + count
             else:
-                raise Malformed("marshal data this cache never writes")
-    return marshal.loads(data)  # noqa: S302 - only plain values, every count checked above
+                count = int.from_bytes(data[pos + 1:pos + 5], "little", signed=True)
+                if tag == _TUPLE and 0 <= count <= end - pos:
+                    pos += 5
+                elif tag == _LONG and 2 * abs(count) <= end - pos:
+                    pos += 5 + 2 * abs(count)
+                    count = 0
+                elif tag in _TEXT and count >= 0:
+                    pos += 5 + count
+                    count = 0
+                else:
+                    raise Malformed("marshal data this cache never writes")
+            if flagged:
+                if count > 0 and tag in (_SMALL_TUPLE, _TUPLE):
+                    kept_tuples.add(kept)
+                kept += 1
+    if tuple_refs and not _acyclic(data):
+        raise Malformed("a back-reference to a value not yet complete")
+    return marshal.loads(data)  # noqa: S302 - only plain acyclic values, every count checked
+
+
+_FIXED_TAGS = frozenset(t for t in range(128) if _FIXED[t])
+_SHORT_TAGS = frozenset(t for t in range(128) if _SHORT_TEXT[t])
+_FIXED_KEPT = [_FIXED[t & 0x7F] if t & 0x80 else 0 for t in range(256)]
+"""The fixed-size items again, with FLAG_REF (remembered by marshal, so counted)."""
+_SHORT_KEPT = [bool(t & 0x80) and _SHORT_TEXT[t & 0x7F] for t in range(256)]
+
+
+def _acyclic(data: bytes | memoryview) -> bool:
+    """Whether every back-reference in data that `loads` has walked once (so every count
+    and tag in it is known good) points at an item already complete: no tuple can then be
+    made to hold itself. Follows the tuples' nesting, so it is slower than that first walk,
+    and runs only for data that refers back to a non-empty tuple."""
+    pos, end = 0, len(data)
+    done: list[bool] = []
+    """For each remembered item, whether it is complete yet."""
+    open_: list[list[int]] = []
+    """The tuples being filled, innermost last: [items still to come, index in done]."""
+    while pos < end:
+        tag = data[pos]
+        ref = -1
+        if tag & 0x80:
+            ref = len(done)
+            done.append(True)
+            tag &= 0x7F
+        if tag == _REF:
+            target = int.from_bytes(data[pos + 1:pos + 5], "little", signed=True)
+            if not done[target]:
+                return False
+            pos += 5
+        elif tag in _FIXED_TAGS:
+            pos += _FIXED[tag]
+        elif tag in _SHORT_TAGS:
+            pos += 2 + data[pos + 1]
+        elif tag in (_SMALL_TUPLE, _TUPLE):
+            small = tag == _SMALL_TUPLE
+            count = data[pos + 1] if small else int.from_bytes(data[pos + 1:pos + 5], "little")
+            pos += 2 if small else 5
+            if count:  # an item of its parent once its own items have all been read
+                if ref >= 0:
+                    done[ref] = False
+                open_.append([count, ref])
+                continue
+        else:  # a long integer or text: a count, then that many units
+            count = int.from_bytes(data[pos + 1:pos + 5], "little", signed=True)
+            pos += 5 + (2 * abs(count) if tag == _LONG else count)
+        while open_:  # one item read: it fills a slot of the innermost open tuple
+            top = open_[-1]
+            top[0] -= 1
+            if top[0]:
+                break
+            open_.pop()
+            if top[1] >= 0:
+                done[top[1]] = True
+    return True
 
 
 def _need(ok: object, what: str) -> None:

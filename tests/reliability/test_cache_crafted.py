@@ -11,6 +11,8 @@ are decoded lazily, in play.
 from __future__ import annotations
 
 import marshal
+import subprocess
+import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +22,7 @@ import pytest
 
 from game.cli import main
 from game.engine import Engine
-from game.story import cache
+from game.story import cache, cachecheck
 from game.story.files import LoadResult, load_story
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "example"
@@ -194,3 +196,46 @@ def test_a_head_that_no_scene_agrees_with_makes_the_whole_story_cold(root: Path)
     assert list(warm.story.scenes) == list(cold.story.scenes)
     assert dict(warm.story.scenes.items()) == dict(cold.story.scenes)
     assert not cache.entry_path(root).exists()  # the next start rebuilds it
+
+
+# -- marshal data that would build a cycle ---------------------------------------------------
+# A back-reference to a tuple still being filled makes the tuple hold itself; hashing it
+# overflows the C stack (a segfault, which no `except` catches). Found by the fuzz test below
+# at some checkout paths only, so these are written out by hand, and run in a child process:
+# a regression must fail the test, not kill the test run.
+
+CYCLES = {
+    "a tuple holding itself": bytes([ord(")") | 0x80, 1, ord("r"), 0, 0, 0, 0]),
+    "a tuple holding its parent": bytes([ord(")") | 0x80, 2, ord(")"), 1, ord("r"), 0, 0, 0, 0,
+                                         ord("N")]),
+    "a large tuple holding itself": bytes([ord("(") | 0x80, 1, 0, 0, 0, ord("r"), 0, 0, 0, 0]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CYCLES))
+def test_marshal_data_that_would_build_a_cycle_is_refused(name: str) -> None:
+    code = ("import sys; from game.story.cachecheck import loads, Malformed\n"
+            f"try:\n    hash(loads({CYCLES[name]!r}))\nexcept Malformed as e:\n"
+            "    print('refused:', e); sys.exit(0)\nsys.exit(3)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).parents[2], timeout=60, check=False)
+    assert result.returncode == 0, (result.returncode, result.stderr[-500:])
+    assert "not yet complete" in result.stdout
+
+
+def test_back_references_to_finished_values_still_load() -> None:
+    shared = (1, "two")
+    value = (shared, shared, "text", "text", (shared, ()), (), ())
+    assert cachecheck.loads(marshal.dumps(value, 4)) == value
+
+
+def test_an_honest_entry_refers_back_to_no_tuple_so_it_is_walked_once(
+        root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `cache.encode` writes refers back only to text, numbers and the empty tuple; the
+    nesting-following walk (`_acyclic`, ~3x the cost) is for data that does otherwise."""
+    walked: list[int] = []
+    monkeypatch.setattr(cachecheck, "_acyclic", lambda data: walked.append(1) or True)
+    payload = cache.encode(load_story(root, cache=False))
+    story = cache.decode(memoryview(payload)).story
+    assert story is not None and len(list(story.scenes.values())) > 1  # every scene decoded
+    assert walked == []

@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from game.story import expr
     from game.story.scene import Condition, Effect, Scene
 
-FORMAT = 2
+FORMAT = 3
 """Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
 MAGIC = b"offscreen-story-cache\n"
 _MARSHAL_VERSION = 4
@@ -179,9 +179,10 @@ def _code_fingerprint() -> bytes:
     (a new lint rule, say) must invalidate every cached result."""
     digest = hashlib.sha256()
     folder = Path(__file__).resolve().parent
-    for path in sorted(folder.glob("*.py")):
+    for path in sorted(folder.rglob("*.py")):  # the expression package's modules too
         with contextlib.suppress(OSError):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+            name = path.relative_to(folder).as_posix()
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.digest()
 
 
@@ -341,18 +342,25 @@ class _Encoder:
         )
 
 
-def _node(n: expr.Node) -> Encoded:
+def _node(tree: expr.Node) -> Encoded:
+    """A condition tree as a flat tuple of node records, children before their parent (the
+    walker's bottom-up order), so that rebuilding it is one loop over a stack."""
     from game.story import expr  # loaded already: encoding follows a cold load
 
-    if isinstance(n, expr.Literal):
-        return (0, n.value, n.offset)
-    if isinstance(n, expr.Var):
-        return (1, n.name, n.offset)
-    if isinstance(n, expr.Call):
-        return (2, n.func, n.arg, n.arg_offset, n.offset)
-    if isinstance(n, expr.Unary):
-        return (3, n.op, _node(n.operand), n.offset)
-    return (4, n.op, _node(n.left), _node(n.right), n.offset)
+    records: list[Encoded] = []
+    for n in expr.walk(tree, bottom_up=True):
+        match n:
+            case expr.Literal(value=value, offset=offset):
+                records.append((0, value, offset))
+            case expr.Var(name=name, offset=offset):
+                records.append((1, name, offset))
+            case expr.Call(func=func, arg=arg, arg_offset=arg_offset, offset=offset):
+                records.append((2, func, arg, arg_offset, offset))
+            case expr.Unary(op=op, offset=offset):
+                records.append((3, op, offset))
+            case expr.Binary(op=op, offset=offset):
+                records.append((4, op, offset))
+    return tuple(records)
 
 
 def encode(result: LoadResult) -> bytes:
@@ -467,21 +475,29 @@ class _Decoder:
         )
 
 
-def _rebuild(data: Encoded) -> expr.Node:
+def _rebuild(records: Encoded) -> expr.Node:
+    """The inverse of `_node`: each record takes its children from the top of the stack."""
     from game.story import expr
 
-    kind = data[0]
-    if kind == 0:
-        return expr.Literal(data[1], data[2])
-    if kind == 1:
-        return expr.Var(data[1], data[2])
-    if kind == 2:
-        return expr.Call(data[1], data[2], data[3], data[4])
-    if kind == 3:
-        return expr.Unary(data[1], _rebuild(data[2]), data[3])
-    if kind == 4:
-        return expr.Binary(data[1], _rebuild(data[2]), _rebuild(data[3]), data[4])
-    raise ValueError(f"unknown condition node kind {kind!r}")
+    stack: list[expr.Node] = []
+    for record in records:
+        match record:
+            case (0, value, offset):
+                stack.append(expr.Literal(value, offset))
+            case (1, name, offset):
+                stack.append(expr.Var(name, offset))
+            case (2, func, arg, arg_offset, offset):
+                stack.append(expr.Call(func, arg, arg_offset, offset))
+            case (3, op, offset):
+                stack.append(expr.Unary(op, stack.pop(), offset))
+            case (4, op, offset):
+                right = stack.pop()
+                stack.append(expr.Binary(op, stack.pop(), right, offset))
+            case _:
+                raise ValueError(f"unknown condition node record {record!r}")
+    if len(stack) != 1:
+        raise ValueError("condition records do not make one tree")
+    return stack[0]
 
 
 def decode(payload: memoryview) -> LoadResult:

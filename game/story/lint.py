@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from game import numbers
 from game.story import expr
@@ -25,12 +25,13 @@ def lint(story: Story, partial: bool = False) -> list[Diagnostic]:
     """Whole-story warnings. `partial`: the story has errors, so parts of it (a condition
     that did not parse, say) are missing; "never read" would then mostly be noise."""
     out: list[Diagnostic] = []
-    reachable = reachable_scenes(story)
+    never = always_false()
+    reachable = reachable_scenes(story, never)
     for scene in story.scenes.values():
         if scene.id not in reachable:
             out.append(Diagnostic(scene.pos, "warning", f"scene '{scene.id}' can never be "
                                   f"reached from the start scene '{story.start}'"))
-        out.extend(_stuck(story, scene, reachable))
+        out.extend(_stuck(story, scene, reachable, never))
     unlocked_anywhere, unlocked_reachably = _unlocks(story, reachable)
     for fact in story.facts.values():
         if fact.id not in unlocked_anywhere:
@@ -75,8 +76,29 @@ def _out_of_range(story: Story) -> Iterator[Diagnostic]:
                     yield problem(expect.pos, value)  # type: ignore[union-attr]
 
 
-def reachable_scenes(story: Story) -> set[str]:
+Never = Callable[[Condition | None], bool]
+"""Whether a choice's condition is always false, so the choice is never shown."""
+
+
+def always_false() -> Never:
+    """A `Never` that works each condition text out once: a big story repeats the same few
+    thousand texts ~30,000 times."""
+    known: dict[str, bool] = {}
+
+    def never(condition: Condition | None) -> bool:
+        if condition is None:
+            return False
+        answer = known.get(condition.source)
+        if answer is None:
+            answer = known[condition.source] = expr.constant_value(condition.node) is False
+        return answer
+
+    return never
+
+
+def reachable_scenes(story: Story, never: Never | None = None) -> set[str]:
     """Scenes some path leads to, ignoring conditions except those that are always false."""
+    never = never or always_false()
     seen = {story.start}
     queue = deque([story.start])
     while queue:
@@ -84,14 +106,10 @@ def reachable_scenes(story: Story) -> set[str]:
         if scene is None:
             continue
         for choice in scene.choices:
-            if choice.goto not in seen and not _never(choice.condition):
+            if choice.goto not in seen and not never(choice.condition):
                 seen.add(choice.goto)
                 queue.append(choice.goto)
     return seen
-
-
-def _never(condition: Condition | None) -> bool:
-    return condition is not None and expr.constant_value(condition.node) is False
 
 
 def _unlocks(story: Story, reachable: set[str]) -> tuple[set[str], set[str]]:
@@ -143,7 +161,8 @@ def _unused_variables(story: Story) -> Iterator[Diagnostic]:
                              "used in any condition or text); remove it or use it")
 
 
-def _stuck(story: Story, scene: Scene, reachable: set[str]) -> Iterator[Diagnostic]:
+def _stuck(story: Story, scene: Scene, reachable: set[str],
+           never: Never) -> Iterator[Diagnostic]:
     """Can every choice of this scene be hidden at once? Proven -> error; plausible -> warning."""
     choices = [c for c in scene.choices if not c.is_continue]
     if not choices or scene.ending is not None:
@@ -160,12 +179,12 @@ def _stuck(story: Story, scene: Scene, reachable: set[str]) -> Iterator[Diagnost
             yield Diagnostic(choice.pos, "warning", f"two choices of scene '{scene.id}' read "
                              f"'{choice.text}' (the other at line {first.pos.line}); players "
                              "cannot tell them apart")
-    if all(_never(c.condition) for c in choices):
+    if all(never(c.condition) for c in choices):
         yield Diagnostic(scene.pos, "error", f"every choice of scene '{scene.id}' has a "
                          "condition that is always false: the player would be stuck")
         return
     for choice in choices:
-        if _never(choice.condition):
+        if never(choice.condition):
             yield Diagnostic(choice.pos, "warning", "this choice's condition is always false, "
                              "so it is never shown")
     if scene.id not in reachable:
@@ -206,13 +225,10 @@ def _revisitable(story: Story, start: str) -> bool:
 
 
 def _literals(node: expr.Node) -> Iterator[Value]:
-    if isinstance(node, expr.Literal):
-        yield node.value
-    elif isinstance(node, expr.Unary):
-        yield from _literals(node.operand)
-    elif isinstance(node, expr.Binary):
-        yield from _literals(node.left)
-        yield from _literals(node.right)
+    for n in expr.walk(node):
+        match n:
+            case expr.Literal(value=value):
+                yield value
 
 
 def _candidates(story: Story, kind: str, name: str, literals: list[Value]) -> list[Value]:
@@ -252,7 +268,7 @@ def _all_hidden(story: Story, choices: Iterable[Choice]) -> str | None:
             if kind == "variable":
                 variables[name] = value
             elif kind == "scene":
-                visits[name] = value  # type: ignore[assignment]
+                visits[name] = int(value)  # a scene's candidates are visit counts
             elif value:
                 facts.add(name)
         try:
@@ -264,9 +280,9 @@ def _all_hidden(story: Story, choices: Iterable[Choice]) -> str | None:
     return None
 
 
-def _describe(kind: str, name: str, value: object) -> str:
+def _describe(kind: str, name: str, value: Value) -> str:
     if kind == "fact":
         return f"{'' if value else 'not '}has({name})"
     if kind == "scene":
         return f"visits({name}) = {value}"
-    return f"{name} = {expr.unparse(expr.Literal(value))}"  # type: ignore[arg-type]
+    return f"{name} = {expr.literal_text(value)}"

@@ -666,3 +666,54 @@ def test_property_parse_only_raises_expr_error(source: str) -> None:
         return
     assert same(parse(unparse(tree)), tree)
     check(tree, variables=P_VARS, scenes=P_SCENES, facts=P_FACTS)
+
+
+# --- the walker ---------------------------------------------------------------------------
+
+
+def test_nodes_know_their_children_left_to_right() -> None:
+    tree = parse("not a or b")
+    assert isinstance(tree, Binary)
+    assert tree.children() == (tree.left, tree.right)
+    assert isinstance(tree.left, Unary) and tree.left.children() == (Var("a", 4),)
+    assert Var("b").children() == () and Literal(1).children() == ()
+    assert Call("has", "f").children() == ()
+
+
+def test_walk_top_down_and_bottom_up() -> None:
+    from game.story.expr import walk
+
+    tree = parse("(a + 1) * -b")
+    assert [unparse(n) for n in walk(tree)] == ["(a + 1) * -b", "a + 1", "a", "1", "-b", "b"]
+    assert [unparse(n) for n in walk(tree, bottom_up=True)] == [
+        "a", "1", "a + 1", "b", "-b", "(a + 1) * -b"]
+
+
+def test_fold_gives_each_node_its_childrens_values_in_order() -> None:
+    from game.story.expr import fold
+
+    def count(n: Node, kids: list[int]) -> int:
+        return 1 + sum(kids)
+
+    assert fold(parse("a and (b or not c)"), count) == 6
+    seen: list[tuple[str, list[str]]] = []
+
+    def note(n: Node, kids: list[str]) -> str:
+        seen.append((type(n).__name__, kids))
+        return type(n).__name__[0]
+
+    fold(parse("a < -b"), note)
+    assert seen == [("Var", []), ("Var", []), ("Unary", ["V"]), ("Binary", ["V", "U"])]
+
+
+def test_walks_are_safe_on_very_deep_trees() -> None:
+    """Built by hand, deeper than the parser allows: no walk may recurse per level."""
+    from game.story.expr import walk
+
+    tree: Node = Var("a", 0)
+    for _ in range(5000):
+        tree = Unary("not", tree)
+    assert sum(1 for _ in walk(tree)) == 5001
+    assert len(unparse(tree)) == len("not " * 5000 + "a")
+    assert sum(1 for _ in walk(strip_offsets(tree))) == 5001  # (== itself would recurse)
+    assert [r.name for r in references(tree)] == ["a"]

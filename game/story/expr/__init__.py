@@ -1,0 +1,68 @@
+"""Condition expressions written by story authors, e.g. ``courage >= 1 and not met_john``.
+
+Conditions are parsed once when the story loads, checked against the declared variables,
+scenes and facts, and compiled into nested closures: authors get their mistakes at load time
+instead of mid-playthrough, and random playthroughs can evaluate millions of conditions
+cheaply. No source text is ever run as Python code (no eval/exec/compile), so a story file
+cannot execute anything.
+
+The package, by what each part holds:
+
+- `nodes`: the five node kinds (`Literal`, `Var`, `Call`, `Unary`, `Binary`), `Ref`, the two
+  errors (`ExprError` for the author's text, `ExprEvalError` for run time), `FUNCTIONS`,
+  and the walker;
+- `syntax`: the grammar, both ways: `parse` (the one parser) and `unparse`;
+- `checker`: `check` (names and types against a story) and `references`;
+- `compiler`: `evaluate` (the plain reference interpreter), `constant_value` and
+  `compile_expr`.
+
+The walker, which every walk over a tree uses (here, in lint and in the compiled cache):
+
+- `walk(node)` yields every node once, top down: a parent before its children, children left
+  to right, so leaves come in source order. `walk(node, bottom_up=True)` yields children
+  before their parent (still left to right). Both loop over a stack: any depth is safe.
+- `node.children()` is a node's direct children, left to right (`()` for a leaf); a walk
+  never needs to know which kinds have any.
+- `fold(node, combine)` computes one value per node, bottom up: `combine(n, values)` gets
+  the values of n's children, left to right, and the root's value is returned. `unparse`,
+  `check`, `strip_offsets` and the cache's encoder are folds.
+
+Write a new walk as a `for n in walk(tree)` loop with a `match n:` inside (see `references`),
+or as a fold.
+
+Offsets are 0-based character indices into the condition text. Node equality includes
+offsets, so two parses of the same text are equal; ``strip_offsets`` compares shapes only,
+e.g. a tree against ``parse(unparse(tree))``.
+"""
+
+from __future__ import annotations
+
+from game.story.expr.checker import check, references, refers
+from game.story.expr.compiler import compile_expr, constant_value, evaluate
+from game.story.expr.nodes import (
+    COMPARISONS,
+    FUNCTIONS,
+    Binary,
+    Call,
+    Evaluator,
+    ExprError,
+    ExprEvalError,
+    Literal,
+    Node,
+    Ref,
+    Unary,
+    Value,
+    Var,
+    fold,
+    start_offset,
+    strip_offsets,
+    walk,
+)
+from game.story.expr.syntax import MAX_DEPTH, literal_text, parse, unparse
+
+__all__ = [
+    "COMPARISONS", "FUNCTIONS", "MAX_DEPTH", "Binary", "Call", "Evaluator", "ExprError",
+    "ExprEvalError", "Literal", "Node", "Ref", "Unary", "Value", "Var", "check",
+    "compile_expr", "constant_value", "evaluate", "fold", "literal_text", "parse",
+    "references", "refers", "start_offset", "strip_offsets", "unparse", "walk",
+]

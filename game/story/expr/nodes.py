@@ -1,0 +1,189 @@
+"""The condition tree: its five node kinds, the one walker over it, and its two errors.
+
+Every node knows its children (`children()`, left to right), so a walk never needs to know
+which kinds have any: `walk` goes top down (a parent before its children, in the order the
+text reads) or bottom up, and `fold` computes one value per node from its children's values
+with it. Offsets are 0-based character indices into the condition text; node equality
+includes them, so two parses of one text are equal and `strip_offsets` compares shapes only.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, replace
+
+Value = bool | int | float | str
+Evaluator = Callable[[Mapping[str, Value], Mapping[str, int], AbstractSet[str]], Value]
+"""A compiled condition: called as evaluate(variables, visits, facts)."""
+R = typing.TypeVar("R")
+
+
+class _Located(Exception):
+    """Both error kinds point at a character so the loader can show the author where."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message, offset)  # args match __init__, so errors survive pickling
+        self.message = message
+        self.offset = offset
+
+    def __str__(self) -> str:
+        return f"{self.message} (at offset {self.offset})"
+
+
+class ExprError(_Located):
+    """A mistake in the author's text, found by ``parse`` or ``check``."""
+
+
+class ExprEvalError(_Located):
+    """A failure that only shows up with real values, such as dividing by zero."""
+
+
+_NO_CHILDREN: tuple[()] = ()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Literal:
+    value: Value
+    offset: int = 0
+
+    def children(self) -> tuple[Node, ...]:
+        return _NO_CHILDREN
+
+    # The generated __eq__ would treat 1, 1.0 and True as one literal; unparse does not.
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Literal)
+            and type(self.value) is type(other.value)
+            and self.value == other.value
+            and self.offset == other.offset
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self.value), self.value, self.offset))
+
+
+@dataclass(frozen=True, slots=True)
+class Var:
+    name: str
+    offset: int = 0
+
+    def children(self) -> tuple[Node, ...]:
+        return _NO_CHILDREN
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """``arg_offset`` lets an unknown scene or fact id be pointed at directly."""
+
+    func: str
+    arg: str  # a scene or fact id, never a variable: ids are fixed when the story loads
+    arg_offset: int = 0
+    offset: int = 0
+
+    def children(self) -> tuple[Node, ...]:
+        return _NO_CHILDREN
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    op: str  # "not" or "-"
+    operand: Node
+    offset: int = 0  # of the operator
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.operand,)
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    op: str  # "or" "and" "==" "!=" "<" "<=" ">" ">=" "+" "-" "*" "/"
+    left: Node
+    right: Node
+    offset: int = 0  # of the operator, so run-time errors point at it
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
+
+
+Node: typing.TypeAlias = Literal | Var | Call | Unary | Binary
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A name a condition uses: a variable, or the scene or fact a function is given."""
+
+    kind: typing.Literal["variable", "scene", "fact"]
+    name: str
+    offset: int
+
+
+IdKind = typing.Literal["scene", "fact"]
+FUNCTIONS: Mapping[str, IdKind] = {"visits": "scene", "seen": "scene", "has": "fact"}
+"""Every function a condition may call, with the kind of id it takes."""
+COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+
+
+def walk(node: Node, *, bottom_up: bool = False) -> Iterator[Node]:
+    """Every node of the tree, each once: top down (a parent before its children, left
+    before right, so leaves come in source order), or with `bottom_up` children before
+    their parent (still left before right).
+
+    A loop over an explicit stack, never recursion: safe on trees of any depth.
+    """
+    stack = [node]
+    pop, extend = stack.pop, stack.extend
+    if not bottom_up:
+        while stack:
+            n = pop()
+            yield n
+            children = n.children()
+            if children:
+                extend(reversed(children))
+        return
+    order = []  # a parent before its children, right before left: reversed, bottom up
+    while stack:
+        n = pop()
+        order.append(n)
+        extend(n.children())
+    yield from reversed(order)
+
+
+def fold(node: Node, combine: Callable[[Node, list[R]], R]) -> R:
+    """`combine(n, values of n's children, left to right)` for every node, bottom up; the
+    root's value. Unparsing, checking, stripping offsets and encoding are folds."""
+    values: list[R] = []
+    for n in walk(node, bottom_up=True):
+        count = len(n.children())
+        if count:
+            args = values[-count:]
+            del values[-count:]
+        else:
+            args = []
+        values.append(combine(n, args))
+    return values[0]
+
+
+def start_offset(node: Node) -> int:
+    """Where the text of a node begins (a Binary's own offset is its operator)."""
+    while isinstance(node, Binary):
+        node = node.left
+    return node.offset
+
+
+def strip_offsets(node: Node) -> Node:
+    """Zeroes every offset, so trees can be compared by shape alone."""
+
+    def strip(n: Node, children: list[Node]) -> Node:
+        match n:
+            case Unary():
+                return replace(n, operand=children[0], offset=0)
+            case Binary():
+                return replace(n, left=children[0], right=children[1], offset=0)
+            case Call():
+                return replace(n, arg_offset=0, offset=0)
+            case _:
+                return replace(n, offset=0)
+
+    return fold(node, strip)

@@ -423,7 +423,7 @@ class _Decoder:
         return Ending(ending_id, title, self.pos(pos), scene)
 
     def scene(self, blob: bytes | memoryview) -> Scene:
-        from game.story.scene import Choice, Paragraph, Scene, Template
+        from game.story.scene import Scene, new_choice, new_paragraph, new_template
 
         data = cachecheck.loads(blob)  # part of the checksummed payload
         if self.context is not None:
@@ -433,12 +433,12 @@ class _Decoder:
          pos) = data
         return Scene(
             scene_id, title, chapter,
-            tuple(Paragraph(Template(parts), self.condition(cond), self.pos(p))
+            tuple(new_paragraph(new_template(parts), self.condition(cond), self.pos(p))
                   for parts, cond, p in paragraphs),
             self.effects(on_enter),
-            tuple(Choice(choice_id, Template(parts), goto, self.condition(cond),
-                         self.effects(effects), once, self.pos(p), self.pos(goto_pos),
-                         is_continue)
+            tuple(new_choice(choice_id, new_template(parts), goto, self.condition(cond),
+                             self.effects(effects), once, self.pos(p),
+                             self.pos(goto_pos), is_continue)
                   for (choice_id, parts, goto, cond, effects, once, p, goto_pos, is_continue)
                   in choices),
             next_id, self.ending(ending), self.pos(pos),

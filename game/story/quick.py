@@ -4,9 +4,8 @@ A 10,000-scene story is a third of a million YAML nodes, so the loader first tri
 `quick_` readers. Each handles only input that is plainly valid and returns None at the first
 doubt, before anything is reported or recorded; the loader then reads the same node with its
 careful reader, so diagnostics are exactly what the careful reader alone gives (the tests in
-tests/perf load thousands of damaged stories both ways and compare). The builders below make
-model objects through their slot descriptors, a third of the cost of a frozen dataclass's
-`__init__`, and fall back to the class if the model ever changes shape.
+tests/perf load thousands of damaged stories both ways and compare). Model objects are made
+with the fast constructors of `game.story.construct`.
 """
 
 from __future__ import annotations
@@ -16,84 +15,13 @@ from collections.abc import Callable, Container, Mapping
 import yaml
 
 from game.story import expr, schema, yamlsrc
-from game.story.model import (
-    Choice,
-    Condition,
-    Effect,
-    Paragraph,
-    Pos,
-    Template,
-    Variable,
-    slot_setters,
-)
+from game.story.model import Choice, Condition, Effect, Paragraph, Pos, Template, Variable, new_pos
 from game.story.names import HOLE, IDENT, slugify
+from game.story.scene import new_choice, new_paragraph, new_template
 
-_object_new = object.__new__
-
-
-def _template_builder() -> Callable[[tuple[str, ...]], Template]:
-    setters = slot_setters(Template, ("parts",))
-    if setters is None:
-        return Template
-    (set_parts,) = setters
-
-    def template(parts: tuple[str, ...]) -> Template:
-        """`Template(parts)` without the frozen __init__; one per paragraph and choice."""
-        made = _object_new(Template)
-        set_parts(made, parts)
-        return made
-
-    return template
-
-
-def _choice_builder() -> Callable[..., Choice]:
-    setters = slot_setters(Choice, ("id", "text", "goto", "condition", "effects", "once", "pos",
-                                "goto_pos", "is_continue"))
-    if setters is None:
-        return Choice
-    s_id, s_text, s_goto, s_condition, s_effects, s_once, s_pos, s_goto_pos, s_cont = setters
-
-    def choice(choice_id: str, text: Template, goto: str, condition: Condition | None,
-               effects: tuple[Effect, ...], once: bool, pos: Pos, goto_pos: Pos) -> Choice:
-        """`Choice(...)` (not a Continue) without the frozen __init__."""
-        made = _object_new(Choice)
-        s_id(made, choice_id)
-        s_text(made, text)
-        s_goto(made, goto)
-        s_condition(made, condition)
-        s_effects(made, effects)
-        s_once(made, once)
-        s_pos(made, pos)
-        s_goto_pos(made, goto_pos)
-        s_cont(made, False)
-        return made
-
-    return choice
-
-
-def _paragraph_builder() -> Callable[[Template, Condition | None, Pos], Paragraph]:
-    setters = slot_setters(Paragraph, ("text", "condition", "pos"))
-    if setters is None:
-        return Paragraph
-    s_text, s_condition, s_pos = setters
-
-    def paragraph(text: Template, condition: Condition | None, pos: Pos) -> Paragraph:
-        made = _object_new(Paragraph)
-        s_text(made, text)
-        s_condition(made, condition)
-        s_pos(made, pos)
-        return made
-
-    return paragraph
-_set_file = getattr(Pos, "file").__set__  # noqa: B009 - the slot descriptor, not a field
-_set_line = getattr(Pos, "line").__set__  # noqa: B009
-_set_col = getattr(Pos, "col").__set__  # noqa: B009
 _MappingNode, _ScalarNode, _SequenceNode = yaml.MappingNode, yaml.ScalarNode, yaml.SequenceNode
 SPENT = yaml.ScalarNode(yamlsrc.NULL, "", None, None)
 """What a definition's node becomes once it has been read (see `build`)."""
-_new_template = _template_builder()
-_new_choice = _choice_builder()
-_new_paragraph = _paragraph_builder()
 _REQUIRED: dict[int, tuple[str, ...]] = {}
 """Required key names per schema table (keyed by the table's id: tables live forever)."""
 _LITERAL_TAGS = frozenset((yamlsrc.STR, yamlsrc.INT, yamlsrc.FLOAT, yamlsrc.BOOL))
@@ -139,12 +67,8 @@ class QuickReaders:
     """The loader's: note a goto to a scene of a file not read yet, when that is allowed."""
 
     def pos(self, node: yaml.Node) -> Pos:
-        mark = node.start_mark  # `new_pos`, inlined: this runs ~115,000 times in a big story
-        pos = _object_new(Pos)
-        _set_file(pos, self.file)
-        _set_line(pos, mark.line + 1)
-        _set_col(pos, mark.column + 1)
-        return pos
+        mark = node.start_mark  # this runs ~115,000 times in a big story
+        return new_pos(self.file, mark.line + 1, mark.column + 1)
 
     def quick_fields(self, node: yaml.Node, table: Mapping[str, schema.Key],
                      ) -> dict[str, yaml.Node] | None:
@@ -163,7 +87,7 @@ class QuickReaders:
 
     def quick_template(self, text: str) -> Template | None:
         if "{" not in text and "}" not in text:
-            return _new_template((text,))
+            return new_template((text,))
         parts = [""]
         last = 0
         for match in HOLE.finditer(text):
@@ -181,7 +105,7 @@ class QuickReaders:
                 return None
             parts.extend((name, ""))
         parts[-1] += text[last:]
-        return _new_template(tuple(parts))
+        return new_template(tuple(parts))
 
     def quick_condition(self, node: yaml.Node) -> Condition | None:
         if type(node) is not _ScalarNode or node.tag != yamlsrc.STR:
@@ -198,7 +122,7 @@ class QuickReaders:
         if type(node) is _ScalarNode:
             text = plain_text(node)
             template = None if text is None else self.quick_template(text)
-            return None if template is None else (_new_paragraph(template, None, self.pos(node)),)
+            return None if template is None else (new_paragraph(template, None, self.pos(node)),)
         if type(node) is not _SequenceNode or node.tag != yamlsrc.SEQ:
             return None
         out = []
@@ -208,7 +132,7 @@ class QuickReaders:
                 template = None if text is None else self.quick_template(text)
                 if template is None:
                     return None
-                out.append(_new_paragraph(template, None, self.pos(item)))
+                out.append(new_paragraph(template, None, self.pos(item)))
                 continue
             f = self.quick_fields(item, schema.PARAGRAPH)
             if f is None:
@@ -218,7 +142,7 @@ class QuickReaders:
             condition = self.quick_condition(f["if"])
             if template is None or condition is None:
                 return None
-            out.append(_new_paragraph(template, condition, self.pos(item)))
+            out.append(new_paragraph(template, condition, self.pos(item)))
         return tuple(out)
 
     def quick_effects(self, node: yaml.Node) -> tuple[Effect, ...] | None:
@@ -314,6 +238,6 @@ class QuickReaders:
             choice_id, n = base, 2
             while choice_id in ids:
                 choice_id, n = f"{base}_{n}", n + 1
-        return _new_choice(choice_id, template, goto, condition, effects, once,
-                           self.pos(item), self.pos(goto_node))
+        return new_choice(choice_id, template, goto, condition, effects, once,
+                          self.pos(item), self.pos(goto_node), False)
 

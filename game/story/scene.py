@@ -8,9 +8,11 @@ model module imports this one on first use of any of these names.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from game.story.construct import fast_constructor
 from game.story.model import Ending, Pos, Value
 
 if TYPE_CHECKING:  # a warm start builds a Story without the expression module (~3 ms)
@@ -95,3 +97,14 @@ class Scene:
     next: str | None
     ending: Ending | None
     pos: Pos
+
+
+# The loader's quick readers and the cache's decoder make ~100,000 of these for a big story.
+new_template: Callable[[tuple[str, ...]], Template] = fast_constructor(Template, ("parts",))
+new_paragraph: Callable[[Template, Condition | None, Pos], Paragraph] = fast_constructor(
+    Paragraph, ("text", "condition", "pos"))
+new_choice: Callable[[str, Template, str, Condition | None, tuple[Effect, ...], bool, Pos, Pos,
+                      bool], Choice] = fast_constructor(
+    Choice, ("id", "text", "goto", "condition", "effects", "once", "pos", "goto_pos",
+             "is_continue"))
+"""`Choice(...)` with every field given, `is_continue` too."""

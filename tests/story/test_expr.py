@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import pickle
 import time
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -692,14 +693,14 @@ def test_walk_top_down_and_bottom_up() -> None:
 def test_fold_gives_each_node_its_childrens_values_in_order() -> None:
     from game.story.expr import fold
 
-    def count(n: Node, kids: list[int]) -> int:
+    def count(n: Node, kids: Sequence[int]) -> int:
         return 1 + sum(kids)
 
     assert fold(parse("a and (b or not c)"), count) == 6
     seen: list[tuple[str, list[str]]] = []
 
-    def note(n: Node, kids: list[str]) -> str:
-        seen.append((type(n).__name__, kids))
+    def note(n: Node, kids: Sequence[str]) -> str:
+        seen.append((type(n).__name__, list(kids)))
         return type(n).__name__[0]
 
     fold(parse("a < -b"), note)

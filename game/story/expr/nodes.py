@@ -10,7 +10,7 @@ includes them, so two parses of one text are equal and `strip_offsets` compares 
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
@@ -132,36 +132,53 @@ def walk(node: Node, *, bottom_up: bool = False) -> Iterator[Node]:
 
     A loop over an explicit stack, never recursion: safe on trees of any depth.
     """
+    if bottom_up:
+        yield from reversed(_top_down_right_first(node)[0])
+        return
     stack = [node]
     pop, extend = stack.pop, stack.extend
-    if not bottom_up:
-        while stack:
-            n = pop()
-            yield n
-            children = n.children()
-            if children:
-                extend(reversed(children))
-        return
-    order = []  # a parent before its children, right before left: reversed, bottom up
     while stack:
         n = pop()
-        order.append(n)
-        extend(n.children())
-    yield from reversed(order)
+        yield n
+        children = n.children()
+        if children:
+            extend(reversed(children))
 
 
-def fold(node: Node, combine: Callable[[Node, list[R]], R]) -> R:
+def _top_down_right_first(node: Node) -> tuple[list[Node], list[int]]:
+    """The nodes with each parent before its children, right child first (the bottom-up
+    order, reversed), and how many children each has."""
+    order: list[Node] = []
+    counts: list[int] = []
+    stack = [node]
+    pop, extend, add, count = stack.pop, stack.extend, order.append, counts.append
+    while stack:
+        n = pop()
+        add(n)
+        children = n.children()
+        count(len(children))
+        if children:
+            extend(children)
+    return order, counts
+
+
+def fold(node: Node, combine: Callable[[Node, Sequence[R]], R]) -> R:
     """`combine(n, values of n's children, left to right)` for every node, bottom up; the
-    root's value. Unparsing, checking, stripping offsets and encoding are folds."""
+    root's value. Unparsing, checking, stripping offsets and encoding are folds.
+
+    The walk bottom up, inlined (`walk` would call `children()` twice a node): `check`
+    folds every distinct condition of a story as it loads.
+    """
+    order, counts = _top_down_right_first(node)
     values: list[R] = []
-    for n in walk(node, bottom_up=True):
-        count = len(n.children())
+    add = values.append
+    for n, count in zip(reversed(order), reversed(counts)):  # noqa: B905 - equal lengths
         if count:
             args = values[-count:]
             del values[-count:]
+            add(combine(n, args))
         else:
-            args = []
-        values.append(combine(n, args))
+            add(combine(n, ()))
     return values[0]
 
 
@@ -175,7 +192,7 @@ def start_offset(node: Node) -> int:
 def strip_offsets(node: Node) -> Node:
     """Zeroes every offset, so trees can be compared by shape alone."""
 
-    def strip(n: Node, children: list[Node]) -> Node:
+    def strip(n: Node, children: Sequence[Node]) -> Node:
         match n:
             case Unary():
                 return replace(n, operand=children[0], offset=0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 from game.story.expr.nodes import (
     COMPARISONS,
@@ -265,7 +266,7 @@ def unparse(node: Node) -> str:
     aside.  Literals that parse never produces (negative numbers, inf, nan) have no
     exact spelling: -3 comes back as Unary('-', Literal(3))."""
 
-    def text(n: Node, parts: list[str]) -> str:
+    def text(n: Node, parts: Sequence[str]) -> str:
         match n:
             case Literal(value=value):
                 return literal_text(value)

@@ -1,0 +1,81 @@
+"""Building frozen, slotted dataclass values fast: the one place the trick lives.
+
+A frozen dataclass's `__init__` sets each field through `object.__setattr__`, about 70 ns a
+field. Writing the slots through their descriptors builds the very same (equal, hashable)
+value at about half the cost, which matters where a hundred thousand values are made: the
+positions and choices of a big story as it loads or is decoded from the cache, and the one
+game state per step of a random run.
+
+The maker must call each setter by name (a loop over them costs more than `__init__`
+itself, measured), so there is one maker per number of fields, written once here; any
+other shape, or a class that has changed (a new field, a `__post_init__`), gets the class
+itself: slower, never wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+_new = object.__new__
+
+
+def slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...] | None:
+    """The slot setters of a frozen, slotted dataclass whose fields are exactly `names`;
+    None when the class has another shape or a `__post_init__`."""
+    if hasattr(cls, "__post_init__") or tuple(f.name for f in fields(cls)) != names:
+        return None
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+def fast_constructor(cls: type[T], names: tuple[str, ...]) -> Callable[..., T]:
+    """A function that takes a value for each of `names`, in order, and returns what
+    `cls(*values)` would; `cls` itself when there is no fast maker for its shape."""
+    setters = slot_setters(cls, names)
+    if setters is None:
+        return cls
+    match setters:
+        case (s0,):
+            def make1(v0: Any) -> T:
+                made = _new(cls)
+                s0(made, v0)
+                return made
+
+            return make1
+        case (s0, s1, s2):
+            def make3(v0: Any, v1: Any, v2: Any) -> T:
+                made = _new(cls)
+                s0(made, v0)
+                s1(made, v1)
+                s2(made, v2)
+                return made
+
+            return make3
+        case (s0, s1, s2, s3, s4, s5, s6, s7, *more) if len(more) <= 1:
+            def make8(v0: Any, v1: Any, v2: Any, v3: Any, v4: Any, v5: Any, v6: Any,
+                      v7: Any) -> T:
+                made = _new(cls)
+                s0(made, v0)
+                s1(made, v1)
+                s2(made, v2)
+                s3(made, v3)
+                s4(made, v4)
+                s5(made, v5)
+                s6(made, v6)
+                s7(made, v7)
+                return made
+
+            if not more:
+                return make8
+            (s8,) = more
+
+            def make9(v0: Any, v1: Any, v2: Any, v3: Any, v4: Any, v5: Any, v6: Any,
+                      v7: Any, v8: Any) -> T:
+                made = make8(v0, v1, v2, v3, v4, v5, v6, v7)
+                s8(made, v8)
+                return made
+
+            return make9
+    return cls

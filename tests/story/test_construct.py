@@ -1,0 +1,65 @@
+"""game.story.construct: the fast constructors build exactly what the classes do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from game.story.construct import fast_constructor, slot_setters
+from game.story.model import Pos, new_pos
+from game.story.scene import Choice, Paragraph, Template, new_choice, new_paragraph, new_template
+
+
+@dataclass(frozen=True, slots=True)
+class Two:
+    a: int
+    b: int
+
+
+@dataclass(frozen=True, slots=True)
+class Eight:
+    a: int
+    b: int
+    c: int
+    d: int
+    e: int
+    f: int
+    g: int
+    h: int
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    a: int
+
+    def __post_init__(self) -> None:
+        if self.a < 0:
+            raise ValueError("negative")
+
+
+def test_fast_values_equal_the_classes_own() -> None:
+    here = Pos("a.yaml", 3, 4)
+    assert new_pos("a.yaml", 3, 4) == here and type(new_pos("f", 1, 1)) is Pos
+    assert hash(new_pos("a.yaml", 3, 4)) == hash(here)
+    text = new_template(("Hi ", "name", ""))
+    assert text == Template(("Hi ", "name", "")) and str(text) == "Hi {name}"
+    assert new_paragraph(text, None, here) == Paragraph(text, None, here)
+    made = new_choice("go", text, "hall", None, (), True, here, here, False)
+    assert made == Choice("go", text, "hall", None, (), True, here, here)
+    eight = fast_constructor(Eight, tuple("abcdefgh"))
+    assert eight is not Eight and eight(*range(8)) == Eight(*range(8))
+
+
+def test_values_stay_frozen() -> None:
+    with pytest.raises(AttributeError):
+        new_pos("a", 1, 1).line = 2  # type: ignore[misc]
+
+
+def test_other_shapes_get_the_class_itself() -> None:
+    assert fast_constructor(Two, ("a", "b")) is Two  # no fast maker for two fields
+    assert fast_constructor(Pos, ("file", "line")) is Pos  # the class changed shape
+    assert slot_setters(Pos, ("line", "file", "col")) is None
+    assert fast_constructor(Checked, ("a",)) is Checked  # __post_init__ must still run
+    with pytest.raises(ValueError, match="negative"):
+        fast_constructor(Checked, ("a",))(-1)

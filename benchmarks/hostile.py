@@ -75,7 +75,7 @@ def expect(ok: object, what: str) -> None:
 # -- the cases (each runs in its own child process) ---------------------------------------------
 
 def _story() -> Any:
-    from game.story.loader import load_or_raise
+    from game.story.files import load_or_raise
 
     return load_or_raise(EXAMPLE)
 
@@ -288,7 +288,7 @@ def case_add_past_the_range(folder: Path) -> None:
     """`add` in a loop, in plain mode: a positioned story error, never a crashed autosave."""
     from game.plain import play
     from game.session import Session
-    from game.story.loader import load_or_raise
+    from game.story.files import load_or_raise
 
     root = folder / "story"
     root.mkdir()
@@ -579,7 +579,7 @@ def fact_story(folder: Path) -> Path:
 def two_games(rounds: int) -> dict[str, int]:
     """Rounds of two `offscreen play --plain` processes at once on one folder."""
     from game.storage.saves import SaveStore
-    from game.story.loader import load_or_raise
+    from game.story.files import load_or_raise
 
     lost_rounds = lost_facts = overwritten = leftovers = 0
     with tempfile.TemporaryDirectory() as tmp:

@@ -54,15 +54,15 @@ LONG_TARGET = 1.5
 # -- workers: one measurement each, in a fresh process ------------------------------------------
 
 def _files(root: Path) -> list[Path]:
-    from game.story.loader import story_files
+    from game.story.files import story_files
 
     return story_files(root)
 
 
 def _walk_story(root: Path) -> Any:
-    from game.story.loader import load_story
+    from game.commands.loading import load
 
-    result = load_story(root)
+    result = load(root)
     assert result.story is not None, [str(d) for d in result.errors]
     return result.story
 
@@ -71,8 +71,8 @@ def worker(kind: str, root: Path, runs: int) -> dict[str, Any]:
     """Runs one measurement and returns what it found (printed as JSON by main)."""
     import yaml
 
+    from game.commands.loading import load  # load_story as every command loads a story
     from game.story import yamlsrc
-    from game.story.loader import load_story
 
     out: dict[str, Any] = {}
     if kind in ("yaml-c", "yaml-py"):
@@ -86,7 +86,7 @@ def worker(kind: str, root: Path, runs: int) -> dict[str, Any]:
         if kind == "cold-py":
             yamlsrc.LOADER = yamlsrc.PyLoader
         start = time.perf_counter()
-        result = load_story(root, cache=kind in ("cold-write", "warm"))
+        result = load(root, cache=kind in ("cold-write", "warm"))
         out["seconds"] = time.perf_counter() - start
         assert not result.errors, [str(d) for d in result.errors[:5]]
         from game.story.cache import CachedScenes
@@ -113,7 +113,7 @@ def worker(kind: str, root: Path, runs: int) -> dict[str, Any]:
     elif kind == "walk-engine":
         out.update(_engine_walk(_walk_story(root), runs))
     elif kind in ("mem-cold", "mem-warm"):
-        result = load_story(root, cache=kind == "mem-warm")
+        result = load(root, cache=kind == "mem-warm")
         assert result.story is not None
         from game.engine import Engine
 
@@ -204,11 +204,11 @@ def _long_game(root: Path, turns: list[int]) -> tuple[Any, list[Any]]:
     process memory at different turns differs only by what the game itself holds (the cache
     decodes a scene when it is first entered, and 9,000 scenes are ~40 MiB of story);
     BENCH_LAZY=1 leaves that to the cache, as `offscreen play` does."""
+    from game.commands.loading import load
     from game.engine import Engine
     from game.storage.saves import SaveStore
-    from game.story.loader import load_story
 
-    result = load_story(root, cache=True)
+    result = load(root, cache=True)
     assert result.story is not None
     story = result.story
     if not os.environ.get("BENCH_LAZY"):

@@ -66,11 +66,11 @@ def test_offscreen_play_starts_paused_and_plays_with_the_collector_on(
 
 
 @pytest.mark.parametrize("cache", [False, True])
-def test_loading_a_story_never_runs_a_collection(cache: bool, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_command_loading_a_story_never_runs_a_collection(cache: bool, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Not while loading, and not right after: everything built is frozen before the
     collector restarts (a collector merely re-enabled would walk it all at once)."""
-    from game.story.files import load_story
+    from game.commands.loading import load
 
     monkeypatch.setenv("OFFSCREEN_CACHE", str(tmp_path))
     runs: list[int] = []
@@ -80,13 +80,48 @@ def test_loading_a_story_never_runs_a_collection(cache: bool, tmp_path: Path,
             runs.append(info["generation"])
 
     if cache:
-        load_story(SHIPPED, cache=True)  # fill the cache: the second load is the warm one
-    load_story(SHIPPED)  # imports done; the example story is too small to show anything
+        load(SHIPPED, cache=True)  # fill the cache: the second load is the warm one
+    load(SHIPPED)  # imports done; the example story is too small to show anything
     gc.collect()
+    frozen = gc.get_freeze_count()
     gc.callbacks.append(note)
     try:
-        result = load_story(SHIPPED, cache=cache)
+        result = load(SHIPPED, cache=cache)
     finally:
         gc.callbacks.remove(note)
     assert result.story is not None
     assert runs == []
+    assert gc.get_freeze_count() > frozen  # the story is out of the collector's sight
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_load_story_leaves_the_collector_alone(cache: bool, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library call changes no process-wide state: no pause, no freeze (that is the
+    commands' policy, game/commands/loading.py)."""
+    from game.story.files import load_story
+
+    monkeypatch.setenv("OFFSCREEN_CACHE", str(tmp_path))
+    if cache:
+        load_story(SHIPPED, cache=True)
+    seen: list[bool] = []
+    real = gc.disable
+    monkeypatch.setattr(gc, "disable", lambda: (seen.append(True), real())[1])
+    frozen = gc.get_freeze_count()
+    result = load_story(SHIPPED, cache=cache)
+    assert result.story is not None
+    assert seen == []
+    assert gc.get_freeze_count() == frozen
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize("command", ["check", "graph", "saves", "test"])
+def test_every_command_loads_through_the_policy(command: str) -> None:
+    """So none of them plays with the collector running over a story it should not see."""
+    import importlib
+
+    module = importlib.import_module(f"game.commands.{command}")
+    source = Path(module.__file__ or "").read_text()
+    assert "from game.commands.loading import load" in source
+    assert "load_story(" not in source

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from game.commands.loading import load
 from game.story.diagnostics import summary
-from game.story.loader import display_path, load_story
+from game.story.files import display_path
 
 
 def run(folder: Path, stats: bool = False) -> int:
-    result = load_story(folder, cache=True)
+    result = load(folder, cache=True)
     for diagnostic in result.diagnostics:
         print(diagnostic)
     print(summary(result.diagnostics, len(result.files), display_path(folder)))

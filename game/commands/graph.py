@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from game.commands.loading import load
 from game.story.diagnostics import summary
-from game.story.loader import load_story
 from game.tools.graph import FORMATS, render
 
 
@@ -14,7 +14,7 @@ def run(folder: Path, fmt: str = "dot") -> int:
     if fmt not in FORMATS:
         print(f"offscreen graph: --format must be one of {', '.join(FORMATS)}", file=sys.stderr)
         return 2
-    result = load_story(folder)
+    result = load(folder)
     if result.story is None:
         for diagnostic in result.errors:
             print(diagnostic, file=sys.stderr)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game import collector, terminal
+from game.commands import loading
 from game.story.files import LoadResult, load_story
 
 if TYPE_CHECKING:
@@ -76,7 +77,8 @@ def _wait_until_clean(folder: Path) -> LoadResult | None:
     """
     from game.story.watch import POLL_SECONDS, StoryWatcher
 
-    watcher = StoryWatcher(folder)  # before the message: an edit made on reading it counts
+    # Made before the message: an edit saved on reading it counts.
+    watcher = StoryWatcher(folder, loading.load)
     print(f"offscreen: waiting for the story in {folder} to be fixed; it starts as soon as "
           "it checks clean (Ctrl+C to stop)", file=sys.stderr)
     try:

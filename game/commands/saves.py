@@ -12,16 +12,16 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from game.commands.loading import load
 from game.storage import display
 from game.storage.display import SlotRow
 from game.storage.saves import SaveError, SaveStore
-from game.story.loader import load_story
 
 HEADINGS = ("NAME", "STATUS", "SAVED", "PLAYED", "PLACE")
 
 
 def run(story_dir: Path, saves_dir: Path) -> int:
-    result = load_story(story_dir)
+    result = load(story_dir)
     if result.story is None:
         for diagnostic in result.errors:
             print(diagnostic, file=sys.stderr)

@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 from typing import cast
 
+from game.commands.loading import load
 from game.story.diagnostics import summary
-from game.story.loader import display_path, load_story
+from game.story.files import display_path
 from game.story.model import Story
 from game.tools import coverage as cov
 from game.tools import scripted
@@ -32,7 +33,7 @@ def run(folder: Path, runs: int = 200, seed: int = 0, strategy: str = "least-tak
     if usage:
         print(f"offscreen test: {usage}", file=sys.stderr)
         return 2
-    result = load_story(folder)
+    result = load(folder)
     if result.story is None:
         for diagnostic in result.errors:
             print(diagnostic)

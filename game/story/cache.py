@@ -33,6 +33,7 @@ import os
 import sys
 import zlib
 from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -42,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from game import collector, paths, safeio
 from game.story import cachecheck
 from game.story.diagnostics import Diagnostic
-from game.story.files import MAX_FILE_BYTES, LoadResult, display_path, load_story, story_files
+from game.story.folder import MAX_FILE_BYTES, LoadResult, display_path, story_files
 from game.story.model import (
     Ending,
     Expectation,
@@ -85,25 +86,48 @@ def entry_path(root: Path) -> Path:
     return cache_dir() / f"{name}.story"
 
 
-def load(root: Path) -> LoadResult:
-    """What `load_story(root)` returns, from the cache when it is valid, else cold (and saved)."""
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What `get` found for a story folder, to hand back to `put` after a cold load."""
+
+    entry: Path | None
+    """The folder's entry; None when there is nothing to key on (a missing or empty folder)."""
+    key: bytes | None
+    """The key of the files as they were when looked up; None if one could not be read."""
+    root: Path
+    result: LoadResult | None
+    """The cached result, when the entry was intact and had that key."""
+
+
+def get(root: Path, cold: Callable[[Path], LoadResult]) -> Lookup:
+    """The cached result of loading the story at root, if there is a valid one.
+
+    `cold` loads the folder from its files (the caller's: this module never imports the
+    loader); a cached story calls it if a scene blob turns out malformed in play.
+    """
     story_paths = _story_paths(root)
-    if not story_paths:  # nothing to key on (a missing folder, an empty one): always cold
-        return load_story(root)
+    if not story_paths:  # nothing to key on: always cold, never stored
+        return Lookup(None, None, root, None)
     entry = entry_path(root)
     key, cached = _key_and_entry(root, story_paths, entry)
-    if key is not None and cached is not None:
-        story = cached.story
-        if story is not None and isinstance(story.scenes, CachedScenes):
-            story.scenes.fallback = lambda: _go_cold(root, entry, story)
-        return cached
-    result = load_story(root)
-    # Store only if nothing changed while we were loading, so the key matches what was read.
-    if key is not None and _key(root, _story_paths(root)) == key:
-        with contextlib.suppress(OSError):
-            _write(entry, key, encode(result))
-            _prune(entry.parent)
-    return result
+    if key is None or cached is None:
+        return Lookup(entry, key, root, None)
+    story = cached.story
+    if story is not None and isinstance(story.scenes, CachedScenes):
+        story.scenes.fallback = lambda: _go_cold(root, entry, story, cold)
+    return Lookup(entry, key, root, cached)
+
+
+def put(found: Lookup, result: LoadResult) -> None:
+    """Save a cold load's result for next time, under the key `get` found; only if no file
+    changed while it was loading, so that the key matches what was read."""
+    if found.entry is None or found.key is None:
+        return
+    if _key(found.root, _story_paths(found.root)) != found.key:
+        return
+    with contextlib.suppress(OSError):
+        _write(found.entry, found.key, encode(result))
+        _prune(found.entry.parent)
 
 
 PARALLEL_FROM = 1 << 20
@@ -204,7 +228,8 @@ def _key(root: Path, story_paths: list[Path]) -> bytes | None:
     return digest.digest()
 
 
-def _go_cold(root: Path, entry: Path, story: Story) -> Mapping[str, Scene]:
+def _go_cold(root: Path, entry: Path, story: Story,
+             cold_load: Callable[[Path], LoadResult]) -> Mapping[str, Scene]:
     """A scene blob was malformed, so the entry was not what `encode` wrote: forget it (the
     next start rebuilds it) and make the running story the cold load's, whole. Its scenes
     are returned for `CachedScenes` to serve from now on; every other field is set on the
@@ -213,7 +238,7 @@ def _go_cold(root: Path, entry: Path, story: Story) -> Mapping[str, Scene]:
     do not match could name facts or variables the story lacks."""
     with contextlib.suppress(OSError):
         entry.unlink()
-    cold = load_story(root).story
+    cold = cold_load(root).story
     if cold is None:  # the files were edited into errors since the start: nothing to serve
         return {}
     from dataclasses import fields
@@ -251,13 +276,12 @@ def _decode_payload(data: bytes) -> LoadResult | None:
     payload = memoryview(data)[_HEADER:]
     if zlib.crc32(payload).to_bytes(4, "big") != data[_HEADER - 4:_HEADER]:
         return None
-    with collector.paused():  # decoding makes many small tuples, never cyclic garbage
-        try:
-            # marshal, not pickle: it rebuilds plain values and cannot name a callable to run.
-            return decode(payload)
-        except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
-                RecursionError, OverflowError):
-            return None  # well-formed marshal of the wrong shape: treat as corrupt
+    try:
+        # marshal, not pickle: it rebuilds plain values and cannot name a callable to run.
+        return decode(payload)
+    except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
+            RecursionError, OverflowError):
+        return None  # well-formed marshal of the wrong shape: treat as corrupt
 
 
 def _write(entry: Path, key: bytes, payload: bytes) -> None:
@@ -406,7 +430,7 @@ class _Decoder:
         if known is None:
             from game.story import expr  # on the first scene decoded, not at start-up
 
-            node = _rebuild(node_data)
+            node = cachecheck.tree(node_data, expr)  # checked before this scene was
             known = self.compiled[source] = (node, expr.compile_expr(node))
         return Condition(source, known[0], self.pos(pos), known[1])
 
@@ -473,31 +497,6 @@ class _Decoder:
                 for name, steps, expect, p in playthroughs}),
             files=files, content_hash=content_hash, pos=self.pos(pos),
         )
-
-
-def _rebuild(records: Encoded) -> expr.Node:
-    """The inverse of `_node`: each record takes its children from the top of the stack."""
-    from game.story import expr
-
-    stack: list[expr.Node] = []
-    for record in records:
-        match record:
-            case (0, value, offset):
-                stack.append(expr.Literal(value, offset))
-            case (1, name, offset):
-                stack.append(expr.Var(name, offset))
-            case (2, func, arg, arg_offset, offset):
-                stack.append(expr.Call(func, arg, arg_offset, offset))
-            case (3, op, offset):
-                stack.append(expr.Unary(op, stack.pop(), offset))
-            case (4, op, offset):
-                right = stack.pop()
-                stack.append(expr.Binary(op, stack.pop(), right, offset))
-            case _:
-                raise ValueError(f"unknown condition node record {record!r}")
-    if len(stack) != 1:
-        raise ValueError("condition records do not make one tree")
-    return stack[0]
 
 
 def decode(payload: memoryview) -> LoadResult:

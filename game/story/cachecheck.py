@@ -389,37 +389,48 @@ def _condition(data: object, context: Context) -> None:
     seen = (source,)  # the decoder builds one node per source, from the first it meets
     if seen in context.conditions:
         return
-    node = _node(node_data, expr)
+    node = tree(node_data, expr)
     problems = expr.check(node, variables=context.variables, scenes=context.scenes,
                           facts=context.facts)
     _need(not problems, "a condition that does not check")
     context.conditions.add(seen)
 
 
-def _node(data: object, expr: Any, depth: int = 0) -> Node:
-    """The condition tree rebuilt, each node's shape checked; depth-bounded."""
-    _need(depth < MAX_NODE_DEPTH, "a condition nested too deeply")
-    node = _tuple(data, "a condition node")
-    _need(node, "a condition node")
-    kind = node[0]
-    if kind == 0 and len(node) == 3:
-        _value(node[1], "a literal")
-        built: Node = expr.Literal(node[1], _int(node[2], "an offset"))
-    elif kind == 1 and len(node) == 3:
-        built = expr.Var(_str(node[1], "a name"), _int(node[2], "an offset"))
-    elif kind == 2 and len(node) == 5:
-        built = expr.Call(_str(node[1], "a call"), _str(node[2], "a call"),
-                          _int(node[3], "an offset"), _int(node[4], "an offset"))
-    elif kind == 3 and len(node) == 4:
-        _need(node[1] in _UNARY, "an operator")
-        built = expr.Unary(node[1], _node(node[2], expr, depth + 1),
-                           _int(node[3], "an offset"))
-    elif kind == 4 and len(node) == 5:
-        _need(node[1] in _BINARY, "an operator")
-        built = expr.Binary(node[1], _node(node[2], expr, depth + 1),
-                            _node(node[3], expr, depth + 1), _int(node[4], "an offset"))
-    else:
-        raise Malformed("a condition node")
-    return built
+def tree(data: object, expr: Any) -> Node:
+    """A condition tree from its records (`cache.encode` writes them bottom up: each node
+    after its children, which it takes from the top of a stack), each record's shape
+    checked; depth-bounded. The decoder builds its trees with this too."""
+    stack: list[tuple[Node, int]] = []  # a tree, and how many levels deep it is
+    for item in _tuple(data, "a condition"):
+        record = _tuple(item, "a condition node")
+        _need(record, "a condition node")
+        kind = record[0]
+        if kind == 0 and len(record) == 3:
+            _value(record[1], "a literal")
+            built: Node = expr.Literal(record[1], _int(record[2], "an offset"))
+            depth = 1
+        elif kind == 1 and len(record) == 3:
+            built, depth = expr.Var(_str(record[1], "a name"), _int(record[2], "an offset")), 1
+        elif kind == 2 and len(record) == 5:
+            built = expr.Call(_str(record[1], "a call"), _str(record[2], "a call"),
+                              _int(record[3], "an offset"), _int(record[4], "an offset"))
+            depth = 1
+        elif kind == 3 and len(record) == 3:
+            _need(record[1] in _UNARY and stack, "an operator")
+            operand, below = stack.pop()
+            built = expr.Unary(record[1], operand, _int(record[2], "an offset"))
+            depth = below + 1
+        elif kind == 4 and len(record) == 3:
+            _need(record[1] in _BINARY and len(stack) >= 2, "an operator")
+            (left, left_depth), (right, right_depth) = stack[-2], stack[-1]
+            del stack[-2:]
+            built = expr.Binary(record[1], left, right, _int(record[2], "an offset"))
+            depth = max(left_depth, right_depth) + 1
+        else:
+            raise Malformed("a condition node")
+        _need(depth <= MAX_NODE_DEPTH, "a condition nested too deeply")
+        stack.append((built, depth))
+    _need(len(stack) == 1, "a condition")
+    return stack[0][0]
 
 

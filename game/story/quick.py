@@ -14,9 +14,9 @@ from collections.abc import Callable, Container, Mapping
 
 import yaml
 
-from game.story import expr, schema, yamlsrc
+from game.story import expr, rules, schema, yamlsrc
 from game.story.model import Choice, Condition, Effect, Paragraph, Pos, Template, Variable, new_pos
-from game.story.names import HOLE, IDENT, slugify
+from game.story.names import IDENT
 from game.story.scene import new_choice, new_paragraph, new_template
 
 _MappingNode, _ScalarNode, _SequenceNode = yaml.MappingNode, yaml.ScalarNode, yaml.SequenceNode
@@ -86,26 +86,8 @@ class QuickReaders:
         return out
 
     def quick_template(self, text: str) -> Template | None:
-        if "{" not in text and "}" not in text:
-            return new_template((text,))
-        parts = [""]
-        last = 0
-        for match in HOLE.finditer(text):
-            parts[-1] += text[last:match.start()]
-            last = match.end()
-            token = match.group(0)
-            if token in ("{{", "}}"):
-                parts[-1] += token[0]
-                continue
-            name = match.group(1)
-            if name is None:
-                return None
-            name = name.strip()
-            if name not in self.variables or not IDENT.match(name):
-                return None
-            parts.extend((name, ""))
-        parts[-1] += text[last:]
-        return new_template(tuple(parts))
+        parts = rules.template_parts(text, self.variables)
+        return None if parts is None else new_template(parts)
 
     def quick_condition(self, node: yaml.Node) -> Condition | None:
         if type(node) is not _ScalarNode or node.tag != yamlsrc.STR:
@@ -183,15 +165,10 @@ class QuickReaders:
         if value is None:
             return None
         want = type(self.variables[var].default)
-        got = type(value)
-        if kind == "add":
-            if want not in (int, float) or got not in (int, float) or (
-                    want is int and got is float):
-                return None
-            return Effect("add", var, value, self.pos(vnode))
-        if not (got is want or (want is float and got is int)):
+        if rules.assignment_problem(kind, want, type(value)) is not None:
             return None
-        return Effect("set", var, float(value) if want is float else value, self.pos(vnode))
+        return Effect("add" if kind == "add" else "set", var,
+                      rules.assigned_value(kind, want, value), self.pos(vnode))
 
     def quick_choice(self, item: yaml.Node, ids: Mapping[str, Pos]) -> Choice | None:
         f = _quick_entries(item, schema.CHOICE)
@@ -226,18 +203,17 @@ class QuickReaders:
             once_node = f["once"]
             if type(once_node) is not _ScalarNode or once_node.tag != yamlsrc.BOOL:
                 return None
-            once = yamlsrc.quick_scalar(once_node)  # type: ignore[assignment]
-            if once is None:
+            flag = yamlsrc.quick_scalar(once_node)
+            if not isinstance(flag, bool):
                 return None
+            once = flag
         if "id" in f:
             choice_id = plain_text(f["id"])
             if choice_id is None or choice_id in ids or not IDENT.match(choice_id):
                 return None
         else:
-            base = slugify(text if len(template.parts) == 1 else str(template))
-            choice_id, n = base, 2
-            while choice_id in ids:
-                choice_id, n = f"{base}_{n}", n + 1
+            choice_id = rules.default_choice_id(text if template.is_plain else str(template),
+                                                ids)
         return new_choice(choice_id, template, goto, condition, effects, once,
                           self.pos(item), self.pos(goto_node), False)
 

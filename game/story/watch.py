@@ -8,6 +8,7 @@ player onto the new story is `game.session.Session.reload`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from game.story.files import LoadResult, load_story, story_files
@@ -38,8 +39,12 @@ def error_lines(result: LoadResult) -> tuple[str, ...]:
 class StoryWatcher:
     """One story folder, and the state of its files when last looked at."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path,
+                 load: Callable[[Path], LoadResult] = load_story) -> None:
+        """`load` reloads the folder: an entry point passes its own, with its collector
+        policy (game/commands/loading.py)."""
         self.folder = folder
+        self._load = load
         self._last = signature(folder)
 
     def changed(self) -> bool:
@@ -52,4 +57,4 @@ class StoryWatcher:
 
     def poll(self) -> LoadResult | None:
         """The folder loaded again if its files changed since the last look; else None."""
-        return load_story(self.folder) if self.changed() else None
+        return self._load(self.folder) if self.changed() else None

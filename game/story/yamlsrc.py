@@ -20,7 +20,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from game import safeio
-from game.story.files import MAX_FILE_BYTES
+from game.story.folder import MAX_FILE_BYTES
 from game.story.model import Pos, Value
 
 try:  # libyaml is ~17x faster; the pure-Python loader gives the same nodes and marks.

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from game.engine import ChoiceNotAvailable, Engine, GameState, StoryRuntimeError, format_value
-from game.story.loader import load_or_raise, load_story
+from game.story.files import load_or_raise, load_story
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "example"
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game.engine import Engine, GameState
-from game.story.loader import load_or_raise
+from game.story.files import load_or_raise
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "example"
 ENGINE = Engine(load_or_raise(EXAMPLE))

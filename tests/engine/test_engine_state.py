@@ -19,7 +19,7 @@ from game.engine import Engine, GameState
 from game.engine.counts import SMALL, Counts
 from game.engine.migrate import migrate
 from game.engine.state import HISTORY_LIMIT, new_state
-from game.story.loader import load_or_raise
+from game.story.files import load_or_raise
 from game.story.model import Story
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))

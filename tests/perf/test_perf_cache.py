@@ -17,7 +17,7 @@ from game.commands import check
 from game.engine import Engine
 from game.story import cache, yamlsrc
 from game.story.cache import CachedScenes, entry_path
-from game.story.loader import LoadResult, load_story
+from game.story.files import LoadResult, load_story
 from game.story.model import Story
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "example"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from game.story.loader import load_story
+from game.story.files import load_story
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
 import gen_story

@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.story.loader import LoadResult, _Loader, load_story
+from game.story.files import LoadResult, load_story
+from game.story.loader import Loader
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
 import gen_story
@@ -29,7 +30,7 @@ QUICK = ("quick_fields", "quick_choice", "quick_paragraphs", "quick_effects")
 def careful(root: Path) -> LoadResult:
     with pytest.MonkeyPatch.context() as m:
         for name in QUICK:
-            m.setattr(_Loader, name, lambda self, *args: None)
+            m.setattr(Loader, name, lambda self, *args: None)
         return load_story(root)
 
 
@@ -91,20 +92,20 @@ def test_damaged_stories_load_the_same_both_ways(tmp_path: Path, data: st.DataOb
 def test_the_quick_paths_are_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Otherwise the tests above would pass trivially."""
     calls = {"choices": 0, "paragraphs": 0}
-    quick_choice, quick_paragraphs = _Loader.quick_choice, _Loader.quick_paragraphs
+    quick_choice, quick_paragraphs = Loader.quick_choice, Loader.quick_paragraphs
 
-    def counting_choice(self: _Loader, *args: object) -> object:
+    def counting_choice(self: Loader, *args: object) -> object:
         result = quick_choice(self, *args)  # type: ignore[arg-type]
         calls["choices"] += result is not None
         return result
 
-    def counting_paragraphs(self: _Loader, *args: object) -> object:
+    def counting_paragraphs(self: Loader, *args: object) -> object:
         result = quick_paragraphs(self, *args)  # type: ignore[arg-type]
         calls["paragraphs"] += result is not None
         return result
 
-    monkeypatch.setattr(_Loader, "quick_choice", counting_choice)
-    monkeypatch.setattr(_Loader, "quick_paragraphs", counting_paragraphs)
+    monkeypatch.setattr(Loader, "quick_choice", counting_choice)
+    monkeypatch.setattr(Loader, "quick_paragraphs", counting_paragraphs)
     path = tmp_path / "story.yaml"
     path.write_text(generated(), encoding="utf-8")
     result = load_story(path)

@@ -29,8 +29,7 @@ from game.engine import Engine, StoryRuntimeError
 from game.storage import savefile
 from game.storage.saves import SaveStore
 from game.story import cache
-from game.story.files import load_story
-from game.story.loader import load_or_raise
+from game.story.files import load_or_raise, load_story
 from game.story.model import Story
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "example"

@@ -15,8 +15,7 @@ from game.plain import PlainGame
 from game.printable import printable
 from game.session import Session
 from game.storage.saves import SaveStore
-from game.story.files import load_story
-from game.story.loader import load_or_raise
+from game.story.files import load_or_raise, load_story
 
 HEADER = "story: {id: n, title: N, start: a}\n"
 

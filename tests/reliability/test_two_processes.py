@@ -17,7 +17,7 @@ import pytest
 
 from game.engine import GameState
 from game.storage.profile import ProfileStore
-from game.story.loader import load_or_raise
+from game.story.files import load_or_raise
 
 FACTS = 40
 

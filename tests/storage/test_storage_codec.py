@@ -16,7 +16,7 @@ from game.engine import Engine, GameState
 from game.engine.counts import Counts
 from game.storage import codec
 from game.storage.codec import HISTORY_LIMIT, ChainEncoder, DecodeError, decode_chain, encode_chain
-from game.story.loader import load_or_raise
+from game.story.files import load_or_raise
 from game.story.model import Story
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))

@@ -18,7 +18,7 @@ from storage_helpers import EXAMPLE
 from game.engine import Engine, GameState
 from game.storage.savefile import decode
 from game.storage.saves import SaveStore
-from game.story.loader import load_or_raise
+from game.story.files import load_or_raise
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -18,7 +18,7 @@ from storage_helpers import EXAMPLE, edit, play
 from game.engine import Engine, GameState
 from game.engine.migrate import migrate
 from game.storage.saves import SaveStore, SceneGone
-from game.story.loader import load_or_raise
+from game.story.files import load_or_raise
 from game.story.model import Story
 
 HELLO = ("take_a_deep_breath", "hello")

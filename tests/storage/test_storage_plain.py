@@ -16,7 +16,7 @@ from game.commands import saves as saves_command
 from game.plain import PlainGame
 from game.session import Session
 from game.storage.saves import AUTOSAVE, SaveStore
-from game.story.loader import load_or_raise
+from game.story.files import load_or_raise
 from game.story.model import Story
 
 

@@ -13,7 +13,7 @@ from storage_helpers import edit, play
 
 from game.engine import Engine
 from game.storage.profile import Profile, ProfileStore, Settings
-from game.story.loader import load_or_raise
+from game.story.files import load_or_raise
 from game.story.model import Story
 
 

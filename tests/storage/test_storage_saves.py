@@ -18,7 +18,7 @@ from game.storage.saves import (
     SlotInfo,
     check_slot,
 )
-from game.story.loader import load_or_raise
+from game.story.files import load_or_raise
 from game.story.model import Story
 
 

@@ -10,7 +10,7 @@ import tracemalloc
 from pathlib import Path
 
 from game.story import yamlsrc
-from game.story.loader import load_story
+from game.story.files import load_story
 
 HEADER = "story: {id: t, title: T, start: a}\n"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from game.story.loader import load_story
+from game.story.files import load_story
 from game.story.model import Story
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from game.story import loader
-from game.story.loader import LoadResult, load_story
+from game.story.files import LoadResult, load_story
 
 REPO = Path(__file__).parents[2]
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -69,7 +69,7 @@ CASES = {
 def load_both(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[LoadResult, LoadResult]:
     early = load_story(root)
     with monkeypatch.context() as patched:
-        patched.setattr(loader._Loader, "try_scene", lambda self, name, d: None)
+        patched.setattr(loader.Loader, "try_scene", lambda self, name, d: None)
         late = load_story(root)
     return early, late
 
@@ -111,12 +111,12 @@ def test_generated_story_reads_most_scenes_early(tmp_path: Path,
     early, late = load_both(tmp_path, monkeypatch)
     assert_same(early, late)
     read_early = []
-    original = loader._Loader.build
+    original = loader.Loader.build
 
-    def spy(self: loader._Loader, *args: object) -> object:
+    def spy(self: loader.Loader, *args: object) -> object:
         read_early.append(len(self.prebuilt))
         return original(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loader._Loader, "build", spy)
+    monkeypatch.setattr(loader.Loader, "build", spy)
     load_story(tmp_path)
     assert read_early[0] > 250  # forward gotos are noted, not a reason to wait

@@ -19,7 +19,7 @@ import yaml
 from tools_helpers import EXAMPLE, FIXTURES, ROOT, SHIPPED, STARTER
 
 from game.story import schema
-from game.story.loader import load_story
+from game.story.files import load_story
 from game.tools import json_schema
 
 SCHEMA_FILE = ROOT / "docs" / "scene.schema.json"

@@ -12,7 +12,7 @@ from tools_helpers import STARTER
 
 from game.cli import main
 from game.story import schema
-from game.story.loader import load_story
+from game.story.files import load_story
 from game.tools import json_schema
 from game.tools.starter import SCHEMA_NAME, StarterError, create, starter_files
 

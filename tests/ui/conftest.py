@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from game.story.loader import load_story
+from game.story.files import load_story
 from game.story.model import Story
 from game.ui.app import OffScreenApp
 

@@ -1,0 +1,191 @@
+"""The careful readers of YAML nodes: each reads one kind of value and reports every
+problem with it at `file:line:col`, then lets the loader carry on.
+
+They try the quick reader first where there is one (see `quick.py`: it only ever gives what
+these would, without a word to say), so a valid story pays for the careful path only where
+an author needs a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import yaml
+
+from game.story import schema, yamlsrc
+from game.story.diagnostics import Diagnostic, Severity
+from game.story.model import Pos, Value
+from game.story.names import IDENT, closest
+from game.story.quick import QuickReaders
+
+
+def describe(node: yaml.Node) -> str:
+    """How an author would name what they wrote, for 'must be X, not Y' messages."""
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    tag = node.tag
+    if tag == yamlsrc.NULL:
+        return "empty"
+    if tag == yamlsrc.BOOL:
+        return f"true/false ({node.value})"
+    if tag in (yamlsrc.INT, yamlsrc.FLOAT):
+        return f"the number {node.value}"
+    return f"'{node.value}'"
+
+
+class CarefulReaders(QuickReaders):
+    """The generic readers (mappings, lists, text, ids, flags, literals); the loader's
+    state they use is declared here and set by the loader."""
+
+    diagnostics: list[Diagnostic]
+    texts: dict[str, str]
+    """Each file's text, by display path."""
+    sources: dict[str, list[str]]
+    """Lines of each file, split only when an error inside a block scalar needs them."""
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def report(self, pos: Pos, message: str, severity: Severity = "error") -> None:
+        self.diagnostics.append(Diagnostic(pos, severity, message))
+
+    def inner_pos(self, node: yaml.Node, offset: int) -> Pos:
+        """The position of character `offset` of a scalar's value, as near as YAML allows."""
+        start = self.pos(node)
+        value = node.value
+        style = getattr(node, "style", None)
+        if style in ("|", ">"):
+            before = value[:offset]
+            line = start.line + 1 + before.count("\n")
+            lines = self.sources.get(self.file)
+            if lines is None:
+                lines = self.sources[self.file] = self.texts.get(self.file, "").splitlines()
+            indent = 0
+            if 0 < line <= len(lines):
+                text = lines[line - 1]
+                indent = len(text) - len(text.lstrip(" "))
+            return Pos(self.file, line, indent + offset - (before.rfind("\n") + 1) + 1)
+        if "\n" in value[:offset]:
+            return start
+        return start.shifted(offset + (1 if style in ("'", '"') else 0))
+
+    # -- generic readers ---------------------------------------------------------------------
+
+    def fields(self, node: yaml.Node, table: Mapping[str, schema.Key], what: str,
+               ) -> dict[str, yaml.Node] | None:
+        """A mapping's known keys; reports unknown, duplicate and missing ones."""
+        quick = self.quick_fields(node, table)
+        return quick if quick is not None else self.careful_fields(node, table, what)
+
+    def careful_fields(self, node: yaml.Node, table: Mapping[str, schema.Key], what: str,
+                       ) -> dict[str, yaml.Node] | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.report(self.pos(node), f"{what} must be a mapping of keys, not {describe(node)}")
+            return None
+        out = {}
+        typos: dict[str, yaml.Node] = {}
+        for name, key_node, value in self.entries(node, what):
+            if name not in table:
+                close = closest(name, table)
+                hint = (f"; did you mean '{close}'?" if close
+                        else f" (expected one of: {', '.join(table)})")
+                self.report(self.pos(key_node), f"unknown key '{name}' in {what}{hint}")
+                if close is not None:
+                    typos.setdefault(close, value)
+                continue
+            out[name] = value
+        for key in table.values():
+            if key.required and key.name not in out:
+                if key.name in typos:
+                    # Already reported as a typo: read it as meant, so that one slip of the
+                    # keyboard does not cascade into "unreachable" warnings further on.
+                    out[key.name] = typos[key.name]
+                else:
+                    self.report(self.pos(node), f"{what} is missing '{key.name}'")
+        return out
+
+    def plain_tag(self, node: yaml.Node) -> bool:
+        """Collections may not carry tags either (`!!set`, `!!python/tuple`, `!custom`)."""
+        if node.tag in (yamlsrc.MAP, yamlsrc.SEQ):
+            return True
+        self.report(self.pos(node), f"unsupported YAML tag {yamlsrc.tag_name(node.tag)!r}; "
+                    "story files use plain values only")
+        return False
+
+    def entries(self, node: yaml.MappingNode, what: str,
+                ) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
+        """Key/value pairs with string keys; duplicate keys reported (PyYAML keeps the last)."""
+        if not self.plain_tag(node):
+            return
+        first: dict[str, int] = {}
+        for key_node, value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == yamlsrc.NULL:
+                self.report(self.pos(key_node), f"keys in {what} must be plain names, "
+                            f"not {describe(key_node)}")
+                continue
+            if key_node.tag == yamlsrc.MERGE:
+                self.report(self.pos(key_node), "merge keys (<<) are not supported; "
+                            "write the keys out")
+                continue
+            name = str(key_node.value)
+            if name in first:
+                self.report(self.pos(key_node), f"duplicate key '{name}' in {what} (first at "
+                            f"line {first[name]}); YAML would silently keep only the last one")
+                continue
+            first[name] = key_node.start_mark.line + 1
+            yield name, key_node, value
+
+    def text(self, node: yaml.Node, what: str) -> str | None:
+        """Any scalar read as the author's words (`title: 2010` is the text '2010')."""
+        if isinstance(node, yaml.ScalarNode) and node.tag != yamlsrc.NULL:
+            if node.tag in yamlsrc.PLAIN_SCALARS:
+                return str(node.value)
+            yamlsrc.scalar(node, self.file, self.report)  # reports the foreign tag
+            return None
+        self.report(self.pos(node), f"{what} must be text, not {describe(node)}")
+        return None
+
+    def ident(self, node: yaml.Node, what: str) -> str | None:
+        name = self.text(node, what)
+        if name is None:
+            return None
+        if not IDENT.match(name):
+            self.report(self.pos(node), f"{what} '{name}' is not a valid id: use letters, "
+                        "digits and underscores, not starting with a digit")
+            return None
+        return name
+
+    def flag(self, node: yaml.Node, what: str) -> bool | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.BOOL:
+            return bool(yamlsrc.scalar(node, self.file, self.report))
+        self.report(self.pos(node), f"{what} must be true or false, not {describe(node)}")
+        return None
+
+    def literal(self, node: yaml.Node, what: str) -> Value | None:
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == yamlsrc.NULL:
+                self.report(self.pos(node), f"{what} needs a value (a number, true/false "
+                            "or text)")
+                return None
+            return yamlsrc.scalar(node, self.file, self.report)
+        self.report(self.pos(node), f"{what} must be a number, true/false or text, "
+                    f"not {describe(node)}")
+        return None
+
+    def items(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value) if self.plain_tag(node) else []
+        self.report(self.pos(node), f"{what} must be a list (lines starting with '- '), "
+                    f"not {describe(node)}")
+        return []
+
+    def ids(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
+        """One id or a list of ids."""
+        nodes = self.items(node, what) if isinstance(node, yaml.SequenceNode) else [node]
+        out = []
+        for item in nodes:
+            name = self.ident(item, what)
+            if name is not None:
+                out.append((name, item))
+        return out

@@ -1,0 +1,405 @@
+"""The careful readers of the story's elements: the story header, facts, scenes with their
+text, choices, conditions and effects, and scripted playthroughs.
+
+Each reports every problem it finds and still returns what it could read, so one slip does
+not cascade into a page of knock-on messages; the value rules they apply (holes in text,
+default choice ids, what an assignment may assign) are in `rules.py`, shared with the quick
+readers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import yaml
+
+from game.story import expr, rules, schema, yamlsrc
+from game.story.careful import CarefulReaders, describe
+from game.story.model import (
+    Choice,
+    Condition,
+    Effect,
+    Ending,
+    Expectation,
+    Fact,
+    Paragraph,
+    Playthrough,
+    Pos,
+    Scene,
+    Step,
+    Template,
+    Value,
+)
+from game.story.names import SLUG, closest, did_you_mean
+from game.story.quick import Compiled, plain_text
+
+
+@dataclass(slots=True)
+class Definition:
+    """One named thing as gathered from a file: its YAML node (until it is read), where its
+    name is, and the file it is in."""
+
+    node: yaml.Node
+    pos: Pos
+    file: str
+
+
+class ElementReaders(CarefulReaders):
+    """Mixed into the loader; the state below is the loader's."""
+
+    kinds: dict[str, type]
+    """Each variable's type, for checking conditions."""
+    trial: bool
+    """True while a scene is read before every file is (see `Loader.try_scene`)."""
+    trial_sources: list[str]
+
+    def header(self, d: Definition | None, files: tuple[str, ...],
+               ) -> tuple[str, str, str | None, str, Pos] | None:
+        if d is None:
+            if files:
+                self.report(Pos(files[0], 1, 1), "no 'story:' section in any file; add one "
+                            "with id, title and start")
+            return None
+        self.file = d.file
+        f = self.fields(d.node, schema.STORY, "'story'")
+        if f is None:
+            return None
+        story_id = self.text(f["id"], "story id") if "id" in f else None
+        if story_id is not None and not SLUG.match(story_id):
+            self.report(self.pos(f["id"]), f"story id '{story_id}' must be lowercase letters, "
+                        "digits, '-' and '_'")
+            story_id = None
+        title = self.text(f["title"], "story title") if "title" in f else None
+        subtitle = self.text(f["subtitle"], "subtitle") if "subtitle" in f else None
+        start = self.ident(f["start"], "start") if "start" in f else None
+        if start is not None and start not in self.scene_ids:
+            self.report(self.pos(f["start"]), f"start scene '{start}' does not exist"
+                        f"{did_you_mean(start, sorted(self.scene_ids))}")
+            start = None
+        if story_id is None or title is None or start is None:
+            return None
+        return story_id, title, subtitle, start, d.pos
+
+    def fact(self, name: str, d: Definition) -> Fact | None:
+        f = self.fields(d.node, schema.FACT, f"fact '{name}'")
+        if f is None:
+            return None
+        values = {key: self.text(node, f"{key} of fact '{name}'") for key, node in f.items()}
+        title, text = values.get("title"), values.get("text")
+        if title is None or text is None:
+            return None
+        return Fact(name, title, text, values.get("source") or "", values.get("hint"),
+                    values.get("chapter"), d.pos)
+
+    def scene(self, name: str, d: Definition) -> Scene | None:
+        f = self.fields(d.node, schema.SCENE, f"scene '{name}'")
+        if f is None:
+            return None
+        where = f"scene '{name}'"
+        title = chapter = None
+        if "title" in f:
+            title = plain_text(f["title"]) or self.text(f["title"], f"title of {where}")
+        if "chapter" in f:
+            chapter = (plain_text(f["chapter"])
+                       or self.text(f["chapter"], f"chapter of {where}"))
+        paragraphs = self.paragraphs(f["text"], where) if "text" in f else ()
+        on_enter = self.effects(f["on_enter"], where) if "on_enter" in f else ()
+        exits = [k for k in ("choices", "next", "ending") if k in f]
+        choices: tuple[Choice, ...] = ()
+        next_id = None
+        ending = None
+        if not exits:
+            self.report(d.pos, f"{where} is a dead end: give it 'choices', 'next' or 'ending'")
+        elif len(exits) > 1:
+            self.report(self.pos(f[exits[1]]), f"{where} has both '{exits[0]}' and "
+                        f"'{exits[1]}'; use one of choices, next or ending")
+        if "choices" in f:
+            choices = self.choices(f["choices"], name)
+        if "next" in f:
+            next_id = self.target(f["next"], f"next of {where}")
+            if next_id is not None:
+                here = self.pos(f["next"])
+                choices += (Choice("continue", Template(("Continue",)), next_id, None, (),
+                                   False, here, here, is_continue=True),)
+        if "ending" in f:
+            if isinstance(f["ending"], yaml.ScalarNode):
+                self.report(self.pos(f["ending"]), f"ending of {where} needs an id and a "
+                            f"title, like: ending: {{id: {f['ending'].value}, title: ...}}")
+            e = (self.fields(f["ending"], schema.ENDING, f"ending of {where}")
+                 if isinstance(f["ending"], yaml.MappingNode) else None)
+            if e is not None and "id" in e and "title" in e:
+                ending_id = self.ident(e["id"], "ending id")
+                ending_title = self.text(e["title"], "ending title")
+                if ending_id is not None and ending_title is not None:
+                    ending = Ending(ending_id, ending_title, self.pos(f["ending"]), name)
+        if title is None:
+            title = name.replace("_", " ").capitalize()
+        return Scene(name, title, chapter, paragraphs, on_enter, choices, next_id, ending,
+                     d.pos)
+
+    def target(self, node: yaml.Node, what: str) -> str | None:
+        """A scene id that exists. After reporting a typo, the closest match stands in for it:
+        the story will not play either way, and lint then sees the path the author meant."""
+        name = self.ident(node, what)
+        if name is not None and name not in self.scene_ids:
+            if self.defer_target(name, node, what):
+                return name
+            close = closest(name, sorted(self.scene_ids))
+            hint = f"; did you mean '{close}'?" if close else ""
+            self.report(self.pos(node), f"{what}: no scene '{name}'{hint}")
+            return close
+        return name
+
+    def paragraphs(self, node: yaml.Node, where: str) -> tuple[Paragraph, ...]:
+        quick = self.quick_paragraphs(node)
+        if quick is not None:
+            return quick
+        if not isinstance(node, yaml.SequenceNode):
+            template = self.template(node, f"text of {where}")
+            return () if template is None else (Paragraph(template, None, self.pos(node)),)
+        out = []
+        for item in self.items(node, f"text of {where}"):
+            if isinstance(item, yaml.MappingNode) and not any(
+                    isinstance(k, yaml.ScalarNode) and k.value in schema.PARAGRAPH
+                    for k, _ in item.value):
+                self.report(self.pos(item), f"a paragraph of {where} was read as a mapping "
+                            "because of a ': ' in it; put the paragraph in quotes")
+                continue
+            if isinstance(item, yaml.MappingNode):
+                f = self.fields(item, schema.PARAGRAPH, f"a paragraph of {where}")
+                if f is None or "text" not in f or "if" not in f:
+                    continue
+                template = self.template(f["text"], f"text of {where}")
+                condition = self.condition(f["if"])
+                if template is not None and condition is not None:
+                    out.append(Paragraph(template, condition, self.pos(item)))
+            else:
+                template = self.template(item, f"a paragraph of {where}")
+                if template is not None:
+                    out.append(Paragraph(template, None, self.pos(item)))
+        return tuple(out)
+
+    def template(self, node: yaml.Node, what: str) -> Template | None:
+        text = self.text(node, what)
+        if text is None:
+            return None
+        problems: list[tuple[int, rules.HoleProblem, str]] = []
+        parts = rules.template_parts(text, self.variables, problems)
+        for offset, problem, token in problems:
+            where = self.inner_pos(node, offset)
+            if problem == "stray":
+                self.report(where, f"stray '{token}' in {what}; write {{{{ or }}}} for a "
+                            "literal brace")
+            elif problem == "not a name":
+                self.report(where, f"{{{token}}} in {what}: only a variable name can go "
+                            "between { and } (write {{ or }} for a literal brace)")
+            else:
+                self.report(where, f"{{{token}}} in {what} is not a declared variable"
+                            f"{did_you_mean(token, sorted(self.variables))}")
+        return None if parts is None else Template(parts)
+
+    def condition(self, node: yaml.Node) -> Condition | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.BOOL:
+            source = "true" if yamlsrc.scalar(node, self.file, self.report) else "false"
+        else:
+            text = self.text(node, "a condition")
+            if text is None:
+                return None
+            source = text
+        known = self.conditions.get(source)
+        if known is None:
+            known = self.compile_condition(source)
+        if isinstance(known, expr.ExprError):
+            self.report(self.inner_pos(node, known.offset), f"bad condition: {known.message}")
+            return None
+        tree, problems, evaluate = known
+        for problem in problems:
+            self.report(self.inner_pos(node, problem.offset), problem.message)
+        if evaluate is None:
+            return None
+        return Condition(source, tree, self.pos(node), evaluate)
+
+    def compile_condition(self, source: str) -> Compiled:
+        """Parsed, checked and (when sound) compiled, once per distinct text in a story."""
+        try:
+            tree = expr.parse(source)
+        except expr.ExprError as exc:
+            known: Compiled = exc
+        else:
+            problems = expr.check(tree, variables=self.kinds, scenes=self.scene_ids,
+                                  facts=self.fact_ids)
+            known = (tree, problems, None if problems else expr.compile_expr(tree))
+        self.conditions[source] = known
+        if self.trial:
+            self.trial_sources.append(source)
+        return known
+
+    def effects(self, node: yaml.Node, where: str) -> tuple[Effect, ...]:
+        quick = self.quick_effects(node)
+        if quick is not None:
+            return quick
+        out: list[Effect] = []
+        for item in self.items(node, f"effects of {where}"):
+            f = self.fields(item, schema.EFFECT, f"an effect of {where}")
+            if f is None:
+                continue
+            if not f:
+                self.report(self.pos(item), "an effect needs one of set, add or unlock")
+            for kind, value in f.items():
+                if kind == "unlock":
+                    for fact, fnode in self.ids(value, "unlock"):
+                        if fact not in self.fact_ids:
+                            self.report(self.pos(fnode), f"unlock: no fact '{fact}'"
+                                        f"{did_you_mean(fact, sorted(self.fact_ids))}")
+                        else:
+                            out.append(Effect("unlock", fact, True, self.pos(fnode)))
+                    continue
+                if not isinstance(value, yaml.MappingNode):
+                    self.report(self.pos(value), f"{kind} takes a mapping like "
+                                f"{{{kind}: {{name: value}}}}, not {describe(value)}")
+                    continue
+                for var, key_node, vnode in self.entries(value, kind):
+                    effect = self.assignment(kind, var, key_node, vnode)
+                    if effect is not None:
+                        out.append(effect)
+        return tuple(out)
+
+    def assignment(self, kind: str, var: str, key_node: yaml.Node, vnode: yaml.Node,
+                   label: str | None = None) -> Effect | None:
+        """A `set`/`add` (or an expected value) of the variable's declared type (the rule:
+        `rules.assignment_problem`)."""
+        label = label or kind
+        declared = self.variables.get(var)
+        if declared is None:
+            self.report(self.pos(key_node), f"{label}: '{var}' is not a declared variable"
+                        f"{did_you_mean(var, sorted(self.variables))}")
+            return None
+        value = self.literal(vnode, f"{label} {var}")
+        if value is None:
+            return None
+        want = type(declared.default)
+        got = type(value)
+        problem = rules.assignment_problem(kind, want, got)
+        if problem is not None:
+            written = _as_written(vnode, value)
+            if problem == "not numbers":
+                self.report(self.pos(vnode), f"add works on numbers; '{var}' is "
+                            f"{_kind_name(want)} and {written} is {_kind_name(got)}")
+            elif problem == "decimal into whole":
+                self.report(self.pos(vnode), f"add {var}: {written} is a decimal number but "
+                            f"'{var}' is a whole number (declared at {declared.pos})")
+            else:
+                self.report(self.pos(vnode), f"{label} {var}: {written} is {_kind_name(got)} "
+                            f"but '{var}' is {_kind_name(want)} (declared at {declared.pos})")
+            return None
+        return Effect("add" if kind == "add" else "set", var,
+                      rules.assigned_value(kind, want, value), self.pos(vnode))
+
+    def choices(self, node: yaml.Node, scene: str) -> tuple[Choice, ...]:
+        where = f"scene '{scene}'"
+        items = self.items(node, f"choices of {where}")
+        if isinstance(node, yaml.SequenceNode) and not items:
+            self.report(self.pos(node), f"{where} has an empty choices list (a dead end)")
+        out: list[Choice] = []
+        ids: dict[str, Pos] = {}
+        for item in items:
+            choice = self.quick_choice(item, ids)
+            if choice is not None:
+                ids[choice.id] = choice.pos
+                out.append(choice)
+                continue
+            f = self.fields(item, schema.CHOICE, f"a choice of {where}")
+            if f is None:
+                continue
+            text = self.template(f["text"], f"a choice of {where}") if "text" in f else None
+            goto = self.target(f["goto"], "goto") if "goto" in f else None
+            condition = self.condition(f["if"]) if "if" in f else None
+            effects = self.effects(f["effects"], where) if "effects" in f else ()
+            once = self.flag(f["once"], "once") if "once" in f else False
+            if "id" in f:
+                choice_id = self.ident(f["id"], "choice id")
+                if choice_id is not None and choice_id in ids:
+                    self.report(self.pos(f["id"]), f"choice id '{choice_id}' is used twice "
+                                f"in {where} (first at line {ids[choice_id].line})")
+                    choice_id = None
+            elif text is not None:
+                choice_id = rules.default_choice_id(str(text), ids)
+            else:
+                choice_id = None
+            if goto is None:
+                continue
+            if (text is None or choice_id is None or once is None
+                    or ("if" in f and condition is None)):
+                # Already reported. Keep the way on, so lint does not add "unreachable"
+                # warnings for the scenes behind it; a story with errors never plays.
+                text, choice_id, once, condition = (text or Template(("?",)),
+                                                    f"?{len(out)}", False, None)
+            here = ids[choice_id] = self.pos(item)
+            out.append(Choice(choice_id, text, goto, condition, effects, once, here,
+                              self.pos(f["goto"])))
+        return tuple(out)
+
+    # -- playthroughs ------------------------------------------------------------------------
+
+    def playthrough(self, name: str, d: Definition,
+                    endings: Mapping[str, Ending]) -> Playthrough | None:
+        f = self.fields(d.node, schema.PLAYTHROUGH, f"playthrough '{name}'")
+        if f is None or "steps" not in f:
+            return None
+        steps = []
+        for item in self.items(f["steps"], f"steps of playthrough '{name}'"):
+            if isinstance(item, yaml.MappingNode):
+                s = self.fields(item, schema.STEP, "a step")
+                if s is None or "choose" not in s:
+                    continue
+                choose = self.text(s["choose"], "choose")
+                expect = self.expectation(s["expect"], endings) if "expect" in s else None
+            else:
+                choose, expect = self.text(item, "a step"), None
+            if choose is not None:
+                steps.append(Step(choose, expect, self.pos(item)))
+        final = self.expectation(f["expect"], endings) if "expect" in f else None
+        return Playthrough(name, tuple(steps), final, d.pos)
+
+    def expectation(self, node: yaml.Node, endings: Mapping[str, Ending]) -> Expectation | None:
+        f = self.fields(node, schema.EXPECT, "expect")
+        if f is None:
+            return None
+        scene = self.target(f["scene"], "expect scene") if "scene" in f else None
+        ending = self.ident(f["ending"], "expect ending") if "ending" in f else None
+        if ending is not None and ending not in endings:
+            self.report(self.pos(f["ending"]), f"expect: no ending '{ending}'"
+                        f"{did_you_mean(ending, sorted(endings))}")
+        facts = []
+        for fact, fnode in (self.ids(f["facts"], "expect facts") if "facts" in f else []):
+            if fact not in self.fact_ids:
+                self.report(self.pos(fnode), f"expect: no fact '{fact}'"
+                            f"{did_you_mean(fact, sorted(self.fact_ids))}")
+            facts.append(fact)
+        values: dict[str, Value] = {}
+        if "variables" in f:
+            vnode = f["variables"]
+            if isinstance(vnode, yaml.MappingNode):
+                for var, key_node, value_node in self.entries(vnode, "expect variables"):
+                    effect = self.assignment("set", var, key_node, value_node, "expect")
+                    if effect is not None:
+                        values[var] = effect.value
+            else:
+                self.report(self.pos(vnode), "expect variables must be a mapping")
+        return Expectation(scene, ending, tuple(facts), MappingProxyType(values), self.pos(node))
+
+
+def _kind_name(kind: type) -> str:
+    return {bool: "true/false", int: "a whole number", float: "a decimal number",
+            str: "text"}.get(kind, kind.__name__)
+
+
+def _as_written(node: yaml.Node, value: Value) -> str:
+    """The value as the author typed it, with YAML's reading when that is the surprise."""
+    raw = str(getattr(node, "value", value))
+    if isinstance(value, bool) and raw.lower() not in ("true", "false"):
+        return f"'{raw}' (which YAML reads as {str(value).lower()}; quote it for text)"
+    return repr(value) if isinstance(value, str) else raw
+

@@ -269,7 +269,7 @@ class ElementReaders(CarefulReaders):
     def assignment(self, kind: str, var: str, key_node: yaml.Node, vnode: yaml.Node,
                    label: str | None = None) -> Effect | None:
         """A `set`/`add` (or an expected value) of the variable's declared type (the rule:
-        `rules.assignment_problem`)."""
+        `rules.assignment`)."""
         label = label or kind
         declared = self.variables.get(var)
         if declared is None:
@@ -280,10 +280,9 @@ class ElementReaders(CarefulReaders):
         if value is None:
             return None
         want = type(declared.default)
-        got = type(value)
-        problem = rules.assignment_problem(kind, want, got)
+        stored, problem = rules.assignment(kind, want, value)
         if problem is not None:
-            written = _as_written(vnode, value)
+            written, got = _as_written(vnode, value), type(value)
             if problem == "not numbers":
                 self.report(self.pos(vnode), f"add works on numbers; '{var}' is "
                             f"{_kind_name(want)} and {written} is {_kind_name(got)}")
@@ -294,8 +293,7 @@ class ElementReaders(CarefulReaders):
                 self.report(self.pos(vnode), f"{label} {var}: {written} is {_kind_name(got)} "
                             f"but '{var}' is {_kind_name(want)} (declared at {declared.pos})")
             return None
-        return Effect("add" if kind == "add" else "set", var,
-                      rules.assigned_value(kind, want, value), self.pos(vnode))
+        return Effect("add" if kind == "add" else "set", var, stored, self.pos(vnode))
 
     def choices(self, node: yaml.Node, scene: str) -> tuple[Choice, ...]:
         where = f"scene '{scene}'"

@@ -25,13 +25,13 @@ def lint(story: Story, partial: bool = False) -> list[Diagnostic]:
     """Whole-story warnings. `partial`: the story has errors, so parts of it (a condition
     that did not parse, say) are missing; "never read" would then mostly be noise."""
     out: list[Diagnostic] = []
-    never = always_false()
-    reachable = reachable_scenes(story, never)
+    known = Known()
+    reachable = reachable_scenes(story, known.never)
     for scene in story.scenes.values():
         if scene.id not in reachable:
             out.append(Diagnostic(scene.pos, "warning", f"scene '{scene.id}' can never be "
                                   f"reached from the start scene '{story.start}'"))
-        out.extend(_stuck(story, scene, reachable, never))
+        out.extend(_stuck(story, scene, reachable, known))
     unlocked_anywhere, unlocked_reachably = _unlocks(story, reachable)
     for fact in story.facts.values():
         if fact.id not in unlocked_anywhere:
@@ -46,11 +46,11 @@ def lint(story: Story, partial: bool = False) -> list[Diagnostic]:
                                   "reached"))
     if not partial:
         out.extend(_unused_variables(story))
-    out.extend(_out_of_range(story))
+    out.extend(_out_of_range(story, known))
     return out
 
 
-def _out_of_range(story: Story) -> Iterator[Diagnostic]:
+def _out_of_range(story: Story, known: Known) -> Iterator[Diagnostic]:
     """Numbers an author wrote outside the range the game keeps (game/numbers.py): an error,
     since a save could not hold them (and `int` cannot even print past 4,300 digits)."""
     def problem(pos: Pos, value: Value) -> Diagnostic:
@@ -65,40 +65,64 @@ def _out_of_range(story: Story) -> Iterator[Diagnostic]:
             if not numbers.in_range(effect.value):
                 yield problem(effect.pos, effect.value)
     for condition in conditions(story):
-        for value in _literals(condition.node):
+        for value in known.literals(condition):
             if not numbers.in_range(value):
                 yield problem(condition.pos, value)
     for playthrough in story.playthroughs.values():
         expectations = (playthrough.expect, *(step.expect for step in playthrough.steps))
         for expect in expectations:
-            for value in (expect.variables.values() if expect is not None else ()):
+            if expect is None:
+                continue
+            for value in expect.variables.values():
                 if not numbers.in_range(value):
-                    yield problem(expect.pos, value)  # type: ignore[union-attr]
+                    yield problem(expect.pos, value)
 
 
 Never = Callable[[Condition | None], bool]
 """Whether a choice's condition is always false, so the choice is never shown."""
 
 
-def always_false() -> Never:
-    """A `Never` that works each condition text out once: a big story repeats the same few
-    thousand texts ~30,000 times."""
-    known: dict[str, bool] = {}
+class Known:
+    """What lint works out about a condition, once per condition text: a big story
+    repeats the same few thousand texts ~30,000 times."""
 
-    def never(condition: Condition | None) -> bool:
+    __slots__ = ("_literals", "_names", "_never")
+
+    def __init__(self) -> None:
+        self._never: dict[str, bool] = {}
+        self._names: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._literals: dict[str, tuple[Value, ...]] = {}
+
+    def never(self, condition: Condition | None) -> bool:
+        """Always false (a `Never`)."""
         if condition is None:
             return False
-        answer = known.get(condition.source)
+        answer = self._never.get(condition.source)
         if answer is None:
-            answer = known[condition.source] = expr.constant_value(condition.node) is False
+            answer = self._never[condition.source] = (
+                expr.constant_value(condition.node) is False)
         return answer
 
-    return never
+    def names(self, condition: Condition) -> tuple[tuple[str, str], ...]:
+        """(kind, name) of every name it uses, in source order."""
+        names = self._names.get(condition.source)
+        if names is None:
+            names = self._names[condition.source] = tuple(
+                (r.kind, r.name) for r in expr.references(condition.node))
+        return names
+
+    def literals(self, condition: Condition) -> tuple[Value, ...]:
+        """Every literal value in it, in source order."""
+        values = self._literals.get(condition.source)
+        if values is None:
+            values = self._literals[condition.source] = tuple(
+                n.value for n in expr.walk(condition.node) if isinstance(n, expr.Literal))
+        return values
 
 
 def reachable_scenes(story: Story, never: Never | None = None) -> set[str]:
     """Scenes some path leads to, ignoring conditions except those that are always false."""
-    never = never or always_false()
+    never = never or Known().never
     seen = {story.start}
     queue = deque([story.start])
     while queue:
@@ -162,7 +186,7 @@ def _unused_variables(story: Story) -> Iterator[Diagnostic]:
 
 
 def _stuck(story: Story, scene: Scene, reachable: set[str],
-           never: Never) -> Iterator[Diagnostic]:
+           known: Known) -> Iterator[Diagnostic]:
     """Can every choice of this scene be hidden at once? Proven -> error; plausible -> warning."""
     choices = [c for c in scene.choices if not c.is_continue]
     if not choices or scene.ending is not None:
@@ -179,12 +203,12 @@ def _stuck(story: Story, scene: Scene, reachable: set[str],
             yield Diagnostic(choice.pos, "warning", f"two choices of scene '{scene.id}' read "
                              f"'{choice.text}' (the other at line {first.pos.line}); players "
                              "cannot tell them apart")
-    if all(never(c.condition) for c in choices):
+    if all(known.never(c.condition) for c in choices):
         yield Diagnostic(scene.pos, "error", f"every choice of scene '{scene.id}' has a "
                          "condition that is always false: the player would be stuck")
         return
     for choice in choices:
-        if never(choice.condition):
+        if known.never(choice.condition):
             yield Diagnostic(choice.pos, "warning", "this choice's condition is always false, "
                              "so it is never shown")
     if scene.id not in reachable:
@@ -196,7 +220,7 @@ def _stuck(story: Story, scene: Scene, reachable: set[str],
         return
     if any(c.condition is None for c in choices):
         return
-    example = _all_hidden(story, [c for c in choices if c.condition is not None])
+    example = _all_hidden(story, [c for c in choices if c.condition is not None], known)
     if example:
         yield Diagnostic(scene.pos, "warning", f"every choice of scene '{scene.id}' can be "
                          f"hidden at once (for example when {example}), leaving the player "
@@ -224,13 +248,6 @@ def _revisitable(story: Story, start: str) -> bool:
     return False
 
 
-def _literals(node: expr.Node) -> Iterator[Value]:
-    for n in expr.walk(node):
-        match n:
-            case expr.Literal(value=value):
-                yield value
-
-
 def _candidates(story: Story, kind: str, name: str, literals: list[Value]) -> list[Value]:
     if kind == "fact":
         return [False, True]
@@ -248,11 +265,11 @@ def _candidates(story: Story, kind: str, name: str, literals: list[Value]) -> li
     return list(sorted({default, *(lit for lit in literals if isinstance(lit, str)), ""}))
 
 
-def _all_hidden(story: Story, choices: Iterable[Choice]) -> str | None:
+def _all_hidden(story: Story, choices: Iterable[Choice], known: Known) -> str | None:
     """A small assignment of the referenced names under which no condition holds, if any."""
     conditions = [c.condition for c in choices if c.condition is not None]
-    refs = sorted({(r.kind, r.name) for c in conditions for r in expr.references(c.node)})
-    literals = [lit for c in conditions for lit in _literals(c.node)]
+    refs = sorted({name for c in conditions for name in known.names(c)})
+    literals = [lit for c in conditions for lit in known.literals(c)]
     domains = [_candidates(story, kind, name, literals) for kind, name in refs]
     total = 1
     for domain in domains:

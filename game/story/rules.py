@@ -75,19 +75,21 @@ def default_choice_id(text: str, taken: Container[str]) -> str:
 AssignProblem = typing.Literal["not numbers", "decimal into whole", "wrong type"]
 
 
-def assignment_problem(kind: str, want: type, got: type) -> AssignProblem | None:
-    """Whether `set`/`add` (kind) of a value of type `got` fits a variable declared with a
-    default of type `want`. Whole-number variables stay whole: `add: {n: 1.5}` would
-    silently turn one into a decimal, so it is refused like `set: {n: 1.5}`; a whole number
-    may be set into a decimal variable."""
+def assignment(kind: str, want: type, value: Value) -> tuple[Value, AssignProblem | None]:
+    """Whether `set`/`add` (kind) of `value` fits a variable declared with a default of
+    type `want`, and what it stores if so.
+
+    Whole-number variables stay whole: `add: {n: 1.5}` would silently turn one into a
+    decimal, so it is refused like `set: {n: 1.5}`. A whole number may be set into a decimal
+    variable, and is stored as a decimal so the variable keeps its type.
+    """
+    got = type(value)
     if kind == "add":
         if want not in (int, float) or got not in (int, float):
-            return "not numbers"
-        return "decimal into whole" if want is int and got is float else None
-    return None if got is want or (want is float and got is int) else "wrong type"
-
-
-def assigned_value(kind: str, want: type, value: Value) -> Value:
-    """What a fitting assignment stores: a whole number set into a decimal variable becomes
-    a decimal, so the variable keeps its type."""
-    return float(value) if kind == "set" and want is float else value
+            return value, "not numbers"
+        return value, ("decimal into whole" if want is int and got is float else None)
+    if got is want:
+        return value, None
+    if want is float and got is int:
+        return float(value), None
+    return value, "wrong type"

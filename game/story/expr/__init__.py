@@ -24,11 +24,13 @@ The walker, which every walk over a tree uses (here, in lint and in the compiled
 - `node.children()` is a node's direct children, left to right (`()` for a leaf); a walk
   never needs to know which kinds have any.
 - `fold(node, combine)` computes one value per node, bottom up: `combine(n, values)` gets
-  the values of n's children, left to right, and the root's value is returned. `unparse`,
-  `check`, `strip_offsets` and the cache's encoder are folds.
+  the values of n's children, left to right, and the root's value is returned. `unparse`
+  and `strip_offsets` are folds.
 
-Write a new walk as a `for n in walk(tree)` loop with a `match n:` inside (see `references`),
-or as a fold.
+Write a new walk as a `for n in walk(tree)` loop with a `match n:` inside (see `references`,
+top down, or the cache's encoder, bottom up), as a bottom-up loop keeping the
+children's values on a stack (see `check`, the hot one: it runs for every distinct condition
+as a story loads), or as a fold (the simplest, when speed does not matter).
 
 Offsets are 0-based character indices into the condition text. Node equality includes
 offsets, so two parses of the same text are equal; ``strip_offsets`` compares shapes only,

@@ -4,7 +4,7 @@ story (`check`), so authors get every mistake at load time instead of mid-playth
 from __future__ import annotations
 
 import typing
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping
 
 from game.story.expr.nodes import (
     COMPARISONS,
@@ -17,7 +17,6 @@ from game.story.expr.nodes import (
     Ref,
     Unary,
     Var,
-    fold,
     start_offset,
     walk,
 )
@@ -63,56 +62,20 @@ def check(
         errors.append(ExprError(f"{what}, but this is {_WORDS[family]}{hint}",
                                 start_offset(child)))
 
-    # Messages are only worded when there is a mistake: this runs for every node of every
-    # distinct condition in a story. Bare class patterns (`Binary()`) match fastest.
-    def family_of(n: Node, kids: Sequence[Family | None]) -> Family | None:
-        match n:  # the commonest kinds first
-            case Binary():
-                op = n.op
-                left, right = kids
-                if op == "and" or op == "or":
-                    if left is not None and left != "bool":
-                        need(n.left, left, "bool", f"'{op}' needs true/false on both sides")
-                    if right is not None and right != "bool":
-                        need(n.right, right, "bool", f"'{op}' needs true/false on both sides")
-                    return "bool"
-                if op == "==" or op == "!=":
-                    if left is not None and right is not None and left != right:
-                        errors.append(ExprError(f"cannot compare {_WORDS[left]} with "
-                                                f"{_WORDS[right]}", n.offset))
-                    return "bool"
-                compares = op in COMPARISONS
-                if left is not None and left != "number":
-                    need(n.left, left, "number", _numbers(op, compares))
-                if right is not None and right != "number":
-                    need(n.right, right, "number", _numbers(op, compares))
-                return "bool" if compares else "number"
-            case Var():
-                return variable(n)
-            case Literal():
-                return _family(type(n.value))
-            case Call():
-                kind = FUNCTIONS.get(n.func)
-                if kind is None:
-                    errors.append(ExprError(f"unknown function '{n.func}'"
-                                            f"{_suggest(n.func, FUNCTIONS)}", n.offset))
-                    return None
-                pool = scenes if kind == "scene" else facts
-                if n.arg not in pool:
-                    errors.append(ExprError(f"unknown {kind} '{n.arg}'{_suggest(n.arg, pool)}",
-                                            n.arg_offset))
-                return "number" if n.func == "visits" else "bool"
-            case Unary():
-                wanted: Family = "bool" if n.op == "not" else "number"
-                family = kids[0]
-                if family is not None and family != wanted:
-                    need(n.operand, family, wanted,
-                         "'not' needs true/false" if n.op == "not" else "'-' needs a number")
-                return wanted
-        raise TypeError(f"not a condition node: {n!r}")
+    def call(n: Call) -> Family | None:
+        kind = FUNCTIONS.get(n.func)
+        if kind is None:
+            errors.append(ExprError(f"unknown function '{n.func}'"
+                                    f"{_suggest(n.func, FUNCTIONS)}", n.offset))
+            return None
+        pool = scenes if kind == "scene" else facts
+        if n.arg not in pool:
+            errors.append(ExprError(f"unknown {kind} '{n.arg}'{_suggest(n.arg, pool)}",
+                                    n.arg_offset))
+        return "number" if n.func == "visits" else "bool"
 
-    def variable(n: Var) -> Family | None:
-        t = variables.get(n.name)
+    def variable(n: Var, t: type | None) -> None:
+        """Reports an undeclared variable, or one of a type conditions cannot use."""
         if t is None:
             msg = f"unknown variable '{n.name}'"
             if n.name.lower() in ("true", "false"):
@@ -124,15 +87,61 @@ def check(
             else:
                 msg += _suggest(n.name, variables)
             errors.append(ExprError(msg, n.offset))
-            return None
-        family = _family(t)
-        if family is None:
-            kind = getattr(t, "__name__", repr(t))
-            msg = f"variable '{n.name}' is a {kind}; use a number, true/false or text"
-            errors.append(ExprError(msg, n.offset))
-        return family
+            return
+        kind = getattr(t, "__name__", repr(t))
+        errors.append(ExprError(f"variable '{n.name}' is a {kind}; use a number, true/false "
+                                "or text", n.offset))
 
-    result = fold(node, family_of)
+    # Messages are only worded when there is a mistake: this runs for every node of every
+    # distinct condition in a story, so it is one loop over the walk (bottom up, each node's
+    # children's families on top of the stack) and bare class patterns, which match fastest.
+    families: list[Family | None] = []
+    push, pop = families.append, families.pop
+    for n in walk(node, bottom_up=True):
+        match n:  # the commonest kinds first
+            case Binary():
+                right = pop()
+                left = pop()
+                op = n.op
+                if op == "and" or op == "or":
+                    if left is not None and left != "bool":
+                        need(n.left, left, "bool", f"'{op}' needs true/false on both sides")
+                    if right is not None and right != "bool":
+                        need(n.right, right, "bool", f"'{op}' needs true/false on both sides")
+                    push("bool")
+                elif op == "==" or op == "!=":
+                    if left is not None and right is not None and left != right:
+                        errors.append(ExprError(f"cannot compare {_WORDS[left]} with "
+                                                f"{_WORDS[right]}", n.offset))
+                    push("bool")
+                else:
+                    compares = op in COMPARISONS
+                    if left is not None and left != "number":
+                        need(n.left, left, "number", _numbers(op, compares))
+                    if right is not None and right != "number":
+                        need(n.right, right, "number", _numbers(op, compares))
+                    push("bool" if compares else "number")
+            case Var():
+                kind = variables.get(n.name)
+                family = _FAMILIES.get(kind) if kind is not None else None
+                if family is None:
+                    variable(n, kind)
+                push(family)
+            case Literal():
+                push(_FAMILIES.get(type(n.value)))
+            case Call():
+                push(call(n))
+            case Unary():
+                wanted: Family = "bool" if n.op == "not" else "number"
+                family = pop()
+                if family is not None and family != wanted:
+                    need(n.operand, family, wanted,
+                         "'not' needs true/false" if n.op == "not" else "'-' needs a number")
+                push(wanted)
+            case _:
+                raise TypeError(f"not a condition node: {n!r}")
+
+    result = families[0]
     if want_bool and result is not None and result != "bool":
         msg = f"this condition is {_WORDS[result]}, not true/false{_bool_hint(node, result)}"
         errors.append(ExprError(msg, start_offset(node)))
@@ -143,12 +152,7 @@ def _numbers(op: str, compares: bool) -> str:
     return f"'{op}' only compares numbers" if compares else f"'{op}' needs numbers"
 
 
-def _family(t: type) -> Family | None:
-    if t is bool:
-        return "bool"
-    if t is int or t is float:
-        return "number"
-    return "str" if t is str else None
+_FAMILIES: Mapping[type, Family] = {bool: "bool", int: "number", float: "number", str: "str"}
 
 
 def _suggest(word: str, pool: Collection[str]) -> str:

@@ -132,10 +132,16 @@ def walk(node: Node, *, bottom_up: bool = False) -> Iterator[Node]:
 
     A loop over an explicit stack, never recursion: safe on trees of any depth.
     """
-    if bottom_up:
-        yield from reversed(_top_down_right_first(node)[0])
-        return
     stack = [node]
+    if bottom_up:
+        order: list[Node] = []  # parents before children, right first: bottom up, reversed
+        pop, extend, add = stack.pop, stack.extend, order.append
+        while stack:
+            n = pop()
+            add(n)
+            extend(n.children())
+        yield from reversed(order)
+        return
     pop, extend = stack.pop, stack.extend
     while stack:
         n = pop()
@@ -145,34 +151,13 @@ def walk(node: Node, *, bottom_up: bool = False) -> Iterator[Node]:
             extend(reversed(children))
 
 
-def _top_down_right_first(node: Node) -> tuple[list[Node], list[int]]:
-    """The nodes with each parent before its children, right child first (the bottom-up
-    order, reversed), and how many children each has."""
-    order: list[Node] = []
-    counts: list[int] = []
-    stack = [node]
-    pop, extend, add, count = stack.pop, stack.extend, order.append, counts.append
-    while stack:
-        n = pop()
-        add(n)
-        children = n.children()
-        count(len(children))
-        if children:
-            extend(children)
-    return order, counts
-
-
 def fold(node: Node, combine: Callable[[Node, Sequence[R]], R]) -> R:
     """`combine(n, values of n's children, left to right)` for every node, bottom up; the
-    root's value. Unparsing, checking, stripping offsets and encoding are folds.
-
-    The walk bottom up, inlined (`walk` would call `children()` twice a node): `check`
-    folds every distinct condition of a story as it loads.
-    """
-    order, counts = _top_down_right_first(node)
+    root's value. Unparsing, stripping offsets and the cache's encoding are folds."""
     values: list[R] = []
     add = values.append
-    for n, count in zip(reversed(order), reversed(counts)):  # noqa: B905 - equal lengths
+    for n in walk(node, bottom_up=True):
+        count = len(n.children())
         if count:
             args = values[-count:]
             del values[-count:]

@@ -7,9 +7,9 @@ positions and choices of a big story as it loads or is decoded from the cache, a
 game state per step of a random run.
 
 The maker must call each setter by name (a loop over them costs more than `__init__`
-itself, measured), so there is one maker per number of fields, written once here; any
-other shape, or a class that has changed (a new field, a `__post_init__`), gets the class
-itself: slower, never wrong.
+itself, measured), so there is one maker per number of fields in use (1: Template; 3: Pos,
+Paragraph; 9: Choice), written once here; any other shape, or a class that has changed (a
+new field, a `__post_init__`), gets the class itself: slower, never wrong.
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ def fast_constructor(cls: type[T], names: tuple[str, ...]) -> Callable[..., T]:
                 return made
 
             return make3
-        case (s0, s1, s2, s3, s4, s5, s6, s7, *more) if len(more) <= 1:
-            def make8(v0: Any, v1: Any, v2: Any, v3: Any, v4: Any, v5: Any, v6: Any,
-                      v7: Any) -> T:
+        case (s0, s1, s2, s3, s4, s5, s6, s7, s8):
+            def make9(v0: Any, v1: Any, v2: Any, v3: Any, v4: Any, v5: Any, v6: Any,
+                      v7: Any, v8: Any) -> T:
                 made = _new(cls)
                 s0(made, v0)
                 s1(made, v1)
@@ -65,15 +65,6 @@ def fast_constructor(cls: type[T], names: tuple[str, ...]) -> Callable[..., T]:
                 s5(made, v5)
                 s6(made, v6)
                 s7(made, v7)
-                return made
-
-            if not more:
-                return make8
-            (s8,) = more
-
-            def make9(v0: Any, v1: Any, v2: Any, v3: Any, v4: Any, v5: Any, v6: Any,
-                      v7: Any, v8: Any) -> T:
-                made = make8(v0, v1, v2, v3, v4, v5, v6, v7)
                 s8(made, v8)
                 return made
 

@@ -47,8 +47,7 @@ def test_fast_values_equal_the_classes_own() -> None:
     assert new_paragraph(text, None, here) == Paragraph(text, None, here)
     made = new_choice("go", text, "hall", None, (), True, here, here, False)
     assert made == Choice("go", text, "hall", None, (), True, here, here)
-    eight = fast_constructor(Eight, tuple("abcdefgh"))
-    assert eight is not Eight and eight(*range(8)) == Eight(*range(8))
+    assert fast_constructor(Eight, tuple("abcdefgh")) is Eight  # no maker for eight fields
 
 
 def test_values_stay_frozen() -> None:

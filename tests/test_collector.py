@@ -116,7 +116,7 @@ def test_load_story_leaves_the_collector_alone(cache: bool, tmp_path: Path,
     assert gc.isenabled()
 
 
-@pytest.mark.parametrize("command", ["check", "graph", "saves", "test"])
+@pytest.mark.parametrize("command", ["check", "graph", "saves", "serve", "test"])
 def test_every_command_loads_through_the_policy(command: str) -> None:
     """So none of them plays with the collector running over a story it should not see."""
     import importlib

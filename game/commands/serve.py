@@ -12,7 +12,7 @@ import ipaddress
 import sys
 from pathlib import Path
 
-from game.story.files import load_story
+from game.commands.loading import load
 
 INSTALL_HINT = "pip install 'offscreen[web]'"
 
@@ -37,7 +37,7 @@ def run(story: Path, data_dir: Path, host: str, port: int, max_sessions: int,
     if max_sessions < 1 or idle_minutes <= 0:
         print("offscreen: --max-sessions and --idle-minutes must be above zero", file=sys.stderr)
         return 2
-    result = load_story(story, cache=True)
+    result = load(story, cache=True)
     if result.story is None:
         for diagnostic in result.diagnostics:
             print(diagnostic, file=sys.stderr)

@@ -82,6 +82,12 @@ class GameService(AppService):
     async def run(self) -> None:
         try:
             await super().run()
+            # textual-serve's run ends when the game closes its output, which a game does
+            # before its last clean-up; the visitor's autosave is free only once the process
+            # has gone (the caller bounds this wait with STOP_SECONDS).
+            process = self._process  # set by AppService.start; ours as a subclass
+            if process is not None:
+                await process.wait()
         finally:
             await self.remote_close()
 

@@ -219,10 +219,14 @@ async def test_a_quick_reload_waits_for_the_last_game_so_continue_is_offered(
     """A reload closes the old websocket and opens a new one at once: the new game must
     start only once the old process is gone, or the old one still holds the autosave and
     the new one gets a fresh `autosave-2` (and no Continue). Each game here lingers two
-    seconds after it quits, as a slow machine might, so the race is always lost."""
+    seconds after it quits (its output already closed), as a slow machine might, so the race
+    is always lost."""
 
     def slow_to_leave(story: Path, saves: Path) -> str:
-        code = ("import atexit, runpy, sys, time; atexit.register(time.sleep, 2); "
+        # At exit it closes its output first, then lingers: what a game's own clean-up
+        # after its last frame looks like, made slow.
+        code = ("import atexit, os, runpy, sys, time; "
+                "atexit.register(time.sleep, 2); atexit.register(os.close, 1); "
                 f"sys.argv = ['child', '--story', {str(story)!r}, '--saves', {str(saves)!r}]; "
                 "runpy.run_module('game.web.child', run_name='__main__')")
         return "exec " + shlex.join([sys.executable, "-c", code])

@@ -9,11 +9,13 @@ the autosave written (when there is a game in it: see the session's autosave pol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TextIO
 
 from game.engine import SceneView, StoryRuntimeError
 from game.printer import Printer, sentence
 from game.session import Move, Session
+from game.storage import display
 from game.storage.errors import SaveError, SceneGone
 
 HELP = """\
@@ -43,6 +45,8 @@ class PlainGame:
         self.printer = Printer(out, width)
         self.decline = CARRY_ON
         """What 'no' to a fallback offer means: a new game when nothing was shown yet."""
+        self.pending: Callable[[], None] | None = None
+        """What a 'yes' to the question just asked (replace a save, restart) will do."""
         self.session.new_game()
         self.report_profile()
 
@@ -84,7 +88,7 @@ class PlainGame:
             if self.session.has_autosave():
                 self.say("(You have a game in progress. Type 'continue' to go back to it; "
                          "your first choice here starts a new game instead.)")
-            self.show()
+            self.show(announce=True)  # the first scene's facts are found like any other
         while True:
             self.printer.prompt()
             line = inp.readline()
@@ -98,9 +102,8 @@ class PlainGame:
         if not self.session.in_autosave:
             self.say("Goodbye.")  # nothing played: the autosave stays as it was
             return 0
-        error = self.session.quit()
-        self.printer.warn(f"Autosave failed: {error}" if error else None)
-        self.say("Your game is saved. Goodbye.")
+        self.session.quit()
+        self.say(f"{self.session.status_line()} Goodbye.")
         return 0
 
     def handle(self, command: str) -> bool:
@@ -110,6 +113,8 @@ class PlainGame:
         rest = rest.strip()
         if self.session.offer is not None:
             return self.answer_offer(word)
+        if self.pending is not None:
+            return self.answer_question(word)
         view = self.session.view()
         if view.ending is not None and (command == "" or command.isdigit()):
             self.say("The story has ended. Type 'restart' to play again, 'back' to undo your "
@@ -129,8 +134,7 @@ class PlainGame:
         elif word in ("back", "undo"):
             self.back()
         elif word == "restart":
-            self.report(self.session.new_game())
-            self.show()
+            self.ask(self.session.replace_question(), self.restart)
         elif word == "save":
             self.save(rest)
         elif word == "load":
@@ -138,12 +142,41 @@ class PlainGame:
         elif word == "saves":
             self.list_saves()
         elif word in ("continue", "resume"):
-            self.load(self.session.autosave_slot)
+            if self.session.has_autosave():
+                self.load(self.session.autosave_slot)
+            else:
+                self.say("No game in progress to continue.")
         elif command == "":
             self.say("Type the number of a choice, or 'help'.")
         else:
             self.say(f"I didn't understand '{command}'. Type the number of a choice, or 'help'.")
         return True
+
+    def ask(self, question: str | None, then: Callable[[], None]) -> None:
+        """Do `then` now, or after a 'yes' when `question` says what it would replace."""
+        if question is None:
+            then()
+            return
+        self.pending = then
+        self.say(f"{question} (yes/no)")
+
+    def answer_question(self, word: str) -> bool:
+        if word in QUIT_WORDS:
+            return False
+        if word in ("yes", "y"):
+            then, self.pending = self.pending, None
+            if then is not None:
+                then()
+        elif word in ("no", "n"):
+            self.pending = None
+            self.say("Nothing changed.")
+        else:
+            self.say("Please type 'yes' or 'no'.")
+        return True
+
+    def restart(self) -> None:
+        self.report(self.session.new_game())
+        self.show(announce=True)
 
     def pick(self, view: SceneView, number: int) -> None:
         if not 1 <= number <= len(view.choices):
@@ -171,6 +204,18 @@ class PlainGame:
         if not name:
             self.say("Save under what name? For example: save before-the-wedding")
             return
+        try:
+            rows = {row.name: row for row in self.session.slots()}
+        except SaveError:
+            rows = {}
+        row = rows.get(name.strip())
+        if row is not None and not self.session.is_automatic(row.name):
+            self.ask(f"There is already a save named '{row.name}' ({display.summary(row)}). "
+                     "Replace it?", lambda: self.write(name))
+            return
+        self.write(name)
+
+    def write(self, name: str) -> None:
         try:
             saved = self.session.save(name)
         except SaveError as exc:

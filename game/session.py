@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.storage import display
+from game.storage import atomic, display
 from game.storage.errors import SaveError, SceneGone
 from game.storage.names import AUTOSAVE, QUICKSAVE, slot_exists
 from game.storage.profile import Profile, ProfileStore, Settings
@@ -35,6 +35,14 @@ if TYPE_CHECKING:
     from game.engine import Engine, GameState, SceneView
     from game.storage.saves import SaveStore
     from game.story.model import Fact, Story
+
+EARLIER = ("autosave (previous game)", "autosave (2 games ago)", "autosave (3 games ago)")
+"""The earlier autosaves, newest first, as the load list names them. A player's slot name
+cannot hold '(' (`check_slot`), so these never clash with one.
+
+When the autosave moves on to another game (a new game's first choice, a load), the game it
+held is kept as the first of these and the older ones move down; the oldest drops off. So a
+New game or a Load by mistake never costs a game: Load brings it back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +136,10 @@ class Session:
         self._warned: str | None = None
         self._in_autosave = False
         """True once the game in play is the one in the autosave (or should be)."""
+        self._other_game = False
+        """True while the game in play is not the one in the autosave file: its first
+        autosave keeps the file's game among the EARLIER ones first."""
+        self._earlier_store: SaveStore | None = None
         self._played = 0.0
         self._since = clock()
 
@@ -147,6 +159,17 @@ class Session:
             self._saves = SaveStore(self.saves_dir, self.story)
             self._saves.claim_autosave()  # its own autosave while another game runs here
         return self._saves
+
+    @property
+    def _earlier(self) -> SaveStore:
+        """The earlier autosaves, slots "1" to "3" of their own folder (one per story, so
+        two stories sharing a save folder keep their own), which the main list never reads."""
+        if self._earlier_store is None:
+            from game.storage.saves import SaveStore
+
+            self._earlier_store = SaveStore(self.saves_dir / f"autosaves.{self.story.id}",
+                                            self.story)
+        return self._earlier_store
 
     # -- profile and settings ----------------------------------------------------------
 
@@ -251,6 +274,7 @@ class Session:
         self.found_before = self.profile.facts
         self.state = state
         self.offer = None
+        self._other_game = True
         self._played = playtime
         self._since = self.clock()
 
@@ -286,13 +310,76 @@ class Session:
         if not self.in_autosave:
             return None
         assert self.state is not None
+        if self._other_game:
+            self._keep_earlier()
         try:
             self._store.save(self.autosave_slot, self.state, self.playtime())
         except SaveError as exc:
             self.last_autosave_error = str(exc)
         else:
             self.last_autosave_error = None
+            self._other_game = False
+            self._rewrite_profile()
         return self.last_autosave_error
+
+    def _keep_earlier(self) -> None:
+        """Before the autosave takes another game: its game becomes the first EARLIER one.
+
+        Each step is atomic (renames, then an atomic copy), so a crash half-way loses at
+        most the oldest generation. A failure here never stops the autosave itself."""
+        path = self._store.path(self.autosave_slot)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return  # no autosave (or none readable): nothing to keep
+        folder = self._earlier.folder
+        try:
+            for older in range(len(EARLIER) - 1, 0, -1):
+                source = folder / f"{older}.json"
+                if source.exists():
+                    source.replace(folder / f"{older + 1}.json")
+            atomic.write_atomic(folder / "1.json", raw)
+        except OSError:
+            return
+
+    def _rewrite_profile(self) -> None:
+        """The save folder was deleted under a running game: the autosave has just come back,
+        and so does the profile (the journal), from what this session holds."""
+        if not self._profiles.path.exists():
+            self._profile = self._profiles.save_settings(self.settings)
+
+    def status_line(self) -> str | None:
+        """What quitting keeps, in one sentence for the quit question and plain mode's
+        goodbye: saved, not saved (the last autosave failed), or None (nothing to keep)."""
+        if not self.in_autosave:
+            return None
+        if self.last_autosave_error:
+            return (f"The last autosave failed ({self.last_autosave_error}): your latest "
+                    "moves are not saved.")
+        return "Your game is saved."
+
+    def replaces(self, slot: str | None = None) -> display.SlotRow | None:
+        """The game in the autosave that a new game (slot None) or loading `slot` would push
+        out of it, for the front end to ask first; None when nothing would be pushed out."""
+        if slot == self.autosave_slot or not self.has_autosave():
+            return None
+        try:
+            rows = self.slots()
+        except SaveError:
+            rows = []
+        mine = [r for r in rows if r.name == self.autosave_slot]
+        return mine[0] if mine else display.SlotRow(self.autosave_slot, display.MISSING,
+                                                    display.MISSING, display.MISSING, "ok",
+                                                    "ok", None)
+
+    def replace_question(self, slot: str | None = None) -> str | None:
+        """The question to ask before a new game or a load replaces the autosave's game."""
+        row = self.replaces(slot)
+        if row is None:
+            return None
+        doing = "Start a new game" if slot is None else f"Load '{slot}'"
+        return (f"{doing}? The game in progress ({row.place}, played {row.played}) will be "
+                f"kept under Load as '{EARLIER[0]}'.")
 
     def quit(self) -> str | None:
         """Leaving: the autosave brought up to date (its play time at least), if it is due;
@@ -323,11 +410,12 @@ class Session:
         when the save has an earlier place that still exists (`accept_offer` takes it).
         """
         try:
-            loaded = self._store.load(slot)
+            loaded = self._store_of(slot).load(self._slot_in(slot))
         except SceneGone as gone:
             self.offer = self._offer(gone)
             raise
         self._begin(loaded.state, loaded.playtime)
+        self._other_game = slot != self.autosave_slot  # Continue: the same game goes on
         return self._moved(loaded.state, note=loaded.message)
 
     def continue_game(self) -> Move:
@@ -352,12 +440,32 @@ class Session:
         self.offer = None
 
     def slots(self) -> list[display.SlotRow]:
-        """Every save in the folder, newest first, worded for a list; SaveError when the
-        folder itself cannot be read."""
-        return display.rows(self._store.slots())
+        """Every save in the folder, newest first, then the EARLIER autosaves; worded for a
+        list. SaveError when the folder itself cannot be read."""
+        rows = display.rows(self._store.slots())
+        try:
+            earlier = {r.name: r for r in display.rows(self._earlier.slots())}
+        except SaveError:
+            earlier = {}
+        for number, name in enumerate(EARLIER, 1):
+            row = earlier.get(str(number))
+            if row is not None:
+                rows.append(replace(row, name=name))
+        return rows
+
+    def is_automatic(self, slot: str) -> bool:
+        """The autosave and the EARLIER ones: the game writes them, a player never does."""
+        return slot == self.autosave_slot or slot in EARLIER
 
     def delete(self, slot: str) -> None:
-        self._store.delete(slot)
+        self._store_of(slot).delete(self._slot_in(slot))
+
+    def _store_of(self, slot: str) -> SaveStore:
+        return self._earlier if slot in EARLIER else self._store
+
+    def _slot_in(self, slot: str) -> str:
+        """The slot's name in its store: an EARLIER autosave is "1" to "3" of its folder."""
+        return str(EARLIER.index(slot) + 1) if slot in EARLIER else slot
 
     # -- live reload -------------------------------------------------------------------
 
@@ -390,6 +498,7 @@ class Session:
         if self._saves is not None:
             self._saves.close()  # its autosave claim goes to the store of the edited story
         self._saves = None
+        self._earlier_store = None
         self._profiles = ProfileStore(self.saves_dir, story)
         self._profile = None
         self.offer = None

@@ -56,8 +56,9 @@ def test_commands(tmp_path: Path) -> None:
 
 
 def test_back_at_the_start_and_restart(tmp_path: Path) -> None:
-    out = play(tmp_path, "back\n2\nrestart\n").stdout
+    out = play(tmp_path, "back\n2\nrestart\nyes\n").stdout
     assert "You are at the very beginning; there is nothing to undo." in out
+    assert "Start a new game? The game in progress (The Kitchen" in out  # asks first now
     assert out.count("== Morning: The Lobby ==") == 2
 
 
@@ -164,7 +165,7 @@ def test_dev_waits_for_a_broken_story_to_be_fixed_then_plays(tmp_path: Path) -> 
 
 def test_restart_then_quit_keeps_the_game_in_the_autosave(tmp_path: Path) -> None:
     play(tmp_path, "2\n")  # the kitchen, autosaved
-    out = play(tmp_path, "continue\nrestart\nquit\n").stdout
+    out = play(tmp_path, "continue\nrestart\ny\nquit\n").stdout
     assert out.count("== Morning: The Lobby ==") == 2  # the first scene, then the restart
     assert out.rstrip().endswith("> Goodbye.") and "Your game is saved" not in out
     assert "== Morning: The Kitchen ==" in play(tmp_path, "", "--load", "autosave").stdout

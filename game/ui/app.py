@@ -9,11 +9,12 @@ and "the play screen redraws when the game moved" live in one place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -76,6 +77,8 @@ class OffScreenApp(App[int]):
         self.dev_errors: tuple[str, ...] = ()
         self._watcher: StoryWatcher | None = None
         self._theme_timer: Timer | None = None
+        self._found: Move | None = None
+        """The last move that found facts, for the play screen to show under its text."""
 
     # -- start -------------------------------------------------------------------------
 
@@ -176,18 +179,56 @@ class OffScreenApp(App[int]):
             self.notify(warning, title="Profile", severity="warning", timeout=10)
 
     def announce(self, move: Move) -> None:
-        """The toasts after a move: facts found (the reward), and a failed autosave (the risk)."""
-        for fact in move.new_facts:
-            if fact.id in move.first_time:
-                self.notify(f"New fact: {fact.title}", title="Journal")
-            else:
-                self.notify(f"Fact found again: {fact.title}", title="Journal")
+        """After a move: the facts it found (the reward) go under the scene's text, all in
+        one place (`found_words`); a failed autosave (the risk) is a toast."""
+        self._found = move if move.new_facts else None
         if move.autosave_error:
             self.notify(f"Autosave failed: {move.autosave_error}", title="Autosave",
                         severity="error", timeout=10)
         self.warn_about_profile()
 
+    def found_words(self, state: object) -> Text:
+        """The facts the move into `state` found, one line for all of them; empty for a
+        state reached another way (a load, an undo), which finds nothing new."""
+        move = self._found
+        words = Text()
+        if move is None or move.state is not state:
+            return words
+        new = [f.title for f in move.new_facts if f.id in move.first_time]
+        again = [f.title for f in move.new_facts if f.id not in move.first_time]
+        if new:
+            label = "New fact" if len(new) == 1 else f"{len(new)} new facts"
+            words.append(f"★ {label} for your journal: {'; '.join(new)}")
+        if again:
+            label = "Fact" if len(again) == 1 else "Facts"
+            words.append(("\n" if new else "") + f"{label} found again: {'; '.join(again)}",
+                         style="not bold")
+        return words
+
     # -- game actions ------------------------------------------------------------------
+
+    def ask_first(self, question: str | None, then: Callable[[], None], yes: str) -> None:
+        """Do `then` now, or after a yes when `question` says what it would replace."""
+        from game.ui.screens.confirm import ConfirmScreen
+
+        if question is None:
+            then()
+            return
+
+        def answer(agreed: bool | None) -> None:
+            if agreed:
+                then()
+
+        self.push_screen(ConfirmScreen(question, yes=yes, no="Cancel"), answer)
+
+    def ask_new_game(self) -> None:
+        """New game from the title or the palette: asks first when a game is in progress."""
+        self.ask_first(self.session.replace_question(), self.new_game, yes="New game")
+
+    def ask_load(self, slot: str) -> None:
+        """Load from the save list or the palette: asks first when a game is in progress."""
+        self.ask_first(self.session.replace_question(slot), lambda: self.load_game(slot),
+                       yes="Load")
 
     def new_game(self) -> None:
         try:
@@ -305,10 +346,17 @@ class OffScreenApp(App[int]):
     # -- command palette ---------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The game's own commands; of Textual's, only Theme (Screenshot, Maximize and
+        "Quit as soon as possible" are a developer's tools, not a player's)."""
         playing = self.session.state is not None
+        yield SystemCommand("New game", "Start the story from the beginning",
+                            self.ask_new_game)
+        if self.session.has_autosave():
+            yield SystemCommand("Continue", "Back to the game in progress", self.continue_game)
         if playing:
             yield SystemCommand("Save", "Save the game in a slot", self.action_save)
-        yield SystemCommand("Load", "Load a saved game", self.action_load)
+        yield SystemCommand("Load", "The list of saved games", self.action_load)
+        yield from self._load_commands()
         yield SystemCommand("Journal", "Facts and endings found so far", self.action_journal)
         if playing:
             yield SystemCommand("History", "Read back through this playthrough",
@@ -318,13 +366,25 @@ class OffScreenApp(App[int]):
                                 self.action_quicksave)
         yield SystemCommand("Quickload", f"Load the quick slot ({self.QUICK_KEYS[1]})",
                             self.action_quickload)
-        yield SystemCommand("Help", "Every key, screen by screen", self.action_help)
         yield SystemCommand("Settings", "Theme, text speed, quit confirmation",
                             self.action_settings)
-        yield SystemCommand("Title", "Back to the title screen", self.action_title)
         for command in super().get_system_commands(screen):
-            if command.title not in ("Keys",):  # our Help lists every key, with context
+            if command.title == "Theme":
                 yield command
+        yield SystemCommand("Help", "Every key, screen by screen", self.action_help)
+        yield SystemCommand("Title", "Back to the title screen", self.action_title)
+        yield SystemCommand("Quit", "Leave the game (it is autosaved)", self.action_quit)
+
+    def _load_commands(self) -> Iterable[SystemCommand]:
+        """One "Load 'NAME'" per save that can be loaded (asks first, like the save list)."""
+        try:
+            rows = self.session.slots()
+        except SaveError:
+            return
+        for row in rows:
+            if row.loadable and row.name != self.session.autosave_slot:
+                yield SystemCommand(f"Load '{row.name}'", f"{row.place}, {row.saved}",
+                                    lambda name=row.name: self.ask_load(name))
 
     # -- settings ----------------------------------------------------------------------
 
@@ -361,7 +421,8 @@ class OffScreenApp(App[int]):
             if yes:
                 self.leave()
 
-        saved = " Your game is saved." if self.session.in_autosave else ""
+        line = self.session.status_line()
+        saved = f" {line}" if line else ""
         self.push_screen(ConfirmScreen(f"Quit {self.session.story.title}?{saved}",
                                        yes="Quit", no="Keep playing"), answer)
 

@@ -24,11 +24,11 @@ async def test_title_to_ending(make_app: MakeApp) -> None:
         await pilot.press("1")
         await pilot.pause()
         assert "Courage so far: 1." in screen_text(app)
-        # choose by arrow and Enter: the kitchen, which unlocks a fact (toast)
+        # choose by arrow and Enter: the kitchen, which unlocks a fact (a line under the text)
         await pilot.press("down", "up", "enter")
         await pilot.pause()
         assert where(app) == "kitchen"
-        assert "New fact: The coffee is terrible" in screen_text(app)
+        assert "New fact for your journal: The coffee is terrible" in screen_text(app)
         # choose by click: back to the lobby
         assert await pilot.click("#choices", offset=(6, 1))
         await pilot.pause()
@@ -51,6 +51,9 @@ async def test_title_to_ending(make_app: MakeApp) -> None:
         await pilot.press("l")
         await pilot.pause()
         await pilot.press("down", "enter")  # autosave is newest; 'evening' is next
+        await pilot.pause()
+        assert "Load 'evening'? The game in progress" in screen_text(app)  # asks first
+        await pilot.press("y")
         await pilot.pause()
         assert "Loaded 'evening'." in app.toasts
         assert where(app) == "lobby"

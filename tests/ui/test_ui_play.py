@@ -5,18 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from conftest import EXAMPLE, MakeApp, load
+from conftest import MakeApp, load
 from textual.widgets import OptionList
-from ui_helpers import options, screen_name, screen_text
+from ui_helpers import options, scene, screen_name, screen_text, set_speed
 
 from game.storage.profile import ProfileStore
 from game.ui.widgets.scene_text import SceneText
-
-
-def scene(app: object) -> str:
-    state = app.session.state  # type: ignore[attr-defined]
-    assert state is not None
-    return str(state.scene)
 
 
 async def test_number_keys_pick_choices_and_hidden_choices_stay_hidden(
@@ -73,7 +67,7 @@ async def test_a_next_scene_shows_a_single_continue(make_app: MakeApp) -> None:
         assert scene(app) == "desk"
 
 
-async def test_fact_toast_and_progress_indicator(make_app: MakeApp) -> None:
+async def test_fact_line_and_progress_indicator(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(notifications=True) as pilot:
         await pilot.press("enter")
@@ -81,19 +75,18 @@ async def test_fact_toast_and_progress_indicator(make_app: MakeApp) -> None:
         assert "Facts 0/2 · Endings 0/2" in screen_text(app)
         await pilot.press("2")
         await pilot.pause()
-        assert "New fact: The coffee is terrible" in app.toasts
-        assert "New fact: The coffee is terrible" in screen_text(app)  # the toast is shown
-        app.clear_notifications()  # it sits over the heading bar for a few seconds
-        await pilot.pause()
+        # under the text rather than a toast over the heading bar (the behaviour changed)
+        assert "★ New fact for your journal: The coffee is terrible" in screen_text(app)
         assert "Facts 1/2 · Endings 0/2" in screen_text(app)
         await pilot.press("1", "2")  # back to the lobby, into the kitchen again
         await pilot.pause()
-        assert "It has not improved since your last visit." in screen_text(app)
-        assert app.toasts.count("New fact: The coffee is terrible") == 1  # once per run
+        text = screen_text(app)
+        assert "It has not improved since your last visit." in text
+        assert "coffee is terrible" not in text  # once per run
         app.new_game()  # a new playthrough finds it again: already in the journal
         await pilot.press("2")
         await pilot.pause()
-        assert "Fact found again: The coffee is terrible" in app.toasts
+        assert "Fact found again: The coffee is terrible" in screen_text(app)
 
 
 async def test_heading_shows_chapter_and_scene_title(make_app: MakeApp) -> None:
@@ -134,12 +127,6 @@ async def test_a_number_with_no_choice_says_so(make_app: MakeApp) -> None:
         await pilot.pause()
         assert scene(app) == "lobby"
         assert "There is no choice 9 here; pick 1 to 2." in app.toasts
-
-
-def set_speed(saves: Path, speed: int) -> None:
-    store = ProfileStore(saves, load(EXAMPLE))
-    store.load()
-    store.save_settings(replace(store.load().settings, text_speed=speed))
 
 
 async def test_typewriter_reveals_gradually_and_any_key_skips(
@@ -196,7 +183,7 @@ async def test_speed_zero_or_animations_off_show_text_at_once(
             assert screen_name(each) == "PlayScreen"
 
 
-async def test_a_long_scene_scrolls_with_the_typing_and_with_page_keys(
+async def test_a_long_scene_opens_at_its_top_and_scrolls_with_page_keys(
         make_app: MakeApp, saves: Path) -> None:
     long_story = Path(__file__).resolve().parent / "fixtures" / "long"
     store = ProfileStore(saves, load(long_story))
@@ -210,12 +197,12 @@ async def test_a_long_scene_scrolls_with_the_typing_and_with_page_keys(
             await pilot.pause(0.1)
         await pilot.pause(0.2)
         assert page.max_scroll_y > 0
-        assert page.scroll_y == page.max_scroll_y  # followed the typing to the last line
+        assert page.scroll_y == 0  # one layout at every speed: the first line (was: the last)
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown")
+        await pilot.pause(0.3)
+        assert page.scroll_y == page.max_scroll_y
         assert "relieved, raises theirs." in screen_text(app)
+        assert app.screen.focused is app.screen.query_one("#choices")  # keys still choose
         await pilot.press("pageup")
         await pilot.pause(0.3)
         assert page.scroll_y < page.max_scroll_y
-        assert app.screen.focused is app.screen.query_one("#choices")  # keys still choose
-        await pilot.press("pagedown", "pagedown")
-        await pilot.pause(0.3)
-        assert page.scroll_y == page.max_scroll_y

@@ -119,6 +119,9 @@ async def test_load_from_the_title_and_from_play(make_app: MakeApp, saves: Path)
         assert list(rows(app)) == ["autosave", "kitchen"]
         await pilot.press("down", "enter")
         await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen"  # a game is in progress: asks first
+        await pilot.press("y")
+        await pilot.pause()
         assert screen_name(app) == "PlayScreen"
         assert app.session.state is not None and app.session.state.scene == "kitchen"
 
@@ -230,7 +233,7 @@ async def test_the_autosave_slot_is_not_a_save_target(make_app: MakeApp) -> None
         await pilot.press("down", "enter")  # the autosave row
         await pilot.pause()
         assert screen_name(app) == "SavesScreen"
-        assert any("autosave is written after every choice" in t for t in app.toasts)
+        assert any("written by the game itself after every choice" in t for t in app.toasts)
 
 
 async def test_tab_switches_between_save_and_load(make_app: MakeApp) -> None:

@@ -87,7 +87,7 @@ async def test_quitting_a_new_game_before_any_choice_keeps_the_previous_autosave
         await pilot.pause()
     second = make_app()
     async with second.run_test() as pilot:
-        await pilot.press("down", "enter", "ctrl+q")  # New game (under Continue), then quit
+        await pilot.press("down", "enter", "y", "ctrl+q")  # New game (asks: yes), then quit
         await pilot.pause()
         assert screen_name(second) == "ConfirmScreen"
         text = screen_text(second)

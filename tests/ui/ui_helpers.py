@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
+from pathlib import Path
 
 from rich.console import Console
 from textual.app import App
 from textual.widgets import OptionList
 
 from game.engine.state import GameState
+from game.storage.profile import ProfileStore
 from game.storage.saves import SaveStore
+from game.story.files import load_or_raise
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "example"
 
 
 def screen_text(app: App[object]) -> str:
@@ -48,3 +54,16 @@ def store(app: App[object]) -> SaveStore:
 def saved(app: App[object], slot: str = "autosave") -> GameState:
     """The game in a slot (the autosave by default), as a load would bring it back."""
     return store(app).load(slot).state
+
+
+def scene(app: App[object]) -> str:
+    """The id of the scene the app's game is at."""
+    state = app.session.state  # type: ignore[attr-defined]
+    assert state is not None
+    return str(state.scene)
+
+
+def set_speed(saves: Path, speed: int, story: Path = EXAMPLE) -> None:
+    """The typewriter's speed in the profile the next app will read."""
+    store = ProfileStore(saves, load_or_raise(story))
+    store.save_settings(replace(store.load().settings, text_speed=speed))

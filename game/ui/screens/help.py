@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from game.ui.screens.base import Overlay
+from game.ui.screens.base import NARROW_BELOW, Overlay
 
 EXTRA: dict[str, list[tuple[str, str]]] = {
     "Everywhere": [("Ctrl+P", "Command palette: save, load, journal, history, back, theme…")],
@@ -104,25 +107,48 @@ def sections(display: Callable[[Binding], str] = key_name,
     return out
 
 
+def section(name: str, rows: list[tuple[str, str]], narrow: bool) -> Table | Group:
+    """A screen's keys: a two-column table, or on a narrow terminal each key over its
+    description (a 20-column key column would leave the words one per line)."""
+    if narrow:
+        lines: list[RenderableType] = [Text(name, style="bold")]
+        for keys, description in rows:
+            lines.append(Text(keys, style="bold"))
+            lines.append(Padding(Text(description), (0, 0, 0, 2)))
+        return Group(*lines)
+    table = Table(title=name, title_justify="left", title_style="bold",
+                  show_header=False, box=None, padding=(0, 2, 0, 0), expand=True)
+    table.add_column("Key", style="bold", no_wrap=True, min_width=20)
+    table.add_column("What it does", ratio=1)
+    for keys, description in rows:
+        table.add_row(keys, description)
+    return table
+
+
 class HelpScreen(Overlay):
     CSS_PATH = "help.tcss"
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Help: every key", style="bold"), id="help-head")
+        self._narrow = self.app.size.width < NARROW_BELOW
         with VerticalScroll(id="help-body"):
             for name, rows in sections(app=type(self.app)):
-                table = Table(title=name, title_justify="left", title_style="bold",
-                              show_header=False, box=None, padding=(0, 2, 0, 0), expand=True)
-                table.add_column("Key", style="bold", no_wrap=True, min_width=20)
-                table.add_column("What it does", ratio=1)
-                for keys, description in rows:
-                    table.add_row(keys, description)
-                yield Static(table, classes="help-section")
+                yield Static(section(name, rows, self._narrow), classes="help-section keys")
             yield Static("Your game is autosaved after every choice, so quitting never loses "
                          "progress; Continue on the title screen picks up where you left off. "
                          "Facts you find stay in the journal across playthroughs.",
                          classes="help-section")
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """(GameScreen's on_resize runs too.) Crossing the narrow width redraws the keys."""
+        narrow = event.size.width < NARROW_BELOW
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        keys = self.query(".keys").results(Static)
+        for static, (name, rows) in zip(keys, sections(app=type(self.app)), strict=True):
+            static.update(section(name, rows, narrow))
 
     def on_mount(self) -> None:
         self.query_one("#help-body", VerticalScroll).focus()

@@ -31,6 +31,9 @@ STUCK = ("There is no way on from here: the story offers no choice (a bug in the
          "Press b to undo your last choice, or Escape for the menu.")
 
 
+REVEAL_ONLY = frozenset({"enter", "space"})
+"""Keys that, while the text types, only reveal it (with the number keys)."""
+
 THE_END = "\0the-end"
 """The option under an ending scene (not a choice id: those never hold a NUL)."""
 
@@ -75,6 +78,7 @@ class PlayScreen(GameScreen):
         with Container(id="middle"), Vertical(id="column"):
             with VerticalScroll(id="page"):
                 yield SceneText(id="text")
+                yield Static(id="found")
             yield Static(STUCK, id="stuck")
             yield ChoiceMenu(id="choices")
         if self.game.dev:
@@ -126,22 +130,22 @@ class PlayScreen(GameScreen):
                                  for n, c in enumerate(view.choices, 1)])
         choices.display = False
         self.query_one("#stuck").display = False
+        found = self.query_one("#found", Static)
+        found.update(self.game.found_words(state))
+        found.display = False
         speed = self.game.text_speed if reveal else 0
+        # One layout at every speed: the scene opens at its first line, text at the top.
         page = self.query_one("#page", VerticalScroll)
-        if speed:
-            # Typed text is read as it appears: keep the newest line in view, also when the
-            # choices show up under it, the way a chat log follows its last message.
-            page.anchor()
-        else:
-            page.anchor(False)
-            page.scroll_home(animate=False, immediate=True)
+        page.scroll_home(animate=False, immediate=True)
         self.query_one(SceneText).reveal(view.paragraphs, speed)
 
     def on_scene_text_revealed(self, event: SceneText.Revealed) -> None:
         event.stop()
         view = self._view
-        if view is None:
-            return
+        if view is None or self.query_one(SceneText).revealing:
+            return  # a skip's message arriving after the next scene began typing: not its
+        found = self.query_one("#found", Static)
+        found.display = bool(str(found.content))
         if view.stuck:
             self.query_one("#stuck").display = True
             return
@@ -153,8 +157,11 @@ class PlayScreen(GameScreen):
     # -- input -------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        """Any key while the text is being typed out shows all of it (and does nothing else)."""
-        if self.query_one(SceneText).skip():
+        """Any key while the text is being typed out shows all of it. A key that picks
+        (a number, Enter, space) does only that: the player has not seen the choices yet;
+        any other key (F1, j, s, Escape...) then does what it says too."""
+        if self.query_one(SceneText).skip() and (event.key in REVEAL_ONLY
+                                                  or event.key.isdigit()):
             event.stop()
             event.prevent_default()
 
@@ -182,7 +189,10 @@ class PlayScreen(GameScreen):
                 self.game.show_ending()
             return
         if not 1 <= number <= len(view.choices):
-            if view.choices:
+            if len(view.choices) == 1:
+                self.notify("There is only one choice here: press 1 (or Enter).",
+                            severity="warning", timeout=3)
+            elif view.choices:
                 self.notify(f"There is no choice {number} here; pick 1 to {len(view.choices)}.",
                             severity="warning", timeout=3)
             return

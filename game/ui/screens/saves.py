@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
@@ -21,6 +22,15 @@ from game.ui.screens.base import Overlay
 Mode = Literal["save", "load"]
 NEW_SLOT = "\0new"
 """The row key of "New save…": not a valid slot name, so it can never clash with one."""
+
+def automatic_note(name: str) -> str:
+    """Why a player cannot save in one of the game's own slots."""
+    return (f"'{name}' is written by the game itself after every choice; "
+            "pick another name for your save.")
+
+
+SCENE_COLUMN_FROM = 80
+"""The narrowest screen whose save table shows the Scene column."""
 
 STATUS_STYLES = {"ok": "", "changed": "yellow", "cannot-resume": "yellow",
                  "damaged": "bold red"}
@@ -47,13 +57,20 @@ class SavesScreen(Overlay):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#slots", DataTable)
-        table.add_column("Slot", key="slot")
-        table.add_column("Scene", key="scene")
-        table.add_column("Saved", key="saved")
-        table.add_column("Played", key="played")
-        table.add_column("Status", key="status")
         self.refresh_slots()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """(GameScreen's on_resize runs too: Textual calls each class's handler.)"""
+        if self.is_mounted and self._wide != self.wide():
+            self.refresh_slots(select=self.highlighted())
+
+    _wide: bool | None = None
+    """Whether the table has its Scene column (None before the first drawing)."""
+
+    def wide(self) -> bool:
+        """Below this width the Scene column goes (to the line under the table), so the
+        date, the play time and the status always fit whole."""
+        return self.app.size.width >= SCENE_COLUMN_FROM
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "new_slot":
@@ -71,17 +88,23 @@ class SavesScreen(Overlay):
             head.update(Text.assemble(("Load game", "bold"),
                                       "  Enter: load the highlighted slot"))
         table = self.query_one("#slots", DataTable)
-        table.clear()
+        self._wide = wide = self.wide()
+        table.clear(columns=True)
+        for label in ("Slot", "Scene", "Saved", "Played", "Status"):
+            if wide or label != "Scene":
+                table.add_column(label, key=label.lower())
         try:
             slots = self.session.slots()
         except SaveError as exc:
             slots = []
             self.notify(str(exc), title="Saves", severity="error", timeout=10)
         self.listed = {slot.name: slot for slot in slots}
+        blanks = 4 if wide else 3
         if self.mode == "save":
-            table.add_row(Text("＋ New save…", style="bold"), "", "", "", "", key=NEW_SLOT)
+            table.add_row(Text("＋ New save…", style="bold"), *[""] * blanks, key=NEW_SLOT)
         for slot in slots:
-            table.add_row(Text(slot.name), Text(slot.place), slot.saved, slot.played,
+            place = [Text(slot.place)] if wide else []
+            table.add_row(Text(slot.name), *place, slot.saved, slot.played,
                           Text(slot.status_word, style=STATUS_STYLES[slot.status]),
                           key=slot.name)
         if table.row_count:
@@ -111,14 +134,18 @@ class SavesScreen(Overlay):
         slot = self.listed.get(name or "")
         if name == NEW_SLOT:
             detail.update("Save in a new slot: you will be asked for a name.")
-        elif slot is None:
+            return
+        if slot is None:
             detail.update("")
-        elif slot.note:
-            detail.update(Text(slot.note))
+            return
+        lines = [] if self._wide else [f"Scene: {slot.place}"]
+        if slot.note:
+            lines.append(slot.note)
         elif slot.name == self.session.autosave_slot:
-            detail.update("Written after every choice.")
-        else:
-            detail.update("")
+            lines.append("Written after every choice.")
+        elif self.session.is_automatic(slot.name):
+            lines.append("An earlier game, kept when the autosave moved on to another one.")
+        detail.update(Text("\n".join(lines)))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
@@ -144,7 +171,7 @@ class SavesScreen(Overlay):
             self.notify(slot.note or f"The save '{name}' is damaged.", title="Cannot load",
                         severity="error", timeout=10)
             return
-        self.game.load_game(name)
+        self.game.ask_load(name)
 
     # -- save --------------------------------------------------------------------------
 
@@ -159,14 +186,15 @@ class SavesScreen(Overlay):
             else:
                 self.save(name)
 
-        self.app.push_screen(SlotNameScreen(set(self.listed)), named)
+        reserved = {self.session.autosave_slot} | {n for n in self.listed
+                                                   if self.session.is_automatic(n)}
+        self.app.push_screen(SlotNameScreen(set(self.listed), reserved), named)
 
     def overwrite(self, name: str) -> None:
         from game.ui.screens.confirm import ConfirmScreen
 
-        if name == self.session.autosave_slot:
-            self.notify("The autosave is written after every choice; pick or make another slot.",
-                        title="Save", severity="warning")
+        if self.session.is_automatic(name):
+            self.notify(automatic_note(name), title="Save", severity="warning")
             return
 
         def answer(yes: bool | None) -> None:

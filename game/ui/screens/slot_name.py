@@ -21,9 +21,11 @@ class SlotNameScreen(ModalScreen[str | None]):
     CSS_PATH = "modal.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, existing: set[str]) -> None:
+    def __init__(self, existing: set[str], reserved: set[str] | None = None) -> None:
         super().__init__()
         self.existing = existing
+        self.reserved = reserved or set()
+        """The game's own slots (the autosave): refused here, with the reason, inline."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -39,9 +41,13 @@ class SlotNameScreen(ModalScreen[str | None]):
         if not value.strip():
             return "Type a name for the save."
         try:
-            check_slot(value)
+            name = check_slot(value)
         except SaveError as exc:
             return str(exc)
+        if name in self.reserved:
+            from game.ui.screens.saves import automatic_note
+
+            return automatic_note(name)
         return None
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -96,7 +96,7 @@ class TitleScreen(GameScreen):
         self.query_one("#title-progress", Static).update(describe(self.session.progress()))
 
     def action_new_game(self) -> None:
-        self.game.new_game()
+        self.game.ask_new_game()
 
     def action_continue_game(self) -> None:
         if self.session.has_autosave():

@@ -1,0 +1,170 @@
+"""What players of other story games expect: asking before a game is replaced, the truth on
+quitting, keys that work while text types, and choices only once the text is shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import MakeApp
+from textual.widgets import OptionList
+from ui_helpers import scene, screen_name, screen_text, set_speed
+
+from game.session import EARLIER
+from game.ui.widgets.scene_text import SceneText
+
+
+async def test_new_game_over_a_game_in_progress_asks_and_keeps_it_under_load(
+        make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "2", "escape")  # play a while, back to the title
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen"
+        assert "Start a new game? The game in progress (The Kitchen" in screen_text(app)
+        await pilot.press("n")  # no: nothing changes
+        await pilot.pause()
+        assert screen_name(app) == "TitleScreen" and scene(app) == "kitchen"
+        await pilot.press("n", "y", "1")  # yes, and a first choice of the new game
+        await pilot.pause()
+        assert scene(app) == "lobby"
+        names = [row.name for row in app.session.slots()]
+        assert EARLIER[0] in names  # the kitchen game is one Load away
+
+
+async def test_the_palette_offers_the_games_commands_not_textuals(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("enter", "2")
+        await pilot.pause()
+        app.session.save("mine")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"New game", "Load 'mine'", "Journal", "Settings", "Theme", "Help"} <= set(titles)
+        for textual_own in ("Screenshot", "Maximize", "Minimize", "Keys"):
+            assert textual_own not in titles
+        quit_command = next(c for c in app.get_system_commands(app.screen) if c.title == "Quit")
+        assert "as soon as possible" not in quit_command.help
+
+
+async def test_the_quit_question_tells_the_truth_about_a_failed_autosave(
+        make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "2")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert "Your game is saved." in screen_text(app)
+        await pilot.press("n")
+        app.session.last_autosave_error = "could not save: the disk is full"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Your game is saved." not in text and "The last autosave failed" in text
+
+
+async def test_naming_a_save_autosave_says_why_in_the_box(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("enter", "2", "s", "n")
+        await pilot.pause()
+        await pilot.press(*"autosave", "enter")
+        await pilot.pause()
+        assert screen_name(app) == "SlotNameScreen"  # still open, with the reason
+        assert "written by the game itself" in screen_text(app)
+
+
+async def test_a_one_choice_scene_says_there_is_only_one(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("enter", "1", "2")  # deep breath, hello: Sam's scene has one way on
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        assert "There is only one choice here: press 1 (or Enter)." in app.toasts
+        assert not any("pick 1 to 1" in t for t in app.toasts)
+
+
+async def test_facts_found_are_one_line_under_the_text_not_a_toast(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("enter", "2")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "★ New fact for your journal: The coffee is terrible" in text
+        assert not any("coffee" in t for t in app.toasts)
+        assert "Endings 0/2" in text.splitlines()[0]  # the heading bar is never covered
+        await pilot.press("1")
+        await pilot.pause()
+        assert "New fact for your journal" not in screen_text(app)  # the next scene: gone
+
+
+async def test_choose_skip_choose_never_shows_choices_while_text_types(
+        make_app: MakeApp, saves: Path) -> None:
+    set_speed(saves, 15)
+    app = make_app(animations=True)
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        await pilot.press("space", "2", "space", "1")  # skip, choose, skip, choose: fast
+        for _ in range(5):
+            await pilot.pause(0.05)
+            text = app.screen.query_one(SceneText)
+            if text.revealing:
+                assert not app.screen.query_one("#choices", OptionList).display
+
+
+async def test_keys_while_text_types_reveal_it_and_do_what_they_say(
+        make_app: MakeApp, saves: Path) -> None:
+    set_speed(saves, 10)
+    app = make_app(animations=True)
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        text = app.screen.query_one(SceneText)
+        assert text.revealing
+        await pilot.press("j")
+        await pilot.pause()
+        assert screen_name(app) == "JournalScreen"
+        assert not text.revealing and "Courage so far: 0." in str(text.content)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#choices", OptionList).display
+
+
+async def test_at_60x20_the_save_table_keeps_date_played_and_status(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("enter", "2")
+        await pilot.pause()
+        app.session.save("mine")
+        await pilot.press("l")
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.pause()
+        text = screen_text(app)
+        header = next(line for line in text.splitlines() if "Slot" in line)
+        for column in ("Saved", "Played", "Status"):
+            assert column in header
+        row = next(line for line in text.splitlines() if line.strip().startswith("mine"))
+        assert "under a minute" in row and row.rstrip().endswith("ok")
+        assert "Scene: The Kitchen" in text  # the scene moved under the table
+
+
+async def test_at_40x12_the_quit_question_shows_both_buttons_whole(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.press("enter", "2", "ctrl+q")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Quit (y)" in text and "Keep playing (n)" in text
+
+
+async def test_at_40x12_help_keeps_its_words_together(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Quit (your game is already" in text  # not one word per line

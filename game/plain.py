@@ -205,11 +205,12 @@ class PlainGame:
             self.say("Save under what name? For example: save before-the-wedding")
             return
         try:
-            rows = {row.name: row for row in self.session.slots()}
+            rows = {row.name: row for row in self.session.slots()}  # (a damaged one is
+            # kept aside by the store, so only a good save is worth the question)
         except SaveError:
             rows = {}
         row = rows.get(name.strip())
-        if row is not None and not self.session.is_automatic(row.name):
+        if row is not None and row.loadable and not self.session.is_automatic(row.name):
             self.ask(f"There is already a save named '{row.name}' ({display.summary(row)}). "
                      "Replace it?", lambda: self.write(name))
             return

@@ -129,6 +129,9 @@ class Session:
         self.found_before: frozenset[str] = frozenset()
         """The journal's facts when the game in play began (plain mode marks the rest new)."""
         self.last_autosave_error: str | None = None
+        self.read_before = False
+        """Whether the scene in play had been read (in any playthrough) before this visit:
+        the front end shows read text at once when `settings.skip_read` is on."""
         self._engine: Engine | None = None
         self._saves: SaveStore | None = None
         self._profiles = ProfileStore(saves_dir, story)
@@ -241,6 +244,12 @@ class Session:
             out.append(HistoryEntry(past.scene, view, picked))
         return out
 
+    def taken_before(self, choice_id: str) -> bool:
+        """Whether this choice of the current scene was taken in any playthrough (Twine's
+        visited link), for the front end to mark."""
+        assert self.state is not None, "no game in progress"
+        return f"{self.state.scene}/{choice_id}" in self.profile.replay.taken
+
     def playtime(self) -> float:
         return self._played + (self.clock() - self._since)
 
@@ -283,6 +292,7 @@ class Session:
         """Record the state in the profile and autosave it; `found`: the move unlocked the
         state's new facts (a choice, or a new game's start), rather than went back or loaded."""
         known = self.profile.facts
+        self.read_before = state.scene in self.profile.replay.seen
         self._record(state)
         new_facts = (tuple(self.story.facts[f] for f in state.new_facts if f in self.story.facts)
                      if found else ())

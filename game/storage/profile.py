@@ -17,6 +17,7 @@ The profile is a convenience, not the game: nothing here raises. Problems land i
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -47,6 +48,10 @@ class Settings:
     text_speed: int = 60
     """Characters per second for the typewriter effect; 0 shows text at once."""
     confirm_quit: bool = True
+    skip_read: bool = True
+    """Scenes read in any earlier playthrough appear at once; only new text is typed out."""
+    reduced_motion: bool = False
+    """No typewriter and no animations at all, whatever the speed says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,40 @@ class Profile:
     """Facts of the current story unlocked in any playthrough."""
     endings: frozenset[str] = frozenset()
     settings: Settings = field(default_factory=Settings)
+    replay: Replay = field(default_factory=lambda: Replay())
+    """What replaying uses: scenes read, choices taken, when each ending was first reached."""
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """The reader's memory across playthroughs (like Ren'Py's seen-text and Twine's visited
+    links): scene ids read, 'scene/choice' ids taken, ending id -> first time (epoch)."""
+
+    seen: frozenset[str] = frozenset()
+    taken: frozenset[str] = frozenset()
+    ended: tuple[tuple[str, float], ...] = ()
+
+    def merged(self, other: Replay) -> Replay:
+        """Both memories; an ending keeps its earliest time."""
+        times = dict(other.ended)
+        for ending, when in self.ended:
+            times[ending] = min(when, times.get(ending, when))
+        return Replay(self.seen | other.seen, self.taken | other.taken,
+                      tuple(sorted(times.items())))
+
+    def covers(self, other: Replay) -> bool:
+        """True when `other` holds nothing this does not (then nothing needs writing)."""
+        return (other.seen <= self.seen and other.taken <= self.taken
+                and {e for e, _ in other.ended} <= {e for e, _ in self.ended})
+
+
+def replay_of(state: GameState, ending: str | None) -> Replay:
+    """What reaching `state` adds to the memory: its scene, the choice into it, and the
+    ending it stands at (with the time, now)."""
+    taken = (frozenset([f"{state.previous.scene}/{state.via}"])
+             if state.previous is not None and state.via is not None else frozenset())
+    ended = ((ending, time.time()),) if ending is not None else ()
+    return Replay(frozenset([state.scene]), taken, ended)
 
 
 class _Damaged(Exception):
@@ -74,6 +113,7 @@ class _OnDisk:
     facts: frozenset[str]
     endings: frozenset[str]
     settings: Settings
+    replay: Replay = Replay()
 
 
 class ProfileStore:
@@ -114,10 +154,12 @@ class ProfileStore:
         scene = story.scenes.get(state.scene)
         ending = scene.ending if scene is not None else None
         endings = frozenset([ending.id]) if ending is not None else frozenset()
-        if facts <= self._disk.facts and endings <= self._disk.endings and not self._pending:
+        replay = replay_of(state, ending.id if ending is not None else None)
+        if (facts <= self._disk.facts and endings <= self._disk.endings
+                and self._disk.replay.covers(replay) and not self._pending):
             return self._view(story)
         self._write(lambda disk: _OnDisk(disk.facts | facts, disk.endings | endings,
-                                         disk.settings))
+                                         disk.settings, disk.replay.merged(replay)))
         return self._view(story)
 
     def save_settings(self, settings: Settings) -> Profile:
@@ -129,7 +171,7 @@ class ProfileStore:
     def _view(self, story: Story) -> Profile:
         return Profile(frozenset(f for f in self._disk.facts if f in story.facts),
                        frozenset(e for e in self._disk.endings if e in story.endings),
-                       self._disk.settings)
+                       self._disk.settings, self._disk.replay)
 
     def _write(self, change: Callable[[_OnDisk], _OnDisk]) -> None:
         """Apply `change` to the newest known content, merged with the file, and write it,
@@ -163,7 +205,7 @@ class ProfileStore:
             try:
                 disk = self._read()
                 base = _OnDisk(base.facts | disk.facts, base.endings | disk.endings,
-                               disk.settings)
+                               disk.settings, base.replay.merged(disk.replay))
             except FileNotFoundError:
                 pass
             except _Damaged as exc:
@@ -183,6 +225,9 @@ class ProfileStore:
             "endings": sorted(self._disk.endings),
             "settings": {f.name: getattr(self._disk.settings, f.name)
                          for f in fields(Settings)},
+            "seen": sorted(self._disk.replay.seen),
+            "taken": sorted(self._disk.replay.taken),
+            "ended": dict(self._disk.replay.ended),
         }
         try:
             atomic.write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode(),
@@ -226,7 +271,8 @@ class ProfileStore:
         for name, value in (("facts", facts), ("endings", endings)):
             if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
                 raise _Damaged(f"its '{name}' is not a list of ids")
-        return _OnDisk(frozenset(facts), frozenset(endings), self._settings(data.get("settings")))
+        return _OnDisk(frozenset(facts), frozenset(endings), self._settings(data.get("settings")),
+                       _replay(data))
 
     def _settings(self, raw: object) -> Settings:
         """Lenient: a bad or unknown setting falls back to its default; the rest are kept."""
@@ -261,3 +307,19 @@ class ProfileStore:
                         f"{aside.name} and "
                         + (f"its previous generation ({self.backup.name}) used instead."
                            if restored else "a fresh profile started."))
+
+
+def _replay(data: dict[str, Any]) -> Replay:
+    """Lenient like the settings: a profile from before these keys (or a bad one) reads as
+    an empty memory, never as a damaged profile."""
+    ended = data.get("ended")
+    times = (tuple(sorted((k, float(v)) for k, v in ended.items()
+                          if isinstance(v, (int, float)) and not isinstance(v, bool)))
+             if isinstance(ended, dict) else ())
+    return Replay(_ids(data.get("seen")), _ids(data.get("taken")), times)
+
+
+def _ids(value: object) -> frozenset[str]:
+    if isinstance(value, list) and all(isinstance(x, str) for x in value):
+        return frozenset(value)
+    return frozenset()

@@ -45,6 +45,14 @@ THEME_SAVE_DELAY = 1.0
 quick series of changes writes the profile once (quitting writes a pending one at once)."""
 
 
+HIGH_CONTRAST = Theme(
+    name="high-contrast", dark=True, primary="#ffff00", secondary="#00ffff",
+    accent="#ffff00", foreground="#ffffff", background="#000000", surface="#000000",
+    panel="#1a1a1a", success="#00ff00", warning="#ffaa00", error="#ff4040", boost="#333333",
+)
+"""Pure white on black with yellow highlights, for low vision; in the Theme list."""
+
+
 class OffScreenApp(App[int]):
     """The game. `offscreen play` builds one; tests build one and drive it with a Pilot."""
 
@@ -77,6 +85,8 @@ class OffScreenApp(App[int]):
         self.dev_errors: tuple[str, ...] = ()
         self._watcher: StoryWatcher | None = None
         self._theme_timer: Timer | None = None
+        self._motion = self.animation_level
+        """The animation level the environment asked for (TEXTUAL_ANIMATIONS)."""
         self._found: Move | None = None
         """The last move that found facts, for the play screen to show under its text."""
 
@@ -87,6 +97,9 @@ class OffScreenApp(App[int]):
 
     def on_mount(self) -> None:
         settings = self.session.settings
+        self.register_theme(HIGH_CONTRAST)
+        self._motion = self.animation_level
+        self.apply_motion()
         if settings.theme in self.available_themes:
             self.theme = settings.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -399,10 +412,16 @@ class OffScreenApp(App[int]):
         if settings.theme != self.theme:
             self.session.save_settings(replace(settings, theme=self.theme))
 
+    def apply_motion(self) -> None:
+        """Reduced motion (a setting) turns every animation off, as TEXTUAL_ANIMATIONS=none
+        does; turning it off again restores what the environment asked for."""
+        self.animation_level = ("none" if self.session.settings.reduced_motion
+                                else self._motion)
+
     @property
     def text_speed(self) -> int:
         """Characters per second for the typewriter; 0 when animations are off anywhere."""
-        if self.animation_level == "none":
+        if self.animation_level == "none" or self.session.settings.reduced_motion:
             return 0
         return self.session.settings.text_speed
 

@@ -100,3 +100,16 @@ def test_a_deleted_save_folder_gets_its_profile_back_with_the_next_autosave(
     assert SaveStore(saves, example).exists("autosave")
     again = Session(example, saves)
     assert found <= again.profile.facts
+
+
+def test_scenes_read_and_choices_taken_are_remembered_across_playthroughs(
+        example: Story, saves: Path) -> None:
+    first = played(example, saves)
+    assert not first.read_before  # the very first scene, never read
+    assert not first.taken_before("walk_into_the_kitchen")
+    first.choose("walk_into_the_kitchen")
+    first.choose("back_to_the_lobby")
+    assert first.read_before  # the lobby again
+    again = played(example, saves)  # a new session, a new playthrough
+    assert again.read_before and again.taken_before("walk_into_the_kitchen")
+    assert not again.taken_before("take_a_deep_breath")

@@ -79,7 +79,7 @@ def test_a_damaged_save_is_reported_by_name(tmp_path: Path) -> None:
 
 def test_a_damaged_save_with_a_previous_generation_loads_that_and_says_so(
         tmp_path: Path) -> None:
-    run(tmp_path, "1\nsave mid\n2\nsave mid\n")
+    run(tmp_path, "1\nsave mid\n2\nsave mid\nyes\n")  # the second save asks first
     (tmp_path / "mid.json").write_bytes((tmp_path / "mid.json").read_bytes()[:100])
     out = run(tmp_path, "", "--load", "mid").stdout
     assert f"{tmp_path / 'mid.json'} is damaged: it is cut short (truncated); loaded the " \

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from storage_helpers import edit, play
 
 from game.engine import Engine
-from game.storage.profile import Profile, ProfileStore, Settings
+from game.storage.profile import Profile, ProfileStore, Replay, Settings
 from game.story.files import load_or_raise
 from game.story.model import Story
 
@@ -36,12 +37,15 @@ def test_unlocks_survive_back_restart_and_a_new_session(tmp_path: Path, story: S
     assert back is not None
     assert store.record(back, story).facts == {"coffee"}  # undo never takes a fact away
     ending = play(story, "take_a_deep_breath", "hello", "continue", "have_lunch_with_sam")
-    assert store.record(ending, story) == Profile(frozenset({"coffee", "sam_secret"}),
-                                                  frozenset({"friends"}), Settings())
+    recorded = store.record(ending, story)
+    assert replace(recorded, replay=Replay()) == Profile(
+        frozenset({"coffee", "sam_secret"}), frozenset({"friends"}), Settings())
     assert store.record(engine.start(), story).endings == {"friends"}
-    again = ProfileStore(tmp_path, story)
-    assert again.load() == Profile(frozenset({"coffee", "sam_secret"}), frozenset({"friends"}),
-                                   Settings())
+    again = ProfileStore(tmp_path, story).load()
+    assert again == recorded  # the replay memory (scenes, choices, ending times) too
+    assert {"kitchen", "lobby", "lunch"} <= again.replay.seen  # each state recorded
+    assert "desk/have_lunch_with_sam" in again.replay.taken
+    assert [e for e, _ in again.replay.ended] == ["friends"]
     assert store.path.name == "profile.first-day.json"
 
 
@@ -52,7 +56,7 @@ def test_nothing_new_means_no_write(tmp_path: Path, story: Story,
     store.record(play(story, "walk_into_the_kitchen"), story)
     writes: list[Any] = []
     monkeypatch.setattr("game.storage.atomic.write_atomic", lambda *a: writes.append(a))
-    store.record(play(story, "walk_into_the_kitchen", "back_to_the_lobby"), story)
+    store.record(play(story, "walk_into_the_kitchen"), story)  # the same again: nothing new
     assert writes == []
 
 

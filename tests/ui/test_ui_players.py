@@ -3,13 +3,15 @@ quitting, keys that work while text types, and choices only once the text is sho
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from conftest import MakeApp
-from textual.widgets import OptionList
-from ui_helpers import scene, screen_name, screen_text, set_speed
+from conftest import EXAMPLE, MakeApp, load
+from textual.widgets import OptionList, Switch
+from ui_helpers import options, scene, screen_name, screen_text, set_speed
 
 from game.session import EARLIER
+from game.storage.profile import ProfileStore
 from game.ui.widgets.scene_text import SceneText
 
 
@@ -168,3 +170,57 @@ async def test_at_40x12_help_keeps_its_words_together(make_app: MakeApp) -> None
         await pilot.pause()
         text = screen_text(app)
         assert "Quit (your game is already" in text  # not one word per line
+
+
+async def test_read_text_shows_at_once_and_taken_choices_are_marked(
+        make_app: MakeApp, saves: Path) -> None:
+    set_speed(saves, 10)
+    app = make_app(animations=True)
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        text = app.screen.query_one(SceneText)
+        assert text.revealing  # new text is typed out
+        await pilot.press("space", "2")  # into the kitchen
+        await pilot.pause(0.1)
+        await pilot.press("space", "1")  # back to the lobby: read before
+        await pilot.pause()
+        assert not text.revealing and "Courage so far: 0." in str(text.content)
+        assert options(app, "#choices") == ["1. Take a deep breath",
+                                            "2. Walk into the kitchen ✓"]
+
+
+async def test_the_read_text_setting_types_everything_again(
+        make_app: MakeApp, saves: Path) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("enter", "2", "1")  # the lobby, read
+        await pilot.pause()
+    set_speed(saves, 10)
+    store = ProfileStore(saves, load(EXAMPLE))
+    store.save_settings(replace(store.load().settings, skip_read=False))
+    again = make_app(animations=True)
+    async with again.run_test() as pilot:
+        await pilot.press("down", "enter", "y")  # New game (under Continue), yes
+        await pilot.pause(0.1)
+        assert again.screen.query_one(SceneText).revealing
+
+
+async def test_reduced_motion_and_the_high_contrast_theme(
+        make_app: MakeApp, saves: Path) -> None:
+    app = make_app(animations=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        assert "high-contrast" in app.available_themes
+        await pilot.press("o")
+        await pilot.pause()
+        switch = app.screen.query_one("#reduced-motion", Switch)
+        switch.value = True
+        await pilot.pause()
+        assert app.session.settings.reduced_motion and app.text_speed == 0
+        assert app.animation_level == "none"
+        switch.value = False
+        await pilot.pause()
+        assert app.animation_level != "none" and app.text_speed > 0
+        app.theme = "high-contrast"
+        app.persist_theme()
+    assert ProfileStore(saves, load(EXAMPLE)).load().settings.theme == "high-contrast"

@@ -38,10 +38,17 @@ THE_END = "\0the-end"
 """The option under an ending scene (not a choice id: those never hold a NUL)."""
 
 
-def choice_prompt(number: int, text: str) -> Text:
+TAKEN_MARK = " ✓"
+"""After a choice taken in any playthrough, as Twine marks a visited link."""
+
+
+def choice_prompt(number: int, text: str, taken: bool = False) -> Text:
     """'1. text' with the author's emphasis; numbers past 9 have no key, so none is shown."""
     label = f"[b]{number}.[/b] " if number <= 9 else "   "
-    return Text.from_markup(label + markup.to_rich(text))
+    prompt = Text.from_markup(label + markup.to_rich(text))
+    if taken:
+        prompt.append(TAKEN_MARK, style="dim")
+    return prompt
 
 
 def heading(view: SceneView) -> str:
@@ -126,14 +133,16 @@ class PlayScreen(GameScreen):
         if view.ending is not None:
             choices.add_option(Option(choice_prompt(1, "The End ▸"), id=THE_END))
         else:
-            choices.add_options([Option(choice_prompt(n, c.text), id=c.id)
+            choices.add_options([Option(choice_prompt(n, c.text,
+                                                      self.session.taken_before(c.id)), id=c.id)
                                  for n, c in enumerate(view.choices, 1)])
         choices.display = False
         self.query_one("#stuck").display = False
         found = self.query_one("#found", Static)
         found.update(self.game.found_words(state))
         found.display = False
-        speed = self.game.text_speed if reveal else 0
+        read = self.session.read_before and self.session.settings.skip_read
+        speed = self.game.text_speed if reveal and not read else 0
         # One layout at every speed: the scene opens at its first line, text at the top.
         page = self.query_one("#page", VerticalScroll)
         page.scroll_home(animate=False, immediate=True)

@@ -6,6 +6,7 @@ Every change applies and is saved at once (no OK button to forget).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,6 +21,14 @@ SPEEDS: list[tuple[str, int]] = [
     ("Normal (60 characters a second)", 60),
     ("Slow (30 characters a second)", 30),
 ]
+
+
+SWITCHES = {
+    "confirm_quit": "Ask before quitting",
+    "skip_read": "Show text already read at once (type out only new text)",
+    "reduced_motion": "Reduce motion (no typewriter, no animations)",
+}
+"""The on/off settings, by their field in `Settings`, with the words beside each switch."""
 
 
 class SettingsScreen(Overlay):
@@ -44,9 +53,10 @@ class SettingsScreen(Overlay):
             if self.app.animation_level == "none":
                 yield Static("Animations are off (TEXTUAL_ANIMATIONS=none), so text always "
                              "appears at once.", classes="note")
-            with Horizontal(id="confirm-row"):
-                yield Switch(value=settings.confirm_quit, id="confirm-quit")
-                yield Label("Ask before quitting")
+            for field, label in SWITCHES.items():
+                with Horizontal(classes="switch-row"):
+                    yield Switch(value=getattr(settings, field), id=field.replace("_", "-"))
+                    yield Label(label)
             yield Static("Settings are saved as soon as you change them.", classes="note")
         yield Footer()
 
@@ -66,6 +76,9 @@ class SettingsScreen(Overlay):
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         event.stop()
+        field = (event.switch.id or "").replace("-", "_")
         settings = self.session.settings
-        if event.value != settings.confirm_quit:
-            self.session.save_settings(replace(settings, confirm_quit=event.value))
+        if field in SWITCHES and event.value != getattr(settings, field):
+            changes: dict[str, Any] = {field: event.value}
+            self.session.save_settings(replace(settings, **changes))
+            self.game.apply_motion()

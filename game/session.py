@@ -20,6 +20,7 @@ them, and a player waits ~5 ms less for it.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -43,6 +44,9 @@ cannot hold '(' (`check_slot`), so these never clash with one.
 When the autosave moves on to another game (a new game's first choice, a load), the game it
 held is kept as the first of these and the older ones move down; the oldest drops off. So a
 New game or a Load by mistake never costs a game: Load brings it back."""
+
+CHAPTER_PREFIX = "start of chapter ("
+"""Chapter select loads "start of chapter (N)": also never a player's slot name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,28 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class GalleryEntry:
+    """One ending as the gallery shows it: found (with when) or locked (with its hint)."""
+
+    id: str
+    title: str
+    found_at: float | None
+    """When it was first reached (epoch seconds); None while locked. An ending found before
+    the profile kept times counts as found, at an unknown time (0.0)."""
+    hint: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """A chapter of the story, and whether the player can start again from it."""
+
+    number: int
+    name: str
+    slot: str | None
+    """The save of the first arrival in it (load it to start there); None if not reached."""
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     """Journal completion, as the title and heading bars show it."""
 
@@ -143,6 +169,7 @@ class Session:
         """True while the game in play is not the one in the autosave file: its first
         autosave keeps the file's game among the EARLIER ones first."""
         self._earlier_store: SaveStore | None = None
+        self._chapter_numbers: dict[str, int] | None = None
         self._played = 0.0
         self._since = clock()
 
@@ -211,6 +238,49 @@ class Session:
 
     def _record(self, state: GameState) -> None:
         self._profile = self._profiles.record(state, self.story)
+        self._keep_chapter(state)
+
+    # -- replaying: the endings gallery and chapter select -----------------------------
+
+    def gallery(self) -> list[GalleryEntry]:
+        """Every ending in story order: found ones with when, locked ones with their hint."""
+        found = self.profile.endings
+        times = dict(self.profile.replay.ended)
+        return [GalleryEntry(e.id, e.title,
+                             times.get(e.id, 0.0) if e.id in found else None, e.hint)
+                for e in self.story.endings.values()]
+
+    def chapters(self) -> list[Chapter]:
+        """Every chapter; those reached before can be started again (`load(chapter.slot)`)."""
+        return [Chapter(n, name, self._chapter_slot(n)
+                        if self._earlier.exists(self._chapter_file(n)) else None)
+                for n, name in enumerate(self.story.chapters(), 1)]
+
+    @staticmethod
+    def _chapter_file(number: int) -> str:
+        return f"chapter {number}"
+
+    def _chapter_slot(self, number: int) -> str:
+        return f"{CHAPTER_PREFIX}{number})"
+
+    def _keep_chapter(self, state: GameState) -> None:
+        """The first arrival in each chapter is kept (beside the earlier autosaves) so chapter
+        select can start there again; written once per chapter, never on the way back."""
+        scene = self.story.scenes.get(state.scene)
+        before = (self.story.scenes.get(state.previous.scene)
+                  if state.previous is not None else None)
+        if scene is None or scene.chapter is None:
+            return
+        if before is not None and before.chapter == scene.chapter:
+            return
+        if self._chapter_numbers is None:
+            self._chapter_numbers = {c: n for n, c in enumerate(self.story.chapters(), 1)}
+        name = self._chapter_file(self._chapter_numbers[scene.chapter])
+        if self._earlier.exists(name):
+            return
+        with contextlib.suppress(SaveError):  # chapter select loses one entry, nothing else
+            self._earlier.save(name, state, 0.0)
+
 
     # -- the game in play --------------------------------------------------------------
 
@@ -454,7 +524,8 @@ class Session:
         list. SaveError when the folder itself cannot be read."""
         rows = display.rows(self._store.slots())
         try:
-            earlier = {r.name: r for r in display.rows(self._earlier.slots())}
+            earlier = {r.name: r for r in display.rows(self._earlier.slots())
+                       if not r.name.startswith("chapter ")}
         except SaveError:
             earlier = {}
         for number, name in enumerate(EARLIER, 1):
@@ -471,11 +542,17 @@ class Session:
         self._store_of(slot).delete(self._slot_in(slot))
 
     def _store_of(self, slot: str) -> SaveStore:
-        return self._earlier if slot in EARLIER else self._store
+        return self._earlier if self._slot_in(slot) != slot else self._store
 
     def _slot_in(self, slot: str) -> str:
-        """The slot's name in its store: an EARLIER autosave is "1" to "3" of its folder."""
-        return str(EARLIER.index(slot) + 1) if slot in EARLIER else slot
+        """The slot's name in its store: an EARLIER autosave is "1" to "3" of its folder, a
+        chapter's start "chapter N"."""
+        if slot in EARLIER:
+            return str(EARLIER.index(slot) + 1)
+        number = slot[len(CHAPTER_PREFIX):-1]
+        if slot.startswith(CHAPTER_PREFIX) and slot.endswith(")") and number.isdigit():
+            return self._chapter_file(int(number))
+        return slot
 
     # -- live reload -------------------------------------------------------------------
 
@@ -509,6 +586,7 @@ class Session:
             self._saves.close()  # its autosave claim goes to the store of the edited story
         self._saves = None
         self._earlier_store = None
+        self._chapter_numbers = None
         self._profiles = ProfileStore(self.saves_dir, story)
         self._profile = None
         self.offer = None

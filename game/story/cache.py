@@ -331,7 +331,7 @@ class _Encoder:
         return tuple((e.kind, e.target, e.value, self.pos(e.pos)) for e in effects)
 
     def ending(self, e: Ending | None) -> Encoded | None:
-        return None if e is None else (e.id, e.title, self.pos(e.pos), e.scene)
+        return None if e is None else (e.id, e.title, self.pos(e.pos), e.scene, e.hint)
 
     def scene(self, s: Scene) -> bytes:
         data = (
@@ -443,8 +443,8 @@ class _Decoder:
     def ending(self, data: Encoded | None) -> Ending | None:
         if data is None:
             return None
-        ending_id, title, pos, scene = data
-        return Ending(ending_id, title, self.pos(pos), scene)
+        ending_id, title, pos, scene, hint = data
+        return Ending(ending_id, title, self.pos(pos), scene, hint)
 
     def scene(self, blob: bytes | memoryview) -> Scene:
         from game.story.scene import Scene, new_choice, new_paragraph, new_template

@@ -132,8 +132,9 @@ class ElementReaders(CarefulReaders):
             if e is not None and "id" in e and "title" in e:
                 ending_id = self.ident(e["id"], "ending id")
                 ending_title = self.text(e["title"], "ending title")
+                hint = self.text(e["hint"], "ending hint") if "hint" in e else None
                 if ending_id is not None and ending_title is not None:
-                    ending = Ending(ending_id, ending_title, self.pos(f["ending"]), name)
+                    ending = Ending(ending_id, ending_title, self.pos(f["ending"]), name, hint)
         if title is None:
             title = name.replace("_", " ").capitalize()
         return Scene(name, title, chapter, paragraphs, on_enter, choices, next_id, ending,

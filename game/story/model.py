@@ -57,6 +57,8 @@ class Ending:
     title: str
     pos: Pos
     scene: str
+    hint: str | None = None
+    """Shown in the endings gallery while the ending is still locked."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,6 +98,7 @@ PARAGRAPH = _table(
 ENDING = _table(
     Key("id", "id", "The ending's id (each ending is defined in one scene).", required=True),
     Key("title", "text", "The ending's name, shown on the ending screen.", required=True),
+    Key("hint", "text", "Shown for this ending in the endings gallery until it is found."),
 )
 
 EFFECT = _table(

@@ -154,10 +154,11 @@ class OffScreenApp(App[int]):
         return True
 
     def open_overlay(self, screen: Overlay) -> None:
-        """Journal, saves, history, settings, help: opening one replaces another."""
+        """Journal, saves, history, settings, help: opening one replaces another; one opened
+        from a menu overlay (the extras) goes over it, so Escape returns to that menu."""
         if isinstance(self.screen, type(screen)):
             self.pop_screen()
-        elif isinstance(self.screen, Overlay):
+        elif isinstance(self.screen, Overlay) and not self.screen.MENU:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
@@ -356,6 +357,26 @@ class OffScreenApp(App[int]):
 
         self.open_overlay(SettingsScreen())
 
+    def action_extras(self) -> None:
+        from game.ui.screens.extras import ExtrasScreen
+
+        self.open_overlay(ExtrasScreen())
+
+    def action_gallery(self) -> None:
+        from game.ui.screens.extras import GalleryScreen
+
+        self.open_overlay(GalleryScreen())
+
+    def action_chapters(self) -> None:
+        from game.ui.screens.extras import ChaptersScreen
+
+        self.open_overlay(ChaptersScreen())
+
+    def action_credits(self) -> None:
+        from game.ui.screens.credits import CreditsScreen
+
+        self.open_overlay(CreditsScreen())
+
     # -- command palette ---------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -371,6 +392,12 @@ class OffScreenApp(App[int]):
         yield SystemCommand("Load", "The list of saved games", self.action_load)
         yield from self._load_commands()
         yield SystemCommand("Journal", "Facts and endings found so far", self.action_journal)
+        yield SystemCommand("Endings gallery", "Every ending: found, or a hint",
+                            self.action_gallery)
+        yield SystemCommand("Chapter select", "Start again from a chapter reached before",
+                            self.action_chapters)
+        yield SystemCommand("Credits", "The article, the sources, how facts are sourced",
+                            self.action_credits)
         if playing:
             yield SystemCommand("History", "Read back through this playthrough",
                                 self.action_history)

@@ -113,3 +113,33 @@ def test_scenes_read_and_choices_taken_are_remembered_across_playthroughs(
     again = played(example, saves)  # a new session, a new playthrough
     assert again.read_before and again.taken_before("walk_into_the_kitchen")
     assert not again.taken_before("take_a_deep_breath")
+
+
+def test_the_gallery_has_found_endings_with_when_and_locked_ones_with_their_hint(
+        example: Story, saves: Path) -> None:
+    session = played(example, saves, "take_a_deep_breath", "hello", "continue",
+                     "have_lunch_with_sam")
+    entries = {e.id: e for e in session.gallery()}
+    assert entries["friends"].found_at is not None and entries["friends"].found_at > 0
+    assert entries["quiet"].found_at is None
+    assert entries["quiet"].hint == "Keep to yourself on day one."
+
+
+def test_chapter_select_starts_again_from_a_chapter_reached_before(
+        example: Story, saves: Path) -> None:
+    session = played(example, saves)
+    chapters = session.chapters()
+    assert chapters and chapters[0].slot is not None  # the start is the first chapter's
+    later = [c for c in chapters[1:] if c.slot is None]
+    assert later or len(chapters) == 1
+    session.choose("walk_into_the_kitchen")
+    move = Session(example, saves).load(chapters[0].slot)
+    assert move.state.scene == example.start
+    assert all(not row.name.startswith("chapter") for row in session.slots())
+
+
+def test_a_made_up_chapter_slot_is_a_clear_error(example: Story, saves: Path) -> None:
+    from game.storage.errors import SaveError
+
+    with pytest.raises(SaveError):
+        Session(example, saves).load("start of chapter (x)")

@@ -74,6 +74,7 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("choice", "id"): "go",
     ("paragraph", "text"): "Again.", ("paragraph", "if"): "n > 0",
     ("ending", "id"): "end", ("ending", "title"): "The End",
+    ("ending", "hint"): "Stay up late.",
     ("effect", "set"): {"name": "Kim"}, ("effect", "add"): {"n": -1},
     ("effect", "unlock"): ["f"],
     ("playthrough", "steps"): ["Go"], ("playthrough", "expect"): {"scene": "b"},

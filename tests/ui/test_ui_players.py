@@ -224,3 +224,41 @@ async def test_reduced_motion_and_the_high_contrast_theme(
         app.theme = "high-contrast"
         app.persist_theme()
     assert ProfileStore(saves, load(EXAMPLE)).load().settings.theme == "high-contrast"
+
+
+def test_credits_name_the_article_and_every_source_from_the_facts() -> None:
+    from game.story.files import load_or_raise
+    from game.ui.screens.credits import article, credits_text, sources
+
+    story = load_or_raise(EXAMPLE.parents[1] / "scenes")
+    assert article(story) == ('"Did John Krasinski and Jenna Fischer date?", updated '
+                              "December 3, 2021, by Lynn Gibbs")
+    listed = [source for source, _ in sources(story)]
+    every = {" ".join(f.source.split()) for f in story.facts.values()
+             if not f.source.startswith("The article itself")}
+    assert set(listed) == every and "E! News" in listed
+    assert "the article itself" in str(credits_text(story))
+
+
+async def test_extras_gallery_chapters_and_credits(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "2", "escape", "x")  # play a little, back to the title
+        await pilot.pause()
+        assert screen_name(app) == "ExtrasScreen"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "GalleryScreen"
+        assert "0 of 2 found" in screen_text(app)
+        assert "Hint: Keep to yourself on day one." in screen_text(app)
+        await pilot.press("escape", "down", "enter")
+        await pilot.pause()
+        assert screen_name(app) == "ChaptersScreen" and "1. Morning" in screen_text(app)
+        await pilot.press("enter")  # the autosave holds the kitchen game: asks first
+        await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.press("y")
+        await pilot.pause()
+        assert screen_name(app) == "PlayScreen" and scene(app) == "lobby"
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Endings gallery", "Chapter select", "Credits"} <= set(titles)

@@ -85,3 +85,20 @@ def test_load_snapshot(snap_compare: Snap, make_app: MakeApp, saves: Path,
 def test_ending_snapshot(snap_compare: Snap, make_app: MakeApp, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(), terminal_size=size,
                         run_before=keys("enter", "1", "2", "1", "1", "1"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_gallery_snapshot(snap_compare: Snap, make_app: MakeApp, saves: Path,
+                          size: tuple[int, int]) -> None:
+    """One ending found (at a pinned time), one locked with its hint."""
+    (saves / "profile.first-day.json").write_text(
+        '{"format": "offscreen-profile", "version": 1, "story": "first-day", "facts": [], '
+        f'"endings": ["friends"], "ended": {{"friends": {SAVED_AT}}}}}')
+    assert snap_compare(make_app(), terminal_size=size, run_before=keys("x", "enter"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_credits_snapshot(snap_compare: Snap, make_app: MakeApp,
+                          size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), terminal_size=size,
+                        run_before=keys("x", "down", "down", "enter"))

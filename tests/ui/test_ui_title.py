@@ -13,7 +13,8 @@ async def test_title_shows_story_title_subtitle_and_menu(make_app: MakeApp) -> N
         text = screen_text(app)
         assert "First Day" in text
         assert "A very small story" in text
-        assert options(app, "#menu") == ["New game", "Load", "Journal", "Settings", "Quit"]
+        assert options(app, "#menu") == ["New game", "Load", "Journal", "Extras", "Settings",
+                                         "Quit"]
         assert highlighted(app, "#menu") == "new"
         assert "Facts 0/2 · Endings 0/2" in text
 
@@ -64,7 +65,9 @@ async def test_menu_items_open_their_screens(make_app: MakeApp) -> None:
     async with app.run_test() as pilot:
         for steps, expected in [(["down", "enter"], "SavesScreen"),
                                 (["down", "down", "enter"], "JournalScreen"),
-                                (["down", "down", "down", "enter"], "SettingsScreen")]:
+                                (["down", "down", "down", "enter"], "ExtrasScreen"),
+                                (["down", "down", "down", "down", "enter"],
+                                 "SettingsScreen")]:
             await pilot.press(*steps)
             await pilot.pause()
             assert screen_name(app) == expected

@@ -61,6 +61,8 @@ class Overlay(GameScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    MENU: ClassVar[bool] = False
+    """True for an overlay that is a menu of others: they open over it, not in its place."""
 
     def action_close(self) -> None:
         self.app.pop_screen()

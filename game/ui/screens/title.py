@@ -23,6 +23,7 @@ MENU_ACTIONS = {
     "new": "new_game",
     "load": "app.load",
     "journal": "app.journal",
+    "extras": "app.extras",
     "settings": "app.settings",
     "quit": "app.quit",
 }
@@ -34,6 +35,7 @@ class TitleScreen(GameScreen):
         Binding("c", "continue_game", "Continue", show=False),
         Binding("l", "app.load", "Load", show=False),
         Binding("o", "app.settings", "Settings", show=False),
+        Binding("x", "app.extras", "Extras", show=False),
         Binding("escape", "app.quit", "Quit", show=False),
     ]
 
@@ -77,6 +79,7 @@ class TitleScreen(GameScreen):
             Option("New game", id="new"),
             Option("Load", id="load"),
             Option("Journal", id="journal"),
+            Option("Extras", id="extras"),
             Option("Settings", id="settings"),
             Option("Quit", id="quit"),
         ]

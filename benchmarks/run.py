@@ -424,6 +424,7 @@ def bench(args: argparse.Namespace) -> int:
         s.run("autosave", runs=200 if not args.quick else 60)
         startup_rows = startup_figures(s, work, samples, log)
         long_rows = long_game_figures(s, work, samples, log)
+        startup_rows += latency_figures(samples, log)
         print_table(s, gen, size, startup_rows, time.perf_counter() - began)
         print()
         print_rows(long_rows)
@@ -523,6 +524,21 @@ def print_rows(rows: list[tuple[str, str, str, str, str]]) -> None:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
     for row in [header, tuple("-" * w for w in widths), *rows]:
         print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+
+
+def latency_figures(samples: int,
+                    log: Callable[[str], None]) -> list[tuple[str, str, str, str, str]]:
+    """Key press to the next scene's choices, and to the ending screen, via
+    benchmarks/latency.py (issue 14), on the shipped story."""
+    try:
+        import latency
+    except ImportError:
+        log("benchmarks/latency.py not found: latency figures skipped")
+        return []
+    log("key press to the next scene, and to the ending screen")
+    rows: list[tuple[str, str, str, str, str]] = latency.figures(
+        REPO / "scenes", runs=max(1, samples // 2), log=log)
+    return rows
 
 
 def print_table(s: Sampler, gen: Any, size: int,

@@ -23,19 +23,32 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from game.session_types import (
+    Chapter,
+    GalleryEntry,
+    HistoryEntry,
+    Move,
+    Offer,
+    Progress,
+    Saved,
+)
 from game.storage import atomic, display
 from game.storage.errors import SaveError, SceneGone
 from game.storage.names import AUTOSAVE, QUICKSAVE, slot_exists
 from game.storage.profile import Profile, ProfileStore, Settings
+from game.writer import Writer
 
 if TYPE_CHECKING:
     from game.engine import Engine, GameState, SceneView
     from game.storage.saves import SaveStore
-    from game.story.model import Fact, Story
+    from game.story.model import Story
+
+__all__ = ["CHAPTER_PREFIX", "EARLIER", "Chapter", "GalleryEntry", "HistoryEntry", "Move",
+           "Offer", "Progress", "Saved", "Session"]
 
 EARLIER = ("autosave (previous game)", "autosave (2 games ago)", "autosave (3 games ago)")
 """The earlier autosaves, newest first, as the load list names them. A player's slot name
@@ -49,101 +62,12 @@ CHAPTER_PREFIX = "start of chapter ("
 """Chapter select loads "start of chapter (N)": also never a player's slot name."""
 
 
-@dataclass(frozen=True, slots=True)
-class Move:
-    """What one change of the game (a choice, an undo, a load...) did, for the front end."""
-
-    state: GameState
-    new_facts: tuple[Fact, ...]
-    """Facts unlocked by this move, in the order found."""
-    first_time: frozenset[str]
-    """The ids among `new_facts` that were not in the journal before this move."""
-    autosave_error: str | None
-    """Why the autosave failed (the game goes on); None when it was written or not due."""
-    autosave_notice: str | None = None
-    """What the store had to do on the way (a damaged autosave moved aside), for the player."""
-    note: str | None = None
-    """One line about a load: the story was edited, a damaged file's backup was used."""
-
-
-@dataclass(frozen=True, slots=True)
-class Saved:
-    """A save written to a slot of the player's choosing."""
-
-    path: Path
-    notice: str | None
-    """The store's word on anything it had to do on the way, such as moving a damaged file
-    aside rather than overwriting it."""
-
-
-@dataclass(frozen=True, slots=True)
-class Offer:
-    """A save whose scene is gone: the nearest earlier place that exists, awaiting a yes/no."""
-
-    problem: str
-    """What changed, in one line (the SceneGone message)."""
-    fallback: GameState
-    playtime: float
-    title: str
-    """The title of the fallback's scene, for the question."""
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    """One scene of the playthrough so far, with the text of the choice taken after it."""
-
-    scene: str
-    view: SceneView | None
-    """None when the scene cannot be shown any more (a story bug, or an edit under --dev)."""
-    picked: str | None
-    """The text of the choice that left this scene; None for the scene the player is in."""
-
-
-@dataclass(frozen=True, slots=True)
-class GalleryEntry:
-    """One ending as the gallery shows it: found (with when) or locked (with its hint)."""
-
-    id: str
-    title: str
-    found_at: float | None
-    """When it was first reached (epoch seconds); None while locked. An ending found before
-    the profile kept times counts as found, at an unknown time (0.0)."""
-    hint: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Chapter:
-    """A chapter of the story, and whether the player can start again from it."""
-
-    number: int
-    name: str
-    slot: str | None
-    """The save of the first arrival in it (load it to start there); None if not reached."""
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """Journal completion, as the title and heading bars show it."""
-
-    facts_found: int
-    facts_total: int
-    endings_found: int
-    endings_total: int
-
-    @property
-    def percent(self) -> int:
-        """Journal completion: facts and endings both count, one point each."""
-        total = self.facts_total + self.endings_total
-        if total == 0:
-            return 100
-        return round(100 * (self.facts_found + self.endings_found) / total)
-
-
 class Session:
     """The game in progress (if any), with the stores it reads and writes."""
 
     def __init__(self, story: Story, saves_dir: Path,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, background: bool = False,
+                 ) -> None:
         self.saves_dir = saves_dir
         self.clock = clock
         self.story = story
@@ -165,11 +89,21 @@ class Session:
         self._warned: str | None = None
         self._in_autosave = False
         """True once the game in play is the one in the autosave (or should be)."""
-        self._other_game = False
-        """True while the game in play is not the one in the autosave file: its first
-        autosave keeps the file's game among the EARLIER ones first."""
+        self._game = 0
+        """Which game is in play, counted up by each new game, load and fallback."""
+        self._written_game = 0
+        """Which game the autosave file holds: another game's first autosave keeps the
+        file's game among the EARLIER ones first. (A fresh session counts the file's game
+        as another, so the first autosave of a new session keeps it too.)"""
+        self._writer = Writer() if background else None
+        if self._writer is not None:
+            self._profiles.defer = self._writer.submit
+        self.on_report: Callable[[str | None, str | None], None] | None = None
+        """In the background: called (on the writer's thread) after each autosave with its
+        error and the store's notice, for the front end to show."""
         self._earlier_store: SaveStore | None = None
         self._chapter_numbers: dict[str, int] | None = None
+        self._chapters_kept: set[str] = set()
         self._played = 0.0
         self._since = clock()
 
@@ -225,6 +159,7 @@ class Session:
         return warning
 
     def save_settings(self, settings: Settings) -> None:
+        self.flush()
         self._profile = self._profiles.save_settings(settings)
 
     def progress(self) -> Progress:
@@ -252,6 +187,7 @@ class Session:
 
     def chapters(self) -> list[Chapter]:
         """Every chapter; those reached before can be started again (`load(chapter.slot)`)."""
+        self.flush()
         return [Chapter(n, name, self._chapter_slot(n)
                         if self._earlier.exists(self._chapter_file(n)) else None)
                 for n, name in enumerate(self.story.chapters(), 1)]
@@ -276,10 +212,15 @@ class Session:
         if self._chapter_numbers is None:
             self._chapter_numbers = {c: n for n, c in enumerate(self.story.chapters(), 1)}
         name = self._chapter_file(self._chapter_numbers[scene.chapter])
-        if self._earlier.exists(name):
+        if name in self._chapters_kept or self._earlier.exists(name):
             return
-        with contextlib.suppress(SaveError):  # chapter select loses one entry, nothing else
-            self._earlier.save(name, state, 0.0)
+        self._chapters_kept.add(name)
+
+        def write() -> None:
+            with contextlib.suppress(SaveError):  # chapter select loses one entry, no more
+                self._earlier.save(name, state, 0.0)
+
+        self._later(write)
 
 
     # -- the game in play --------------------------------------------------------------
@@ -329,6 +270,7 @@ class Session:
         Nothing is written to the autosave until the first choice: a new game left at once
         keeps the game in the autosave as it was.
         """
+        self.flush()
         state = self._rules.start()
         self._begin(state, 0.0)
         self._in_autosave = False
@@ -336,12 +278,14 @@ class Session:
 
     def choose(self, choice_id: str) -> Move:
         """Take an available choice; ChoiceNotAvailable or StoryRuntimeError change nothing."""
+        self.flush()
         assert self.state is not None, "no game in progress"
         self.state = self._rules.choose(self.state, choice_id)
         return self._moved(self.state, found=True)
 
     def back(self) -> Move | None:
         """Undo the last choice; None (and nothing changes) at the first scene."""
+        self.flush()
         previous = None if self.state is None else self._rules.back(self.state)
         if previous is None:
             return None
@@ -353,7 +297,7 @@ class Session:
         self.found_before = self.profile.facts
         self.state = state
         self.offer = None
-        self._other_game = True
+        self._game += 1
         self._played = playtime
         self._since = self.clock()
 
@@ -371,12 +315,13 @@ class Session:
         if autosave:
             self._in_autosave = True
             error = self.autosave()
-            notice = None if error else self._store.notice
+            notice = None if error or self._writer is not None else self._store.notice
         return Move(state, new_facts, first_time, error, notice, note)
 
     # -- the autosave ------------------------------------------------------------------
 
     def has_autosave(self) -> bool:
+        self.flush()
         return slot_exists(self.saves_dir, self.autosave_slot, self.story.id)
 
     @property
@@ -386,21 +331,43 @@ class Session:
 
     def autosave(self) -> str | None:
         """Write the game in play to the autosave, if it is due (see the module's policy);
-        the error message if that failed (the game goes on)."""
+        the error message if that failed (the game goes on). In the background (see
+        `background`), the write is queued and the error, if any, goes to `on_report`."""
         if not self.in_autosave:
             return None
         assert self.state is not None
-        if self._other_game:
-            self._keep_earlier()
-        try:
-            self._store.save(self.autosave_slot, self.state, self.playtime())
-        except SaveError as exc:
-            self.last_autosave_error = str(exc)
+        state, playtime, game = self.state, self.playtime(), self._game
+
+        def write() -> None:
+            if game != self._written_game:
+                self._keep_earlier()
+            try:
+                self._store.save(self.autosave_slot, state, playtime)
+            except SaveError as exc:
+                self.last_autosave_error = str(exc)
+            else:
+                self.last_autosave_error = None
+                self._written_game = game
+                self._rewrite_profile()
+            if self._writer is not None and self.on_report is not None:
+                self.on_report(self.last_autosave_error,
+                               None if self.last_autosave_error else self._store.notice)
+
+        self._later(write, key="autosave")
+        return self.last_autosave_error if self._writer is None else None
+
+    def _later(self, job: Callable[[], None], key: str | None = None) -> None:
+        """A file write: now, or queued on the background writer (in order; a waiting job
+        with the same key is replaced by this newer one)."""
+        if self._writer is None:
+            job()
         else:
-            self.last_autosave_error = None
-            self._other_game = False
-            self._rewrite_profile()
-        return self.last_autosave_error
+            self._writer.submit(job, key)
+
+    def flush(self) -> None:
+        """Wait for the queued writes (every verb that reads or writes the files does)."""
+        if self._writer is not None:
+            self._writer.flush()
 
     def _keep_earlier(self) -> None:
         """Before the autosave takes another game: its game becomes the first EARLIER one.
@@ -462,9 +429,14 @@ class Session:
                 f"kept under Load as '{EARLIER[0]}'.")
 
     def quit(self) -> str | None:
-        """Leaving: the autosave brought up to date (its play time at least), if it is due;
-        then this game's claim on its autosave slot ends, so the next game gets `autosave`."""
-        error = self.autosave()
+        """Leaving: the autosave brought up to date (its play time at least), if it is due
+        (waiting for the write: what the player is told is what is on disk); then this game's
+        claim on its autosave slot ends, so the next game gets `autosave`."""
+        error = None
+        if self.in_autosave:
+            self.autosave()
+            self.flush()
+            error = self.last_autosave_error
         if self._saves is not None:
             self._saves.close()
         return error
@@ -473,6 +445,7 @@ class Session:
 
     def save(self, slot: str) -> Saved:
         """Save in a slot; SaveError (the slot's previous save intact) on failure."""
+        self.flush()
         assert self.state is not None, "no game in progress"
         path = self._store.save(slot, self.state, self.playtime())
         return Saved(path, self._store.notice)
@@ -481,6 +454,7 @@ class Session:
         return self.save(QUICKSAVE)
 
     def has_quicksave(self) -> bool:
+        self.flush()
         return slot_exists(self.saves_dir, QUICKSAVE, self.story.id)
 
     def load(self, slot: str) -> Move:
@@ -489,13 +463,15 @@ class Session:
         SaveError leaves the game untouched; so does SceneGone, which also sets `offer`
         when the save has an earlier place that still exists (`accept_offer` takes it).
         """
+        self.flush()
         try:
             loaded = self._store_of(slot).load(self._slot_in(slot))
         except SceneGone as gone:
             self.offer = self._offer(gone)
             raise
         self._begin(loaded.state, loaded.playtime)
-        self._other_game = slot != self.autosave_slot  # Continue: the same game goes on
+        if slot == self.autosave_slot:  # Continue: the same game goes on
+            self._written_game = self._game
         return self._moved(loaded.state, note=loaded.message)
 
     def continue_game(self) -> Move:
@@ -510,6 +486,7 @@ class Session:
 
     def accept_offer(self) -> Move:
         """Carry on from the fallback place of the last load that raised SceneGone."""
+        self.flush()
         offer = self.offer
         assert offer is not None, "no fallback on offer"
         self._begin(offer.fallback, offer.playtime)
@@ -522,6 +499,7 @@ class Session:
     def slots(self) -> list[display.SlotRow]:
         """Every save in the folder, newest first, then the EARLIER autosaves; worded for a
         list. SaveError when the folder itself cannot be read."""
+        self.flush()
         rows = display.rows(self._store.slots())
         try:
             earlier = {r.name: r for r in display.rows(self._earlier.slots())
@@ -539,6 +517,7 @@ class Session:
         return slot == self.autosave_slot or slot in EARLIER
 
     def delete(self, slot: str) -> None:
+        self.flush()
         self._store_of(slot).delete(self._slot_in(slot))
 
     def _store_of(self, slot: str) -> SaveStore:
@@ -563,6 +542,7 @@ class Session:
         cut the player resumes at the nearest earlier one; with nothing left of the game
         there is no game in play. Returns one line for the author.
         """
+        self.flush()
         from game.engine.migrate import migrate
 
         state = self.state
@@ -588,6 +568,8 @@ class Session:
         self._earlier_store = None
         self._chapter_numbers = None
         self._profiles = ProfileStore(self.saves_dir, story)
+        if self._writer is not None:
+            self._profiles.defer = self._writer.submit
         self._profile = None
         self.offer = None
         self.state = state

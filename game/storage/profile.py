@@ -130,6 +130,10 @@ class ProfileStore:
         """False once the file turned out to be one we must not overwrite this session."""
         self._pending = False
         """True while something recorded is not on disk yet (a write failed or timed out)."""
+        self.defer: Callable[[Callable[[], None]], None] | None = None
+        """Set by a front end that writes off its UI thread: each write (the same locked,
+        merged, atomic write) is handed to it to run in order; the game's view of the
+        profile changes at once."""
 
     def load(self) -> Profile:
         """The profile on disk (or a fresh one); never raises."""
@@ -174,6 +178,16 @@ class ProfileStore:
                        self._disk.settings, self._disk.replay)
 
     def _write(self, change: Callable[[_OnDisk], _OnDisk]) -> None:
+        """Apply `change`, and write it: now, or in order on the `defer` writer (the change
+        is applied to what the game shows at once, and again, merged with the file, by the
+        write: every change is a union or a replacement, so applying it twice is harmless)."""
+        if self.defer is None:
+            self._write_now(change)
+            return
+        self._disk = change(self._disk)
+        self.defer(lambda: self._write_now(change))
+
+    def _write_now(self, change: Callable[[_OnDisk], _OnDisk]) -> None:
         """Apply `change` to the newest known content, merged with the file, and write it,
         holding the profile's lock from the read to the rename so no other game's write
         can land in between (and be lost)."""

@@ -9,6 +9,7 @@ and "the play screen redraws when the game moved" live in one place.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path, PurePath
@@ -75,7 +76,9 @@ class OffScreenApp(App[int]):
     def __init__(self, story: Story, story_dir: Path, saves_dir: Path,
                  load: str | None = None, dev: bool = False) -> None:
         super().__init__()
-        self.session = Session(story, saves_dir)
+        self.session = Session(story, saves_dir, background=True)
+        """Writes off the UI thread: a key press never waits for the disk (see Session)."""
+        self.session.on_report = self._autosave_report
         self.story_dir = story_dir
         self.initial_load = load
         self.dev = dev
@@ -87,6 +90,7 @@ class OffScreenApp(App[int]):
         self._theme_timer: Timer | None = None
         self._motion = self.animation_level
         """The animation level the environment asked for (TEXTUAL_ANIMATIONS)."""
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._found: Move | None = None
         """The last move that found facts, for the play screen to show under its text."""
 
@@ -96,6 +100,7 @@ class OffScreenApp(App[int]):
         return TitleScreen()
 
     def on_mount(self) -> None:
+        self._loop = asyncio.get_running_loop()
         settings = self.session.settings
         self.register_theme(HIGH_CONTRAST)
         self._motion = self.animation_level
@@ -192,13 +197,27 @@ class OffScreenApp(App[int]):
         if warning:
             self.notify(warning, title="Profile", severity="warning", timeout=10)
 
+    def _autosave_report(self, error: str | None, notice: str | None) -> None:
+        """From the writer's thread after each autosave: problems become toasts, posted to
+        the app's loop without waiting (the UI thread may itself be waiting for the writer)."""
+        if error is None and notice is None:
+            return
+        loop = self._loop
+        if loop is not None:
+            loop.call_soon_threadsafe(self._autosave_problem, error, notice)
+
+    def _autosave_problem(self, error: str | None, notice: str | None) -> None:
+        if error:
+            self.notify(f"Autosave failed: {error}", title="Autosave", severity="error",
+                        timeout=10)
+        if notice:
+            self.notify(notice, title="Autosave", severity="warning", timeout=10)
+
     def announce(self, move: Move) -> None:
         """After a move: the facts it found (the reward) go under the scene's text, all in
         one place (`found_words`); a failed autosave (the risk) is a toast."""
         self._found = move if move.new_facts else None
-        if move.autosave_error:
-            self.notify(f"Autosave failed: {move.autosave_error}", title="Autosave",
-                        severity="error", timeout=10)
+        self._autosave_problem(move.autosave_error, move.autosave_notice)
         self.warn_about_profile()
 
     def found_words(self, state: object) -> Text:

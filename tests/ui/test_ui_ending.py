@@ -73,7 +73,8 @@ async def test_back_from_the_ending_returns_to_the_last_choice(make_app: MakeApp
         await pilot.press("b")
         await pilot.pause()
         assert screen_name(app) == "PlayScreen"
-        assert options(app, "#choices") == ["1. Have lunch with Sam", "2. Work through lunch"]
+        assert options(app, "#choices") == ["1. Have lunch with Sam ✓",  # taken: marked
+                                               "2. Work through lunch"]
         await pilot.press("2", "1")  # work through lunch; The End
         await pilot.pause()
         assert "A Quiet Start" in screen_text(app)

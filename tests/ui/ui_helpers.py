@@ -48,6 +48,7 @@ def screen_name(app: App[object]) -> str:
 def store(app: App[object]) -> SaveStore:
     """The save folder of the app's session, read as another game would read it."""
     session = app.session  # type: ignore[attr-defined]
+    session.flush()  # the app writes off its UI thread: wait for what it has queued
     return SaveStore(session.saves_dir, session.story)
 
 

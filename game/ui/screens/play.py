@@ -136,13 +136,18 @@ class PlayScreen(GameScreen):
             choices.add_options([Option(choice_prompt(n, c.text,
                                                       self.session.taken_before(c.id)), id=c.id)
                                  for n, c in enumerate(view.choices, 1)])
-        choices.display = False
-        self.query_one("#stuck").display = False
         found = self.query_one("#found", Static)
         found.update(self.game.found_words(state))
-        found.display = False
         read = self.session.read_before and self.session.settings.skip_read
         speed = self.game.text_speed if reveal and not read else 0
+        if speed:
+            choices.display = False  # until the text is all there
+            found.display = False
+            self.query_one("#stuck").display = False
+        else:
+            # Shown at once: the choices stay up (and focused), so the focus, the bindings
+            # and the Footer do not change at all (a Footer rebuild is most of a frame).
+            self._show_choices(view)
         # One layout at every speed: the scene opens at its first line, text at the top.
         page = self.query_one("#page", VerticalScroll)
         page.scroll_home(animate=False, immediate=True)
@@ -153,15 +158,21 @@ class PlayScreen(GameScreen):
         view = self._view
         if view is None or self.query_one(SceneText).revealing:
             return  # a skip's message arriving after the next scene began typing: not its
+        self._show_choices(view)
+
+    def _show_choices(self, view: SceneView) -> None:
+        """The text is all there: what comes under it (the facts found, then the choices,
+        or the note that the story is stuck)."""
         found = self.query_one("#found", Static)
         found.display = bool(str(found.content))
-        if view.stuck:
-            self.query_one("#stuck").display = True
-            return
+        stuck = self.query_one("#stuck")
+        stuck.display = view.stuck
         choices = self.query_one("#choices", ChoiceMenu)
-        choices.display = True
-        choices.highlighted = 0
-        choices.focus()
+        choices.display = not view.stuck
+        if not view.stuck:
+            choices.highlighted = 0
+            if self.focused is not choices:
+                choices.focus()
 
     # -- input -------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ ending screen.
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import ClassVar
 
 from rich.text import Text
@@ -56,7 +57,9 @@ def heading(view: SceneView) -> str:
 
 
 class PlayScreen(GameScreen):
-    CSS_PATH = "play.tcss"
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["play.tcss", "ending.tcss"]
+    """The ending screen's too: loaded with this one (a game is starting, a moment where a
+    frame's wait goes unnoticed), so pushing the ending screen restyles nothing else."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "pick(1)", "Choose", key_display="1-9"),
         *(Binding(str(n), f"pick({n})", f"Choice {n}", show=False) for n in range(2, 10)),
@@ -77,6 +80,8 @@ class PlayScreen(GameScreen):
         super().__init__()
         self._shown: GameState | None = None
         self._view: SceneView | None = None
+        self._choices_up = False
+        """True once what follows the text (the choices) is shown for the scene in view."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="bar"):
@@ -140,6 +145,7 @@ class PlayScreen(GameScreen):
         found.update(self.game.found_words(state))
         read = self.session.read_before and self.session.settings.skip_read
         speed = self.game.text_speed if reveal and not read else 0
+        self._choices_up = False
         if speed:
             choices.display = False  # until the text is all there
             found.display = False
@@ -156,8 +162,8 @@ class PlayScreen(GameScreen):
     def on_scene_text_revealed(self, event: SceneText.Revealed) -> None:
         event.stop()
         view = self._view
-        if view is None or self.query_one(SceneText).revealing:
-            return  # a skip's message arriving after the next scene began typing: not its
+        if view is None or self.query_one(SceneText).revealing or self._choices_up:
+            return  # a skip's message after the next scene began typing, or shown already
         self._show_choices(view)
 
     def _show_choices(self, view: SceneView) -> None:
@@ -167,6 +173,7 @@ class PlayScreen(GameScreen):
         found.display = bool(str(found.content))
         stuck = self.query_one("#stuck")
         stuck.display = view.stuck
+        self._choices_up = True
         choices = self.query_one("#choices", ChoiceMenu)
         choices.display = not view.stuck
         if not view.stuck:

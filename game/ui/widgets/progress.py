@@ -15,6 +15,13 @@ def describe(progress: Progress) -> str:
 class ProgressLine(Static):
     """One line, so it fits in a header bar at any width that is playable at all."""
 
+    _shown: Progress | None = None
+
     def show(self, progress: Progress) -> None:
+        """Redrawn only when the counts changed: most choices find nothing, and an update
+        is a restyle and a layout pass of the heading bar."""
+        if progress == self._shown:
+            return
+        self._shown = progress
         self.update(describe(progress))
         self.tooltip = f"Journal {progress.percent}% complete (press j to open it)"

@@ -50,6 +50,17 @@ def story_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def hinted_story(story_copy: Path) -> Path:
+    """The example with a hint on its quiet ending (`ending: {..., hint: ...}`); the example
+    itself has none, so that saves made of it (tests/storage fixtures) keep its hash."""
+    scenes = story_copy / "scenes.yaml"
+    scenes.write_text(scenes.read_text().replace(
+        "ending: {id: quiet, title: A Quiet Start}",
+        "ending: {id: quiet, title: A Quiet Start, hint: Keep to yourself on day one.}"))
+    return story_copy
+
+
+@pytest.fixture
 def full_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     """Call it to make every later write to a file (not to stdout or stderr) fail with ENOSPC,
     as a full disk would; the test's end puts the real `os.write` back."""

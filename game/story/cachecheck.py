@@ -296,9 +296,10 @@ def _story(data: object, files: int) -> Context:
 
 
 def _ending(data: object, context: Context) -> None:
-    ending_id, title, p, scene = _tuple(data, "an ending", 4)
+    ending_id, title, p, scene, hint = _tuple(data, "an ending", 5)
     _str(ending_id, "an ending's id")
     _str(title, "an ending's title")
+    _opt_str(hint, "an ending's hint")
     pos(p, context.files)
     _need(scene in context.scenes, "an ending's scene")
 

@@ -12,6 +12,7 @@ from test_session import played
 
 from game.session import EARLIER, Session
 from game.storage.saves import SaveStore
+from game.story.files import load_or_raise
 from game.story.model import Story
 
 
@@ -116,7 +117,8 @@ def test_scenes_read_and_choices_taken_are_remembered_across_playthroughs(
 
 
 def test_the_gallery_has_found_endings_with_when_and_locked_ones_with_their_hint(
-        example: Story, saves: Path) -> None:
+        hinted_story: Path, saves: Path) -> None:
+    example = load_or_raise(hinted_story)
     session = played(example, saves, "take_a_deep_breath", "hello", "continue",
                      "have_lunch_with_sam")
     entries = {e.id: e for e in session.gallery()}

@@ -141,6 +141,7 @@ async def test_at_60x20_the_save_table_keeps_date_played_and_status(make_app: Ma
         await pilot.press("enter", "2")
         await pilot.pause()
         app.session.save("mine")
+        app.session.save("a rather long name for a save")
         await pilot.press("l")
         await pilot.pause()
         app.clear_notifications()
@@ -149,9 +150,10 @@ async def test_at_60x20_the_save_table_keeps_date_played_and_status(make_app: Ma
         header = next(line for line in text.splitlines() if "Slot" in line)
         for column in ("Saved", "Played", "Status"):
             assert column in header
-        row = next(line for line in text.splitlines() if line.strip().startswith("mine"))
-        assert "under a minute" in row and row.rstrip().endswith("ok")
-        assert "Scene: The Kitchen" in text  # the scene moved under the table
+        for name in ("mine", "a rather"):
+            row = next(line for line in text.splitlines() if line.strip().startswith(name))
+            assert "under a minute" in row and row.rstrip().endswith("ok"), row
+        assert "a rather long name for a save: The Kitchen" in text  # in full, under it
 
 
 async def test_at_40x12_the_quit_question_shows_both_buttons_whole(make_app: MakeApp) -> None:
@@ -240,8 +242,9 @@ def test_credits_name_the_article_and_every_source_from_the_facts() -> None:
     assert "the article itself" in str(credits_text(story))
 
 
-async def test_extras_gallery_chapters_and_credits(make_app: MakeApp) -> None:
-    app = make_app()
+async def test_extras_gallery_chapters_and_credits(make_app: MakeApp,
+                                                  hinted_story: Path) -> None:
+    app = make_app(hinted_story)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter", "2", "escape", "x")  # play a little, back to the title
         await pilot.pause()

@@ -89,12 +89,13 @@ def test_ending_snapshot(snap_compare: Snap, make_app: MakeApp, size: tuple[int,
 
 @pytest.mark.parametrize("size", SIZES)
 def test_gallery_snapshot(snap_compare: Snap, make_app: MakeApp, saves: Path,
-                          size: tuple[int, int]) -> None:
+                          hinted_story: Path, size: tuple[int, int]) -> None:
     """One ending found (at a pinned time), one locked with its hint."""
     (saves / "profile.first-day.json").write_text(
         '{"format": "offscreen-profile", "version": 1, "story": "first-day", "facts": [], '
         f'"endings": ["friends"], "ended": {{"friends": {SAVED_AT}}}}}')
-    assert snap_compare(make_app(), terminal_size=size, run_before=keys("x", "enter"))
+    assert snap_compare(make_app(hinted_story), terminal_size=size,
+                        run_before=keys("x", "enter"))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -89,15 +89,17 @@ class SavesScreen(Overlay):
                                       "  Enter: load the highlighted slot"))
         table = self.query_one("#slots", DataTable)
         self._wide = wide = self.wide()
-        table.clear(columns=True)
-        for label in ("Slot", "Scene", "Saved", "Played", "Status"):
-            if wide or label != "Scene":
-                table.add_column(label, key=label.lower())
         try:
             slots = self.session.slots()
         except SaveError as exc:
             slots = []
             self.notify(str(exc), title="Saves", severity="error", timeout=10)
+        table.clear(columns=True)
+        slot_width = None if wide else self.slot_width(slots)
+        for label in ("Slot", "Scene", "Saved", "Played", "Status"):
+            if wide or label != "Scene":
+                table.add_column(label, key=label.lower(),
+                                 width=slot_width if label == "Slot" else None)
         self.listed = {slot.name: slot for slot in slots}
         blanks = 4 if wide else 3
         if self.mode == "save":
@@ -121,6 +123,14 @@ class SavesScreen(Overlay):
                 "No saved games yet. Your game is autosaved after every choice; "
                 "press s while playing to save in a slot of your own.")
 
+    def slot_width(self, slots: list[SlotRow]) -> int:
+        """On a narrow screen the Slot column takes what the date, the play time and the
+        status leave (its full name is under the table), so those three always fit."""
+        played = max([len("Played"), *(len(s.played) for s in slots)])
+        status = max([len("Status"), *(len(s.status_word) for s in slots)])
+        rest = len("2000-01-01 00:00") + played + status + 2 * 4 + 4  # cell padding, edges
+        return max(8, self.app.size.width - rest)
+
     def highlighted(self) -> str | None:
         table = self.query_one("#slots", DataTable)
         if not table.row_count:
@@ -138,7 +148,7 @@ class SavesScreen(Overlay):
         if slot is None:
             detail.update("")
             return
-        lines = [] if self._wide else [f"Scene: {slot.place}"]
+        lines = [] if self._wide else [f"{slot.name}: {slot.place}"]
         if slot.note:
             lines.append(slot.note)
         elif slot.name == self.session.autosave_slot:

@@ -25,8 +25,8 @@ SPEEDS: list[tuple[str, int]] = [
 
 SWITCHES = {
     "confirm_quit": "Ask before quitting",
-    "skip_read": "Show text already read at once (type out only new text)",
-    "reduced_motion": "Reduce motion (no typewriter, no animations)",
+    "skip_read": "Show text already read at once",
+    "reduced_motion": "Reduce motion",
 }
 """The on/off settings, by their field in `Settings`, with the words beside each switch."""
 

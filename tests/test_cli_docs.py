@@ -56,7 +56,7 @@ def test_an_unknown_topic_suggests_the_closest(capsys: pytest.CaptureFixture[str
     assert cli.main(["docs", "playin"]) == 2
     assert "did you mean 'playing'?" in capsys.readouterr().err
     assert cli.main(["docs", "zzz"]) == 2
-    assert "the guides are: author-tools," in capsys.readouterr().err
+    assert "the guides are: architecture, author-tools," in capsys.readouterr().err
 
 
 def test_a_copy_without_docs_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,7 +20,9 @@ from game.story.model import Story
 from game.tools import coverage as cov
 from game.tools import scripted
 from game.tools.exhaustive import ExhaustiveReport, search
-from game.tools.playtest import STRATEGIES, Problem, RandomReport, Strategy, random_runs
+from game.tools.findings import Finding
+from game.tools.playtest import RandomReport, random_runs
+from game.tools.runner import STRATEGIES, Strategy
 from game.tools.trail import as_steps, describe, describe_loop
 
 MAX_REPORTED = 10
@@ -111,7 +113,7 @@ def random_report(story: Story, report: RandomReport, where: str) -> tuple[list[
 
 def _problems(report: RandomReport, where: str) -> list[str]:
     """One block per (kind, place, message); the first run found is the one shown."""
-    groups: dict[tuple[str, str, str], list[Problem]] = {}
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
     for problem in report.problems:
         groups.setdefault((problem.kind, str(problem.pos), problem.message), []).append(problem)
     lines: list[str] = []
@@ -123,9 +125,9 @@ def _problems(report: RandomReport, where: str) -> list[str]:
         lines.append(f"{pos}: error: run {first.run} (seed {first.seed}): {message}")
         lines.extend(f"    hidden: {detail}" for detail in first.details)
         if first.kind == "loop":
-            lines.append(f"    route: {describe_loop(_start(report, first), first.moves)}")
+            lines.append(f"    route: {describe_loop(first.start, first.moves)}")
         else:
-            lines.append(f"    route: {describe(_start(report, first), first.moves)}")
+            lines.append(f"    route: {describe(first.start, first.moves)}")
             lines.append(f"    replay it as a playthrough: steps: {as_steps(first.moves)}")
         lines.append(f"    rerun: {_rerun(report, first, where)}")
         if len(problems) > 1:
@@ -133,11 +135,8 @@ def _problems(report: RandomReport, where: str) -> list[str]:
     return lines
 
 
-def _start(report: RandomReport, problem: Problem) -> str:
-    return problem.moves[0].scene if problem.moves else problem.scene
-
-
-def _rerun(report: RandomReport, problem: Problem, where: str) -> str:
+def _rerun(report: RandomReport, problem: Finding, where: str) -> str:
+    assert problem.run is not None, "a random run's finding names its run"
     if report.strategy == "uniform":
         flags = f"--seed {problem.seed} --runs 1 --strategy uniform"
     else:  # least-taken runs depend on every run before them
@@ -170,8 +169,7 @@ def exhaustive_report(story: Story, found: ExhaustiveReport) -> tuple[list[str],
         for finding in findings[:MAX_REPORTED]:
             lines.append(f"{finding.pos}: error: {finding.message}")
             lines.extend(f"    hidden: {detail}" for detail in finding.details)
-            start = finding.moves[0].scene if finding.moves else finding.scene
-            lines.append(f"    shortest route: {describe(start, finding.moves)}")
+            lines.append(f"    shortest route: {describe(finding.start, finding.moves)}")
             if kind != "loop":
                 lines.append(f"    replay it as a playthrough: steps: {as_steps(finding.moves)}")
         if len(findings) > MAX_REPORTED:

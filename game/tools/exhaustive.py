@@ -19,35 +19,21 @@ states of the shipped story take about 50 MB.
 
 from __future__ import annotations
 
-import math
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
 from game.engine import Engine, GameState, StoryRuntimeError
-from game.story import expr
 from game.story.lint import conditions
-from game.story.model import Condition, Pos, Story, Value
+from game.story.model import Pos, Story, Value
+from game.tools.analysis import risky_paragraphs, visit_caps
 from game.tools.coverage import Coverage
-from game.tools.playtest import risky_paragraphs
+from game.tools.findings import Finding
 from game.tools.trail import Move, why_hidden
 
-_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
-
 Key = tuple[str, tuple[Value, ...], tuple[int, ...], frozenset[str], frozenset[str]]
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A state worth telling the author about, with the shortest route that reaches it."""
-
-    scene: str
-    pos: Pos
-    message: str
-    moves: tuple[Move, ...]
-    details: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -66,44 +52,6 @@ class ExhaustiveReport:
     @property
     def failed(self) -> bool:
         return bool(self.stuck or self.errors or self.trapped)
-
-
-def visit_caps(conditions: Iterable[Condition]) -> dict[str, int | None]:
-    """For each scene whose visits a condition observes: the cap, or None to count exactly."""
-    caps: dict[str, int | None] = {}
-
-    def need(scene: str, cap: int | None) -> None:
-        if scene in caps and caps[scene] is None:
-            return
-        if cap is None:
-            caps[scene] = None
-        else:
-            caps[scene] = max(caps.get(scene) or 0, cap)
-
-    def scan(node: expr.Node) -> None:
-        if isinstance(node, expr.Call):
-            if node.func == "visits":
-                need(node.arg, None)
-            elif node.func == "seen":
-                need(node.arg, 1)
-        elif isinstance(node, expr.Unary):
-            scan(node.operand)
-        elif isinstance(node, expr.Binary):
-            if node.op in _COMPARISONS:
-                for side, other in ((node.left, node.right), (node.right, node.left)):
-                    if (isinstance(side, expr.Call) and side.func == "visits"
-                            and isinstance(other, expr.Literal)
-                            and type(other.value) in (int, float)
-                            and math.isfinite(float(other.value))):
-                        need(side.arg, max(math.floor(float(other.value)) + 1, 1))
-                        scan(other)
-                        return
-            scan(node.left)
-            scan(node.right)
-
-    for condition in conditions:
-        scan(condition.node)
-    return caps
 
 
 class StateSpace:
@@ -176,7 +124,7 @@ def search(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
         if where not in seen_errors:
             seen_errors.add(where)
             pos = exc.pos if isinstance(exc.pos, Pos) else scenes[scene].pos
-            report.errors.append(Finding(scene, pos, exc.message, moves(i)))
+            report.errors.append(Finding("error", scene, pos, exc.message, moves(i)))
 
     queue = deque([0])
     if start.scene in risky:
@@ -207,7 +155,7 @@ def search(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
             ends.append(i)
             if scene.id not in seen_stuck:
                 seen_stuck.add(scene.id)
-                report.stuck.append(Finding(scene.id, scene.pos, f"stuck in scene "
+                report.stuck.append(Finding("stuck", scene.id, scene.pos, f"stuck in scene "
                                             f"'{scene.id}': no choice is available and it "
                                             "is not an ending", moves(i),
                                             tuple(why_hidden(story, state))))
@@ -307,6 +255,6 @@ def _find_traps(report: ExhaustiveReport, keys: list[Key], edges: _Edges, ends: 
                     inside.append(j)
         scene = keys[i][0]
         report.trapped.append(Finding(
-            scene, story.scenes[scene].pos,
+            "loop", scene, story.scenes[scene].pos,
             f"no ending can be reached after entering scene '{scene}' this way: the story "
             "loops forever from here", moves(i)))

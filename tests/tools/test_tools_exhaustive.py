@@ -10,7 +10,8 @@ from game.engine import Engine
 from game.story import expr
 from game.story.model import Condition
 from game.tools import coverage as cov
-from game.tools.exhaustive import StateSpace, search, visit_caps
+from game.tools.analysis import visit_caps
+from game.tools.exhaustive import StateSpace, search
 
 
 def _condition(source: str) -> Condition:

@@ -13,7 +13,8 @@ from game.engine import Engine
 from game.story.model import Story
 from game.tools import coverage as cov
 from game.tools import scripted
-from game.tools.playtest import RandomReport, Strategy, random_runs, weighted_pick
+from game.tools.playtest import RandomReport, random_runs
+from game.tools.runner import Strategy, weighted_pick
 
 
 def _summary(report: RandomReport) -> tuple[object, ...]:

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
 from game.engine import Engine, GameState, StoryRuntimeError
 from game.story.lint import conditions
-from game.story.model import Pos, Story, Value
+from game.story.model import Choice, Pos, Story, Value
 from game.tools.analysis import risky_paragraphs, visit_caps
 from game.tools.coverage import Coverage
 from game.tools.findings import Finding
@@ -79,34 +79,139 @@ class StateSpace:
 
 
 def search(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
-    engine = Engine(story)
-    space = StateSpace(story)
-    scenes = story.scenes
-    risky = risky_paragraphs(story)
-    report = ExhaustiveReport(max_states)
-    coverage = report.coverage
-    start = engine.start()
-    # Per state, by index (breadth-first order). Flat arrays, not lists of ints, and shared
-    # copies of equal tuples and sets: a state costs a few hundred bytes, not kilobytes.
-    shared: dict[object, object] = {}
-    keys: list[Key] = [space.key(start)]
-    facts_of: list[tuple[str, ...]] = [start.facts]
-    parent = array("l", [-1])
-    via: list[str] = [""]
-    first_edge = array("l", [0])
-    last_edge = array("l", [0])
-    targets = array("l")  # edges: state i leads to targets[first_edge[i]:last_edge[i]]
-    index: dict[Key, int] = {keys[0]: 0}
-    ends = array("l")  # endings, stuck and failing states: where runs stop
-    dead: set[int] = set()  # stuck or failing states: not traps of their own making
-    seen_stuck: set[str] = set()
-    seen_errors: set[str] = set()
-    budget_hit = False
+    """Every distinct state of `story`, breadth first, up to `max_states` of them."""
+    return Search(story, max_states).run()
 
-    def canonical(key: Key) -> Key:
-        return cast(Key, tuple(shared.setdefault(part, part) for part in key))
 
-    def moves(i: int) -> tuple[Move, ...]:
+class Search:
+    """One exhaustive search: the states found so far, the frontier, the edges, the budget.
+
+    States are numbered in the order they are found, which is breadth-first order, so the
+    route to a state read back through `parent` and `via` is a shortest one. `run` expands
+    the frontier one state at a time (`expand`), each choice of it leading to a known state
+    or a new one (`step`); once the frontier is empty, or the budget has cut it short, it
+    counts the states and, if nothing was cut, looks for traps (`traps`).
+
+    Per state, by number, in flat arrays rather than lists of ints, and with equal tuples and
+    sets shared: a state costs a few hundred bytes, not kilobytes.
+    """
+
+    def __init__(self, story: Story, max_states: int) -> None:
+        self.story = story
+        self.scenes = story.scenes
+        self.engine = Engine(story)
+        self.space = StateSpace(story)
+        self.risky = risky_paragraphs(story)
+        self.max_states = max_states
+        self.report = ExhaustiveReport(max_states)
+        self.shared: dict[object, object] = {}
+        """One copy of each equal part of a key, and of each facts tuple."""
+        self.keys: list[Key] = []
+        self.facts_of: list[tuple[str, ...]] = []
+        """Facts in the order they were unlocked (the key holds them as a set)."""
+        self.index: dict[Key, int] = {}
+        self.parent = array("l")
+        """The state each was first reached from (-1 for the start)..."""
+        self.via: list[str] = []
+        """...and by which choice id."""
+        self.first_edge = array("l")
+        self.last_edge = array("l")
+        self.targets = array("l")
+        """Edges: state i leads to targets[first_edge[i]:last_edge[i]]."""
+        self.frontier: deque[int] = deque()
+        """Found and not yet expanded. Empty when `run` returns (every state found within
+        the budget is expanded); the budget shows in `cut` instead."""
+        self.ends = array("l")
+        """Endings, stuck and failing states: where play stops."""
+        self.dead: set[int] = set()
+        """Stuck or failing states: not traps of their own making."""
+        self.cut: set[int] = set()
+        """States with a choice whose new state the budget did not allow."""
+        self.seen_stuck: set[str] = set()
+        self.seen_errors: set[str] = set()
+
+    def run(self) -> ExhaustiveReport:
+        start = self.engine.start()
+        self.add(start, self.space.key(start), -1, "")
+        while self.frontier:
+            self.expand(self.frontier.popleft())
+        report = self.report
+        report.states = len(self.keys)
+        report.complete = not self.cut
+        if report.complete:
+            self.traps()
+        return report
+
+    def add(self, state: GameState, key: Key, parent: int, via: str) -> int:
+        """Number a state not seen before and queue it for `expand`.
+
+        A state whose paragraphs fail on entry is found and numbered, but not expanded.
+        """
+        j = len(self.keys)
+        k = cast(Key, tuple(self.shared.setdefault(part, part) for part in key))
+        self.index[k] = j
+        self.keys.append(k)
+        self.facts_of.append(cast(tuple[str, ...], self.shared.setdefault(state.facts,
+                                                                          state.facts)))
+        self.parent.append(parent)
+        self.via.append(via)
+        self.first_edge.append(0)
+        self.last_edge.append(0)
+        if state.scene in self.risky:
+            try:
+                self.engine.paragraphs(self.scenes[state.scene], state)
+            except StoryRuntimeError as exc:
+                self.failed(j, state.scene, exc)
+                return j
+        self.frontier.append(j)
+        return j
+
+    def expand(self, i: int) -> None:
+        """Count state i in the coverage and follow each of its choices."""
+        key = self.keys[i]
+        state = self.space.state(key, self.facts_of[i])
+        scene = self.scenes[key[0]]
+        coverage = self.report.coverage
+        coverage.scenes[scene.id] += 1
+        for fact in key[4]:
+            coverage.facts[fact] += 1
+        if scene.ending is not None:
+            coverage.endings[scene.ending.id] += 1
+            self.ends.append(i)
+            return
+        try:
+            options = self.engine.choices(state)
+        except StoryRuntimeError as exc:
+            self.failed(i, scene.id, exc)
+            return
+        if not options:
+            self.stuck(i, state)
+            return
+        self.first_edge[i] = len(self.targets)
+        for choice in options:
+            if not choice.is_continue:
+                coverage.choices[(scene.id, choice.id)] += 1
+            j = self.step(i, state, choice)
+            if j is not None:
+                self.targets.append(j)
+        self.last_edge[i] = len(self.targets)
+
+    def step(self, i: int, state: GameState, choice: Choice) -> int | None:
+        """The number of the state a choice of state i leads to, found now or before; None
+        when it is new and the budget is spent (state i is then `cut`)."""
+        after = self.engine.take(state, choice)
+        key = self.space.key(after)
+        j = self.index.get(key)
+        if j is not None:
+            return j
+        if len(self.keys) >= self.max_states:
+            self.cut.add(i)
+            return None
+        return self.add(after, key, i, choice.id)
+
+    def moves(self, i: int) -> tuple[Move, ...]:
+        """The shortest route to state i."""
+        keys, parent, via, scenes = self.keys, self.parent, self.via, self.scenes
         out: list[Move] = []
         while parent[i] >= 0:
             before = keys[parent[i]][0]
@@ -117,144 +222,81 @@ def search(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
         out.reverse()
         return tuple(out)
 
-    def failed(i: int, scene: str, exc: StoryRuntimeError) -> None:
-        dead.add(i)
-        ends.append(i)
+    def failed(self, i: int, scene: str, exc: StoryRuntimeError) -> None:
+        """State i raised a run-time error: an end, reported once per failing place."""
+        self.dead.add(i)
+        self.ends.append(i)
         where = str(exc.pos)
-        if where not in seen_errors:
-            seen_errors.add(where)
-            pos = exc.pos if isinstance(exc.pos, Pos) else scenes[scene].pos
-            report.errors.append(Finding("error", scene, pos, exc.message, moves(i)))
+        if where not in self.seen_errors:
+            self.seen_errors.add(where)
+            pos = exc.pos if isinstance(exc.pos, Pos) else self.scenes[scene].pos
+            self.report.errors.append(Finding("error", scene, pos, exc.message, self.moves(i)))
 
-    queue = deque([0])
-    if start.scene in risky:
-        try:
-            engine.paragraphs(scenes[start.scene], start)
-        except StoryRuntimeError as exc:
-            failed(0, start.scene, exc)
-            queue.clear()
-    while queue:
-        i = queue.popleft()
-        key = keys[i]
-        state = space.state(key, facts_of[i])
-        scene = scenes[key[0]]
-        coverage.scenes[scene.id] += 1
-        for fact in key[4]:
-            coverage.facts[fact] += 1
-        if scene.ending is not None:
-            coverage.endings[scene.ending.id] += 1
-            ends.append(i)
-            continue
-        try:
-            options = engine.choices(state)
-        except StoryRuntimeError as exc:
-            failed(i, scene.id, exc)
-            continue
-        if not options:
-            dead.add(i)
-            ends.append(i)
-            if scene.id not in seen_stuck:
-                seen_stuck.add(scene.id)
-                report.stuck.append(Finding("stuck", scene.id, scene.pos, f"stuck in scene "
-                                            f"'{scene.id}': no choice is available and it "
-                                            "is not an ending", moves(i),
-                                            tuple(why_hidden(story, state))))
-            continue
-        first_edge[i] = len(targets)
-        for choice in options:
-            if not choice.is_continue:
-                coverage.choices[(scene.id, choice.id)] += 1
-            after = engine.take(state, choice)
-            k = space.key(after)
-            j = index.get(k)
-            if j is None:
-                if len(keys) >= max_states:
-                    budget_hit = True
-                    continue
-                j = len(keys)
-                k = canonical(k)
-                index[k] = j
-                keys.append(k)
-                facts_of.append(cast(tuple[str, ...],
-                                     shared.setdefault(after.facts, after.facts)))
-                parent.append(i)
-                via.append(choice.id)
-                first_edge.append(0)
-                last_edge.append(0)
-                if after.scene in risky:
-                    try:
-                        engine.paragraphs(scenes[after.scene], after)
-                    except StoryRuntimeError as exc:
-                        failed(j, after.scene, exc)
-                        targets.append(j)
-                        continue
-                queue.append(j)
-            targets.append(j)
-        last_edge[i] = len(targets)
-    report.states = len(keys)
-    report.complete = not budget_hit
-    if report.complete:
-        edges = _Edges(first_edge, last_edge, targets)
-        _find_traps(report, keys, edges, ends, dead, moves, story)
-    return report
-
-
-@dataclass(frozen=True, slots=True)
-class _Edges:
-    first: array[int]
-    last: array[int]
-    targets: array[int]
+    def stuck(self, i: int, state: GameState) -> None:
+        """State i shows no choice and is no ending: an end, reported once per scene."""
+        self.dead.add(i)
+        self.ends.append(i)
+        scene = self.scenes[state.scene]
+        if scene.id not in self.seen_stuck:
+            self.seen_stuck.add(scene.id)
+            self.report.stuck.append(Finding(
+                "stuck", scene.id, scene.pos, f"stuck in scene '{scene.id}': no choice is "
+                "available and it is not an ending", self.moves(i),
+                tuple(why_hidden(self.story, state))))
 
     def out(self, i: int) -> array[int]:
-        return self.targets[self.first[i]:self.last[i]]
+        """The states state i leads to."""
+        return self.targets[self.first_edge[i]:self.last_edge[i]]
 
+    def traps(self) -> None:
+        """States from which no ending, stuck scene or error can ever be reached: endless loops.
 
-def _find_traps(report: ExhaustiveReport, keys: list[Key], edges: _Edges, ends: array[int],
-                dead: set[int], moves: Callable[[int], tuple[Move, ...]], story: Story) -> None:
-    """States from which no ending, stuck scene or error can ever be reached: endless loops.
-
-    Each trap is reported once, at the first state (breadth first, so by the shortest route)
-    that enters it; the states inside it, reachable from there, are counted, not repeated.
-    """
-    n = len(keys)
-    # predecessors, as one flat array grouped by target (counting sort)
-    starts = array("l", bytes(8 * (n + 1)))
-    for j in edges.targets:
-        starts[j + 1] += 1
-    for i in range(n):
-        starts[i + 1] += starts[i]
-    fill = array("l", starts)
-    sources = array("l", bytes(8 * len(edges.targets)))
-    for i in range(n):
-        for j in edges.out(i):
-            sources[fill[j]] = i
-            fill[j] += 1
-    escapes = bytearray(n)
-    queue = deque(ends)
-    for i in ends:
-        escapes[i] = 1
-    while queue:
-        j = queue.popleft()
-        for i in sources[starts[j]:starts[j + 1]]:
-            if not escapes[i]:
-                escapes[i] = 1
-                queue.append(i)
-    covered = bytearray(n)
-    for i in range(n):  # index order is breadth-first order: shortest routes first
-        if escapes[i] or i in dead:
-            continue
-        report.trapped_states += 1
-        if covered[i]:
-            continue
-        inside = deque([i])
-        covered[i] = 1
-        while inside:
-            for j in edges.out(inside.popleft()):
-                if not covered[j]:
-                    covered[j] = 1
-                    inside.append(j)
-        scene = keys[i][0]
-        report.trapped.append(Finding(
-            "loop", scene, story.scenes[scene].pos,
-            f"no ending can be reached after entering scene '{scene}' this way: the story "
-            "loops forever from here", moves(i)))
+        Each trap is reported once, at the first state (breadth first, so by the shortest
+        route) that enters it; the states inside it, reachable from there, are counted, not
+        repeated. A state the search did not explore in full (still in the frontier, or cut
+        by the budget) is taken to escape, since what it leads to is unknown: so after an
+        incomplete search, what this finds are loops explored in full.
+        """
+        n = len(self.keys)
+        # predecessors, as one flat array grouped by target (counting sort)
+        starts = array("l", bytes(8 * (n + 1)))
+        for j in self.targets:
+            starts[j + 1] += 1
+        for i in range(n):
+            starts[i + 1] += starts[i]
+        fill = array("l", starts)
+        sources = array("l", bytes(8 * len(self.targets)))
+        for i in range(n):
+            for j in self.out(i):
+                sources[fill[j]] = i
+                fill[j] += 1
+        escapes = bytearray(n)
+        queue = deque([*self.ends, *self.frontier, *self.cut])
+        for i in queue:
+            escapes[i] = 1
+        while queue:
+            j = queue.popleft()
+            for i in sources[starts[j]:starts[j + 1]]:
+                if not escapes[i]:
+                    escapes[i] = 1
+                    queue.append(i)
+        report = self.report
+        covered = bytearray(n)
+        for i in range(n):  # index order is breadth-first order: shortest routes first
+            if escapes[i] or i in self.dead:
+                continue
+            report.trapped_states += 1
+            if covered[i]:
+                continue
+            inside = deque([i])
+            covered[i] = 1
+            while inside:
+                for j in self.out(inside.popleft()):
+                    if not covered[j]:
+                        covered[j] = 1
+                        inside.append(j)
+            scene = self.keys[i][0]
+            report.trapped.append(Finding(
+                "loop", scene, self.scenes[scene].pos,
+                f"no ending can be reached after entering scene '{scene}' this way: the story "
+                "loops forever from here", self.moves(i)))

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from tools_helpers import EXAMPLE, STARTER, fixture, from_text, load
+import pytest
+from tools_helpers import EXAMPLE, ROOT, STARTER, fixture, from_text, load, shipped
 
 from game.engine import Engine
 from game.story import expr
 from game.story.model import Condition
 from game.tools import coverage as cov
 from game.tools.analysis import visit_caps
-from game.tools.exhaustive import StateSpace, search
+from game.tools.exhaustive import ExhaustiveReport, Search, StateSpace, search
 
 
 def _condition(source: str) -> Condition:
@@ -113,3 +115,87 @@ def test_the_starter_story_is_proven_fully_reachable_with_no_traps() -> None:
     report = search(story)
     assert report.complete and not report.failed
     assert cov.totals(story, report.coverage).complete
+
+
+# -- the search as a class: the same reports as the function it was before ----------------------
+
+def _digest(report: ExhaustiveReport) -> str:
+    c = report.coverage
+    return hashlib.sha256(repr((sorted(c.scenes.items()), sorted(c.choices.items()),
+                                sorted(c.facts.items()))).encode()).hexdigest()[:16]
+
+
+# Taken from the search before it became a class (at commit 99f5fff): states, complete, trapped
+# states, total counts of scenes, choices and facts, the endings, and a digest of the whole
+# coverage. A change to scenes/ or docs/example changes these: take them again from `search`.
+BEFORE = {
+    ("scenes", 20_000): (20_000, False, 0, 20_000, 13_210, 131_435, {}, "edbe2b2614b630a3"),
+    ("docs/example", 200_000): (30, True, 0, 30, 30, 36, {"friends": 3, "quiet": 7},
+                                "52af510ddd17c2f3"),
+    ("tests/tools/fixtures/loop", 200_000): (4, True, 2, 4, 4, 0, {"home": 1},
+                                             "5c657b6c537eb7bf"),
+    ("tests/tools/fixtures/stuck", 200_000): (4, True, 0, 4, 3, 0, {"inside": 1},
+                                              "95cf0bd80b40e58f"),
+    ("tests/tools/fixtures/runtime_error", 200_000): (4, True, 0, 4, 4, 0, {"full": 1},
+                                                      "02ac6b2f3811a011"),
+}
+
+
+@pytest.mark.parametrize(("folder", "budget"), sorted(BEFORE), ids=lambda x: str(x))
+def test_the_search_reports_what_it_reported_before_it_was_a_class(folder: str,
+                                                                   budget: int) -> None:
+    story = shipped() if folder == "scenes" else load(ROOT / folder)
+    report = search(story, budget)
+    c = report.coverage
+    assert (report.states, report.complete, report.trapped_states, sum(c.scenes.values()),
+            sum(c.choices.values()), sum(c.facts.values()), dict(c.endings),
+            _digest(report)) == BEFORE[(folder, budget)]
+
+
+def test_a_finished_search_leaves_no_frontier_and_nothing_cut() -> None:
+    run = Search(fixture("loop"), 200_000)
+    report = run.run()
+    assert report.complete and not run.frontier and not run.cut
+    assert len(run.keys) == len(run.parent) == len(run.via) == report.states == 4
+    start, maze = 0, run.index[run.keys[1]]
+    assert run.parent[start] == -1 and run.parent[maze] == start
+    assert [run.keys[j][0] for j in run.out(start)] == ["maze", "home"]
+
+
+def test_a_budget_cut_search_keeps_the_states_it_cut() -> None:
+    run = Search(load(EXAMPLE), 3)
+    report = run.run()
+    assert not report.complete and report.states == 3
+    assert run.cut  # states with a choice the budget did not allow
+    assert all(0 <= i < 3 for i in run.cut)
+    assert not report.trapped
+
+
+def test_traps_after_a_cut_search_are_only_loops_it_explored_in_full(tmp_path: Path) -> None:
+    """Issue 13 will report these when the budget runs out; today's report only claims traps
+    after a complete search, so this asks the search directly."""
+    story = from_text(tmp_path, """\
+        story: {id: t, title: T, start: hub}
+        variables: {n: 0}
+        scenes:
+          hub:
+            text: Two ways.
+            choices:
+              - {text: Into the loop, goto: a}
+              - {text: Count, goto: counter}
+          a: {text: A., next: b}
+          b: {text: B., next: a}
+          counter:
+            text: "{n}"
+            choices:
+              - {text: Again, goto: counter, effects: [{add: {n: 1}}]}
+              - {text: Stop, goto: done, if: n < 0}
+          done: {text: Done., ending: {id: done, title: Done}}
+        """)
+    run = Search(story, 50)
+    report = run.run()
+    assert not report.complete and run.cut and not run.frontier
+    run.traps()
+    assert [(f.kind, f.scene, [m.choice for m in f.moves]) for f in report.trapped] == [
+        ("loop", "a", ["into_the_loop"])]
+    assert report.trapped_states == 2  # a and b; the counter's states might still escape

@@ -3,6 +3,7 @@
     python benchmarks/run.py            # the 10,000-scene story, ~3-4 minutes
     python benchmarks/run.py --quick    # a 1,000-scene story, well under a minute
     python benchmarks/run.py --only long-game   # just the long-game figures (issue 11)
+    python benchmarks/run.py --only walks   # only the random-playthrough rows
 
 The machine these run on is shared and noisy, so absolute times mean little: every figure
 is compared with a baseline measured in this same run, samples of the two are interleaved
@@ -17,6 +18,7 @@ docs/performance.md explains each figure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -39,6 +41,10 @@ sys.path[:0] = [str(REPO), str(BENCH)]
 
 MAX_STEPS = 1000
 """Steps before a random run is cut off (the `offscreen test` default)."""
+WALK_RUNS = 3000
+"""Random runs per playthrough sample: enough that the runner's set-up is a small part."""
+WALKS = ["walk-dict", "walk-dict-paused", "walk-runner", "walk-engine"]
+"""The random-playthrough workers, sampled interleaved (`--only walks` runs just these)."""
 
 LONG_TURNS = (10, 1_000, 9_000)
 """The turns of one long game on the benchmark story at which its autosave is timed."""
@@ -100,8 +106,8 @@ def worker(kind: str, root: Path, runs: int) -> dict[str, Any]:
             start = time.perf_counter()
             Engine(result.story).view(Engine(result.story).start())
             out["first_view"] = time.perf_counter() - start
-    elif kind == "walk-dict":
-        out.update(_dict_walk(_walk_story(root), runs))
+    elif kind in ("walk-dict", "walk-dict-paused"):
+        out.update(_dict_walk(_walk_story(root), runs, paused=kind == "walk-dict-paused"))
     elif kind == "walk-runner":
         from game.tools.playtest import random_runs
 
@@ -132,26 +138,38 @@ def worker(kind: str, root: Path, runs: int) -> dict[str, Any]:
     return out
 
 
-def _dict_walk(story: Any, runs: int) -> dict[str, float]:
-    """The baseline: the story's graph as a dict of tuples, a random exit per step."""
+def _dict_walk(story: Any, runs: int, paused: bool = False) -> dict[str, float]:
+    """The baseline: the story's graph as a dict of tuples, a random exit per step.
+
+    `paused` is the like-for-like baseline: the collector paused around the runs exactly as
+    the runner's `random_runs` pauses it (`game.collector.paused()`, inside the timing).
+    Without it, the baseline as it was first measured, with the collector running.
+    """
+    from game import collector
+
     graph = {sid: tuple(c.goto for c in scene.choices) for sid, scene in story.scenes.items()}
     ends = {sid for sid, scene in story.scenes.items() if scene.ending is not None}
     start_id = story.start
     steps = 0
     start = time.perf_counter()
-    for run in range(runs):
-        choice = random.Random(run).choice
-        here, n = start_id, 0
-        while here not in ends and n < MAX_STEPS:
-            here = choice(graph[here])
-            n += 1
-        steps += n
+    with collector.paused() if paused else contextlib.nullcontext():
+        for run in range(runs):
+            choice = random.Random(run).choice
+            here, n = start_id, 0
+            while here not in ends and n < MAX_STEPS:
+                here = choice(graph[here])
+                n += 1
+            steps += n
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "steps": steps, "rate": steps / seconds}
 
 
 def _engine_walk(story: Any, runs: int) -> dict[str, float]:
-    """The engine's own API, as a front end drives it: choices(), then take()."""
+    """The engine's own API, as a front end drives it: choices(), then take().
+
+    Front ends play with the collector running, and so does this walk: the dict walk as
+    first measured (collector running) is its like-for-like baseline.
+    """
     from game.engine import Engine
 
     engine = Engine(story)
@@ -361,8 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenes", type=int, help="story size (default 10,000; 1,000 quick)")
     parser.add_argument("--samples", type=int, help="samples per figure (default 5; 3 quick)")
     parser.add_argument("--keep", action="store_true", help="keep the generated story and cache")
-    parser.add_argument("--only", choices=["long-game"],
-                        help="run only these figures (the story is still generated)")
+    parser.add_argument("--only", choices=["long-game", "walks"],
+                        help="run only these figures (the story is still generated): "
+                        "long-game, or walks = the random-playthrough rows")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("root", nargs="?", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=0, help=argparse.SUPPRESS)
@@ -379,7 +398,6 @@ def bench(args: argparse.Namespace) -> int:
     scenes = args.scenes or (1_000 if args.quick else 10_000)
     samples = args.samples or (3 if args.quick else 5)
     slow_samples = max(1, samples - 2)  # the pure-Python figure costs ~20 s a sample at 10k
-    walk_runs = 3000  # enough that the runner's one-off set-up is a small part of its time
     began = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="offscreen-bench-"))
     env = {**os.environ, "OFFSCREEN_CACHE": str(work / "cache"), "BENCH_TMP": str(work),
@@ -404,6 +422,11 @@ def bench(args: argparse.Namespace) -> int:
             print()
             print_rows(rows)
             return 0
+        if args.only == "walks":
+            log("random playthroughs")
+            s.interleaved(WALKS, samples, runs=WALK_RUNS)
+            print_report(walk_rows(s), gen, size, time.perf_counter() - began)
+            return 0
         log("cold load + check (libyaml) vs yaml.load(CSafeLoader)")
         s.interleaved(["yaml-c", "cold-c"], samples)
         log("cold load + check (pure Python) vs yaml.load(SafeLoader)")
@@ -414,7 +437,7 @@ def bench(args: argparse.Namespace) -> int:
         log("warm load from the cache")
         s.interleaved(["warm"], samples)
         log("random playthroughs")
-        s.interleaved(["walk-dict", "walk-runner", "walk-engine"], samples, runs=walk_runs)
+        s.interleaved(WALKS, samples, runs=WALK_RUNS)
         log("peak memory")
         shutil.rmtree(work / "cache", ignore_errors=True)
         s.interleaved(["mem-cold"], 1)
@@ -564,19 +587,7 @@ def print_table(s: Sampler, gen: Any, size: int,
                  f"{yaml_c:.3f} s", f"{first:.3f} s (1 run)", f"{first / yaml_c:.3f}x",
                  "(no target)"))
     rows.extend(startup_rows)
-    dict_rate = s.median("walk-dict", "rate")
-    # The target is for random playthroughs, which is what `offscreen test` runs; the same
-    # walk through the Engine's front-end API (a new immutable state with an undo link per
-    # step) is shown beside it for comparison (docs/performance.md).
-    for label, name in (("walk-runner", "random playthroughs (`offscreen test` runner)"),
-                        ("walk-engine", "same walk via Engine.choices + take (UI's API)")):
-        rate = s.median(label, "rate")
-        ratio = rate / dict_rate
-        target = (f">= 0.25x {'yes' if ratio >= 0.25 else 'NO'}" if label == "walk-runner"
-                  else "(comparison)")
-        rows.append((name, f"dict walk: {dict_rate / 1e3:.0f}k steps/s",
-                     f"{rate / 1e3:.0f}k steps/s ({s.spread(label, 'rate')})", f"{ratio:.3f}x",
-                     target))
+    rows.extend(walk_rows(s))
     for label, name in (("mem-cold", f"peak memory, {gen.n:,}-scene story loaded + checked"),
                         ("mem-warm", f"peak memory, {gen.n:,}-scene story from the cache")):
         mib = s.samples[label][0]["maxrss_mib"]
@@ -588,6 +599,40 @@ def print_table(s: Sampler, gen: Any, size: int,
     rows.append(("autosave after a choice (atomic, fsync)", "-",
                  f"median {statistics.median(times) * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms "
                  f"({len(times)} saves, ~{save['bytes'] / 1e3:.0f} kB)", "-", "report"))
+    print_report(rows, gen, size, elapsed)
+
+
+def walk_rows(s: Sampler) -> list[tuple[str, str, str, str, str]]:
+    """The random-playthrough rows: the runner against both dict walks, then the Engine.
+
+    The target is for random playthroughs, which is what `offscreen test` runs, and was set
+    against the dict walk with the collector running; the runner pauses the collector, so
+    the row after it compares it with the dict walk paused the same way (like for like). The
+    same walk through the Engine's front-end API (a new immutable state with an undo link per
+    step, collector running as in play) is shown for comparison (docs/performance.md).
+    """
+    rows: list[tuple[str, str, str, str, str]] = []
+    dict_rate = s.median("walk-dict", "rate")
+    paused_rate = s.median("walk-dict-paused", "rate")
+    for label, name, baseline, base, targeted in (
+            ("walk-runner", "random playthroughs (`offscreen test` runner)", "dict walk",
+             dict_rate, True),
+            ("walk-runner", "same, like for like (both pause the collector)",
+             "dict walk, collector paused", paused_rate, False),
+            ("walk-engine", "same walk via Engine.choices + take (UI's API)", "dict walk",
+             dict_rate, False)):
+        rate = s.median(label, "rate")
+        ratio = rate / base
+        target = f">= 0.25x {'yes' if ratio >= 0.25 else 'NO'}" if targeted else "(comparison)"
+        rows.append((name, f"{baseline}: {base / 1e3:.0f}k steps/s",
+                     f"{rate / 1e3:.0f}k steps/s ({s.spread(label, 'rate')})", f"{ratio:.3f}x",
+                     target))
+    return rows
+
+
+def print_report(rows: list[tuple[str, str, str, str, str]], gen: Any, size: int,
+                 elapsed: float) -> None:
+    """The machine and story lines, then the table."""
     for line in machine():
         print(line)
     print(f"story: {gen.n} scenes, {gen.choices} choices, {gen.words} words, {gen.files} files, "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from game.story import expr
 from game.story.model import Condition, Story
@@ -31,9 +32,35 @@ def subterms(node: expr.Node) -> Iterator[expr.Node]:
             stack.append(n.operand)
 
 
-def scan(condition: Condition, asked: set[str], paragraph: bool = False) -> bool:
-    """Adds the scenes whose visits a condition counts (`visits(s)`, `seen(s)`) to `asked`,
-    and, for a paragraph's condition, says whether it divides, in the same single pass.
+@dataclass(frozen=True, slots=True)
+class Reads:
+    """What a story's conditions read that playing it must keep track of."""
+
+    asked: frozenset[str]
+    """The scenes whose visits some condition counts (`visits(s)`, `seen(s)`)."""
+    risky: dict[str, tuple[Condition, ...]]
+    """Scenes whose paragraph conditions can fail at run time (only division can), each with
+    those conditions in story order."""
+
+
+def reads(story: Story) -> Reads:
+    """One pass over every condition of the story (paragraphs and choices)."""
+    asked: set[str] = set()
+    risky: dict[str, tuple[Condition, ...]] = {}
+    for scene in story.scenes.values():
+        for paragraph in scene.paragraphs:
+            condition = paragraph.condition
+            if condition is not None and _scan(condition, asked, paragraph=True):
+                risky[scene.id] = (*risky.get(scene.id, ()), condition)
+        for choice in scene.choices:
+            if choice.condition is not None:
+                _scan(choice.condition, asked)
+    return Reads(frozenset(asked), risky)
+
+
+def _scan(condition: Condition, asked: set[str], paragraph: bool = False) -> bool:
+    """Adds the scenes whose visits a condition counts to `asked`, and, for a paragraph's
+    condition, says whether it divides, in the same single pass.
 
     Most conditions name neither function nor `/`, which their text shows without a pass:
     on a 10,000-scene story this is a visible part of a random run's set-up.
@@ -49,18 +76,6 @@ def scan(condition: Condition, asked: set[str], paragraph: bool = False) -> bool
         elif isinstance(n, expr.Binary) and n.op == "/":
             divides = True
     return divides and paragraph
-
-
-def risky_paragraphs(story: Story) -> dict[str, tuple[Condition, ...]]:
-    """Scenes whose paragraph conditions can fail at run time, each with those conditions."""
-    out: dict[str, tuple[Condition, ...]] = {}
-    asked: set[str] = set()  # `scan` notes these too; not wanted here
-    for scene in story.scenes.values():
-        risky = tuple(p.condition for p in scene.paragraphs
-                      if p.condition is not None and scan(p.condition, asked, paragraph=True))
-        if risky:
-            out[scene.id] = risky
-    return out
 
 
 def visit_caps(conditions: Iterable[Condition]) -> dict[str, int | None]:

@@ -28,7 +28,7 @@ from typing import cast
 from game.engine import Engine, GameState, StoryRuntimeError
 from game.story.lint import conditions
 from game.story.model import Choice, Pos, Story, Value
-from game.tools.analysis import risky_paragraphs, visit_caps
+from game.tools.analysis import reads, visit_caps
 from game.tools.coverage import Coverage
 from game.tools.findings import Finding
 from game.tools.trail import Move, why_hidden
@@ -101,7 +101,7 @@ class Search:
         self.scenes = story.scenes
         self.engine = Engine(story)
         self.space = StateSpace(story)
-        self.risky = risky_paragraphs(story)
+        self.risky = reads(story).risky
         self.max_states = max_states
         self.report = ExhaustiveReport(max_states)
         self.shared: dict[object, object] = {}

@@ -34,7 +34,7 @@ from game import collector
 from game.engine import Engine, GameState, StoryRuntimeError
 from game.story.model import Choice, Condition, Pos, Story
 from game.tools import runner
-from game.tools.analysis import risky_paragraphs
+from game.tools.analysis import reads
 from game.tools.coverage import Coverage
 from game.tools.findings import Finding, FindingKind
 from game.tools.runner import Strategy, shown_first, weighted_pick
@@ -142,7 +142,7 @@ def _engine_runs(story: Story, report: RandomReport) -> None:
     """The same runs through `Engine.choices` + `Engine.take`."""
     engine = Engine(story, history=None)  # routes in reports replay the whole run
     scenes = story.scenes
-    risky = risky_paragraphs(story)
+    risky = reads(story).risky
     coverage = report.coverage
     counts: dict[int, int] = {}  # id(choice) -> times taken, across all runs
     by_id = {id(c): (s.id, c.id) for s in scenes.values() for c in s.choices if not c.is_continue}

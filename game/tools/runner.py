@@ -48,8 +48,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from game.story.expr import Evaluator, ExprEvalError
-from game.story.model import Choice, Condition, Effect, Story, Value
-from game.tools.analysis import scan
+from game.story.model import Choice, Effect, Story, Value
+from game.tools.analysis import reads
 from game.tools.coverage import Coverage
 from game.tools.findings import FindingKind
 
@@ -172,17 +172,9 @@ class Compiled:
         self.story = story
         self.ids = ids = list(story.scenes)
         self.number = number = {scene_id: i for i, scene_id in enumerate(ids)}
-        self.asked: set[str] = set()
-        self.risky: dict[str, tuple[Condition, ...]] = {}
-        asked, risky = self.asked, self.risky
-        for scene in story.scenes.values():
-            for paragraph in scene.paragraphs:
-                condition = paragraph.condition
-                if condition is not None and scan(condition, asked, paragraph=True):
-                    risky[scene.id] = (*risky.get(scene.id, ()), condition)
-            for choice in scene.choices:
-                if choice.condition is not None:
-                    scan(choice.condition, asked)
+        found = reads(story)
+        self.asked = found.asked
+        self.risky = found.risky
         self.rows: list[_Row | None] = [None] * len(ids)
         self.entered: dict[int, tuple[_Op, ...] | None] = {}
         """By scene number: what entering it changes (visit, on_enter), or None."""

@@ -89,8 +89,9 @@ class Search:
     States are numbered in the order they are found, which is breadth-first order, so the
     route to a state read back through `parent` and `via` is a shortest one. `run` expands
     the frontier one state at a time (`expand`), each choice of it leading to a known state
-    or a new one (`step`); once the frontier is empty, or the budget has cut it short, it
-    counts the states and, if nothing was cut, looks for traps (`traps`).
+    or a new one (`step`). A new state past the budget is never added; the state whose
+    choice led to it is `cut`. Once the frontier is empty it counts the states and, if
+    nothing was cut (the search is complete), looks for traps (`traps`). Run it once.
 
     Per state, by number, in flat arrays rather than lists of ints, and with equal tuples and
     sets shared: a state costs a few hundred bytes, not kilobytes.

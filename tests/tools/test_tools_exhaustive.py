@@ -126,7 +126,7 @@ def _digest(report: ExhaustiveReport) -> str:
                                 sorted(c.facts.items()))).encode()).hexdigest()[:16]
 
 
-# Taken from the search before it became a class (at commit 99f5fff): states, complete,
+# Taken from the search before it became a class (main at f4b140b): states, complete,
 # trapped states, total counts of scenes, choices and facts, the endings, and a digest of the
 # whole coverage. A change to docs/example or these fixtures changes them: take them again
 # from `search`. The shipped story changes often, so it is held to `_plain_search` instead.

@@ -271,6 +271,7 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
     options: Sequence[int] | None
     defaults = c.story.defaults()
     least = strategy == "least-taken"
+    visit, set_, add, unlock = _VISIT, _SET, _ADD, _UNLOCK  # locals: the loop reads them often
     for run in range(runs):
         run_seed = seed + run
         rng = random.Random(run_seed)  # noqa: S311 - reproducible play, not secrets
@@ -291,13 +292,13 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                 ops = changes[move]
                 if ops is not None:
                     for code, target, value in ops:
-                        if code == _VISIT:
+                        if code == visit:
                             visits[target] = visits.get(target, 0) + 1
-                        elif code == _SET:
-                            variables[target] = value
-                        elif code == _ADD:
+                        elif code == add:
                             variables[target] = variables[target] + value  # type: ignore[operator]
-                        elif code == _UNLOCK:
+                        elif code == set_:
+                            variables[target] = value
+                        elif code == unlock:
                             facts.add(target)
                         else:
                             once_taken.add(target)

@@ -3,33 +3,18 @@
 Random runs only count the visits of scenes some condition asks about, and must evaluate the
 few paragraph conditions that can fail (only division can) although they render nothing; the
 exhaustive search caps each observed visit count at the largest number it is compared with.
-Each of those is one pass over a condition's tree, and every pass reads the tree through
-`subterms`, the one place in the tools that knows how a condition's nodes hold each other.
+Each of those is one pass over a condition's tree, through the expression package's walker
+(`expr.walk`: every node, a parent before its children, left before right).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from game.story import expr
 from game.story.model import Condition, Story
-
-_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
-
-
-def subterms(node: expr.Node) -> Iterator[expr.Node]:
-    """Every node of a condition's tree, each before its children, left before right."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        if isinstance(n, expr.Binary):
-            stack.append(n.right)
-            stack.append(n.left)
-        elif isinstance(n, expr.Unary):
-            stack.append(n.operand)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +54,7 @@ def _scan(condition: Condition, asked: set[str], paragraph: bool = False) -> boo
     if "visits" not in source and "seen" not in source and (not paragraph or "/" not in source):
         return False
     divides = False
-    for n in subterms(condition.node):
+    for n in expr.walk(condition.node):
         if isinstance(n, expr.Call):
             if n.func != "has":
                 asked.add(n.arg)
@@ -96,7 +81,7 @@ def visit_caps(conditions: Iterable[Condition]) -> dict[str, int | None]:
         # visits() calls a comparison has capped, by id: each is visited next (its parent
         # comes first), and a node shared between two places is skipped only once
         compared: dict[int, int] = {}
-        for n in subterms(condition.node):
+        for n in expr.walk(condition.node):
             if isinstance(n, expr.Call):
                 if n.func == "seen":
                     need(n.arg, 1)
@@ -105,7 +90,7 @@ def visit_caps(conditions: Iterable[Condition]) -> dict[str, int | None]:
                         compared[id(n)] -= 1
                     else:
                         need(n.arg, None)
-            elif isinstance(n, expr.Binary) and n.op in _COMPARISONS:
+            elif isinstance(n, expr.Binary) and n.op in expr.COMPARISONS:
                 for side, other in ((n.left, n.right), (n.right, n.left)):
                     if (isinstance(side, expr.Call) and side.func == "visits"
                             and isinstance(other, expr.Literal)

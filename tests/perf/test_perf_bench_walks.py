@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from game import collector
-from game.story.loader import load_story
+from game.story.files import load_story
 from game.tools.playtest import random_runs
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))

@@ -450,9 +450,6 @@ class Session:
         path = self._store.save(slot, self.state, self.playtime())
         return Saved(path, self._store.notice)
 
-    def quicksave(self) -> Saved:
-        return self.save(QUICKSAVE)
-
     def has_quicksave(self) -> bool:
         self.flush()
         return slot_exists(self.saves_dir, QUICKSAVE, self.story.id)

@@ -10,6 +10,7 @@ a library call does not change process-wide state; this is the entry points' cho
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from game import collector
@@ -20,3 +21,13 @@ def load(folder: Path, *, cache: bool = False) -> LoadResult:
     """`load_story(folder)` with the collector paused, and the result frozen."""
     with collector.paused(freeze=True):
         return load_story(folder, cache=cache)
+
+
+def refuse_broken(result: LoadResult, folder: Path, consequence: str) -> int:
+    """A command that needs a story which has errors: print them, say what cannot be done
+    (`consequence`, e.g. "so its saves cannot be checked against it"), exit status 1."""
+    for diagnostic in result.diagnostics:
+        print(diagnostic, file=sys.stderr)
+    print(f"offscreen: the story in {folder} has errors, {consequence} "
+          f"(`offscreen check {folder}` lists them)", file=sys.stderr)
+    return 1

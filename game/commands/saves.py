@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from game.commands.loading import load
+from game.commands.loading import load, refuse_broken
 from game.storage import display
 from game.storage.display import SlotRow
 from game.storage.saves import SaveError, SaveStore
@@ -23,11 +23,7 @@ HEADINGS = ("NAME", "STATUS", "SAVED", "PLAYED", "PLACE")
 def run(story_dir: Path, saves_dir: Path) -> int:
     result = load(story_dir)
     if result.story is None:
-        for diagnostic in result.errors:
-            print(diagnostic, file=sys.stderr)
-        print(f"offscreen: the story in {story_dir} has errors, so its saves cannot be checked "
-              f"against it (`offscreen check {story_dir}` lists them)", file=sys.stderr)
-        return 1
+        return refuse_broken(result, story_dir, "so its saves cannot be checked against it")
     story = result.story
     try:
         slots = display.rows(SaveStore(saves_dir, story).slots())

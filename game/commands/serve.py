@@ -12,7 +12,7 @@ import ipaddress
 import sys
 from pathlib import Path
 
-from game.commands.loading import load
+from game.commands.loading import load, refuse_broken
 
 INSTALL_HINT = "pip install 'offscreen[web]'"
 
@@ -39,11 +39,7 @@ def run(story: Path, data_dir: Path, host: str, port: int, max_sessions: int,
         return 2
     result = load(story, cache=True)
     if result.story is None:
-        for diagnostic in result.diagnostics:
-            print(diagnostic, file=sys.stderr)
-        print(f"offscreen: the story in {story} has errors; fix them and try again "
-              f"(`offscreen check {story}` lists them)", file=sys.stderr)
-        return 1
+        return refuse_broken(result, story, "so it cannot be served; fix them and try again")
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

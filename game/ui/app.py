@@ -319,14 +319,21 @@ class OffScreenApp(App[int]):
         if self.session.state is None:
             self.notify("Start or load a game first.", title="Quicksave", severity="warning")
             return
+        self.save_to(QUICKSAVE, "Quicksave", f"Quicksaved ({self.QUICK_KEYS[1]} to return here).",
+                     failed="Quicksave failed")
+
+    def save_to(self, slot: str, title: str, done: str, failed: str = "Not saved") -> bool:
+        """Save the game in `slot` and say how it went (what the store had to do on the way
+        included); whether it was saved. The save screen and the quicksave key both use it."""
         try:
-            saved = self.session.quicksave()
+            saved = self.session.save(slot)
         except SaveError as exc:
-            self.notify(str(exc), title="Quicksave failed", severity="error", timeout=10)
-            return
-        self.notify(f"Quicksaved ({self.QUICK_KEYS[1]} to return here).", title="Quicksave")
+            self.notify(str(exc), title=failed, severity="error", timeout=10)
+            return False
+        self.notify(done, title=title)
         if saved.notice:
-            self.notify(saved.notice, title="Quicksave", severity="warning", timeout=10)
+            self.notify(saved.notice, title=title, severity="warning", timeout=10)
+        return True
 
     def action_quickload(self) -> None:
         if not self.session.has_quicksave():

@@ -13,6 +13,7 @@ import pytest
 
 from game.session import Progress, Session
 from game.storage.errors import SaveError, SceneGone
+from game.storage.names import QUICKSAVE
 from game.storage.profile import ProfileStore
 from game.storage.saves import SaveStore
 from game.story.files import load_or_raise
@@ -243,7 +244,7 @@ def test_save_reports_where_and_the_stores_notice(example: Story, saves: Path) -
 def test_slots_quicksave_and_delete(example: Story, saves: Path) -> None:
     session = played(example, saves, "walk_into_the_kitchen")
     assert not session.has_quicksave()
-    session.quicksave()
+    session.save(QUICKSAVE)
     session.save("mine")
     assert session.has_quicksave()
     listed = {slot.name: slot for slot in session.slots()}

@@ -215,15 +215,8 @@ class SavesScreen(Overlay):
                                            no="Cancel"), answer)
 
     def save(self, name: str) -> None:
-        try:
-            saved = self.session.save(name)
-        except SaveError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
-            return
-        self.notify(f"Saved as '{name}'.", title="Save")
-        if saved.notice:
-            self.notify(saved.notice, title="Save", severity="warning", timeout=10)
-        self.refresh_slots(select=name)
+        if self.game.save_to(name, "Save", f"Saved as '{name}'."):
+            self.refresh_slots(select=name)
 
     # -- delete ------------------------------------------------------------------------
 

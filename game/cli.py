@@ -267,6 +267,14 @@ def _parser() -> argparse.ArgumentParser:
                               help="print where the guide (or, without TOPIC, the folder) "
                               "is, instead of its text (default: off)")
 
+    _command(
+        sub, "lsp", "a language server for editors, on stdin/stdout",
+        "A language server (LSP) for story files: check errors as you type, completion of "
+        "scene, fact and variable ids, go to definition, hover, rename. Your editor starts "
+        "it; it needs pygls: pip install 'offscreen[lsp]'.",
+        [("offscreen lsp", "what an editor runs (set it as the command of its LSP client)")],
+        "Editor set-up: offscreen docs author-tools")
+
     completions = _command(
         sub, "completions", "print a shell completion script",
         "Print a completion script for your shell: Tab then completes offscreen's commands, "
@@ -378,6 +386,10 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
         from game.commands import new
 
         return new.run(Path(args.dir))
+    if command == "lsp":
+        from game.commands import lsp
+
+        return lsp.run()
     if command == "docs":
         from game.commands import docs
 

@@ -32,7 +32,7 @@ from game.story.model import (
     Template,
     Value,
 )
-from game.story.names import SLUG, closest, did_you_mean
+from game.story.names import SLUG, closest, default_title, did_you_mean
 from game.story.quick import Compiled, plain_text
 
 
@@ -136,7 +136,7 @@ class ElementReaders(CarefulReaders):
                 if ending_id is not None and ending_title is not None:
                     ending = Ending(ending_id, ending_title, self.pos(f["ending"]), name, hint)
         if title is None:
-            title = name.replace("_", " ").capitalize()
+            title = default_title(name)
         return Scene(name, title, chapter, paragraphs, on_enter, choices, next_id, ending,
                      d.pos)
 

@@ -12,6 +12,7 @@ does both, as the benchmarks do.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from game.story.diagnostics import StoryError
@@ -25,14 +26,19 @@ from game.story.folder import story_files as story_files
 from game.story.model import Story
 
 
-def load_story(root: Path | str, *, cache: bool = False) -> LoadResult:
+def load_story(root: Path | str, *, cache: bool = False,
+               sources: Mapping[Path, str] | None = None) -> LoadResult:
     """Load and check the story folder (or single file) at root.
 
     With `cache=True` a result saved by an earlier load of the very same files is reused
     (see `game.story.cache`), and a fresh one saved for next time; it is off by default so
-    tests and tools stay hermetic.
+    tests and tools stay hermetic. `sources` maps absolute file paths to text that stands in
+    for what is on disk (an editor's unsaved buffers, for `offscreen lsp`); such a load
+    never uses the cache.
     """
     root = Path(root)
+    if sources:
+        return _read(root, sources)
     if not cache:
         return _read(root)
     from game.story import cache as story_cache
@@ -45,10 +51,10 @@ def load_story(root: Path | str, *, cache: bool = False) -> LoadResult:
     return result
 
 
-def _read(root: Path) -> LoadResult:
+def _read(root: Path, sources: Mapping[Path, str] | None = None) -> LoadResult:
     from game.story.loader import load_folder  # PyYAML and the readers: only when reading
 
-    return load_folder(root)
+    return load_folder(root, sources)
 
 
 def load_or_raise(root: Path | str) -> Story:

@@ -19,6 +19,7 @@ and the careful readers apply.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -29,19 +30,20 @@ from game.story import schema, yamlsrc
 from game.story.careful import describe
 from game.story.diagnostics import Diagnostic
 from game.story.elements import Definition, ElementReaders
-from game.story.folder import LoadResult, display_path, story_files
+from game.story.folder import STORY_SUFFIXES, LoadResult, display_path, story_files
 from game.story.model import Ending, Fact, Pos, Scene, Story, Variable
 from game.story.names import IDENT, closest
 from game.story.quick import SPENT, Compiled
 
 
-def load_folder(root: Path) -> LoadResult:
+def load_folder(root: Path, sources: Mapping[Path, str] | None = None) -> LoadResult:
     """Read and check the story at root (a folder, or a single file), every file cold.
 
     `game.story.files.load_story` is the front door (with the compiled cache); this is what
-    it calls when the files must really be read.
+    it calls when the files must really be read. `sources`: absolute path -> text read
+    instead of that file (an editor's unsaved buffer; new files under root included).
     """
-    return Loader(root).load()
+    return Loader(root, sources).load()
 
 
 @dataclass(slots=True)
@@ -55,8 +57,10 @@ class _Gathered:
 class Loader(ElementReaders):
     """One load of one story: the two passes, and the state every reader shares."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, sources: Mapping[Path, str] | None = None) -> None:
         self.root = root
+        self.overlay = sources or {}
+        """Absolute path -> text read instead of the file (an editor's unsaved buffer)."""
         self.diagnostics: list[Diagnostic] = []
         self.file = ""
         self.texts: dict[str, str] = {}
@@ -87,6 +91,8 @@ class Loader(ElementReaders):
             paths = [root]
         elif root.is_dir():
             paths = story_files(root)
+            if self.overlay:  # a new buffer not saved yet is part of the story too
+                paths = sorted(set(paths) | set(_unsaved(root, self.overlay)))
         else:
             self.report(Pos(display_path(root), 1, 1), "no such story folder")
             return LoadResult(None, tuple(self.diagnostics), ())
@@ -99,7 +105,9 @@ class Loader(ElementReaders):
         gathered = _Gathered(sections={name: {} for name in schema.TOP if name != "story"})
         for path, file in zip(paths, files, strict=True):
             self.file = file
-            text = yamlsrc.read_text(path, file, self.report)
+            text = self.overlay.get(path.absolute()) if self.overlay else None
+            if text is None:
+                text = yamlsrc.read_text(path, file, self.report)
             if text is None:
                 unreadable.add(file)
                 continue
@@ -299,3 +307,14 @@ class Loader(ElementReaders):
             if next_id in renames:
                 next_id = renames[next_id]
             self.prebuilt[scene_id] = replace(old, choices=tuple(choices), next=next_id)
+
+
+def _unsaved(root: Path, overlay: Mapping[Path, str]) -> Iterator[Path]:
+    """Overlay files inside root that `story_files` would list if they were on disk."""
+    base = root.absolute()
+    for path in overlay:
+        if path.is_relative_to(base):
+            rel = path.relative_to(base)
+            if rel.name.endswith(STORY_SUFFIXES) and not any(
+                    part.startswith(".") for part in rel.parts):
+                yield root / rel

@@ -24,6 +24,11 @@ def slugify(text: str) -> str:
     return slug if slug and not slug[0].isdigit() else f"c_{slug}"
 
 
+def default_title(scene_id: str) -> str:
+    """A scene's title when it gives none: `lamp_room` -> "Lamp room"."""
+    return scene_id.replace("_", " ").capitalize()
+
+
 def closest(name: str, options: Iterator[str] | Mapping[str, object] | list[str]) -> str | None:
     import difflib  # only when there is a mistake to explain: start-up time matters
 

@@ -1,0 +1,246 @@
+"""What to offer at the cursor: ids after the keys that name them, names inside conditions
+and `{...}`, and the keys allowed at that place of the format.
+
+The place is read from the text, not from a YAML tree: while the author types, the file is
+usually not valid YAML (`goto: ` with nothing after it yet is fine, `- te` in a choices list
+is not). Indentation says which mapping the cursor is in (`yaml_path`), the line up to the
+cursor says what is being typed, and the key tables of `game.story.schema` say what may be
+written there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from game.lsp.index import ITEM_TABLE, REFERENCES, VALUE_TABLE, Kind
+from game.lsp.lookup import StoryIndex
+from game.story import expr, schema
+
+MAX_ITEMS = 500
+"""Past this many matches the list is cut and marked incomplete: the editor asks again as
+the author types more of the name (10,000 scene ids in one popup help nobody)."""
+
+ItemKind = Literal["scene", "fact", "variable", "ending", "key", "function", "keyword"]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    label: str
+    kind: ItemKind
+    detail: str
+    documentation: str = ""
+    insert: str | None = None
+    """Text to insert instead of the label (a key gets its ': ')."""
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    items: tuple[Item, ...]
+    incomplete: bool
+    prefix: str
+    """The part of the word already typed, which the items replace."""
+
+
+_LINE = re.compile(r"^(?P<indent> *)(?P<dash>(?:- +)*)"
+                   r"(?:(?P<key>[^\s:#'\"\[{][^:#]*?) *(?P<colon>:)(?:\s|$))?")
+_WORD_BEFORE = re.compile(r"[A-Za-z0-9_]*$")
+_CALL_BEFORE = re.compile(r"\b(?P<func>[A-Za-z_]\w*)\(\s*(?P<word>\w*)$")
+_HOLE_BEFORE = re.compile(r"\{\s*(?P<word>\w*)$")
+_FLOW_KEY = re.compile(r"[{,]\s*(?P<word>\w*)$")
+_KEY_VALUE = re.compile(r"^\s*(?:-\s+)*(?P<key>[A-Za-z_]\w*):\s*(?P<rest>.*)$")
+_CONDITION_KINDS = frozenset({"condition"})
+_TEMPLATE_KINDS = frozenset({"template", "paragraphs", "text"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    indent: int
+    key_col: int
+    item: bool
+    key: str | None
+
+
+def _parse_line(text: str) -> _Line | None:
+    stripped = text.strip()
+    if not stripped or stripped.startswith("#"):
+        return None
+    m = _LINE.match(text)
+    assert m is not None  # the pattern matches any line
+    key = m.group("key") if m.group("colon") else None
+    return _Line(len(m.group("indent")), len(m.group("indent")) + len(m.group("dash")),
+                 bool(m.group("dash")), key.strip() if key else None)
+
+
+def yaml_path(lines: list[str], line: int, col: int) -> list[str]:
+    """The keys (and `-` for list items) that lead to the cursor, outermost first.
+
+    `["scenes", "lobby", "choices", "-"]` for a line inside a choice. Read from indentation
+    alone, so it works on text that is not valid YAML yet.
+    """
+    here = _parse_line(lines[line][:col]) if line < len(lines) else None
+    target = here.key_col if here is not None else col
+    path: list[str] = []
+    if here is not None and here.item:
+        path.append("-")
+        target = here.indent
+    for number in range(line - 1, -1, -1):
+        parsed = _parse_line(lines[number])
+        if parsed is None:
+            continue
+        if parsed.item and parsed.key_col == target and path[-1:] != ["-"]:
+            path.append("-")  # a sibling key of an item above: we are inside that item
+            target = parsed.indent
+            continue
+        if parsed.key_col < target and parsed.key is not None:
+            path.append(parsed.key)
+            target = parsed.key_col
+            if parsed.item:
+                path.append("-")
+                target = parsed.indent
+        if target == 0:
+            break
+    path.reverse()
+    return path
+
+
+def table_at(path: list[str]) -> str | None:
+    """The schema table of the mapping at this path, or None when it is not a mapping of
+    known keys (inside a variables section, say)."""
+    table: str | None = "top"
+    steps = iter(path)
+    for step in steps:
+        if table is None or step == "-":
+            return None
+        key = schema.TABLES[table].get(step)
+        if key is None:
+            return None
+        if key.kind == "named":
+            if next(steps, None) is None:
+                return None  # the cursor is where a new name goes
+            table = key.of if key.of in schema.TABLES else None
+        elif key.kind in VALUE_TABLE:
+            table = VALUE_TABLE[key.kind]
+        elif key.kind in ITEM_TABLE:
+            if next(steps, None) != "-":
+                return None
+            table = ITEM_TABLE[key.kind]
+        else:
+            return None
+    return table
+
+
+def complete(index: StoryIndex, lines: list[str], line: int, col: int) -> Completion:
+    """Everything that may be written at the cursor, best first."""
+    before = lines[line][:col] if line < len(lines) else ""
+    prefix = _WORD_BEFORE.search(before)
+    word = prefix.group(0) if prefix else ""
+    path = yaml_path(lines, line, col)
+    table = table_at(path)
+    m = _KEY_VALUE.match(before)
+    if m is None:
+        if table is not None and re.fullmatch(r"\s*(?:-\s+)*\w*", before):
+            return _keys(table, lines, line, word)
+        if path[-1:] == ["-"] and re.fullmatch(r"\s*-\s+\w*", before):
+            return _in_list(index, path, table_at(path[:-2]), word)
+        hole = _HOLE_BEFORE.search(before)  # a line of a text block
+        if hole is not None and "}" not in before[hole.start():]:
+            return _names(index, "variable", word)
+        return Completion((), False, word)
+    key, rest = m.group("key"), m.group("rest")
+    kind_of = _key_kind(table, key)
+    refers = REFERENCES.get((table or "", key))
+    if refers is not None:
+        return _names(index, refers, word)
+    assigns = kind_of in ("values", "numbers") or key in ("set", "add", "remove", "compute")
+    if assigns and _FLOW_KEY.search(rest):
+        return _names(index, "variable", word)
+    if kind_of in _CONDITION_KINDS or key == "compute":
+        return _expression(index, rest, word)
+    if (kind_of in _TEMPLATE_KINDS or key == "text") and _HOLE_BEFORE.search(rest):
+        return _names(index, "variable", word)
+    return Completion((), False, word)
+
+
+def _key_kind(table: str | None, key: str) -> str | None:
+    if table is None:
+        return None
+    found = schema.TABLES[table].get(key)
+    return found.kind if found is not None else None
+
+
+def _in_list(index: StoryIndex, path: list[str], table: str | None, word: str) -> Completion:
+    """`- name` items of an id list written in block style (`unlock:` then `- coffee`)."""
+    key = path[-2] if len(path) >= 2 else ""
+    refers = REFERENCES.get((table or "", key))
+    if refers is not None:
+        return _names(index, refers, word)
+    return Completion((), False, word)
+
+
+def _keys(table: str, lines: list[str], line: int, word: str) -> Completion:
+    """The keys of this table not yet written in this mapping, with their documentation."""
+    taken = _siblings(lines, line)
+    items = []
+    for key in schema.TABLES[table].values():
+        if key.name in taken or not key.name.startswith(word):
+            continue
+        need = "required" if key.required else "optional"
+        items.append(Item(key.name, "key", f"{need}: {key.kind}", key.doc, key.name + ": "))
+    items.sort(key=lambda item: (item.detail.startswith("optional"), item.label))
+    return Completion(tuple(items), False, word)
+
+
+def _siblings(lines: list[str], line: int) -> set[str]:
+    """Keys already written in the mapping the cursor line belongs to."""
+    here = _parse_line(lines[line] + "x")
+    if here is None:
+        return set()
+    col = here.key_col
+    found: set[str] = set()
+    for step in (1,) if here.item else (-1, 1):  # a new item's keys start on its line
+        number = line + step
+        while 0 <= number < len(lines):
+            parsed = _parse_line(lines[number])
+            number += step
+            if parsed is None:
+                continue
+            if parsed.key_col < col or (parsed.item and parsed.key_col == col and step == 1):
+                break
+            if parsed.key_col == col and parsed.key:
+                found.add(parsed.key)
+            if parsed.item and parsed.key_col == col:
+                break  # the first key of this item: nothing above belongs to it
+    return found
+
+
+def _names(index: StoryIndex, kind: Kind, word: str) -> Completion:
+    items = []
+    for name, details in index.names(kind).items():
+        if name.startswith(word):
+            items.append(Item(name, kind, _summary(kind, details)))
+    cut = len(items) > MAX_ITEMS
+    return Completion(tuple(items[:MAX_ITEMS]), cut, word)
+
+
+def _summary(kind: Kind, details: dict[str, str]) -> str:
+    if kind == "variable":
+        return f"{details.get('type', '?')}, default {details.get('default', '?')}"
+    return details.get("title", "")
+
+
+def _expression(index: StoryIndex, rest: str, word: str) -> Completion:
+    """Inside a condition: ids in `has(` / `visits(` / `seen(`, else variables and functions."""
+    call = _CALL_BEFORE.search(rest)
+    if call is not None:
+        wanted = expr.FUNCTIONS.get(call.group("func"))
+        if wanted is not None:
+            return _names(index, wanted, call.group("word"))
+    found = _names(index, "variable", word)
+    functions = [Item(name, "function", f"{name}({wanted}_id)", f"takes a {wanted} id",
+                      f"{name}(") for name, wanted in expr.FUNCTIONS.items()
+                 if name.startswith(word)]
+    keywords = [Item(w, "keyword", "") for w in ("and", "or", "not", "true", "false")
+                if w.startswith(word) and word]
+    return Completion(found.items + tuple(functions) + tuple(keywords), found.incomplete, word)

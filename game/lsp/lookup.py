@@ -1,0 +1,84 @@
+"""The whole story's index: every file's `FileIndex`, and the questions an editor asks of it.
+
+Kept per file so that an edit re-indexes only the file that changed; the questions (where is
+this defined, where is it used, which names exist) walk the files' own tables, which at
+10,000 scenes in a hundred files is a hundred dictionary lookups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from game.lsp.index import FileIndex, Kind, Occurrence, index_text
+
+
+class StoryIndex:
+    """Definitions and references of a story, across its files."""
+
+    def __init__(self) -> None:
+        self.files: dict[Path, FileIndex] = {}
+
+    def update(self, path: Path, text: str) -> bool:
+        """Re-index one file; False (and the last good index kept) when its YAML is broken."""
+        found = index_text(path, text)
+        if found is None:
+            return False
+        self.files[path] = found
+        return True
+
+    def forget(self, path: Path) -> None:
+        self.files.pop(path, None)
+
+    def at(self, path: Path, line: int, col: int) -> Occurrence | None:
+        """The name under the cursor, if any."""
+        found = self.files.get(path)
+        if found is None:
+            return None
+        for occurrence in found.occurrences.get(line, ()):
+            if occurrence.span.holds(line, col):
+                return occurrence
+        return None
+
+    def occurrences(self, kind: Kind, name: str) -> list[Occurrence]:
+        """Definitions first, then uses, each in file and line order."""
+        out: list[Occurrence] = []
+        for path in sorted(self.files):
+            out.extend(self.files[path].by_name.get((kind, name), ()))
+        return sorted(out, key=lambda o: (not o.definition, str(o.span.path), o.span.line,
+                                          o.span.start))
+
+    def definitions(self, kind: Kind, name: str) -> list[Occurrence]:
+        return [o for o in self.occurrences(kind, name) if o.definition]
+
+    def references(self, kind: Kind, name: str) -> list[Occurrence]:
+        return [o for o in self.occurrences(kind, name) if not o.definition]
+
+    def names(self, kind: Kind) -> dict[str, dict[str, str]]:
+        """Every defined name of a kind, with what hover knows about it, sorted."""
+        found: dict[str, dict[str, str]] = {}
+        for path in sorted(self.files):
+            for (k, name), details in self.files[path].details.items():
+                if k == kind:
+                    found.setdefault(name, details)
+        return dict(sorted(found.items()))
+
+    def details(self, kind: Kind, name: str) -> dict[str, str] | None:
+        for path in sorted(self.files):
+            found = self.files[path].details.get((kind, name))
+            if found is not None:
+                return found
+        return None
+
+    def leading_to(self, scene: str) -> list[Occurrence]:
+        """The gotos, nexts, calls and starts that lead to a scene."""
+        return [o for o in self.references("scene", scene)
+                if o.role in ("goto", "next", "call", "then", "start")]
+
+
+def index_story(texts: Iterable[tuple[Path, str]]) -> StoryIndex:
+    """An index of every (path, text) given."""
+    index = StoryIndex()
+    for path, text in texts:
+        index.update(path, text)
+    return index

@@ -1,0 +1,87 @@
+"""The checker's diagnostics as an editor shows them: ranges, related places, quick fixes.
+
+`offscreen check` prints `path:line:col` (1-based, a point); an editor underlines a range
+(0-based). The range is the name at that point (the id after `goto:`, the unknown key, the
+name inside `{...}` or a condition), or the rest of the token when there is no name. Places
+cited in a message ("first at scenes/a.yaml:3:3", "(first at line 12)") become related
+locations, and a "did you mean 'x'?" that names an id becomes a quick fix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from game.story.diagnostics import Diagnostic
+from game.story.names import IDENT
+
+_WORD = re.compile(r"[A-Za-z0-9_]+")
+_TOKEN = re.compile(r"[^\s,\]}]+")
+_CITED = re.compile(r"(?P<file>[^\s()'\"]+\.ya?ml):(?P<line>\d+):(?P<col>\d+)")
+_SAME_FILE = re.compile(r"\(first at line (?P<line>\d+)\)")
+_SUGGESTION = re.compile(r"did you mean '(?P<name>[^']+)'\?")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    path: Path
+    line: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One diagnostic, placed for an editor."""
+
+    place: Place
+    severity: str
+    message: str
+    related: tuple[Place, ...]
+    suggestion: str | None
+    """The id a "did you mean" offers, to put in place of the range."""
+
+
+def absolute(file: str) -> Path:
+    """A diagnostic's file (printed relative to the working directory) as an absolute path."""
+    return Path(os.path.abspath(file))
+
+
+def place_of(path: Path, line: int, col: int, lines: list[str] | None) -> Place:
+    """A 1-based point -> the 0-based range of the name (or token) that starts there."""
+    row, start = max(line - 1, 0), max(col - 1, 0)
+    text = lines[row] if lines is not None and row < len(lines) else ""
+    if start < len(text) and text[start] == "{":  # a `{name}` hole: underline the name
+        inner = start + 1
+        while inner < len(text) and text[inner] == " ":
+            inner += 1
+        name = _WORD.match(text, inner)
+        if name is not None:
+            return Place(path, row, name.start(), name.end())
+    found = _WORD.match(text, start) or _TOKEN.match(text, start)
+    end = found.end() if found is not None else start + 1
+    return Place(path, row, start, max(end, start + 1))
+
+
+def problems(diagnostics: Iterable[Diagnostic],
+             lines_of: Callable[[Path], list[str] | None]) -> dict[Path, list[Problem]]:
+    """Every diagnostic, by absolute file path, with ranges found in `lines_of(path)`."""
+    out: dict[Path, list[Problem]] = {}
+    for diagnostic in diagnostics:
+        pos = diagnostic.pos
+        path = absolute(pos.file)
+        lines = lines_of(path)
+        related = [place_of(absolute(m["file"]), int(m["line"]), int(m["col"]),
+                            lines_of(absolute(m["file"])))
+                   for m in _CITED.finditer(diagnostic.message)]
+        related += [place_of(path, int(m["line"]), 1, lines)
+                    for m in _SAME_FILE.finditer(diagnostic.message)]
+        hint = _SUGGESTION.search(diagnostic.message)
+        suggestion = hint["name"] if hint and IDENT.match(hint["name"]) else None
+        out.setdefault(path, []).append(Problem(place_of(path, pos.line, pos.col, lines),
+                                                diagnostic.severity, diagnostic.message,
+                                                tuple(related), suggestion))
+    return out

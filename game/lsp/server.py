@@ -1,0 +1,282 @@
+"""`offscreen lsp`: the pygls wiring of the language server (stdin/stdout).
+
+Everything the server knows lives in the protocol-free modules beside this one; here the
+protocol's types are built from theirs. Positions are converted with the client's position
+encoding (UTF-16 by default), since the story layer counts characters.
+
+Checking: each change re-indexes its file at once (completion and definition see it) and
+schedules a whole-story check after `DEBOUNCE` seconds without further changes. The check
+runs in a worker thread so that completion, hover and definition are answered meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from game import __version__
+from game.lsp.complete import Completion, complete
+from game.lsp.hover import hover_text
+from game.lsp.index import Outline, Span
+from game.lsp.problems import Place, Problem
+from game.lsp.rename import RenameRefused, rename_edits, renameable
+from game.lsp.workspace import StoryWorkspace
+
+DEBOUNCE = 0.15
+"""Seconds of quiet after a change before the whole story is checked again."""
+
+_SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning}
+_ITEM_KIND = {"scene": lsp.CompletionItemKind.Module, "fact": lsp.CompletionItemKind.Constant,
+              "variable": lsp.CompletionItemKind.Variable, "ending": lsp.CompletionItemKind.Event,
+              "key": lsp.CompletionItemKind.Property, "function": lsp.CompletionItemKind.Function,
+              "keyword": lsp.CompletionItemKind.Keyword}
+_SYMBOL_KIND = {"story": lsp.SymbolKind.Package, "scene": lsp.SymbolKind.Class,
+                "fact": lsp.SymbolKind.Constant, "variable": lsp.SymbolKind.Variable,
+                "playthrough": lsp.SymbolKind.Event}
+
+
+class StoryServer(LanguageServer):
+    """A LanguageServer that holds one story workspace and its pending check."""
+
+    def __init__(self) -> None:
+        super().__init__("offscreen", __version__,
+                         text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        self.story: StoryWorkspace | None = None
+        self.pending: asyncio.TimerHandle | None = None
+        self.running: asyncio.Task[None] | None = None
+        self.again = False
+        self.last_check: float | None = None
+        """Seconds the last check took (load, check and placing), for the log and benchmarks."""
+
+    # -- positions -----------------------------------------------------------------------
+
+    def lines(self, path: Path) -> list[str]:
+        story = self.story
+        return (story.lines(path) if story is not None else None) or []
+
+    def position(self, path: Path, line: int, col: int) -> lsp.Position:
+        codec = self.workspace.position_codec
+        return codec.position_to_client_units(self.lines(path), lsp.Position(line, col))
+
+    def range(self, path: Path, line: int, start: int, end: int) -> lsp.Range:
+        return lsp.Range(self.position(path, line, start), self.position(path, line, end))
+
+    def span_range(self, span: Span | Place) -> lsp.Range:
+        return self.range(span.path, span.line, span.start, span.end)
+
+    def location(self, span: Span | Place) -> lsp.Location:
+        return lsp.Location(from_fs_path(str(span.path)) or "", self.span_range(span))
+
+    def cursor(self, uri: str, position: lsp.Position) -> tuple[Path, int, int]:
+        path = _path(uri)
+        codec = self.workspace.position_codec
+        server = codec.position_from_client_units(self.lines(path), position)
+        return path, server.line, server.character
+
+    def symbol(self, entry: Outline) -> lsp.DocumentSymbol:
+        path = entry.selection.path
+        whole = lsp.Range(self.position(path, *entry.first), self.position(path, *entry.last))
+        return lsp.DocumentSymbol(name=entry.name, kind=_SYMBOL_KIND[entry.kind], range=whole,
+                                  selection_range=self.span_range(entry.selection),
+                                  detail=entry.detail or None)
+
+    # -- checking ------------------------------------------------------------------------
+
+    def schedule_check(self) -> None:
+        """Check again once the author has paused; a check already running is let finish."""
+        if self.pending is not None:
+            self.pending.cancel()
+        loop = asyncio.get_running_loop()
+        self.pending = loop.call_later(DEBOUNCE, self.start_check)
+
+    def start_check(self) -> None:
+        self.pending = None
+        if self.running is not None and not self.running.done():
+            self.again = True  # checked again as soon as this one ends
+            return
+        self.running = asyncio.ensure_future(self.check())
+
+    async def check(self) -> None:
+        story = self.story
+        if story is None:
+            return
+        checked = await asyncio.to_thread(story.check)
+        self.last_check = checked.seconds
+        logging.getLogger(__name__).info("checked the story in %.3f s", checked.seconds)
+        for path, found in story.to_publish(checked).items():
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+                uri=from_fs_path(str(path)) or "",
+                diagnostics=[self.diagnostic(problem) for problem in found]))
+        if self.again:
+            self.again = False
+            self.running = asyncio.ensure_future(self.check())
+
+    def diagnostic(self, problem: Problem) -> lsp.Diagnostic:
+        related = [lsp.DiagnosticRelatedInformation(self.location(place), "first defined here")
+                   for place in problem.related]
+        return lsp.Diagnostic(
+            range=self.span_range(problem.place), message=problem.message,
+            severity=_SEVERITY.get(problem.severity, lsp.DiagnosticSeverity.Information),
+            source="offscreen check", related_information=related or None,
+            data={"suggestion": problem.suggestion} if problem.suggestion else None)
+
+
+def _path(uri: str) -> Path:
+    return Path(to_fs_path(uri) or uri).absolute()
+
+
+def _root(server: StoryServer, first: Path | None) -> Path:
+    """The workspace folder; without one, the folder of the first file opened."""
+    root = server.workspace.root_path
+    if root:
+        return Path(root)
+    return first.parent if first is not None else Path.cwd()
+
+
+def build() -> StoryServer:
+    """A server with every feature registered."""
+    server = StoryServer()
+
+    def story(first: Path | None = None) -> StoryWorkspace:
+        if server.story is None:
+            server.story = StoryWorkspace(_root(server, first))
+            server.story.index_all()
+        return server.story
+
+    @server.feature(lsp.INITIALIZED)
+    def initialized(ls: StoryServer, params: lsp.InitializedParams) -> None:
+        if ls.workspace.root_path:
+            story()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: StoryServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        path = _path(params.text_document.uri)
+        story(path).edit(path, params.text_document.text)
+        ls.schedule_check()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: StoryServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        path = _path(params.text_document.uri)
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        story(path).edit(path, document.source)
+        ls.schedule_check()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: StoryServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        ls.schedule_check()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: StoryServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        story().close(_path(params.text_document.uri))
+        ls.schedule_check()
+
+    @server.feature(lsp.TEXT_DOCUMENT_COMPLETION,
+                    lsp.CompletionOptions(trigger_characters=[" ", "(", "{", ",", "["]))
+    def completion(ls: StoryServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+        path, line, col = ls.cursor(params.text_document.uri, params.position)
+        found: Completion = complete(story(path).index, ls.lines(path), line, col)
+        start = ls.position(path, line, col - len(found.prefix))
+        end = ls.position(path, line, col)
+        items = [lsp.CompletionItem(
+            label=item.label, kind=_ITEM_KIND[item.kind], detail=item.detail or None,
+            documentation=item.documentation or None,
+            text_edit=lsp.TextEdit(lsp.Range(start, end), item.insert or item.label))
+            for item in found.items]
+        return lsp.CompletionList(is_incomplete=found.incomplete, items=items)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: StoryServer, params: lsp.DefinitionParams) -> list[lsp.Location]:
+        path, line, col = ls.cursor(params.text_document.uri, params.position)
+        index = story(path).index
+        found = index.at(path, line, col)
+        if found is None:
+            return []
+        return [ls.location(o.span) for o in index.definitions(found.kind, found.name)]
+
+    @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    def references(ls: StoryServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
+        path, line, col = ls.cursor(params.text_document.uri, params.position)
+        index = story(path).index
+        found = index.at(path, line, col)
+        if found is None:
+            return []
+        wanted = index.occurrences(found.kind, found.name)
+        if not params.context.include_declaration:
+            wanted = [o for o in wanted if not o.definition]
+        return [ls.location(o.span) for o in wanted]
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(ls: StoryServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        path, line, col = ls.cursor(params.text_document.uri, params.position)
+        index = story(path).index
+        found = index.at(path, line, col)
+        text = hover_text(index, found) if found is not None else None
+        if text is None or found is None:
+            return None
+        return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, text),
+                         ls.span_range(found.span))
+
+    @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    def prepare_rename(ls: StoryServer, params: lsp.PrepareRenameParams) -> Any:
+        path, line, col = ls.cursor(params.text_document.uri, params.position)
+        try:
+            found = renameable(story(path).index, path, line, col)
+        except RenameRefused as refused:
+            ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Info, str(refused)))
+            return None
+        return lsp.PrepareRenamePlaceholder(ls.span_range(found.span), found.name)
+
+    @server.feature(lsp.TEXT_DOCUMENT_RENAME)
+    def rename(ls: StoryServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit:
+        path, line, col = ls.cursor(params.text_document.uri, params.position)
+        index = story(path).index
+        try:
+            edits = rename_edits(index, renameable(index, path, line, col), params.new_name)
+        except RenameRefused as refused:
+            raise _Refused(str(refused)) from None
+        return lsp.WorkspaceEdit(changes={
+            from_fs_path(str(file)) or "": [lsp.TextEdit(ls.span_range(e.span), e.text)
+                                            for e in file_edits]
+            for file, file_edits in edits.items()})
+
+    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def symbols(ls: StoryServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
+        path = _path(params.text_document.uri)
+        found = story(path).index.files.get(path)
+        return [ls.symbol(entry) for entry in (found.outline if found is not None else ())]
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
+        code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+    def code_actions(ls: StoryServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        actions = []
+        for diagnostic in params.context.diagnostics:
+            data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+            suggestion = data.get("suggestion")
+            if not isinstance(suggestion, str):
+                continue
+            edit = lsp.TextEdit(diagnostic.range, suggestion)
+            actions.append(lsp.CodeAction(
+                title=f"Change to '{suggestion}'", kind=lsp.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic], is_preferred=True,
+                edit=lsp.WorkspaceEdit(changes={params.text_document.uri: [edit]})))
+        return actions
+
+    return server
+
+
+class _Refused(Exception):
+    """Raised from a request handler: pygls sends it to the editor as the error message."""
+
+
+
+
+def serve() -> int:
+    """Run on stdin/stdout until the client says exit."""
+    build().start_io()
+    return 0

@@ -1,0 +1,98 @@
+"""The story an editor has open: files on disk, with open buffers in place of their files.
+
+The protocol-free half of the server. It keeps the text of every open buffer (the overlay
+the loader reads instead of those files), the index of every story file (re-indexed one
+file at a time as buffers change), and runs the real checker over the whole story, since a
+change in one file can fix or break another.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from game.lsp.lookup import StoryIndex
+from game.lsp.problems import Problem, problems
+from game.story.files import load_story, story_files
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One run of the checker: every file's problems, and how long it took."""
+
+    problems: dict[Path, list[Problem]]
+    seconds: float
+
+
+class StoryWorkspace:
+    """One story folder as the editor sees it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.absolute()
+        self.overlay: dict[Path, str] = {}
+        self.index = StoryIndex()
+        self.published: set[Path] = set()
+        """Files that last got problems, so that a fixed file gets its problems cleared."""
+
+    def is_story_file(self, path: Path) -> bool:
+        return path.is_relative_to(self.root) and path.suffix in (".yaml", ".yml")
+
+    def index_all(self) -> None:
+        """Index every story file (open buffers as typed, the rest from disk)."""
+        for path in story_files(self.root):
+            path = path.absolute()
+            text = self.text(path)
+            if text is not None:
+                self.index.update(path, text)
+
+    def text(self, path: Path) -> str | None:
+        found = self.overlay.get(path)
+        if found is not None:
+            return found
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return None  # the checker says why
+
+    def lines(self, path: Path) -> list[str] | None:
+        text = self.text(path)
+        return None if text is None else text.split("\n")
+
+    def edit(self, path: Path, text: str) -> None:
+        """A buffer was opened or changed: it stands in for its file from now on."""
+        self.overlay[path] = text
+        if self.is_story_file(path):
+            self.index.update(path, text)
+
+    def close(self, path: Path) -> None:
+        """The buffer is gone: the file on disk counts again."""
+        self.overlay.pop(path, None)
+        text = self.text(path) if path.exists() else None
+        if text is None:
+            self.index.forget(path)
+        elif self.is_story_file(path):
+            self.index.update(path, text)
+
+    def check(self) -> Checked:
+        """The whole story through the real checker, open buffers in place of their files."""
+        began = time.perf_counter()
+        sources = {p: t for p, t in self.overlay.items() if self.is_story_file(p)}
+        result = load_story(self.root, sources=sources)
+        split: dict[Path, list[str] | None] = {}
+
+        def lines_of(path: Path) -> list[str] | None:
+            if path not in split:
+                split[path] = self.lines(path)
+            return split[path]
+
+        found = problems(result.diagnostics, lines_of)
+        return Checked(found, time.perf_counter() - began)
+
+    def to_publish(self, checked: Checked) -> dict[Path, list[Problem]]:
+        """Problems by file, with an empty list for each file whose problems are now gone."""
+        out = dict(checked.problems)
+        for path in self.published - set(out):
+            out[path] = []
+        self.published = set(checked.problems)
+        return out

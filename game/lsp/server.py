@@ -232,7 +232,7 @@ def build() -> StoryServer:
             return None
         return lsp.PrepareRenamePlaceholder(ls.span_range(found.span), found.name)
 
-    @server.feature(lsp.TEXT_DOCUMENT_RENAME)
+    @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
     def rename(ls: StoryServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit:
         path, line, col = ls.cursor(params.text_document.uri, params.position)
         index = story(path).index

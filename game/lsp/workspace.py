@@ -90,9 +90,11 @@ class StoryWorkspace:
         return Checked(found, time.perf_counter() - began)
 
     def to_publish(self, checked: Checked) -> dict[Path, list[Problem]]:
-        """Problems by file, with an empty list for each file whose problems are now gone."""
+        """Problems by file, with an empty list for each open file without any and each
+        file whose problems are now gone."""
         out = dict(checked.problems)
-        for path in self.published - set(out):
-            out[path] = []
+        for path in (self.published | set(self.overlay)) - set(out):
+            if self.is_story_file(path):
+                out[path] = []
         self.published = set(checked.problems)
         return out

@@ -1,0 +1,264 @@
+"""The language server's protocol-free logic: index, completion, hover, rename, problems.
+
+All on the example story (docs/example), with no client and no pygls.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.commands import lsp as lsp_command
+from game.lsp.complete import complete, yaml_path
+from game.lsp.hover import hover_text
+from game.lsp.index import index_text
+from game.lsp.lookup import StoryIndex, index_story
+from game.lsp.problems import place_of, problems
+from game.lsp.rename import RenameRefused, rename_edits, renameable
+from game.lsp.workspace import StoryWorkspace
+from game.story.diagnostics import Diagnostic
+from game.story.files import load_story
+from game.story.model import Pos
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "example"
+
+
+@pytest.fixture
+def index() -> StoryIndex:
+    return index_story((p, p.read_text(encoding="utf-8")) for p in sorted(EXAMPLE.glob("*.yaml")))
+
+
+def lines_of(name: str) -> list[str]:
+    return (EXAMPLE / name).read_text(encoding="utf-8").split("\n")
+
+
+def find(name: str, needle: str) -> tuple[int, int]:
+    for number, line in enumerate(lines_of(name)):
+        if needle in line:
+            return number, line.index(needle)
+    raise AssertionError(needle)
+
+
+def labels(index: StoryIndex, text: str) -> list[str]:
+    lines = text.split("\n")
+    return [item.label for item in complete(index, lines, len(lines) - 1, len(lines[-1])).items]
+
+
+# -- the index ------------------------------------------------------------------------------
+
+def test_the_index_finds_every_use_of_a_scene_with_its_place(index: StoryIndex) -> None:
+    found = index.occurrences("scene", "kitchen")
+    assert [(o.span.path.name, o.role, o.definition) for o in found] == [
+        ("scenes.yaml", "scenes", True), ("scenes.yaml", "goto", False),
+        ("scenes.yaml", "if", False)]  # `visits(kitchen) > 1`
+    line, col = find("scenes.yaml", "visits(kitchen)")
+    condition = found[2].span
+    assert (condition.line, condition.start, condition.end) == (line, col + 7, col + 14)
+
+
+def test_the_index_finds_variables_in_text_blocks_conditions_effects_and_playthroughs(
+        index: StoryIndex) -> None:
+    roles = [(o.span.path.name, o.role) for o in index.occurrences("variable", "courage")]
+    assert roles == [("story.yaml", "variables"), ("playthroughs.yaml", "variables"),
+                     ("scenes.yaml", "text"), ("scenes.yaml", "add"), ("scenes.yaml", "if")]
+    text = next(o for o in index.occurrences("variable", "courage") if o.role == "text").span
+    line, col = find("scenes.yaml", "{courage}")
+    assert (text.line, text.start) == (line, col + 1)
+
+
+def test_facts_endings_and_their_details(index: StoryIndex) -> None:
+    assert [o.role for o in index.references("fact", "sam_secret")] == ["facts", "unlock"]
+    assert index.details("ending", "friends") == {"id": "friends",
+                                                  "title": "A Friend on Day One",
+                                                  "scene": "lunch"}
+    assert [o.span.path.name for o in index.references("ending", "quiet")] == [
+        "playthroughs.yaml"]
+
+
+def test_a_file_whose_yaml_is_broken_keeps_its_last_index(index: StoryIndex) -> None:
+    path = EXAMPLE / "scenes.yaml"
+    assert not index.update(path, "scenes:\n  lobby: [\n")
+    assert index.definitions("scene", "lobby")
+    assert index.update(path, "# only a comment\n")
+    assert not index.definitions("scene", "lobby")
+    assert index_text(path, "# nothing yet\n") is not None
+
+
+def test_the_outline_lists_the_scenes_of_a_file(index: StoryIndex) -> None:
+    outline = index.files[EXAMPLE / "scenes.yaml"].outline
+    assert [(o.kind, o.name) for o in outline][:2] == [("scene", "lobby"), ("scene", "kitchen")]
+    assert outline[1].detail == "The Kitchen"
+    assert outline[1].first == (find("scenes.yaml", "  kitchen:")[0], 2)
+
+
+# -- completion -----------------------------------------------------------------------------
+
+CHOICE = "scenes:\n  lobby:\n    text: hi\n    choices:\n      - text: Go\n"
+
+
+def test_yaml_path_reads_the_place_from_indentation() -> None:
+    lines = (CHOICE + "        effects:\n          - set: {").split("\n")
+    assert yaml_path(lines, len(lines) - 1, len(lines[-1])) == [
+        "scenes", "lobby", "choices", "-", "effects", "-"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (CHOICE + "        goto: ", ["alone", "desk", "kitchen", "lobby", "lunch", "window"]),
+    (CHOICE + "        goto: ki", ["kitchen"]),
+    ("scenes:\n  a:\n    text: x\n    next: d", ["desk"]),
+    ("story:\n  start: l", ["lobby", "lunch"]),
+    (CHOICE + "        if: has(", ["coffee", "sam_secret"]),
+    ("scenes:\n  a:\n    text:\n      - if: seen(w", ["window"]),
+    (CHOICE + "        if: cour", ["courage"]),
+    (CHOICE + "        effects:\n          - unlock: [co", ["coffee"]),
+    ("scenes:\n  a:\n    on_enter:\n      - unlock:\n          - s", ["sam_secret"]),
+    (CHOICE + "        effects:\n          - set: {me", ["met_sam"]),
+    ("scenes:\n  a:\n    text: |\n      Hello {na", ["name"]),
+    ("playthroughs:\n  p:\n    expect:\n      ending: ", ["friends", "quiet"]),
+    ("playthroughs:\n  p:\n    steps:\n      - choose: x\n        expect:\n          scene: lu",
+     ["lunch"]),
+])
+def test_completion_offers_the_names_that_fit_the_place(
+        index: StoryIndex, text: str, expected: list[str]) -> None:
+    assert labels(index, text) == expected
+
+
+def test_completion_offers_the_keys_not_yet_written_with_their_docs(index: StoryIndex) -> None:
+    assert labels(index, CHOICE + "        ") == ["goto", "effects", "id", "if", "once"]
+    assert labels(index, CHOICE + "      - ") == ["goto", "text", "effects", "id", "if", "once"]
+    assert labels(index, "story:\n  id: x\n  ") == ["start", "title", "subtitle"]
+    lines = ["scenes:", "  a:", "    ne"]
+    (item,) = complete(index, lines, 2, 6).items
+    assert (item.label, item.insert, item.detail) == ("next", "next: ", "optional: id")
+    assert item.documentation == "A single Continue to this scene, instead of choices."
+
+
+def test_completion_cuts_a_long_list_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    text = "scenes:\n" + "".join(f"  s{i}:\n    text: x\n    next: s0\n" for i in range(600))
+    index = index_story([(path, text)])
+    lines = (CHOICE + "        goto: ").split("\n")
+    found = complete(index, lines, len(lines) - 1, len(lines[-1]))
+    assert found.incomplete and len(found.items) == 500
+    lines = (CHOICE + "        goto: s59").split("\n")
+    found = complete(index, lines, len(lines) - 1, len(lines[-1]))
+    assert not found.incomplete and [i.label for i in found.items] == [
+        "s59", *(f"s59{i}" for i in range(10))]
+
+
+# -- hover ----------------------------------------------------------------------------------
+
+def test_hover_on_a_scene_gives_title_first_line_and_who_leads_there(index: StoryIndex) -> None:
+    occurrence = index.definitions("scene", "desk")[0]
+    text = hover_text(index, occurrence)
+    assert text is not None
+    assert text.startswith("**Your Desk** (scene `desk`, `scenes.yaml:")
+    assert "> Your desk has a plant on it." in text
+    assert "Led to from: `kitchen`, `window`" in text
+
+
+def test_hover_on_a_variable_and_on_an_unknown_name(index: StoryIndex) -> None:
+    text = hover_text(index, index.definitions("variable", "courage")[0])
+    assert text is not None and "number (whole) variable" in text and "default: `0`" in text
+    index.update(EXAMPLE / "extra.yaml", "variables:\n  trust: {default: 1, min: 0, max: 5}\n")
+    text = hover_text(index, index.definitions("variable", "trust")[0])
+    assert text is not None and "min: `0`, max: `5`" in text
+    index.update(EXAMPLE / "extra.yaml", "scenes:\n  x:\n    text: a\n    next: nowhere\n")
+    typo = index.references("scene", "nowhere")[0]
+    assert hover_text(index, typo) == "**nowhere**: no scene 'nowhere' is defined in this story"
+
+
+# -- rename ---------------------------------------------------------------------------------
+
+def test_rename_of_a_variable_reaches_conditions_text_effects_and_playthroughs(
+        index: StoryIndex) -> None:
+    line, col = find("story.yaml", "courage:")
+    occurrence = renameable(index, EXAMPLE / "story.yaml", line, col + 2)
+    edits = rename_edits(index, occurrence, "nerve")
+    assert {path.name: len(found) for path, found in edits.items()} == {
+        "story.yaml": 1, "scenes.yaml": 3, "playthroughs.yaml": 1}
+    assert {edit.text for found in edits.values() for edit in found} == {"nerve"}
+
+
+@pytest.mark.parametrize(("new", "reason"), [
+    ("9lives", "not a valid id"),
+    ("and", "a word of the condition language"),
+    ("kitchen", "a scene 'kitchen' already exists (scenes.yaml:"),
+])
+def test_rename_is_refused_with_a_reason(index: StoryIndex, new: str, reason: str) -> None:
+    occurrence = index.definitions("scene", "desk")[0]
+    with pytest.raises(RenameRefused, match=reason.replace("(", r"\(")):
+        rename_edits(index, occurrence, new)
+
+
+def test_rename_needs_a_defined_name_under_the_cursor(index: StoryIndex) -> None:
+    with pytest.raises(RenameRefused, match="put the cursor"):
+        renameable(index, EXAMPLE / "scenes.yaml", 0, 0)
+    index.update(EXAMPLE / "extra.yaml", "scenes:\n  x:\n    text: a\n    next: nowhere\n")
+    with pytest.raises(RenameRefused, match="no scene 'nowhere' is defined"):
+        renameable(index, EXAMPLE / "extra.yaml", 3, 12)
+
+
+# -- problems -------------------------------------------------------------------------------
+
+def test_a_point_becomes_the_range_of_the_name_there(tmp_path: Path) -> None:
+    lines = ["    goto: kitchn", "    text: Hi {  nme }!", "    text: [a, b]"]
+    assert place_of(tmp_path, 1, 11, lines).start == 10
+    hole = place_of(tmp_path, 2, 14, lines)  # at the `{`: the name inside it
+    assert (place_of(tmp_path, 1, 11, lines).end, hole.start, hole.end) == (16, 16, 19)
+    assert (place_of(tmp_path, 3, 11, lines).start, place_of(tmp_path, 3, 11, lines).end) == (
+        10, 12)  # `[a,`: the token, not the whole line
+    assert place_of(tmp_path, 9, 1, None).end == 1  # nothing there: one character
+
+
+def test_problems_carry_related_places_and_suggestions(tmp_path: Path) -> None:
+    file = str(tmp_path / "a.yaml")
+    found = problems([
+        Diagnostic(Pos(file, 3, 3), "error", f"scene 'x' is defined twice (first at {file}:1:3)"),
+        Diagnostic(Pos(file, 4, 3), "error", "duplicate key 'text' in scene (first at line 2)"),
+        Diagnostic(Pos(file, 5, 9), "error", "this condition is a number; did you mean "
+                   "'courage > 0'?"),
+        Diagnostic(Pos(file, 6, 9), "error", "goto: no scene 'kitchn'; did you mean 'kitchen'?"),
+    ], lambda path: None)[tmp_path / "a.yaml"]
+    assert [(p.line, p.start) for p in found[0].related] == [(0, 2)]
+    assert [(p.line, p.start) for p in found[1].related] == [(1, 0)]
+    assert [p.suggestion for p in found] == [None, None, None, "kitchen"]
+
+
+# -- the workspace and the loader's overlay -------------------------------------------------
+
+def test_open_buffers_take_the_place_of_their_files(story_copy: Path) -> None:
+    workspace = StoryWorkspace(story_copy)
+    workspace.index_all()
+    scenes = (story_copy / "scenes.yaml").absolute()
+    clean = workspace.check()
+    assert not any(p.severity == "error" for found in clean.problems.values() for p in found)
+    workspace.edit(scenes, scenes.read_text(encoding="utf-8").replace(
+        "goto: kitchen", "goto: kitchn", 1))
+    broken = workspace.check()
+    assert [p.message for p in broken.problems[scenes] if p.severity == "error"] == [
+        "goto: no scene 'kitchn'; did you mean 'kitchen'?"]
+    assert workspace.to_publish(broken)[scenes]
+    assert "kitchn" not in scenes.read_text(encoding="utf-8")  # nothing written to disk
+    workspace.close(scenes)
+    assert workspace.to_publish(workspace.check()).get(scenes, []) == []
+
+
+def test_an_unsaved_new_file_is_part_of_the_story(story_copy: Path) -> None:
+    new = (story_copy / "more" / "epilogue.yaml").absolute()
+    hidden = (story_copy / ".drafts" / "x.yaml").absolute()
+    result = load_story(story_copy, cache=True, sources={
+        new: "scenes:\n  epilogue:\n    text: The end.\n    next: nowhere\n",
+        hidden: "scenes: [",
+    })
+    assert [str(d).split(": ", 1)[1] for d in result.errors] == [
+        "error: next of scene 'epilogue': no scene 'nowhere'"]
+    assert result.errors[0].pos.file.endswith("epilogue.yaml")
+
+
+def test_offscreen_lsp_without_pygls_says_how_to_install_it(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(lsp_command.importlib.util, "find_spec", lambda name: None)
+    assert lsp_command.run() == 2
+    assert "pip install 'offscreen[lsp]'" in capsys.readouterr().err

@@ -219,9 +219,10 @@ def _names(index: StoryIndex, kind: Kind, word: str) -> Completion:
     items = []
     for name, details in index.names(kind).items():
         if name.startswith(word):
+            if len(items) == MAX_ITEMS:
+                return Completion(tuple(items), True, word)
             items.append(Item(name, kind, _summary(kind, details)))
-    cut = len(items) > MAX_ITEMS
-    return Completion(tuple(items[:MAX_ITEMS]), cut, word)
+    return Completion(tuple(items), False, word)
 
 
 def _summary(kind: Kind, details: dict[str, str]) -> str:

@@ -104,8 +104,10 @@ class FileIndex:
     """By line, for the lookup under the cursor."""
     by_name: dict[tuple[Kind, str], list[Occurrence]] = field(default_factory=dict)
     outline: list[Outline] = field(default_factory=list)
-    details: dict[tuple[Kind, str], dict[str, str]] = field(default_factory=dict)
-    """What hover shows about each definition in this file: title, text, default..."""
+    defined: dict[Kind, dict[str, dict[str, str]]] = field(default_factory=lambda: {
+        "scene": {}, "fact": {}, "variable": {}, "ending": {}})
+    """What hover shows about each definition in this file (title, text, default...), by
+    kind and name."""
 
     def add(self, occurrence: Occurrence) -> None:
         self.occurrences.setdefault(occurrence.span.line, []).append(occurrence)
@@ -254,7 +256,7 @@ class _Walker:
             if kind is not None:
                 self.scene = name if kind == "scene" else None
                 self.note(kind, name, self.scalar_start(key_node), section, definition=True)
-                self.index.details[(kind, name)] = details
+                self.index.defined[kind][name] = details
             if section == "playthroughs":
                 self.outline("playthrough", name, key_node, value, details.get("description", ""))
             elif kind is not None and kind != "ending":
@@ -287,7 +289,7 @@ class _Walker:
         fields = dict(_scalars(node))
         if "id" in fields and IDENT.match(fields["id"]):
             fields["scene"] = self.scene or ""
-            self.index.details[("ending", fields["id"])] = fields
+            self.index.defined["ending"][fields["id"]] = fields
 
 
 def _scalars(node: yaml.Node) -> Iterator[tuple[str, str]]:

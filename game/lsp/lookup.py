@@ -18,6 +18,8 @@ class StoryIndex:
 
     def __init__(self) -> None:
         self.files: dict[Path, FileIndex] = {}
+        self.known: dict[Kind, dict[str, dict[str, str]]] = {}
+        """`names` by kind, until the next update: completion asks for it on every key."""
 
     def update(self, path: Path, text: str) -> bool:
         """Re-index one file; False (and the last good index kept) when its YAML is broken."""
@@ -25,10 +27,12 @@ class StoryIndex:
         if found is None:
             return False
         self.files[path] = found
+        self.known.clear()
         return True
 
     def forget(self, path: Path) -> None:
         self.files.pop(path, None)
+        self.known.clear()
 
     def at(self, path: Path, line: int, col: int) -> Occurrence | None:
         """The name under the cursor, if any."""
@@ -56,16 +60,19 @@ class StoryIndex:
 
     def names(self, kind: Kind) -> dict[str, dict[str, str]]:
         """Every defined name of a kind, with what hover knows about it, sorted."""
+        cached = self.known.get(kind)
+        if cached is not None:
+            return cached
         found: dict[str, dict[str, str]] = {}
         for path in sorted(self.files):
-            for (k, name), details in self.files[path].details.items():
-                if k == kind:
-                    found.setdefault(name, details)
-        return dict(sorted(found.items()))
+            for name, details in self.files[path].defined[kind].items():
+                found.setdefault(name, details)
+        cached = self.known[kind] = dict(sorted(found.items()))
+        return cached
 
     def details(self, kind: Kind, name: str) -> dict[str, str] | None:
         for path in sorted(self.files):
-            found = self.files[path].details.get((kind, name))
+            found = self.files[path].defined[kind].get(name)
             if found is not None:
                 return found
         return None

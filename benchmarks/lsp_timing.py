@@ -1,0 +1,153 @@
+"""The language server's figures (issue 12), measured as an editor sees them.
+
+`offscreen lsp` runs as its own process over real stdio, driven by a minimal JSON-RPC
+client here: the time from sending a `didChange` (a typo put into a `goto`, or taken out
+again) to receiving that file's `publishDiagnostics`, and the round trip of completion and
+definition requests. The baseline is a cold full check (`load_story`, no cache) of the same
+story in this process. `run.py` calls `figures` (in `lsp_figures`); alone:
+
+    python benchmarks/lsp_timing.py STORY_DIR
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+class Client:
+    """Just enough of an LSP client: requests, notifications, waiting for one message."""
+
+    def __init__(self, root: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "game", "lsp"], cwd=REPO, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.next_id = 0
+        self.request("initialize", {"capabilities": {}, "rootUri": root.as_uri()})
+        self.notify("initialized", {})
+
+    def send(self, message: dict[str, Any]) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        stdin = self.process.stdin
+        assert stdin is not None
+        stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        stdin.flush()
+
+    def receive(self) -> dict[str, Any]:
+        stdout = self.process.stdout
+        assert stdout is not None
+        length = 0
+        while line := stdout.readline().strip():
+            name, _, value = line.partition(b": ")
+            if name.lower() == b"content-length":
+                length = int(value)
+        message: dict[str, Any] = json.loads(stdout.read(length))
+        return message
+
+    def notify(self, method: str, params: dict[str, Any]) -> None:
+        self.send({"method": method, "params": params})
+
+    def request(self, method: str, params: dict[str, Any]) -> Any:
+        self.next_id += 1
+        self.send({"id": self.next_id, "method": method, "params": params})
+        while True:
+            message = self.receive()
+            if message.get("id") == self.next_id and "method" not in message:
+                return message.get("result")
+
+    def diagnostics_for(self, uri: str) -> list[Any]:
+        while True:
+            message = self.receive()
+            if (message.get("method") == "textDocument/publishDiagnostics"
+                    and message["params"]["uri"] == uri):
+                diagnostics: list[Any] = message["params"]["diagnostics"]
+                return diagnostics
+
+    def close(self) -> None:
+        self.request("shutdown", {})
+        self.notify("exit", {})
+        self.process.wait(10)
+
+
+def measure(root: Path, edits: int = 10, queries: int = 50) -> dict[str, Any]:
+    """Every figure of the server on the story at root, in seconds."""
+    from game.lsp.server import DEBOUNCE
+    from game.story.files import load_story
+
+    start = time.perf_counter()
+    load_story(root)
+    cold = time.perf_counter() - start
+    path = sorted(root.glob("*.yaml"))[len(list(root.glob("*.yaml"))) // 2].absolute()
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    line = next(i for i, t in enumerate(lines) if "goto: " in t)
+    col = lines[line].index("goto: ") + len("goto: ")
+    target = lines[line][col:].strip()
+    wrong = lines[line].replace(f"goto: {target}", f"goto: {target}q")
+    typo = "\n".join([*lines[:line], wrong, *lines[line + 1:]])
+    uri = path.as_uri()
+    client = Client(root.absolute())
+    started = time.perf_counter()
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "yaml", "version": 1, "text": text}})
+    client.diagnostics_for(uri)
+    first = time.perf_counter() - started
+    changes = []
+    for version in range(2, edits + 2):
+        body = typo if version % 2 == 0 else text
+        started = time.perf_counter()
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"text": body}]})
+        found = client.diagnostics_for(uri)
+        changes.append(time.perf_counter() - started - DEBOUNCE)
+        assert any("no scene" in d["message"] for d in found) == (body is typo)
+    position = {"textDocument": {"uri": uri}, "position": {"line": line, "character": col}}
+    completion, definition = [], []
+    for _ in range(queries):
+        started = time.perf_counter()
+        result = client.request("textDocument/completion", position)
+        completion.append(time.perf_counter() - started)
+        assert result["items"], "completion after goto: offered nothing"
+        started = time.perf_counter()
+        result = client.request("textDocument/definition", {
+            **position, "position": {"line": line, "character": col + 1}})
+        definition.append(time.perf_counter() - started)
+        assert result, "no definition for the goto's scene"
+    client.close()
+    return {"cold_check": cold, "first_diagnostics": first,
+            "change_to_diagnostics": statistics.median(changes),
+            "change_spread": [min(changes), max(changes)],
+            "completion": statistics.median(completion),
+            "definition": statistics.median(definition), "debounce": DEBOUNCE}
+
+
+def figures(root: Path, samples: int) -> list[tuple[str, str, str, str, str]]:
+    """run.py's rows: the server's figures, medians of `samples` fresh server processes."""
+    runs = [measure(root) for _ in range(samples)]
+    cold = statistics.median(r["cold_check"] for r in runs)
+    change = statistics.median(r["change_to_diagnostics"] for r in runs)
+    completion = statistics.median(r["completion"] for r in runs)
+    definition = statistics.median(r["definition"] for r in runs)
+    ratio = change / cold
+    return [
+        ("lsp: change -> published diagnostics (less the debounce)",
+         f"cold full check: {cold:.3f} s", f"{change:.3f} s", f"{ratio:.3f}x",
+         f"<= 0.15x {'yes' if ratio <= 0.15 else 'NO'}"),
+        ("lsp: completion after goto: (round trip)", "-", f"{completion * 1e3:.1f} ms", "-",
+         f"< 50 ms {'yes' if completion < 0.05 else 'NO'}"),
+        ("lsp: definition of a scene (round trip)", "-", f"{definition * 1e3:.1f} ms", "-",
+         f"< 50 ms {'yes' if definition < 0.05 else 'NO'}"),
+    ]
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(Path(sys.argv[1])), indent=2))

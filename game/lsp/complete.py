@@ -216,7 +216,7 @@ def _siblings(lines: list[str], line: int) -> set[str]:
 
 
 def _names(index: StoryIndex, kind: Kind, word: str) -> Completion:
-    items = []
+    items: list[Item] = []
     for name, details in index.names(kind).items():
         if name.startswith(word):
             if len(items) == MAX_ITEMS:

@@ -448,9 +448,13 @@ def bench(args: argparse.Namespace) -> int:
         startup_rows = startup_figures(s, work, samples, log)
         long_rows = long_game_figures(s, work, samples, log)
         startup_rows += latency_figures(samples, log)
+        lsp_rows = lsp_figures(s, samples, log)
         print_table(s, gen, size, startup_rows, time.perf_counter() - began)
         print()
         print_rows(long_rows)
+        if lsp_rows:
+            print()
+            print_rows(lsp_rows)
     finally:
         if args.keep:
             print(f"kept {work}", file=sys.stderr)
@@ -561,6 +565,21 @@ def latency_figures(samples: int,
     log("key press to the next scene, and to the ending screen")
     rows: list[tuple[str, str, str, str, str]] = latency.figures(
         REPO / "scenes", runs=max(1, samples // 2), log=log)
+    return rows
+
+
+def lsp_figures(s: Sampler, samples: int,
+                log: Callable[[str], None]) -> list[tuple[str, str, str, str, str]]:
+    """The language server's figures (issue 12), via benchmarks/lsp_timing.py."""
+    import importlib.util
+
+    if importlib.util.find_spec("pygls") is None:
+        log("pygls not installed: language server figures skipped")
+        return []
+    import lsp_timing
+
+    log("language server: change to diagnostics, completion, definition")
+    rows: list[tuple[str, str, str, str, str]] = lsp_timing.figures(s.root, max(1, samples - 2))
     return rows
 
 

@@ -26,7 +26,7 @@ from game.lsp.hover import hover_text
 from game.lsp.index import Outline, Span
 from game.lsp.problems import Place, Problem
 from game.lsp.rename import RenameRefused, rename_edits, renameable
-from game.lsp.workspace import StoryWorkspace
+from game.lsp.workspace import StoryWorkspace, story_root
 
 DEBOUNCE = 0.15
 """Seconds of quiet after a change before the whole story is checked again."""
@@ -42,23 +42,35 @@ _SYMBOL_KIND = {"story": lsp.SymbolKind.Package, "scene": lsp.SymbolKind.Class,
 
 
 class StoryServer(LanguageServer):
-    """A LanguageServer that holds one story workspace and its pending check."""
+    """A LanguageServer that holds the stories being edited and their pending checks."""
 
     def __init__(self) -> None:
         super().__init__("offscreen", __version__,
                          text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
-        self.story: StoryWorkspace | None = None
-        self.pending: asyncio.TimerHandle | None = None
-        self.running: asyncio.Task[None] | None = None
-        self.again = False
-        self.last_check: float | None = None
-        """Seconds the last check took (load, check and placing), for the log and benchmarks."""
+        self.stories: dict[Path, StoryWorkspace] = {}
+        """By story folder: an editor may have files of several stories open."""
+        self.roots: dict[Path, Path] = {}
+        """Folder of a file -> its story folder, found once per folder."""
+        self.pending: dict[Path, asyncio.TimerHandle] = {}
+        self.running: dict[Path, asyncio.Task[None]] = {}
+        self.again: set[Path] = set()
+
+    def story(self, path: Path) -> StoryWorkspace:
+        """The story the file belongs to, indexed on first use."""
+        root = self.roots.get(path.parent)
+        if root is None:
+            limit = self.workspace.root_path
+            root = self.roots[path.parent] = story_root(path, Path(limit) if limit else None)
+        found = self.stories.get(root)
+        if found is None:
+            found = self.stories[root] = StoryWorkspace(root)
+            found.index_all()
+        return found
 
     # -- positions -----------------------------------------------------------------------
 
     def lines(self, path: Path) -> list[str]:
-        story = self.story
-        return (story.lines(path) if story is not None else None) or []
+        return self.story(path).lines(path) or []
 
     def position(self, path: Path, line: int, col: int) -> lsp.Position:
         codec = self.workspace.position_codec
@@ -88,34 +100,32 @@ class StoryServer(LanguageServer):
 
     # -- checking ------------------------------------------------------------------------
 
-    def schedule_check(self) -> None:
+    def schedule_check(self, story: StoryWorkspace) -> None:
         """Check again once the author has paused; a check already running is let finish."""
-        if self.pending is not None:
-            self.pending.cancel()
+        root = story.root
+        if root in self.pending:
+            self.pending.pop(root).cancel()
         loop = asyncio.get_running_loop()
-        self.pending = loop.call_later(DEBOUNCE, self.start_check)
+        self.pending[root] = loop.call_later(DEBOUNCE, self.start_check, story)
 
-    def start_check(self) -> None:
-        self.pending = None
-        if self.running is not None and not self.running.done():
-            self.again = True  # checked again as soon as this one ends
+    def start_check(self, story: StoryWorkspace) -> None:
+        self.pending.pop(story.root, None)
+        running = self.running.get(story.root)
+        if running is not None and not running.done():
+            self.again.add(story.root)  # checked again as soon as this one ends
             return
-        self.running = asyncio.ensure_future(self.check())
+        self.running[story.root] = asyncio.ensure_future(self.check(story))
 
-    async def check(self) -> None:
-        story = self.story
-        if story is None:
-            return
+    async def check(self, story: StoryWorkspace) -> None:
         checked = await asyncio.to_thread(story.check)
-        self.last_check = checked.seconds
-        logging.getLogger(__name__).info("checked the story in %.3f s", checked.seconds)
+        logging.getLogger(__name__).info("checked %s in %.3f s", story.root, checked.seconds)
         for path, found in story.to_publish(checked).items():
             self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
                 uri=from_fs_path(str(path)) or "",
                 diagnostics=[self.diagnostic(problem) for problem in found]))
-        if self.again:
-            self.again = False
-            self.running = asyncio.ensure_future(self.check())
+        if story.root in self.again:
+            self.again.discard(story.root)
+            self.running[story.root] = asyncio.ensure_future(self.check(story))
 
     def diagnostic(self, problem: Problem) -> lsp.Diagnostic:
         related = [lsp.DiagnosticRelatedInformation(self.location(place), "first defined here")
@@ -131,56 +141,41 @@ def _path(uri: str) -> Path:
     return Path(to_fs_path(uri) or uri).absolute()
 
 
-def _root(server: StoryServer, first: Path | None) -> Path:
-    """The workspace folder; without one, the folder of the first file opened."""
-    root = server.workspace.root_path
-    if root:
-        return Path(root)
-    return first.parent if first is not None else Path.cwd()
-
-
 def build() -> StoryServer:
     """A server with every feature registered."""
     server = StoryServer()
 
-    def story(first: Path | None = None) -> StoryWorkspace:
-        if server.story is None:
-            server.story = StoryWorkspace(_root(server, first))
-            server.story.index_all()
-        return server.story
-
-    @server.feature(lsp.INITIALIZED)
-    def initialized(ls: StoryServer, params: lsp.InitializedParams) -> None:
-        if ls.workspace.root_path:
-            story()
-
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: StoryServer, params: lsp.DidOpenTextDocumentParams) -> None:
         path = _path(params.text_document.uri)
-        story(path).edit(path, params.text_document.text)
-        ls.schedule_check()
+        story = ls.story(path)
+        story.edit(path, params.text_document.text)
+        ls.schedule_check(story)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: StoryServer, params: lsp.DidChangeTextDocumentParams) -> None:
         path = _path(params.text_document.uri)
         document = ls.workspace.get_text_document(params.text_document.uri)
-        story(path).edit(path, document.source)
-        ls.schedule_check()
+        story = ls.story(path)
+        story.edit(path, document.source)
+        ls.schedule_check(story)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: StoryServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        ls.schedule_check()
+        ls.schedule_check(ls.story(_path(params.text_document.uri)))
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: StoryServer, params: lsp.DidCloseTextDocumentParams) -> None:
-        story().close(_path(params.text_document.uri))
-        ls.schedule_check()
+        path = _path(params.text_document.uri)
+        story = ls.story(path)
+        story.close(path)
+        ls.schedule_check(story)
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION,
                     lsp.CompletionOptions(trigger_characters=[" ", "(", "{", ",", "["]))
     def completion(ls: StoryServer, params: lsp.CompletionParams) -> lsp.CompletionList:
         path, line, col = ls.cursor(params.text_document.uri, params.position)
-        found: Completion = complete(story(path).index, ls.lines(path), line, col)
+        found: Completion = complete(ls.story(path).index, ls.lines(path), line, col)
         start = ls.position(path, line, col - len(found.prefix))
         end = ls.position(path, line, col)
         items = [lsp.CompletionItem(
@@ -193,7 +188,7 @@ def build() -> StoryServer:
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: StoryServer, params: lsp.DefinitionParams) -> list[lsp.Location]:
         path, line, col = ls.cursor(params.text_document.uri, params.position)
-        index = story(path).index
+        index = ls.story(path).index
         found = index.at(path, line, col)
         if found is None:
             return []
@@ -202,7 +197,7 @@ def build() -> StoryServer:
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
     def references(ls: StoryServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
         path, line, col = ls.cursor(params.text_document.uri, params.position)
-        index = story(path).index
+        index = ls.story(path).index
         found = index.at(path, line, col)
         if found is None:
             return []
@@ -214,7 +209,7 @@ def build() -> StoryServer:
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: StoryServer, params: lsp.HoverParams) -> lsp.Hover | None:
         path, line, col = ls.cursor(params.text_document.uri, params.position)
-        index = story(path).index
+        index = ls.story(path).index
         found = index.at(path, line, col)
         text = hover_text(index, found) if found is not None else None
         if text is None or found is None:
@@ -226,7 +221,7 @@ def build() -> StoryServer:
     def prepare_rename(ls: StoryServer, params: lsp.PrepareRenameParams) -> Any:
         path, line, col = ls.cursor(params.text_document.uri, params.position)
         try:
-            found = renameable(story(path).index, path, line, col)
+            found = renameable(ls.story(path).index, path, line, col)
         except RenameRefused as refused:
             ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Info, str(refused)))
             return None
@@ -235,7 +230,7 @@ def build() -> StoryServer:
     @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
     def rename(ls: StoryServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit:
         path, line, col = ls.cursor(params.text_document.uri, params.position)
-        index = story(path).index
+        index = ls.story(path).index
         try:
             edits = rename_edits(index, renameable(index, path, line, col), params.new_name)
         except RenameRefused as refused:
@@ -248,7 +243,7 @@ def build() -> StoryServer:
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def symbols(ls: StoryServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
         path = _path(params.text_document.uri)
-        found = story(path).index.files.get(path)
+        found = ls.story(path).index.files.get(path)
         return [ls.symbol(entry) for entry in (found.outline if found is not None else ())]
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(

@@ -8,6 +8,7 @@ change in one file can fix or break another.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,36 @@ from pathlib import Path
 from game.lsp.lookup import StoryIndex
 from game.lsp.problems import Problem, problems
 from game.story.files import load_story, story_files
+
+_HEADER = re.compile(r"^story:", re.MULTILINE)
+HEADER_SCAN = 64 * 1024
+"""Bytes of each file read when looking for the `story:` section that marks a story folder."""
+
+
+def story_root(path: Path, limit: Path | None) -> Path:
+    """The story folder a file belongs to: the nearest folder, from the file's own up to
+    `limit` (the editor's workspace), holding a file with the top-level `story:` section.
+
+    An editor opened on a whole repository must not check its CI files as scenes; a story
+    whose `story:` section is not found yet (a new story) is its file's folder.
+    """
+    folder = path.parent
+    while True:
+        if folder.is_dir() and any(
+                _has_header(f) for f in sorted(folder.iterdir())
+                if f.suffix in (".yaml", ".yml") and not f.name.startswith(".") and f.is_file()):
+            return folder
+        if limit is None or folder == limit or not folder.is_relative_to(limit):
+            return path.parent
+        folder = folder.parent
+
+
+def _has_header(file: Path) -> bool:
+    try:
+        with file.open("rb") as handle:
+            return _HEADER.search(handle.read(HEADER_SCAN).decode("utf-8", "replace")) is not None
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)

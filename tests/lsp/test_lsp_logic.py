@@ -16,7 +16,7 @@ from game.lsp.index import index_text
 from game.lsp.lookup import StoryIndex, index_story
 from game.lsp.problems import place_of, problems
 from game.lsp.rename import RenameRefused, rename_edits, renameable
-from game.lsp.workspace import StoryWorkspace
+from game.lsp.workspace import StoryWorkspace, story_root
 from game.story.diagnostics import Diagnostic
 from game.story.files import load_story
 from game.story.model import Pos
@@ -262,3 +262,16 @@ def test_offscreen_lsp_without_pygls_says_how_to_install_it(
     monkeypatch.setattr(lsp_command.importlib.util, "find_spec", lambda name: None)
     assert lsp_command.run() == 2
     assert "pip install 'offscreen[lsp]'" in capsys.readouterr().err
+
+
+def test_the_story_folder_is_the_nearest_one_with_the_story_section(tmp_path: Path) -> None:
+    (tmp_path / "ci.yaml").write_text("jobs: {}\n", encoding="utf-8")
+    story = tmp_path / "scenes"
+    (story / "chapter").mkdir(parents=True)
+    (story / "story.yaml").write_text("story:\n  id: x\n", encoding="utf-8")
+    (story / "chapter" / "a.yaml").write_text("scenes: {}\n", encoding="utf-8")
+    assert story_root(story / "chapter" / "a.yaml", tmp_path) == story
+    assert story_root(story / "story.yaml", tmp_path) == story
+    assert story_root(tmp_path / "ci.yaml", tmp_path) == tmp_path  # no story: its own folder
+    assert story_root(story / "new" / "b.yaml", tmp_path) == story  # not saved yet
+    assert story_root(story / "chapter" / "a.yaml", story / "chapter") == story / "chapter"

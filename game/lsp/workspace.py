@@ -8,6 +8,7 @@ change in one file can fix or break another.
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 from dataclasses import dataclass
@@ -63,6 +64,8 @@ class StoryWorkspace:
         self.root = root.absolute()
         self.overlay: dict[Path, str] = {}
         self.index = StoryIndex()
+        self.split: dict[Path, tuple[tuple[int, int] | None, list[str]]] = {}
+        """Lines of each file, for `lines`."""
         self.published: set[Path] = set()
         """Files that last got problems, so that a fixed file gets its problems cleared."""
 
@@ -87,18 +90,37 @@ class StoryWorkspace:
             return None  # the checker says why
 
     def lines(self, path: Path) -> list[str] | None:
+        """The file's lines as the editor has them; kept until the buffer (or, for a file
+        that is not open, its size or time on disk) changes: every position sent to the
+        editor is converted with them."""
+        key: tuple[int, int] | None = None
+        if path not in self.overlay:
+            try:
+                stat = path.stat()
+            except OSError:
+                return None
+            key = (stat.st_mtime_ns, stat.st_size)
+        known = self.split.get(path)
+        if known is not None and known[0] == key:
+            return known[1]
         text = self.text(path)
-        return None if text is None else text.split("\n")
+        if text is None:
+            return None
+        lines = text.split("\n")
+        self.split[path] = (key, lines)
+        return lines
 
     def edit(self, path: Path, text: str) -> None:
         """A buffer was opened or changed: it stands in for its file from now on."""
         self.overlay[path] = text
+        self.split.pop(path, None)
         if self.is_story_file(path):
             self.index.update(path, text)
 
     def close(self, path: Path) -> None:
         """The buffer is gone: the file on disk counts again."""
         self.overlay.pop(path, None)
+        self.split.pop(path, None)
         text = self.text(path) if path.exists() else None
         if text is None:
             self.index.forget(path)
@@ -110,14 +132,14 @@ class StoryWorkspace:
         began = time.perf_counter()
         sources = {p: t for p, t in self.overlay.items() if self.is_story_file(p)}
         result = load_story(self.root, sources=sources)
-        split: dict[Path, list[str] | None] = {}
-
-        def lines_of(path: Path) -> list[str] | None:
-            if path not in split:
-                split[path] = self.lines(path)
-            return split[path]
-
-        found = problems(result.diagnostics, lines_of)
+        # load_story freezes what it built out of the collector's sight, right for a game
+        # that keeps its story for good. This server drops each one at the next check, and
+        # a load leaves cycles behind (~78,000 objects at 10k scenes): unfrozen and
+        # collected now, the server stays at one story's memory (measured: flat at ~125 MiB
+        # over many checks, against +7 MiB a check without).
+        gc.unfreeze()
+        gc.collect()
+        found = problems(result.diagnostics, self.lines)
         return Checked(found, time.perf_counter() - began)
 
     def to_publish(self, checked: Checked) -> dict[Path, list[Problem]]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from game.lsp.index import Span
 from game.story.diagnostics import Diagnostic
 from game.story.names import IDENT
 
@@ -26,21 +27,13 @@ _SUGGESTION = re.compile(r"did you mean '(?P<name>[^']+)'\?")
 
 
 @dataclass(frozen=True, slots=True)
-class Place:
-    path: Path
-    line: int
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
 class Problem:
     """One diagnostic, placed for an editor."""
 
-    place: Place
+    place: Span
     severity: str
     message: str
-    related: tuple[Place, ...]
+    related: tuple[Span, ...]
     suggestion: str | None
     """The id a "did you mean" offers, to put in place of the range."""
 
@@ -50,7 +43,7 @@ def absolute(file: str) -> Path:
     return Path(os.path.abspath(file))
 
 
-def place_of(path: Path, line: int, col: int, lines: list[str] | None) -> Place:
+def place_of(path: Path, line: int, col: int, lines: list[str] | None) -> Span:
     """A 1-based point -> the 0-based range of the name (or token) that starts there."""
     row, start = max(line - 1, 0), max(col - 1, 0)
     text = lines[row] if lines is not None and row < len(lines) else ""
@@ -60,10 +53,10 @@ def place_of(path: Path, line: int, col: int, lines: list[str] | None) -> Place:
             inner += 1
         name = _WORD.match(text, inner)
         if name is not None:
-            return Place(path, row, name.start(), name.end())
+            return Span(path, row, name.start(), name.end())
     found = _WORD.match(text, start) or _TOKEN.match(text, start)
     end = found.end() if found is not None else start + 1
-    return Place(path, row, start, max(end, start + 1))
+    return Span(path, row, start, max(end, start + 1))
 
 
 def problems(diagnostics: Iterable[Diagnostic],

@@ -23,8 +23,9 @@ from pygls.uris import from_fs_path, to_fs_path
 from game import __version__
 from game.lsp.complete import Completion, complete
 from game.lsp.hover import hover_text
-from game.lsp.index import Outline, Span
-from game.lsp.problems import Place, Problem
+from game.lsp.index import Occurrence, Outline, Span
+from game.lsp.lookup import StoryIndex
+from game.lsp.problems import Problem
 from game.lsp.rename import RenameRefused, rename_edits, renameable
 from game.lsp.workspace import StoryWorkspace, story_root
 
@@ -79,10 +80,10 @@ class StoryServer(LanguageServer):
     def range(self, path: Path, line: int, start: int, end: int) -> lsp.Range:
         return lsp.Range(self.position(path, line, start), self.position(path, line, end))
 
-    def span_range(self, span: Span | Place) -> lsp.Range:
+    def span_range(self, span: Span) -> lsp.Range:
         return self.range(span.path, span.line, span.start, span.end)
 
-    def location(self, span: Span | Place) -> lsp.Location:
+    def location(self, span: Span) -> lsp.Location:
         return lsp.Location(from_fs_path(str(span.path)) or "", self.span_range(span))
 
     def cursor(self, uri: str, position: lsp.Position) -> tuple[Path, int, int]:
@@ -90,6 +91,13 @@ class StoryServer(LanguageServer):
         codec = self.workspace.position_codec
         server = codec.position_from_client_units(self.lines(path), position)
         return path, server.line, server.character
+
+    def under_cursor(self, uri: str, position: lsp.Position,
+                     ) -> tuple[StoryIndex, Occurrence | None]:
+        """The story's index, and the name at the cursor if there is one."""
+        path, line, col = self.cursor(uri, position)
+        index = self.story(path).index
+        return index, index.at(path, line, col)
 
     def symbol(self, entry: Outline) -> lsp.DocumentSymbol:
         path = entry.selection.path
@@ -187,18 +195,14 @@ def build() -> StoryServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: StoryServer, params: lsp.DefinitionParams) -> list[lsp.Location]:
-        path, line, col = ls.cursor(params.text_document.uri, params.position)
-        index = ls.story(path).index
-        found = index.at(path, line, col)
+        index, found = ls.under_cursor(params.text_document.uri, params.position)
         if found is None:
             return []
         return [ls.location(o.span) for o in index.definitions(found.kind, found.name)]
 
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
     def references(ls: StoryServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
-        path, line, col = ls.cursor(params.text_document.uri, params.position)
-        index = ls.story(path).index
-        found = index.at(path, line, col)
+        index, found = ls.under_cursor(params.text_document.uri, params.position)
         if found is None:
             return []
         wanted = index.occurrences(found.kind, found.name)
@@ -208,9 +212,7 @@ def build() -> StoryServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: StoryServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        path, line, col = ls.cursor(params.text_document.uri, params.position)
-        index = ls.story(path).index
-        found = index.at(path, line, col)
+        index, found = ls.under_cursor(params.text_document.uri, params.position)
         text = hover_text(index, found) if found is not None else None
         if text is None or found is None:
             return None

@@ -275,3 +275,18 @@ def test_the_story_folder_is_the_nearest_one_with_the_story_section(tmp_path: Pa
     assert story_root(tmp_path / "ci.yaml", tmp_path) == tmp_path  # no story: its own folder
     assert story_root(story / "new" / "b.yaml", tmp_path) == story  # not saved yet
     assert story_root(story / "chapter" / "a.yaml", story / "chapter") == story / "chapter"
+
+
+def test_only_the_server_module_knows_the_protocol_library() -> None:
+    """The logic stays testable (and importable) without pygls: only server.py wires it."""
+    import ast
+
+    package = Path(__file__).resolve().parents[2] / "game" / "lsp"
+    for module in sorted(package.glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
+        names |= {node.module or "" for node in ast.walk(tree)
+                  if isinstance(node, ast.ImportFrom)}
+        protocol = {n for n in names if n.split(".")[0] in ("pygls", "lsprotocol")}
+        assert bool(protocol) == (module.name == "server.py"), (module.name, protocol)

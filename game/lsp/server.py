@@ -12,7 +12,10 @@ runs in a worker thread so that completion, hover and definition are answered me
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -274,6 +277,13 @@ class _Refused(Exception):
 
 
 def serve() -> int:
-    """Run on stdin/stdout until the client says exit."""
-    build().start_io()
+    """Run on stdin/stdout until the client says exit.
+
+    The protocol gets its own handles on the two streams, and `sys.stdout` points at stderr
+    meanwhile: a stray print anywhere would corrupt the protocol, and pygls closes the
+    streams it was given when it stops (the command line flushes stdout after every command).
+    """
+    with (os.fdopen(os.dup(0), "rb") as stdin, os.fdopen(os.dup(1), "wb") as stdout,
+          contextlib.redirect_stdout(sys.stderr)):
+        build().start_io(stdin, stdout)
     return 0

@@ -8,12 +8,12 @@ change in one file can fix or break another.
 
 from __future__ import annotations
 
-import gc
 import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from game import collector
 from game.lsp.lookup import StoryIndex
 from game.lsp.problems import Problem, problems
 from game.story.files import load_story, story_files
@@ -131,14 +131,11 @@ class StoryWorkspace:
         """The whole story through the real checker, open buffers in place of their files."""
         began = time.perf_counter()
         sources = {p: t for p, t in self.overlay.items() if self.is_story_file(p)}
-        result = load_story(self.root, sources=sources)
-        # load_story freezes what it built out of the collector's sight, right for a game
-        # that keeps its story for good. This server drops each one at the next check, and
-        # a load leaves cycles behind (~78,000 objects at 10k scenes): unfrozen and
-        # collected now, the server stays at one story's memory (measured: flat at ~125 MiB
-        # over many checks, against +7 MiB a check without).
-        gc.unfreeze()
-        gc.collect()
+        # The commands' policy pauses the collector while loading and freezes the story for
+        # good (game/commands/loading.py); this server drops each story at the next check,
+        # so it pauses only: a frozen story would never be collected.
+        with collector.paused():
+            result = load_story(self.root, sources=sources)
         found = problems(result.diagnostics, self.lines)
         return Checked(found, time.perf_counter() - began)
 

@@ -30,3 +30,10 @@ def printable(text: str, *, lines: bool = False) -> str:
     """`text` with every unsafe character shown as its escape; `lines` keeps newlines and
     tabs (story text), otherwise they are escaped too (a label is one line)."""
     return (_UNSAFE if lines else _UNSAFE_ONE_LINE).sub(_escape, text)
+
+
+def first_unsafe(text: str) -> str | None:
+    """The escape of the first character `printable(text, lines=True)` would neutralise, or
+    None: the loader refuses story text holding one, so no story can send a terminal orders."""
+    match = _UNSAFE.search(text)
+    return _escape(match) if match else None

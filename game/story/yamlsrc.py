@@ -20,6 +20,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from game import safeio
+from game.printable import first_unsafe
 from game.story.folder import MAX_FILE_BYTES
 from game.story.model import Pos, Value
 
@@ -228,7 +229,32 @@ def compose(text: str, file: str, report: Report) -> yaml.Node | None:
     except RecursionError:  # the pure-Python composer on deep but not crash-deep input
         report(Pos(file, 1, 1), "nested too deeply to read")
         return None
+    if node is not None and _MAY_HOLD_CONTROLS.search(text):
+        _refuse_controls(node, file, report)
     return node
+
+
+_MAY_HOLD_CONTROLS = re.compile(r"[\\\x85\u202a-\u202e\u2066-\u2069]")
+"""What a control character in a value can come from: an escape in a double-quoted scalar
+(YAML refuses raw controls, but "\\e[31m" is ESC [ 3 1 m), or a raw NEL or bidi control.
+A file with none of these skips the walk below (most files: it costs the cold load nothing)."""
+
+
+def _refuse_controls(root: yaml.Node, file: str, report: Report) -> None:
+    """Report every value holding a character a terminal would obey (ESC, CSI, a bidi
+    override...): text from a story file is shown to players, never sent as commands."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            char = first_unsafe(node.value)
+            if char is not None:
+                report(pos_of(node, file), f"this text holds the control character {char}, "
+                       "which a terminal would obey instead of showing; remove it")
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
 
 
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")

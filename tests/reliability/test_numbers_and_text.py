@@ -15,6 +15,7 @@ from game.plain import PlainGame
 from game.printable import printable
 from game.session import Session
 from game.storage.saves import SaveStore
+from game.story.diagnostics import StoryError
 from game.story.files import load_or_raise, load_story
 
 HEADER = "story: {id: n, title: N, start: a}\n"
@@ -109,11 +110,19 @@ scenes:
     choices: [{text: "Go \\e[5m", goto: z}]
   z: {text: done, ending: {id: e, title: "End \\e[8m"}}
 """
+PLAIN = ESCAPING.replace("\\e", "").replace("\\a", "")
+
+
+def test_a_story_holding_escapes_does_not_load(tmp_path: Path) -> None:
+    """The loader refuses them (tests/story/test_loader_controls.py): a story's text is
+    never printed with a control character, in any front end."""
+    with pytest.raises(StoryError, match="control character"):
+        load_or_raise(story_dir(tmp_path, ESCAPING))
 
 
 def test_plain_mode_and_the_saves_list_never_print_an_escape(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = story_dir(tmp_path, ESCAPING)
+    folder = story_dir(tmp_path, PLAIN)  # a save's label is still anyone's to edit
     story = load_or_raise(folder)
     saves = tmp_path / "saves"
     store = SaveStore(saves, story)

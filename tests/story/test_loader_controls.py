@@ -18,7 +18,9 @@ HEAD = "story: {id: s, title: S, start: a}\n"
 def load(tmp_path: Path, body: str) -> list[str]:
     (tmp_path / "story.yaml").write_text(HEAD + body, encoding="utf-8")
     result = load_story(tmp_path, cache=False)
-    return [str(d).split(str(tmp_path) + "/", 1)[-1] for d in result.errors]
+    # file:line:col as check prints it (relative to the current folder), by its last part
+    return [str(d).split(": error: ")[0].rsplit("/", 1)[-1] + ": error: "
+            + str(d).split(": error: ", 1)[1] for d in result.errors]
 
 
 def test_escapes_that_make_control_characters_are_reported_where_written(tmp_path: Path) -> None:

@@ -44,8 +44,13 @@ def story_files(root: Path) -> list[Path]:
 
 
 def display_path(path: Path) -> str:
-    """Relative to the working directory when inside it, as compilers print paths."""
+    """Relative to the working directory when inside it, as compilers print paths.
+
+    Outside it the absolute path is shorter and clearer than a climb of `../../..`
+    (and an editor or terminal can open it from anywhere).
+    """
+    absolute = Path(os.path.abspath(path))
     try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:  # not inside the working directory (or another drive on Windows)
+        return str(absolute)

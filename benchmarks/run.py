@@ -118,6 +118,8 @@ def worker(kind: str, root: Path, runs: int) -> dict[str, Any]:
         out.update(seconds=seconds, steps=report.steps, rate=report.steps / seconds)
     elif kind == "walk-engine":
         out.update(_engine_walk(_walk_story(root), runs))
+    elif kind == "play-choices":
+        out.update(_play_choices(_walk_story(root), runs))
     elif kind in ("mem-cold", "mem-warm"):
         result = load(root, cache=kind == "mem-warm")
         assert result.story is not None
@@ -187,6 +189,27 @@ def _engine_walk(story: Any, runs: int) -> dict[str, float]:
         steps += n
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "steps": steps, "rate": steps / seconds}
+
+
+def _play_choices(story: Any, choices: int) -> dict[str, float]:
+    """`choices` random choices as a player makes them, each scene's text rendered (the
+    twin of inkjs's Continue + ChooseChoiceIndex in benchmarks/ink_play.js): a new game
+    at each ending."""
+    from game.engine import Engine
+
+    engine = Engine(story)
+    choice = random.Random(0).choice
+    state, taken, shown = engine.start(), 0, 0
+    start = time.perf_counter()
+    while taken < choices:
+        shown += sum(map(len, engine.view(state).paragraphs))
+        options = engine.choices(state)
+        if not options or engine.is_over(state):
+            state = engine.start()
+            continue
+        state = engine.take(state, choice(options))
+        taken += 1
+    return {"seconds": time.perf_counter() - start, "characters": shown}
 
 
 def _autosave(root: Path, count: int) -> dict[str, Any]:
@@ -379,9 +402,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenes", type=int, help="story size (default 10,000; 1,000 quick)")
     parser.add_argument("--samples", type=int, help="samples per figure (default 5; 3 quick)")
     parser.add_argument("--keep", action="store_true", help="keep the generated story and cache")
-    parser.add_argument("--only", choices=["long-game", "walks"],
+    parser.add_argument("--only", choices=["long-game", "walks", "peer"],
                         help="run only these figures (the story is still generated): "
-                        "long-game, or walks = the random-playthrough rows")
+                        "long-game, walks = the random-playthrough rows, or peer = "
+                        "against inkjs (needs node and npm)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("root", nargs="?", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=0, help=argparse.SUPPRESS)
@@ -422,6 +446,10 @@ def bench(args: argparse.Namespace) -> int:
             print()
             print_rows(rows)
             return 0
+        if args.only == "peer":
+            rows = peer_figures(s, work, samples, log)
+            print_report(rows, gen, size, time.perf_counter() - began)
+            return 0
         if args.only == "walks":
             log("random playthroughs")
             s.interleaved(WALKS, samples, runs=WALK_RUNS)
@@ -449,12 +477,14 @@ def bench(args: argparse.Namespace) -> int:
         long_rows = long_game_figures(s, work, samples, log)
         startup_rows += latency_figures(samples, log)
         lsp_rows = lsp_figures(s, samples, log)
+        peer_rows = peer_figures(s, work, slow_samples, log)
         print_table(s, gen, size, startup_rows, time.perf_counter() - began)
         print()
         print_rows(long_rows)
-        if lsp_rows:
-            print()
-            print_rows(lsp_rows)
+        for extra in (lsp_rows, peer_rows):
+            if extra:
+                print()
+                print_rows(extra)
     finally:
         if args.keep:
             print(f"kept {work}", file=sys.stderr)
@@ -580,6 +610,15 @@ def lsp_figures(s: Sampler, samples: int,
 
     log("language server: change to diagnostics, completion, definition")
     rows: list[tuple[str, str, str, str, str]] = lsp_timing.figures(s.root, max(1, samples - 2))
+    return rows
+
+
+def peer_figures(s: Sampler, work: Path, samples: int,
+                 log: Callable[[str], None]) -> list[tuple[str, str, str, str, str]]:
+    """The same story in inkjs (issue 17), via benchmarks/ink_peer.py; none without node."""
+    import ink_peer
+
+    rows: list[tuple[str, str, str, str, str]] = ink_peer.figures(s, work, samples, log)
     return rows
 
 

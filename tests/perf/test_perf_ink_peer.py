@@ -1,0 +1,60 @@
+"""The inkjs comparison of benchmarks/run.py converts our story to ink faithfully (untimed)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
+import gen_story
+import ink_peer
+import run as bench
+
+from game.story.files import load_story
+
+
+def test_conditions_keep_their_meaning_in_inks_syntax() -> None:
+    assert ink_peer._condition("visits(lobby) >= 2 and not has(pam)") == (
+        "((s_lobby >= 2) and (not f_pam))")
+    assert ink_peer._condition('seen(desk) or mood == "calm"') == (
+        '((s_desk > 0) or (v_mood == "calm"))')
+
+
+def test_text_escapes_what_ink_would_read_as_markup_and_keeps_holes() -> None:
+    line = ink_peer._text("Take 2 - the *real* one # cut {courage} // [a|b] {{x}}")
+    assert line == ("Take 2 \\- the \\*real\\* one \\# cut {v_courage} \\/\\/ "
+                    "\\[a\\|b\\] \\{x\\}")
+
+
+def test_every_scene_becomes_a_knot_with_its_ways_on(tmp_path: Path) -> None:
+    gen_story.generate(tmp_path, scenes=60, files=2)
+    story = load_story(tmp_path).story
+    assert story is not None
+    ink = ink_peer.to_ink(tmp_path)
+    knots = [line for line in ink.splitlines() if line.startswith("=== ")]
+    assert knots == [f"=== s_{sid} ===" for sid in story.scenes]
+    assert ink.count("-> END") == sum(s.ending is not None for s in story.scenes.values())
+    assert f"-> s_{story.start}\n" in ink
+    assert all(f"VAR v_{name} = " in ink for name in story.variables)
+
+
+def test_our_play_worker_takes_exactly_the_choices_asked(tmp_path: Path) -> None:
+    gen_story.generate(tmp_path, scenes=60, files=2)
+    story = load_story(tmp_path).story
+    out = bench._play_choices(story, 250)
+    assert out["characters"] > 0 and out["seconds"] > 0
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_inkjs_compiles_and_plays_the_converted_story(tmp_path: Path) -> None:
+    folder = ink_peer.inkjs_folder(lambda _: None)
+    if folder is None:
+        pytest.skip("npm could not install inkjs")
+    gen_story.generate(tmp_path / "story", scenes=60, files=2)
+    source = tmp_path / "story.ink"
+    source.write_text(ink_peer.to_ink(tmp_path / "story"), encoding="utf-8")
+    out = ink_peer.play_ink(folder, source, 200, 1)
+    assert out["choices"] == 200 and out["characters"] > 0

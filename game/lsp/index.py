@@ -344,7 +344,7 @@ def index_text(path: Path, text: str) -> FileIndex | None:
     """The file's index, or None when its YAML does not compose (keep the last good one)."""
     problems: list[str] = []
 
-    def report(_: object, message: str) -> None:
+    def report(_: object, message: str, *_code: object) -> None:
         problems.append(message)
 
     node = yamlsrc.compose(text, str(path), report)

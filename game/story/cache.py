@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from game import collector, paths, safeio
 from game.story import cachecheck
-from game.story.diagnostics import Diagnostic
+from game.story.diagnostics import Diagnostic, Related
 from game.story.folder import MAX_FILE_BYTES, LoadResult, display_path, story_files
 from game.story.model import (
     Ending,
@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from game.story import expr
     from game.story.scene import Condition, Effect, Scene
 
-FORMAT = 4
+FORMAT = 5
 """Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
 MAGIC = b"offscreen-story-cache\n"
 _MARSHAL_VERSION = 4
@@ -400,7 +400,9 @@ def encode(result: LoadResult) -> bytes:
     if result.story is not None:
         blobs = [enc.scene(scene) for scene in result.story.scenes.values()]
         story = (*enc.story(result.story), tuple(len(blob) for blob in blobs))
-    diagnostics = tuple((enc.pos(d.pos), d.severity, d.message) for d in result.diagnostics)
+    diagnostics = tuple((enc.pos(d.pos), d.severity, d.message, d.code,
+                         tuple((enc.pos(r.pos), r.note) for r in d.related))
+                        for d in result.diagnostics)
     head = marshal.dumps((FORMAT, result.files, tuple(enc.files), diagnostics, story),
                          _MARSHAL_VERSION)
     return b"".join([len(head).to_bytes(8, "big"), head, *blobs])
@@ -512,7 +514,9 @@ def decode(payload: memoryview) -> LoadResult:
     dec = _Decoder(tuple(pos_files), context)
     return LoadResult(
         None if story is None else dec.story(story, tuple(files), payload[8 + size:]),
-        tuple(Diagnostic(dec.pos(p), severity, message) for p, severity, message in diagnostics),
+        tuple(Diagnostic(dec.pos(p), severity, message, code,
+                         tuple(Related(dec.pos(where), note) for where, note in related))
+              for p, severity, message, code, related in diagnostics),
         tuple(files),
     )
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from game import numbers
+from game.story.codes import TABLE
 
 if TYPE_CHECKING:
     from game.story.expr import Node
@@ -238,10 +239,16 @@ def head(data: object) -> Context | None:
     n = len(_strings(pos_files, "the position files"))
     errors = 0
     for diagnostic in _tuple(diagnostics, "the diagnostics"):
-        where, severity, message = _tuple(diagnostic, "a diagnostic", 3)
+        where, severity, message, code, related = _tuple(diagnostic, "a diagnostic", 5)
         pos(where, n)
-        _need(severity in ("error", "warning"), "a diagnostic's severity")
+        known = TABLE.get(code) if type(code) is str else None
+        _need(known is not None and severity == known.severity,
+              "a diagnostic's code and severity")
         _str(message, "a diagnostic's message")
+        for place in _tuple(related, "a diagnostic's related places"):
+            other, note = _tuple(place, "a related place", 2)
+            pos(other, n)
+            _str(note, "a related place's note")
         errors += severity == "error"
     if story is None:
         _need(errors, "no story, yet no error")

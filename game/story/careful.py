@@ -12,8 +12,9 @@ from collections.abc import Iterator, Mapping
 
 import yaml
 
-from game.story import schema, yamlsrc
-from game.story.diagnostics import Diagnostic, Severity
+from game.story import codes, schema, yamlsrc
+from game.story.codes import Code
+from game.story.diagnostics import Diagnostic, Related, first_defined
 from game.story.model import Pos, Value
 from game.story.names import IDENT, closest
 from game.story.quick import QuickReaders
@@ -47,8 +48,10 @@ class CarefulReaders(QuickReaders):
 
     # -- reporting ---------------------------------------------------------------------------
 
-    def report(self, pos: Pos, message: str, severity: Severity = "error") -> None:
-        self.diagnostics.append(Diagnostic(pos, severity, message))
+    def report(self, pos: Pos, message: str, code: Code,
+               related: tuple[Related, ...] = ()) -> None:
+        """Every problem goes through here, with its code from `game.story.codes`."""
+        self.diagnostics.append(code.at(pos, message, related))
 
     def inner_pos(self, node: yaml.Node, offset: int) -> Pos:
         """The position of character `offset` of a scalar's value, as near as YAML allows."""
@@ -81,7 +84,8 @@ class CarefulReaders(QuickReaders):
     def careful_fields(self, node: yaml.Node, table: Mapping[str, schema.Key], what: str,
                        ) -> dict[str, yaml.Node] | None:
         if not isinstance(node, yaml.MappingNode):
-            self.report(self.pos(node), f"{what} must be a mapping of keys, not {describe(node)}")
+            self.report(self.pos(node), f"{what} must be a mapping of keys, not {describe(node)}",
+                        codes.WRONG_KIND)
             return None
         out = {}
         typos: dict[str, yaml.Node] = {}
@@ -90,7 +94,8 @@ class CarefulReaders(QuickReaders):
                 close = closest(name, table)
                 hint = (f"; did you mean '{close}'?" if close
                         else f" (expected one of: {', '.join(table)})")
-                self.report(self.pos(key_node), f"unknown key '{name}' in {what}{hint}")
+                self.report(self.pos(key_node), f"unknown key '{name}' in {what}{hint}",
+                            codes.UNKNOWN_KEY)
                 if close is not None:
                     typos.setdefault(close, value)
                 continue
@@ -102,7 +107,8 @@ class CarefulReaders(QuickReaders):
                     # keyboard does not cascade into "unreachable" warnings further on.
                     out[key.name] = typos[key.name]
                 else:
-                    self.report(self.pos(node), f"{what} is missing '{key.name}'")
+                    self.report(self.pos(node), f"{what} is missing '{key.name}'",
+                                codes.MISSING_KEY)
         return out
 
     def plain_tag(self, node: yaml.Node) -> bool:
@@ -110,7 +116,7 @@ class CarefulReaders(QuickReaders):
         if node.tag in (yamlsrc.MAP, yamlsrc.SEQ):
             return True
         self.report(self.pos(node), f"unsupported YAML tag {yamlsrc.tag_name(node.tag)!r}; "
-                    "story files use plain values only")
+                    "story files use plain values only", codes.YAML_TAG)
         return False
 
     def entries(self, node: yaml.MappingNode, what: str,
@@ -118,22 +124,23 @@ class CarefulReaders(QuickReaders):
         """Key/value pairs with string keys; duplicate keys reported (PyYAML keeps the last)."""
         if not self.plain_tag(node):
             return
-        first: dict[str, int] = {}
+        first: dict[str, Pos] = {}
         for key_node, value in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == yamlsrc.NULL:
                 self.report(self.pos(key_node), f"keys in {what} must be plain names, "
-                            f"not {describe(key_node)}")
+                            f"not {describe(key_node)}", codes.KEY_NOT_NAME)
                 continue
             if key_node.tag == yamlsrc.MERGE:
                 self.report(self.pos(key_node), "merge keys (<<) are not supported; "
-                            "write the keys out")
+                            "write the keys out", codes.MERGE_KEY)
                 continue
             name = str(key_node.value)
             if name in first:
                 self.report(self.pos(key_node), f"duplicate key '{name}' in {what} (first at "
-                            f"line {first[name]}); YAML would silently keep only the last one")
+                            f"line {first[name].line}); YAML would silently keep only the last "
+                            "one", codes.DUPLICATE_KEY, first_defined(first[name]))
                 continue
-            first[name] = key_node.start_mark.line + 1
+            first[name] = self.pos(key_node)
             yield name, key_node, value
 
     def text(self, node: yaml.Node, what: str) -> str | None:
@@ -143,7 +150,8 @@ class CarefulReaders(QuickReaders):
                 return str(node.value)
             yamlsrc.scalar(node, self.file, self.report)  # reports the foreign tag
             return None
-        self.report(self.pos(node), f"{what} must be text, not {describe(node)}")
+        self.report(self.pos(node), f"{what} must be text, not {describe(node)}",
+                    codes.WRONG_KIND)
         return None
 
     def ident(self, node: yaml.Node, what: str) -> str | None:
@@ -152,32 +160,33 @@ class CarefulReaders(QuickReaders):
             return None
         if not IDENT.match(name):
             self.report(self.pos(node), f"{what} '{name}' is not a valid id: use letters, "
-                        "digits and underscores, not starting with a digit")
+                        "digits and underscores, not starting with a digit", codes.BAD_ID)
             return None
         return name
 
     def flag(self, node: yaml.Node, what: str) -> bool | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.BOOL:
             return bool(yamlsrc.scalar(node, self.file, self.report))
-        self.report(self.pos(node), f"{what} must be true or false, not {describe(node)}")
+        self.report(self.pos(node), f"{what} must be true or false, not {describe(node)}",
+                    codes.WRONG_KIND)
         return None
 
     def literal(self, node: yaml.Node, what: str) -> Value | None:
         if isinstance(node, yaml.ScalarNode):
             if node.tag == yamlsrc.NULL:
                 self.report(self.pos(node), f"{what} needs a value (a number, true/false "
-                            "or text)")
+                            "or text)", codes.NO_VALUE)
                 return None
             return yamlsrc.scalar(node, self.file, self.report)
         self.report(self.pos(node), f"{what} must be a number, true/false or text, "
-                    f"not {describe(node)}")
+                    f"not {describe(node)}", codes.WRONG_KIND)
         return None
 
     def items(self, node: yaml.Node, what: str) -> list[yaml.Node]:
         if isinstance(node, yaml.SequenceNode):
             return list(node.value) if self.plain_tag(node) else []
         self.report(self.pos(node), f"{what} must be a list (lines starting with '- '), "
-                    f"not {describe(node)}")
+                    f"not {describe(node)}", codes.WRONG_KIND)
         return []
 
     def ids(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:

@@ -18,12 +18,33 @@ Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True)
+class Related:
+    """Another place a diagnostic is about: the first definition of a name defined twice,
+    the declaration a value disagrees with. The message cites it too, for the text format;
+    machines (`--format json`, editors) get it here, as a place."""
+
+    pos: Pos
+    note: str
+
+
+def first_defined(pos: Pos) -> tuple[Related, ...]:
+    """The `related` of a duplicate: where the name was defined first."""
+    return (Related(pos, "first defined here"),)
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One problem found in a story, at the author's `file:line:col`."""
+    """One problem found in a story, at the author's `file:line:col`.
+
+    `code` is its kind, from the one table in `game.story.codes` (which also fixes its
+    severity: make one with `codes.NAME.at(pos, message)`).
+    """
 
     pos: Pos
     severity: Severity
     message: str
+    code: str
+    related: tuple[Related, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.pos}: {self.severity}: {self.message}"

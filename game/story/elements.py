@@ -15,8 +15,9 @@ from types import MappingProxyType
 
 import yaml
 
-from game.story import expr, rules, schema, yamlsrc
+from game.story import codes, expr, rules, schema, yamlsrc
 from game.story.careful import CarefulReaders, describe
+from game.story.diagnostics import Related, first_defined
 from game.story.model import (
     Choice,
     Condition,
@@ -60,7 +61,7 @@ class ElementReaders(CarefulReaders):
         if d is None:
             if files:
                 self.report(Pos(files[0], 1, 1), "no 'story:' section in any file; add one "
-                            "with id, title and start")
+                            "with id, title and start", codes.NO_STORY)
             return None
         self.file = d.file
         f = self.fields(d.node, schema.STORY, "'story'")
@@ -69,14 +70,14 @@ class ElementReaders(CarefulReaders):
         story_id = self.text(f["id"], "story id") if "id" in f else None
         if story_id is not None and not SLUG.match(story_id):
             self.report(self.pos(f["id"]), f"story id '{story_id}' must be lowercase letters, "
-                        "digits, '-' and '_'")
+                        "digits, '-' and '_'", codes.BAD_STORY_ID)
             story_id = None
         title = self.text(f["title"], "story title") if "title" in f else None
         subtitle = self.text(f["subtitle"], "subtitle") if "subtitle" in f else None
         start = self.ident(f["start"], "start") if "start" in f else None
         if start is not None and start not in self.scene_ids:
             self.report(self.pos(f["start"]), f"start scene '{start}' does not exist"
-                        f"{did_you_mean(start, sorted(self.scene_ids))}")
+                        f"{did_you_mean(start, sorted(self.scene_ids))}", codes.NO_SCENE)
             start = None
         if story_id is None or title is None or start is None:
             return None
@@ -111,10 +112,11 @@ class ElementReaders(CarefulReaders):
         next_id = None
         ending = None
         if not exits:
-            self.report(d.pos, f"{where} is a dead end: give it 'choices', 'next' or 'ending'")
+            self.report(d.pos, f"{where} is a dead end: give it 'choices', 'next' or 'ending'",
+                        codes.DEAD_END)
         elif len(exits) > 1:
             self.report(self.pos(f[exits[1]]), f"{where} has both '{exits[0]}' and "
-                        f"'{exits[1]}'; use one of choices, next or ending")
+                        f"'{exits[1]}'; use one of choices, next or ending", codes.TWO_EXITS)
         if "choices" in f:
             choices = self.choices(f["choices"], name)
         if "next" in f:
@@ -126,7 +128,8 @@ class ElementReaders(CarefulReaders):
         if "ending" in f:
             if isinstance(f["ending"], yaml.ScalarNode):
                 self.report(self.pos(f["ending"]), f"ending of {where} needs an id and a "
-                            f"title, like: ending: {{id: {f['ending'].value}, title: ...}}")
+                            f"title, like: ending: {{id: {f['ending'].value}, title: ...}}",
+                            codes.ENDING_SCALAR)
             e = (self.fields(f["ending"], schema.ENDING, f"ending of {where}")
                  if isinstance(f["ending"], yaml.MappingNode) else None)
             if e is not None and "id" in e and "title" in e:
@@ -149,7 +152,7 @@ class ElementReaders(CarefulReaders):
                 return name
             close = closest(name, sorted(self.scene_ids))
             hint = f"; did you mean '{close}'?" if close else ""
-            self.report(self.pos(node), f"{what}: no scene '{name}'{hint}")
+            self.report(self.pos(node), f"{what}: no scene '{name}'{hint}", codes.NO_SCENE)
             return close
         return name
 
@@ -166,7 +169,8 @@ class ElementReaders(CarefulReaders):
                     isinstance(k, yaml.ScalarNode) and k.value in schema.PARAGRAPH
                     for k, _ in item.value):
                 self.report(self.pos(item), f"a paragraph of {where} was read as a mapping "
-                            "because of a ': ' in it; put the paragraph in quotes")
+                            "because of a ': ' in it; put the paragraph in quotes",
+                            codes.PARAGRAPH_MAPPING)
                 continue
             if isinstance(item, yaml.MappingNode):
                 f = self.fields(item, schema.PARAGRAPH, f"a paragraph of {where}")
@@ -192,13 +196,15 @@ class ElementReaders(CarefulReaders):
             where = self.inner_pos(node, offset)
             if problem == "stray":
                 self.report(where, f"stray '{token}' in {what}; write {{{{ or }}}} for a "
-                            "literal brace")
+                            "literal brace", codes.STRAY_BRACE)
             elif problem == "not a name":
                 self.report(where, f"{{{token}}} in {what}: only a variable name can go "
-                            "between { and } (write {{ or }} for a literal brace)")
+                            "between { and } (write {{ or }} for a literal brace)",
+                            codes.HOLE_NOT_NAME)
             else:
                 self.report(where, f"{{{token}}} in {what} is not a declared variable"
-                            f"{did_you_mean(token, sorted(self.variables))}")
+                            f"{did_you_mean(token, sorted(self.variables))}",
+                            codes.HOLE_UNDECLARED)
         return None if parts is None else Template(parts)
 
     def condition(self, node: yaml.Node) -> Condition | None:
@@ -213,11 +219,14 @@ class ElementReaders(CarefulReaders):
         if known is None:
             known = self.compile_condition(source)
         if isinstance(known, expr.ExprError):
-            self.report(self.inner_pos(node, known.offset), f"bad condition: {known.message}")
+            self.report(self.inner_pos(node, known.offset), f"bad condition: {known.message}",
+                        codes.CONDITION_SYNTAX)
             return None
         tree, problems, evaluate = known
         for problem in problems:
-            self.report(self.inner_pos(node, problem.offset), problem.message)
+            self.report(self.inner_pos(node, problem.offset), problem.message,
+                        codes.CONDITION_NAME if isinstance(problem, expr.UnknownName)
+                        else codes.CONDITION_TYPE)
         if evaluate is None:
             return None
         return Condition(source, tree, self.pos(node), evaluate)
@@ -247,19 +256,22 @@ class ElementReaders(CarefulReaders):
             if f is None:
                 continue
             if not f:
-                self.report(self.pos(item), "an effect needs one of set, add or unlock")
+                self.report(self.pos(item), "an effect needs one of set, add or unlock",
+                            codes.EMPTY_EFFECT)
             for kind, value in f.items():
                 if kind == "unlock":
                     for fact, fnode in self.ids(value, "unlock"):
                         if fact not in self.fact_ids:
                             self.report(self.pos(fnode), f"unlock: no fact '{fact}'"
-                                        f"{did_you_mean(fact, sorted(self.fact_ids))}")
+                                        f"{did_you_mean(fact, sorted(self.fact_ids))}",
+                                        codes.NO_FACT)
                         else:
                             out.append(Effect("unlock", fact, True, self.pos(fnode)))
                     continue
                 if not isinstance(value, yaml.MappingNode):
                     self.report(self.pos(value), f"{kind} takes a mapping like "
-                                f"{{{kind}: {{name: value}}}}, not {describe(value)}")
+                                f"{{{kind}: {{name: value}}}}, not {describe(value)}",
+                                codes.WRONG_KIND)
                     continue
                 for var, key_node, vnode in self.entries(value, kind):
                     effect = self.assignment(kind, var, key_node, vnode)
@@ -275,7 +287,7 @@ class ElementReaders(CarefulReaders):
         declared = self.variables.get(var)
         if declared is None:
             self.report(self.pos(key_node), f"{label}: '{var}' is not a declared variable"
-                        f"{did_you_mean(var, sorted(self.variables))}")
+                        f"{did_you_mean(var, sorted(self.variables))}", codes.NO_VARIABLE)
             return None
         value = self.literal(vnode, f"{label} {var}")
         if value is None:
@@ -284,15 +296,19 @@ class ElementReaders(CarefulReaders):
         stored, problem = rules.assignment(kind, want, value)
         if problem is not None:
             written, got = _as_written(vnode, value), type(value)
+            declared_at = (Related(declared.pos, "declared here"),)
             if problem == "not numbers":
                 self.report(self.pos(vnode), f"add works on numbers; '{var}' is "
-                            f"{_kind_name(want)} and {written} is {_kind_name(got)}")
+                            f"{_kind_name(want)} and {written} is {_kind_name(got)}",
+                            codes.ADD_NOT_NUMBER)
             elif problem == "decimal into whole":
                 self.report(self.pos(vnode), f"add {var}: {written} is a decimal number but "
-                            f"'{var}' is a whole number (declared at {declared.pos})")
+                            f"'{var}' is a whole number (declared at {declared.pos})",
+                            codes.DECIMAL_INTO_WHOLE, declared_at)
             else:
                 self.report(self.pos(vnode), f"{label} {var}: {written} is {_kind_name(got)} "
-                            f"but '{var}' is {_kind_name(want)} (declared at {declared.pos})")
+                            f"but '{var}' is {_kind_name(want)} (declared at {declared.pos})",
+                            codes.WRONG_TYPE, declared_at)
             return None
         return Effect("add" if kind == "add" else "set", var, stored, self.pos(vnode))
 
@@ -300,7 +316,8 @@ class ElementReaders(CarefulReaders):
         where = f"scene '{scene}'"
         items = self.items(node, f"choices of {where}")
         if isinstance(node, yaml.SequenceNode) and not items:
-            self.report(self.pos(node), f"{where} has an empty choices list (a dead end)")
+            self.report(self.pos(node), f"{where} has an empty choices list (a dead end)",
+                        codes.EMPTY_CHOICES)
         out: list[Choice] = []
         ids: dict[str, Pos] = {}
         for item in items:
@@ -321,7 +338,8 @@ class ElementReaders(CarefulReaders):
                 choice_id = self.ident(f["id"], "choice id")
                 if choice_id is not None and choice_id in ids:
                     self.report(self.pos(f["id"]), f"choice id '{choice_id}' is used twice "
-                                f"in {where} (first at line {ids[choice_id].line})")
+                                f"in {where} (first at line {ids[choice_id].line})",
+                                codes.CHOICE_ID_TWICE, first_defined(ids[choice_id]))
                     choice_id = None
             elif text is not None:
                 choice_id = rules.default_choice_id(str(text), ids)
@@ -370,12 +388,12 @@ class ElementReaders(CarefulReaders):
         ending = self.ident(f["ending"], "expect ending") if "ending" in f else None
         if ending is not None and ending not in endings:
             self.report(self.pos(f["ending"]), f"expect: no ending '{ending}'"
-                        f"{did_you_mean(ending, sorted(endings))}")
+                        f"{did_you_mean(ending, sorted(endings))}", codes.NO_ENDING)
         facts = []
         for fact, fnode in (self.ids(f["facts"], "expect facts") if "facts" in f else []):
             if fact not in self.fact_ids:
                 self.report(self.pos(fnode), f"expect: no fact '{fact}'"
-                            f"{did_you_mean(fact, sorted(self.fact_ids))}")
+                            f"{did_you_mean(fact, sorted(self.fact_ids))}", codes.NO_FACT)
             facts.append(fact)
         values: dict[str, Value] = {}
         if "variables" in f:
@@ -386,7 +404,8 @@ class ElementReaders(CarefulReaders):
                     if effect is not None:
                         values[var] = effect.value
             else:
-                self.report(self.pos(vnode), "expect variables must be a mapping")
+                self.report(self.pos(vnode), "expect variables must be a mapping",
+                            codes.WRONG_KIND)
         return Expectation(scene, ending, tuple(facts), MappingProxyType(values), self.pos(node))
 
 

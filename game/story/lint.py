@@ -13,8 +13,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
 from game import numbers
-from game.story import expr
-from game.story.diagnostics import Diagnostic
+from game.story import codes, expr
+from game.story.diagnostics import Diagnostic, Related
 from game.story.model import Choice, Condition, Pos, Scene, Story, Value
 
 MAX_COMBINATIONS = 4096
@@ -29,21 +29,23 @@ def lint(story: Story, partial: bool = False) -> list[Diagnostic]:
     reachable = reachable_scenes(story, known.never)
     for scene in story.scenes.values():
         if scene.id not in reachable:
-            out.append(Diagnostic(scene.pos, "warning", f"scene '{scene.id}' can never be "
-                                  f"reached from the start scene '{story.start}'"))
+            out.append(codes.UNREACHABLE_SCENE.at(scene.pos, f"scene '{scene.id}' can never "
+                                                  f"be reached from the start scene "
+                                                  f"'{story.start}'"))
         out.extend(_stuck(story, scene, reachable, known))
     unlocked_anywhere, unlocked_reachably = _unlocks(story, reachable)
     for fact in story.facts.values():
         if fact.id not in unlocked_anywhere:
-            out.append(Diagnostic(fact.pos, "warning", f"fact '{fact.id}' is never unlocked "
-                                  "(no 'unlock' names it)"))
+            out.append(codes.UNUSED_FACT.at(fact.pos, f"fact '{fact.id}' is never unlocked "
+                                            "(no 'unlock' names it)"))
         elif fact.id not in unlocked_reachably:
-            out.append(Diagnostic(fact.pos, "warning", f"fact '{fact.id}' is only unlocked "
-                                  "in scenes that can never be reached"))
+            out.append(codes.FACT_OUT_OF_REACH.at(fact.pos, f"fact '{fact.id}' is only "
+                                                  "unlocked in scenes that can never be "
+                                                  "reached"))
     for ending in story.endings.values():
         if ending.scene not in reachable:
-            out.append(Diagnostic(ending.pos, "warning", f"ending '{ending.id}' can never be "
-                                  "reached"))
+            out.append(codes.UNREACHABLE_ENDING.at(ending.pos, f"ending '{ending.id}' can "
+                                                   "never be reached"))
     if not partial:
         out.extend(_unused_variables(story))
     out.extend(_out_of_range(story, known))
@@ -54,8 +56,8 @@ def _out_of_range(story: Story, known: Known) -> Iterator[Diagnostic]:
     """Numbers an author wrote outside the range the game keeps (game/numbers.py): an error,
     since a save could not hold them (and `int` cannot even print past 4,300 digits)."""
     def problem(pos: Pos, value: Value) -> Diagnostic:
-        return Diagnostic(pos, "error", f"{value:.4g} is outside the range numbers stay in "
-                                        f"({numbers.WORDS})")
+        return codes.OUT_OF_RANGE.at(pos, f"{value:.4g} is outside the range numbers stay "
+                                          f"in ({numbers.WORDS})")
 
     for variable in story.variables.values():
         if not numbers.in_range(variable.default):
@@ -181,8 +183,9 @@ def _unused_variables(story: Story) -> Iterator[Diagnostic]:
                 unread.difference_update(choice.text.names)
     for var in story.variables.values():
         if var.name in unread:
-            yield Diagnostic(var.pos, "warning", f"variable '{var.name}' is never read (not "
-                             "used in any condition or text); remove it or use it")
+            yield codes.UNREAD_VARIABLE.at(var.pos, f"variable '{var.name}' is never read "
+                                           "(not used in any condition or text); remove it "
+                                           "or use it")
 
 
 def _stuck(story: Story, scene: Scene, reachable: set[str],
@@ -193,38 +196,42 @@ def _stuck(story: Story, scene: Scene, reachable: set[str],
         return
     if len(choices) > 1 and len({c.goto for c in choices}) == 1 and len(
             {_outcome(c) for c in choices}) == 1:
-        yield Diagnostic(scene.pos, "warning", f"every choice of scene '{scene.id}' leads to "
-                         f"'{choices[0].goto}' with the same effects, so the choice changes "
-                         "nothing: use 'next:' for a plain Continue, or make the choices differ")
+        yield codes.SAME_OUTCOME.at(scene.pos, f"every choice of scene '{scene.id}' leads to "
+                                    f"'{choices[0].goto}' with the same effects, so the "
+                                    "choice changes nothing: use 'next:' for a plain "
+                                    "Continue, or make the choices differ")
     texts: dict[tuple[str, ...], Choice] = {}
     for choice in choices:
         first = texts.setdefault(choice.text.parts, choice)
         if first is not choice:
-            yield Diagnostic(choice.pos, "warning", f"two choices of scene '{scene.id}' read "
-                             f"'{choice.text}' (the other at line {first.pos.line}); players "
-                             "cannot tell them apart")
+            yield codes.SAME_TEXT.at(choice.pos, f"two choices of scene '{scene.id}' read "
+                                     f"'{choice.text}' (the other at line "
+                                     f"{first.pos.line}); players cannot tell them apart",
+                                     (Related(first.pos, "the other choice"),))
     if all(known.never(c.condition) for c in choices):
-        yield Diagnostic(scene.pos, "error", f"every choice of scene '{scene.id}' has a "
-                         "condition that is always false: the player would be stuck")
+        yield codes.ALWAYS_STUCK.at(scene.pos, f"every choice of scene '{scene.id}' has a "
+                                    "condition that is always false: the player would be "
+                                    "stuck")
         return
     for choice in choices:
         if known.never(choice.condition):
-            yield Diagnostic(choice.pos, "warning", "this choice's condition is always false, "
-                             "so it is never shown")
+            yield codes.NEVER_SHOWN.at(choice.pos, "this choice's condition is always "
+                                       "false, so it is never shown")
     if scene.id not in reachable:
         return
     if all(c.once for c in choices) and _revisitable(story, scene.id):
-        yield Diagnostic(scene.pos, "warning", f"every choice of scene '{scene.id}' is 'once' "
-                         "and the scene can be entered again: after each is taken the player "
-                         "is stuck; add a choice without 'once'")
+        yield codes.ONCE_TRAP.at(scene.pos, f"every choice of scene '{scene.id}' is 'once' "
+                                 "and the scene can be entered again: after each is taken "
+                                 "the player is stuck; add a choice without 'once'")
         return
     if any(c.condition is None for c in choices):
         return
     example = _all_hidden(story, [c for c in choices if c.condition is not None], known)
     if example:
-        yield Diagnostic(scene.pos, "warning", f"every choice of scene '{scene.id}' can be "
-                         f"hidden at once (for example when {example}), leaving the player "
-                         "stuck; add a choice without 'if', or make sure one always holds")
+        yield codes.ALL_HIDDEN.at(scene.pos, f"every choice of scene '{scene.id}' can be "
+                                  f"hidden at once (for example when {example}), leaving the "
+                                  "player stuck; add a choice without 'if', or make sure one "
+                                  "always holds")
 
 
 def _outcome(choice: Choice) -> tuple[object, ...]:

@@ -26,9 +26,9 @@ from types import MappingProxyType
 
 import yaml
 
-from game.story import schema, yamlsrc
+from game.story import codes, schema, yamlsrc
 from game.story.careful import describe
-from game.story.diagnostics import Diagnostic
+from game.story.diagnostics import Diagnostic, first_defined
 from game.story.elements import Definition, ElementReaders
 from game.story.folder import STORY_SUFFIXES, LoadResult, display_path, story_files
 from game.story.model import Ending, Fact, Pos, Scene, Story, Variable
@@ -94,12 +94,12 @@ class Loader(ElementReaders):
             if self.overlay:  # a new buffer not saved yet is part of the story too
                 paths = sorted(set(paths) | set(_unsaved(root, self.overlay)))
         else:
-            self.report(Pos(display_path(root), 1, 1), "no such story folder")
+            self.report(Pos(display_path(root), 1, 1), "no such story folder", codes.NO_FOLDER)
             return LoadResult(None, tuple(self.diagnostics), ())
         files = tuple(display_path(p) for p in paths)
         if not paths:
             self.report(Pos(display_path(root), 1, 1),
-                        "no story files here (expected *.yaml or *.yml files)")
+                        "no story files here (expected *.yaml or *.yml files)", codes.NO_FILES)
         digest = hashlib.sha256()
         unreadable: set[str] = set()
         gathered = _Gathered(sections={name: {} for name in schema.TOP if name != "story"})
@@ -146,7 +146,8 @@ class Loader(ElementReaders):
             if section == "story":
                 if into.story is not None:
                     self.report(self.pos(value), "'story' is defined twice (first at "
-                                f"{into.story.pos}); a story folder has exactly one")
+                                f"{into.story.pos}); a story folder has exactly one",
+                                codes.STORY_TWICE, first_defined(into.story.pos))
                 else:
                     into.story = Definition(value, self.pos(value), self.file)
                 continue
@@ -154,7 +155,7 @@ class Loader(ElementReaders):
                 continue  # `facts:` with nothing under it yet
             if not isinstance(value, yaml.MappingNode):
                 self.report(self.pos(value), f"'{section}' must be a mapping of ids to "
-                            f"definitions, not {describe(value)}")
+                            f"definitions, not {describe(value)}", codes.WRONG_KIND)
                 continue
             defined = into.sections[section]
             what = section[:-1]
@@ -162,13 +163,14 @@ class Loader(ElementReaders):
                 here = self.pos(key_node)
                 if not IDENT.match(name):
                     self.report(here, f"{what} id '{name}' is not valid: use letters, digits "
-                                "and underscores, not starting with a digit")
+                                "and underscores, not starting with a digit", codes.BAD_ID)
                     continue
                 if name in defined:
                     first = defined[name].pos
                     if first.file != here.file:
                         self.report(here, f"{what} '{name}' is defined twice "
-                                    f"(first at {first})")
+                                    f"(first at {first})", codes.DEFINED_TWICE,
+                                    first_defined(first))
                     continue
                 defined[name] = Definition(definition, here, self.file)
                 into.fresh.append((section, name))
@@ -194,7 +196,8 @@ class Loader(ElementReaders):
                 first = endings.get(scene.ending.id)
                 if first is not None:
                     self.report(scene.ending.pos, f"ending '{scene.ending.id}' is defined "
-                                f"twice (first at {first.pos}); send both paths to one scene")
+                                f"twice (first at {first.pos}); send both paths to one scene",
+                                codes.ENDING_TWICE, first_defined(first.pos))
                 else:
                     endings[scene.ending.id] = scene.ending
         header = self.header(gathered.story, files)
@@ -293,7 +296,7 @@ class Loader(ElementReaders):
                 continue
             close = closest(name, sorted(self.scene_ids))
             hint = f"; did you mean '{close}'?" if close else ""
-            self.report(pos, f"{what}: no scene '{name}'{hint}")
+            self.report(pos, f"{what}: no scene '{name}'{hint}", codes.NO_SCENE)
             bad.setdefault(scene, {})[name] = close
         for scene_id, renames in bad.items():
             old = self.prebuilt[scene_id]

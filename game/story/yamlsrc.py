@@ -21,6 +21,8 @@ from yaml.constructor import ConstructorError, SafeConstructor
 
 from game import safeio
 from game.printable import first_unsafe
+from game.story import codes
+from game.story.codes import Code
 from game.story.folder import MAX_FILE_BYTES
 from game.story.model import Pos, Value
 
@@ -32,7 +34,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_DEPTH = 1000
 """Scenes nest about six levels; libyaml's composer crashes somewhere past 20,000."""
 
-Report = Callable[[Pos, str], None]
+Report = Callable[[Pos, str, Code], None]
+"""Where a problem goes: its place, its message and its code (`game.story.codes`)."""
 
 _TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
@@ -121,11 +124,12 @@ def read_text(path: Path, file: str, report: Report) -> str | None:
         size = safeio.check_regular(path).st_size  # a FIFO, a device, a socket: refused
         if size > MAX_FILE_BYTES:
             report(Pos(file, 1, 1), f"file is {size / 2**20:.0f} MiB; story files are limited "
-                   f"to {MAX_FILE_BYTES // 2**20} MiB each (split it into several files)")
+                   f"to {MAX_FILE_BYTES // 2**20} MiB each (split it into several files)",
+                   codes.TOO_LARGE)
             return None
         data = safeio.read_limited(path, MAX_FILE_BYTES)
     except OSError as exc:
-        report(Pos(file, 1, 1), f"cannot read file: {exc.strerror or exc}")
+        report(Pos(file, 1, 1), f"cannot read file: {exc.strerror or exc}", codes.UNREADABLE)
         return None
     try:
         text = data.decode("utf-8-sig")
@@ -133,7 +137,7 @@ def read_text(path: Path, file: str, report: Report) -> str | None:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         report(Pos(file, line, col), f"not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-               "save the file as UTF-8")
+               "save the file as UTF-8", codes.NOT_UTF8)
         return None
     return text
 
@@ -166,7 +170,7 @@ def _too_deep(text: str, file: str, report: Report) -> bool:
                     break
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    report(Pos(file, line, col), f"nested more than {MAX_DEPTH} levels deep")
+    report(Pos(file, line, col), f"nested more than {MAX_DEPTH} levels deep", codes.TOO_DEEP)
     return True
 
 
@@ -212,7 +216,7 @@ def compose(text: str, file: str, report: Report) -> yaml.Node | None:
             problem = f"{exc.problem} ({exc.context})"
         at = mark.index if mark is not None and 0 <= mark.index < len(text) else -1
         hint = _explain("tab" if at >= 0 and text[at] == "\t" else f"{exc.problem} {exc.context}")
-        report(Pos(file, line, col), f"YAML syntax: {problem}{hint}")
+        report(Pos(file, line, col), f"YAML syntax: {problem}{hint}", codes.YAML_SYNTAX)
         return None
     except yaml.reader.ReaderError as exc:
         offset = max(exc.position, 0)
@@ -221,13 +225,13 @@ def compose(text: str, file: str, report: Report) -> yaml.Node | None:
         char = exc.character
         code = char if isinstance(char, int) else ord(char) if char else 0
         report(Pos(file, line, col), f"YAML syntax: control character U+{code:04X} is not "
-               "allowed in YAML (is this a binary file?)")
+               "allowed in YAML (is this a binary file?)", codes.YAML_CONTROL)
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error above has a mark
-        report(Pos(file, 1, 1), f"YAML: {exc}")
+        report(Pos(file, 1, 1), f"YAML: {exc}", codes.YAML_SYNTAX)
         return None
     except RecursionError:  # the pure-Python composer on deep but not crash-deep input
-        report(Pos(file, 1, 1), "nested too deeply to read")
+        report(Pos(file, 1, 1), "nested too deeply to read", codes.TOO_DEEP)
         return None
     if node is not None and _MAY_HOLD_CONTROLS.search(text):
         _refuse_controls(node, file, report)
@@ -250,7 +254,8 @@ def _refuse_controls(root: yaml.Node, file: str, report: Report) -> None:
             char = first_unsafe(node.value)
             if char is not None:
                 report(pos_of(node, file), f"this text holds the control character {char}, "
-                       "which a terminal would obey instead of showing; remove it")
+                       "which a terminal would obey instead of showing; remove it",
+                       codes.CONTROL_IN_TEXT)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, yaml.MappingNode):
@@ -295,10 +300,10 @@ def scalar(node: yaml.ScalarNode, file: str, report: Report) -> Value | None:
         if tag == FLOAT:
             return float(_constructor.construct_yaml_float(node))
     except (ConstructorError, ValueError, KeyError) as exc:  # KeyError: `!!bool maybe`
-        report(pos_of(node, file), f"cannot read {node.value!r}: {exc}")
+        report(pos_of(node, file), f"cannot read {node.value!r}: {exc}", codes.BAD_SCALAR)
         return None
     if tag == NULL:
         return None
     report(pos_of(node, file), f"unsupported YAML tag {tag_name(tag)!r}; "
-           "story files use plain values only")
+           "story files use plain values only", codes.YAML_TAG)
     return None

@@ -215,11 +215,14 @@ def test_a_point_becomes_the_range_of_the_name_there(tmp_path: Path) -> None:
 def test_problems_carry_related_places_and_suggestions(tmp_path: Path) -> None:
     file = str(tmp_path / "a.yaml")
     found = problems([
-        Diagnostic(Pos(file, 3, 3), "error", f"scene 'x' is defined twice (first at {file}:1:3)"),
-        Diagnostic(Pos(file, 4, 3), "error", "duplicate key 'text' in scene (first at line 2)"),
+        Diagnostic(Pos(file, 3, 3), "error", f"scene 'x' is defined twice (first at {file}:1:3)",
+                   "OS303"),
+        Diagnostic(Pos(file, 4, 3), "error", "duplicate key 'text' in scene (first at line 2)",
+                   "OS203"),
         Diagnostic(Pos(file, 5, 9), "error", "this condition is a number; did you mean "
-                   "'courage > 0'?"),
-        Diagnostic(Pos(file, 6, 9), "error", "goto: no scene 'kitchn'; did you mean 'kitchen'?"),
+                   "'courage > 0'?", "OS406"),
+        Diagnostic(Pos(file, 6, 9), "error", "goto: no scene 'kitchn'; did you mean 'kitchen'?",
+                   "OS306"),
     ], lambda path: None)[tmp_path / "a.yaml"]
     assert [(p.line, p.start) for p in found[0].related] == [(0, 2)]
     assert [(p.line, p.start) for p in found[1].related] == [(1, 0)]

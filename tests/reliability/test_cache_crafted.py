@@ -69,6 +69,7 @@ def same_as_cold(root: Path) -> LoadResult:
     warm = load_story(root, cache=True)
     cold = load_story(root)
     assert [str(d) for d in warm.diagnostics] == [str(d) for d in cold.diagnostics]
+    assert warm.diagnostics == cold.diagnostics  # codes and related places too
     assert (warm.story is None) == (cold.story is None)
     if warm.story is not None and cold.story is not None:
         assert dict(warm.story.variables) == dict(cold.story.variables)
@@ -93,8 +94,15 @@ def scene_index(blobs: Scenes, scene_id: str) -> int:
 
 
 HEAD_DAMAGE: dict[str, Callable[[Head], None]] = {
-    "unknown severity": lambda h: h[3].append([[0, 1, 1], "fatal", "boom"]),
-    "an error beside a story": lambda h: h[3].append([[0, 1, 1], "error", "made up"]),
+    "unknown severity": lambda h: h[3].append([[0, 1, 1], "fatal", "boom", "OS106", []]),
+    "an error beside a story": lambda h: h[3].append([[0, 1, 1], "error", "made up", "OS106",
+                                                      []]),
+    "unknown code": lambda h: h[3].append([[0, 1, 1], "warning", "boom", "OS000", []]),
+    "a code of another severity": lambda h: h[3].append([[0, 1, 1], "warning", "boom",
+                                                         "OS106", []]),
+    "a diagnostic without a code": lambda h: h[3].append([[0, 1, 1], "warning", "boom"]),
+    "a related place out of range": lambda h: h[3].append(
+        [[0, 1, 1], "warning", "boom", "OS701", [[[99, 1, 1], "here"]]]),
     "no story and no error": lambda h: h.__setitem__(4, None),
     "start scene unknown": lambda h: h[4].__setitem__(3, "nowhere"),
     "variable default a list": lambda h: h[4][6][0].__setitem__(1, [1, 2]),
@@ -110,7 +118,8 @@ HEAD_DAMAGE: dict[str, Callable[[Head], None]] = {
     "file list of numbers": lambda h: h.__setitem__(1, [1, 2]),
     "head too short": lambda h: h.pop(),
     "story of the wrong length": lambda h: h[4].pop(0),
-    "diagnostic message not text": lambda h: h[3].append([[0, 1, 1], "warning", 42]),
+    "diagnostic message not text": lambda h: h[3].append([[0, 1, 1], "warning", 42, "OS701",
+                                                          []]),
 }
 
 

@@ -8,9 +8,9 @@ cannot execute anything.
 
 The package, by what each part holds:
 
-- `nodes`: the five node kinds (`Literal`, `Var`, `Call`, `Unary`, `Binary`), `Ref`, the two
-  errors (`ExprError` for the author's text, `ExprEvalError` for run time), `FUNCTIONS`,
-  and the walker;
+- `nodes`: the five node kinds (`Literal`, `Var`, `Call`, `Unary`, `Binary`), `Ref`, the
+  errors (`ExprError` for the author's text, with `UnknownName` for a name the story does not
+  have; `ExprEvalError` for run time), `FUNCTIONS`, and the walker;
 - `syntax`: the grammar, both ways: `parse` (the one parser) and `unparse`;
 - `checker`: `check` (names and types against a story) and `references`;
 - `compiler`: `evaluate` (the plain reference interpreter), `constant_value` and
@@ -53,6 +53,7 @@ from game.story.expr.nodes import (
     Node,
     Ref,
     Unary,
+    UnknownName,
     Value,
     Var,
     fold,
@@ -64,7 +65,7 @@ from game.story.expr.syntax import MAX_DEPTH, literal_text, parse, unparse
 
 __all__ = [
     "COMPARISONS", "FUNCTIONS", "MAX_DEPTH", "Binary", "Call", "Evaluator", "ExprError",
-    "ExprEvalError", "Literal", "Node", "Ref", "Unary", "Value", "Var", "check",
+    "ExprEvalError", "Literal", "Node", "Ref", "Unary", "UnknownName", "Value", "Var", "check",
     "compile_expr", "constant_value", "evaluate", "fold", "literal_text", "parse",
     "references", "refers", "start_offset", "strip_offsets", "unparse", "walk",
 ]

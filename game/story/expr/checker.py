@@ -16,6 +16,7 @@ from game.story.expr.nodes import (
     Node,
     Ref,
     Unary,
+    UnknownName,
     Var,
     start_offset,
     walk,
@@ -65,13 +66,13 @@ def check(
     def call(n: Call) -> Family | None:
         kind = FUNCTIONS.get(n.func)
         if kind is None:
-            errors.append(ExprError(f"unknown function '{n.func}'"
-                                    f"{_suggest(n.func, FUNCTIONS)}", n.offset))
+            errors.append(UnknownName(f"unknown function '{n.func}'"
+                                      f"{_suggest(n.func, FUNCTIONS)}", n.offset))
             return None
         pool = scenes if kind == "scene" else facts
         if n.arg not in pool:
-            errors.append(ExprError(f"unknown {kind} '{n.arg}'{_suggest(n.arg, pool)}",
-                                    n.arg_offset))
+            errors.append(UnknownName(f"unknown {kind} '{n.arg}'{_suggest(n.arg, pool)}",
+                                      n.arg_offset))
         return "number" if n.func == "visits" else "bool"
 
     def variable(n: Var, t: type | None) -> None:
@@ -86,7 +87,7 @@ def check(
                 msg += f"; did you mean 'has({n.name})'?"
             else:
                 msg += _suggest(n.name, variables)
-            errors.append(ExprError(msg, n.offset))
+            errors.append(UnknownName(msg, n.offset))
             return
         kind = getattr(t, "__name__", repr(t))
         errors.append(ExprError(f"variable '{n.name}' is a {kind}; use a number, true/false "

@@ -36,6 +36,11 @@ class ExprError(_Located):
     """A mistake in the author's text, found by ``parse`` or ``check``."""
 
 
+class UnknownName(ExprError):
+    """A name the story does not have (variable, function, scene or fact), found by
+    ``check``: its own kind of problem for authors (a typo), apart from a type mismatch."""
+
+
 class ExprEvalError(_Located):
     """A failure that only shows up with real values, such as dividing by zero."""
 

@@ -1,0 +1,188 @@
+"""The one table of diagnostic codes: a stable short name for every kind of problem.
+
+`offscreen check --format json|github`, editors and CI filters key on these (a message's
+wording may improve; its code never changes meaning), and docs/diagnostics.md is generated
+from this table (`python -m game.story.codes docs/diagnostics.md`; a test keeps the two
+equal). Every place that reports a problem names its code: `self.report(pos, message,
+codes.UNKNOWN_KEY)` in the loader's readers, `codes.UNREACHABLE_SCENE.at(pos, message)`
+elsewhere. The severity belongs to the code, so a kind of problem is always an error or
+always a warning.
+
+Adding a kind of problem is one line below, in its group, with the next free number:
+`NAME = _code("OS2nn", "what it means, in one line")` (add `"warning"` for a warning). A
+number is never reused for another meaning: a code that is no longer produced stays in the
+table, in RETIRED. tests/story/test_codes.py fails, naming the place, when a diagnostic has
+no code, a code is in the table twice, or a code is produced by no test fixture.
+
+The groups (the first digit) are in GROUPS; a new kind of thing (format v2's calls, say)
+may open a new hundred with one line there.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from game.story.diagnostics import Diagnostic, Related, Severity
+from game.story.model import Pos
+
+GROUPS = {
+    "1": "Files and YAML",
+    "2": "The shape of a file: keys and kinds of value",
+    "3": "Names and references",
+    "4": "Text and conditions",
+    "5": "Values and effects",
+    "6": "Scene flow (proven problems)",
+    "7": "Likely mistakes (warnings)",
+}
+"""What each hundred holds, by its digit: the headings of docs/diagnostics.md."""
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """One kind of problem: its code (`OS201`), its severity and what it means."""
+
+    code: str
+    severity: Severity
+    meaning: str
+
+    def at(self, pos: Pos, message: str, related: tuple[Related, ...] = ()) -> Diagnostic:
+        """A diagnostic of this kind at pos."""
+        return Diagnostic(pos, self.severity, message, self.code, related)
+
+
+TABLE: dict[str, Code] = {}
+"""Every code, by its text, in the order written below (the docs' order)."""
+
+
+def _code(code: str, meaning: str, severity: Severity = "error") -> Code:
+    """Enter one code in TABLE; a code written twice (two branches picking the same next
+    number, say) stops the import at once rather than let two meanings share a code."""
+    if code in TABLE:
+        raise ValueError(f"diagnostic code {code} is in game/story/codes.py twice: "
+                         f"{TABLE[code].meaning!r} and {meaning!r}; give one the next free "
+                         "number in its group")
+    entry = TABLE[code] = Code(code, severity, meaning)
+    return entry
+
+
+# -- OS1xx: files and YAML ----------------------------------------------------------------------
+NO_FOLDER = _code("OS101", "the story folder (or file) does not exist")
+NO_FILES = _code("OS102", "the folder holds no *.yaml or *.yml file")
+UNREADABLE = _code("OS103", "a story file cannot be read (not a regular file, or an I/O error)")
+TOO_LARGE = _code("OS104", "a story file is larger than the limit (64 MiB)")
+NOT_UTF8 = _code("OS105", "a story file is not UTF-8 text")
+YAML_SYNTAX = _code("OS106", "the file is not valid YAML (with a hint at the usual cause)")
+YAML_CONTROL = _code("OS107", "a raw control character in the file, which YAML does not allow")
+TOO_DEEP = _code("OS108", "nesting deeper than a story file may go (1000 levels)")
+CONTROL_IN_TEXT = _code("OS109", "a value holds a control character a terminal would obey (ESC)")
+YAML_TAG = _code("OS110", "an explicit YAML tag (!!python/..., !custom); use plain values")
+MERGE_KEY = _code("OS111", "a YAML merge key (<<), which story files do not support")
+BAD_SCALAR = _code("OS112", "a tagged value that cannot be read as its tag says (!!int abc)")
+
+# -- OS2xx: the shape of a file -----------------------------------------------------------------
+UNKNOWN_KEY = _code("OS201", "a key this place does not have (with the closest one it has)")
+MISSING_KEY = _code("OS202", "a required key is missing")
+DUPLICATE_KEY = _code("OS203", "a key written twice in one mapping (YAML keeps only the last)")
+KEY_NOT_NAME = _code("OS204", "a key that is not a plain name (a list, a mapping, empty)")
+WRONG_KIND = _code("OS205", "a value of the wrong kind (a list where a mapping goes...)")
+NO_VALUE = _code("OS206", "an empty value where one is needed")
+PARAGRAPH_MAPPING = _code("OS207", "a paragraph read as a mapping because of a ': ' in it")
+ENDING_SCALAR = _code("OS208", "an ending written as one value; it needs an id and a title")
+NO_STORY = _code("OS209", "no file has the 'story:' section")
+STORY_TWICE = _code("OS210", "the 'story:' section is written more than once")
+EMPTY_EFFECT = _code("OS211", "an effect with none of its kinds (set, add, unlock...)")
+
+# -- OS3xx: names and references ----------------------------------------------------------------
+BAD_ID = _code("OS301", "an id that is not ASCII letters, digits and '_' (no digit first)")
+BAD_STORY_ID = _code("OS302", "a story id that is not lowercase letters, digits, '-' and '_'")
+DEFINED_TWICE = _code("OS303", "a scene, fact, variable or playthrough defined twice")
+ENDING_TWICE = _code("OS304", "two scenes with the same ending id")
+CHOICE_ID_TWICE = _code("OS305", "two choices of one scene with the same id")
+NO_SCENE = _code("OS306", "a scene that does not exist (goto, next, start, expect)")
+NO_FACT = _code("OS307", "a fact that does not exist (unlock, expect)")
+NO_VARIABLE = _code("OS308", "a variable that is not declared (set, add, expect)")
+NO_ENDING = _code("OS309", "an ending no scene has (expect)")
+
+# -- OS4xx: text and conditions -----------------------------------------------------------------
+STRAY_BRACE = _code("OS401", "a lone { or } in text (write {{ or }} for a brace)")
+HOLE_NOT_NAME = _code("OS402", "{...} in text holds something other than a variable name")
+HOLE_UNDECLARED = _code("OS403", "{name} in text names no declared variable")
+CONDITION_SYNTAX = _code("OS404", "a condition that cannot be parsed")
+CONDITION_NAME = _code("OS405", "a condition names an unknown variable, function, scene or fact")
+CONDITION_TYPE = _code("OS406", "a condition mixes kinds of value, or is not true/false")
+
+# -- OS5xx: values and effects ------------------------------------------------------------------
+ADD_NOT_NUMBER = _code("OS501", "add on a variable or value that is not a number")
+DECIMAL_INTO_WHOLE = _code("OS502", "add of a decimal number to a whole-number variable")
+WRONG_TYPE = _code("OS503", "a value of another kind than its variable's (set, expect)")
+OUT_OF_RANGE = _code("OS504", "a number outside the range numbers stay in (-10^15 to 10^15)")
+
+# -- OS6xx: scene flow (proven) -----------------------------------------------------------------
+DEAD_END = _code("OS601", "a scene with none of choices, next and ending")
+TWO_EXITS = _code("OS602", "a scene with more than one of choices, next and ending")
+EMPTY_CHOICES = _code("OS603", "an empty choices list")
+ALWAYS_STUCK = _code("OS604", "every choice of a scene has a condition that is always false")
+
+# -- OS7xx: likely mistakes (warnings) ----------------------------------------------------------
+UNREACHABLE_SCENE = _code("OS701", "a scene nothing leads to from the start", "warning")
+UNUSED_FACT = _code("OS702", "a fact no 'unlock' names", "warning")
+FACT_OUT_OF_REACH = _code("OS703", "a fact unlocked only in scenes never reached", "warning")
+UNREACHABLE_ENDING = _code("OS704", "an ending in a scene never reached", "warning")
+UNREAD_VARIABLE = _code("OS705", "a variable no condition or text reads", "warning")
+SAME_OUTCOME = _code("OS706", "every choice leads to one scene with the same effects", "warning")
+SAME_TEXT = _code("OS707", "two choices of a scene with the same text", "warning")
+NEVER_SHOWN = _code("OS708", "a choice whose condition is always false", "warning")
+ONCE_TRAP = _code("OS709", "every choice is 'once' in a scene entered again", "warning")
+ALL_HIDDEN = _code("OS710", "every choice of a scene can be hidden at once", "warning")
+
+RETIRED: dict[str, str] = {}
+"""Codes no longer produced, with what they meant: their numbers are never given again."""
+
+
+def markdown() -> str:
+    """docs/diagnostics.md: every code, grouped as above."""
+    lines = [
+        "# Diagnostic codes",
+        "",
+        "Every problem `offscreen check` reports has a stable code. `--format json` and",
+        "`--format github` carry it (`\"code\": \"OS306\"`, `title=OS306`), and the text format",
+        "ends each line with it in brackets, so a CI filter or an editor can key on the kind",
+        "of problem while its wording improves. The first digit is the group; a code never",
+        "changes meaning. See [author-tools.md](author-tools.md#output-for-machines-offscreen-"
+        "check---format) for the output formats.",
+        "",
+        "This page is generated from `game/story/codes.py` (`python -m game.story.codes "
+        "docs/diagnostics.md`).",
+    ]
+    for digit, heading in GROUPS.items():
+        entries = [c for c in TABLE.values() if c.code[2] == digit]
+        lines += ["", f"## OS{digit}xx: {heading}", "",
+                  "| code | severity | meaning |", "| --- | --- | --- |"]
+        lines += [f"| `{c.code}` | {c.severity} | {_cell(c.meaning)} |" for c in entries]
+    if RETIRED:
+        lines += ["", "## Retired", "", "Codes no longer produced; their numbers are not reused.",
+                  "", "| code | meant |", "| --- | --- |"]
+        lines += [f"| `{code}` | {_cell(meant)} |" for code, meant in RETIRED.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Text in a Markdown table cell: a '|' would end the cell."""
+    return text.replace("|", "\\|")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        sys.stdout.write(markdown())
+        return 0
+    Path(args[0]).write_text(markdown(), encoding="utf-8")
+    print(f"wrote {args[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

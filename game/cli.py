@@ -167,14 +167,21 @@ def _parser() -> argparse.ArgumentParser:
     check = _command(
         sub, "check", "check a story for mistakes",
         "Check a story: every problem as `path:line:col: error: message` (or warning:), then "
-        "a summary. Exit status 1 when there is any error.",
+        "a summary. Exit status 1 when there is any error, in every format.",
         [("offscreen check", "check the shipped story"),
-         ("offscreen check mystory --stats", "check yours, with its word and scene counts")],
-        "Guide: offscreen docs writing-scenes")
+         ("offscreen check mystory --stats", "check yours, with its word and scene counts"),
+         ("offscreen check mystory --format json", "one JSON document, for tools"),
+         ("offscreen check mystory --format github", "annotations in GitHub Actions")],
+        "The codes (OS101...) are listed in `offscreen docs diagnostics`. "
+        "Guides: offscreen docs writing-scenes, offscreen docs author-tools")
     _story_folder(check)
     check.add_argument("--stats", action="store_true",
                        help="also print words, scenes, choices, facts and endings per chapter "
                        "(default: off)")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="text for people; json (described by check.schema.json in the "
+                       "docs folder) or github (workflow annotations) for machines "
+                       "(default: %(default)s)")
 
     graph = _command(
         sub, "graph", "print the story map",
@@ -253,6 +260,13 @@ def _parser() -> argparse.ArgumentParser:
         "Guide: offscreen docs writing-scenes")
     new.add_argument("dir", metavar="DIR",
                      help="folder to create (it must not exist, or be empty)")
+
+    _command(
+        sub, "schema", "print the JSON Schema of story files",
+        "Print the JSON Schema (draft 2020-12) that story files follow, for editors (the "
+        "YAML language server) and for validating story files in CI.",
+        [("offscreen schema > scene.schema.json", "save it beside your story")],
+        "Guide: offscreen docs author-tools")
 
     docs_command = _command(
         sub, "docs", "read the player's and author's guides",
@@ -356,7 +370,7 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
     if command == "check":
         from game.commands import check
 
-        return check.run(story_dir(args.dir), stats=args.stats)
+        return check.run(story_dir(args.dir), stats=args.stats, output=args.format)
     if command == "play":
         from game.commands import play
 
@@ -390,6 +404,10 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
         from game.commands import lsp
 
         return lsp.run()
+    if command == "schema":
+        from game.commands import schema
+
+        return schema.run()
     if command == "docs":
         from game.commands import docs
 

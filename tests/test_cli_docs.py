@@ -83,7 +83,35 @@ def test_new_points_at_the_guides(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "`offscreen docs writing-scenes`" in result.stdout
     assert "`offscreen docs author-tools`" in result.stdout
-    assert "docs/" not in result.stdout  # no path only a checkout has
+    assert f"The guides are in {DOCS} (`offscreen docs` lists them)." in result.stdout
+
+
+def test_new_in_an_installed_copy_says_where_its_guides_are(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The wheel's layout (game/docs beside the code, as tests/test_packaging.py checks the
+    wheel has it): the folder printed is the one the guides are really in."""
+    package = tmp_path / "site-packages" / "game"
+    shutil.copytree(DOCS, package / "docs")
+    monkeypatch.setattr(paths, "is_checkout", lambda: False)
+    monkeypatch.setattr(paths, "PACKAGE_DIR", package)
+    assert cli.main(["new", str(tmp_path / "story")]) == 0
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert line == f"The guides are in {package / 'docs'} (`offscreen docs` lists them)."
+    assert (package / "docs" / "writing-scenes.md").is_file()
+
+
+def test_new_in_a_copy_without_guides_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    package = tmp_path / "site-packages" / "game"
+    package.mkdir(parents=True)
+    monkeypatch.setattr(paths, "is_checkout", lambda: False)
+    monkeypatch.setattr(paths, "PACKAGE_DIR", package)
+    assert cli.main(["new", str(tmp_path / "story")]) == 0
+    out = capsys.readouterr().out
+    assert "installed without its guides" in out and str(package / "docs") in out
+    assert "The guides are in" not in out
 
 
 # -- completions ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from game import paths
 from game.tools.starter import StarterError, create
 
 
@@ -26,4 +27,16 @@ def run(folder: Path) -> int:
     print(f"  map it:     offscreen graph {where}")
     print("Every file is commented; the guides say more: `offscreen docs writing-scenes` and "
           "`offscreen docs author-tools`.")
+    print(guides_line(paths.docs_dir()))
     return 0
+
+
+def guides_line(folder: Path) -> str:
+    """Where the guides are in this copy of the game, or, honestly, that it has none.
+
+    A checkout has docs/ and the wheel carries them as game/docs; a copy repackaged
+    without them (some distributions split docs out) still gets told where to look."""
+    if (folder / "writing-scenes.md").is_file():
+        return f"The guides are in {folder} (`offscreen docs` lists them)."
+    return (f"This copy of Off Screen was installed without its guides (no {folder}); they "
+            "are the docs/ folder of its source: the sdist, or the repository it came from.")

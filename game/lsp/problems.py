@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from game.lsp.index import Span
-from game.story.diagnostics import Diagnostic
+from game.story.diagnostics import Diagnostic, span
 from game.story.names import IDENT
 
-_WORD = re.compile(r"[A-Za-z0-9_]+")
-_TOKEN = re.compile(r"[^\s,\]}]+")
 _CITED = re.compile(r"(?P<file>[^\s()'\"]+\.ya?ml):(?P<line>\d+):(?P<col>\d+)")
 _SAME_FILE = re.compile(r"\(first at line (?P<line>\d+)\)")
 _SUGGESTION = re.compile(r"did you mean '(?P<name>[^']+)'\?")
@@ -45,18 +43,9 @@ def absolute(file: str) -> Path:
 
 def place_of(path: Path, line: int, col: int, lines: list[str] | None) -> Span:
     """A 1-based point -> the 0-based range of the name (or token) that starts there."""
-    row, start = max(line - 1, 0), max(col - 1, 0)
+    row = max(line - 1, 0)
     text = lines[row] if lines is not None and row < len(lines) else ""
-    if start < len(text) and text[start] == "{":  # a `{name}` hole: underline the name
-        inner = start + 1
-        while inner < len(text) and text[inner] == " ":
-            inner += 1
-        name = _WORD.match(text, inner)
-        if name is not None:
-            return Span(path, row, name.start(), name.end())
-    found = _WORD.match(text, start) or _TOKEN.match(text, start)
-    end = found.end() if found is not None else start + 1
-    return Span(path, row, start, max(end, start + 1))
+    return Span(path, row, *span(text, col))
 
 
 def problems(diagnostics: Iterable[Diagnostic],

@@ -9,7 +9,7 @@ elsewhere. The severity belongs to the code, so a kind of problem is always an e
 always a warning.
 
 Adding a kind of problem is one line below, in its group, with the next free number:
-`NAME = _code("OS2nn", "what it means, in one line")` (add `"warning"` for a warning). A
+`NAME = define("OS2nn", "what it means, in one line")` (add `"warning"` for a warning). A
 number is never reused for another meaning: a code that is no longer produced stays in the
 table, in RETIRED. tests/story/test_codes.py fails, naming the place, when a diagnostic has
 no code, a code is in the table twice, or a code is produced by no test fixture.
@@ -57,7 +57,7 @@ TABLE: dict[str, Code] = {}
 """Every code, by its text, in the order written below (the docs' order)."""
 
 
-def _code(code: str, meaning: str, severity: Severity = "error") -> Code:
+def define(code: str, meaning: str, severity: Severity = "error") -> Code:
     """Enter one code in TABLE; a code written twice (two branches picking the same next
     number, say) stops the import at once rather than let two meanings share a code."""
     if code in TABLE:
@@ -69,74 +69,74 @@ def _code(code: str, meaning: str, severity: Severity = "error") -> Code:
 
 
 # -- OS1xx: files and YAML ----------------------------------------------------------------------
-NO_FOLDER = _code("OS101", "the story folder (or file) does not exist")
-NO_FILES = _code("OS102", "the folder holds no *.yaml or *.yml file")
-UNREADABLE = _code("OS103", "a story file cannot be read (not a regular file, or an I/O error)")
-TOO_LARGE = _code("OS104", "a story file is larger than the limit (64 MiB)")
-NOT_UTF8 = _code("OS105", "a story file is not UTF-8 text")
-YAML_SYNTAX = _code("OS106", "the file is not valid YAML (with a hint at the usual cause)")
-YAML_CONTROL = _code("OS107", "a raw control character in the file, which YAML does not allow")
-TOO_DEEP = _code("OS108", "nesting deeper than a story file may go (1000 levels)")
-CONTROL_IN_TEXT = _code("OS109", "a value holds a control character a terminal would obey (ESC)")
-YAML_TAG = _code("OS110", "an explicit YAML tag (!!python/..., !custom); use plain values")
-MERGE_KEY = _code("OS111", "a YAML merge key (<<), which story files do not support")
-BAD_SCALAR = _code("OS112", "a tagged value that cannot be read as its tag says (!!int abc)")
+NO_FOLDER = define("OS101", "the story folder (or file) does not exist")
+NO_FILES = define("OS102", "the folder holds no *.yaml or *.yml file")
+UNREADABLE = define("OS103", "a story file cannot be read (not a regular file, or an I/O error)")
+TOO_LARGE = define("OS104", "a story file is larger than the limit (64 MiB)")
+NOT_UTF8 = define("OS105", "a story file is not UTF-8 text")
+YAML_SYNTAX = define("OS106", "the file is not valid YAML (with a hint at the usual cause)")
+YAML_CONTROL = define("OS107", "a raw control character in the file, which YAML does not allow")
+TOO_DEEP = define("OS108", "nesting deeper than a story file may go (1000 levels)")
+CONTROL_IN_TEXT = define("OS109", "a value holds a control character a terminal would obey (ESC)")
+YAML_TAG = define("OS110", "an explicit YAML tag (!!python/..., !custom); use plain values")
+MERGE_KEY = define("OS111", "a YAML merge key (<<), which story files do not support")
+BAD_SCALAR = define("OS112", "a tagged value that cannot be read as its tag says (!!int abc)")
 
 # -- OS2xx: the shape of a file -----------------------------------------------------------------
-UNKNOWN_KEY = _code("OS201", "a key this place does not have (with the closest one it has)")
-MISSING_KEY = _code("OS202", "a required key is missing")
-DUPLICATE_KEY = _code("OS203", "a key written twice in one mapping (YAML keeps only the last)")
-KEY_NOT_NAME = _code("OS204", "a key that is not a plain name (a list, a mapping, empty)")
-WRONG_KIND = _code("OS205", "a value of the wrong kind (a list where a mapping goes...)")
-NO_VALUE = _code("OS206", "an empty value where one is needed")
-PARAGRAPH_MAPPING = _code("OS207", "a paragraph read as a mapping because of a ': ' in it")
-ENDING_SCALAR = _code("OS208", "an ending written as one value; it needs an id and a title")
-NO_STORY = _code("OS209", "no file has the 'story:' section")
-STORY_TWICE = _code("OS210", "the 'story:' section is written more than once")
-EMPTY_EFFECT = _code("OS211", "an effect with none of its kinds (set, add, unlock...)")
+UNKNOWN_KEY = define("OS201", "a key this place does not have (with the closest one it has)")
+MISSING_KEY = define("OS202", "a required key is missing")
+DUPLICATE_KEY = define("OS203", "a key written twice in one mapping (YAML keeps only the last)")
+KEY_NOT_NAME = define("OS204", "a key that is not a plain name (a list, a mapping, empty)")
+WRONG_KIND = define("OS205", "a value of the wrong kind (a list where a mapping goes...)")
+NO_VALUE = define("OS206", "an empty value where one is needed")
+PARAGRAPH_MAPPING = define("OS207", "a paragraph read as a mapping because of a ': ' in it")
+ENDING_SCALAR = define("OS208", "an ending written as one value; it needs an id and a title")
+NO_STORY = define("OS209", "no file has the 'story:' section")
+STORY_TWICE = define("OS210", "the 'story:' section is written more than once")
+EMPTY_EFFECT = define("OS211", "an effect with none of its kinds (set, add, unlock...)")
 
 # -- OS3xx: names and references ----------------------------------------------------------------
-BAD_ID = _code("OS301", "an id that is not ASCII letters, digits and '_' (no digit first)")
-BAD_STORY_ID = _code("OS302", "a story id that is not lowercase letters, digits, '-' and '_'")
-DEFINED_TWICE = _code("OS303", "a scene, fact, variable or playthrough defined twice")
-ENDING_TWICE = _code("OS304", "two scenes with the same ending id")
-CHOICE_ID_TWICE = _code("OS305", "two choices of one scene with the same id")
-NO_SCENE = _code("OS306", "a scene that does not exist (goto, next, start, expect)")
-NO_FACT = _code("OS307", "a fact that does not exist (unlock, expect)")
-NO_VARIABLE = _code("OS308", "a variable that is not declared (set, add, expect)")
-NO_ENDING = _code("OS309", "an ending no scene has (expect)")
+BAD_ID = define("OS301", "an id that is not ASCII letters, digits and '_' (no digit first)")
+BAD_STORY_ID = define("OS302", "a story id that is not lowercase letters, digits, '-' and '_'")
+DEFINED_TWICE = define("OS303", "a scene, fact, variable or playthrough defined twice")
+ENDING_TWICE = define("OS304", "two scenes with the same ending id")
+CHOICE_ID_TWICE = define("OS305", "two choices of one scene with the same id")
+NO_SCENE = define("OS306", "a scene that does not exist (goto, next, start, expect)")
+NO_FACT = define("OS307", "a fact that does not exist (unlock, expect)")
+NO_VARIABLE = define("OS308", "a variable that is not declared (set, add, expect)")
+NO_ENDING = define("OS309", "an ending no scene has (expect)")
 
 # -- OS4xx: text and conditions -----------------------------------------------------------------
-STRAY_BRACE = _code("OS401", "a lone { or } in text (write {{ or }} for a brace)")
-HOLE_NOT_NAME = _code("OS402", "{...} in text holds something other than a variable name")
-HOLE_UNDECLARED = _code("OS403", "{name} in text names no declared variable")
-CONDITION_SYNTAX = _code("OS404", "a condition that cannot be parsed")
-CONDITION_NAME = _code("OS405", "a condition names an unknown variable, function, scene or fact")
-CONDITION_TYPE = _code("OS406", "a condition mixes kinds of value, or is not true/false")
+STRAY_BRACE = define("OS401", "a lone { or } in text (write {{ or }} for a brace)")
+HOLE_NOT_NAME = define("OS402", "{...} in text holds something other than a variable name")
+HOLE_UNDECLARED = define("OS403", "{name} in text names no declared variable")
+CONDITION_SYNTAX = define("OS404", "a condition that cannot be parsed")
+CONDITION_NAME = define("OS405", "a condition names an unknown variable, function, scene or fact")
+CONDITION_TYPE = define("OS406", "a condition mixes kinds of value, or is not true/false")
 
 # -- OS5xx: values and effects ------------------------------------------------------------------
-ADD_NOT_NUMBER = _code("OS501", "add on a variable or value that is not a number")
-DECIMAL_INTO_WHOLE = _code("OS502", "add of a decimal number to a whole-number variable")
-WRONG_TYPE = _code("OS503", "a value of another kind than its variable's (set, expect)")
-OUT_OF_RANGE = _code("OS504", "a number outside the range numbers stay in (-10^15 to 10^15)")
+ADD_NOT_NUMBER = define("OS501", "add on a variable or value that is not a number")
+DECIMAL_INTO_WHOLE = define("OS502", "add of a decimal number to a whole-number variable")
+WRONG_TYPE = define("OS503", "a value of another kind than its variable's (set, expect)")
+OUT_OF_RANGE = define("OS504", "a number outside the range numbers stay in (-10^15 to 10^15)")
 
 # -- OS6xx: scene flow (proven) -----------------------------------------------------------------
-DEAD_END = _code("OS601", "a scene with none of choices, next and ending")
-TWO_EXITS = _code("OS602", "a scene with more than one of choices, next and ending")
-EMPTY_CHOICES = _code("OS603", "an empty choices list")
-ALWAYS_STUCK = _code("OS604", "every choice of a scene has a condition that is always false")
+DEAD_END = define("OS601", "a scene with none of choices, next and ending")
+TWO_EXITS = define("OS602", "a scene with more than one of choices, next and ending")
+EMPTY_CHOICES = define("OS603", "an empty choices list")
+ALWAYS_STUCK = define("OS604", "every choice of a scene has a condition that is always false")
 
 # -- OS7xx: likely mistakes (warnings) ----------------------------------------------------------
-UNREACHABLE_SCENE = _code("OS701", "a scene nothing leads to from the start", "warning")
-UNUSED_FACT = _code("OS702", "a fact no 'unlock' names", "warning")
-FACT_OUT_OF_REACH = _code("OS703", "a fact unlocked only in scenes never reached", "warning")
-UNREACHABLE_ENDING = _code("OS704", "an ending in a scene never reached", "warning")
-UNREAD_VARIABLE = _code("OS705", "a variable no condition or text reads", "warning")
-SAME_OUTCOME = _code("OS706", "every choice leads to one scene with the same effects", "warning")
-SAME_TEXT = _code("OS707", "two choices of a scene with the same text", "warning")
-NEVER_SHOWN = _code("OS708", "a choice whose condition is always false", "warning")
-ONCE_TRAP = _code("OS709", "every choice is 'once' in a scene entered again", "warning")
-ALL_HIDDEN = _code("OS710", "every choice of a scene can be hidden at once", "warning")
+UNREACHABLE_SCENE = define("OS701", "a scene nothing leads to from the start", "warning")
+UNUSED_FACT = define("OS702", "a fact no 'unlock' names", "warning")
+FACT_OUT_OF_REACH = define("OS703", "a fact unlocked only in scenes never reached", "warning")
+UNREACHABLE_ENDING = define("OS704", "an ending in a scene never reached", "warning")
+UNREAD_VARIABLE = define("OS705", "a variable no condition or text reads", "warning")
+SAME_OUTCOME = define("OS706", "every choice leads to one scene with the same effects", "warning")
+SAME_TEXT = define("OS707", "two choices of a scene with the same text", "warning")
+NEVER_SHOWN = define("OS708", "a choice whose condition is always false", "warning")
+ONCE_TRAP = define("OS709", "every choice is 'once' in a scene entered again", "warning")
+ALL_HIDDEN = define("OS710", "every choice of a scene can be hidden at once", "warning")
 
 RETIRED: dict[str, str] = {}
 """Codes no longer produced, with what they meant: their numbers are never given again."""
@@ -148,10 +148,10 @@ def markdown() -> str:
         "# Diagnostic codes",
         "",
         "Every problem `offscreen check` reports has a stable code. `--format json` and",
-        "`--format github` carry it (`\"code\": \"OS306\"`, `title=OS306`), and the text format",
-        "ends each line with it in brackets, so a CI filter or an editor can key on the kind",
-        "of problem while its wording improves. The first digit is the group; a code never",
-        "changes meaning. See [author-tools.md](author-tools.md#output-for-machines-offscreen-"
+        "`--format github` carry it (`\"code\": \"OS306\"`, `title=OS306`), so a CI filter or",
+        "a tool can key on the kind of problem while its wording improves. The first digit",
+        "is the group; a code never changes meaning, and a retired code's number is never",
+        "given again. See [author-tools.md](author-tools.md#output-for-machines-offscreen-"
         "check---format) for the output formats.",
         "",
         "This page is generated from `game/story/codes.py` (`python -m game.story.codes "
@@ -170,8 +170,11 @@ def markdown() -> str:
 
 
 def _cell(text: str) -> str:
-    """Text in a Markdown table cell: a '|' would end the cell."""
-    return text.replace("|", "\\|")
+    """Text in a Markdown table cell: a '|' would end the cell, a '*' start emphasis and a
+    '<' a tag."""
+    for char, escaped in (("\\", "\\\\"), ("|", "\\|"), ("*", "\\*"), ("<", "&lt;")):
+        text = text.replace(char, escaped)
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,7 @@ grep, count and test than multi-line reports.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -48,6 +49,31 @@ class Diagnostic:
 
     def __str__(self) -> str:
         return f"{self.pos}: {self.severity}: {self.message}"
+
+
+_WORD = re.compile(r"[A-Za-z0-9_]+")
+_TOKEN = re.compile(r"[^\s,\]}]+")
+
+
+def span(text: str, col: int) -> tuple[int, int]:
+    """What a diagnostic at 1-based `col` of this line is about, as a 0-based [start, end).
+
+    A diagnostic is a point; editors and CI underline a range: the name at that point (the
+    id after `goto:`, the unknown key, the name inside `{...}` or a condition), or the rest
+    of the token when there is no name, and at least one character. The language server
+    and `offscreen check --format json|github` both ask here, so they underline alike.
+    """
+    start = max(col - 1, 0)
+    if start < len(text) and text[start] == "{":  # a `{name}` hole: the name
+        inner = start + 1
+        while inner < len(text) and text[inner] == " ":
+            inner += 1
+        name = _WORD.match(text, inner)
+        if name is not None:
+            return name.start(), name.end()
+    found = _WORD.match(text, start) or _TOKEN.match(text, start)
+    end = found.end() if found is not None else start + 1
+    return start, max(end, start + 1)
 
 
 class StoryError(Exception):

@@ -9,6 +9,7 @@ that exists, a value of the variable's own type): the checker reports those with
 `file:line:col`. A test proves both accept and reject the same keys at every level.
 
 Regenerate after changing the tables: `python -m game.tools.json_schema docs/scene.schema.json`.
+`offscreen schema` prints it too.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from game.story import schema
 from game.story.names import IDENT, SLUG
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_ID = "urn:offscreen:schema:story-file"
+"""The schema's `$id`: a name, not an address (the schema is not served anywhere; editors
+take it from a file or from `offscreen schema`). Every format version is a superset of the
+last, so one name serves them all."""
 Json = dict[str, Any]
 
 
@@ -111,6 +116,7 @@ def generate() -> Json:
     top["type"] = ["object", "null"]  # an empty file, or one holding only comments, is fine
     return {
         "$schema": DRAFT,
+        "$id": SCHEMA_ID,
         "title": "Off Screen story file (scene format v1)",
         "description": "One YAML file of an Off Screen story folder. Generated from "
                        "game/story/schema.py; see docs/writing-scenes.md and "

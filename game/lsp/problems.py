@@ -34,6 +34,8 @@ class Problem:
     related: tuple[Span, ...]
     suggestion: str | None
     """The id a "did you mean" offers, to put in place of the range."""
+    code: str
+    """Its kind, from game/story/codes.py: editors show it beside the message."""
 
 
 def absolute(file: str) -> Path:
@@ -65,5 +67,5 @@ def problems(diagnostics: Iterable[Diagnostic],
         suggestion = hint["name"] if hint and IDENT.match(hint["name"]) else None
         out.setdefault(path, []).append(Problem(place_of(path, pos.line, pos.col, lines),
                                                 diagnostic.severity, diagnostic.message,
-                                                tuple(related), suggestion))
+                                                tuple(related), suggestion, diagnostic.code))
     return out

@@ -144,7 +144,8 @@ class StoryServer(LanguageServer):
         return lsp.Diagnostic(
             range=self.span_range(problem.place), message=problem.message,
             severity=_SEVERITY.get(problem.severity, lsp.DiagnosticSeverity.Information),
-            source="offscreen check", related_information=related or None,
+            source="offscreen check", code=problem.code or None,
+            related_information=related or None,
             data={"suggestion": problem.suggestion} if problem.suggestion else None)
 
 

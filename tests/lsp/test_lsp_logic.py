@@ -227,6 +227,7 @@ def test_problems_carry_related_places_and_suggestions(tmp_path: Path) -> None:
     assert [(p.line, p.start) for p in found[0].related] == [(0, 2)]
     assert [(p.line, p.start) for p in found[1].related] == [(1, 0)]
     assert [p.suggestion for p in found] == [None, None, None, "kitchen"]
+    assert [p.code for p in found] == ["OS303", "OS203", "OS406", "OS306"]
 
 
 # -- the workspace and the loader's overlay -------------------------------------------------

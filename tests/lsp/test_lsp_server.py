@@ -86,6 +86,7 @@ async def test_a_typo_in_a_goto_is_reported_at_its_line_and_fixing_it_clears_it(
     error = next(d for d in found if "kitchn" in d.message)
     assert error.message == "goto: no scene 'kitchn'; did you mean 'kitchen'?"
     assert error.severity == types.DiagnosticSeverity.Error
+    assert error.code == "OS306"  # the kind, from game/story/codes.py, beside the message
     line = line_of(typo, "goto: kitchn")
     column = typo.split("\n")[line].index("kitchn")
     assert error.range == types.Range(types.Position(line, column),

@@ -20,11 +20,10 @@ may open a new hundred with one line there.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
+from game import generated
 from game.story.diagnostics import Diagnostic, Related, Severity
 from game.story.model import Pos
 
@@ -178,13 +177,8 @@ def _cell(text: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args:
-        sys.stdout.write(markdown())
-        return 0
-    Path(args[0]).write_text(markdown(), encoding="utf-8")
-    print(f"wrote {args[0]}")
-    return 0
+    """`python -m ...` [PATH]: print the file, or write it to PATH."""
+    return generated.main(markdown, argv)
 
 
 if __name__ == "__main__":

@@ -15,11 +15,10 @@ Regenerate after changing the tables: `python -m game.tools.json_schema docs/sce
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
+from game import generated
 from game.story import schema
 from game.story.names import IDENT, SLUG
 
@@ -132,13 +131,8 @@ def dumps() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args:
-        sys.stdout.write(dumps())
-        return 0
-    Path(args[0]).write_text(dumps(), encoding="utf-8")
-    print(f"wrote {args[0]}")
-    return 0
+    """`python -m ...` [PATH]: print the file, or write it to PATH."""
+    return generated.main(dumps, argv)
 
 
 if __name__ == "__main__":

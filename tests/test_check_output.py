@@ -146,6 +146,17 @@ def test_json_for_a_missing_folder_and_an_unreadable_file(
     assert [d["code"] for d in document["diagnostics"]] == [codes.NO_FOLDER.code]
 
 
+def test_json_is_ascii_and_exact_whatever_the_text_holds(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = story(tmp_path, {"s.yaml": "story: {id: t, title: T, start: a}\n"
+                                        "scenes:\n  a: {text: t, café—2: 1, "
+                                        "ending: {id: e, title: E}}\n"})
+    out = run(capsys, "check", str(folder), "--format", "json")[1]
+    assert out.isascii()
+    (problem,) = json.loads(out)["diagnostics"]
+    assert problem["message"].startswith("unknown key 'café—2' in scene 'a'")
+
+
 def test_the_schema_rejects_what_the_docs_say_it_does() -> None:
     """The output schema is strict: a missing code or an unknown field fails it."""
     good: dict[str, Any] = {"version": 1, "folder": "x", "diagnostics": [

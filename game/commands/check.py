@@ -43,7 +43,9 @@ def run(folder: Path, stats: bool = False, output: str = "text") -> int:
             from dataclasses import asdict
 
             document["stats"] = asdict(story_stats)
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        # ASCII only (\u escapes for the rest): exact on any stdout encoding, where the
+        # streams would otherwise spell an unencodable character differently (game.terminal).
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
     else:
         lines = Lines()
         for diagnostic in result.diagnostics:

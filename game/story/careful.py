@@ -124,7 +124,7 @@ class CarefulReaders(QuickReaders):
         """Key/value pairs with string keys; duplicate keys reported (PyYAML keeps the last)."""
         if not self.plain_tag(node):
             return
-        first: dict[str, Pos] = {}
+        first: dict[str, yaml.Node] = {}  # placed only for a duplicate: this path is hot
         for key_node, value in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == yamlsrc.NULL:
                 self.report(self.pos(key_node), f"keys in {what} must be plain names, "
@@ -136,11 +136,12 @@ class CarefulReaders(QuickReaders):
                 continue
             name = str(key_node.value)
             if name in first:
+                earlier = self.pos(first[name])
                 self.report(self.pos(key_node), f"duplicate key '{name}' in {what} (first at "
-                            f"line {first[name].line}); YAML would silently keep only the last "
-                            "one", codes.DUPLICATE_KEY, first_defined(first[name]))
+                            f"line {earlier.line}); YAML would silently keep only the last "
+                            "one", codes.DUPLICATE_KEY, first_defined(earlier))
                 continue
-            first[name] = self.pos(key_node)
+            first[name] = key_node
             yield name, key_node, value
 
     def text(self, node: yaml.Node, what: str) -> str | None:

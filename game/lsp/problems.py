@@ -2,9 +2,10 @@
 
 `offscreen check` prints `path:line:col` (1-based, a point); an editor underlines a range
 (0-based). The range is the name at that point (the id after `goto:`, the unknown key, the
-name inside `{...}` or a condition), or the rest of the token when there is no name. Places
-cited in a message ("first at scenes/a.yaml:3:3", "(first at line 12)") become related
-locations, and a "did you mean 'x'?" that names an id becomes a quick fix.
+name inside `{...}` or a condition), or the rest of the token when there is no name
+(`game.story.diagnostics.span`). A diagnostic's related places (the first definition of a
+duplicate, a variable's declaration) become related locations, and a "did you mean 'x'?"
+that names an id becomes a quick fix.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from game.lsp.index import Span
 from game.story.diagnostics import Diagnostic, span
 from game.story.names import IDENT
 
-_CITED = re.compile(r"(?P<file>[^\s()'\"]+\.ya?ml):(?P<line>\d+):(?P<col>\d+)")
-_SAME_FILE = re.compile(r"\(first at line (?P<line>\d+)\)")
 _SUGGESTION = re.compile(r"did you mean '(?P<name>[^']+)'\?")
 
 
@@ -31,7 +30,8 @@ class Problem:
     place: Span
     severity: str
     message: str
-    related: tuple[Span, ...]
+    related: tuple[tuple[Span, str], ...]
+    """Each related place, with what it is ("first defined here")."""
     suggestion: str | None
     """The id a "did you mean" offers, to put in place of the range."""
     code: str
@@ -58,11 +58,9 @@ def problems(diagnostics: Iterable[Diagnostic],
         pos = diagnostic.pos
         path = absolute(pos.file)
         lines = lines_of(path)
-        related = [place_of(absolute(m["file"]), int(m["line"]), int(m["col"]),
-                            lines_of(absolute(m["file"])))
-                   for m in _CITED.finditer(diagnostic.message)]
-        related += [place_of(path, int(m["line"]), 1, lines)
-                    for m in _SAME_FILE.finditer(diagnostic.message)]
+        related = [(place_of(absolute(r.pos.file), r.pos.line, r.pos.col,
+                             lines_of(absolute(r.pos.file))), r.note)
+                   for r in diagnostic.related]
         hint = _SUGGESTION.search(diagnostic.message)
         suggestion = hint["name"] if hint and IDENT.match(hint["name"]) else None
         out.setdefault(path, []).append(Problem(place_of(path, pos.line, pos.col, lines),

@@ -139,8 +139,8 @@ class StoryServer(LanguageServer):
             self.running[story.root] = asyncio.ensure_future(self.check(story))
 
     def diagnostic(self, problem: Problem) -> lsp.Diagnostic:
-        related = [lsp.DiagnosticRelatedInformation(self.location(place), "first defined here")
-                   for place in problem.related]
+        related = [lsp.DiagnosticRelatedInformation(self.location(place), note)
+                   for place, note in problem.related]
         return lsp.Diagnostic(
             range=self.span_range(problem.place), message=problem.message,
             severity=_SEVERITY.get(problem.severity, lsp.DiagnosticSeverity.Information),

@@ -17,7 +17,7 @@ from game.lsp.lookup import StoryIndex, index_story
 from game.lsp.problems import place_of, problems
 from game.lsp.rename import RenameRefused, rename_edits, renameable
 from game.lsp.workspace import StoryWorkspace, story_root
-from game.story.diagnostics import Diagnostic
+from game.story.diagnostics import Diagnostic, Related, first_defined
 from game.story.files import load_story
 from game.story.model import Pos
 
@@ -216,16 +216,18 @@ def test_problems_carry_related_places_and_suggestions(tmp_path: Path) -> None:
     file = str(tmp_path / "a.yaml")
     found = problems([
         Diagnostic(Pos(file, 3, 3), "error", f"scene 'x' is defined twice (first at {file}:1:3)",
-                   "OS303"),
+                   "OS303", first_defined(Pos(file, 1, 3))),
         Diagnostic(Pos(file, 4, 3), "error", "duplicate key 'text' in scene (first at line 2)",
-                   "OS203"),
+                   "OS203", (Related(Pos(file, 2, 5), "first here"),)),
         Diagnostic(Pos(file, 5, 9), "error", "this condition is a number; did you mean "
                    "'courage > 0'?", "OS406"),
         Diagnostic(Pos(file, 6, 9), "error", "goto: no scene 'kitchn'; did you mean 'kitchen'?",
                    "OS306"),
     ], lambda path: None)[tmp_path / "a.yaml"]
-    assert [(p.line, p.start) for p in found[0].related] == [(0, 2)]
-    assert [(p.line, p.start) for p in found[1].related] == [(1, 0)]
+    assert [(p.line, p.start, note) for p, note in found[0].related] == [
+        (0, 2, "first defined here")]
+    assert [(p.line, p.start, note) for p, note in found[1].related] == [(1, 4, "first here")]
+    assert found[2].related == found[3].related == ()
     assert [p.suggestion for p in found] == [None, None, None, "kitchen"]
     assert [p.code for p in found] == ["OS303", "OS203", "OS406", "OS306"]
 

@@ -38,10 +38,11 @@ Build = Callable[[Path], Path]
 """Makes a story with the mistake under a temporary folder; returns what to load."""
 
 
-def story(scenes: str, header: str | None = HEADER, **more: str | bytes) -> Build:
+def story(scenes: str, header: str | None = HEADER,
+          more: dict[str, str | bytes] | None = None) -> Build:
     """A story folder: the header, `scenes` in s.yaml, and any further files by name."""
     def build(tmp: Path) -> Path:
-        files: dict[str, str | bytes] = {"s.yaml": textwrap.dedent(scenes), **more}
+        files: dict[str, str | bytes] = {"s.yaml": textwrap.dedent(scenes), **(more or {})}
         if header is not None:
             files["story.yaml"] = header
         for name, text in files.items():
@@ -85,10 +86,10 @@ MISTAKES: dict[str, Build] = {
     codes.NO_FILES.code: empty_folder,
     codes.UNREADABLE.code: fifo,
     codes.TOO_LARGE.code: huge,
-    codes.NOT_UTF8.code: story(A, **{"bad.yaml": b"scenes:\n  b: \xff\n"}),
+    codes.NOT_UTF8.code: story(A, more={"bad.yaml": b"scenes:\n  b: \xff\n"}),
     codes.YAML_SYNTAX.code: story("scenes:\n  a: [unclosed\n"),
     codes.YAML_CONTROL.code: story("scenes:\n  a: {text: a\x01b}\n"),
-    codes.TOO_DEEP.code: story(A, **{"deep.yaml": "x: " + "[" * 1001 + "]" * 1001 + "\n"}),
+    codes.TOO_DEEP.code: story(A, more={"deep.yaml": "x: " + "[" * 1001 + "]" * 1001 + "\n"}),
     codes.CONTROL_IN_TEXT.code: story(f'scenes:\n  a: {{text: "Red \\e[31m", {END}}}\n'),
     codes.YAML_TAG.code: story(f"scenes:\n  a: {{text: !!python/name:os.system, {END}}}\n"),
     codes.MERGE_KEY.code: story(f"scenes:\n  a: {{<<: {{text: t}}, {END}}}\n"),
@@ -107,7 +108,7 @@ MISTAKES: dict[str, Build] = {
     codes.EMPTY_EFFECT.code: story(f"scenes:\n  a: {{text: t, on_enter: [{{}}], {END}}}\n"),
     codes.BAD_ID.code: story(A + f"  2b: {{text: t, {END}}}\n"),
     codes.BAD_STORY_ID.code: story(A, header="story: {id: Bad Id, title: T, start: a}\n"),
-    codes.DEFINED_TWICE.code: story(A, **{"t.yaml": A}),
+    codes.DEFINED_TWICE.code: story(A, more={"t.yaml": A}),
     codes.ENDING_TWICE.code: story(f"scenes:\n  a: {{text: t, next: b}}\n  b: {{text: t, {END}}}\n"
                                    f"  c: {{text: t, {END}}}\n"),
     codes.CHOICE_ID_TWICE.code: story(
@@ -266,6 +267,20 @@ def test_every_diagnostic_site_names_a_code() -> None:
             missing.append(f"{path.relative_to(ROOT)}:{call.lineno}: {name}(...) names no code")
     assert not missing, ("diagnostics without a code; for each, " + HOW + ":\n"
                          + "\n".join(missing))
+
+
+@pytest.mark.parametrize(("source", "coded"), [
+    ('self.report(pos, "no such thing")', False),
+    ('self.report(pos, "no such thing", codes.NO_SCENE)', True),
+    ('report(Pos(file, 1, 1), f"cannot read {x}")', False),
+    ('Diagnostic(pos, "warning", "hm")', False),
+    ('Diagnostic(pos, "warning", "hm", codes.NEVER_SHOWN.code)', True),
+    ('Diagnostic(pos, "warning", "hm", code="OS708")', True),
+])
+def test_the_scan_tells_a_site_without_a_code(source: str, coded: bool) -> None:
+    call = ast.parse(source).body[0].value  # type: ignore[attr-defined]
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
+    assert _names_a_code(call, name) is coded
 
 
 def test_the_codes_sites_pass_are_in_the_table() -> None:

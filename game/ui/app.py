@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
@@ -20,6 +21,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.timer import Timer
@@ -93,6 +95,8 @@ class OffScreenApp(App[int]):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._found: Move | None = None
         """The last move that found facts, for the play screen to show under its text."""
+        self._held: list[Callable[[], None]] = []
+        """Notifications raised while a dialog was up, shown once it closes (`notify`)."""
 
     # -- start -------------------------------------------------------------------------
 
@@ -190,6 +194,25 @@ class OffScreenApp(App[int]):
         from game.ui.screens.error import StoryErrorScreen
 
         self.push_screen(StoryErrorScreen(str(error)))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A toast, in the band above the footer (app.tcss). While a dialog is up the whole
+        screen is its own, so a toast raised then waits (its time not yet running) until the
+        dialog closes and a game screen comes back (`release_notifications`). The game's
+        messages are plain text (a save's name is never read as markup)."""
+        show = partial(super().notify, message, title=title, severity=severity,
+                       timeout=timeout, markup=markup)
+        if isinstance(self.screen, ModalScreen):
+            self._held.append(show)
+        else:
+            show()
+
+    def release_notifications(self) -> None:
+        """A game screen is in front again: the toasts held while a dialog was up."""
+        held, self._held = self._held, []
+        for show in held:
+            show()
 
     def warn_about_profile(self) -> None:
         """Say once what went wrong with the profile file (moved aside, unwritable...)."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.geometry import Size
 from textual.screen import Screen
 
@@ -18,6 +19,9 @@ from game.session import Session
 if TYPE_CHECKING:
     from game.ui.app import OffScreenApp
 
+
+TOAST_RACK = "textual-toastrack"
+"""The id Textual gives every screen's toast container."""
 
 NARROW_BELOW = 60
 """Screens narrower than this get the `-narrow` class (a tighter heading bar)."""
@@ -31,8 +35,26 @@ class GameScreen(Screen[None]):
     once. (Textual's breakpoints always add a class, which restyled the whole screen before
     the title could show: ~2 ms of a player's wait.)"""
 
+    def on_mount(self) -> None:
+        self.screen_layout_refresh_signal.subscribe(self, self.newest_toast_only,
+                                                    immediate=True)
+
     def on_screen_resume(self) -> None:
         self._fit(self.app.size)
+        self.game.release_notifications()
+
+    def newest_toast_only(self, _screen: Screen[object]) -> None:
+        """After each layout (a toast mounted or removed): only the newest toast shows, in
+        the band above the footer (app.tcss); when it goes, the one under it shows again.
+        Textual neither restyles `:last-child` when a sibling goes nor lets a rack's newest
+        toasts stay in view when the band is capped, hence a class, set here."""
+        try:
+            rack = self.get_child_by_id(TOAST_RACK)
+        except NoMatches:
+            return
+        holders = rack.children
+        for index, holder in enumerate(holders):
+            holder.set_class(index < len(holders) - 1, "-older")
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size)

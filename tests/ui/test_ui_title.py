@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import MakeApp
+import pytest
+from conftest import REPO, MakeApp
 from ui_helpers import highlighted, options, screen_name, screen_text
 
 
@@ -85,3 +86,21 @@ async def test_quit_item_asks_then_exits(make_app: MakeApp) -> None:
         await pilot.press("y")
         await pilot.pause()
     assert app.return_code == 0
+
+
+@pytest.mark.parametrize("size", [(100, 30), (60, 20), (40, 12)])
+async def test_the_whole_title_fits_with_continue_and_extras(make_app: MakeApp,
+                                                             size: tuple[int, int]) -> None:
+    """The shipped story (a two-line subtitle at 40 wide) with every item, Continue too."""
+    app = make_app(REPO / "scenes")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("enter", "1", "escape")  # a game in progress: Continue is offered
+        await pilot.pause()
+        lines = [line.strip(" ║") for line in screen_text(app).splitlines()]
+        items = ["Continue", "New game", "Load", "Journal", "Extras", "Settings", "Quit"]
+        assert options(app, "#menu") == items
+        for item in items:
+            assert item in lines, item
+        assert "Off Screen" in lines
+        assert any(line.startswith("Facts ") and "Endings 0/6" in line for line in lines)
+        assert "⏎ Select" in lines[-1]  # the footer too

@@ -3,6 +3,8 @@ room for: never over the heading bar, the scene's text or a dialog; one at a tim
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import MakeApp, RecordingApp
 from textual.pilot import Pilot
@@ -94,3 +96,18 @@ async def test_a_toast_shows_a_save_name_as_written_not_as_markup(make_app: Make
         app.notify("Saved as '[b]bold[/b]'.", title="Save")
         await until(pilot, lambda: "Saved as" in screen_text(app))
         assert "Saved as '[b]bold[/b]'." in screen_text(app)
+
+
+async def test_several_facts_found_together_are_one_line_and_no_toast(
+        make_app: MakeApp, story_copy: Path) -> None:
+    scenes = story_copy / "scenes.yaml"
+    scenes.write_text(scenes.read_text().replace("- unlock: coffee",
+                                                 "- unlock: [coffee, sam_secret]"))
+    app = make_app(story_copy)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("enter", "2")
+        await pilot.pause()
+        found = [line for line in rows(app) if "for your journal" in line]
+        assert [line.strip() for line in found] == [
+            "★ 2 new facts for your journal: The coffee is terrible; Sam is nervous too"]
+        assert app.toasts == []

@@ -265,3 +265,22 @@ async def test_extras_gallery_chapters_and_credits(make_app: MakeApp,
         assert screen_name(app) == "PlayScreen" and scene(app) == "lobby"
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert {"Endings gallery", "Chapter select", "Credits"} <= set(titles)
+
+
+async def test_every_shipped_ending_has_a_hint_in_the_gallery(make_app: MakeApp) -> None:
+    from game.story.files import load_or_raise
+
+    shipped = EXAMPLE.parents[1] / "scenes"
+    story = load_or_raise(shipped)
+    assert len(story.endings) == 6
+    missing = [e.id for e in story.endings.values() if not (e.hint or "").strip()]
+    assert missing == []
+    app = make_app(shipped)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("x", "enter")  # Extras, Endings gallery
+        await pilot.pause()
+        assert screen_name(app) == "GalleryScreen"
+        text = " ".join(screen_text(app).split())  # the hints may wrap
+        assert text.count("Hint: ") == 6 and "Not found yet." not in text
+        for ending in story.endings.values():
+            assert f"Hint: {' '.join((ending.hint or '').split())}" in text, ending.id

@@ -3,6 +3,7 @@ quitting, keys that work while text types, and choices only once the text is sho
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -154,6 +155,25 @@ async def test_at_60x20_the_save_table_keeps_date_played_and_status(make_app: Ma
             row = next(line for line in text.splitlines() if line.strip().startswith(name))
             assert "under a minute" in row and row.rstrip().endswith("ok"), row
         assert "a rather long name for a save: The Kitchen" in text  # in full, under it
+
+
+async def test_at_40x12_the_save_table_keeps_date_and_status_and_says_the_rest_under_it(
+        make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.press("enter", "2")
+        await pilot.pause()
+        app.session.save("a rather long name for a save")
+        await pilot.press("l")
+        await pilot.pause()
+        text = screen_text(app)
+        header = next(line for line in text.splitlines() if "Slot" in line)
+        assert "Saved" in header and "Status" in header
+        row = next(line for line in text.splitlines() if line.strip().startswith("a rather"))
+        assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", row), row  # the whole date
+        assert row.rstrip().endswith("ok"), row
+        under = " ".join(text.split())  # the line under the table may wrap
+        assert "a rather long name for a save: The Kitchen, played under a minute" in under
 
 
 async def test_at_40x12_the_quit_question_shows_both_buttons_whole(make_app: MakeApp) -> None:

@@ -29,8 +29,10 @@ def automatic_note(name: str) -> str:
             "pick another name for your save.")
 
 
-SCENE_COLUMN_FROM = 80
-"""The narrowest screen whose save table shows the Scene column."""
+COLUMNS = ("Slot", "Scene", "Saved", "Played", "Status")
+DROPPED_BELOW = (("Scene", 80), ("Played", 60))
+"""On screens narrower than these the column goes, to the line under the table (for the
+highlighted save), so the date and the status always fit whole."""
 
 STATUS_STYLES = {"ok": "", "changed": "yellow", "cannot-resume": "yellow",
                  "damaged": "bold red"}
@@ -61,16 +63,17 @@ class SavesScreen(Overlay):
 
     def on_resize(self, event: events.Resize) -> None:
         """(GameScreen's on_resize runs too: Textual calls each class's handler.)"""
-        if self.is_mounted and self._wide != self.wide():
+        if self.is_mounted and self._columns != self.columns():
             self.refresh_slots(select=self.highlighted())
 
-    _wide: bool | None = None
-    """Whether the table has its Scene column (None before the first drawing)."""
+    _columns: tuple[str, ...] = ()
+    """The table's columns as last drawn (none before the first drawing)."""
 
-    def wide(self) -> bool:
-        """Below this width the Scene column goes (to the line under the table), so the
-        date, the play time and the status always fit whole."""
-        return self.app.size.width >= SCENE_COLUMN_FROM
+    def columns(self) -> tuple[str, ...]:
+        """The columns that fit this screen's width (`DROPPED_BELOW`)."""
+        width = self.app.size.width
+        dropped = {label for label, below in DROPPED_BELOW if width < below}
+        return tuple(label for label in COLUMNS if label not in dropped)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "new_slot":
@@ -88,27 +91,26 @@ class SavesScreen(Overlay):
             head.update(Text.assemble(("Load game", "bold"),
                                       "  Enter: load the highlighted slot"))
         table = self.query_one("#slots", DataTable)
-        self._wide = wide = self.wide()
+        self._columns = columns = self.columns()
         try:
             slots = self.session.slots()
         except SaveError as exc:
             slots = []
             self.notify(str(exc), title="Saves", severity="error", timeout=10)
         table.clear(columns=True)
-        slot_width = None if wide else self.slot_width(slots)
-        for label in ("Slot", "Scene", "Saved", "Played", "Status"):
-            if wide or label != "Scene":
-                table.add_column(label, key=label.lower(),
-                                 width=slot_width if label == "Slot" else None)
+        slot_width = None if "Scene" in columns else self.slot_width(slots, columns)
+        for label in columns:
+            table.add_column(label, key=label.lower(),
+                             width=slot_width if label == "Slot" else None)
         self.listed = {slot.name: slot for slot in slots}
-        blanks = 4 if wide else 3
         if self.mode == "save":
-            table.add_row(Text("＋ New save…", style="bold"), *[""] * blanks, key=NEW_SLOT)
+            table.add_row(Text("＋ New save…", style="bold"), *[""] * (len(columns) - 1),
+                          key=NEW_SLOT)
         for slot in slots:
-            place = [Text(slot.place)] if wide else []
-            table.add_row(Text(slot.name), *place, slot.saved, slot.played,
-                          Text(slot.status_word, style=STATUS_STYLES[slot.status]),
-                          key=slot.name)
+            cells = {"Slot": Text(slot.name), "Scene": Text(slot.place), "Saved": slot.saved,
+                     "Played": slot.played,
+                     "Status": Text(slot.status_word, style=STATUS_STYLES[slot.status])}
+            table.add_row(*(cells[label] for label in columns), key=slot.name)
         if table.row_count:
             row = 0
             if select is not None:
@@ -123,12 +125,15 @@ class SavesScreen(Overlay):
                 "No saved games yet. Your game is autosaved after every choice; "
                 "press s while playing to save in a slot of your own.")
 
-    def slot_width(self, slots: list[SlotRow]) -> int:
-        """On a narrow screen the Slot column takes what the date, the play time and the
-        status leave (its full name is under the table), so those three always fit."""
-        played = max([len("Played"), *(len(s.played) for s in slots)])
-        status = max([len("Status"), *(len(s.status_word) for s in slots)])
-        rest = len("2000-01-01 00:00") + played + status + 2 * 4 + 4  # cell padding, edges
+    def slot_width(self, slots: list[SlotRow], columns: tuple[str, ...]) -> int:
+        """On a narrow screen the Slot column takes what the other columns leave (its full
+        name is under the table), so those always fit whole."""
+        widest = {"Saved": [len("2000-01-01 00:00")],
+                  "Played": [len(s.played) for s in slots],
+                  "Status": [len(s.status_word) for s in slots]}
+        others = [label for label in columns if label != "Slot"]
+        rest = sum(max([len(label), *widest[label]]) for label in others)
+        rest += 2 * len(columns) + 4  # cell padding, the table's margins and scrollbar
         return max(8, self.app.size.width - rest)
 
     def highlighted(self) -> str | None:
@@ -148,7 +153,10 @@ class SavesScreen(Overlay):
         if slot is None:
             detail.update("")
             return
-        lines = [] if self._wide else [f"{slot.name}: {slot.place}"]
+        lines = []
+        if "Scene" not in self._columns:
+            played = "" if "Played" in self._columns else f", played {slot.played}"
+            lines.append(f"{slot.name}: {slot.place}{played}")
         if slot.note:
             lines.append(slot.note)
         elif slot.name == self.session.autosave_slot:

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLE, MakeApp, load
 from textual.widgets import OptionList, Switch
 from ui_helpers import options, scene, screen_name, screen_text, set_speed
@@ -183,6 +184,18 @@ async def test_at_40x12_the_quit_question_shows_both_buttons_whole(make_app: Mak
         await pilot.pause()
         text = screen_text(app)
         assert "Quit (y)" in text and "Keep playing (n)" in text
+
+
+@pytest.mark.parametrize("size", [(100, 30), (40, 12)])
+async def test_a_dialogs_footer_names_its_own_keys_not_the_screen_beneath(
+        make_app: MakeApp, size: tuple[int, int]) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("enter", "2", "ctrl+q")
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "y Yes" in footer and "n No" in footer
+        assert "Choose" not in footer  # the number keys do nothing under the question
 
 
 async def test_at_40x12_help_keeps_its_words_together(make_app: MakeApp) -> None:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.ui.widgets.footer import Footer
 from game.ui.widgets.menu import Menu
 
 
@@ -34,6 +35,7 @@ class SceneGoneScreen(ModalScreen[str | None]):
             yield Static("This save cannot be resumed where it was made.", classes="question")
             yield Static(self.problem, classes="detail")
             yield Menu(*options, id="gone-menu")
+        yield Footer()
 
     def on_mount(self) -> None:
         menu = self.query_one("#gone-menu", Menu)

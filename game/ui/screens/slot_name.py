@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from game.storage.saves import SaveError, check_slot
+from game.ui.widgets.footer import Footer
 
 
 class SlotNameScreen(ModalScreen[str | None]):
@@ -33,6 +34,7 @@ class SlotNameScreen(ModalScreen[str | None]):
                          classes="question")
             yield Input(placeholder="e.g. before the wedding", id="slot-name", max_length=40)
             yield Static("", id="slot-error", classes="error")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#slot-name", Input).focus()

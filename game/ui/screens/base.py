@@ -29,18 +29,33 @@ SHORT_BELOW = 20
 """Screens shorter than this get the `-short` class (less air around the title menu)."""
 
 
-class GameScreen(Screen[None]):
-    """Also sizes itself for small terminals: `-narrow` and `-short` are set only when the
-    terminal is small, so at the usual sizes nothing changes and the first frame is styled
-    once. (Textual's breakpoints always add a class, which restyled the whole screen before
-    the title could show: ~2 ms of a player's wait.)"""
+class SizeClasses:
+    """For screens and dialogs alike: `-narrow` and `-short` are set only when the terminal
+    is small, so at the usual sizes nothing changes and the first frame is styled once.
+    (Textual's breakpoints always add a class, which restyled the whole screen before the
+    title could show: ~2 ms of a player's wait.)"""
+
+    def on_screen_resume(self) -> None:
+        self._fit(cast("Screen[object]", self).app.size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size)
+
+    def _fit(self, size: Size) -> None:
+        cast("Screen[object]", self).update_classes(
+            {"-narrow": size.width < NARROW_BELOW, "-short": size.height < SHORT_BELOW},
+            animate=False)
+
+
+class GameScreen(SizeClasses, Screen[None]):
+    """Every screen of the game but the dialogs; sized for small terminals (SizeClasses)."""
 
     def on_mount(self) -> None:
         self.screen_layout_refresh_signal.subscribe(self, self.newest_toast_only,
                                                     immediate=True)
 
     def on_screen_resume(self) -> None:
-        self._fit(self.app.size)
+        """(SizeClasses' handler runs too: Textual calls each class's handler.)"""
         self.game.release_notifications()
 
     def newest_toast_only(self, _screen: Screen[object]) -> None:
@@ -55,13 +70,6 @@ class GameScreen(Screen[None]):
         holders = rack.children
         for index, holder in enumerate(holders):
             holder.set_class(index < len(holders) - 1, "-older")
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._fit(event.size)
-
-    def _fit(self, size: Size) -> None:
-        self.update_classes({"-narrow": size.width < NARROW_BELOW,
-                             "-short": size.height < SHORT_BELOW}, animate=False)
 
     @property
     def game(self) -> OffScreenApp:

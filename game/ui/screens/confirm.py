@@ -14,10 +14,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from game.ui.screens.base import SizeClasses
 from game.ui.widgets.footer import Footer
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(SizeClasses, ModalScreen[bool]):
     CSS_PATH = "modal.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),

@@ -11,11 +11,12 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.ui.screens.base import SizeClasses
 from game.ui.widgets.footer import Footer
 from game.ui.widgets.menu import Menu
 
 
-class SceneGoneScreen(ModalScreen[str | None]):
+class SceneGoneScreen(SizeClasses, ModalScreen[str | None]):
     """Dismisses with "resume", "new", or None (cancel)."""
 
     CSS_PATH = "modal.tcss"

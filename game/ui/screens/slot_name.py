@@ -15,10 +15,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from game.storage.saves import SaveError, check_slot
+from game.ui.screens.base import SizeClasses
 from game.ui.widgets.footer import Footer
 
 
-class SlotNameScreen(ModalScreen[str | None]):
+class SlotNameScreen(SizeClasses, ModalScreen[str | None]):
     CSS_PATH = "modal.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 

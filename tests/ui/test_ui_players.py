@@ -186,6 +186,17 @@ async def test_at_40x12_the_quit_question_shows_both_buttons_whole(make_app: Mak
         assert "Quit (y)" in text and "Keep playing (n)" in text
 
 
+async def test_at_40x12_a_long_question_keeps_its_buttons_in_view(make_app: MakeApp) -> None:
+    app = make_app(EXAMPLE.parents[1] / "scenes")  # the shipped story: a five-line question
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.press("enter", "2", "1", "escape", "n")  # New game over a game in progress
+        await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen"
+        text = screen_text(app)
+        assert "New game (y)" in text and "Cancel (n)" in text
+        assert "'autosave (previous game)'." in text  # and the whole question
+
+
 @pytest.mark.parametrize("size", [(100, 30), (40, 12)])
 async def test_a_dialogs_footer_names_its_own_keys_not_the_screen_beneath(
         make_app: MakeApp, size: tuple[int, int]) -> None:
@@ -317,3 +328,15 @@ async def test_every_shipped_ending_has_a_hint_in_the_gallery(make_app: MakeApp)
         assert text.count("Hint: ") == 6 and "Not found yet." not in text
         for ending in story.endings.values():
             assert f"Hint: {' '.join((ending.hint or '').split())}" in text, ending.id
+
+
+async def test_at_40x12_chapter_select_scrolls_inside_its_frame(make_app: MakeApp) -> None:
+    app = make_app(EXAMPLE.parents[1] / "scenes")  # twelve chapters
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.press("x", "down", "enter")
+        await pilot.pause()
+        assert screen_name(app) == "ChaptersScreen"
+        lines = [line.strip() for line in screen_text(app).splitlines()]
+        assert any(line.startswith("╭") for line in lines)
+        assert any(line.startswith("╰") for line in lines)  # the frame whole, not pushed off
+        assert app.screen.max_scroll_y == 0  # the screen itself does not scroll

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -32,8 +32,9 @@ class ExtrasScreen(Overlay):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Extras", style="bold"), classes="extras-head")
-        yield Menu(*(Option(label, id=key) for key, (label, _) in EXTRAS.items()),
-                   id="extras-menu")
+        with Vertical(classes="menu-room"):
+            yield Menu(*(Option(label, id=key) for key, (label, _) in EXTRAS.items()),
+                       id="extras-menu")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -97,7 +98,8 @@ class ChaptersScreen(Overlay):
                                   disabled=chapter.slot is None))
         if not options:
             options.append(Option("This story has no chapters.", disabled=True))
-        yield Menu(*options, id="chapters-menu")
+        with Vertical(classes="menu-room"):
+            yield Menu(*options, id="chapters-menu")
         yield Footer()
 
     def on_mount(self) -> None:

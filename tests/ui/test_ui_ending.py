@@ -78,3 +78,14 @@ async def test_back_from_the_ending_returns_to_the_last_choice(make_app: MakeApp
         await pilot.press("2", "1")  # work through lunch; The End
         await pilot.pause()
         assert "A Quiet Start" in screen_text(app)
+
+
+async def test_at_40x12_the_ending_screen_names_the_ending_above_its_menu(
+        make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.press(*LUNCH)
+        await pilot.pause()
+        assert screen_name(app) == "EndingScreen"
+        text = screen_text(app)
+        assert "A Friend on Day One" in text and "Title screen" in text

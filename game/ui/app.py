@@ -197,12 +197,15 @@ class OffScreenApp(App[int]):
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
-        """A toast, in the band above the footer (app.tcss). While a dialog is up the whole
-        screen is its own, so a toast raised then waits (its time not yet running) until the
-        dialog closes and a game screen comes back (`release_notifications`). The game's
-        messages are plain text (a save's name is never read as markup)."""
-        show = partial(super().notify, message, title=title, severity=severity,
-                       timeout=timeout, markup=markup)
+        """A toast, in the band above the footer (app.tcss), on one line where it fits: the
+        title goes before the message ("Save · Saved as 'x'.") rather than on a line of its
+        own. While a dialog is up the whole screen is its own, so a toast raised then waits
+        (its time not yet running) until the dialog closes and a game screen comes back
+        (`release_notifications`). The game's messages are plain text: a save's name is
+        never read as markup (Textual's escaping misses some brackets, so none is used)."""
+        body = f"{title} · {message}" if title else message
+        show = partial(super().notify, body, title="", severity=severity, timeout=timeout,
+                       markup=markup)
         if isinstance(self.screen, ModalScreen):
             self._held.append(show)
         else:

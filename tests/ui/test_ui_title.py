@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import REPO, MakeApp
 from ui_helpers import highlighted, options, screen_name, screen_text
@@ -104,3 +106,31 @@ async def test_the_whole_title_fits_with_continue_and_extras(make_app: MakeApp,
         assert "Off Screen" in lines
         assert any(line.startswith("Facts ") and "Endings 0/6" in line for line in lines)
         assert "⏎ Select" in lines[-1]  # the footer too
+
+
+async def test_at_40x12_a_toast_on_the_title_leaves_every_item_and_the_progress_line(
+        make_app: MakeApp) -> None:
+    app = make_app(REPO / "scenes")
+    async with app.run_test(size=(40, 12), notifications=True) as pilot:
+        await pilot.press("enter", "1", "escape")
+        await pilot.pause()
+        app.action_quickload()  # from the palette: no quicksave yet, a warning toast
+        for _ in range(20):
+            if "There is no quicksave yet" in screen_text(app):
+                break
+            await pilot.pause(0.05)
+        lines = [line.strip(" ║") for line in screen_text(app).splitlines()]
+        assert any("There is no quicksave yet" in line for line in lines)
+        for item in ("Continue", "New game", "Load", "Journal", "Extras", "Settings", "Quit"):
+            assert item in lines, item
+        assert any(line.startswith("Facts ") for line in lines)
+
+
+async def test_a_story_without_a_subtitle_shows_none(make_app: MakeApp, story_copy: Path) -> None:
+    story = story_copy / "story.yaml"
+    story.write_text(story.read_text().replace("  subtitle: A very small story\n", ""))
+    app = make_app(story_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one("#title-subtitle").display
+        assert "A very small story" not in screen_text(app)

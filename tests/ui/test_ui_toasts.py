@@ -61,16 +61,16 @@ async def test_a_toast_never_covers_a_dialog_and_one_raised_meanwhile_waits(
         await pilot.pause()
         await pilot.press("ctrl+q")
         await pilot.pause()
-        app.notify("Raised while the dialog was up.", title="Later")
+        app.notify("Raised meanwhile.", title="Later")
         await pilot.pause()
         lines = rows(app)
         first, last = row_of(lines, "▀▀▀"), row_of(lines, "▄▄▄")
         dialog = "\n".join(lines[first:last + 1])
         assert "Quit (y)" in dialog and "Keep playing (n)" in dialog
-        assert "Saved as" not in dialog and "Raised while" not in "\n".join(lines)
+        assert "Saved as" not in dialog and "Raised meanwhile" not in "\n".join(lines)
         await pilot.press("n")
-        await until(pilot, lambda: "Raised while the dialog was up." in screen_text(app))
-        assert "Raised while the dialog was up." in screen_text(app)  # shown, not lost
+        await until(pilot, lambda: "Raised meanwhile." in screen_text(app))
+        assert "Raised meanwhile." in screen_text(app)  # shown, not lost
 
 
 async def test_one_toast_at_a_time_and_the_one_under_it_comes_back(make_app: MakeApp) -> None:
@@ -88,14 +88,27 @@ async def test_one_toast_at_a_time_and_the_one_under_it_comes_back(make_app: Mak
         assert "The older message." in text and "The newer message." not in text
 
 
+async def test_a_toast_is_one_line_with_its_title_first(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        app.notify(MESSAGE, title="Save")
+        await until(pilot, lambda: MESSAGE in screen_text(app))
+        toast = [line for line in rows(app) if "▌" in line]
+        assert [line.strip() for line in toast] == [f"▌ Save · {MESSAGE}"]
+
+
 async def test_a_toast_shows_a_save_name_as_written_not_as_markup(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.press("enter")
         await pilot.pause()
-        app.notify("Saved as '[b]bold[/b]'.", title="Save")
-        await until(pilot, lambda: "Saved as" in screen_text(app))
-        assert "Saved as '[b]bold[/b]'." in screen_text(app)
+        for name in ("[b]bold[/b]", "odd [ and ] \\[x] [@click=app.quit]q[/]"):
+            app.clear_notifications()
+            app.notify(f"Saved as '{name}'.", title="Save")
+            await until(pilot, lambda name=name: name in screen_text(app))
+            assert f"Saved as '{name}'." in screen_text(app)
 
 
 async def test_several_facts_found_together_are_one_line_and_no_toast(

@@ -61,6 +61,7 @@ class GameScreen(SizeClasses, Screen[None]):
     def newest_toast_only(self, _screen: Screen[object]) -> None:
         """After each layout (a toast mounted or removed): only the newest toast shows, in
         the band above the footer (app.tcss); when it goes, the one under it shows again.
+        The screen has the class `-toasting` while one shows.
         Textual neither restyles `:last-child` when a sibling goes nor lets a rack's newest
         toasts stay in view when the band is capped, hence a class, set here."""
         try:
@@ -70,6 +71,7 @@ class GameScreen(SizeClasses, Screen[None]):
         holders = rack.children
         for index, holder in enumerate(holders):
             holder.set_class(index < len(holders) - 1, "-older")
+        self.set_class(bool(holders), "-toasting")  # a screen may make room (title.tcss)
 
     @property
     def game(self) -> OffScreenApp:

@@ -44,9 +44,8 @@ class TitleScreen(GameScreen):
         story = self.session.story
         with Container(id="title-center"), Vertical(id="title-box"):
             yield Static(story.title, id="title-name")
-            subtitle = Static(story.subtitle or "", id="title-subtitle")
-            subtitle.display = bool(story.subtitle)
-            yield subtitle
+            yield Static(story.subtitle or "", id="title-subtitle",
+                         classes="" if story.subtitle else "-empty")
             yield Menu(*self._menu_items(), id="menu")
             yield Static(describe(self.session.progress()), id="title-progress")
         if self.game.dev:
@@ -90,7 +89,7 @@ class TitleScreen(GameScreen):
         self.query_one("#title-name", Static).update(story.title)
         subtitle = self.query_one("#title-subtitle", Static)
         subtitle.update(story.subtitle or "")
-        subtitle.display = bool(story.subtitle)
+        subtitle.set_class(not story.subtitle, "-empty")  # a class: CSS may hide it too
         menu = self.query_one("#menu", OptionList)
         menu.clear_options()
         menu.add_options(self._menu_items())

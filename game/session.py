@@ -38,7 +38,7 @@ from game.session_types import (
 )
 from game.storage import atomic, display
 from game.storage.errors import SaveError, SceneGone
-from game.storage.names import AUTOSAVE, QUICKSAVE, slot_exists
+from game.storage.names import AUTOSAVE, QUICKSAVE, check_slot, is_autosave, slot_exists
 from game.storage.profile import Profile, ProfileStore, Settings
 from game.writer import Writer
 
@@ -443,10 +443,27 @@ class Session:
 
     # -- saves -------------------------------------------------------------------------
 
+    def slot_problem(self, slot: str) -> str | None:
+        """Why a player cannot save under this name, or None: the storage rules for a name
+        (`check_slot`), and the game's own slots (any autosave, however it is spelled), which
+        only the game writes. Every front end asks this before it saves."""
+        try:
+            name = check_slot(slot)
+        except SaveError as exc:
+            return str(exc)
+        if is_autosave(name) or self.is_automatic(name):
+            return (f"'{name}' is written by the game itself after every choice; "
+                    "pick another name for your save.")
+        return None
+
     def save(self, slot: str) -> Saved:
-        """Save in a slot; SaveError (the slot's previous save intact) on failure."""
+        """Save in a player's slot or the quicksave; SaveError (the slot's previous save
+        intact) on failure, or when the name is refused (`slot_problem`)."""
         self.flush()
         assert self.state is not None, "no game in progress"
+        problem = self.slot_problem(slot)
+        if problem is not None:
+            raise SaveError(problem)
         path = self._store.save(slot, self.state, self.playtime())
         return Saved(path, self._store.notice)
 

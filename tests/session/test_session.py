@@ -355,3 +355,22 @@ def test_reload_of_a_game_not_yet_autosaved_writes_nothing(
     session = played(example, saves)
     session.reload(load_or_raise(story_copy))
     assert not session.has_autosave()
+
+
+@pytest.mark.parametrize("name", ["autosave", "AutoSave", " AUTOSAVE ", "autosave-2"])
+def test_a_player_cannot_save_into_any_autosave_however_it_is_spelled(
+        example: Story, saves: Path, name: str) -> None:
+    session = played(example, saves, "walk_into_the_kitchen")
+    session.flush()
+
+    def files() -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in saves.iterdir() if p.is_file()}
+
+    before = files()
+    problem = session.slot_problem(name)
+    assert problem is not None and "written by the game itself" in problem
+    with pytest.raises(SaveError, match="written by the game itself"):
+        session.save(name)
+    assert files() == before  # nothing written, the autosave untouched
+    assert session.slot_problem("before the kitchen") is None
+    assert session.slot_problem("../x") is not None  # the storage rules come first

@@ -188,3 +188,10 @@ def test_the_saves_command_with_nothing_saved_and_with_a_broken_story(
     assert saves_command.run(story_dir, tmp_path) == 1
     err = capsys.readouterr().err
     assert "nowhere" in err and "its saves cannot be checked" in err
+
+
+def test_plain_save_refuses_the_autosave_in_any_spelling(tmp_path: Path) -> None:
+    out = run(tmp_path, "1\nsave autosave\nsave AutoSave\nsave fine\nquit\n").stdout
+    assert out.count("Not saved: 'autosave' is written by the game itself") == 1
+    assert out.count("Not saved: 'AutoSave' is written by the game itself") == 1
+    assert "Saved as 'fine'" in out

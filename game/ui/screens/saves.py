@@ -23,12 +23,6 @@ Mode = Literal["save", "load"]
 NEW_SLOT = "\0new"
 """The row key of "New save…": not a valid slot name, so it can never clash with one."""
 
-def automatic_note(name: str) -> str:
-    """Why a player cannot save in one of the game's own slots."""
-    return (f"'{name}' is written by the game itself after every choice; "
-            "pick another name for your save.")
-
-
 COLUMNS = ("Slot", "Scene", "Saved", "Played", "Status")
 DROPPED_BELOW = (("Scene", 80), ("Played", 60))
 """On screens narrower than these the column goes, to the line under the table (for the
@@ -204,15 +198,14 @@ class SavesScreen(Overlay):
             else:
                 self.save(name)
 
-        reserved = {self.session.autosave_slot} | {n for n in self.listed
-                                                   if self.session.is_automatic(n)}
-        self.app.push_screen(SlotNameScreen(set(self.listed), reserved), named)
+        self.app.push_screen(SlotNameScreen(set(self.listed), self.session.slot_problem), named)
 
     def overwrite(self, name: str) -> None:
         from game.ui.screens.confirm import ConfirmScreen
 
-        if self.session.is_automatic(name):
-            self.notify(automatic_note(name), title="Save", severity="warning")
+        problem = self.session.slot_problem(name)
+        if problem is not None:
+            self.notify(problem, title="Save", severity="warning")
             return
 
         def answer(yes: bool | None) -> None:

@@ -1,11 +1,13 @@
 """Asks for a new save slot's name, checking it as it is typed.
 
-The rule is the storage layer's (`check_slot`), so the message the player sees here is the
-same one a bad `--load` name gets on the command line.
+The rule is the session's (`Session.slot_problem`: the storage layer's `check_slot`, and the
+game's own slots), so the message the player sees here is the one plain mode's `save` gives
+and the one a bad `--load` name gets on the command line.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,7 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from game.storage.saves import SaveError, check_slot
+from game.storage.saves import check_slot
 from game.ui.screens.base import SizeClasses
 from game.ui.widgets.footer import Footer
 
@@ -23,11 +25,11 @@ class SlotNameScreen(SizeClasses, ModalScreen[str | None]):
     CSS_PATH = "modal.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, existing: set[str], reserved: set[str] | None = None) -> None:
+    def __init__(self, existing: set[str], problem: Callable[[str], str | None]) -> None:
         super().__init__()
         self.existing = existing
-        self.reserved = reserved or set()
-        """The game's own slots (the autosave): refused here, with the reason, inline."""
+        self.slot_problem = problem
+        """Why a name cannot be saved under (the session's rule), shown inline."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -43,15 +45,7 @@ class SlotNameScreen(SizeClasses, ModalScreen[str | None]):
     def problem(self, value: str) -> str | None:
         if not value.strip():
             return "Type a name for the save."
-        try:
-            name = check_slot(value)
-        except SaveError as exc:
-            return str(exc)
-        if name in self.reserved:
-            from game.ui.screens.saves import automatic_note
-
-            return automatic_note(name)
-        return None
+        return self.slot_problem(value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -374,10 +374,8 @@ class Session:
 
         Each step is atomic (renames, then an atomic copy), so a crash half-way loses at
         most the oldest generation. A failure here never stops the autosave itself."""
-        path = self._store.path(self.autosave_slot)
-        try:
-            raw = path.read_bytes()
-        except OSError:
+        raw = self._store.whole(self.autosave_slot)  # with its journal folded in
+        if raw is None:
             return  # no autosave (or none readable): nothing to keep
         folder = self._earlier.folder
         try:

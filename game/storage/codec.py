@@ -34,15 +34,20 @@ from game.engine.counts import SMALL, Counts
 from game.engine.state import HISTORY_LIMIT, GameState
 from game.story.model import Value
 
-__all__ = ["HISTORY_LIMIT", "MAX_ENTRIES", "ChainEncoder", "DecodeError", "decode_chain",
-           "encode_chain", "entry_text"]
+__all__ = ["HISTORY_LIMIT", "MAX_ENTRIES", "MAX_GAP", "ChainEncoder", "DecodeError", "Steps",
+           "decode_chain", "encode_chain", "entry_text"]
 
 MAX_ENTRIES = 2 * HISTORY_LIMIT + 1
 """The most history entries a save holds (the keyframe and up to 2 * HISTORY_LIMIT after)."""
 
 
 class DecodeError(ValueError):
-    """The history in a save file is malformed; the message says where."""
+    """The history in a save file is malformed; the message says where, and `index` which
+    entry (None when it is the list as a whole)."""
+
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
 
 
 def encode_chain(state: GameState, limit: int = HISTORY_LIMIT) -> list[dict[str, Any]]:
@@ -61,13 +66,25 @@ def entry_text(entry: dict[str, Any]) -> str:
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
 
 
+MAX_GAP = 16
+"""The most states one save may move past the last one (`ChainEncoder.advance`): a background
+writer that skipped a waiting autosave joins two or three choices, an undo after choices a
+few more; anything further is encoded afresh."""
+
+Steps = tuple[int, tuple[str, ...]]
+"""How a save got from the last state encoded to this one: the states it stepped back, then
+the `entry_text` lines of the states it went through after that, oldest first."""
+
+
 class ChainEncoder:
     """The history of successive saves of a game, each choice's entry encoded once.
 
-    `lines(state)` gives the entries for a save of `state` as `entry_text` lines, oldest
-    first. When `state` is the last state given, one choice on from it or one step back
-    from it, they are the last lines with one added or one dropped; any other state (a
-    loaded game, a new game) is encoded afresh, as `encode_chain` does.
+    `advance(state)` brings the encoding up to `state` and says how it got there; `lines()`
+    then gives the entries for a save of it as `entry_text` lines, oldest first. When `state`
+    is a few choices on from the last state given, a few steps back from it, or both (back
+    to a common ancestor, then on), the lines are the last ones with those dropped and
+    added; any other state (a loaded game, a new game) is encoded afresh, as `encode_chain`
+    does. The autosave's journal (storage/journal.py) writes the same steps as one record.
     """
 
     def __init__(self, limit: int = HISTORY_LIMIT) -> None:
@@ -77,20 +94,52 @@ class ChainEncoder:
         """The keyframe's line, then one line per state after it up to `_last`."""
 
     def lines(self, state: GameState) -> tuple[str, ...]:
-        last = self._last
-        if last is not None and state is not last:
-            if state.previous is last:
-                self._lines.append(entry_text(_delta(last, state)))
-                if len(self._lines) > 2 * self.limit + 1:
-                    self._move_keyframe(state)
-            elif state is last.previous and len(self._lines) > 1:
-                self._lines.pop()
-            else:
-                last = None
-        if last is None:
-            self._lines = [entry_text(entry) for entry in encode_chain(state, self.limit)]
-        self._last = state
+        """The save of `state`: `advance(state)`, then every line."""
+        self.advance(state)
         return tuple(self._lines)
+
+    def advance(self, state: GameState) -> Steps | None:
+        """Encode up to `state`; the steps from the last state given, or None when it was
+        encoded afresh (the first state, or one not within MAX_GAP of the last)."""
+        last = self._last
+        steps = None if last is None else self._path(last, state)
+        if steps is None:
+            self._lines = [entry_text(entry) for entry in encode_chain(state, self.limit)]
+            self._last = state
+            return None
+        back, forward = steps
+        if back:
+            del self._lines[len(self._lines) - back:]
+        added = []
+        for before, after in pairwise(forward):
+            added.append(entry_text(_delta(before, after)))
+            self._lines.append(added[-1])
+            if len(self._lines) > 2 * self.limit + 1:
+                self._move_keyframe(after)
+        self._last = state
+        return back, tuple(added)
+
+    def _path(self, last: GameState, state: GameState) -> tuple[int, list[GameState]] | None:
+        """How far back from `last` to the newest state both chains share, and the states
+        from it to `state` (it first); None when none is within MAX_GAP or the lines do not
+        reach back that far."""
+        behind: dict[int, int] = {}
+        older: GameState | None = last
+        for depth in range(min(MAX_GAP, len(self._lines) - 1) + 1):
+            if older is None:
+                break
+            behind[id(older)] = depth
+            older = older.previous
+        forward: list[GameState] = []
+        newer: GameState | None = state
+        while newer is not None and len(forward) <= MAX_GAP:
+            forward.append(newer)
+            back = behind.get(id(newer))
+            if back is not None:
+                forward.reverse()
+                return back, forward
+            newer = newer.previous
+        return None
 
     def _move_keyframe(self, state: GameState) -> None:
         """Write the state `limit` choices back in full and drop the lines before it."""
@@ -102,21 +151,27 @@ class ChainEncoder:
         self._lines = [entry_text(_full(keyframe)), *self._lines[len(self._lines) - steps:]]
 
 
-def decode_chain(entries: object, limit: int = HISTORY_LIMIT) -> GameState:
+def decode_chain(entries: object, limit: int = HISTORY_LIMIT,
+                 most: int | None = None) -> GameState:
     """Rebuild the newest state with its `previous` links, at most `limit` of them; any
-    malformed entry, or more than `2 * limit + 1` of them, raises DecodeError."""
+    malformed entry, or more than `most` of them (`2 * limit + 1` unless given: the most a
+    save file holds; a save with its journal may hold more), raises DecodeError."""
     if not isinstance(entries, list) or not entries:
         raise DecodeError("'history' must be a non-empty list of states")
-    if len(entries) > 2 * limit + 1:
+    most = 2 * limit + 1 if most is None else most
+    if len(entries) > most:
         raise DecodeError(f"'history' has {len(entries)} entries; a save holds at most "
-                          f"{2 * limit + 1}")
+                          f"{most}")
     first_kept = len(entries) - 1 - limit
     state: GameState | None = None
     for index, entry in enumerate(entries):
         where = f"history entry {index + 1}"
         if not isinstance(entry, dict):
-            raise DecodeError(f"{where} is not an object")
-        state = _apply(entry, state, where, index > first_kept)
+            raise DecodeError(f"{where} is not an object", index)
+        try:
+            state = _apply(entry, state, where, index > first_kept)
+        except DecodeError as exc:
+            raise DecodeError(str(exc), index) from None
     assert state is not None
     return state
 

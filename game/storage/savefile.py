@@ -10,14 +10,26 @@ and the game never trips over it.
 from __future__ import annotations
 
 import json
-import math
-import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from game import numbers
 from game.engine.state import GameState
-from game.storage.codec import ChainEncoder, DecodeError, decode_chain, encode_chain, entry_text
+from game.storage import journal as journals
+from game.storage.codec import (
+    MAX_ENTRIES,
+    MAX_GAP,
+    ChainEncoder,
+    DecodeError,
+    decode_chain,
+    encode_chain,
+    entry_text,
+)
+from game.storage.jsontext import OutOfRange, Unsavable, checked_bytes, has_lone_surrogate, is_time
+from game.storage.jsontext import loads as json_loads
+
+__all__ = ["FORMAT", "MAX_BYTES", "VERSION", "SaveDoc", "Unreadable", "Unsavable", "decode",
+           "encode"]
 
 FORMAT = "offscreen-save"
 VERSION = 1
@@ -34,6 +46,9 @@ class SaveDoc:
     playtime: float
     label: str
     state: GameState
+    journal: str | None = None
+    """The token naming this save file's generation for its journal (storage/journal.py);
+    None in a file no journal continues (every named save, every save of earlier versions)."""
 
 
 class Unreadable(Exception):
@@ -44,17 +59,14 @@ class Unreadable(Exception):
         self.kind = kind
 
 
-class Unsavable(ValueError):
-    """The game holds something a save cannot faithfully keep; str() says what."""
-
-
 def encode(story_id: str, story_hash: str, state: GameState, saved_at: float,
            playtime: float, label: str, history: int,
-           encoder: ChainEncoder | None = None) -> bytes:
+           encoder: ChainEncoder | None = None, journal: str | None = None) -> bytes:
     """The save file's bytes; Unsavable when text is not valid Unicode or a number is out
     of range (the file would be damaged on the next load, so it is never written).
     `encoder` (given the same game's saves before, as the autosave does) encodes only what
-    changed since the last of them."""
+    changed since the last of them; `journal` is the token a journal continuing this file
+    will name (the autosave's)."""
     data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -63,6 +75,8 @@ def encode(story_id: str, story_hash: str, state: GameState, saved_at: float,
         "playtime": round(playtime, 3),
         "label": label,
     }
+    if journal is not None:
+        data["journal"] = journal
     # One line for the header and one per history entry: compact, yet readable and diffable.
     try:
         head = json.dumps(data, ensure_ascii=False)[:-1]
@@ -72,70 +86,13 @@ def encode(story_id: str, story_hash: str, state: GameState, saved_at: float,
     except ValueError:  # an integer past the 4,300 digits Python will write
         raise Unsavable(f"the game holds a number outside the range the game uses "
                         f"({numbers.WORDS})") from None
-    text = f'{head},\n"history": [\n{entries}\n]}}\n'
-    try:
-        raw = text.encode()
-    except UnicodeEncodeError:
-        raise Unsavable("the game holds text that is not valid Unicode (a lone surrogate)") \
-            from None
-    if _NUMBER_WORTH_CHECKING.search(text):
-        try:
-            json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
-        except _OutOfRange as exc:
-            raise Unsavable(str(exc)) from None
-    return raw
+    return checked_bytes(f'{head},\n"history": [\n{entries}\n]}}\n')
 
 
-_NUMBER_WORTH_CHECKING = re.compile(r"[0-9]{16}|[eE][+]?[0-9]{2}|NaN|Infinity")
-"""A number that might be out of range; short ones cannot be, so most saves skip the check."""
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-"""A JSON escape of a UTF-16 surrogate: fine in a pair, damage when alone."""
-
-
-class _OutOfRange(ValueError):
-    pass
-
-
-def _int(text: str) -> int:
-    # Checked on the digits first: int() of 5,000 digits raises (or is slow) by itself.
-    if len(text.lstrip("-")) > 16 or not numbers.in_range(value := int(text)):
-        raise _OutOfRange(f"it holds a number outside the range the game uses "
-                          f"({numbers.WORDS}): {text[:20]}{'...' if len(text) > 20 else ''}")
-    return value
-
-
-def _float(text: str) -> float:
-    value = float(text)
-    if not numbers.in_range(value):
-        raise _OutOfRange(f"it holds a number outside the range the game uses "
-                          f"({numbers.WORDS}): {text[:20]}")
-    return value
-
-
-def _constant(text: str) -> float:
-    raise _OutOfRange(f"it holds {text}, which is not a number the game can use")
-
-
-def _lone_surrogate(data: object) -> bool:
-    """True when any text in the parsed JSON (keys included) is not valid Unicode."""
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            try:
-                item.encode()
-            except UnicodeEncodeError:
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
-def decode(raw: bytes, story_id: str) -> SaveDoc:
-    """Parse and check a save file's bytes; Unreadable says what is wrong with them."""
+def decode(raw: bytes, story_id: str, journal: bytes | None = None) -> SaveDoc:
+    """Parse and check a save file's bytes; Unreadable says what is wrong with them.
+    `journal`: the bytes of the file's journal, if it has one; its whole records that
+    continue this file carry the game on (the rest are ignored: see storage/journal.py)."""
     if not raw.strip():
         raise Unreadable("damaged", "it is empty" if not raw else "it holds only blank space")
     try:
@@ -143,8 +100,8 @@ def decode(raw: bytes, story_id: str) -> SaveDoc:
     except UnicodeDecodeError:
         raise Unreadable("damaged", "it is not a text file") from None
     try:
-        data = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
-    except _OutOfRange as exc:
+        data = json_loads(text)
+    except OutOfRange as exc:
         raise Unreadable("damaged", str(exc)) from None
     except json.JSONDecodeError as exc:
         if _cut_short(text, exc):
@@ -153,7 +110,7 @@ def decode(raw: bytes, story_id: str) -> SaveDoc:
                                     f"column {exc.colno}: {exc.msg})") from None
     except RecursionError:
         raise Unreadable("damaged", "it is not valid JSON (nested too deeply)") from None
-    if _SURROGATE_ESCAPE.search(text) and _lone_surrogate(data):
+    if has_lone_surrogate(text, data):
         raise Unreadable("damaged", "it holds text that is not valid Unicode (a lone "
                                     "surrogate escape such as \\udfff)")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -175,16 +132,46 @@ def decode(raw: bytes, story_id: str) -> SaveDoc:
     label = data.get("label", "")
     if not isinstance(story_hash, str):
         raise Unreadable("damaged", "its story hash is missing")
-    if not _is_time(saved_at) or not _is_time(playtime):
+    if not is_time(saved_at) or not is_time(playtime):
         raise Unreadable("damaged", "its time or playtime is not a number")
     if not isinstance(label, str):
         raise Unreadable("damaged", "its label is not text")
+    token = data.get("journal")
+    token = token if isinstance(token, str) else None
+    history = data.get("history")
+    records = (journals.read(journal, token)
+               if journal is not None and token is not None and isinstance(history, list)
+               else [])
     try:
-        state = decode_chain(data.get("history"))
+        state, used = _decode_history(history, records)
     except DecodeError as exc:
         raise Unreadable("damaged", str(exc)) from None
     assert isinstance(saved_at, int | float) and isinstance(playtime, int | float)
-    return SaveDoc(story["id"], story_hash, float(saved_at), float(playtime), label, state)
+    if used:
+        last = records[used - 1]
+        saved_at, playtime, label = last.saved_at, last.playtime, last.label
+    return SaveDoc(story["id"], story_hash, float(saved_at), float(playtime), label, state,
+                   token)
+
+
+def _decode_history(history: object,
+                    records: list[journals.Record]) -> tuple[GameState, int]:
+    """The newest state of the file's history carried on by as many of `records` as decode,
+    and how many did; DecodeError when the file's own history does not decode."""
+    if not records or not isinstance(history, list) or len(history) > MAX_ENTRIES:
+        return decode_chain(history), 0
+    used = len(records)
+    while True:
+        entries, owners, used = journals.combine(history, records[:used])
+        try:
+            return decode_chain(entries, most=MAX_ENTRIES + used * MAX_GAP), used
+        except DecodeError as exc:
+            if exc.index is None or exc.index >= len(owners) or owners[exc.index] < 0:
+                if used == 0:
+                    raise
+                used = 0  # the combination as a whole is refused: the file alone decides
+            else:
+                used = owners[exc.index]  # the records before the one that wrote it
 
 
 def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:
@@ -192,8 +179,3 @@ def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:
     if exc.pos >= len(text.rstrip()):
         return True
     return exc.msg.startswith("Unterminated string") and '"' not in text[exc.pos + 1:]
-
-
-def _is_time(value: object) -> bool:
-    return (isinstance(value, int | float) and not isinstance(value, bool)
-            and math.isfinite(value) and value >= 0)

@@ -4,6 +4,10 @@ This is the only API the front ends use for games in progress. Its promises:
 - a save either completes or leaves the previous file as it was (see `atomic`), and the
   generation before that is kept as `SLOT.json.bak`, which `load` falls back to (and says
   so) when the current file is damaged;
+- the autosave costs one choice, however long the game: between compactions (a whole
+  atomic write every `journal.COMPACT_EVERY` autosaves) each autosave appends one record to
+  `SLOT.json.journal` and fsyncs it (see `journal`; a crash mid-append leaves the record
+  before it as the newest state);
 - a damaged file is never overwritten: saving over it moves it aside first (`notice` says
   where), and a save of another story or of a newer game version is refused outright;
 - a save made before the story was edited loads through `game.engine.migrate`, with one
@@ -17,6 +21,7 @@ This is the only API the front ends use for games in progress. Its promises:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import time
@@ -28,8 +33,8 @@ from typing import Literal
 from game import safeio
 from game.engine.migrate import migrate
 from game.engine.state import GameState
-from game.storage import atomic, locks
-from game.storage.codec import HISTORY_LIMIT, ChainEncoder
+from game.storage import atomic, journal, locks
+from game.storage.codec import HISTORY_LIMIT, ChainEncoder, Steps
 from game.storage.errors import SaveError, SceneGone, SlotConflict
 from game.storage.names import (
     AUTOSAVE,
@@ -74,6 +79,22 @@ class SlotInfo:
     """Why the status is not "ok" (or what loading it will do differently); None when ok."""
 
 
+@dataclass(slots=True)
+class _Tail:
+    """The autosave's journal as this store last wrote it: what the next append continues."""
+
+    save: Path
+    token: str
+    """The save file's generation, which the journal's first line names."""
+    records: int = 0
+    signature: tuple[int, int, int] | None = None
+    """The journal file as the last append left it; None until the first append creates it."""
+
+    @property
+    def path(self) -> Path:
+        return journal.journal_path(self.save)
+
+
 @dataclass(frozen=True, slots=True)
 class _Read:
     """A slot's usable save, wherever it came from, plus what the player should hear."""
@@ -84,7 +105,8 @@ class _Read:
 
 class SaveStore:
     def __init__(self, folder: Path, story: Story,
-                 clock: Callable[[], float] = time.time, history: int = HISTORY_LIMIT) -> None:
+                 clock: Callable[[], float] = time.time, history: int = HISTORY_LIMIT,
+                 compact_every: int = journal.COMPACT_EVERY) -> None:
         self.folder = folder
         self.story = story
         self.clock = clock
@@ -101,7 +123,12 @@ class SaveStore:
         self._claim: locks.FileLock | None = None
         self._games: locks.FileLock | None = None
         self._encoder = ChainEncoder(history)
-        """The last game saved, encoded: the autosave after a choice encodes only that choice."""
+        """The last game autosaved, encoded: the autosave after a choice encodes only that
+        choice (named saves are encoded whole: they are rare, and another game's)."""
+        self.compact_every = min(compact_every, journal.COMPACT_EVERY)
+        """Autosaves appended to the journal between whole rewrites (at most COMPACT_EVERY,
+        the most a reader takes; tests make it small)."""
+        self._tail: _Tail | None = None
 
     # -- several games at once ------------------------------------------------------------
 
@@ -169,14 +196,21 @@ class SaveStore:
             slot = self.autosave
         path = self.path(slot)
         scene = self.story.scenes.get(state.scene)
+        label = scene.title if scene else state.scene
+        saved_at, playtime = self.clock(), max(0.0, playtime)
+        auto = is_autosave(slot)
+        steps = self._encoder.advance(state) if auto else None
+        if steps is not None and self._append(path, steps, saved_at, playtime, label):
+            return path
+        self._tail = None  # until this write is done, nothing may be appended
+        token = journal.new_token() if auto else None
         try:
-            data = encode(self.story.id, self.story.content_hash, state, self.clock(),
-                          max(0.0, playtime), scene.title if scene else state.scene,
-                          self.history, self._encoder)
+            data = encode(self.story.id, self.story.content_hash, state, saved_at, playtime,
+                          label, self.history, self._encoder if auto else None, token)
         except Unsavable as exc:
             raise SaveError(f"could not save to {path}: {exc}; nothing was written") from None
         try:
-            keep = self._make_room(path, slot, overwrite or is_autosave(slot))
+            keep = self._make_room(path, slot, overwrite or auto)
             atomic.write_atomic(path, data, path.with_name(path.name + BACKUP_SUFFIX)
                                 if keep else None)
             self._remember(path)
@@ -184,8 +218,46 @@ class SaveStore:
             raise SaveError(f"could not save to {path}: {atomic.describe(exc)}; "
                             "your previous save there is unchanged") from None
         self._warned.pop(path, None)
+        if token is not None:
+            self._tail = _Tail(path, token)
+            with contextlib.suppress(OSError):  # it names the file just replaced: ignored
+                journal.journal_path(path).unlink(missing_ok=True)
         atomic.sweep_temps(self.folder, path.name)
         return path
+
+    def _append(self, path: Path, steps: Steps, saved_at: float, playtime: float,
+                label: str) -> bool:
+        """Append this autosave to the journal; False when a whole write is due instead (a
+        compaction, or the files are not as this store left them). SaveError when the
+        append failed; the save file and the journal's whole records are untouched."""
+        tail = self._tail
+        if (tail is None or tail.save != path or tail.records >= self.compact_every
+                or not self._is_ours(path)):
+            return False
+        try:
+            now = _signature(tail.path) if tail.signature is not None else None
+        except OSError:
+            return False
+        if now != tail.signature:
+            return False  # another program touched it: write the whole save
+        self._tail = None  # until this append is done, the next save is a whole one
+        try:
+            data = journal.line(journal.record(tail.records + 1, saved_at, playtime, label,
+                                               steps))
+        except Unsavable as exc:
+            raise SaveError(f"could not save to {path}: {exc}; nothing was written") from None
+        try:
+            if tail.signature is None:
+                atomic.write_atomic(tail.path, journal.header(tail.token) + data)
+            else:
+                journal.append(tail.path, data)
+            tail.signature = _signature(tail.path)
+        except OSError as exc:
+            raise SaveError(f"could not save to {path}: {atomic.describe(exc)}; "
+                            "your previous save there is unchanged") from None
+        tail.records += 1
+        self._tail = tail
+        return True
 
     def _check_conflict(self, slot: str, path: Path) -> None:
         """SlotConflict when another game replaced a good save this store had read or written
@@ -261,6 +333,10 @@ class SaveStore:
     def delete(self, slot: str) -> None:
         path = self.path(slot)
         found = False
+        if self._tail is not None and self._tail.save == path:
+            self._tail = None
+        with contextlib.suppress(FileNotFoundError):
+            journal.journal_path(path).unlink()
         for target in (path, path.with_name(path.name + BACKUP_SUFFIX)):
             try:
                 target.unlink()
@@ -302,7 +378,7 @@ class SaveStore:
     def _read(self, path: Path, slot: str) -> _Read:
         backup = path.with_name(path.name + BACKUP_SUFFIX)
         try:
-            doc = self._decode(path)
+            doc = self._decode(path, journal.journal_path(path))
         except FileNotFoundError:
             if not os.path.lexists(backup):
                 raise SaveError(f"there is no save named '{slot}' in {self.folder}") from None
@@ -326,7 +402,8 @@ class SaveStore:
         return _Read(doc, f"{problem}; loaded the previous save of '{slot}' instead "
                           f"({backup.name}, from {when}).")
 
-    def _decode(self, path: Path) -> SaveDoc:
+    def _decode(self, path: Path, journal_file: Path | None = None) -> SaveDoc:
+        """The save at `path`, carried on by its journal's whole records when given one."""
         try:
             raw = safeio.read_limited(path, MAX_BYTES, follow=False)
         except FileNotFoundError:
@@ -337,7 +414,33 @@ class SaveStore:
             raise Unreadable("damaged", str(exc.strerror)) from None
         except OSError as exc:
             raise Unreadable("damaged", f"it cannot be read ({atomic.describe(exc)})") from None
-        return decode(raw, self.story.id)
+        tail = None
+        if journal_file is not None:
+            try:
+                tail = safeio.read_limited(journal_file, MAX_BYTES, follow=False)
+            except OSError:  # none, or not one we can read: the save file alone is the game
+                pass
+        return decode(raw, self.story.id, tail)
+
+    def whole(self, slot: str) -> bytes | None:
+        """The bytes of a save file holding the game in `slot` as `load` would find it (its
+        journal folded in), for copying it elsewhere: the file's own bytes when no journal
+        continues it (or it is damaged: the copy is as damaged); None when it cannot be read."""
+        path = self.path(slot)
+        try:
+            raw = safeio.read_limited(path, MAX_BYTES, follow=False)
+        except OSError:
+            return None
+        if not journal.journal_path(path).exists():
+            return raw
+        try:
+            doc = self._decode(path, journal.journal_path(path))
+            if doc.journal is None:
+                return raw
+            return encode(doc.story_id, doc.story_hash, doc.state, doc.saved_at, doc.playtime,
+                          doc.label, self.history)
+        except (OSError, Unreadable, Unsavable):
+            return raw
 
     def slots(self) -> list[SlotInfo]:
         """Every save in the folder, newest first, damaged and foreign files included.

@@ -1,0 +1,101 @@
+"""The JSON rules every save file and journal line obeys, written once for both.
+
+A save is user-editable input and the game's own output. Reading, a number outside the range
+the game uses (game/numbers.py), NaN or Infinity, or a lone UTF-16 surrogate escape is
+damage, never a value; writing, the same things mean the file would be damaged on the next
+load, so it is refused (`Unsavable`) before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+from game import numbers
+
+__all__ = ["OutOfRange", "Unsavable", "checked_bytes", "has_lone_surrogate", "is_time",
+           "loads"]
+
+
+class Unsavable(ValueError):
+    """The game holds something a save cannot faithfully keep; str() says what."""
+
+
+class OutOfRange(ValueError):
+    """A number in the text is outside the range the game uses; str() says which."""
+
+
+_NUMBER_WORTH_CHECKING = re.compile(r"[0-9]{16}|[eE][+]?[0-9]{2}|NaN|Infinity")
+"""A number that might be out of range; short ones cannot be, so most saves skip the check."""
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A JSON escape of a UTF-16 surrogate: fine in a pair, damage when alone."""
+
+
+def loads(text: str) -> object:
+    """`json.loads` that raises OutOfRange for a number the game cannot use (and the usual
+    JSONDecodeError or RecursionError for text that is not JSON)."""
+    return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+
+
+def checked_bytes(text: str) -> bytes:
+    """The UTF-8 bytes of JSON text the game wrote; Unsavable when text is not valid Unicode
+    or a number is out of range."""
+    try:
+        raw = text.encode()
+    except UnicodeEncodeError:
+        raise Unsavable("the game holds text that is not valid Unicode (a lone surrogate)") \
+            from None
+    if _NUMBER_WORTH_CHECKING.search(text):
+        try:
+            loads(text)
+        except OutOfRange as exc:
+            raise Unsavable(str(exc)) from None
+    return raw
+
+
+def has_lone_surrogate(text: str, data: object) -> bool:
+    """True when any text in `data`, parsed from `text`, keys included, is not valid
+    Unicode (only looked for when `text` holds a surrogate escape at all)."""
+    if not _SURROGATE_ESCAPE.search(text):
+        return False
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode()
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def is_time(value: object) -> bool:
+    """A time or a playtime as a save holds it: a finite number of seconds, at least 0."""
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value) and value >= 0)
+
+
+def _int(text: str) -> int:
+    # Checked on the digits first: int() of 5,000 digits raises (or is slow) by itself.
+    if len(text.lstrip("-")) > 16 or not numbers.in_range(value := int(text)):
+        raise OutOfRange(f"it holds a number outside the range the game uses "
+                         f"({numbers.WORDS}): {text[:20]}{'...' if len(text) > 20 else ''}")
+    return value
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not numbers.in_range(value):
+        raise OutOfRange(f"it holds a number outside the range the game uses "
+                         f"({numbers.WORDS}): {text[:20]}")
+    return value
+
+
+def _constant(text: str) -> float:
+    raise OutOfRange(f"it holds {text}, which is not a number the game can use")

@@ -144,6 +144,13 @@ def sweep_temps(folder: Path, name: str | None, now: float | None = None,
                 leftover.unlink()
 
 
+def signature(path: Path) -> tuple[int, int, int]:
+    """A file as it is now (inode, size, mtime), never following a link: an atomic write
+    makes a new inode, so a file equal to a signature taken after our write is still ours."""
+    st = os.lstat(path)
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def describe(exc: OSError) -> str:
     """A short human reason for a failed file operation (the OS text alone can be cryptic)."""
     reasons = {

@@ -130,6 +130,9 @@ class ProfileStore:
         """False once the file turned out to be one we must not overwrite this session."""
         self._pending = False
         """True while something recorded is not on disk yet (a write failed or timed out)."""
+        self._written: tuple[int, int, int] | None = None
+        """The file as this store's last write left it (inode, size, mtime): while it is
+        unchanged it holds exactly `_disk`, so the next write need not read it back."""
         self.defer: Callable[[Callable[[], None]], None] | None = None
         """Set by a front end that writes off its UI thread: each write (the same locked,
         merged, atomic write) is handed to it to run in order; the game's view of the
@@ -215,7 +218,7 @@ class ProfileStore:
 
     def _write_locked(self, change: Callable[[_OnDisk], _OnDisk]) -> None:
         base = self._disk
-        if self._writable:
+        if self._writable and not self._unchanged():
             try:
                 disk = self._read()
                 base = _OnDisk(base.facts | disk.facts, base.endings | disk.endings,
@@ -243,9 +246,14 @@ class ProfileStore:
             "taken": sorted(self._disk.replay.taken),
             "ended": dict(self._disk.replay.ended),
         }
+        # One key a line, each value written by json's C encoder (`indent` would switch to
+        # its pure-Python one, the cost of every choice that reads a new scene).
+        text = "{\n" + ",\n".join(f"{json.dumps(key)}: {json.dumps(value)}"
+                                   for key, value in data.items()) + "\n}\n"
+        self._written = None
         try:
-            atomic.write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode(),
-                                self.backup)
+            atomic.write_atomic(self.path, text.encode(), self.backup)
+            self._written = atomic.signature(self.path)
         except OSError as exc:
             self._pending = True
             self.warning = (f"Your profile could not be saved to {self.path} "
@@ -253,6 +261,13 @@ class ProfileStore:
                             "memory only.")
         else:
             self._pending = False
+
+    def _unchanged(self) -> bool:
+        """True when the file is as this store's last write left it (no one else wrote)."""
+        try:
+            return self._written is not None and atomic.signature(self.path) == self._written
+        except OSError:
+            return False
 
     def _from_backup(self) -> _OnDisk:
         """The previous generation's content when the profile is damaged, else a fresh one."""
@@ -337,3 +352,4 @@ def _ids(value: object) -> frozenset[str]:
     if isinstance(value, list) and all(isinstance(x, str) for x in value):
         return frozenset(value)
     return frozenset()
+

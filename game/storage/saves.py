@@ -235,7 +235,7 @@ class SaveStore:
                 or not self._is_ours(path)):
             return False
         try:
-            now = _signature(tail.path) if tail.signature is not None else None
+            now = atomic.signature(tail.path) if tail.signature is not None else None
         except OSError:
             return False
         if now != tail.signature:
@@ -251,7 +251,7 @@ class SaveStore:
                 atomic.write_atomic(tail.path, journal.header(tail.token) + data)
             else:
                 journal.append(tail.path, data)
-            tail.signature = _signature(tail.path)
+            tail.signature = atomic.signature(tail.path)
         except OSError as exc:
             raise SaveError(f"could not save to {path}: {atomic.describe(exc)}; "
                             "your previous save there is unchanged") from None
@@ -265,7 +265,7 @@ class SaveStore:
         if path not in self._ours:
             return
         try:
-            now = _signature(path)
+            now = atomic.signature(path)
         except OSError:
             return
         if self._warned.get(path) == now:
@@ -320,13 +320,13 @@ class SaveStore:
 
     def _is_ours(self, path: Path) -> bool:
         try:
-            return self._ours.get(path) == _signature(path)
+            return self._ours.get(path) == atomic.signature(path)
         except OSError:
             return False
 
     def _remember(self, path: Path) -> None:
         try:
-            self._ours[path] = _signature(path)
+            self._ours[path] = atomic.signature(path)
         except OSError:
             self._ours.pop(path, None)
 
@@ -507,11 +507,6 @@ class SaveStore:
         return SlotInfo(filename, doc.label, doc.saved_at, doc.playtime, "damaged",
                         f"{path} is a save of this story, but its file name is not a usable "
                         "save name; rename it (letters, digits, spaces, '-', '_') to load it")
-
-
-def _signature(path: Path) -> tuple[int, int, int]:
-    st = os.lstat(path)
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _mtime(path: Path) -> float:

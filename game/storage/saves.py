@@ -416,10 +416,9 @@ class SaveStore:
             raise Unreadable("damaged", f"it cannot be read ({atomic.describe(exc)})") from None
         tail = None
         if journal_file is not None:
-            try:
+            # none, or not one we can read: the save file alone is the game
+            with contextlib.suppress(OSError):
                 tail = safeio.read_limited(journal_file, MAX_BYTES, follow=False)
-            except OSError:  # none, or not one we can read: the save file alone is the game
-                pass
         return decode(raw, self.story.id, tail)
 
     def whole(self, slot: str) -> bytes | None:

@@ -24,7 +24,7 @@ from game.story.files import load_or_raise
 from game.story.model import Story
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
-import gen_story  # noqa: E402
+import gen_story
 
 ROUNDS = 120
 EVERY = 4

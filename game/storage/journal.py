@@ -158,12 +158,13 @@ def _record(data: object) -> Record | None:
         return None
     n, at, play = data.get("n"), data.get("at"), data.get("play")
     label, back, steps = data.get("label"), data.get("back"), data.get("steps")
-    if not (_count(n) and n >= 1 and jsontext.is_time(at) and jsontext.is_time(play)
-            and isinstance(label, str) and _count(back) and isinstance(steps, list)
-            and len(steps) <= MAX_GAP):
+    if not (_count(n) and _count(back) and jsontext.is_time(at) and jsontext.is_time(play)
+            and isinstance(label, str) and isinstance(steps, list) and len(steps) <= MAX_GAP):
         return None
     assert isinstance(n, int) and isinstance(back, int)
     assert isinstance(at, int | float) and isinstance(play, int | float)
+    if n < 1:
+        return None
     return Record(n, float(at), float(play), label, back, steps)
 
 

@@ -32,16 +32,16 @@ import marshal
 import os
 import sys
 import zlib
-from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from game import collector, paths, safeio
-from game.story import cachecheck
+from game import paths, safeio
+from game.story import cachecheck, cachesign
+from game.story.cachedscenes import CachedScenes
 from game.story.diagnostics import Diagnostic, Related
 from game.story.folder import MAX_FILE_BYTES, LoadResult, display_path, story_files
 from game.story.model import (
@@ -269,16 +269,23 @@ def _read_unverified(entry: Path,
     stored = data[len(MAGIC):len(MAGIC) + 32]
     if len(data) < _HEADER or not data.startswith(MAGIC) or (key is not None and stored != key):
         return None, None
-    return stored, _decode_payload(data)
+    return stored, _decode_payload(data, entry)
 
 
-def _decode_payload(data: bytes) -> LoadResult | None:
+def _signed(data: bytes | memoryview) -> memoryview:
+    """What an entry's signature covers: its key, checksum and head (`cachesign`)."""
+    view = memoryview(data)
+    size = int.from_bytes(view[_HEADER:_HEADER + 8], "big")
+    return view[len(MAGIC):_HEADER + 8 + size]
+
+
+def _decode_payload(data: bytes, entry: Path | None = None) -> LoadResult | None:
     payload = memoryview(data)[_HEADER:]
     if zlib.crc32(payload).to_bytes(4, "big") != data[_HEADER - 4:_HEADER]:
         return None
     try:
         # marshal, not pickle: it rebuilds plain values and cannot name a callable to run.
-        return decode(payload)
+        return decode(payload, entry is not None and cachesign.trusted(entry, _signed(data)))
     except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
             RecursionError, OverflowError):
         return None  # well-formed marshal of the wrong shape: treat as corrupt
@@ -290,14 +297,17 @@ def _write(entry: Path, key: bytes, payload: bytes) -> None:
 
     fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=entry.parent)
     try:
+        header = MAGIC + key + zlib.crc32(payload).to_bytes(4, "big")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + key + zlib.crc32(payload).to_bytes(4, "big"))
+            handle.write(header)
             handle.write(payload)
         os.replace(tmp, entry)  # readers see the old entry or the new one, never half
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    head = int.from_bytes(payload[:8], "big")
+    cachesign.sign(entry, header[len(MAGIC):] + payload[:8 + head])
 
 
 def _prune(folder: Path) -> None:
@@ -306,6 +316,9 @@ def _prune(folder: Path) -> None:
     entries = sorted(folder.glob("*.story"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:
         old.unlink(missing_ok=True)
+    for signature in folder.glob(f"*.story{cachesign.SUFFIX}"):
+        if not signature.with_suffix("").exists():
+            signature.unlink(missing_ok=True)
 
 
 # -- encoding: model -> tuples ------------------------------------------------------------------
@@ -501,13 +514,18 @@ class _Decoder:
         )
 
 
-def decode(payload: memoryview) -> LoadResult:
-    """The inverse of `encode`; raises ValueError/TypeError/... on data of the wrong shape."""
+def decode(payload: memoryview, trusted: bool = False) -> LoadResult:
+    """The inverse of `encode`; raises ValueError/TypeError/... on data of the wrong shape.
+    `trusted`: the head carries this user's signature (`cachesign`), so it is not walked."""
     size = int.from_bytes(payload[:8], "big")
     if not 8 < 8 + size <= len(payload):
         raise ValueError("head size out of range")
-    head = cachecheck.loads(payload[8:8 + size])  # our own checksummed file
-    context = cachecheck.head(head)  # Malformed (a ValueError) on anything cold would not give
+    if trusted:
+        head = marshal.loads(payload[8:8 + size])  # noqa: S302 - signed by this user's game
+        context = cachecheck.trusted_context(head)
+    else:
+        head = cachecheck.loads(payload[8:8 + size])  # counts checked before marshal's
+        context = cachecheck.head(head)  # Malformed (a ValueError): what cold would not give
     version, files, pos_files, diagnostics, story = head
     if version != FORMAT:
         raise ValueError(f"cache format {version!r}")
@@ -519,82 +537,3 @@ def decode(payload: memoryview) -> LoadResult:
               for p, severity, message, code, related in diagnostics),
         tuple(files),
     )
-
-
-class CachedScenes(Mapping[str, "Scene"]):
-    """A story's scenes, each decoded from its blob the first time it is asked for.
-
-    Behaves as the read-only mapping a cold load gives (same ids, same order, equal
-    scenes); only the moment each Scene is built differs. The blobs are slices of the entry
-    as it was read (and checksummed), never copied.
-    """
-
-    __slots__ = ("_blobs", "_cold", "_decode", "_index", "_offsets", "_scenes", "fallback")
-
-    def __init__(self, scene_ids: tuple[str, ...], blob_sizes: tuple[int, ...],
-                 blobs: memoryview, decode_scene: Callable[[memoryview], Scene]) -> None:
-        self._index = dict(zip(scene_ids, range(len(scene_ids)), strict=True))
-        self._offsets = [0, *accumulate(blob_sizes)]
-        self._blobs = blobs
-        self._decode = decode_scene
-        self._scenes: dict[str, Scene] = {}
-        self.fallback: Callable[[], Mapping[str, Scene]] | None = None
-        """Makes the story a cold load's and gives its scenes, for when a blob turns out
-        malformed (set by `load`); then every access goes to those."""
-        self._cold: Mapping[str, Scene] | None = None
-
-    def __getitem__(self, scene_id: str) -> Scene:
-        if self._cold is not None:
-            return self._cold[scene_id]
-        scene = self._scenes.get(scene_id)
-        if scene is None:
-            i = self._index[scene_id]
-            blob = self._blobs[self._offsets[i]:self._offsets[i + 1]]
-            try:
-                scene = self._decode(blob)
-                if scene.id != scene_id:
-                    raise cachecheck.Malformed(f"scene '{scene_id}' holds another scene")
-            except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
-                    RecursionError, OverflowError):
-                if self.fallback is None:
-                    raise
-                self._cold = self.fallback()  # the entry is dropped: from now on, a cold load
-                self._scenes = {}
-                return self._cold[scene_id]
-            self._scenes[scene_id] = scene
-        return scene
-
-    def decode_all(self) -> dict[str, Scene]:
-        """Every scene, in story order; the collector is paused while ~30 objects a scene are
-        made (with it running, a full pass over 10,000 scenes costs three times as much)."""
-        if self._cold is None and len(self._scenes) < len(self._index):
-            with collector.paused(freeze=True):  # they live as long as the story
-                scenes = {}
-                for scene_id in self._index:
-                    scenes[scene_id] = self[scene_id]
-                    if self._cold is not None:
-                        break
-                else:
-                    self._scenes = scenes
-        return dict(self._cold) if self._cold is not None else self._scenes
-
-    def values(self) -> ValuesView[Scene]:
-        return self.decode_all().values()
-
-    def items(self) -> ItemsView[str, Scene]:
-        return self.decode_all().items()
-
-    def _ids(self) -> Mapping[str, object]:
-        return self._cold if self._cold is not None else self._index
-
-    def __contains__(self, scene_id: object) -> bool:
-        return scene_id in self._ids()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids())
-
-    def __len__(self) -> int:
-        return len(self._ids())
-
-    def __repr__(self) -> str:
-        return f"<{len(self._index)} cached scenes, {len(self._scenes)} decoded>"

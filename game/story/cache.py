@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from game.story import expr
     from game.story.scene import Condition, Effect, Scene
 
-FORMAT = 5
+FORMAT = 6
 """Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
 MAGIC = b"offscreen-story-cache\n"
 _MARSHAL_VERSION = 4
@@ -280,12 +280,16 @@ def _signed(data: bytes | memoryview) -> memoryview:
 
 
 def _decode_payload(data: bytes, entry: Path | None = None) -> LoadResult | None:
+    """The entry's result, if intact. A signed head is trusted as it is, and each scene is
+    checked against its own checksum (in the head) when first decoded, so the whole ~11 MB
+    need not be checksummed at start; any other entry is checksummed whole and walked."""
     payload = memoryview(data)[_HEADER:]
-    if zlib.crc32(payload).to_bytes(4, "big") != data[_HEADER - 4:_HEADER]:
+    trusted = entry is not None and cachesign.trusted(entry, _signed(data))
+    if not trusted and zlib.crc32(payload).to_bytes(4, "big") != data[_HEADER - 4:_HEADER]:
         return None
     try:
         # marshal, not pickle: it rebuilds plain values and cannot name a callable to run.
-        return decode(payload, entry is not None and cachesign.trusted(entry, _signed(data)))
+        return decode(payload, trusted)
     except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
             RecursionError, OverflowError):
         return None  # well-formed marshal of the wrong shape: treat as corrupt
@@ -412,7 +416,8 @@ def encode(result: LoadResult) -> bytes:
     story = None
     if result.story is not None:
         blobs = [enc.scene(scene) for scene in result.story.scenes.values()]
-        story = (*enc.story(result.story), tuple(len(blob) for blob in blobs))
+        story = (*enc.story(result.story), tuple(zlib.crc32(blob) for blob in blobs),
+                 tuple(len(blob) for blob in blobs))
     diagnostics = tuple((enc.pos(d.pos), d.severity, d.message, d.code,
                          tuple((enc.pos(r.pos), r.note) for r in d.related))
                         for d in result.diagnostics)
@@ -492,8 +497,9 @@ class _Decoder:
 
     def story(self, data: Encoded, files: tuple[str, ...], blobs: memoryview) -> Story:
         (story_id, title, subtitle, start, content_hash, pos, variables, facts, endings,
-         playthroughs, scene_ids, blob_sizes) = data
-        if len(scene_ids) != len(blob_sizes) or sum(blob_sizes) != len(blobs):
+         playthroughs, scene_ids, blob_crcs, blob_sizes) = data
+        if (len(scene_ids) != len(blob_sizes) or len(blob_crcs) != len(blob_sizes)
+                or sum(blob_sizes) != len(blobs)):
             raise ValueError("scene blobs do not add up")
         decoded_endings = [self.ending(e) for e in endings]
         return Story(
@@ -503,7 +509,7 @@ class _Decoder:
             facts=MappingProxyType({
                 fact_id: Fact(fact_id, fact_title, text, source, hint, chapter, self.pos(p))
                 for fact_id, fact_title, text, source, hint, chapter, p in facts}),
-            scenes=CachedScenes(scene_ids, blob_sizes, blobs, self.scene),
+            scenes=CachedScenes(scene_ids, blob_sizes, blob_crcs, blobs, self.scene),
             endings=MappingProxyType({e.id: e for e in decoded_endings if e is not None}),
             playthroughs=MappingProxyType({
                 name: Playthrough(name, tuple(Step(choose, self.expectation(expect),

@@ -270,7 +270,7 @@ def trusted_context(data: Any) -> Context | None:
 
 def _story(data: object, files: int) -> Context:
     (story_id, title, subtitle, start, content_hash, where, variables, facts, endings,
-     playthroughs, scene_ids, blob_sizes) = _tuple(data, "the story", 12)
+     playthroughs, scene_ids, blob_crcs, blob_sizes) = _tuple(data, "the story", 13)
     for text in (story_id, title, start, content_hash):
         _str(text, "the story's header")
     _opt_str(subtitle, "the story's subtitle")
@@ -281,6 +281,10 @@ def _story(data: object, files: int) -> Context:
     _need(len(sizes) == len(scene_ids), "the scene sizes")
     for size in sizes:
         _int(size, "a scene size")
+    crcs = _tuple(blob_crcs, "the scene checksums")
+    _need(len(crcs) == len(scene_ids), "the scene checksums")
+    for crc in crcs:
+        _need(_int(crc, "a scene checksum") < 2**32, "a scene checksum")
     types: dict[str, type] = {}
     for variable in _tuple(variables, "the variables"):
         name, default, p = _tuple(variable, "a variable", 3)

@@ -7,6 +7,7 @@ story builds the few scenes they visit, not all of them.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from itertools import accumulate
 from typing import TYPE_CHECKING
@@ -28,12 +29,15 @@ class CachedScenes(Mapping[str, "Scene"]):
     as it was read (and checksummed), never copied.
     """
 
-    __slots__ = ("_blobs", "_cold", "_decode", "_index", "_offsets", "_scenes", "fallback")
+    __slots__ = ("_blobs", "_cold", "_crcs", "_decode", "_index", "_offsets", "_scenes", "fallback")
 
     def __init__(self, scene_ids: tuple[str, ...], blob_sizes: tuple[int, ...],
-                 blobs: memoryview, decode_scene: Callable[[memoryview], Scene]) -> None:
+                 blob_crcs: tuple[int, ...], blobs: memoryview,
+                 decode_scene: Callable[[memoryview], Scene]) -> None:
         self._index = dict(zip(scene_ids, range(len(scene_ids)), strict=True))
         self._offsets = [0, *accumulate(blob_sizes)]
+        self._crcs = blob_crcs
+        """Each blob's CRC-32: a torn or bit-flipped scene is found when it is decoded."""
         self._blobs = blobs
         self._decode = decode_scene
         self._scenes: dict[str, Scene] = {}
@@ -50,6 +54,8 @@ class CachedScenes(Mapping[str, "Scene"]):
             i = self._index[scene_id]
             blob = self._blobs[self._offsets[i]:self._offsets[i + 1]]
             try:
+                if zlib.crc32(blob) != self._crcs[i]:
+                    raise Malformed(f"scene '{scene_id}' is damaged (its checksum differs)")
                 scene = self._decode(blob)
                 if scene.id != scene_id:
                     raise Malformed(f"scene '{scene_id}' holds another scene")

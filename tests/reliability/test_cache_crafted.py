@@ -57,6 +57,7 @@ def craft(root: Path, change_head: Callable[[Head], None] | None = None,
     if change_scenes:
         change_scenes(blobs)
     raw_blobs = [b if isinstance(b, bytes) else marshal.dumps(freeze(b), 4) for b in blobs]
+    story[-2] = [zlib.crc32(b) for b in raw_blobs]  # so a changed scene meets the checks
     story[-1] = [len(b) for b in raw_blobs]
     if change_head:
         change_head(head)
@@ -112,8 +113,10 @@ HEAD_DAMAGE: dict[str, Callable[[Head], None]] = {
     "position file out of range": lambda h: h[4].__setitem__(5, [99, 1, 1]),
     "position not a tuple": lambda h: h[4].__setitem__(5, "here"),
     "duplicate scene ids": lambda h: h[4][10].__setitem__(1, h[4][10][0]),
-    "blob sizes do not add up": lambda h: h[4][11].__setitem__(0, h[4][11][0] + 1),
-    "negative blob size": lambda h: h[4][11].__setitem__(0, -1),
+    "blob sizes do not add up": lambda h: h[4][12].__setitem__(0, h[4][12][0] + 1),
+    "negative blob size": lambda h: h[4][12].__setitem__(0, -1),
+    "a scene checksum too large": lambda h: h[4][11].__setitem__(0, 2**32),
+    "scene checksums missing": lambda h: h[4][11].pop(),
     "playthrough step not a tuple": lambda h: h[4][9][0].__setitem__(1, [7]),
     "file list of numbers": lambda h: h.__setitem__(1, [1, 2]),
     "head too short": lambda h: h.pop(),

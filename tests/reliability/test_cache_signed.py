@@ -134,3 +134,33 @@ def test_no_secret_is_made_in_a_folder_where_one_cannot_be_kept(tmp_path: Path) 
     cachesign.sign(folder / "x.story", b"head")
     assert not cachesign.signature_path(folder / "x.story").exists()
     assert not cachesign.trusted(folder / "x.story", b"head")
+
+
+def test_a_damaged_scene_in_a_signed_entry_is_found_when_it_is_decoded(
+        root: Path, walks: list[str]) -> None:
+    """The signature covers the head, with each scene's checksum: a scene's bytes are
+    checked when it is first decoded (not all ~11 MB at every start)."""
+    load_story(root, cache=True)
+    entry = cache.entry_path(root)
+    data = bytearray(entry.read_bytes())
+    data[-3] ^= 0x20  # inside the last scene's blob
+    entry.write_bytes(bytes(data))
+    found = load_story(root, cache=True)
+    cold = load_story(root)
+    assert warm(found) and walks == []
+    assert found.story is not None and cold.story is not None
+    last = list(cold.story.scenes)[-1]
+    assert found.story.scenes[last] == cold.story.scenes[last]  # the story went cold
+    assert not entry.exists()  # and the next start rebuilds the entry
+
+
+def test_without_a_signature_a_damaged_scene_refuses_the_whole_entry_at_once(
+        root: Path) -> None:
+    """An entry no signature vouches for is checksummed whole before anything is read."""
+    load_story(root, cache=True)
+    entry = cache.entry_path(root)
+    cachesign.signature_path(entry).unlink()
+    data = bytearray(entry.read_bytes())
+    data[-3] ^= 0x20
+    entry.write_bytes(bytes(data))
+    assert not warm(load_story(root, cache=True))

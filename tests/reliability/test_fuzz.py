@@ -195,6 +195,12 @@ def load_crafted(head: Any, blobs: list[Any], raw_payload: bytes | None = None) 
     """
     if raw_payload is None:
         raw_blobs = [marshal.dumps(b, 4) for b in blobs]
+        story = head[4] if isinstance(head, tuple) and len(head) == 5 else None
+        if isinstance(story, tuple) and len(story) >= 2 and story[-2] == HEAD[4][-2]:
+            # the scenes' checksums as the cache writes them, unless they are what is fuzzed:
+            # so a changed scene meets the structural checks, not only its checksum
+            head = (*head[:4], (*story[:-2], tuple(zlib.crc32(b) for b in raw_blobs),
+                                story[-1]), *head[5:])
         raw_head = marshal.dumps(head, 4)
         raw_payload = b"".join([len(raw_head).to_bytes(8, "big"), raw_head, *raw_blobs])
     with pytest.MonkeyPatch.context() as patch:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import hmac
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -46,6 +45,8 @@ def signature_path(entry: Path) -> Path:
 def sign(entry: Path, signed: bytes | memoryview) -> None:
     """Write the signature of the entry whose head bytes are `signed` (nothing when there
     is no usable secret); OSError when it cannot be written."""
+    import secrets  # only when writing (it imports `random`: ~1 ms of a warm start)
+
     secret = _secret(entry.parent, create=True)
     if secret is None:
         return
@@ -81,6 +82,8 @@ def _secret(folder: Path, create: bool) -> bytes | None:
     found = _read_small(path, _SECRET_BYTES, private=True)
     if found is not None or not create or path.exists():
         return found
+    import secrets
+
     made = secrets.token_bytes(_SECRET_BYTES)
     tmp = folder / f".{KEY_NAME}.{secrets.token_hex(4)}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),

@@ -41,6 +41,14 @@ MAX_ENTRIES = 2 * HISTORY_LIMIT + 1
 """The most history entries a save holds (the keyframe and up to 2 * HISTORY_LIMIT after)."""
 
 
+ENCODED = ("scene", "variables", "visits", "taken", "facts", "turn", "via")
+"""The GameState fields a save holds (`previous` is the history itself; the fields starting
+with `_` are bookkeeping). A new field is written in three places side by side: `_full`
+(the whole state), `_delta` (what a choice changed: skip it by identity when shared) and
+`_apply` (read it back, type-checked, with a default for saves written before it); then it
+is listed here. tests/storage/test_storage_codec.py fails while a field is missing here."""
+
+
 class DecodeError(ValueError):
     """The history in a save file is malformed; the message says where, and `index` which
     entry (None when it is the list as a whole)."""

@@ -298,3 +298,12 @@ def test_a_save_of_many_scenes_decodes_to_counts_that_play_on(loop: Story) -> No
     assert exact(decoded) == exact(state)
     moved = engine.take(decoded, engine.choices(decoded)[0])
     assert moved.visits[loop.start] == 2
+
+
+def test_every_field_of_the_game_state_is_in_the_save() -> None:
+    """A field added to GameState must be added to the codec (see codec.ENCODED): a save that
+    left it out would load a different game."""
+    from dataclasses import fields
+
+    held = {f.name for f in fields(GameState)} - {"previous"}
+    assert {name for name in held if not name.startswith("_")} == set(codec.ENCODED)

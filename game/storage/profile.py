@@ -16,6 +16,7 @@ The profile is a convenience, not the game: nothing here raises. Problems land i
 
 from __future__ import annotations
 
+import bisect
 import json
 import time
 from collections.abc import Callable
@@ -130,6 +131,8 @@ class ProfileStore:
         """False once the file turned out to be one we must not overwrite this session."""
         self._pending = False
         """True while something recorded is not on disk yet (a write failed or timed out)."""
+        self._lists: dict[str, tuple[frozenset[str], list[str]]] = {}
+        """The sorted lists last written, by key, with the sets they were made from."""
         self._written: tuple[int, int, int] | None = None
         """The file as this store's last write left it (inode, size, mtime): while it is
         unchanged it holds exactly `_disk`, so the next write need not read it back."""
@@ -242,8 +245,8 @@ class ProfileStore:
             "endings": sorted(self._disk.endings),
             "settings": {f.name: getattr(self._disk.settings, f.name)
                          for f in fields(Settings)},
-            "seen": sorted(self._disk.replay.seen),
-            "taken": sorted(self._disk.replay.taken),
+            "seen": self._sorted("seen", self._disk.replay.seen),
+            "taken": self._sorted("taken", self._disk.replay.taken),
             "ended": dict(self._disk.replay.ended),
         }
         # One key a line, each value written by json's C encoder (`indent` would switch to
@@ -261,6 +264,20 @@ class ProfileStore:
                             "memory only.")
         else:
             self._pending = False
+
+    def _sorted(self, name: str, ids: frozenset[str]) -> list[str]:
+        """`sorted(ids)`, from the list last written for `name` plus what was added since:
+        the replay memory grows by a scene or two a choice, and sorting thousands of ids
+        at every choice was most of what a write cost besides the disk."""
+        before, listed = self._lists.get(name, (frozenset(), []))
+        if before <= ids and len(ids) - len(before) <= 8:
+            listed = listed.copy()
+            for added in ids - before:
+                bisect.insort(listed, added)
+        else:
+            listed = sorted(ids)
+        self._lists[name] = (ids, listed)
+        return listed
 
     def _unchanged(self) -> bool:
         """True when the file is as this store's last write left it (no one else wrote)."""

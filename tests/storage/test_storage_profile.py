@@ -157,3 +157,45 @@ def test_a_profile_that_cannot_be_written_warns_and_keeps_going(
     assert store.warning == (f"Your profile could not be saved to {store.path} (the disk is "
                              "full); this session's unlocks are kept in memory only.")
     assert not store.path.exists()
+
+
+def test_a_write_reads_the_file_back_only_when_another_game_wrote_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The replay memory grows at nearly every choice; reading back a file only this store
+    wrote since would cost as much as the write, for nothing."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
+    import gen_story
+
+    from game.storage import profile as profile_module
+
+    gen_story.generate_loop(tmp_path / "ring", scenes=40)
+    ring = load_or_raise(tmp_path / "ring")
+    store = ProfileStore(tmp_path / "saves", ring)
+    store.load()
+    reads: list[Path] = []
+    real = profile_module.safeio.read_limited
+
+    def counted(path: Path, limit: int, *, follow: bool = True) -> bytes:
+        reads.append(path)
+        return real(path, limit, follow=follow)
+
+    monkeypatch.setattr(profile_module.safeio, "read_limited", counted)
+    engine = Engine(ring)
+    state = engine.start()
+    for _ in range(30):
+        state = engine.take(state, engine.choices(state)[0])
+        store.record(state, ring)
+    assert reads == [store.path]  # the first write looks for a file (none yet), then never
+    reads.clear()
+    other = ProfileStore(tmp_path / "saves", ring)
+    other.load()
+    other.save_settings(Settings(text_speed=7))  # another game writes: read and merged
+    state = engine.take(state, engine.choices(state)[0])
+    store.record(state, ring)
+    assert reads == [store.path, store.path]  # the other store's load, then this write's
+    data = json.loads(store.path.read_text())
+    assert data["settings"]["text_speed"] == 7
+    assert data["seen"] == sorted(data["seen"]) and len(data["seen"]) == 32
+    assert data["taken"] == sorted(data["taken"]) and len(data["taken"]) == 31

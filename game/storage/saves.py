@@ -335,7 +335,7 @@ class SaveStore:
         found = False
         if self._tail is not None and self._tail.save == path:
             self._tail = None
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # without its save file, it is never read
             journal.journal_path(path).unlink()
         for target in (path, path.with_name(path.name + BACKUP_SUFFIX)):
             try:

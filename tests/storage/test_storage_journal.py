@@ -238,3 +238,40 @@ def test_the_example_story_autosaves_through_the_journal(tmp_path: Path) -> None
     store.save(AUTOSAVE, state)
     assert len(records(store)) == 1
     assert chain(SaveStore(tmp_path, story).load(AUTOSAVE).state) == chain(state)
+
+
+def test_plain_mode_and_the_background_writer_autosave_through_the_journal(
+        tmp_path: Path, ring: Story) -> None:
+    """Both front ends' autosaves: plain mode's (written in place) and the TUI's (on the
+    writer's thread, where a newer autosave replaces a waiting one): each append holds the
+    choices since the last one written, and the game loads as it was left."""
+    import io
+
+    from game.plain import PlainGame
+    from game.session import Session
+
+    for background in (False, True):
+        folder = tmp_path / f"saves-{background}"
+        session = Session(ring, folder, background=background)
+        session.new_game()
+        for _ in range(12):
+            state = session.state
+            assert state is not None
+            session.choose(Engine(ring).choices(state)[0].id)
+        session.back()
+        assert session.quit() is None  # no error: the last autosave was written
+        path = SaveStore(folder, ring).path(AUTOSAVE)
+        lines = journal.journal_path(path).read_bytes().splitlines()[1:]
+        assert lines, "no autosave was appended"
+        steps = [json.loads(line.partition(b" ")[2]) for line in lines]
+        whole = json.loads(path.read_text())["history"][-1]["turn"]  # the last whole write
+        net = sum(len(r["steps"]) for r in steps) - sum(r["back"] for r in steps)
+        assert whole + net == 11  # 12 choices, one taken back
+        loaded = SaveStore(folder, ring).load(AUTOSAVE)
+        assert session.state is not None and chain(loaded.state) == chain(session.state)
+    plain = tmp_path / "plain"
+    out = io.StringIO()
+    PlainGame(Session(ring, plain), out, width=100).run(io.StringIO("1\n" * 7 + "quit\n"))
+    path = SaveStore(plain, ring).path(AUTOSAVE)
+    assert len(journal.journal_path(path).read_bytes().splitlines()) == 1 + 6 + 1  # and quit
+    assert SaveStore(plain, ring).load(AUTOSAVE).state.turn == 7

@@ -443,7 +443,7 @@ def bench(args: argparse.Namespace) -> int:
             f"{gen.files} files, {size / 1e6:.1f} MB in {root}")
         s = Sampler(root, env, log)
         if args.only == "long-game":
-            rows = long_game_figures(s, work, samples, log)
+            rows = long_game_figures(s, work, samples, log, scenes)
             for line in machine():
                 print(line)
             print(f"story: {gen.n} scenes (benchmarks/gen_story.py, seed 80); medians; "
@@ -479,7 +479,7 @@ def bench(args: argparse.Namespace) -> int:
         log("autosave")
         s.run("autosave", runs=200 if not args.quick else 60)
         startup_rows = startup_figures(s, work, samples, log)
-        long_rows = long_game_figures(s, work, samples, log)
+        long_rows = long_game_figures(s, work, samples, log, scenes)
         startup_rows += latency_figures(samples, log)
         lsp_rows = lsp_figures(s, samples, log)
         peer_rows = peer_figures(s, work, slow_samples, log)
@@ -512,8 +512,8 @@ def startup_figures(s: Sampler, work: Path, samples: int,
     return rows
 
 
-def long_game_figures(s: Sampler, work: Path, samples: int,
-                      log: Callable[[str], None]) -> list[tuple[str, str, str, str, str]]:
+def long_game_figures(s: Sampler, work: Path, samples: int, log: Callable[[str], None],
+                      scenes: int = 10_000) -> list[tuple[str, str, str, str, str]]:
     """Issue 11: what a long game costs later compared with earlier in the same game.
 
     The baseline of each figure is the same measurement early in the game (turn 10, or 500
@@ -521,21 +521,24 @@ def long_game_figures(s: Sampler, work: Path, samples: int,
     """
     import gen_story
 
-    log("long game: autosave and memory at turns " + ", ".join(f"{t:,}" for t in LONG_TURNS))
+    from game.storage.journal import COMPACT_EVERY
+
+    saves = COMPACT_EVERY + 1
+    # The spine of a smaller story (--quick) ends sooner: the same turns, scaled to it.
+    long_turns = LONG_TURNS if scenes >= 10_000 else (
+        10, scenes // 10, scenes * 9 // 10 - saves)
+    log("long game: autosave and memory at turns " + ", ".join(f"{t:,}" for t in long_turns))
     if not (work / "cache").exists():
         s.run("cold-write")  # the game loads from the cache, as `offscreen play` does
     # A window of one whole journal cycle per turn: the whole write (compaction) that starts
     # it, then COMPACT_EVERY appends; its mean is the amortised cost of an autosave.
-    from game.storage.journal import COMPACT_EVERY
-
-    saves = COMPACT_EVERY + 1
-    turns = ",".join(str(t) for t in LONG_TURNS)
+    turns = ",".join(str(t) for t in long_turns)
     for i in range(max(1, samples - 2)):
         s.run("long-saves", runs=saves, env={"BENCH_TURNS": turns}, label="long-saves")
-        for turn in LONG_TURNS:
+        for turn in long_turns:
             s.run("long-memory", runs=saves, env={"BENCH_TURN": str(turn)}, label=f"long-{turn}")
         log(f"  long game: sample {i + 1} of {max(1, samples - 2)}")
-    for turn in (LONG_TURNS[0], LONG_TURNS[-1]):
+    for turn in (long_turns[0], long_turns[-1]):
         s.run("long-memory", runs=saves, env={"BENCH_TURN": str(turn), "BENCH_LAZY": "1"},
               label=f"lazy-{turn}")
     loop = work / "loop"
@@ -556,13 +559,13 @@ def long_game_figures(s: Sampler, work: Path, samples: int,
     def mib(turn: int) -> float:
         return statistics.median(sample["maxrss_mib"] for sample in s.samples[f"long-{turn}"])
 
-    first, last = LONG_TURNS[0], LONG_TURNS[-1]
+    first, last = long_turns[0], long_turns[-1]
     rows: list[tuple[str, str, str, str, str]] = []
     for name, value, unit in (("autosave", save_ms, "ms"), ("peak memory", mib, "MiB")):
         ratio = value(last) / value(first)
         ok = "yes" if ratio <= LONG_TARGET else "NO"
         middle = ", ".join(f"turn {t:,}: {value(t):.{2 if unit == 'ms' else 0}f} {unit}"
-                           for t in LONG_TURNS[1:])
+                           for t in long_turns[1:])
         rows.append((f"long game: {name} at turn {last:,} vs turn {first:,}",
                      f"turn {first:,}: {value(first):.{2 if unit == 'ms' else 0}f} {unit}",
                      middle, f"{ratio:.3f}x", f"<= {LONG_TARGET}x {ok}"))

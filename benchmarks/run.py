@@ -524,9 +524,9 @@ def long_game_figures(s: Sampler, work: Path, samples: int, log: Callable[[str],
     from game.storage.journal import COMPACT_EVERY
 
     saves = COMPACT_EVERY + 1
-    # The spine of a smaller story (--quick) ends sooner: the same turns, scaled to it.
-    long_turns = LONG_TURNS if scenes >= 10_000 else (
-        10, scenes // 10, scenes * 9 // 10 - saves)
+    # The spine of a smaller story (--quick) ends sooner (it skips each file's ending: 900
+    # scenes of 1,000), so the turns scale to it, with the window's choices left over.
+    long_turns = LONG_TURNS if scenes >= 10_000 else (10, scenes // 10, scenes * 7 // 10)
     log("long game: autosave and memory at turns " + ", ".join(f"{t:,}" for t in long_turns))
     if not (work / "cache").exists():
         s.run("cold-write")  # the game loads from the cache, as `offscreen play` does

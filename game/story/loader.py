@@ -47,7 +47,9 @@ def load_folder(root: Path, sources: Mapping[Path, str] | None = None) -> LoadRe
 
 
 @dataclass(slots=True)
-class _Gathered:
+class Gathered:
+    """What the files define, by section and name, as `gather` finds it."""
+
     story: Definition | None = None
     sections: dict[str, dict[str, Definition]] = field(default_factory=dict)
     fresh: list[tuple[str, str]] = field(default_factory=list)
@@ -86,34 +88,19 @@ class Loader(ElementReaders):
     # -- pass 1: gather ----------------------------------------------------------------------
 
     def load(self) -> LoadResult:
-        root = self.root
-        if root.is_file():
-            paths = [root]
-        elif root.is_dir():
-            paths = story_files(root)
-            if self.overlay:  # a new buffer not saved yet is part of the story too
-                paths = sorted(set(paths) | set(_unsaved(root, self.overlay)))
-        else:
-            self.report(Pos(display_path(root), 1, 1), "no such story folder", codes.NO_FOLDER)
+        paths = self.story_paths()
+        if paths is None:
             return LoadResult(None, tuple(self.diagnostics), ())
         files = tuple(display_path(p) for p in paths)
-        if not paths:
-            self.report(Pos(display_path(root), 1, 1),
-                        "no story files here (expected *.yaml or *.yml files)", codes.NO_FILES)
         digest = hashlib.sha256()
         unreadable: set[str] = set()
-        gathered = _Gathered(sections={name: {} for name in schema.TOP if name != "story"})
+        gathered = Gathered(sections={name: {} for name in schema.TOP if name != "story"})
         for path, file in zip(paths, files, strict=True):
-            self.file = file
-            text = self.overlay.get(path.absolute()) if self.overlay else None
-            if text is None:
-                text = yamlsrc.read_text(path, file, self.report)
+            text = self.read_source(path, file)
             if text is None:
                 unreadable.add(file)
                 continue
-            rel = path.relative_to(root).as_posix() if path != root else path.name
-            digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
-            self.texts[file] = text
+            digest.update(self.relative(path).encode() + b"\0" + text.encode() + b"\0")
             node = yamlsrc.compose(text, file, self.report)
             if node is not None:
                 self.gather(node, gathered)
@@ -121,7 +108,45 @@ class Loader(ElementReaders):
                 self.advance(gathered)
             else:
                 unreadable.add(file)
-        story = self.build(gathered, files, digest.hexdigest())
+        return self.finish(gathered, files, digest.hexdigest(), unreadable)
+
+    def story_paths(self) -> list[Path] | None:
+        """The story's files in load order (reported when there are none); None when the
+        folder does not exist."""
+        root = self.root
+        if root.is_file():
+            return [root]
+        if not root.is_dir():
+            self.report(Pos(display_path(root), 1, 1), "no such story folder", codes.NO_FOLDER)
+            return None
+        paths = story_files(root)
+        if self.overlay:  # a new buffer not saved yet is part of the story too
+            paths = sorted(set(paths) | set(_unsaved(root, self.overlay)))
+        if not paths:
+            self.report(Pos(display_path(root), 1, 1),
+                        "no story files here (expected *.yaml or *.yml files)", codes.NO_FILES)
+        return paths
+
+    def read_source(self, path: Path, file: str) -> str | None:
+        """A file's text (its unsaved buffer if there is one), remembered for positions;
+        None (reported) when it cannot be read."""
+        self.file = file
+        text = self.overlay.get(path.absolute()) if self.overlay else None
+        if text is None:
+            text = yamlsrc.read_text(path, file, self.report)
+        if text is not None:
+            self.texts[file] = text
+        return text
+
+    def relative(self, path: Path) -> str:
+        """A file's name in the story's content hash: relative to the story folder."""
+        return path.relative_to(self.root).as_posix() if path != self.root else path.name
+
+    def finish(self, gathered: Gathered, files: tuple[str, ...], digest: str,
+               unreadable: set[str]) -> LoadResult:
+        """Every file gathered and read: the story built, the whole-story checks run, the
+        diagnostics in their order."""
+        story = self.build(gathered, files, digest)
         if story is not None:
             from game.story.lint import lint  # here, not at the top: lint reads the model
 
@@ -136,7 +161,7 @@ class Loader(ElementReaders):
         ok = not any(d.severity == "error" for d in diagnostics)
         return LoadResult(story if ok else None, diagnostics, files)
 
-    def gather(self, node: yaml.Node, into: _Gathered) -> None:
+    def gather(self, node: yaml.Node, into: Gathered) -> None:
         if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.NULL:
             return  # an empty file (or only comments) is fine
         top = self.fields(node, schema.TOP, "a story file")
@@ -144,12 +169,8 @@ class Loader(ElementReaders):
             return
         for section, value in top.items():
             if section == "story":
-                if into.story is not None:
-                    self.report(self.pos(value), "'story' is defined twice (first at "
-                                f"{into.story.pos}); a story folder has exactly one",
-                                codes.STORY_TWICE, first_defined(into.story.pos))
-                else:
-                    into.story = Definition(value, self.pos(value), self.file)
+                self.define(into, section, section, Definition(value, self.pos(value),
+                                                               self.file))
                 continue
             if isinstance(value, yaml.ScalarNode) and value.tag == yamlsrc.NULL:
                 continue  # `facts:` with nothing under it yet
@@ -157,7 +178,6 @@ class Loader(ElementReaders):
                 self.report(self.pos(value), f"'{section}' must be a mapping of ids to "
                             f"definitions, not {describe(value)}", codes.WRONG_KIND)
                 continue
-            defined = into.sections[section]
             what = section[:-1]
             for name, key_node, definition in self.entries(value, f"'{section}'"):
                 here = self.pos(key_node)
@@ -165,19 +185,36 @@ class Loader(ElementReaders):
                     self.report(here, f"{what} id '{name}' is not valid: use letters, digits "
                                 "and underscores, not starting with a digit", codes.BAD_ID)
                     continue
-                if name in defined:
-                    first = defined[name].pos
-                    if first.file != here.file:
-                        self.report(here, f"{what} '{name}' is defined twice "
-                                    f"(first at {first})", codes.DEFINED_TWICE,
-                                    first_defined(first))
-                    continue
-                defined[name] = Definition(definition, here, self.file)
-                into.fresh.append((section, name))
+                self.define(into, section, name, Definition(definition, here, self.file))
+
+    def define(self, into: Gathered, section: str, name: str, d: Definition) -> bool:
+        """Record one definition; a name an earlier file defined already is reported (the
+        first one counts). True when it was recorded. The one rule for names defined in
+        two files, whether the files are gathered in one pass or one at a time
+        (`game.story.filecache`)."""
+        if section == "story":
+            if into.story is not None:
+                self.report(d.pos, "'story' is defined twice (first at "
+                            f"{into.story.pos}); a story folder has exactly one",
+                            codes.STORY_TWICE, first_defined(into.story.pos))
+                return False
+            into.story = d
+            return True
+        defined = into.sections[section]
+        first = defined.get(name)
+        if first is not None:
+            if first.pos.file != d.pos.file:
+                self.report(d.pos, f"{section[:-1]} '{name}' is defined twice "
+                            f"(first at {first.pos})", codes.DEFINED_TWICE,
+                            first_defined(first.pos))
+            return False
+        defined[name] = d
+        into.fresh.append((section, name))
+        return True
 
     # -- pass 2: build -----------------------------------------------------------------------
 
-    def build(self, gathered: _Gathered, files: tuple[str, ...], digest: str) -> Story | None:
+    def build(self, gathered: Gathered, files: tuple[str, ...], digest: str) -> Story | None:
         sections = gathered.sections
         facts = self.facts
         self.retarget_forward()
@@ -218,7 +255,7 @@ class Loader(ElementReaders):
             content_hash=digest, pos=pos,
         )
 
-    def advance(self, gathered: _Gathered) -> None:
+    def advance(self, gathered: Gathered) -> None:
         """Read what the file just gathered defines, and try its scenes right away.
 
         Variables and facts need nothing from other files. A scene usually needs only what
@@ -232,23 +269,29 @@ class Loader(ElementReaders):
         scenes = []
         for section, name in gathered.fresh:
             d = sections[section][name]
-            self.file = d.file
-            if section == "variables":
-                default = self.literal(d.node, f"variable '{name}'")
-                if default is not None:
-                    self.variables[name] = Variable(name, default, d.pos)
-                    self.kinds[name] = type(default)
-            elif section == "facts":
-                self.fact_ids.add(name)
-                fact = self.fact(name, d)
-                if fact is not None:
-                    self.facts[name] = fact
-            elif section == "scenes":
-                self.scene_ids.add(name)
+            self.take(section, name, d)
+            if section == "scenes":
                 scenes.append((name, d))
         gathered.fresh.clear()
         for name, d in scenes:
             self.try_scene(name, d)
+
+    def take(self, section: str, name: str, d: Definition) -> None:
+        """Read a variable or a fact (they need nothing from other files); note a scene's
+        id (its scene is read once the names it may use are known)."""
+        self.file = d.file
+        if section == "variables":
+            default = self.literal(d.node, f"variable '{name}'")
+            if default is not None:
+                self.variables[name] = Variable(name, default, d.pos)
+                self.kinds[name] = type(default)
+        elif section == "facts":
+            self.fact_ids.add(name)
+            fact = self.fact(name, d)
+            if fact is not None:
+                self.facts[name] = fact
+        elif section == "scenes":
+            self.scene_ids.add(name)
 
     def try_scene(self, name: str, d: Definition) -> None:
         """Read a scene before every file is in; keep it only if nothing had to be said.

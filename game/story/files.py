@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.story.diagnostics import StoryError
 
@@ -25,33 +26,46 @@ from game.story.folder import display_path as display_path
 from game.story.folder import story_files as story_files
 from game.story.model import Story
 
+if TYPE_CHECKING:
+    from game.story.filecache import FileCache
+
 
 def load_story(root: Path | str, *, cache: bool = False,
-               sources: Mapping[Path, str] | None = None) -> LoadResult:
+               sources: Mapping[Path, str] | None = None,
+               files: FileCache | None = None) -> LoadResult:
     """Load and check the story folder (or single file) at root.
 
     With `cache=True` a result saved by an earlier load of the very same files is reused
     (see `game.story.cache`), and a fresh one saved for next time; it is off by default so
     tests and tools stay hermetic. `sources` maps absolute file paths to text that stands in
     for what is on disk (an editor's unsaved buffers, for `offscreen lsp`); such a load
-    never uses the cache.
+    never uses the compiled cache. `files`, kept by a process that loads the same story
+    again and again (`offscreen lsp`, `play --dev`), makes each load re-read only the files
+    that changed since the last one (`game.story.filecache`); the result is the same.
     """
     root = Path(root)
-    if sources:
-        return _read(root, sources)
-    if not cache:
-        return _read(root)
+
+    def read(folder: Path) -> LoadResult:
+        return _read(folder, sources, files)
+
+    if sources or not cache:
+        return read(root)
     from game.story import cache as story_cache
 
-    found = story_cache.get(root, _read)
+    found = story_cache.get(root, read)
     if found.result is not None:
         return found.result
-    result = _read(root)
+    result = read(root)
     story_cache.put(found, result)
     return result
 
 
-def _read(root: Path, sources: Mapping[Path, str] | None = None) -> LoadResult:
+def _read(root: Path, sources: Mapping[Path, str] | None = None,
+          files: FileCache | None = None) -> LoadResult:
+    if files is not None:
+        from game.story.filecache import IncrementalLoader
+
+        return IncrementalLoader(root, files, sources).load()
     from game.story.loader import load_folder  # PyYAML and the readers: only when reading
 
     return load_folder(root, sources)

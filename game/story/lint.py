@@ -21,11 +21,13 @@ MAX_COMBINATIONS = 4096
 """How many value combinations the stuck-scene check tries before it gives up quietly."""
 
 
-def lint(story: Story, partial: bool = False) -> list[Diagnostic]:
+def lint(story: Story, partial: bool = False, known: Known | None = None) -> list[Diagnostic]:
     """Whole-story warnings. `partial`: the story has errors, so parts of it (a condition
-    that did not parse, say) are missing; "never read" would then mostly be noise."""
+    that did not parse, say) are missing; "never read" would then mostly be noise. `known`:
+    what an earlier lint worked out about condition texts (it depends on the text alone),
+    for a process that checks the same story again after each edit."""
     out: list[Diagnostic] = []
-    known = Known()
+    known = known or Known()
     reachable = reachable_scenes(story, known.never)
     for scene in story.scenes.values():
         if scene.id not in reachable:

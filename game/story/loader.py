@@ -148,10 +148,8 @@ class Loader(ElementReaders):
         diagnostics in their order."""
         story = self.build(gathered, files, digest)
         if story is not None:
-            from game.story.lint import lint  # here, not at the top: lint reads the model
-
             has_errors = any(d.severity == "error" for d in self.diagnostics)
-            self.diagnostics.extend(lint(story, partial=has_errors))
+            self.diagnostics.extend(self.lint(story, partial=has_errors))
         # Files that could not be read come first: what they define is unknown, so they are
         # the likely cause of "no scene" errors elsewhere, and the first thing to fix.
         order = {file: (file not in unreadable, i) for i, file in enumerate(files)}
@@ -160,6 +158,12 @@ class Loader(ElementReaders):
                                                   d.pos.line, d.pos.col, d.message)))
         ok = not any(d.severity == "error" for d in diagnostics)
         return LoadResult(story if ok else None, diagnostics, files)
+
+    def lint(self, story: Story, partial: bool) -> list[Diagnostic]:
+        """The whole-story checks (`game.story.lint`)."""
+        from game.story.lint import lint  # here, not at the top: lint reads the model
+
+        return lint(story, partial=partial)
 
     def gather(self, node: yaml.Node, into: Gathered) -> None:
         if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.NULL:

@@ -249,12 +249,12 @@ class IncrementalLoader(Loader):
         scenes = gathered.sections["scenes"]
         for unit in units:
             earlier = unit.env
-            valid = unit.owned == frozenset(owned[unit.file]) and earlier is not None
-            if valid and earlier is not env:
+            valid = earlier is env
+            if earlier is not None and earlier is not env and unit.clean:
                 if id(earlier) not in covered:
                     covered[id(earlier)] = env.covers(earlier)
-                valid = unit.clean and covered[id(earlier)]
-            if not valid:
+                valid = covered[id(earlier)]
+            if not valid or unit.owned != frozenset(owned[unit.file]):
                 self.read_file_scenes(unit, owned[unit.file], env)
             for name in owned[unit.file]:
                 scene, reported = unit.scenes[name]

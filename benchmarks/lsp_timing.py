@@ -2,9 +2,12 @@
 
 `offscreen lsp` runs as its own process over real stdio, driven by a minimal JSON-RPC
 client here: the time from sending a `didChange` (a typo put into a `goto`, or taken out
-again) to receiving that file's `publishDiagnostics`, and the round trip of completion and
-definition requests. The baseline is a cold full check (`load_story`, no cache) of the same
-story in this process. `run.py` calls `figures` (in `lsp_figures`); alone:
+again) to receiving that file's `publishDiagnostics`, both as the whole new text and as the
+one-character range edit an editor with incremental sync sends, and the round trip of
+completion and definition requests. The baseline is a cold full check (`load_story`, no
+cache) of the same story in this process, with the collector running as first measured,
+and paused as the server checks (like for like). `run.py` calls `figures` (in
+`lsp_figures`); alone:
 
     python benchmarks/lsp_timing.py STORY_DIR
 """
@@ -71,6 +74,16 @@ class Client:
                 diagnostics: list[Any] = message["params"]["diagnostics"]
                 return diagnostics
 
+    def memory(self) -> tuple[float, float]:
+        """The server's resident and peak memory in MiB (Linux's /proc; zeros elsewhere)."""
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+        except OSError:
+            return 0.0, 0.0
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        return tuple(int(fields.get(name, "0 kB").split()[0]) / 1024  # type: ignore[return-value]
+                     for name in ("VmRSS", "VmHWM"))
+
     def close(self) -> None:
         self.request("shutdown", {})
         self.notify("exit", {})
@@ -79,12 +92,17 @@ class Client:
 
 def measure(root: Path, edits: int = 10, queries: int = 50) -> dict[str, Any]:
     """Every figure of the server on the story at root, in seconds."""
+    from game import collector
     from game.lsp.server import DEBOUNCE
     from game.story.files import load_story
 
     start = time.perf_counter()
     load_story(root)
     cold = time.perf_counter() - start
+    with collector.paused():
+        start = time.perf_counter()
+        load_story(root)
+        cold_paused = time.perf_counter() - start
     path = sorted(root.glob("*.yaml"))[len(list(root.glob("*.yaml"))) // 2].absolute()
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
@@ -110,6 +128,19 @@ def measure(root: Path, edits: int = 10, queries: int = 50) -> dict[str, Any]:
         found = client.diagnostics_for(uri)
         changes.append(time.perf_counter() - started - DEBOUNCE)
         assert any("no scene" in d["message"] for d in found) == (body is typo)
+    ranged = []  # the editor's own flow: one character typed, then deleted again
+    for version in range(edits + 2, 2 * edits + 2):
+        at = {"line": line, "character": col + len(target)}
+        put = version % 2 == 0
+        change = ({"range": {"start": at, "end": at}, "text": "q"} if put else
+                  {"range": {"start": at, "end": {**at, "character": at["character"] + 1}},
+                   "text": ""})
+        started = time.perf_counter()
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+        found = client.diagnostics_for(uri)
+        ranged.append(time.perf_counter() - started - DEBOUNCE)
+        assert any("no scene" in d["message"] for d in found) == put
     position = {"textDocument": {"uri": uri}, "position": {"line": line, "character": col}}
     completion, definition = [], []
     for _ in range(queries):
@@ -122,10 +153,14 @@ def measure(root: Path, edits: int = 10, queries: int = 50) -> dict[str, Any]:
             **position, "position": {"line": line, "character": col + 1}})
         definition.append(time.perf_counter() - started)
         assert result, "no definition for the goto's scene"
+    memory = client.memory()
     client.close()
-    return {"cold_check": cold, "first_diagnostics": first,
+    return {"cold_check": cold, "cold_check_paused": cold_paused, "first_diagnostics": first,
             "change_to_diagnostics": statistics.median(changes),
             "change_spread": [min(changes), max(changes)],
+            "range_edit_to_diagnostics": statistics.median(ranged),
+            "range_edit_spread": [min(ranged), max(ranged)],
+            "server_rss_mib": memory[0], "server_peak_mib": memory[1],
             "completion": statistics.median(completion),
             "definition": statistics.median(definition), "debounce": DEBOUNCE}
 
@@ -134,14 +169,28 @@ def figures(root: Path, samples: int) -> list[tuple[str, str, str, str, str]]:
     """run.py's rows: the server's figures, medians of `samples` fresh server processes."""
     runs = [measure(root) for _ in range(samples)]
     cold = statistics.median(r["cold_check"] for r in runs)
+    paused = statistics.median(r["cold_check_paused"] for r in runs)
     change = statistics.median(r["change_to_diagnostics"] for r in runs)
+    ranged = statistics.median(r["range_edit_to_diagnostics"] for r in runs)
     completion = statistics.median(r["completion"] for r in runs)
     definition = statistics.median(r["definition"] for r in runs)
-    ratio = change / cold
+    peak = max(r["server_peak_mib"] for r in runs)
+
+    def row(figure: str, base_name: str, base: float, ours: float,
+            ) -> tuple[str, str, str, str, str]:
+        ratio = ours / base
+        return (figure, f"{base_name}: {base:.3f} s", f"{ours:.3f} s", f"{ratio:.3f}x",
+                f"<= 0.15x {'yes' if ratio <= 0.15 else 'NO'}")
+
     return [
-        ("lsp: change -> published diagnostics (less the debounce)",
-         f"cold full check: {cold:.3f} s", f"{change:.3f} s", f"{ratio:.3f}x",
-         f"<= 0.15x {'yes' if ratio <= 0.15 else 'NO'}"),
+        row("lsp: change -> published diagnostics (less the debounce)", "cold full check",
+            cold, change),
+        row("lsp: same, against a cold check with the collector paused", "cold, paused",
+            paused, change),
+        row("lsp: a one-character didChange (range) -> diagnostics", "cold full check",
+            cold, ranged),
+        ("lsp: the server's peak memory (10k story, after the edits)", "-", f"{peak:.0f} MiB",
+         "-", "-"),
         ("lsp: completion after goto: (round trip)", "-", f"{completion * 1e3:.1f} ms", "-",
          f"< 50 ms {'yes' if completion < 0.05 else 'NO'}"),
         ("lsp: definition of a scene (round trip)", "-", f"{definition * 1e3:.1f} ms", "-",

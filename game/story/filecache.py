@@ -39,6 +39,12 @@ from game.story.loader import Gathered, Loader
 from game.story.model import Fact, Pos, Scene, Story, Variable
 from game.story.quick import SPENT, Compiled
 
+KEEP_PARSED = 1 << 20
+"""Characters of files whose YAML trees a load keeps until their scenes are read. An edit
+touches a file or two, whose trees are kept; a first load parses most files twice rather
+than hold every tree at once (a 10,000-scene story's are ~150 MiB, and the process would
+keep that memory after they are gone)."""
+
 Signature = tuple[type, Pos]
 """What reading a scene can learn about a variable: its type, and where it is declared."""
 
@@ -118,7 +124,9 @@ class IncrementalLoader(Loader):
         super().__init__(root, sources)
         self.cache = cache
         self.nodes: dict[str, dict[str, Definition]] = {}
-        """The scenes of each file parsed by this load, nodes and all, until they are read."""
+        """The scenes of files parsed by this load, nodes and all, until they are read
+        (up to `KEEP_PARSED` characters of files)."""
+        self.kept = 0
 
     def load(self) -> LoadResult:
         cache = self.cache
@@ -164,7 +172,9 @@ class IncrementalLoader(Loader):
         local, composed = self.gather_file(file, text)
         base = self.diagnostics[mark:]
         del self.diagnostics[mark:]
-        self.nodes[file] = local.sections["scenes"]
+        if self.kept + len(text) <= KEEP_PARSED:
+            self.nodes[file] = local.sections["scenes"]
+            self.kept += len(text)
         defs: list[tuple[str, str, Definition]] = []
         if local.story is not None:  # its node is kept: the header is read at the end
             defs.append(("story", "story", local.story))

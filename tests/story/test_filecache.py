@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from game.story import filecache
 from game.story.filecache import FileCache
 from game.story.files import LoadResult, load_story
 
@@ -135,7 +136,9 @@ def check_equal(incremental: LoadResult, cold: LoadResult) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_incremental_equals_from_scratch_on_random_edits(data: st.DataObject) -> None:
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        if data.draw(st.booleans()):  # no tree kept: every file read is parsed again
+            patch.setattr(filecache, "KEEP_PARSED", 0)
         root = Path(folder) / "story"
         write(root, generated())
         cache = FileCache()
@@ -235,7 +238,10 @@ def test_a_deleted_file_and_another_folder(tmp_path: Path) -> None:
 @pytest.mark.parametrize("root", [REPO / "docs" / "example", REPO / "scenes",
                                   REPO / "tests" / "story" / "fixtures" / "broken"],
                          ids=lambda p: p.name)
-def test_real_stories_load_the_same_through_the_cache(root: Path) -> None:
+@pytest.mark.parametrize("keep", [0, filecache.KEEP_PARSED])
+def test_real_stories_load_the_same_through_the_cache(root: Path, keep: int,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(filecache, "KEEP_PARSED", keep)
     cache = FileCache()
     check_equal(load_story(root, files=cache), load_story(root))
     check_equal(load_story(root, files=cache), load_story(root))

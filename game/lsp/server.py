@@ -6,7 +6,11 @@ encoding (UTF-16 by default), since the story layer counts characters.
 
 Checking: each change re-indexes its file at once (completion and definition see it) and
 schedules a whole-story check after `DEBOUNCE` seconds without further changes. The check
-runs in a worker thread so that completion, hover and definition are answered meanwhile.
+runs in a worker thread so that completion, hover and definition are answered meanwhile,
+and re-reads only the files changed since the last one (the workspace's `FileCache`).
+Files changed outside the editor (a checkout, another tool) come as
+`workspace/didChangeWatchedFiles`; the watcher is registered with the editor when it
+supports that (`watch_files`).
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from game.lsp.workspace import StoryWorkspace, story_root
 
 DEBOUNCE = 0.15
 """Seconds of quiet after a change before the whole story is checked again."""
+WATCHED = "**/*.{yaml,yml}"
+"""The files the editor is asked to watch for changes made outside it."""
 
 _SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning}
 _ITEM_KIND = {"scene": lsp.CompletionItemKind.Module, "fact": lsp.CompletionItemKind.Constant,
@@ -70,6 +76,23 @@ class StoryServer(LanguageServer):
             found = self.stories[root] = StoryWorkspace(root)
             found.index_all()
         return found
+
+    def known_story(self, path: Path) -> StoryWorkspace | None:
+        """The story a file belongs to, among those already open (a file changed outside
+        the editor in a folder no open file belongs to concerns no story being edited)."""
+        holding = [root for root in self.stories if path.is_relative_to(root)]
+        return self.stories[max(holding, key=lambda root: len(root.parts))] if holding else None
+
+    def watch_files(self) -> None:
+        """Ask the editor to report story files changed outside it, if it can be asked."""
+        workspace = self.client_capabilities.workspace
+        watched = workspace.did_change_watched_files if workspace else None
+        if watched is None or not watched.dynamic_registration:
+            return
+        self.client_register_capability(lsp.RegistrationParams([lsp.Registration(
+            id="offscreen-story-files", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=lsp.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[lsp.FileSystemWatcher(glob_pattern=WATCHED)]))]))
 
     # -- positions -----------------------------------------------------------------------
 
@@ -156,6 +179,21 @@ def _path(uri: str) -> Path:
 def build() -> StoryServer:
     """A server with every feature registered."""
     server = StoryServer()
+
+    @server.feature(lsp.INITIALIZED)
+    def initialized(ls: StoryServer, params: lsp.InitializedParams) -> None:
+        ls.watch_files()
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched_files(ls: StoryServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        changed = []
+        for event in params.changes:
+            path = _path(event.uri)
+            story = ls.known_story(path)
+            if story is not None and story.disk_changed(path) and story not in changed:
+                changed.append(story)
+        for story in changed:
+            ls.schedule_check(story)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: StoryServer, params: lsp.DidOpenTextDocumentParams) -> None:

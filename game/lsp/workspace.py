@@ -18,6 +18,7 @@ from game.lsp.lookup import StoryIndex
 from game.lsp.problems import Problem, problems
 from game.story.filecache import FileCache
 from game.story.files import load_story, story_files
+from game.story.folder import is_story_path
 
 _HEADER = re.compile(r"^story:", re.MULTILINE)
 HEADER_SCAN = 64 * 1024
@@ -73,7 +74,8 @@ class StoryWorkspace:
         """Each file's reading, kept between checks: a check re-reads the changed files."""
 
     def is_story_file(self, path: Path) -> bool:
-        return path.is_relative_to(self.root) and path.suffix in (".yaml", ".yml")
+        """Part of this story when it exists: the loader's rule (hidden folders skipped)."""
+        return is_story_path(self.root, path)
 
     def index_all(self) -> None:
         """Index every story file (open buffers as typed, the rest from disk)."""
@@ -129,6 +131,20 @@ class StoryWorkspace:
             self.index.forget(path)
         elif self.is_story_file(path):
             self.index.update(path, text)
+
+    def disk_changed(self, path: Path) -> bool:
+        """A file was changed, created or deleted outside the editor (a checkout, another
+        tool): re-indexed from disk, unless its open buffer stands in for it. True when the
+        story must be checked again (the check itself reads the files that changed)."""
+        if not self.is_story_file(path) or path in self.overlay:
+            return False
+        self.split.pop(path, None)
+        text = self.text(path) if path.is_file() else None
+        if text is None:
+            self.index.forget(path)
+        else:
+            self.index.update(path, text)
+        return True
 
     def check(self) -> Checked:
         """The whole story through the real checker, open buffers in place of their files;

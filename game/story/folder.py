@@ -43,6 +43,15 @@ def story_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
+def is_story_path(root: Path, path: Path) -> bool:
+    """Whether `story_files(root)` would list path if it existed (root and path absolute)."""
+    if not path.is_relative_to(root) or path == root:
+        return False
+    rel = path.relative_to(root)
+    return rel.name.endswith(STORY_SUFFIXES) and not any(
+        part.startswith(".") for part in rel.parts)
+
+
 def display_path(path: Path) -> str:
     """Relative to the working directory when inside it, as compilers print paths.
 

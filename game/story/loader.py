@@ -30,7 +30,7 @@ from game.story import codes, schema, yamlsrc
 from game.story.careful import describe
 from game.story.diagnostics import Diagnostic, first_defined
 from game.story.elements import Definition, ElementReaders
-from game.story.folder import STORY_SUFFIXES, LoadResult, display_path, story_files
+from game.story.folder import LoadResult, display_path, is_story_path, story_files
 from game.story.model import Ending, Fact, Pos, Scene, Story, Variable
 from game.story.names import IDENT, closest
 from game.story.quick import SPENT, Compiled
@@ -363,8 +363,5 @@ def _unsaved(root: Path, overlay: Mapping[Path, str]) -> Iterator[Path]:
     """Overlay files inside root that `story_files` would list if they were on disk."""
     base = root.absolute()
     for path in overlay:
-        if path.is_relative_to(base):
-            rel = path.relative_to(base)
-            if rel.name.endswith(STORY_SUFFIXES) and not any(
-                    part.startswith(".") for part in rel.parts):
-                yield root / rel
+        if is_story_path(base, path):
+            yield root / path.relative_to(base)

@@ -251,6 +251,23 @@ def test_open_buffers_take_the_place_of_their_files(story_copy: Path) -> None:
     assert workspace.to_publish(workspace.check()).get(scenes, []) == []
 
 
+def test_a_file_changed_on_disk_counts_unless_its_buffer_is_open(story_copy: Path) -> None:
+    workspace = StoryWorkspace(story_copy)
+    workspace.index_all()
+    scenes = (story_copy / "scenes.yaml").absolute()
+    hidden = (story_copy / ".drafts" / "x.yaml").absolute()
+    assert not workspace.disk_changed(hidden)  # not part of the story: nothing to check
+    workspace.edit(scenes, scenes.read_text(encoding="utf-8"))
+    scenes.write_text("scenes: {}\n", encoding="utf-8")
+    assert not workspace.disk_changed(scenes)  # the open buffer stands in for the file
+    assert workspace.index.definitions("scene", "lobby")
+    workspace.close(scenes)
+    scenes.unlink()
+    assert workspace.disk_changed(scenes)
+    assert not workspace.index.definitions("scene", "lobby")
+    assert scenes not in workspace.index.files
+
+
 def test_an_unsaved_new_file_is_part_of_the_story(story_copy: Path) -> None:
     new = (story_copy / "more" / "epilogue.yaml").absolute()
     hidden = (story_copy / ".drafts" / "x.yaml").absolute()

@@ -216,3 +216,97 @@ async def test_shutdown_and_exit_end_the_process(story_copy: Path) -> None:
     await client.shutdown_session()
     assert await asyncio.wait_for(server.wait(), 10) == 0
     await client.stop()
+
+
+# -- files changed outside the editor -------------------------------------------------------
+# A git checkout or another tool: the server asks the editor to watch the story's files and
+# checks again when it reports a change, here with a client that supports dynamic
+# registration, as VS Code and Neovim do.
+
+REGISTERED: list[types.RegistrationParams] = []
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def watching(lsp_client: LanguageClient, story_copy: Path) -> AsyncIterator[None]:
+    REGISTERED.clear()
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        REGISTERED.append(params)
+
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(
+            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                dynamic_registration=True))),
+        root_uri=story_copy.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(story_copy.as_uri(), "story")]))
+    yield
+    await lsp_client.shutdown_session()
+
+
+def changed(client: LanguageClient, path: Path, kind: types.FileChangeType) -> None:
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        [types.FileEvent(path.as_uri(), kind)]))
+
+
+def errors(found: list[types.Diagnostic]) -> list[str]:
+    return [d.message for d in found if d.severity == types.DiagnosticSeverity.Error]
+
+
+async def test_the_watcher_is_registered_for_story_files(
+        watching: LanguageClient, story_copy: Path) -> None:
+    open_file(watching, story_copy, "scenes.yaml")  # a round trip: initialized is handled
+    await diagnostics_until(watching, uri(story_copy, "scenes.yaml"), lambda found: True)
+    (registration,) = [r for params in REGISTERED for r in params.registrations]
+    assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    options = registration.register_options
+    assert isinstance(options, dict)  # as it arrives over the wire
+    assert [w["globPattern"] for w in options["watchers"]] == ["**/*.{yaml,yml}"]
+
+
+async def test_files_created_changed_and_deleted_outside_the_editor(
+        watching: LanguageClient, story_copy: Path) -> None:
+    open_file(watching, story_copy, "scenes.yaml")
+    scenes = uri(story_copy, "scenes.yaml")
+    await diagnostics_until(watching, scenes, lambda found: not errors(found))
+
+    # Created: a new file (never opened) with a mistake gets its diagnostics.
+    extra = story_copy / "extra.yaml"
+    extra.write_text("scenes:\n  epilogue:\n    text: The end.\n    next: nowhere\n",
+                     encoding="utf-8")
+    changed(watching, extra, types.FileChangeType.Created)
+    found = await diagnostics_until(watching, extra.as_uri(), lambda found: bool(errors(found)))
+    assert errors(found) == ["next of scene 'epilogue': no scene 'nowhere'"]
+
+    # Changed (as a checkout would): the mistake fixed on disk clears it.
+    extra.write_text("scenes:\n  epilogue:\n    text: The end.\n    next: lobby\n",
+                     encoding="utf-8")
+    changed(watching, extra, types.FileChangeType.Changed)
+    await diagnostics_until(watching, extra.as_uri(), lambda found: not errors(found))
+
+    # Changed again, a mistake put back; then Deleted: its diagnostics are cleared.
+    extra.write_text("scenes:\n  epilogue: [\n", encoding="utf-8")
+    changed(watching, extra, types.FileChangeType.Changed)
+    await diagnostics_until(watching, extra.as_uri(), lambda found: bool(errors(found)))
+    extra.unlink()
+    changed(watching, extra, types.FileChangeType.Deleted)
+    assert list(await diagnostics_until(watching, extra.as_uri(), lambda found: not found)) == []
+
+
+async def test_a_file_changed_outside_the_editor_breaks_an_open_one(
+        watching: LanguageClient, story_copy: Path) -> None:
+    """The open file did not change, but a scene it leads to went away on disk."""
+    text = open_file(watching, story_copy, "story.yaml")
+    where = uri(story_copy, "story.yaml")
+    await diagnostics_until(watching, where, lambda found: not errors(found))
+    scenes = story_copy / "scenes.yaml"
+    start = text.split("start:", 1)[1].split()[0]
+    original = scenes.read_text(encoding="utf-8")
+    scenes.write_text(original.replace(f"  {start}:", f"  {start}_moved:", 1),
+                      encoding="utf-8")
+    changed(watching, scenes, types.FileChangeType.Changed)
+    found = await diagnostics_until(watching, where, lambda found: bool(errors(found)))
+    assert errors(found)[0].startswith(f"start scene '{start}' does not exist")
+    scenes.write_text(original, encoding="utf-8")
+    changed(watching, scenes, types.FileChangeType.Changed)
+    await diagnostics_until(watching, where, lambda found: not errors(found))

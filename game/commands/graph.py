@@ -14,7 +14,7 @@ def run(folder: Path, fmt: str = "dot") -> int:
     if fmt not in FORMATS:
         print(f"offscreen graph: --format must be one of {', '.join(FORMATS)}", file=sys.stderr)
         return 2
-    result = load(folder)
+    result = load(folder, cache=True)
     if result.story is None:
         for diagnostic in result.errors:
             print(diagnostic, file=sys.stderr)

@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game import collector
 from game.story.files import LoadResult, load_story
 
+if TYPE_CHECKING:
+    from game.story.filecache import FileCache
 
-def load(folder: Path, *, cache: bool = False) -> LoadResult:
-    """`load_story(folder)` with the collector paused, and the result frozen."""
+
+def load(folder: Path, *, cache: bool = False, files: FileCache | None = None) -> LoadResult:
+    """`load_story(folder)` with the collector paused, and the result frozen (what a
+    `FileCache` keeps for the next load included)."""
     with collector.paused(freeze=True):
-        return load_story(folder, cache=cache)
+        return load_story(folder, cache=cache, files=files)
 
 
 def refuse_broken(result: LoadResult, folder: Path, consequence: str) -> int:

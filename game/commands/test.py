@@ -35,7 +35,7 @@ def run(folder: Path, runs: int = 200, seed: int = 0, strategy: str = "least-tak
     if usage:
         print(f"offscreen test: {usage}", file=sys.stderr)
         return 2
-    result = load(folder)
+    result = load(folder, cache=True)
     if result.story is None:
         for diagnostic in result.errors:
             print(diagnostic)

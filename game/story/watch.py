@@ -4,14 +4,26 @@ Polling twice a second costs a few `stat` calls and needs no file-watching depen
 works the same for the Textual app (which polls on a timer) and for `play --dev` waiting for a
 broken story to be fixed (which polls in a loop). Nothing here knows about a game: moving the
 player onto the new story is `game.session.Session.reload`.
+
+Each reload goes through the watcher's own `FileCache`, so from the second one on only the
+files saved since the last reload are read again (`game.story.filecache`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from game.story.files import LoadResult, load_story, story_files
+
+if TYPE_CHECKING:
+    from game.story.filecache import FileCache
+
+
+class Load(Protocol):
+    """How a watcher loads its folder: `load_story`, or an entry point's wrapper of it."""
+
+    def __call__(self, folder: Path, /, *, files: FileCache | None = None) -> LoadResult: ...
 
 POLL_SECONDS = 0.5
 
@@ -39,13 +51,14 @@ def error_lines(result: LoadResult) -> tuple[str, ...]:
 class StoryWatcher:
     """One story folder, and the state of its files when last looked at."""
 
-    def __init__(self, folder: Path,
-                 load: Callable[[Path], LoadResult] = load_story) -> None:
+    def __init__(self, folder: Path, load: Load = load_story) -> None:
         """`load` reloads the folder: an entry point passes its own, with its collector
         policy (game/commands/loading.py)."""
         self.folder = folder
         self._load = load
         self._last = signature(folder)
+        self.files: FileCache | None = None
+        """Made at the first reload: the loader is imported only once files must be read."""
 
     def changed(self) -> bool:
         """True once per change (files edited, added or removed) since the last call."""
@@ -57,4 +70,10 @@ class StoryWatcher:
 
     def poll(self) -> LoadResult | None:
         """The folder loaded again if its files changed since the last look; else None."""
-        return self._load(self.folder) if self.changed() else None
+        if not self.changed():
+            return None
+        if self.files is None:
+            from game.story.filecache import FileCache
+
+            self.files = FileCache()
+        return self._load(self.folder, files=self.files)

@@ -50,3 +50,16 @@ def test_poll_loads_the_folder_again_only_after_a_change(tmp_path: Path) -> None
     assert broken is not None and broken.story is None
     lines = error_lines(broken)
     assert len(lines) == 1 and "scenes.yaml:" in lines[0] and "nowhere" in lines[0]
+
+
+def test_reloads_after_the_first_read_only_the_files_saved_since(tmp_path: Path) -> None:
+    folder = copy(tmp_path)
+    watcher = StoryWatcher(folder)
+    edit(folder, "like a swamp", "like a drain")
+    assert watcher.poll() is not None and watcher.files is not None
+    assert len(watcher.files.reread) == len(list(folder.glob("*.yaml")))
+    edit(folder, "like a drain", "like a sink")
+    result = watcher.poll()
+    assert result is not None and result.story is not None
+    assert [Path(f).name for f in watcher.files.reread] == ["scenes.yaml"]
+    assert "like a sink" in str(result.story.scenes["kitchen"].paragraphs[0].text)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from game.story.names import CUTOFF, closest
 
-WORDS = st.text(alphabet="ab_1", max_size=7)
+WORDS = st.text(alphabet="abcd_1", max_size=8)
 
 
 @settings(max_examples=500, deadline=None)
@@ -29,3 +29,5 @@ def test_closest_among_many_alike_ids() -> None:
         expected = difflib.get_close_matches(name, ids, n=1, cutoff=CUTOFF)
         assert closest(name, ids) == (expected[0] if expected else None)
     assert closest("kitchn", {"kitchen": 1, "hall": 2}) == "kitchen"
+    # the most letters in common is not the best score: the search must go on past it
+    assert closest("abcd", ["abdc", "abcdx"]) == "abcdx"

@@ -9,15 +9,15 @@ done again over all of them: names defined in two files, the story header, endin
 twice, playthroughs, and lint (reachability, dead ends, unused names).
 
 The rules themselves stay in the loader: `IncrementalLoader` is a `Loader` that drives the
-same steps (`read_source`, `gather`, `take`, `define`, `scene`, `finish`) in another order:
-every file gathered first, then the scenes of the files that need it read against all of
-them. A scene's reading depends on other files only through the names it may use (`Env`);
-a file's scenes are read again when those changed, unless the file read cleanly and every
-name it could have used is still there with the same type (a clean reading only ever
-depended on names being present). The cold `Loader` reads most scenes before every file is
-in (`try_scene`), and promises that this gives what reading them afterwards would; so both
-report identically (`tests/story/test_filecache.py` holds them equal over random edit
-sequences of a multi-file story).
+same steps (`read_source`, `gather`, `take`, `define`, `try_scene`, `scene`, `finish`) file
+by file. A file parsed again has its scenes tried at once, as the cold loader does (a trial
+that reports nothing gives what a later read would, once the scenes its gotos name ahead
+exist); the scenes left are read once every file's names are known. A scene's reading
+depends on other files only through the names it may use (`Env`): a cached file's scenes
+are read again when those changed, unless the file read cleanly and every name it could
+have used is still there with the same type (a clean reading only ever depended on names
+being present). So both paths report identically (`tests/story/test_filecache.py` holds
+them equal over random edit sequences of a multi-file story).
 
 Nothing here is written to disk: the whole-story compiled cache (`game.story.cache`) is what
 a fresh process starts from.
@@ -40,10 +40,9 @@ from game.story.model import Fact, Pos, Scene, Story, Variable
 from game.story.quick import SPENT, Compiled
 
 KEEP_PARSED = 1 << 20
-"""Characters of files whose YAML trees a load keeps until their scenes are read. An edit
-touches a file or two, whose trees are kept; a first load parses most files twice rather
-than hold every tree at once (a 10,000-scene story's are ~150 MiB, and the process would
-keep that memory after they are gone)."""
+"""Characters of files whose YAML trees a load keeps when a trial left scenes unread, until
+they are read; past it such a file is parsed again instead (a 10,000-scene story's trees are
+~150 MiB, and the process would keep that memory after they are gone)."""
 
 Signature = tuple[type, Pos]
 """What reading a scene can learn about a variable: its type, and where it is declared."""
@@ -87,10 +86,14 @@ class FileUnit:
     """Each variable and fact as read, with what reading it reported."""
     scenes: dict[str, tuple[Scene | None, list[Diagnostic]]] = field(default_factory=dict)
     owned: frozenset[str] | None = None
-    """The scenes read (its scenes no earlier file defines), against `env`."""
+    """The scenes it owned at the last load (its scenes no earlier file defines)."""
     env: Env | None = None
+    """The names its scenes were read against."""
     clean: bool = False
     """True when reading its scenes reported nothing."""
+    forward: dict[str, list[str]] = field(default_factory=dict)
+    """While a load is under way: scenes of later files that a scene read by a trial
+    leads to (`IncrementalLoader.try_scenes`)."""
 
 
 class FileCache:
@@ -124,9 +127,11 @@ class IncrementalLoader(Loader):
         super().__init__(root, sources)
         self.cache = cache
         self.nodes: dict[str, dict[str, Definition]] = {}
-        """The scenes of files parsed by this load, nodes and all, until they are read
-        (up to `KEEP_PARSED` characters of files)."""
+        """The scenes of files parsed by this load whose trial read left some unread,
+        nodes and all, until `read_scenes` (up to `KEEP_PARSED` characters of files)."""
         self.kept = 0
+        self.fresh: set[str] = set()
+        """Files parsed by this load (their scenes were tried as they were parsed)."""
 
     def load(self) -> LoadResult:
         cache = self.cache
@@ -142,6 +147,8 @@ class IncrementalLoader(Loader):
         digest = hashlib.sha256()
         unreadable: set[str] = set()
         units: list[FileUnit] = []
+        gathered = Gathered(sections={name: {} for name in schema.TOP if name != "story"})
+        owned: dict[str, list[str]] = {}
         for path, file in zip(paths, files, strict=True):
             text = self.read_source(path, file)
             if text is None:
@@ -149,32 +156,33 @@ class IncrementalLoader(Loader):
                 continue
             digest.update(self.relative(path).encode() + b"\0" + text.encode() + b"\0")
             unit = cache.units.get(file)
+            nodes = None
             if unit is None or unit.text != text:
-                unit = self.read_unit(file, text)
+                unit, nodes = self.read_unit(file, text)
                 cache.reread.append(file)
+            owned[file] = self.merge(unit, gathered)
+            if nodes is not None:
+                self.try_scenes(unit, owned[file], nodes)
             if not unit.composed:
                 unreadable.add(file)
             units.append(unit)
+        gathered.fresh.clear()
         cache.units = {unit.file: unit for unit in units}
-        gathered, owned = self.merge(units)
         self.read_scenes(units, owned, gathered)
         return self.finish(gathered, files, digest.hexdigest(), unreadable)
 
     def lint(self, story: Story, partial: bool) -> list[Diagnostic]:
         return lint(story, partial=partial, known=self.cache.known)
 
-    # -- one file ------------------------------------------------------------------------------
+    # -- one file, as it comes -----------------------------------------------------------------
 
-    def read_unit(self, file: str, text: str) -> FileUnit:
-        """Parse and gather one file, and read its variables and facts; its scenes wait for
-        every file's names (`read_scenes`)."""
+    def read_unit(self, file: str, text: str) -> tuple[FileUnit, dict[str, Definition]]:
+        """Parse and gather one file and read its variables and facts; its scenes, nodes
+        and all, are handed back for `try_scenes`."""
         mark = len(self.diagnostics)
         local, composed = self.gather_file(file, text)
         base = self.diagnostics[mark:]
         del self.diagnostics[mark:]
-        if self.kept + len(text) <= KEEP_PARSED:
-            self.nodes[file] = local.sections["scenes"]
-            self.kept += len(text)
         defs: list[tuple[str, str, Definition]] = []
         if local.story is not None:  # its node is kept: the header is read at the end
             defs.append(("story", "story", local.story))
@@ -182,15 +190,30 @@ class IncrementalLoader(Loader):
         for section, name in local.fresh:
             d = local.sections[section][name]
             if section in ("variables", "facts"):
-                read = self.variables if section == "variables" else self.facts
-                read.pop(name, None)
-                self.take(section, name, d)
-                values[section, name] = (read.get(name), self.diagnostics[mark:])
-                del self.diagnostics[mark:]
+                values[section, name] = self.read_value(section, name, d, mark)
             if section != "playthroughs":  # read at the end, from their nodes
                 d = Definition(SPENT, d.pos, d.file)
             defs.append((section, name, d))
-        return FileUnit(file, text, composed, base, defs, values)
+        self.fresh.add(file)
+        return FileUnit(file, text, composed, base, defs, values), local.sections["scenes"]
+
+    def read_value(self, section: str, name: str, d: Definition,
+                   mark: int) -> tuple[Variable | Fact | None, list[Diagnostic]]:
+        """A variable or fact as `take` reads it, and what it reported; what earlier files
+        defined under that name is left as it was (`merge` decides which one counts)."""
+        variable, kind, fact = (self.variables.pop(name, None), self.kinds.pop(name, None),
+                                self.facts.pop(name, None))
+        self.take(section, name, d)
+        value: Variable | Fact | None = (self.variables.pop(name, None) if section == "variables"
+                                         else self.facts.pop(name, None))
+        self.kinds.pop(name, None)
+        if variable is not None and kind is not None:
+            self.variables[name], self.kinds[name] = variable, kind
+        if fact is not None:
+            self.facts[name] = fact
+        reported = self.diagnostics[mark:]
+        del self.diagnostics[mark:]
+        return value, reported
 
     def gather_file(self, file: str, text: str) -> tuple[Gathered, bool]:
         """One file's definitions on their own (the story header apart from `fresh`),
@@ -202,38 +225,55 @@ class IncrementalLoader(Loader):
             self.gather(tree, local)
         return local, tree is not None
 
-    # -- every file ----------------------------------------------------------------------------
+    def merge(self, unit: FileUnit, gathered: Gathered) -> list[str]:
+        """The file's definitions after every earlier file's, the first of each name
+        counting (names defined twice reported by `define`); the scenes it owns."""
+        self.diagnostics.extend(unit.base)
+        mine = []
+        for section, name, d in unit.defs:
+            if not self.define(gathered, section, name, d):
+                continue
+            if section == "scenes":
+                self.scene_ids.add(name)
+                mine.append(name)
+                continue
+            if section not in ("variables", "facts"):
+                continue
+            value, reported = unit.values[section, name]
+            self.diagnostics.extend(reported)
+            if section == "facts":  # as `take` does
+                self.fact_ids.add(name)
+            if isinstance(value, Fact):
+                self.facts[name] = value
+            elif isinstance(value, Variable):
+                self.variables[name] = value
+                self.kinds[name] = value.kind
+        return mine
 
-    def merge(self, units: list[FileUnit]) -> tuple[Gathered, dict[str, list[str]]]:
-        """Every file's definitions in file order, the first of each name counting (names
-        defined twice reported by `define`), and what each file's scenes may use."""
-        self.variables, self.kinds, self.facts = {}, {}, {}
-        self.fact_ids, self.scene_ids = set(), set()
-        gathered = Gathered(sections={name: {} for name in schema.TOP if name != "story"})
-        owned: dict[str, list[str]] = {}
-        for unit in units:
-            self.diagnostics.extend(unit.base)
-            mine = owned[unit.file] = []
-            for section, name, d in unit.defs:
-                if not self.define(gathered, section, name, d):
-                    continue
-                if section == "scenes":
-                    self.scene_ids.add(name)
-                    mine.append(name)
-                    continue
-                if section not in ("variables", "facts"):
-                    continue
-                value, reported = unit.values[section, name]
-                self.diagnostics.extend(reported)
-                if section == "facts":  # as `take` does
-                    self.fact_ids.add(name)
-                if isinstance(value, Fact):
-                    self.facts[name] = value
-                elif isinstance(value, Variable):
-                    self.variables[name] = value
-                    self.kinds[name] = value.kind
-        gathered.fresh.clear()
-        return gathered, owned
+    def try_scenes(self, unit: FileUnit, names: list[str],
+                   nodes: dict[str, Definition]) -> None:
+        """Read a freshly parsed file's scenes at once, while its tree is alive, the way the
+        cold loader does (`try_scene`): a scene kept is what reading it once every file is
+        in gives, provided the scenes its gotos name ahead turn out to exist (`forward`)."""
+        unit.scenes, unit.forward = {}, {}
+        unit.owned = unit.env = None
+        left = False
+        for name in names:
+            mark = len(self.pending)
+            self.try_scene(name, nodes[name])
+            scene = self.prebuilt.pop(name, None)
+            if scene is None:
+                left = True
+                continue
+            unit.scenes[name] = (scene, [])
+            if len(self.pending) > mark:
+                unit.forward[name] = [target for _, target, _, _ in self.pending[mark:]]
+                del self.pending[mark:]
+        if left and self.kept + len(unit.text) <= KEEP_PARSED:
+            self.nodes[unit.file] = nodes
+            self.kept += len(unit.text)
+
+    # -- every file ----------------------------------------------------------------------------
 
     def current_env(self) -> Env:
         """The names now defined; the cache's own `Env` object when nothing changed, so that
@@ -248,52 +288,64 @@ class IncrementalLoader(Loader):
 
     def read_scenes(self, units: list[FileUnit], owned: dict[str, list[str]],
                     gathered: Gathered) -> None:
-        """Each file's scenes, from the cache where still valid, else read again; kept for
-        `build` as read (`prebuilt`), in the story's order."""
+        """Each file's scenes, from the cache or this load's trials where still valid, the
+        others read now against every file's names; kept for `build` as read (`prebuilt`),
+        in the story's order."""
         cache = self.cache
         env = self.current_env()
-        if env is not cache.env:
-            cache.env, cache.conditions = env, {}
+        if env is cache.env:  # what the trials compiled holds against every name, too
+            cache.conditions.update(self.conditions)
+        else:
+            cache.env, cache.conditions = env, self.conditions
         self.conditions = cache.conditions
         covered: dict[int, bool] = {}
         scenes = gathered.sections["scenes"]
         for unit in units:
-            earlier = unit.env
-            valid = earlier is env
-            if earlier is not None and earlier is not env and unit.clean:
-                if id(earlier) not in covered:
-                    covered[id(earlier)] = env.covers(earlier)
-                valid = covered[id(earlier)]
-            if not valid or unit.owned != frozenset(owned[unit.file]):
-                self.read_file_scenes(unit, owned[unit.file], env)
-            for name in owned[unit.file]:
+            names = owned[unit.file]
+            if unit.file in self.fresh:
+                stale = [name for name in names if name not in unit.scenes
+                         or not all(t in env.scenes for t in unit.forward.get(name, ()))]
+            else:
+                earlier = unit.env
+                valid = earlier is env
+                if earlier is not None and earlier is not env and unit.clean:
+                    if id(earlier) not in covered:
+                        covered[id(earlier)] = env.covers(earlier)
+                    valid = covered[id(earlier)]
+                stale = ([name for name in names if name not in unit.scenes] if valid
+                         else names)
+            if stale:
+                self.read_file_scenes(unit, stale)
+            unit.owned, unit.env, unit.forward = frozenset(names), env, {}
+            unit.clean = True
+            for name in names:
                 scene, reported = unit.scenes[name]
-                self.diagnostics.extend(reported)
+                if reported:
+                    unit.clean = False
+                    self.diagnostics.extend(reported)
                 if scene is not None:
                     self.prebuilt[name] = scene
         for name in [name for name in scenes if name not in self.prebuilt]:
             del scenes[name]  # not read: what it reported is in already
         self.nodes.clear()
 
-    def read_file_scenes(self, unit: FileUnit, names: list[str], env: Env) -> None:
-        """Read the file's scenes (`names`, the ones it owns) against `env`."""
+    def read_file_scenes(self, unit: FileUnit, names: list[str]) -> None:
+        """Read these scenes of the file (ones it owns) against every file's names."""
         file = unit.file
         mark = len(self.diagnostics)
         nodes = self.nodes.pop(file, None)
-        if nodes is None:  # parsed by an earlier load: parse it again (said already)
+        if nodes is None or any(nodes[name].node is SPENT for name in names):
+            # not kept (or read already by a trial): parse it again (said already)
             nodes = self.gather_file(file, unit.text)[0].sections["scenes"]
             del self.diagnostics[mark:]
             if file not in self.cache.reread:
                 self.cache.reread.append(file)
-        unit.scenes = {}
         for name in names:
             self.file = file
             scene = self.scene(name, nodes[name])
             unit.scenes[name] = (scene, self.diagnostics[mark:])
             del self.diagnostics[mark:]
             nodes[name].node = SPENT
-        unit.owned, unit.env = frozenset(names), env
-        unit.clean = not any(reported for _, reported in unit.scenes.values())
 
 
 def _same_signatures(a: Mapping[str, Signature], b: Mapping[str, Signature]) -> bool:

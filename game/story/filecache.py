@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from game.story import schema, yamlsrc
+from game.story import yamlsrc
 from game.story.diagnostics import Diagnostic
 from game.story.elements import Definition
 from game.story.folder import LoadResult, display_path
@@ -147,14 +147,9 @@ class IncrementalLoader(Loader):
         digest = hashlib.sha256()
         unreadable: set[str] = set()
         units: list[FileUnit] = []
-        gathered = Gathered(sections={name: {} for name in schema.TOP if name != "story"})
+        gathered = Gathered.empty()
         owned: dict[str, list[str]] = {}
-        for path, file in zip(paths, files, strict=True):
-            text = self.read_source(path, file)
-            if text is None:
-                unreadable.add(file)
-                continue
-            digest.update(self.relative(path).encode() + b"\0" + text.encode() + b"\0")
+        for file, text in self.texts_in_order(paths, files, digest.update, unreadable):
             unit = cache.units.get(file)
             nodes = None
             if unit is None or unit.text != text:
@@ -219,7 +214,7 @@ class IncrementalLoader(Loader):
         """One file's definitions on their own (the story header apart from `fresh`),
         and whether its YAML parsed."""
         self.file = file
-        local = Gathered(sections={name: {} for name in schema.TOP if name != "story"})
+        local = Gathered.empty()
         tree = yamlsrc.compose(text, file, self.report)
         if tree is not None:
             self.gather(tree, local)

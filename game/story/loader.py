@@ -19,7 +19,7 @@ and the careful readers apply.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -54,6 +54,10 @@ class Gathered:
     sections: dict[str, dict[str, Definition]] = field(default_factory=dict)
     fresh: list[tuple[str, str]] = field(default_factory=list)
     """(section, name) defined by the file just gathered, for `advance`."""
+
+    @classmethod
+    def empty(cls) -> Gathered:
+        return cls(sections={name: {} for name in schema.TOP if name != "story"})
 
 
 class Loader(ElementReaders):
@@ -94,13 +98,8 @@ class Loader(ElementReaders):
         files = tuple(display_path(p) for p in paths)
         digest = hashlib.sha256()
         unreadable: set[str] = set()
-        gathered = Gathered(sections={name: {} for name in schema.TOP if name != "story"})
-        for path, file in zip(paths, files, strict=True):
-            text = self.read_source(path, file)
-            if text is None:
-                unreadable.add(file)
-                continue
-            digest.update(self.relative(path).encode() + b"\0" + text.encode() + b"\0")
+        gathered = Gathered.empty()
+        for file, text in self.texts_in_order(paths, files, digest.update, unreadable):
             node = yamlsrc.compose(text, file, self.report)
             if node is not None:
                 self.gather(node, gathered)
@@ -126,6 +125,19 @@ class Loader(ElementReaders):
             self.report(Pos(display_path(root), 1, 1),
                         "no story files here (expected *.yaml or *.yml files)", codes.NO_FILES)
         return paths
+
+    def texts_in_order(self, paths: list[Path], files: tuple[str, ...],
+                       hash_in: Callable[[bytes], object], unreadable: set[str],
+                       ) -> Iterator[tuple[str, str]]:
+        """(display path, text) of each file that can be read, in load order; the story's
+        content hash takes in each, and the others are added to `unreadable`."""
+        for path, file in zip(paths, files, strict=True):
+            text = self.read_source(path, file)
+            if text is None:
+                unreadable.add(file)
+                continue
+            hash_in(self.relative(path).encode() + b"\0" + text.encode() + b"\0")
+            yield file, text
 
     def read_source(self, path: Path, file: str) -> str | None:
         """A file's text (its unsaved buffer if there is one), remembered for positions;

@@ -85,8 +85,7 @@ class FileUnit:
     values: dict[tuple[str, str], tuple[Variable | Fact | None, list[Diagnostic]]]
     """Each variable and fact as read, with what reading it reported."""
     scenes: dict[str, tuple[Scene | None, list[Diagnostic]]] = field(default_factory=dict)
-    owned: frozenset[str] | None = None
-    """The scenes it owned at the last load (its scenes no earlier file defines)."""
+    """The scenes it owns (no earlier file defines them), as read, with what each reported."""
     env: Env | None = None
     """The names its scenes were read against."""
     clean: bool = False
@@ -251,7 +250,7 @@ class IncrementalLoader(Loader):
         cold loader does (`try_scene`): a scene kept is what reading it once every file is
         in gives, provided the scenes its gotos name ahead turn out to exist (`forward`)."""
         unit.scenes, unit.forward = {}, {}
-        unit.owned = unit.env = None
+        unit.env = None
         left = False
         for name in names:
             mark = len(self.pending)
@@ -311,7 +310,10 @@ class IncrementalLoader(Loader):
                          else names)
             if stale:
                 self.read_file_scenes(unit, stale)
-            unit.owned, unit.env, unit.forward = frozenset(names), env, {}
+            # Only what it owns now: a scene it gives up to an earlier file and owns again
+            # later must be read again then, against the names of that day.
+            unit.scenes = {name: unit.scenes[name] for name in names}
+            unit.env, unit.forward = env, {}
             unit.clean = True
             for name in names:
                 scene, reported = unit.scenes[name]

@@ -245,3 +245,23 @@ def test_real_stories_load_the_same_through_the_cache(root: Path, keep: int,
     cache = FileCache()
     check_equal(load_story(root, files=cache), load_story(root))
     check_equal(load_story(root, files=cache), load_story(root))
+
+
+def test_a_scene_given_up_and_owned_again_is_read_again(tmp_path: Path) -> None:
+    """b.yaml's `two` is shadowed by a.yaml's for one load, while a variable it reads
+    changes type; when a.yaml lets it go, `two` must be read against the names of now."""
+    story = "story: {id: s, title: S, start: one}\n"
+    one = "  one: {text: One, choices: [{text: Go, goto: two}, {text: On, goto: three}]}\n"
+    b = ("scenes:\n  two: {text: Two, choices: [{text: Go, goto: three, if: v > 1}]}\n"
+         "  three: {text: Three, ending: {id: end, title: End}}\n")
+    write(tmp_path, {"a.yaml": story + "variables: {v: 0}\nscenes:\n" + one,
+                     "b.yaml": b})
+    cache = FileCache()
+    check_equal(load_story(tmp_path, files=cache), load_story(tmp_path))
+    write(tmp_path, {"a.yaml": story + "variables: {v: x}\nscenes:\n" + one
+                     + "  two: {text: Two, next: three}\n"})
+    check_equal(load_story(tmp_path, files=cache), load_story(tmp_path))
+    write(tmp_path, {"a.yaml": story + "variables: {v: x}\nscenes:\n" + one})
+    result = load_story(tmp_path, files=cache)
+    check_equal(result, load_story(tmp_path))
+    assert any(Path(d.pos.file).name == "b.yaml" for d in result.errors)

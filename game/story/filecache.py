@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from game.story import yamlsrc
@@ -44,8 +44,15 @@ KEEP_PARSED = 1 << 20
 they are read; past it such a file is parsed again instead (a 10,000-scene story's trees are
 ~150 MiB, and the process would keep that memory after they are gone)."""
 
-Signature = tuple[type, Pos]
-"""What reading a scene can learn about a variable: its type, and where it is declared."""
+Signature = tuple[tuple[object, ...], Pos]
+"""What reading a scene can learn about a variable (`signature`), and where it is declared."""
+
+
+def signature(variable: Variable) -> tuple[object, ...]:
+    """Every field of a variable but its place and its default, whose type stands in for it
+    (scenes are checked against a variable's type, never its starting value)."""
+    return (type(variable.default), *(getattr(variable, f.name) for f in fields(variable)
+                                      if f.name not in ("default", "pos")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +64,14 @@ class Env:
     scenes: frozenset[str]
 
     def covers(self, earlier: Env) -> bool:
-        """Every name of `earlier` is here, each variable with its type: a scene that read
-        cleanly against `earlier` reads the same against this."""
+        """Every name of `earlier` is here, each variable as it was but maybe its place: a
+        scene that read cleanly against `earlier` reads the same against this."""
         if not (earlier.scenes <= self.scenes and earlier.facts <= self.facts):
             return False
         variables = self.variables
-        for name, (kind, _) in earlier.variables.items():
+        for name, (was, _) in earlier.variables.items():
             now = variables.get(name)
-            if now is None or now[0] is not kind:
+            if now is None or not _same(now[0], was):
                 return False
         return True
 
@@ -181,33 +188,20 @@ class IncrementalLoader(Loader):
         if local.story is not None:  # its node is kept: the header is read at the end
             defs.append(("story", "story", local.story))
         values: dict[tuple[str, str], tuple[Variable | Fact | None, list[Diagnostic]]] = {}
+        alone = Loader(self.root)  # reads them without touching what other files defined
+        alone.texts[file] = text
         for section, name in local.fresh:
             d = local.sections[section][name]
             if section in ("variables", "facts"):
-                values[section, name] = self.read_value(section, name, d, mark)
+                alone.take(section, name, d)
+                value = (alone.variables if section == "variables" else alone.facts).get(name)
+                values[section, name] = (value, alone.diagnostics)
+                alone.diagnostics = []
             if section != "playthroughs":  # read at the end, from their nodes
                 d = Definition(SPENT, d.pos, d.file)
             defs.append((section, name, d))
         self.fresh.add(file)
         return FileUnit(file, text, composed, base, defs, values), local.sections["scenes"]
-
-    def read_value(self, section: str, name: str, d: Definition,
-                   mark: int) -> tuple[Variable | Fact | None, list[Diagnostic]]:
-        """A variable or fact as `take` reads it, and what it reported; what earlier files
-        defined under that name is left as it was (`merge` decides which one counts)."""
-        variable, kind, fact = (self.variables.pop(name, None), self.kinds.pop(name, None),
-                                self.facts.pop(name, None))
-        self.take(section, name, d)
-        value: Variable | Fact | None = (self.variables.pop(name, None) if section == "variables"
-                                         else self.facts.pop(name, None))
-        self.kinds.pop(name, None)
-        if variable is not None and kind is not None:
-            self.variables[name], self.kinds[name] = variable, kind
-        if fact is not None:
-            self.facts[name] = fact
-        reported = self.diagnostics[mark:]
-        del self.diagnostics[mark:]
-        return value, reported
 
     def gather_file(self, file: str, text: str) -> tuple[Gathered, bool]:
         """One file's definitions on their own (the story header apart from `fresh`),
@@ -235,13 +229,10 @@ class IncrementalLoader(Loader):
                 continue
             value, reported = unit.values[section, name]
             self.diagnostics.extend(reported)
-            if section == "facts":  # as `take` does
-                self.fact_ids.add(name)
-            if isinstance(value, Fact):
-                self.facts[name] = value
-            elif isinstance(value, Variable):
-                self.variables[name] = value
-                self.kinds[name] = value.kind
+            if section == "facts":
+                self.declare_fact(name, value if isinstance(value, Fact) else None)
+            else:
+                self.declare(name, value if isinstance(value, Variable) else None)
         return mine
 
     def try_scenes(self, unit: FileUnit, names: list[str],
@@ -272,7 +263,7 @@ class IncrementalLoader(Loader):
     def current_env(self) -> Env:
         """The names now defined; the cache's own `Env` object when nothing changed, so that
         every file read against it is known valid at a glance."""
-        env = Env({name: (v.kind, v.pos) for name, v in self.variables.items()},
+        env = Env({name: (signature(v), v.pos) for name, v in self.variables.items()},
                   frozenset(self.fact_ids), frozenset(self.scene_ids))
         known = self.cache.env
         if known is not None and known.scenes == env.scenes and known.facts == env.facts \
@@ -346,11 +337,16 @@ class IncrementalLoader(Loader):
 
 
 def _same_signatures(a: Mapping[str, Signature], b: Mapping[str, Signature]) -> bool:
-    """Equal, with types compared by identity (True == 1, but a flag is no number)."""
     if a.keys() != b.keys():
         return False
-    for name, (kind, pos) in a.items():
-        other = b[name]
-        if other[0] is not kind or other[1] != pos:
+    for name, (was, pos) in a.items():
+        now, other = b[name]
+        if other != pos or not _same(now, was):
             return False
     return True
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    """Equal, and with the same types of value field by field (True == 1, but a flag is
+    no number)."""
+    return a == b and all(type(x) is type(y) for x, y in zip(a, b, strict=True))

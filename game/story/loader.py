@@ -298,16 +298,25 @@ class Loader(ElementReaders):
         self.file = d.file
         if section == "variables":
             default = self.literal(d.node, f"variable '{name}'")
-            if default is not None:
-                self.variables[name] = Variable(name, default, d.pos)
-                self.kinds[name] = type(default)
+            self.declare(name, None if default is None else Variable(name, default, d.pos))
         elif section == "facts":
-            self.fact_ids.add(name)
-            fact = self.fact(name, d)
-            if fact is not None:
-                self.facts[name] = fact
+            self.declare_fact(name, self.fact(name, d))
         elif section == "scenes":
             self.scene_ids.add(name)
+
+    def declare(self, name: str, variable: Variable | None) -> None:
+        """A variable as read (None: it could not be): what scenes may use of it from now
+        on. The one place for it, also for variables read by an earlier load
+        (`game.story.filecache`)."""
+        if variable is not None:
+            self.variables[name] = variable
+            self.kinds[name] = variable.kind
+
+    def declare_fact(self, name: str, fact: Fact | None) -> None:
+        """A fact as read (None: it could not be; its id counts all the same)."""
+        self.fact_ids.add(name)
+        if fact is not None:
+            self.facts[name] = fact
 
     def try_scene(self, name: str, d: Definition) -> None:
         """Read a scene before every file is in; keep it only if nothing had to be said.

@@ -236,6 +236,7 @@ def test_a_deleted_file_and_another_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("root", [REPO / "docs" / "example", REPO / "scenes",
+                                  REPO / "game" / "tools" / "starter_story",
                                   REPO / "tests" / "story" / "fixtures" / "broken"],
                          ids=lambda p: p.name)
 @pytest.mark.parametrize("keep", [0, filecache.KEEP_PARSED])

@@ -189,7 +189,7 @@ def figures(root: Path, samples: int) -> list[tuple[str, str, str, str, str]]:
             paused, change),
         row("lsp: a one-character didChange (range) -> diagnostics", "cold full check",
             cold, ranged),
-        ("lsp: the server's peak memory (10k story, after the edits)", "-", f"{peak:.0f} MiB",
+        ("lsp: the server's peak memory (after the edits)", "-", f"{peak:.0f} MiB",
          "-", "-"),
         ("lsp: completion after goto: (round trip)", "-", f"{completion * 1e3:.1f} ms", "-",
          f"< 50 ms {'yes' if completion < 0.05 else 'NO'}"),

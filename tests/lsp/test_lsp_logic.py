@@ -251,6 +251,19 @@ def test_open_buffers_take_the_place_of_their_files(story_copy: Path) -> None:
     assert workspace.to_publish(workspace.check()).get(scenes, []) == []
 
 
+def test_a_check_after_an_edit_reads_only_the_edited_file(story_copy: Path) -> None:
+    workspace = StoryWorkspace(story_copy)
+    workspace.index_all()
+    workspace.check()
+    scenes = (story_copy / "scenes.yaml").absolute()
+    workspace.edit(scenes, scenes.read_text(encoding="utf-8").replace(
+        "goto: kitchen", "goto: kitchn", 1))
+    broken = workspace.check()
+    assert [Path(f).name for f in workspace.files.reread] == ["scenes.yaml"]
+    assert [p.message for p in broken.problems[scenes] if p.severity == "error"] == [
+        "goto: no scene 'kitchn'; did you mean 'kitchen'?"]
+
+
 def test_a_file_changed_on_disk_counts_unless_its_buffer_is_open(story_copy: Path) -> None:
     workspace = StoryWorkspace(story_copy)
     workspace.index_all()

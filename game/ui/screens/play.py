@@ -119,9 +119,15 @@ class PlayScreen(GameScreen):
 
     # -- drawing -----------------------------------------------------------------------
 
+    def _taken_down(self) -> bool:
+        """Whether the screen's widgets are being removed (an app quitting removes them last
+        first, the choices before the text): a message or resume that arrives then has nothing
+        left to draw on."""
+        return not self.query("#choices") or not self.query(SceneText)
+
     def show_current(self, reveal: bool = True) -> None:
         state = self.session.state
-        if state is None:
+        if state is None or self._taken_down():
             return
         try:
             view = self.session.view()
@@ -162,6 +168,8 @@ class PlayScreen(GameScreen):
     def on_scene_text_revealed(self, event: SceneText.Revealed) -> None:
         event.stop()
         view = self._view
+        if self._taken_down():
+            return  # the game quit as the text finished: the widgets are going
         if view is None or self.query_one(SceneText).revealing or self._choices_up:
             return  # a skip's message after the next scene began typing, or shown already
         self._show_choices(view)

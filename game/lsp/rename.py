@@ -15,7 +15,7 @@ from pathlib import Path
 from game.lsp.index import Occurrence, Span
 from game.lsp.lookup import StoryIndex
 from game.story import expr
-from game.story.names import IDENT
+from game.story.names import IDENT, IDENT_RULE
 
 
 class RenameRefused(Exception):
@@ -45,8 +45,7 @@ def rename_edits(index: StoryIndex, occurrence: Occurrence, new: str) -> dict[Pa
     if new == old:
         return {}
     if not IDENT.match(new):
-        raise RenameRefused(f"'{new}' is not a valid id: use letters, digits and "
-                            "underscores, not starting with a digit")
+        raise RenameRefused(f"'{new}' is not a valid id: {IDENT_RULE}")
     if not _plain_name(new):
         raise RenameRefused(f"'{new}' is a word of the condition language; pick another id")
     taken = index.definitions(kind, new)

@@ -16,7 +16,7 @@ from game.story import codes, schema, yamlsrc
 from game.story.codes import Code
 from game.story.diagnostics import Diagnostic, Related, first_defined
 from game.story.model import Pos, Value
-from game.story.names import IDENT, closest
+from game.story.names import IDENT, IDENT_RULE, closest
 from game.story.quick import QuickReaders
 
 
@@ -121,10 +121,16 @@ class CarefulReaders(QuickReaders):
 
     def entries(self, node: yaml.MappingNode, what: str,
                 ) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
-        """Key/value pairs with string keys; duplicate keys reported (PyYAML keeps the last)."""
+        """Key/value pairs with string keys, each name once, where YAML would put it.
+
+        A key written twice is reported at each later copy, and the value read is the copy
+        YAML keeps, the last one (in the place of the first, as a YAML mapping orders its
+        keys): every follow-on message is then about what the story really holds.
+        """
         if not self.plain_tag(node):
             return
-        first: dict[str, yaml.Node] = {}  # placed only for a duplicate: this path is hot
+        pairs: list[tuple[str, yaml.Node, yaml.Node]] = []
+        first: dict[str, tuple[int, yaml.Node]] = {}  # name -> (its index in pairs, first key)
         for key_node, value in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == yamlsrc.NULL:
                 self.report(self.pos(key_node), f"keys in {what} must be plain names, "
@@ -136,13 +142,16 @@ class CarefulReaders(QuickReaders):
                 continue
             name = str(key_node.value)
             if name in first:
-                earlier = self.pos(first[name])
+                index, first_key = first[name]
+                earlier = self.pos(first_key)
                 self.report(self.pos(key_node), f"duplicate key '{name}' in {what} (first at "
-                            f"line {earlier.line}); YAML would silently keep only the last "
-                            "one", codes.DUPLICATE_KEY, first_defined(earlier))
+                            f"line {earlier.line}); YAML keeps only the last one, which is read "
+                            "here", codes.DUPLICATE_KEY, first_defined(earlier))
+                pairs[index] = (name, key_node, value)
                 continue
-            first[name] = key_node
-            yield name, key_node, value
+            first[name] = len(pairs), key_node
+            pairs.append((name, key_node, value))
+        yield from pairs
 
     def text(self, node: yaml.Node, what: str) -> str | None:
         """Any scalar read as the author's words (`title: 2010` is the text '2010')."""
@@ -160,8 +169,8 @@ class CarefulReaders(QuickReaders):
         if name is None:
             return None
         if not IDENT.match(name):
-            self.report(self.pos(node), f"{what} '{name}' is not a valid id: use letters, "
-                        "digits and underscores, not starting with a digit", codes.BAD_ID)
+            self.report(self.pos(node), f"{what} '{name}' is not a valid id: {IDENT_RULE}",
+                        codes.BAD_ID)
             return None
         return name
 

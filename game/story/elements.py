@@ -33,7 +33,7 @@ from game.story.model import (
     Template,
     Value,
 )
-from game.story.names import SLUG, closest, default_title, did_you_mean
+from game.story.names import SLUG, SLUG_RULE, closest, default_title, did_you_mean
 from game.story.quick import Compiled, plain_text
 
 
@@ -69,8 +69,8 @@ class ElementReaders(CarefulReaders):
             return None
         story_id = self.text(f["id"], "story id") if "id" in f else None
         if story_id is not None and not SLUG.match(story_id):
-            self.report(self.pos(f["id"]), f"story id '{story_id}' must be lowercase letters, "
-                        "digits, '-' and '_'", codes.BAD_STORY_ID)
+            self.report(self.pos(f["id"]), f"story id '{story_id}' must be {SLUG_RULE}",
+                        codes.BAD_STORY_ID)
             story_id = None
         title = self.text(f["title"], "story title") if "title" in f else None
         subtitle = self.text(f["subtitle"], "subtitle") if "subtitle" in f else None

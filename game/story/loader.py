@@ -32,7 +32,7 @@ from game.story.diagnostics import Diagnostic, first_defined
 from game.story.elements import Definition, ElementReaders
 from game.story.folder import LoadResult, display_path, is_story_path, story_files
 from game.story.model import Ending, Fact, Pos, Scene, Story, Variable
-from game.story.names import IDENT, closest
+from game.story.names import IDENT, IDENT_RULE, closest
 from game.story.quick import SPENT, Compiled
 
 
@@ -198,8 +198,8 @@ class Loader(ElementReaders):
             for name, key_node, definition in self.entries(value, f"'{section}'"):
                 here = self.pos(key_node)
                 if not IDENT.match(name):
-                    self.report(here, f"{what} id '{name}' is not valid: use letters, digits "
-                                "and underscores, not starting with a digit", codes.BAD_ID)
+                    self.report(here, f"{what} id '{name}' is not valid: {IDENT_RULE}",
+                                codes.BAD_ID)
                     continue
                 self.define(into, section, name, Definition(definition, here, self.file))
 

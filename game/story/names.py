@@ -11,8 +11,14 @@ from collections.abc import Iterator, Mapping
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 """Scene, fact, variable, ending and choice ids: they appear inside conditions."""
+IDENT_RULE = ("use ASCII letters (a-z, A-Z), digits and underscores, not starting with a "
+              "digit")
+"""`IDENT` in an author's words, for every message that refuses an id: "letters" alone
+reads as "any letter", and `café` is refused."""
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 """The story id, which only saves and file names use."""
+SLUG_RULE = "lowercase ASCII letters (a-z), digits, '-' and '_'"
+"""`SLUG` in an author's words."""
 HOLE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 """A `{name}` hole, an escaped brace (`{{`, `}}`), or a stray brace, in scene text."""
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")

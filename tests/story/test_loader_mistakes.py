@@ -1,0 +1,76 @@
+"""Mistakes that used to slip through `offscreen check` or mislead the author (issue 13):
+each one is reported once, at its file:line:col, in words that say what to do."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from game.story.files import load_story
+
+HEADER = """\
+story: {id: t, title: T, start: a}
+variables: {n: 0, flag: false, trust: 0}
+facts:
+  f1: {title: F1, text: One.}
+"""
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return folder
+
+
+def diagnostics(folder: Path) -> list[str]:
+    """`file:line:col: severity: message`, by the file's name (wherever the test runs)."""
+    return [f"{Path(d.pos.file).name}:{d.pos.line}:{d.pos.col}: {d.severity}: {d.message}"
+            for d in load_story(folder).diagnostics]
+
+
+def scenes(tmp_path: Path, text: str, header: str = HEADER) -> list[str]:
+    """The diagnostics in b_scenes.yaml, the file holding `text`."""
+    folder = write(tmp_path, {"a_story.yaml": header, "b_scenes.yaml": text})
+    return [d for d in diagnostics(folder) if d.startswith("b_scenes.yaml:")]
+
+
+def test_an_id_with_a_non_ascii_letter_says_ascii(tmp_path: Path) -> None:
+    got = scenes(tmp_path, "scenes:\n  a: {text: t, next: café}\n  café: {text: t, "
+                           "ending: {id: e, title: E}}\n")
+    assert ("b_scenes.yaml:2:22: error: next of scene 'a' 'café' is not a valid id: use ASCII "
+            "letters (a-z, A-Z), digits and underscores, not starting with a digit") in got
+    assert ("b_scenes.yaml:3:3: error: scene id 'café' is not valid: use ASCII letters "
+            "(a-z, A-Z), digits and underscores, not starting with a digit") in got
+
+
+def test_a_key_written_twice_is_read_as_yaml_keeps_it_the_last_copy(tmp_path: Path) -> None:
+    got = scenes(tmp_path, """\
+        scenes:
+          a:
+            text: t
+            choices:
+              - {text: Go, goto: b}
+            choices:
+              - {text: Go, goto: c}
+          b: {text: t, ending: {id: e, title: E}}
+          c: {text: t, ending: {id: f, title: F}}
+        """)
+    assert got == [
+        "b_scenes.yaml:6:5: error: duplicate key 'choices' in scene 'a' (first at line 4); "
+        "YAML keeps only the last one, which is read here",
+        "b_scenes.yaml:8:3: warning: scene 'b' can never be reached from the start scene 'a'",
+        "b_scenes.yaml:8:24: warning: ending 'e' can never be reached",
+    ]
+
+
+def test_a_third_copy_still_cites_the_first_and_the_last_is_read(tmp_path: Path) -> None:
+    text = "scenes:\n  a:\n    title: X\n    title: Y\n    text: t\n    title: Z\n" \
+           "    ending: {id: e, title: E}\n"
+    assert scenes(tmp_path, text) == [
+        "b_scenes.yaml:4:5: error: duplicate key 'title' in scene 'a' (first at line 3); "
+        "YAML keeps only the last one, which is read here",
+        "b_scenes.yaml:6:5: error: duplicate key 'title' in scene 'a' (first at line 3); "
+        "YAML keeps only the last one, which is read here",
+    ]

@@ -17,7 +17,7 @@ from game.story.codes import Code
 from game.story.diagnostics import Diagnostic, Related, first_defined
 from game.story.model import Pos, Value
 from game.story.names import IDENT, IDENT_RULE, closest
-from game.story.quick import QuickReaders
+from game.story.quick import QuickReaders, refused_nodes, signature
 
 
 def describe(node: yaml.Node) -> str:
@@ -34,6 +34,25 @@ def describe(node: yaml.Node) -> str:
     if tag in (yamlsrc.INT, yamlsrc.FLOAT):
         return f"the number {node.value}"
     return f"'{node.value}'"
+
+
+_SHAPE_WORDS: dict[schema.Shape, str] = {
+    "text": "text", "number": "a number", "bool": "true or false",
+    "list": "a list (lines starting with '- ')", "mapping": "a mapping", "empty": "empty"}
+
+
+def shape_words(kind: schema.Kind) -> str:
+    """`schema.SHAPES[kind]` in an author's words: "text or a list (lines starting...)".
+    Numbers and true/false count as text where text is taken (`title: 2010`)."""
+    shapes = list(schema.SHAPES.get(kind, ()))
+    if "text" in shapes:
+        shapes = [s for s in shapes if s not in ("number", "bool")]
+    return " or ".join(_SHAPE_WORDS[shape] for shape in shapes) or "something else"
+
+
+def not_a_name(what: str, node: yaml.Node) -> str:
+    """An id written as a number, true/false (`goto: yes`) or a date."""
+    return f"{what} must be a name, not {describe(node)}; quote it if it is one"
 
 
 class CarefulReaders(QuickReaders):
@@ -89,7 +108,14 @@ class CarefulReaders(QuickReaders):
             return None
         out = {}
         typos: dict[str, yaml.Node] = {}
+        refused = refused_nodes(table)
+        misshapen = set()
         for name, key_node, value in self.entries(node, what):
+            if name in table and signature(value) in refused[name]:
+                message, code = self.wrong_shape(table[name], value, what)
+                self.report(self.pos(value), message, code)
+                misshapen.add(name)
+                continue
             if name not in table:
                 close = closest(name, table)
                 hint = (f"; did you mean '{close}'?" if close
@@ -101,7 +127,7 @@ class CarefulReaders(QuickReaders):
                 continue
             out[name] = value
         for key in table.values():
-            if key.required and key.name not in out:
+            if key.required and key.name not in out and key.name not in misshapen:
                 if key.name in typos:
                     # Already reported as a typo: read it as meant, so that one slip of the
                     # keyboard does not cascade into "unreachable" warnings further on.
@@ -110,6 +136,20 @@ class CarefulReaders(QuickReaders):
                     self.report(self.pos(node), f"{what} is missing '{key.name}'",
                                 codes.MISSING_KEY)
         return out
+
+    def wrong_shape(self, key: schema.Key, node: yaml.Node, what: str) -> tuple[str, Code]:
+        """The message (and code) for a value of a shape its key does not take (see
+        `schema.SHAPES`); the element readers word some kinds better (an ending, with a
+        valid example)."""
+        code = codes.NO_VALUE if node.tag == yamlsrc.NULL else codes.WRONG_KIND
+        if key.kind == "named":
+            return (f"'{key.name}' must be a mapping of ids to definitions, not "
+                    f"{describe(node)}", code)
+        if key.kind in ("id", "slug") and isinstance(node, yaml.ScalarNode) and (
+                node.tag != yamlsrc.NULL):
+            return not_a_name(f"{key.name} of {what}", node), code
+        return (f"{key.name} of {what} must be {shape_words(key.kind)}, not {describe(node)}",
+                code)
 
     def plain_tag(self, node: yaml.Node) -> bool:
         """Collections may not carry tags either (`!!set`, `!!python/tuple`, `!custom`)."""
@@ -165,7 +205,7 @@ class CarefulReaders(QuickReaders):
         return None
 
     def ident(self, node: yaml.Node, what: str) -> str | None:
-        name = self.text(node, what)
+        name = self.word(node, what)
         if name is None:
             return None
         if not IDENT.match(name):
@@ -173,6 +213,15 @@ class CarefulReaders(QuickReaders):
                         codes.BAD_ID)
             return None
         return name
+
+    def word(self, node: yaml.Node, what: str) -> str | None:
+        """Text that is a name, never a number, true/false or a date (the "text" shape
+        alone, as `schema.SHAPES` has it for ids): `goto: yes` is true to YAML."""
+        if isinstance(node, yaml.ScalarNode) and node.tag in (yamlsrc.INT, yamlsrc.FLOAT,
+                                                               yamlsrc.BOOL, yamlsrc.TIMESTAMP):
+            self.report(self.pos(node), not_a_name(what, node), codes.WRONG_KIND)
+            return None
+        return self.text(node, what)
 
     def flag(self, node: yaml.Node, what: str) -> bool | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.BOOL:

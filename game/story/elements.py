@@ -17,6 +17,7 @@ import yaml
 
 from game.story import codes, expr, rules, schema, yamlsrc
 from game.story.careful import CarefulReaders, describe
+from game.story.codes import Code
 from game.story.diagnostics import Related, first_defined
 from game.story.model import (
     Choice,
@@ -33,7 +34,7 @@ from game.story.model import (
     Template,
     Value,
 )
-from game.story.names import SLUG, SLUG_RULE, closest, default_title, did_you_mean
+from game.story.names import IDENT, SLUG, SLUG_RULE, closest, default_title, did_you_mean
 from game.story.quick import Compiled, plain_text
 
 
@@ -55,6 +56,8 @@ class ElementReaders(CarefulReaders):
     trial: bool
     """True while a scene is read before every file is (see `Loader.try_scene`)."""
     trial_sources: list[str]
+    scene_name: str
+    """The scene being read, for messages that suggest an id."""
 
     def header(self, d: Definition | None, files: tuple[str, ...],
                ) -> tuple[str, str, str | None, str, Pos] | None:
@@ -67,7 +70,7 @@ class ElementReaders(CarefulReaders):
         f = self.fields(d.node, schema.STORY, "'story'")
         if f is None:
             return None
-        story_id = self.text(f["id"], "story id") if "id" in f else None
+        story_id = self.word(f["id"], "story id") if "id" in f else None
         if story_id is not None and not SLUG.match(story_id):
             self.report(self.pos(f["id"]), f"story id '{story_id}' must be {SLUG_RULE}",
                         codes.BAD_STORY_ID)
@@ -95,6 +98,7 @@ class ElementReaders(CarefulReaders):
                     values.get("chapter"), d.pos)
 
     def scene(self, name: str, d: Definition) -> Scene | None:
+        self.scene_name = name
         f = self.fields(d.node, schema.SCENE, f"scene '{name}'")
         if f is None:
             return None
@@ -111,7 +115,8 @@ class ElementReaders(CarefulReaders):
         choices: tuple[Choice, ...] = ()
         next_id = None
         ending = None
-        if not exits:
+        if not exits and not _written(d.node, ("choices", "next", "ending")):
+            # (a way on that is written but refused for its shape was reported already)
             self.report(d.pos, f"{where} is a dead end: give it 'choices', 'next' or 'ending'",
                         codes.DEAD_END)
         elif len(exits) > 1:
@@ -126,12 +131,7 @@ class ElementReaders(CarefulReaders):
                 choices += (Choice("continue", Template(("Continue",)), next_id, None, (),
                                    False, here, here, is_continue=True),)
         if "ending" in f:
-            if isinstance(f["ending"], yaml.ScalarNode):
-                self.report(self.pos(f["ending"]), f"ending of {where} needs an id and a "
-                            f"title, like: ending: {{id: {f['ending'].value}, title: ...}}",
-                            codes.ENDING_SCALAR)
-            e = (self.fields(f["ending"], schema.ENDING, f"ending of {where}")
-                 if isinstance(f["ending"], yaml.MappingNode) else None)
+            e = self.fields(f["ending"], schema.ENDING, f"ending of {where}")
             if e is not None and "id" in e and "title" in e:
                 ending_id = self.ident(e["id"], "ending id")
                 ending_title = self.text(e["title"], "ending title")
@@ -142,6 +142,21 @@ class ElementReaders(CarefulReaders):
             title = default_title(name)
         return Scene(name, title, chapter, paragraphs, on_enter, choices, next_id, ending,
                      d.pos)
+
+    def wrong_shape(self, key: schema.Key, node: yaml.Node, what: str) -> tuple[str, Code]:
+        """An ending written as anything but a mapping gets an example to copy, with a valid
+        id: the one written, when it is one (`ending: dawn`, `ending: [dawn, Dawn]`), else
+        the scene's own (`ending: true` must not suggest `{id: true, ...}`)."""
+        if key.kind != "ending":
+            return super().wrong_shape(key, node, what)
+        words = [item.value for item in
+                 (node.value if isinstance(node, yaml.SequenceNode) else [node])
+                 if isinstance(item, yaml.ScalarNode) and item.tag == yamlsrc.STR]
+        ending_id = words[0] if words and IDENT.match(words[0]) else self.scene_name
+        title = words[1] if len(words) == 2 and words[0] == ending_id else "..."
+        return (f"ending of {what} needs an id and a title, like: ending: "
+                f"{{id: {ending_id}, title: {title}}}",
+                codes.WRONG_KIND if isinstance(node, yaml.SequenceNode) else codes.ENDING_SCALAR)
 
     def target(self, node: yaml.Node, what: str) -> str | None:
         """A scene id that exists. After reporting a typo, the closest match stands in for it:
@@ -407,6 +422,12 @@ class ElementReaders(CarefulReaders):
                 self.report(self.pos(vnode), "expect variables must be a mapping",
                             codes.WRONG_KIND)
         return Expectation(scene, ending, tuple(facts), MappingProxyType(values), self.pos(node))
+
+
+def _written(node: yaml.Node, keys: tuple[str, ...]) -> bool:
+    """Whether a mapping has any of these keys, whatever their values."""
+    return isinstance(node, yaml.MappingNode) and any(
+        isinstance(k, yaml.ScalarNode) and k.value in keys for k, _ in node.value)
 
 
 def _kind_name(kind: type) -> str:

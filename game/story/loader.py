@@ -27,7 +27,6 @@ from types import MappingProxyType
 import yaml
 
 from game.story import codes, schema, yamlsrc
-from game.story.careful import describe
 from game.story.diagnostics import Diagnostic, first_defined
 from game.story.elements import Definition, ElementReaders
 from game.story.folder import LoadResult, display_path, is_story_path, story_files
@@ -88,6 +87,7 @@ class Loader(ElementReaders):
         """(scene, target, where, what) forward gotos of prebuilt scenes, checked at the end."""
         self.trial_sources: list[str] = []
         self.kinds: dict[str, type] = {}
+        self.scene_name = ""
 
     # -- pass 1: gather ----------------------------------------------------------------------
 
@@ -188,12 +188,8 @@ class Loader(ElementReaders):
                 self.define(into, section, section, Definition(value, self.pos(value),
                                                                self.file))
                 continue
-            if isinstance(value, yaml.ScalarNode) and value.tag == yamlsrc.NULL:
-                continue  # `facts:` with nothing under it yet
             if not isinstance(value, yaml.MappingNode):
-                self.report(self.pos(value), f"'{section}' must be a mapping of ids to "
-                            f"definitions, not {describe(value)}", codes.WRONG_KIND)
-                continue
+                continue  # `facts:` with nothing under it yet (`fields` refused the rest)
             what = section[:-1]
             for name, key_node, definition in self.entries(value, f"'{section}'"):
                 here = self.pos(key_node)

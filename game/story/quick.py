@@ -31,6 +31,32 @@ SPENT = yaml.ScalarNode(yamlsrc.NULL, "", None, None)
 _REQUIRED: dict[int, tuple[str, ...]] = {}
 """Required key names per schema table (keyed by the table's id: tables live forever)."""
 _LITERAL_TAGS = frozenset((yamlsrc.STR, yamlsrc.INT, yamlsrc.FLOAT, yamlsrc.BOOL))
+_SIGNATURE: dict[schema.Shape, tuple[str | type, ...]] = {
+    "text": (yamlsrc.STR, yamlsrc.TIMESTAMP), "number": (yamlsrc.INT, yamlsrc.FLOAT),
+    "bool": (yamlsrc.BOOL,), "empty": (yamlsrc.NULL,),
+    "list": (_SequenceNode,), "mapping": (_MappingNode,)}
+"""How each shape shows in a node: a scalar by its tag, a collection by its class."""
+_REFUSED: dict[int, dict[str, frozenset[str | type]]] = {}
+"""Per schema table (by id, as `_REQUIRED`): each key's refused node signatures."""
+
+
+def refused_nodes(table: Mapping[str, schema.Key]) -> dict[str, frozenset[str | type]]:
+    """The signatures (see `signature`) each key's value may not have, from
+    `schema.SHAPES`. A scalar with a tag of its own (`!!binary`) is none of them: the
+    readers report the tag. A kind without shapes yet refuses nothing."""
+    refused = _REFUSED.get(id(table))
+    if refused is None:
+        every = frozenset(sig for sigs in _SIGNATURE.values() for sig in sigs)
+        refused = _REFUSED[id(table)] = {
+            key.name: every.difference(*(_SIGNATURE[shape] for shape
+                                         in schema.SHAPES.get(key.kind, tuple(_SIGNATURE))))
+            for key in table.values()}
+    return refused
+
+
+def signature(node: yaml.Node) -> str | type:
+    """A scalar's tag, or a collection's node class: what `refused_nodes` holds."""
+    return node.tag if type(node) is _ScalarNode else type(node)
 
 
 def _quick_entries(node: yaml.Node, known: Container[str]) -> dict[str, yaml.Node] | None:
@@ -51,6 +77,14 @@ def _quick_entries(node: yaml.Node, known: Container[str]) -> dict[str, yaml.Nod
 def plain_text(node: yaml.Node) -> str | None:
     """What `text()` reads without a word to say, or None."""
     if type(node) is _ScalarNode and node.tag in yamlsrc.PLAIN_SCALARS:
+        return str(node.value)
+    return None
+
+
+def plain_word(node: yaml.Node) -> str | None:
+    """What `ident()` may accept: a plain string (`goto: yes` is true/false to YAML, and
+    `id: 2010` a number, so neither is read as a name: see `schema.SHAPES`)."""
+    if type(node) is _ScalarNode and node.tag == yamlsrc.STR:
         return str(node.value)
     return None
 
@@ -84,7 +118,8 @@ class QuickReaders:
 
     def quick_fields(self, node: yaml.Node, table: Mapping[str, schema.Key],
                      ) -> dict[str, yaml.Node] | None:
-        """Plain string keys, all known, none repeated, no required one missing."""
+        """Plain string keys, all known, none repeated, no required one missing, each value
+        of a shape its key allows."""
         out = _quick_entries(node, table)
         if out is None:
             return None
@@ -94,6 +129,10 @@ class QuickReaders:
                 key.name for key in table.values() if key.required)
         for name in required:
             if name not in out:
+                return None
+        refused = _REFUSED.get(id(table)) or refused_nodes(table)
+        for name, value in out.items():
+            if (value.tag if type(value) is _ScalarNode else type(value)) in refused[name]:
                 return None
         return out
 
@@ -157,7 +196,7 @@ class QuickReaders:
                     if not facts:
                         return None
                     for fnode in facts:
-                        fact = plain_text(fnode)
+                        fact = plain_word(fnode)
                         if fact is None or fact not in self.fact_ids:
                             return None
                         out.append(Effect("unlock", fact, True, self.pos(fnode)))
@@ -192,7 +231,7 @@ class QuickReaders:
         if text_node is None or goto_node is None:  # the required keys of schema.CHOICE
             return None
         text = plain_text(text_node)
-        goto = plain_text(goto_node)
+        goto = plain_word(goto_node)
         if text is None or goto is None:
             return None
         if goto not in self.scene_ids and not self.defer_target(goto, goto_node, "goto"):
@@ -221,7 +260,7 @@ class QuickReaders:
                 return None
             once = flag
         if "id" in f:
-            choice_id = plain_text(f["id"])
+            choice_id = plain_word(f["id"])
             if choice_id is None or choice_id in ids or not IDENT.match(choice_id):
                 return None
         else:

@@ -33,6 +33,35 @@ Kind = Literal[
 ]
 
 
+Shape = Literal["text", "number", "bool", "list", "mapping", "empty"]
+"""What a YAML value is, before what it says: the JSON Schema's "type" and the loader's
+first check of every key's value are both this."""
+
+SHAPES: dict[Kind, tuple[Shape, ...]] = {
+    "text": ("text", "number", "bool"),  # `title: 2010` is the words "2010"
+    "template": ("text", "number", "bool"),
+    "id": ("text",),
+    "slug": ("text",),
+    "bool": ("bool",),
+    "value": ("text", "number", "bool"),
+    "condition": ("text", "bool"),
+    "paragraphs": ("text", "number", "bool", "list"),
+    "effects": ("list",),
+    "choices": ("list",),
+    "ending": ("mapping",),
+    "ids": ("text", "list"),
+    "values": ("mapping",),
+    "numbers": ("mapping",),
+    "steps": ("list",),
+    "expect": ("mapping",),
+    "named": ("mapping", "empty"),  # `facts:` with nothing under it yet
+    "story": ("mapping",),
+}
+"""The shapes a value of each kind may have. The loader refuses any other at the value
+(a list where a mapping belongs, say: `ending: [x, The X]` once passed `check`), and the
+JSON Schema's "type" of each key is generated from this same table."""
+
+
 @dataclass(frozen=True, slots=True)
 class Key:
     name: str

@@ -46,37 +46,46 @@ def _ref(table: str) -> Json:
     return {"$ref": f"#/$defs/{table}"}
 
 
+_JSON_TYPES: dict[str, str] = {"text": "string", "number": "number", "bool": "boolean",
+                               "list": "array", "mapping": "object", "empty": "null"}
+
+
 def _kind(kind: str, name: str, of: str | None = None) -> Json:
-    """The JSON Schema for a value of this kind (`name` and `of` as on `schema.Key`)."""
-    if kind in ("text", "template", "value"):
-        return dict(_SCALAR)
+    """The JSON Schema for a value of this kind (`name` and `of` as on `schema.Key`): its
+    "type" from `schema.SHAPES`, the table the loader checks shapes with, then what each
+    shape must hold ("pattern" applies to strings only, "items" to arrays only)."""
+    shapes = schema.SHAPES.get(kind)  # type: ignore[call-overload]
+    if shapes is None:
+        raise ValueError(f"no shapes for kind {kind!r} (key '{name}') in schema.SHAPES")
+    types = [_JSON_TYPES[shape] for shape in shapes]
+    return {"type": types[0] if len(types) == 1 else types, **_details(kind, name, of)}
+
+
+def _details(kind: str, name: str, of: str | None) -> Json:
+    """What a value of this kind holds, beyond its type."""
+    if kind in ("text", "template", "value", "bool", "condition"):
+        return {}
     if kind == "id":
-        return dict(_ID)
+        return {"pattern": ID_PATTERN}
     if kind == "slug":
-        return {"type": "string", "pattern": SLUG_PATTERN}
-    if kind == "bool":
-        return {"type": "boolean"}
-    if kind == "condition":
-        return {"type": ["string", "boolean"]}
+        return {"pattern": SLUG_PATTERN}
     if kind == "paragraphs":
-        return {"anyOf": [_SCALAR, {"type": "array",
-                                    "items": {"anyOf": [_SCALAR, _ref("paragraph")]}}]}
+        return {"items": {"anyOf": [_SCALAR, _ref("paragraph")]}}
     if kind == "effects":
-        return {"type": "array", "items": _ref("effect")}
+        return {"items": _ref("effect")}
     if kind == "choices":
-        return {"type": "array", "minItems": 1, "items": _ref("choice")}
+        return {"minItems": 1, "items": _ref("choice")}
     if kind == "ending":
         return _ref("ending")
     if kind == "ids":
-        return {"anyOf": [_ID, {"type": "array", "items": _ID}]}
+        return {"pattern": ID_PATTERN, "items": _ID}
     if kind == "values":
-        return {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
-                "additionalProperties": _SCALAR}
+        return {"propertyNames": {"pattern": ID_PATTERN}, "additionalProperties": _SCALAR}
     if kind == "numbers":
-        return {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+        return {"propertyNames": {"pattern": ID_PATTERN},
                 "additionalProperties": {"type": "number"}}
     if kind == "steps":
-        return {"type": "array", "items": {"anyOf": [_SCALAR, _ref("step")]}}
+        return {"items": {"anyOf": [_SCALAR, _ref("step")]}}
     if kind == "expect":
         return _ref("expect")
     if kind == "story":
@@ -85,8 +94,7 @@ def _kind(kind: str, name: str, of: str | None = None) -> Json:
         if of is None:
             raise ValueError(f"named key '{name}' does not say what its entries are")
         entry = _ref(of) if of in schema.TABLES else _kind(of, name)
-        return {"type": ["object", "null"], "propertyNames": {"pattern": ID_PATTERN},
-                "additionalProperties": entry}
+        return {"propertyNames": {"pattern": ID_PATTERN}, "additionalProperties": entry}
     raise ValueError(f"no JSON Schema for kind {kind!r} (key '{name}')")
 
 

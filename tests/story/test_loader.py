@@ -68,7 +68,8 @@ def test_every_planted_mistake_is_reported_at_its_place_in_one_run() -> None:
         ("b_scenes.yaml", 12, 13, "error", "unknown variable 'braveness'"),
         ("b_scenes.yaml", 15, 13, "error", "unknown function 'visited'; did you mean 'visits'?"),
         ("b_scenes.yaml", 18, 24, "error", "bad condition: unbalanced parentheses"),
-        ("b_scenes.yaml", 21, 15, "error", "once must be true or false"),
+        ("b_scenes.yaml", 21, 15, "error", "once of a choice of scene 'hall' must be true or "
+                                           "false"),
         ("b_scenes.yaml", 24, 28, "error", "unlock: no fact 'no_such_fact'"),
         ("b_scenes.yaml", 27, 5, "error", "duplicate key 'title' in scene 'yard' (first at "
                                           "line 26)"),
@@ -105,7 +106,7 @@ CASES = [
     ("scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: a, effects: [{set: {nope: 1}}]}\n",
      "nope", "error: set: 'nope' is not a declared variable"),
     ("scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: a, effects: {add: {n: 1}}}\n",
-     "{add", "error: effects of scene 'a' must be a list"),
+     "{add", "error: effects of a choice of scene 'a' must be a list"),
     # a scene has exactly one way on
     ("scenes:\n  a: {text: t, next: a, ending: {id: e, title: E}}\n",
      "{id", "error: scene 'a' has both 'next' and 'ending'"),

@@ -74,3 +74,25 @@ def test_a_third_copy_still_cites_the_first_and_the_last_is_read(tmp_path: Path)
         "b_scenes.yaml:6:5: error: duplicate key 'title' in scene 'a' (first at line 3); "
         "YAML keeps only the last one, which is read here",
     ]
+
+
+def test_an_ending_written_as_a_list_is_an_error_with_an_example(tmp_path: Path) -> None:
+    """It once passed `check`, dead-ended in `play` and crashed `offscreen test`."""
+    got = scenes(tmp_path, "scenes:\n  a:\n    text: t\n    ending: [x, The X]\n")
+    assert got == ["b_scenes.yaml:4:13: error: ending of scene 'a' needs an id and a title, "
+                   "like: ending: {id: x, title: The X}"]
+
+
+def test_ending_true_suggests_a_valid_id_the_scenes_own(tmp_path: Path) -> None:
+    got = scenes(tmp_path, "scenes:\n  a: {text: t, next: finale}\n"
+                           "  finale: {text: t, ending: true}\n")
+    assert got == ["b_scenes.yaml:3:29: error: ending of scene 'finale' needs an id and a "
+                   "title, like: ending: {id: finale, title: ...}"]
+
+
+def test_a_name_yaml_reads_as_true_or_a_number_is_not_an_id(tmp_path: Path) -> None:
+    got = scenes(tmp_path, "scenes:\n  a: {text: t, choices: [{text: Go, goto: yes}]}\n"
+                           "  'yes': {text: t, ending: {id: e, title: E}}\n")
+    assert [m for m in got if "error" in m] == [
+        "b_scenes.yaml:2:43: error: goto of a choice of scene 'a' must be a name, not "
+        "true/false (yes); quote it if it is one"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -244,3 +245,31 @@ def test_an_empty_file_and_empty_sections_are_fine_for_both(text: str, tmp_path:
 ]), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_story_file_in_the_repo_validates(path: Path) -> None:
     assert _schema_errors(yaml.safe_load(path.read_text(encoding="utf-8"))) == []
+
+
+WRONG: dict[str, Any] = {"text": "some words", "number": 7, "bool": True,
+                         "list": ["x", "The X"], "mapping": {"x": 1}, "empty": None}
+"""A value of each shape in `schema.SHAPES`."""
+
+
+def test_every_kind_has_its_shapes() -> None:
+    kinds = {key.kind for keys in schema.TABLES.values() for key in keys.values()}
+    assert kinds <= set(schema.SHAPES)
+    assert set(WRONG) == set(typing.get_args(schema.Shape))
+
+
+@pytest.mark.parametrize(("table", "key", "shape"), sorted(
+    (table, key.name, shape) for table, keys in schema.TABLES.items() for key in keys.values()
+    for shape in WRONG if shape not in schema.SHAPES[key.kind]))
+def test_a_value_of_the_wrong_shape_is_rejected_by_both(table: str, key: str, shape: str,
+                                                        tmp_path: Path) -> None:
+    """Walks every key of every table: each shape its kind does not take (a list where an
+    ending's mapping belongs, true where an id belongs) is refused by the loader and by the
+    schema alike, so `check` can never pass what an editor underlines, or the reverse."""
+    document = _minimal(table)
+    mapping = _table_at(document, table)
+    for rival in schema.EXACTLY_ONE.get(table, ()):
+        if key in schema.EXACTLY_ONE[table]:
+            mapping.pop(rival, None)
+    mapping[key] = copy.deepcopy(WRONG[shape])
+    _agree(document, tmp_path, accept=False)

@@ -50,6 +50,14 @@ def shape_words(kind: schema.Kind) -> str:
     return " or ".join(_SHAPE_WORDS[shape] for shape in shapes) or "something else"
 
 
+def _meant(table: Mapping[str, schema.Key]) -> dict[str, tuple[str, str]]:
+    """`schema.MEANT` for this table (found by identity: the tables live forever)."""
+    for name, known in schema.TABLES.items():
+        if known is table:
+            return schema.MEANT.get(name, {})
+    return {}
+
+
 def not_a_name(what: str, node: yaml.Node) -> str:
     """An id written as a number, true/false (`goto: yes`) or a date."""
     return f"{what} must be a name, not {describe(node)}; quote it if it is one"
@@ -110,6 +118,7 @@ class CarefulReaders(QuickReaders):
         typos: dict[str, yaml.Node] = {}
         refused = refused_nodes(table)
         misshapen = set()
+        meant_keys: set[str] = set()
         for name, key_node, value in self.entries(node, what):
             if name in table and signature(value) in refused[name]:
                 message, code = self.wrong_shape(table[name], value, what)
@@ -117,15 +126,21 @@ class CarefulReaders(QuickReaders):
                 misshapen.add(name)
                 continue
             if name not in table:
-                close = closest(name, table)
-                hint = (f"; did you mean '{close}'?" if close
+                meant = _meant(table).get(name)
+                close = meant[0] if meant else closest(name, table)
+                hint = (f"; {meant[1]}" if meant else f"; did you mean '{close}'?" if close
                         else f" (expected one of: {', '.join(table)})")
                 self.report(self.pos(key_node), f"unknown key '{name}' in {what}{hint}",
                             codes.UNKNOWN_KEY)
                 if close is not None:
                     typos.setdefault(close, value)
+                if meant:
+                    meant_keys.add(meant[0])
                 continue
             out[name] = value
+        for name in meant_keys:  # a key of another table: read as meant, required or not
+            if name not in out and signature(typos[name]) not in refused[name]:
+                out[name] = typos[name]
         for key in table.values():
             if key.required and key.name not in out and key.name not in misshapen:
                 if key.name in typos:

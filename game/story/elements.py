@@ -320,6 +320,10 @@ class ElementReaders(CarefulReaders):
                 self.report(self.pos(vnode), f"add {var}: {written} is a decimal number but "
                             f"'{var}' is a whole number (declared at {declared.pos})",
                             codes.DECIMAL_INTO_WHOLE, declared_at)
+            elif kind == "set" and isinstance(value, str) and (
+                    formula := _formula_hint(var, value, want)):
+                self.report(self.pos(vnode), f"set {var}: {written} is a formula, but set "
+                            f"takes a literal value{formula}", codes.WRONG_TYPE, declared_at)
             else:
                 self.report(self.pos(vnode), f"{label} {var}: {written} is {_kind_name(got)} "
                             f"but '{var}' is {_kind_name(want)} (declared at {declared.pos})",
@@ -428,6 +432,28 @@ def _written(node: yaml.Node, keys: tuple[str, ...]) -> bool:
     """Whether a mapping has any of these keys, whatever their values."""
     return isinstance(node, yaml.MappingNode) and any(
         isinstance(k, yaml.ScalarNode) and k.value in keys for k, _ in node.value)
+
+
+def _formula_hint(var: str, text: str, want: type) -> str:
+    """For `set: {trust: trust + 1}`: what to write instead, or "" if the text is no
+    formula (a condition-language expression that reads a name)."""
+    try:
+        tree = expr.parse(text)
+    except expr.ExprError:
+        return ""
+    if not expr.refers(tree):
+        return ""
+    computed = f'compute: {{{var}: "{text}"}} (scene format v2)'
+    match tree:
+        case expr.Binary(op="+" | "-" as op, left=expr.Var(name=name),
+                         right=expr.Literal(value=int() | float() as amount)) if (
+                name == var and not isinstance(amount, bool)):
+            step = expr.literal_text(amount if op == "+" else -amount)
+            return f": to change it by {step} write add: {{{var}: {step}}}; for any other " \
+                   f"value worked out in play, {computed}"
+    if want is bool:
+        return f"; for a value worked out in play, {computed}"
+    return f": to add to it use add: {{{var}: N}}; for a value worked out in play, {computed}"
 
 
 def _kind_name(kind: type) -> str:

@@ -174,3 +174,12 @@ EXACTLY_ONE: dict[str, tuple[str, ...]] = {"scene": ("choices", "next", "ending"
 
 AT_LEAST_ONE: dict[str, tuple[str, ...]] = {"effect": ("set", "add", "unlock")}
 """Tables where at least one of these keys must be given (an effect must do something)."""
+
+MEANT: dict[str, dict[str, tuple[str, str]]] = {
+    "choice": {"next": ("goto", "a choice leads on with 'goto' ('next' is a scene's single "
+                                "Continue)")},
+    "scene": {"goto": ("next", "a scene with a single Continue uses 'next' (choices use "
+                               "'goto')")},
+}
+"""Keys of another table written where they do not belong, by table: the key meant there,
+and why. "Did you mean" by spelling alone would suggest `text` for a choice's `next`."""

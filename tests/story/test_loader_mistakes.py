@@ -96,3 +96,34 @@ def test_a_name_yaml_reads_as_true_or_a_number_is_not_an_id(tmp_path: Path) -> N
     assert [m for m in got if "error" in m] == [
         "b_scenes.yaml:2:43: error: goto of a choice of scene 'a' must be a name, not "
         "true/false (yes); quote it if it is one"]
+
+
+def test_next_in_a_choice_says_choices_use_goto_and_is_read_as_goto(tmp_path: Path) -> None:
+    got = scenes(tmp_path, "scenes:\n  a:\n    text: t\n    choices:\n"
+                           "      - {text: Go, next: b}\n  b: {text: t, ending: {id: e, title: E}}\n")
+    assert got == ["b_scenes.yaml:5:20: error: unknown key 'next' in a choice of scene 'a'; a "
+                   "choice leads on with 'goto' ('next' is a scene's single Continue)"]
+
+
+def test_goto_in_a_scene_says_scenes_use_next(tmp_path: Path) -> None:
+    got = scenes(tmp_path, "scenes:\n  a: {text: t, goto: b}\n"
+                           "  b: {text: t, ending: {id: e, title: E}}\n")
+    assert got[0] == ("b_scenes.yaml:2:16: error: unknown key 'goto' in scene 'a'; a scene "
+                      "with a single Continue uses 'next' (choices use 'goto')")
+
+
+def test_set_with_a_formula_points_to_add_and_compute(tmp_path: Path) -> None:
+    got = scenes(tmp_path, "scenes:\n  a:\n    text: '{trust}{n}{flag}'\n"
+                           "    on_enter: [{set: {trust: trust + 1, n: n * 2, flag: not flag}}]\n"
+                           "    ending: {id: e, title: E}\n")
+    assert got == [
+        "b_scenes.yaml:4:30: error: set trust: 'trust + 1' is a formula, but set takes a "
+        "literal value: to change it by 1 write add: {trust: 1}; for any other value worked "
+        "out in play, compute: {trust: \"trust + 1\"} (scene format v2)",
+        "b_scenes.yaml:4:44: error: set n: 'n * 2' is a formula, but set takes a literal "
+        "value: to add to it use add: {n: N}; for a value worked out in play, "
+        "compute: {n: \"n * 2\"} (scene format v2)",
+        "b_scenes.yaml:4:57: error: set flag: 'not flag' is a formula, but set takes a "
+        "literal value; for a value worked out in play, compute: {flag: \"not flag\"} "
+        "(scene format v2)",
+    ]

@@ -68,6 +68,8 @@ class CarefulReaders(QuickReaders):
     state they use is declared here and set by the loader."""
 
     diagnostics: list[Diagnostic]
+    missing: dict[Diagnostic, str]
+    """The diagnostics of `report_missing`, with the name each one says is missing."""
     texts: dict[str, str]
     """Each file's text, by display path."""
     sources: dict[str, list[str]]
@@ -79,6 +81,14 @@ class CarefulReaders(QuickReaders):
                related: tuple[Related, ...] = ()) -> None:
         """Every problem goes through here, with its code from `game.story.codes`."""
         self.diagnostics.append(code.at(pos, message, related))
+
+    def report_missing(self, pos: Pos, message: str, code: Code, name: str) -> None:
+        """A name that no file read defines (a goto, an unlock, a variable in a condition).
+        Kept apart: a file that could not be read may define it, and then the loader drops
+        the message rather than blame a name of a file it could not see."""
+        diagnostic = code.at(pos, message)
+        self.diagnostics.append(diagnostic)
+        self.missing[diagnostic] = name
 
     def inner_pos(self, node: yaml.Node, offset: int) -> Pos:
         """The position of character `offset` of a scalar's value, as near as YAML allows."""

@@ -80,6 +80,8 @@ CONTROL_IN_TEXT = define("OS109", "a value holds a control character a terminal 
 YAML_TAG = define("OS110", "an explicit YAML tag (!!python/..., !custom); use plain values")
 MERGE_KEY = define("OS111", "a YAML merge key (<<), which story files do not support")
 BAD_SCALAR = define("OS112", "a tagged value that cannot be read as its tag says (!!int abc)")
+NOT_CHECKED = define("OS113", "a file could not be read, so references to names it may define "
+                     "were not checked", "warning")
 
 # -- OS2xx: the shape of a file -----------------------------------------------------------------
 UNKNOWN_KEY = define("OS201", "a key this place does not have (with the closest one it has)")

@@ -9,7 +9,7 @@ readers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -63,8 +63,8 @@ class ElementReaders(CarefulReaders):
                ) -> tuple[str, str, str | None, str, Pos] | None:
         if d is None:
             if files:
-                self.report(Pos(files[0], 1, 1), "no 'story:' section in any file; add one "
-                            "with id, title and start", codes.NO_STORY)
+                self.report_missing(Pos(files[0], 1, 1), "no 'story:' section in any file; add "
+                                    "one with id, title and start", codes.NO_STORY, "story")
             return None
         self.file = d.file
         f = self.fields(d.node, schema.STORY, "'story'")
@@ -79,8 +79,9 @@ class ElementReaders(CarefulReaders):
         subtitle = self.text(f["subtitle"], "subtitle") if "subtitle" in f else None
         start = self.ident(f["start"], "start") if "start" in f else None
         if start is not None and start not in self.scene_ids:
-            self.report(self.pos(f["start"]), f"start scene '{start}' does not exist"
-                        f"{did_you_mean(start, sorted(self.scene_ids))}", codes.NO_SCENE)
+            self.report_missing(self.pos(f["start"]), f"start scene '{start}' does not "
+                                f"exist{did_you_mean(start, sorted(self.scene_ids))}",
+                                codes.NO_SCENE, start)
             start = None
         if story_id is None or title is None or start is None:
             return None
@@ -167,7 +168,8 @@ class ElementReaders(CarefulReaders):
                 return name
             close = closest(name, sorted(self.scene_ids))
             hint = f"; did you mean '{close}'?" if close else ""
-            self.report(self.pos(node), f"{what}: no scene '{name}'{hint}", codes.NO_SCENE)
+            self.report_missing(self.pos(node), f"{what}: no scene '{name}'{hint}",
+                                codes.NO_SCENE, name)
             return close
         return name
 
@@ -217,9 +219,9 @@ class ElementReaders(CarefulReaders):
                             "between { and } (write {{ or }} for a literal brace)",
                             codes.HOLE_NOT_NAME)
             else:
-                self.report(where, f"{{{token}}} in {what} is not a declared variable"
-                            f"{did_you_mean(token, sorted(self.variables))}",
-                            codes.HOLE_UNDECLARED)
+                self.report_missing(where, f"{{{token}}} in {what} is not a declared "
+                                    f"variable{did_you_mean(token, sorted(self.variables))}",
+                                    codes.HOLE_UNDECLARED, token)
         return None if parts is None else Template(parts)
 
     def condition(self, node: yaml.Node) -> Condition | None:
@@ -239,9 +241,13 @@ class ElementReaders(CarefulReaders):
             return None
         tree, problems, evaluate = known
         for problem in problems:
-            self.report(self.inner_pos(node, problem.offset), problem.message,
-                        codes.CONDITION_NAME if isinstance(problem, expr.UnknownName)
-                        else codes.CONDITION_TYPE)
+            where = self.inner_pos(node, problem.offset)
+            if isinstance(problem, expr.UnknownName) and problem.name:
+                self.report_missing(where, problem.message, codes.CONDITION_NAME, problem.name)
+            else:
+                self.report(where, problem.message,
+                            codes.CONDITION_NAME if isinstance(problem, expr.UnknownName)
+                            else codes.CONDITION_TYPE)
         if evaluate is None:
             return None
         return Condition(source, tree, self.pos(node), evaluate)
@@ -277,9 +283,10 @@ class ElementReaders(CarefulReaders):
                 if kind == "unlock":
                     for fact, fnode in self.ids(value, "unlock"):
                         if fact not in self.fact_ids:
-                            self.report(self.pos(fnode), f"unlock: no fact '{fact}'"
-                                        f"{did_you_mean(fact, sorted(self.fact_ids))}",
-                                        codes.NO_FACT)
+                            self.report_missing(
+                                self.pos(fnode), f"unlock: no fact '{fact}'"
+                                f"{did_you_mean(fact, sorted(self.fact_ids))}", codes.NO_FACT,
+                                fact)
                         else:
                             out.append(Effect("unlock", fact, True, self.pos(fnode)))
                     continue
@@ -301,8 +308,9 @@ class ElementReaders(CarefulReaders):
         label = label or kind
         declared = self.variables.get(var)
         if declared is None:
-            self.report(self.pos(key_node), f"{label}: '{var}' is not a declared variable"
-                        f"{did_you_mean(var, sorted(self.variables))}", codes.NO_VARIABLE)
+            self.report_missing(self.pos(key_node), f"{label}: '{var}' is not a declared "
+                                f"variable{did_you_mean(var, sorted(self.variables))}",
+                                codes.NO_VARIABLE, var)
             return None
         value = self.literal(vnode, f"{label} {var}")
         if value is None:
@@ -321,7 +329,7 @@ class ElementReaders(CarefulReaders):
                             f"'{var}' is a whole number (declared at {declared.pos})",
                             codes.DECIMAL_INTO_WHOLE, declared_at)
             elif kind == "set" and isinstance(value, str) and (
-                    formula := _formula_hint(var, value, want)):
+                    formula := _formula_hint(var, value, want, self.variables)):
                 self.report(self.pos(vnode), f"set {var}: {written} is a formula, but set "
                             f"takes a literal value{formula}", codes.WRONG_TYPE, declared_at)
             else:
@@ -406,13 +414,15 @@ class ElementReaders(CarefulReaders):
         scene = self.target(f["scene"], "expect scene") if "scene" in f else None
         ending = self.ident(f["ending"], "expect ending") if "ending" in f else None
         if ending is not None and ending not in endings:
-            self.report(self.pos(f["ending"]), f"expect: no ending '{ending}'"
-                        f"{did_you_mean(ending, sorted(endings))}", codes.NO_ENDING)
+            self.report_missing(self.pos(f["ending"]), f"expect: no ending '{ending}'"
+                                f"{did_you_mean(ending, sorted(endings))}", codes.NO_ENDING,
+                                ending)
         facts = []
         for fact, fnode in (self.ids(f["facts"], "expect facts") if "facts" in f else []):
             if fact not in self.fact_ids:
-                self.report(self.pos(fnode), f"expect: no fact '{fact}'"
-                            f"{did_you_mean(fact, sorted(self.fact_ids))}", codes.NO_FACT)
+                self.report_missing(self.pos(fnode), f"expect: no fact '{fact}'"
+                                    f"{did_you_mean(fact, sorted(self.fact_ids))}",
+                                    codes.NO_FACT, fact)
             facts.append(fact)
         values: dict[str, Value] = {}
         if "variables" in f:
@@ -434,14 +444,15 @@ def _written(node: yaml.Node, keys: tuple[str, ...]) -> bool:
         isinstance(k, yaml.ScalarNode) and k.value in keys for k, _ in node.value)
 
 
-def _formula_hint(var: str, text: str, want: type) -> str:
+def _formula_hint(var: str, text: str, want: type, variables: Container[str]) -> str:
     """For `set: {trust: trust + 1}`: what to write instead, or "" if the text is no
-    formula (a condition-language expression that reads a name)."""
+    formula (an expression of the condition language that reads something, and not just
+    one word that is no variable: `set: {n: many}` is text in the wrong place)."""
     try:
         tree = expr.parse(text)
     except expr.ExprError:
         return ""
-    if not expr.refers(tree):
+    if not expr.refers(tree) or (isinstance(tree, expr.Var) and tree.name not in variables):
         return ""
     computed = f'compute: {{{var}: "{text}"}} (scene format v2)'
     match tree:

@@ -172,8 +172,9 @@ class IncrementalLoader(Loader):
         self.read_scenes(units, owned, gathered)
         return self.finish(gathered, files, digest.hexdigest(), unreadable)
 
-    def lint(self, story: Story, partial: bool) -> list[Diagnostic]:
-        return lint(story, partial=partial, known=self.cache.known)
+    def lint(self, story: Story, partial: bool,
+             unseen: set[str] | None) -> list[Diagnostic]:
+        return lint(story, partial=partial, known=self.cache.known, unseen=unseen)
 
     # -- one file, as it comes -----------------------------------------------------------------
 

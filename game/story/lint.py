@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 
 from game import numbers
 from game.story import codes, expr
@@ -21,14 +21,18 @@ MAX_COMBINATIONS = 4096
 """How many value combinations the stuck-scene check tries before it gives up quietly."""
 
 
-def lint(story: Story, partial: bool = False, known: Known | None = None) -> list[Diagnostic]:
+def lint(story: Story, partial: bool = False, known: Known | None = None,
+         unseen: Container[str] | None = frozenset()) -> list[Diagnostic]:
     """Whole-story warnings. `partial`: the story has errors, so parts of it (a condition
     that did not parse, say) are missing; "never read" would then mostly be noise. `known`:
     what an earlier lint worked out about condition texts (it depends on the text alone),
-    for a process that checks the same story again after each edit."""
+    for a process that checks the same story again after each edit. `unseen`: the names a
+    file that could not be read mentions (None: any name), since its gotos and unlocks may
+    be what reaches those scenes and unlocks those facts."""
     out: list[Diagnostic] = []
     known = known or Known()
-    reachable = reachable_scenes(story, known.never)
+    roots = [name for name in story.scenes if unseen is None or name in unseen]
+    reachable = reachable_scenes(story, known.never, roots)
     for scene in story.scenes.values():
         if scene.id not in reachable:
             out.append(codes.UNREACHABLE_SCENE.at(scene.pos, f"scene '{scene.id}' can never "
@@ -37,6 +41,8 @@ def lint(story: Story, partial: bool = False, known: Known | None = None) -> lis
         out.extend(_stuck(story, scene, reachable, known))
     unlocked_anywhere, unlocked_reachably = _unlocks(story, reachable)
     for fact in story.facts.values():
+        if unseen is None or fact.id in unseen:
+            continue
         if fact.id not in unlocked_anywhere:
             out.append(codes.UNUSED_FACT.at(fact.pos, f"fact '{fact.id}' is never unlocked "
                                             "(no 'unlock' names it)"))
@@ -124,11 +130,13 @@ class Known:
         return values
 
 
-def reachable_scenes(story: Story, never: Never | None = None) -> set[str]:
-    """Scenes some path leads to, ignoring conditions except those that are always false."""
+def reachable_scenes(story: Story, never: Never | None = None,
+                     roots: Iterable[str] = ()) -> set[str]:
+    """Scenes some path leads to (from the start, and from any `roots`), ignoring
+    conditions except those that are always false."""
     never = never or Known().never
-    seen = {story.start}
-    queue = deque([story.start])
+    seen = {story.start, *roots}
+    queue = deque(seen)
     while queue:
         scene = story.scenes.get(queue.popleft())
         if scene is None:

@@ -19,7 +19,7 @@ and the careful readers apply.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -31,7 +31,7 @@ from game.story.diagnostics import Diagnostic, first_defined
 from game.story.elements import Definition, ElementReaders
 from game.story.folder import LoadResult, display_path, is_story_path, story_files
 from game.story.model import Ending, Fact, Pos, Scene, Story, Variable
-from game.story.names import IDENT, IDENT_RULE, closest
+from game.story.names import IDENT, IDENT_RULE, WORD, closest
 from game.story.quick import SPENT, Compiled
 
 
@@ -67,6 +67,7 @@ class Loader(ElementReaders):
         self.overlay = sources or {}
         """Absolute path -> text read instead of the file (an editor's unsaved buffer)."""
         self.diagnostics: list[Diagnostic] = []
+        self.missing: dict[Diagnostic, str] = {}
         self.file = ""
         self.texts: dict[str, str] = {}
         self.sources: dict[str, list[str]] = {}
@@ -159,11 +160,14 @@ class Loader(ElementReaders):
         """Every file gathered and read: the story built, the whole-story checks run, the
         diagnostics in their order."""
         story = self.build(gathered, files, digest)
+        unseen = _words(self.texts.get(file) for file in files if file in unreadable)
         if story is not None:
             has_errors = any(d.severity == "error" for d in self.diagnostics)
-            self.diagnostics.extend(self.lint(story, partial=has_errors))
+            self.diagnostics.extend(self.lint(story, partial=has_errors, unseen=unseen))
+        if unreadable:
+            self.unseen(files, unreadable, unseen)
         # Files that could not be read come first: what they define is unknown, so they are
-        # the likely cause of "no scene" errors elsewhere, and the first thing to fix.
+        # the first thing to fix.
         order = {file: (file not in unreadable, i) for i, file in enumerate(files)}
         diagnostics = tuple(sorted(set(self.diagnostics),
                                    key=lambda d: (order.get(d.pos.file, (False, -1)),
@@ -171,11 +175,30 @@ class Loader(ElementReaders):
         ok = not any(d.severity == "error" for d in diagnostics)
         return LoadResult(story if ok else None, diagnostics, files)
 
-    def lint(self, story: Story, partial: bool) -> list[Diagnostic]:
-        """The whole-story checks (`game.story.lint`)."""
+    def lint(self, story: Story, partial: bool,
+             unseen: set[str] | None) -> list[Diagnostic]:
+        """The whole-story checks (`game.story.lint`); `unseen` as `lint.lint` takes it."""
         from game.story.lint import lint  # here, not at the top: lint reads the model
 
-        return lint(story, partial=partial)
+        return lint(story, partial=partial, unseen=unseen)
+
+    def unseen(self, files: tuple[str, ...], unreadable: set[str],
+               words: set[str] | None) -> None:
+        """Some file could not be read, so it may define names that seem missing: drop each
+        "no such scene/fact/variable" (and its "did you mean") for a name that file may
+        define, i.e. one of the `words` of its text (any name, with None: not even its
+        text could be read), and say once, at the first such file, how many."""
+        dropped = {d for d, name in self.missing.items() if words is None or name in words}
+        self.diagnostics = [d for d in self.diagnostics if d not in dropped]
+        if dropped:
+            first = next(file for file in files if file in unreadable)
+            where = next((d.pos for d in self.diagnostics if d.pos.file == first),
+                         Pos(first, 1, 1))
+            many = len(dropped) != 1
+            self.report(where, f"this file could not be read, so {len(dropped)} "
+                        f"reference{'s' if many else ''} elsewhere to names it may define "
+                        f"{'were' if many else 'was'} not checked; fix it, then check again",
+                        codes.NOT_CHECKED)
 
     def gather(self, node: yaml.Node, into: Gathered) -> None:
         if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.NULL:
@@ -360,7 +383,7 @@ class Loader(ElementReaders):
                 continue
             close = closest(name, sorted(self.scene_ids))
             hint = f"; did you mean '{close}'?" if close else ""
-            self.report(pos, f"{what}: no scene '{name}'{hint}", codes.NO_SCENE)
+            self.report_missing(pos, f"{what}: no scene '{name}'{hint}", codes.NO_SCENE, name)
             bad.setdefault(scene, {})[name] = close
         for scene_id, renames in bad.items():
             old = self.prebuilt[scene_id]
@@ -374,6 +397,16 @@ class Loader(ElementReaders):
             if next_id in renames:
                 next_id = renames[next_id]
             self.prebuilt[scene_id] = replace(old, choices=tuple(choices), next=next_id)
+
+
+def _words(texts: Iterable[str | None]) -> set[str] | None:
+    """Every word that could be a name in these texts; None if one of them is unknown."""
+    words: set[str] = set()
+    for text in texts:
+        if text is None:
+            return None
+        words.update(WORD.findall(text))
+    return words
 
 
 def _unsaved(root: Path, overlay: Mapping[Path, str]) -> Iterator[Path]:

@@ -15,6 +15,8 @@ IDENT_RULE = ("use ASCII letters (a-z, A-Z), digits and underscores, not startin
               "digit")
 """`IDENT` in an author's words, for every message that refuses an id: "letters" alone
 reads as "any letter", and `café` is refused."""
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+"""Anything in a text that could be an id (to see which names a text may define)."""
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 """The story id, which only saves and file names use."""
 SLUG_RULE = "lowercase ASCII letters (a-z), digits, '-' and '_'"

@@ -94,6 +94,8 @@ MISTAKES: dict[str, Build] = {
     codes.YAML_TAG.code: story(f"scenes:\n  a: {{text: !!python/name:os.system, {END}}}\n"),
     codes.MERGE_KEY.code: story(f"scenes:\n  a: {{<<: {{text: t}}, {END}}}\n"),
     codes.BAD_SCALAR.code: story(A + "variables:\n  m: !!int abc\n"),
+    codes.NOT_CHECKED.code: story("scenes:\n  a: {text: t, next: b}\n",
+                                  more={"t.yaml": "scenes:\n  b: [unclosed\n"}),
     codes.UNKNOWN_KEY.code: story(f"scenes:\n  a: {{txet: t, {END}}}\n"),
     codes.MISSING_KEY.code: story(A + "facts:\n  f2: {title: F2}\n"),
     codes.DUPLICATE_KEY.code: story(f"scenes:\n  a: {{text: t, text: u, {END}}}\n"),

@@ -127,3 +127,50 @@ def test_set_with_a_formula_points_to_add_and_compute(tmp_path: Path) -> None:
         "literal value; for a value worked out in play, compute: {flag: \"not flag\"} "
         "(scene format v2)",
     ]
+
+
+def test_a_file_that_cannot_be_read_does_not_cascade(tmp_path: Path) -> None:
+    """One indentation slip used to make every reference to the file's scenes "missing"
+    (with a misleading "did you mean" for the start scene). Names the broken file may
+    define are not blamed; a name it does not even mention still is."""
+    folder = write(tmp_path, {
+        "a_story.yaml": "story: {id: t, title: T, start: lobby}\nvariables: {n: 0}\n"
+                        "facts:\n  f1: {title: F1, text: One.}\n",
+        "b_lobby.yaml": """\
+            scenes:
+              lobby:
+                text: '{n}'
+                choices:
+                  - {text: In, goto: kitchen, if: seen(kitchen) or has(f1)}
+                  - {text: Out, goto: yrad}
+              lobbyy: {text: t, next: kitchen}
+            """,
+        "c_kitchen.yaml": """\
+            scenes:
+              kitchen:
+                text: t
+                 on_enter: [{unlock: f1}]
+                ending: {id: e, title: E}
+              yard: {text: t, ending: {id: y, title: Y}}
+            """,
+    })
+    assert diagnostics(folder) == [
+        "c_kitchen.yaml:4:14: error: YAML syntax: mapping values are not allowed in this "
+        "context; unquoted text may not contain ': ' (quote the text), or this line is "
+        "indented wrongly",
+        "c_kitchen.yaml:4:14: warning: this file could not be read, so 3 references "
+        "elsewhere to names it may define were not checked; fix it, then check again",
+        "b_lobby.yaml:6:27: error: goto: no scene 'yrad'",
+        "b_lobby.yaml:7:3: warning: scene 'lobbyy' can never be reached from the start "
+        "scene 'lobby'",
+    ]
+
+
+def test_a_file_that_is_not_text_hides_every_missing_name(tmp_path: Path) -> None:
+    folder = write(tmp_path, {"a_story.yaml": "story: {id: t, title: T, start: a}\n"})
+    (folder / "b_scenes.yaml").write_bytes(b"scenes:\n  a: {text: \xff, next: a}\n")
+    assert diagnostics(folder) == [
+        "b_scenes.yaml:2:13: error: not UTF-8 text (byte 0xff); save the file as UTF-8",
+        "b_scenes.yaml:2:13: warning: this file could not be read, so 1 reference elsewhere "
+        "to names it may define was not checked; fix it, then check again",
+    ]

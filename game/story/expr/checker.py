@@ -72,7 +72,7 @@ def check(
         pool = scenes if kind == "scene" else facts
         if n.arg not in pool:
             errors.append(UnknownName(f"unknown {kind} '{n.arg}'{_suggest(n.arg, pool)}",
-                                      n.arg_offset))
+                                      n.arg_offset, n.arg))
         return "number" if n.func == "visits" else "bool"
 
     def variable(n: Var, t: type | None) -> None:
@@ -87,7 +87,7 @@ def check(
                 msg += f"; did you mean 'has({n.name})'?"
             else:
                 msg += _suggest(n.name, variables)
-            errors.append(UnknownName(msg, n.offset))
+            errors.append(UnknownName(msg, n.offset, n.name))
             return
         kind = getattr(t, "__name__", repr(t))
         errors.append(ExprError(f"variable '{n.name}' is a {kind}; use a number, true/false "

@@ -1,4 +1,4 @@
-"""The condition tree: its five node kinds, the one walker over it, and its two errors.
+"""The condition tree: its five node kinds, the one walker over it, and its errors.
 
 Every node knows its children (`children()`, left to right), so a walk never needs to know
 which kinds have any: `walk` goes top down (a parent before its children, in the order the
@@ -38,7 +38,14 @@ class ExprError(_Located):
 
 class UnknownName(ExprError):
     """A name the story does not have (variable, function, scene or fact), found by
-    ``check``: its own kind of problem for authors (a typo), apart from a type mismatch."""
+    ``check``: its own kind of problem for authors (a typo), apart from a type mismatch.
+    `name` is the variable, scene or fact (empty for a function): a file that could not be
+    read may define it, so the loader holds such reports back (see `Loader.unseen`)."""
+
+    def __init__(self, message: str, offset: int, name: str = "") -> None:
+        super().__init__(message, offset)
+        self.args = (message, offset, name)  # as __init__ takes them, for pickling
+        self.name = name
 
 
 class ExprEvalError(_Located):

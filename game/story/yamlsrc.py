@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from itertools import accumulate
 from pathlib import Path
 
 import yaml
@@ -100,12 +99,12 @@ if _CSafeLoader is not None:
 
 LOADER: type = CLoader or PyLoader
 """The loader class in use; benchmarks and tests swap it (e.g. to PyLoader) to compare."""
-_BRACKET_DEPTH = {"[": 1, "{": 1, "]": -1, "}": -1}
-_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH}}}", re.MULTILINE)
 _COMPACT_RUN = re.compile(rf"^[ \t]*(?:[-?][ \t]+){{{MAX_DEPTH}}}", re.MULTILINE)
 _INDENT_RUN = " " * MAX_DEPTH
 _UNIT_PAIR = re.compile(r"[-?][ \t]+[-?][ \t]")  # a compact run holds MAX_DEPTH '-'/'?'
+_OPENS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSES = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
 def tag_name(tag: str) -> str:
@@ -145,31 +144,40 @@ def read_text(path: Path, file: str, report: Report) -> str | None:
 def _too_deep(text: str, file: str, report: Report) -> bool:
     """Refuse nesting that would crash libyaml; cheap enough to run on every file.
 
-    Each exact check is guarded by a necessary condition that costs a substring count or
-    search (C speed, ~1 ms per 10 MB), so ordinary files never pay for the regexes.
+    Only structure counts: a `[` in quoted or block text, or in a comment, nests nothing.
+    Nesting that deep needs one of three things, each found at C speed (~1 ms per 10 MB):
+    a thousand `[`/`{` in the file, a line indented a thousand spaces, or a thousand `- `
+    on one line. Ordinary files have none, and pay nothing more. A file with one is
+    parsed into events (libyaml's parser keeps its own stack, so any depth is safe there;
+    only the composer recurses), counting collections as they open, and refused as soon
+    as the count reaches the limit: a megabyte of `[` is refused after a thousand
+    characters, a megabyte of `[` inside a block scalar is one event.
     """
-    deepest = 0
-    if text.count("[") + text.count("{") >= MAX_DEPTH:
-        brackets = _NOT_BRACKETS.sub("", text)
-        deepest = max(accumulate(map(_BRACKET_DEPTH.__getitem__, brackets)), default=0)
-    match = None
-    if _INDENT_RUN in text:
-        match = _DEEP_INDENT.search(text)
-    if match is None and text.count("-") + text.count("?") >= MAX_DEPTH and _UNIT_PAIR.search(text):
-        match = _COMPACT_RUN.search(text)
-    if deepest < MAX_DEPTH and match is None:
+    if (text.count("[") + text.count("{") < MAX_DEPTH and _INDENT_RUN not in text and not (
+            text.count("-") + text.count("?") >= MAX_DEPTH and _UNIT_PAIR.search(text)
+            and _COMPACT_RUN.search(text))):
         return False
-    if match is not None:
-        offset = match.start()
-    else:
-        depth, offset = 0, 0
-        for offset, char in enumerate(text):  # noqa: B007 - offset is used after the loop
-            if char in _BRACKET_DEPTH:
-                depth += _BRACKET_DEPTH[char]
-                if depth >= MAX_DEPTH:
+    parser = LOADER(text)
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, _OPENS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
                     break
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            elif isinstance(event, _CLOSES):
+                depth -= 1
+        else:
+            return False
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" not in str(exc.problem):
+            return False  # a syntax error before that depth: `compose` stops at it too
+        mark = exc.problem_mark  # libyaml 0.2.6 and later refuse past 1000 levels too
+    finally:
+        parser.dispose()
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     report(Pos(file, line, col), f"nested more than {MAX_DEPTH} levels deep", codes.TOO_DEEP)
     return True
 

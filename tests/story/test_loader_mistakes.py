@@ -174,3 +174,31 @@ def test_a_file_that_is_not_text_hides_every_missing_name(tmp_path: Path) -> Non
         "b_scenes.yaml:2:13: warning: this file could not be read, so 1 reference elsewhere "
         "to names it may define was not checked; fix it, then check again",
     ]
+
+
+def test_brackets_in_text_and_comments_are_not_nesting(tmp_path: Path) -> None:
+    """The depth pre-scan once counted every `[` and `{`, so a scene whose text held a long
+    run of them was refused as "nested more than 1000 levels": only structure counts."""
+    folder = write(tmp_path, {"story.yaml": (
+        "story: {id: t, title: T, start: a}\n"
+        f"# {'[' * 3000}\n"
+        "scenes:\n"
+        "  a:\n"
+        f"    title: '{'[' * 2000}'\n"
+        "    text: |\n"
+        f"      {'[' * (1 << 20)}\n"
+        f"      {'{{' * 2000}\n"
+        f"    next: b\n"
+        f"  b: {{text: \"{'[' * 2000}\", ending: {{id: e, title: E}}}}\n")})
+    assert diagnostics(folder) == []
+
+
+def test_real_deep_nesting_is_still_refused_at_its_place(tmp_path: Path) -> None:
+    write(tmp_path, {"a_story.yaml": "story: {id: t, title: T, start: a}\nscenes:\n"
+                                     "  a: {text: t, ending: {id: e, title: E}}\n"})
+    (tmp_path / "b_deep.yaml").write_text("[" * (1 << 20), encoding="utf-8")  # 1 MiB of '['
+    (tmp_path / "c_mixed.yaml").write_text(
+        "x: ['" + "[" * 5000 + "', " + "[" * 1000 + "]\n", encoding="utf-8")
+    got = [m for m in diagnostics(tmp_path) if "nested" in m]
+    assert got == ["b_deep.yaml:1:1001: error: nested more than 1000 levels deep",
+                   "c_mixed.yaml:1:6007: error: nested more than 1000 levels deep"]

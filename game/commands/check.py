@@ -20,7 +20,8 @@ from typing import Any
 
 from game.commands.loading import load
 from game.story.diagnostics import Diagnostic, span, summary
-from game.story.files import MAX_FILE_BYTES, display_path
+from game.story.files import MAX_FILE_BYTES, LoadResult, display_path
+from game.story.owner import story_root_of
 
 FORMATS = ("text", "json", "github")
 JSON_VERSION = 1
@@ -29,16 +30,21 @@ or goes away (new fields may appear in any version)."""
 
 
 def run(folder: Path, stats: bool = False, output: str = "text") -> int:
-    result = load(folder, cache=True)
+    root = story_root_of(folder) if folder.is_file() else None
+    result = load(root or folder, cache=True)
     where = display_path(folder)
-    closing = summary(result.diagnostics, len(result.files), where)
+    diagnostics, note = result.diagnostics, None
+    if root is not None:  # one file of a bigger story: that file's problems, and a note
+        diagnostics, note = one_file(folder, root, result)
+    closing = (summary(diagnostics, 1) if root is not None
+               else summary(diagnostics, len(result.files), where))
     story_stats = None
     if stats and result.story is not None:
         from game.tools.stats import story_stats as count
 
         story_stats = count(result.story)
     if output == "json":
-        document = to_json(result.diagnostics, len(result.files), where, closing)
+        document = to_json(diagnostics, len(result.files), where, closing)
         if story_stats is not None:
             from dataclasses import asdict
 
@@ -48,16 +54,18 @@ def run(folder: Path, stats: bool = False, output: str = "text") -> int:
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     else:
         lines = Lines()
-        for diagnostic in result.diagnostics:
+        for diagnostic in diagnostics:
             print(github(diagnostic, lines) if output == "github" else diagnostic)
         print(closing)
+        if note:
+            print(note)
         if story_stats is not None:
             from game.tools.stats import format_stats
 
             print()
             print(format_stats(story_stats))
     sys.stdout.flush()
-    return 1 if result.errors else 0
+    return 1 if any(d.severity == "error" for d in diagnostics) else 0
 
 
 class Lines:
@@ -138,3 +146,20 @@ def escape_data(text: str) -> str:
 def escape_property(text: str) -> str:
     """A property's value: as a message, and ':' and ',' too (they end the property)."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def one_file(file: Path, root: Path, result: LoadResult,
+             ) -> tuple[tuple[Diagnostic, ...], str]:
+    """`check FILE` for one file of a multi-file story (`result`: the whole story, checked,
+    since read alone the file would be full of false "missing" errors): that file's
+    diagnostics, and one line saying so and what the other files hold."""
+    target = file.resolve()
+    mine = tuple(d for d in result.diagnostics if Path(d.pos.file).resolve() == target)
+    others = [d for d in result.diagnostics if d not in mine]
+    errors = sum(d.severity == "error" for d in others)
+    rest = (f"{errors} error{'s' if errors != 1 else ''} and {len(others) - errors} "
+            f"warning{'s' if len(others) - errors != 1 else ''}, not shown here "
+            f"(`offscreen check {display_path(root)}` lists them)" if others
+            else "no problems")
+    return mine, (f"{display_path(file)} was checked as one of the {len(result.files)} files "
+                  f"of the story in {display_path(root)}; its other files have {rest}")

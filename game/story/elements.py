@@ -240,6 +240,11 @@ class ElementReaders(CarefulReaders):
                         codes.CONDITION_SYNTAX)
             return None
         tree, problems, evaluate = known
+        if evaluate is not None and self.scene_name in source:
+            proven = expr.never_true(tree, self.scene_name)
+            if proven is not None:  # its own scene: seen by the time it is asked
+                self.report(self.inner_pos(node, proven.offset), proven.message)
+                return None
         for problem in problems:
             where = self.inner_pos(node, problem.offset)
             if isinstance(problem, expr.UnknownName) and problem.name:
@@ -261,6 +266,11 @@ class ElementReaders(CarefulReaders):
         else:
             problems = expr.check(tree, variables=self.kinds, scenes=self.scene_ids,
                                   facts=self.fact_ids)
+            if not problems:  # (the guards spare most conditions both walks)
+                proven = ((expr.division_by_zero(tree) if "/" in source else None)
+                          or (expr.never_true(tree) if expr.may_contradict(source) else None))
+                if proven is not None:
+                    problems = [proven]
             known = (tree, problems, None if problems else expr.compile_expr(tree))
         self.conditions[source] = known
         if self.trial:

@@ -236,7 +236,8 @@ def _stuck(story: Story, scene: Scene, reachable: set[str],
         return
     if any(c.condition is None for c in choices):
         return
-    example = _all_hidden(story, [c for c in choices if c.condition is not None], known)
+    example = _all_hidden(story, [c for c in choices if c.condition is not None], known,
+                          scene.id)
     if example:
         yield codes.ALL_HIDDEN.at(scene.pos, f"every choice of scene '{scene.id}' can be "
                                   f"hidden at once (for example when {example}), leaving the "
@@ -265,11 +266,12 @@ def _revisitable(story: Story, start: str) -> bool:
     return False
 
 
-def _candidates(story: Story, kind: str, name: str, literals: list[Value]) -> list[Value]:
+def _candidates(story: Story, kind: str, name: str, literals: list[Value],
+                scene: str) -> list[Value]:
     if kind == "fact":
         return [False, True]
-    if kind == "scene":
-        return [0, 1, 2]
+    if kind == "scene":  # visit counts; a scene's own choices show once it was entered
+        return [1, 2] if name == scene else [0, 1, 2]
     default = story.variables[name].default
     if isinstance(default, bool):
         return [False, True]
@@ -282,12 +284,13 @@ def _candidates(story: Story, kind: str, name: str, literals: list[Value]) -> li
     return list(sorted({default, *(lit for lit in literals if isinstance(lit, str)), ""}))
 
 
-def _all_hidden(story: Story, choices: Iterable[Choice], known: Known) -> str | None:
+def _all_hidden(story: Story, choices: Iterable[Choice], known: Known,
+                scene: str) -> str | None:
     """A small assignment of the referenced names under which no condition holds, if any."""
     conditions = [c.condition for c in choices if c.condition is not None]
     refs = sorted({name for c in conditions for name in known.names(c)})
     literals = [lit for c in conditions for lit in known.literals(c)]
-    domains = [_candidates(story, kind, name, literals) for kind, name in refs]
+    domains = [_candidates(story, kind, name, literals, scene) for kind, name in refs]
     total = 1
     for domain in domains:
         total *= len(domain)

@@ -100,6 +100,8 @@ class QuickReaders:
     variables: dict[str, Variable]
     fact_ids: set[str]
     scene_ids: set[str]
+    scene_name: str
+    """The scene being read (its conditions are asked only after it was entered)."""
     conditions: dict[str, Compiled]
     compile_condition: Callable[[str], Compiled]
     """The loader's: each distinct condition text parsed, checked and compiled once."""
@@ -151,6 +153,8 @@ class QuickReaders:
             known = self.compile_condition(source)
         if isinstance(known, expr.ExprError) or known[2] is None:
             return None
+        if self.scene_name in source and expr.never_true(known[0], self.scene_name):
+            return None  # never true in its own scene: the careful reader says why
         return Condition(source, known[0], self.pos(node), known[2])
 
     def quick_paragraphs(self, node: yaml.Node) -> tuple[Paragraph, ...] | None:

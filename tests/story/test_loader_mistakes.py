@@ -202,3 +202,53 @@ def test_real_deep_nesting_is_still_refused_at_its_place(tmp_path: Path) -> None
     got = [m for m in diagnostics(tmp_path) if "nested" in m]
     assert got == ["b_deep.yaml:1:1001: error: nested more than 1000 levels deep",
                    "c_mixed.yaml:1:6007: error: nested more than 1000 levels deep"]
+
+
+def test_conditions_that_are_provably_always_false_are_errors(tmp_path: Path) -> None:
+    got = scenes(tmp_path, """\
+        scenes:
+          a:
+            text:
+              - t
+              - {if: 'visits(a) == 0', text: Never shown.}
+            choices:
+              - {text: One, goto: b, if: not seen(a)}
+              - {text: Two, goto: b, if: n > 3 and n < 2}
+              - {text: Three, goto: b, if: "flag and trust >= 1 and not flag"}
+              - {text: Four, goto: b, if: n / (2 - 2) > 1}
+              - {text: Five, goto: c}
+          b: {text: t, ending: {id: e, title: E}}
+          c: {text: t, ending: {id: f, title: F}}
+        """)
+    assert got == [
+        "b_scenes.yaml:5:15: error: this condition is always false: 'visits(a) == 0' never "
+        "holds in scene 'a': its choices and text show after it is entered, so it has been "
+        "seen",
+        "b_scenes.yaml:7:34: error: this condition is always false: 'not seen(a)' never holds "
+        "in scene 'a': its choices and text show after it is entered, so it has been seen",
+        "b_scenes.yaml:8:44: error: this condition is always false: 'n < 2' cannot hold "
+        "together with 'n > 3'",
+        "b_scenes.yaml:9:61: error: this condition is always false: 'not flag' cannot hold "
+        "together with 'flag'",
+        "b_scenes.yaml:10:37: error: division by zero: this '/' divides by 0 whenever the "
+        "condition is evaluated",
+    ]
+
+
+def test_what_can_hold_is_not_called_always_false(tmp_path: Path) -> None:
+    """Sound, not clever: each of these holds for some state."""
+    got = scenes(tmp_path, """\
+        scenes:
+          a:
+            text: '{n}{trust}{flag}'
+            choices:
+              - {text: One, goto: b, if: not seen(b)}
+              - {text: Two, goto: b, if: n > 3 and n < 4}
+              - {text: Three, goto: b, if: (n > 3 or flag) and n < 2}
+              - {text: Four, goto: b, if: n >= 2 and n <= 2 and visits(a) == 1}
+              - {text: Five, goto: b, if: n / 2 > 1 and trust != 1 and trust != 2}
+              - {text: Six, goto: c}
+          b: {text: t, ending: {id: e, title: E}}
+          c: {text: t, ending: {id: f, title: F}}
+        """)
+    assert got == []

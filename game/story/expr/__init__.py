@@ -14,7 +14,9 @@ The package, by what each part holds:
 - `syntax`: the grammar, both ways: `parse` (the one parser) and `unparse`;
 - `checker`: `check` (names and types against a story) and `references`;
 - `compiler`: `evaluate` (the plain reference interpreter), `constant_value` and
-  `compile_expr`.
+  `compile_expr`;
+- `bounds`: `never_true` (a condition that provably never holds: `x > 3 and x < 2`,
+  `not seen(S)` in scene S) and `division_by_zero` (by a constant 0), for the checker.
 
 The walker, which every walk over a tree uses (here, in lint and in the compiled cache):
 
@@ -39,6 +41,7 @@ e.g. a tree against ``parse(unparse(tree))``.
 
 from __future__ import annotations
 
+from game.story.expr.bounds import division_by_zero, may_contradict, never_true
 from game.story.expr.checker import check, references, refers
 from game.story.expr.compiler import compile_expr, constant_value, evaluate
 from game.story.expr.nodes import (
@@ -66,6 +69,7 @@ from game.story.expr.syntax import MAX_DEPTH, literal_text, parse, unparse
 __all__ = [
     "COMPARISONS", "FUNCTIONS", "MAX_DEPTH", "Binary", "Call", "Evaluator", "ExprError",
     "ExprEvalError", "Literal", "Node", "Ref", "Unary", "UnknownName", "Value", "Var", "check",
-    "compile_expr", "constant_value", "evaluate", "fold", "literal_text", "parse",
-    "references", "refers", "start_offset", "strip_offsets", "unparse", "walk",
+    "compile_expr", "constant_value", "division_by_zero", "evaluate", "fold", "literal_text",
+    "may_contradict", "never_true", "parse", "references", "refers", "start_offset",
+    "strip_offsets", "unparse", "walk",
 ]

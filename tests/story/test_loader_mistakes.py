@@ -3,8 +3,9 @@ each one is reported once, at its file:line:col, in words that say what to do.""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
+
+from test_loader import write
 
 from game.story.files import load_story
 
@@ -14,14 +15,6 @@ variables: {n: 0, flag: false, trust: 0}
 facts:
   f1: {title: F1, text: One.}
 """
-
-
-def write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return folder
 
 
 def diagnostics(folder: Path) -> list[str]:

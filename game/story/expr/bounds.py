@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from game.story.expr.compiler import constant_value
 from game.story.expr.nodes import (
+    FUNCTIONS,
     Binary,
     Call,
     ExprError,
@@ -29,7 +30,7 @@ from game.story.expr.nodes import (
     start_offset,
     walk,
 )
-from game.story.expr.syntax import unparse
+from game.story.expr.syntax import KEYWORDS, unparse
 
 Key = tuple[str, str]
 """What a comparison is about: ("variable", name), ("visits", scene) or ("has", fact)."""
@@ -155,7 +156,7 @@ def _conjuncts(node: Node) -> list[Node]:
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NOT_NAMES = frozenset(("and", "or", "not", "true", "false", "visits", "seen", "has"))
+_NOT_NAMES = KEYWORDS | FUNCTIONS.keys()
 
 
 def may_contradict(source: str) -> bool:

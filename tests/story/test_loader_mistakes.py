@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from test_loader import write
 
 from game.story.files import load_story
@@ -74,6 +75,19 @@ def test_an_ending_written_as_a_list_is_an_error_with_an_example(tmp_path: Path)
     got = scenes(tmp_path, "scenes:\n  a:\n    text: t\n    ending: [x, The X]\n")
     assert got == ["b_scenes.yaml:4:13: error: ending of scene 'a' needs an id and a title, "
                    "like: ending: {id: x, title: The X}"]
+
+
+def test_offscreen_test_refuses_that_story_instead_of_crashing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from game.commands import test
+
+    write(tmp_path, {"s.yaml": "story: {id: t, title: T, start: a}\nscenes:\n"
+                               "  a: {text: t, next: b}\n  b:\n    text: t\n"
+                               "    ending: [x, The X]\n"})
+    assert test.run(tmp_path, runs=5) == 1
+    out = capsys.readouterr()
+    assert "s.yaml:6:13: error: ending of scene 'b' needs an id and a title" in out.out
+    assert "internal error" not in out.out + out.err
 
 
 def test_ending_true_suggests_a_valid_id_the_scenes_own(tmp_path: Path) -> None:

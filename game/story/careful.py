@@ -128,7 +128,7 @@ class CarefulReaders(QuickReaders):
         typos: dict[str, yaml.Node] = {}
         refused = refused_nodes(table)
         misshapen = set()
-        meant_keys: set[str] = set()
+        meant_values: dict[str, yaml.Node] = {}
         for name, key_node, value in self.entries(node, what):
             if name in table and signature(value) in refused[name]:
                 message, code = self.wrong_shape(table[name], value, what)
@@ -145,12 +145,12 @@ class CarefulReaders(QuickReaders):
                 if close is not None:
                     typos.setdefault(close, value)
                 if meant:
-                    meant_keys.add(meant[0])
+                    meant_values.setdefault(meant[0], value)
                 continue
             out[name] = value
-        for name in meant_keys:  # a key of another table: read as meant, required or not
-            if name not in out and signature(typos[name]) not in refused[name]:
-                out[name] = typos[name]
+        for name, value in meant_values.items():  # another table's key: read as meant
+            if name not in out and signature(value) not in refused[name]:
+                out[name] = value
         for key in table.values():
             if key.required and key.name not in out and key.name not in misshapen:
                 if key.name in typos:

@@ -55,8 +55,8 @@ def _kind(kind: str, name: str, of: str | None = None) -> Json:
     "type" from `schema.SHAPES`, the table the loader checks shapes with, then what each
     shape must hold ("pattern" applies to strings only, "items" to arrays only)."""
     shapes = schema.SHAPES.get(kind)  # type: ignore[call-overload]
-    if shapes is None:
-        raise ValueError(f"no shapes for kind {kind!r} (key '{name}') in schema.SHAPES")
+    if shapes is None:  # a new kind not in SHAPES yet: test_every_kind_has_its_shapes fails
+        return _details(kind, name, of)
     types = [_JSON_TYPES[shape] for shape in shapes]
     return {"type": types[0] if len(types) == 1 else types, **_details(kind, name, of)}
 

@@ -114,6 +114,8 @@ HOLE_UNDECLARED = define("OS403", "{name} in text names no declared variable")
 CONDITION_SYNTAX = define("OS404", "a condition that cannot be parsed")
 CONDITION_NAME = define("OS405", "a condition names an unknown variable, function, scene or fact")
 CONDITION_TYPE = define("OS406", "a condition mixes kinds of value, or is not true/false")
+NEVER_TRUE = define("OS407", "a condition that provably never holds (x > 3 and x < 2)")
+DIVISION_BY_ZERO = define("OS408", "a division by a constant zero in a condition")
 
 # -- OS5xx: values and effects ------------------------------------------------------------------
 ADD_NOT_NUMBER = define("OS501", "add on a variable or value that is not a number")

@@ -243,16 +243,15 @@ class ElementReaders(CarefulReaders):
         if evaluate is not None and self.scene_name in source:
             proven = expr.never_true(tree, self.scene_name)
             if proven is not None:  # its own scene: seen by the time it is asked
-                self.report(self.inner_pos(node, proven.offset), proven.message)
+                self.report(self.inner_pos(node, proven.offset), proven.message,
+                            codes.NEVER_TRUE)
                 return None
         for problem in problems:
             where = self.inner_pos(node, problem.offset)
             if isinstance(problem, expr.UnknownName) and problem.name:
                 self.report_missing(where, problem.message, codes.CONDITION_NAME, problem.name)
             else:
-                self.report(where, problem.message,
-                            codes.CONDITION_NAME if isinstance(problem, expr.UnknownName)
-                            else codes.CONDITION_TYPE)
+                self.report(where, problem.message, _condition_code(problem))
         if evaluate is None:
             return None
         return Condition(source, tree, self.pos(node), evaluate)
@@ -446,6 +445,17 @@ class ElementReaders(CarefulReaders):
                 self.report(self.pos(vnode), "expect variables must be a mapping",
                             codes.WRONG_KIND)
         return Expectation(scene, ending, tuple(facts), MappingProxyType(values), self.pos(node))
+
+
+def _condition_code(problem: expr.ExprError) -> Code:
+    """The code of a problem `compile_condition` found in a condition that parses."""
+    if isinstance(problem, expr.UnknownName):
+        return codes.CONDITION_NAME
+    if isinstance(problem, expr.NeverTrue):
+        return codes.NEVER_TRUE
+    if isinstance(problem, expr.DividesByZero):
+        return codes.DIVISION_BY_ZERO
+    return codes.CONDITION_TYPE
 
 
 def _written(node: yaml.Node, keys: tuple[str, ...]) -> bool:

@@ -133,6 +133,12 @@ MISTAKES: dict[str, Build] = {
     codes.CONDITION_TYPE.code: story(
         "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, if: n}\n"
         f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    codes.NEVER_TRUE.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, if: not seen(a)}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    codes.DIVISION_BY_ZERO.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, if: n / 0 > 1}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
     codes.ADD_NOT_NUMBER.code: story(
         f"scenes:\n  a: {{text: t, on_enter: [{{add: {{flag: 1}}}}], {END}}}\n"),
     codes.DECIMAL_INTO_WHOLE.code: story(

@@ -41,7 +41,13 @@ e.g. a tree against ``parse(unparse(tree))``.
 
 from __future__ import annotations
 
-from game.story.expr.bounds import division_by_zero, may_contradict, never_true
+from game.story.expr.bounds import (
+    DividesByZero,
+    NeverTrue,
+    division_by_zero,
+    may_contradict,
+    never_true,
+)
 from game.story.expr.checker import check, references, refers
 from game.story.expr.compiler import compile_expr, constant_value, evaluate
 from game.story.expr.nodes import (
@@ -67,8 +73,9 @@ from game.story.expr.nodes import (
 from game.story.expr.syntax import MAX_DEPTH, literal_text, parse, unparse
 
 __all__ = [
-    "COMPARISONS", "FUNCTIONS", "MAX_DEPTH", "Binary", "Call", "Evaluator", "ExprError",
-    "ExprEvalError", "Literal", "Node", "Ref", "Unary", "UnknownName", "Value", "Var", "check",
+    "COMPARISONS", "FUNCTIONS", "MAX_DEPTH", "Binary", "Call", "DividesByZero", "Evaluator",
+    "ExprError", "ExprEvalError", "Literal", "NeverTrue", "Node", "Ref", "Unary", "UnknownName",
+    "Value", "Var", "check",
     "compile_expr", "constant_value", "division_by_zero", "evaluate", "fold", "literal_text",
     "may_contradict", "never_true", "parse", "references", "refers", "start_offset",
     "strip_offsets", "unparse", "walk",

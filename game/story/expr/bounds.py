@@ -167,7 +167,15 @@ def may_contradict(source: str) -> bool:
     return len(names) != len(set(names))
 
 
-def never_true(node: Node, scene: str | None = None) -> ExprError | None:
+class NeverTrue(ExprError):
+    """A condition that provably never holds, at the part that makes it so."""
+
+
+class DividesByZero(ExprError):
+    """A `/` by a constant zero."""
+
+
+def never_true(node: Node, scene: str | None = None) -> NeverTrue | None:
     """Why the condition can never be true, at the part that makes it so; None if that
     cannot be proven. `scene`: the scene the condition belongs to, entered by now."""
     atoms = [(part, atom) for part in _conjuncts(node) if (atom := _atom(part)) is not None]
@@ -195,18 +203,18 @@ def never_true(node: Node, scene: str | None = None) -> ExprError | None:
                        "text show after it is entered, so it has been seen")
             else:
                 why = f"'{unparse(part)}' never holds (a visit count is never below 0)"
-            return ExprError(f"this condition is always false: {why}", offset)
+            return NeverTrue(f"this condition is always false: {why}", offset)
         said.setdefault(key, []).append(part)
     return None
 
 
-def division_by_zero(node: Node) -> ExprError | None:
+def division_by_zero(node: Node) -> DividesByZero | None:
     """The first `/` by a constant zero (`x / 0`, `x / (2 - 2)`): it fails every time."""
     for n in walk(node):
         if isinstance(n, Binary) and n.op == "/":
             divisor = _constant(n.right)
             if (isinstance(divisor, (int, float)) and not isinstance(divisor, bool)
                     and divisor == 0):
-                return ExprError("division by zero: this '/' divides by 0 whenever the "
-                                 "condition is evaluated", n.offset)
+                return DividesByZero("division by zero: this '/' divides by 0 whenever the "
+                                     "condition is evaluated", n.offset)
     return None

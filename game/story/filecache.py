@@ -119,10 +119,15 @@ class FileCache:
         """What lint worked out about each condition text, which depends on the text alone."""
         self.reread: list[str] = []
         """The files the last load parsed (the others came from here): for tests and logs."""
+        self.missing: dict[Diagnostic, str] = {}
+        """`Loader.missing` across loads: a cached file's "no such name" diagnostics were
+        reported by an earlier load, and a file that cannot be read now must drop them
+        as a cold load would (`Loader.unseen`)."""
 
     def reset(self, root: Path | None) -> None:
         self.root, self.units, self.env, self.conditions = root, {}, None, {}
         self.known = Known()
+        self.missing = {}
 
 
 class IncrementalLoader(Loader):
@@ -145,6 +150,7 @@ class IncrementalLoader(Loader):
         if cache.root != root:
             cache.reset(root)
         cache.reread = []
+        self.missing = cache.missing
         paths = self.story_paths()
         if paths is None:
             cache.reset(None)
@@ -170,6 +176,9 @@ class IncrementalLoader(Loader):
         gathered.fresh.clear()
         cache.units = {unit.file: unit for unit in units}
         self.read_scenes(units, owned, gathered)
+        present = set(self.diagnostics)  # every file's, cached or read now: keep only theirs
+        for gone in [d for d in cache.missing if d not in present]:
+            del cache.missing[gone]
         return self.finish(gathered, files, digest.hexdigest(), unreadable)
 
     def lint(self, story: Story, partial: bool,

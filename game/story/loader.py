@@ -188,7 +188,9 @@ class Loader(ElementReaders):
         "no such scene/fact/variable" (and its "did you mean") for a name that file may
         define, i.e. one of the `words` of its text (any name, with None: not even its
         text could be read), and say once, at the first such file, how many."""
-        dropped = {d for d, name in self.missing.items() if words is None or name in words}
+        present = set(self.diagnostics)
+        dropped = {d for d, name in self.missing.items()
+                   if d in present and (words is None or name in words)}
         self.diagnostics = [d for d in self.diagnostics if d not in dropped]
         if dropped:
             first = next(file for file in files if file in unreadable)

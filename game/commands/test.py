@@ -2,9 +2,11 @@
 
 Output is for a person at a terminal and for grep alike: every problem is one
 `file:line:col: error: ...` line (what `check` prints, so editors jump to it) followed by
-indented detail lines; every coverage line starts with its kind; the last line says PASSED or
-FAILED with the counts. Exit 1 when any run got stuck, failed or looped, when the exhaustive
-search proved a problem, or when a scripted playthrough failed.
+indented detail lines; every coverage line starts with its kind; the last line says PASSED,
+FAILED with the counts, or (an exhaustive search that ran out of budget, nothing failed) NOT
+PROVEN with what kept growing. Exit 1 unless PASSED: when any run got stuck, failed or
+looped, when the exhaustive search proved a problem or could not finish, or when a scripted
+playthrough failed.
 """
 
 from __future__ import annotations
@@ -48,9 +50,11 @@ def run(folder: Path, runs: int = 200, seed: int = 0, strategy: str = "least-tak
           f"{len(story.facts)} facts, {len(story.endings)} endings, "
           f"{len(story.playthroughs)} scripted playthroughs")
     failures: list[str] = []
+    unproven = ""
     if exhaustive:
         found = search(story, max_states)
         lines, verdict = exhaustive_report(story, found)
+        unproven = not_proven(found)
     else:
         report = random_runs(story, runs, seed, cast(Strategy, strategy), max_steps)
         lines, verdict = random_report(story, report, where)
@@ -65,11 +69,13 @@ def run(folder: Path, runs: int = 200, seed: int = 0, strategy: str = "least-tak
         failures.append(verdict)
     print()
     if failures:
-        print(f"FAILED: {'; '.join(failures)}")
+        print(f"FAILED: {'; '.join([*failures, *([unproven] if unproven else [])])}")
+    elif unproven:
+        print(f"NOT PROVEN: {unproven}")
     else:
         print("PASSED")
     sys.stdout.flush()
-    return 1 if failures else 0
+    return 1 if failures or unproven else 0
 
 
 def _usage(runs: int, strategy: str, max_steps: int, max_states: int) -> str | None:
@@ -149,7 +155,7 @@ def _rerun(report: RandomReport, problem: Finding, where: str) -> str:
 _EXHAUSTIVE_UNITS: dict[cov.ItemKind, str] = {
     "scene": "distinct states in the scene",
     "choice": "distinct states it was taken from",
-    "fact": "distinct states holding it",
+    "fact": "distinct moves unlocking it",
     "ending": "distinct states at it",
 }
 
@@ -164,6 +170,13 @@ def exhaustive_report(story: Story, found: ExhaustiveReport) -> tuple[list[str],
         lines.append(f"== exhaustive search: INCOMPLETE, the budget of {found.max_states} "
                      "states ran out. What it reached is reachable; it proves NOTHING about "
                      "the rest (raise --max-states, or use random runs)")
+        lines.append(f"growing: {', '.join(found.growing)} (a loop keeps making new states "
+                     "from it: bound it, or set it back in the loop)" if found.growing else
+                     "growing: nothing went past what a route without loops gives it; the "
+                     "story has more distinct states than the budget")
+        if found.trapped:
+            lines.append("the loops below were explored in full: they are proven")
+    lines.append(PROOF_SCOPE)
     for kind, findings in (("stuck", found.stuck), ("error", found.errors),
                            ("loop", found.trapped)):
         for finding in findings[:MAX_REPORTED]:
@@ -184,6 +197,18 @@ def exhaustive_report(story: Story, found: ExhaustiveReport) -> tuple[list[str],
     verdict = (f"the exhaustive search found {problems} problem{'s' if problems != 1 else ''}"
                if problems else "")
     return lines, verdict
+
+
+PROOF_SCOPE = ("proof covers: scenes, choices, facts, endings, stuck states, run-time errors, "
+               "endless loops (not which paragraphs or {name} values a scene shows)")
+
+
+def not_proven(found: ExhaustiveReport) -> str:
+    """Why an exhaustive search proves nothing beyond what it reached ('' once it does)."""
+    if found.complete:
+        return ""
+    growing = f"; growing: {', '.join(found.growing)}" if found.growing else ""
+    return f"the exhaustive search ran out of its {found.max_states} states{growing}"
 
 
 # -- coverage and scripted playthroughs ----------------------------------------------------------

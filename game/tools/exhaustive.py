@@ -3,37 +3,49 @@
 Random runs show what is likely; this shows what is *possible*. When the search finishes
 inside its budget, everything it did not reach is proven unreachable, and every state from
 which no ending can be reached is found (an endless loop, a trap, a dead end). When the budget
-runs out it says so plainly, and then it proves nothing about what it did not reach.
+runs out it says so plainly (NOT PROVEN), names what kept growing (game/tools/growth.py), and
+still reports the loops it explored in full; it then proves nothing about what it did not
+reach.
 
-Two states are "the same" when nothing that decides the future can tell them apart. That is
-`GameState.key()` with one refinement, without which any story with a loop would never
-finish: visit counts. Counting visits to every scene makes each lap of a loop a new state,
-forever. But conditions only look at a few scenes' counts, and nearly always compare them
-with a number (`visits(kitchen) > 1`), so counts past the largest such number behave alike
-and are capped there; scenes no condition observes are not counted at all. A count used any
-other way (`visits(a) + visits(b)`) is kept exactly. Turn and history never matter. The
-search stores these compact keys and rebuilds a representative state from one when it
-expands it; equal parts of keys are shared and the graph is kept in flat arrays, so 200,000
-states of the shipped story take about 50 MB.
+What it proves: every scene, choice, fact and ending it reached is reachable and nothing else
+is; no reachable state is stuck, fails or loops forever. Which paragraphs a scene shows and
+what `{name}` prints are not claimed (they cannot change any of it, unless a paragraph's
+condition can fail: those are read).
+
+Two states are "the same" when nothing that can still happen tells them apart in those
+terms. The key of a state is its scene and the slots live there (game/tools/liveness.py:
+variables, visit counts, facts asked with `has()`, once marks), each number clamped to the
+cut points its future reads can tell apart. That makes states in the same class behave
+alike step for step: the same choices are shown, and each leads to states in the same class
+again, so the classes' graph has exactly the reachable scenes, choices, stuck states, errors
+and loops of the real one (`naive=True` keeps every part exactly: the slow twin the tests
+compare with). Facts no condition asks about are no part of a key; fact coverage counts
+the moves that unlock each one instead, which reach exactly the facts real play can. The
+search stores keys and rebuilds a representative state from one when it expands it (dead
+variables at their defaults); the graph is kept in flat arrays.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
 from game.engine import Engine, GameState, StoryRuntimeError
-from game.story.lint import conditions
-from game.story.model import Choice, Pos, Story, Value
-from game.tools.analysis import reads, visit_caps
+from game.story.model import Choice, Effect, Pos, Story, Value
+from game.tools.analysis import reads
 from game.tools.coverage import Coverage
 from game.tools.findings import Finding
+from game.tools.growth import growing, growth
+from game.tools.liveness import Bound, SlotKind, analyse
 from game.tools.trail import Move, why_hidden
 
-Key = tuple[str, tuple[Value, ...], tuple[int, ...], frozenset[str], frozenset[str]]
+Key = tuple[str, tuple[Value, ...]]
+"""(scene, the values of the slots live there, in the scene's layout order)."""
+Layout = tuple[tuple[SlotKind, str, Bound, Bound], ...]
+"""Per scene: each live slot's kind and name, and its cut points (None: exact)."""
 
 
 @dataclass(slots=True)
@@ -42,45 +54,108 @@ class ExhaustiveReport:
     states: int = 0
     complete: bool = False
     coverage: Coverage = field(default_factory=Coverage)
-    """Counts are distinct states: in a scene, taking a choice, holding a fact, at an ending."""
+    """Counts are distinct states: in a scene, taking a choice, at an ending; for a fact,
+    the distinct moves (a state and one of its choices) that unlock it."""
     stuck: list[Finding] = field(default_factory=list)
     errors: list[Finding] = field(default_factory=list)
     trapped: list[Finding] = field(default_factory=list)
-    """Only when complete: the first state (per scene) from which no ending is reachable."""
+    """Loops explored in full with no way out: each one's first state (breadth first)."""
     trapped_states: int = 0
+    growing: list[str] = field(default_factory=list)
+    """Only when the budget ran out: what was still making new states at the end."""
 
     @property
     def failed(self) -> bool:
         return bool(self.stuck or self.errors or self.trapped)
 
 
-class StateSpace:
-    """Turns states into compact keys and back; see the module docstring for why it is sound."""
+def unlocked(*effects: tuple[Effect, ...]) -> tuple[str, ...]:
+    """The facts some effects unlock, in order."""
+    return tuple(e.target for group in effects for e in group if e.kind == "unlock")
 
-    def __init__(self, story: Story) -> None:
-        caps = visit_caps(conditions(story))
-        self.names = tuple(story.variables)
-        self.observed = tuple(sorted(caps))
-        self.caps = tuple(caps[s] for s in self.observed)
+
+class StateSpace:
+    """Turns states into compact keys and back; see the module docstring for why it is sound.
+
+    `naive` keeps everything (every variable, visit count and fact, exactly): the slow twin
+    the tests hold the abstraction to, usable only where the true state space is finite.
+    """
+
+    def __init__(self, story: Story, naive: bool = False, text: bool = False) -> None:
+        self.naive = naive
+        self.defaults = story.defaults()
+        self.liveness = analyse(story, text)
+        self.layout: dict[str, Layout] = {
+            scene: tuple((slot[0], slot[1], how.lo, how.hi) for slot, how in live)
+            for scene, live in self.liveness.live.items()}
 
     def key(self, state: GameState) -> Key:
-        variables = state.variables
-        visits = state.visits
-        counts = tuple(visits.get(s, 0) if cap is None else min(visits.get(s, 0), cap)
-                       for s, cap in zip(self.observed, self.caps, strict=True))
-        return (state.scene, tuple(variables[n] for n in self.names), counts, state.taken,
-                frozenset(state.facts))
+        if self.naive:
+            return (state.scene, cast(tuple[Value, ...], state.key()[1:]))
+        values: list[Value] = []
+        add = values.append
+        facts: frozenset[str] | None = None
+        for kind, name, lo, hi in self.layout[state.scene]:
+            if kind == "var":
+                value = state.variables[name]
+            elif kind == "visits":
+                value = state.visits.get(name, 0)
+            elif kind == "fact":
+                if facts is None:
+                    facts = frozenset(state.facts)
+                add(name in facts)
+                continue
+            else:
+                add(name in state.taken)
+                continue
+            if lo is not None and value < lo:  # type: ignore[operator]
+                value = _like(value, lo)
+            elif hi is not None and value > hi:  # type: ignore[operator]
+                value = _like(value, hi)
+            add(value)
+        return (state.scene, tuple(values))
 
-    def state(self, key: Key, facts: tuple[str, ...]) -> GameState:
-        scene, values, counts, taken, _ = key
-        variables: Mapping[str, Value] = dict(zip(self.names, values, strict=True))
-        visits = {s: n for s, n in zip(self.observed, counts, strict=True) if n}
-        return GameState(scene, variables, visits, taken, facts)
+    def state(self, key: Key) -> GameState:
+        """A state with that key: dead variables at their defaults, dead counts at 0."""
+        scene, values = key
+        if self.naive:
+            pairs, visits, taken, facts = cast(
+                tuple[tuple[tuple[str, Value], ...], tuple[tuple[str, int], ...],
+                      frozenset[str], frozenset[str]], values)
+            return GameState(scene, dict(pairs), dict(visits), taken, tuple(sorted(facts)))
+        variables = dict(self.defaults)
+        counts: dict[str, int] = {}
+        held: list[str] = []
+        once: list[str] = []
+        for (kind, name, _, _), value in zip(self.layout[scene], values, strict=True):
+            if kind == "var":
+                variables[name] = value
+            elif kind == "visits":
+                if value:
+                    counts[name] = cast(int, value)
+            elif value:
+                (held if kind == "fact" else once).append(name)
+        return GameState(scene, variables, counts, frozenset(once), tuple(held))
+
+    def slot_values(self, key: Key) -> Iterator[tuple[str, int | float]]:
+        """(slot as an author writes it, value) for each slot in a key, for reports."""
+        scene, values = key
+        if self.naive:
+            return
+        for (kind, name, _, _), value in zip(self.layout[scene], values, strict=True):
+            if kind in ("var", "visits") and type(value) in (int, float):
+                yield (name if kind == "var" else f"visits({name})"), cast(int | float, value)
 
 
-def search(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
+def _like(value: Value, bound: int | float) -> Value:
+    """A cut point standing for a value, as a float where the value was one."""
+    return float(bound) if isinstance(value, float) else bound
+
+
+def search(story: Story, max_states: int = 200_000, naive: bool = False,
+           text: bool = False) -> ExhaustiveReport:
     """Every distinct state of `story`, breadth first, up to `max_states` of them."""
-    return Search(story, max_states).run()
+    return Search(story, max_states, naive, text).run()
 
 
 class Search:
@@ -90,26 +165,29 @@ class Search:
     route to a state read back through `parent` and `via` is a shortest one. `run` expands
     the frontier one state at a time (`expand`), each choice of it leading to a known state
     or a new one (`step`). A new state past the budget is never added; the state whose
-    choice led to it is `cut`. Once the frontier is empty it counts the states and, if
-    nothing was cut (the search is complete), looks for traps (`traps`). Run it once.
+    choice led to it is `cut`. Once the frontier is empty it counts the states and looks
+    for traps (`traps`: after a cut search, loops explored in full). Run it once.
 
-    Per state, by number, in flat arrays rather than lists of ints, and with equal tuples and
-    sets shared: a state costs a few hundred bytes, not kilobytes.
+    Per state, by number, in flat arrays rather than lists of ints: a state costs its key
+    and a few dozen bytes. After a complete search, `growth` checks the one thing the key
+    hides (how large a capped or dropped number really gets); after one cut by the budget,
+    `growing` names what kept making new states.
     """
 
-    def __init__(self, story: Story, max_states: int) -> None:
+    def __init__(self, story: Story, max_states: int, naive: bool = False,
+                 text: bool = False) -> None:
         self.story = story
         self.scenes = story.scenes
-        self.engine = Engine(story)
-        self.space = StateSpace(story)
+        self.engine = Engine(story, history=1)
+        self.space = StateSpace(story, naive, text)
+        self.unlocks = {(scene.id, choice.id): unlocked(choice.effects, story.scenes[
+            choice.goto].on_enter) for scene in story.scenes.values() for choice in scene.choices}
+        """The facts each move unlocks: what fact coverage counts (facts are no part of a
+        key where no condition asks about them)."""
         self.risky = reads(story).risky
         self.max_states = max_states
         self.report = ExhaustiveReport(max_states)
-        self.shared: dict[object, object] = {}
-        """One copy of each equal part of a key, and of each facts tuple."""
         self.keys: list[Key] = []
-        self.facts_of: list[tuple[str, ...]] = []
-        """Facts in the order they were unlocked (the key holds them as a set)."""
         self.index: dict[Key, int] = {}
         self.parent = array("l")
         """The state each was first reached from (-1 for the start)..."""
@@ -118,7 +196,9 @@ class Search:
         self.first_edge = array("l")
         self.last_edge = array("l")
         self.targets = array("l")
-        """Edges: state i leads to targets[first_edge[i]:last_edge[i]]."""
+        """Edges: state i leads to targets[first_edge[i]:last_edge[i]]..."""
+        self.moves_of = array("l")
+        """...by the choices at those indexes of its scene's `choices`."""
         self.frontier: deque[int] = deque()
         """Found and not yet expanded. Empty when `run` returns (every state found within
         the budget is expanded); the budget shows in `cut` instead."""
@@ -133,14 +213,18 @@ class Search:
 
     def run(self) -> ExhaustiveReport:
         start = self.engine.start()
+        self.report.coverage.facts.update(start.facts)
         self.add(start, self.space.key(start), -1, "")
         while self.frontier:
             self.expand(self.frontier.popleft())
         report = self.report
         report.states = len(self.keys)
         report.complete = not self.cut
+        self.traps()
         if report.complete:
-            self.traps()
+            report.errors.extend(growth(self))
+        else:
+            report.growing = growing(self)
         return report
 
     def add(self, state: GameState, key: Key, parent: int, via: str) -> int:
@@ -149,11 +233,8 @@ class Search:
         A state whose paragraphs fail on entry is found and numbered, but not expanded.
         """
         j = len(self.keys)
-        k = cast(Key, tuple(self.shared.setdefault(part, part) for part in key))
-        self.index[k] = j
-        self.keys.append(k)
-        self.facts_of.append(cast(tuple[str, ...], self.shared.setdefault(state.facts,
-                                                                          state.facts)))
+        self.index[key] = j
+        self.keys.append(key)
         self.parent.append(parent)
         self.via.append(via)
         self.first_edge.append(0)
@@ -170,12 +251,10 @@ class Search:
     def expand(self, i: int) -> None:
         """Count state i in the coverage and follow each of its choices."""
         key = self.keys[i]
-        state = self.space.state(key, self.facts_of[i])
+        state = self.space.state(key)
         scene = self.scenes[key[0]]
         coverage = self.report.coverage
         coverage.scenes[scene.id] += 1
-        for fact in key[4]:
-            coverage.facts[fact] += 1
         if scene.ending is not None:
             coverage.endings[scene.ending.id] += 1
             self.ends.append(i)
@@ -189,12 +268,19 @@ class Search:
             self.stuck(i, state)
             return
         self.first_edge[i] = len(self.targets)
+        order = {choice.id: n for n, choice in enumerate(scene.choices)}
         for choice in options:
             if not choice.is_continue:
                 coverage.choices[(scene.id, choice.id)] += 1
-            j = self.step(i, state, choice)
+            try:
+                j = self.step(i, state, choice)
+            except StoryRuntimeError as exc:  # an add left the range numbers stay in
+                self.failed(i, scene.id, exc)
+                continue
+            coverage.facts.update(self.unlocks[(scene.id, choice.id)])
             if j is not None:
                 self.targets.append(j)
+                self.moves_of.append(order[choice.id])
         self.last_edge[i] = len(self.targets)
 
     def step(self, i: int, state: GameState, choice: Choice) -> int | None:

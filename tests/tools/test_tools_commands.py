@@ -128,7 +128,9 @@ def test_exhaustive_proves_an_endless_loop(capsys: pytest.CaptureFixture[str]) -
 def test_exhaustive_says_plainly_when_its_budget_ran_out(
         capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "test", str(EXAMPLE), "--exhaustive", "--max-states", "4")
-    assert code == 0
+    assert code == 1  # not proven is not passed
+    assert out.splitlines()[-1].startswith(
+        "NOT PROVEN: the exhaustive search ran out of its 4 states")
     assert "== exhaustive search: INCOMPLETE, the budget of 4 states ran out." in out
     assert "it proves NOTHING about the rest" in out
     assert ": not reached (unproven): " in out and "proven unreachable" not in out

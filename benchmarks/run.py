@@ -4,6 +4,7 @@
     python benchmarks/run.py --quick    # a 1,000-scene story, well under a minute
     python benchmarks/run.py --only long-game   # just the long-game figures (issue 11)
     python benchmarks/run.py --only walks   # only the random-playthrough rows
+    python benchmarks/run.py --only proof   # only `offscreen test --exhaustive` (issue 13)
 
 The machine these run on is shared and noisy, so absolute times mean little: every figure
 is compared with a baseline measured in this same run, samples of the two are interleaved
@@ -134,6 +135,15 @@ def worker(kind: str, root: Path, runs: int) -> dict[str, Any]:
         out.update(_long_saves(root, runs, [int(t) for t in os.environ["BENCH_TURNS"].split(",")]))
     elif kind == "plain-loop":
         out.update(_plain_loop(root, runs))
+    elif kind == "proof":
+        from game.tools.exhaustive import search
+
+        result = load(root)
+        assert result.story is not None
+        start = time.perf_counter()
+        report = search(result.story)
+        out.update(seconds=time.perf_counter() - start, states=report.states,
+                   complete=report.complete, failed=report.failed)
     else:
         raise SystemExit(f"unknown worker {kind!r}")
     out["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -407,10 +417,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenes", type=int, help="story size (default 10,000; 1,000 quick)")
     parser.add_argument("--samples", type=int, help="samples per figure (default 5; 3 quick)")
     parser.add_argument("--keep", action="store_true", help="keep the generated story and cache")
-    parser.add_argument("--only", choices=["long-game", "walks", "peer"],
-                        help="run only these figures (the story is still generated): "
-                        "long-game, walks = the random-playthrough rows, or peer = "
-                        "against inkjs (needs node and npm)")
+    parser.add_argument("--only", choices=["long-game", "walks", "peer", "proof"],
+                        help="run only these figures (the story is still generated, except "
+                        "for proof): long-game, walks = the random-playthrough rows, peer = "
+                        "against inkjs (needs node and npm), or proof = the exhaustive "
+                        "search of the shipped and example stories")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("root", nargs="?", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=0, help=argparse.SUPPRESS)
@@ -436,6 +447,13 @@ def bench(args: argparse.Namespace) -> int:
         print(f"[{time.perf_counter() - began:5.0f}s] {message}", file=sys.stderr, flush=True)
 
     try:
+        if args.only == "proof":
+            rows = proof_figures(Sampler(REPO / "scenes", env, log), samples, log)
+            for line in machine():
+                print(line)
+            print()
+            print_rows(rows)
+            return 0
         root = work / "story"
         gen = gen_story.generate(root, scenes=scenes)
         size = sum(p.stat().st_size for p in root.glob("*.yaml"))
@@ -483,6 +501,7 @@ def bench(args: argparse.Namespace) -> int:
         startup_rows += latency_figures(samples, log)
         lsp_rows = lsp_figures(s, samples, log)
         peer_rows = peer_figures(s, work, slow_samples, log)
+        startup_rows += proof_figures(s, samples, log)
         print_table(s, gen, size, startup_rows, time.perf_counter() - began)
         print()
         print_rows(long_rows)
@@ -594,6 +613,31 @@ def print_rows(rows: list[tuple[str, str, str, str, str]]) -> None:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
     for row in [header, tuple("-" * w for w in widths), *rows]:
         print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+
+
+PROOF_TARGET = 60.0
+"""Seconds for `offscreen test --exhaustive` to prove the shipped story complete (issue 13)."""
+
+
+def proof_figures(s: Sampler, samples: int,
+                  log: Callable[[str], None]) -> list[tuple[str, str, str, str, str]]:
+    """The exhaustive search of the shipped story and of the docs example, timed in a fresh
+    process each (the search alone: loading is its own row), with its state count."""
+    rows: list[tuple[str, str, str, str, str]] = []
+    for name, root in (("the shipped story", REPO / "scenes"),
+                       ("the docs example", REPO / "docs" / "example")):
+        log(f"exhaustive proof of {name}")
+        label = f"proof-{root.name}"
+        for _ in range(samples):
+            s.run("proof", root=root, label=label)
+        last = s.samples[label][-1]
+        seconds = s.median(label)
+        proven = last["complete"] and not last["failed"]
+        ok = "yes" if proven and seconds <= PROOF_TARGET else "NO"
+        rows.append((f"exhaustive proof of {name} ({'proven' if proven else 'NOT proven'})",
+                     "-", f"{seconds:.2f} s, {last['states']:,} states ({s.spread(label)})",
+                     "-", f"<= {PROOF_TARGET:.0f} s {ok}"))
+    return rows
 
 
 def latency_figures(samples: int,

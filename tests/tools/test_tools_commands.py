@@ -136,6 +136,38 @@ def test_exhaustive_says_plainly_when_its_budget_ran_out(
     assert ": not reached (unproven): " in out and "proven unreachable" not in out
 
 
+def test_a_cut_search_names_what_grows_and_still_reports_the_loops_it_explored(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "story.yaml").write_text("""\
+story: {id: t, title: T, start: hub}
+variables: {n: 0}
+scenes:
+  hub:
+    text: Two ways.
+    choices:
+      - {text: Into the loop, goto: a}
+      - {text: Count, goto: counter}
+  a: {text: A., next: b}
+  b: {text: B., next: a}
+  counter:
+    text: Counting.
+    choices:
+      - {text: Again, goto: counter, effects: [{add: {n: 1}}]}
+      - {text: Stop, goto: done, if: n * 2 == 7}
+  done: {text: Done., ending: {id: done, title: Done}}
+""", encoding="utf-8")
+    code, out, _ = _run(capsys, "test", str(tmp_path), "--exhaustive", "--max-states", "40")
+    assert code == 1
+    lines = out.splitlines()
+    assert "== exhaustive search: INCOMPLETE, the budget of 40 states ran out." in out
+    assert any(line.startswith("growing: n (up to ") for line in lines)
+    assert any(line.endswith("error: no ending can be reached after entering scene 'a' "
+                             "this way: the story loops forever from here") for line in lines)
+    assert lines[-1].startswith("FAILED: the exhaustive search found 1 problem; the "
+                                "exhaustive search ran out of its 40 states; growing: n")
+    assert "PASSED" not in out
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--runs", "-1"], "--runs must be 0 or more"),
     (["--max-steps", "0"], "--max-steps must be at least 1"),

@@ -173,21 +173,25 @@ def test_a_fact_asked_later_is_kept_from_where_it_is_unlocked(tmp_path: Path) ->
     assert ("fact", "map") in analyse(story).at("road")
 
 
-def test_an_add_a_loop_repeats_on_a_capped_number_is_reported(tmp_path: Path) -> None:
-    """`n` is capped (only `n >= 2` reads it), so the search finishes; but the loop can add
-    to it without end, and the engine's range check then fails: the search must say so."""
-    story = from_text(tmp_path, """\
-        story: {id: t, title: T, start: hub}
-        variables: {n: 0}
+def counting_loop(tmp_path: Path, way_out: str) -> Story:
+    """A hub whose one loop adds 1 to n, and a way out while `way_out` holds."""
+    return from_text(tmp_path, f"""\
+        story: {{id: t, title: T, start: hub}}
+        variables: {{n: 0}}
         scenes:
           hub:
             text: Hub.
             choices:
-              - {text: Again, goto: hub, effects: [{add: {n: 1}}]}
-              - {text: Out, goto: out, if: n >= 2}
-          out: {text: Out., ending: {id: out, title: Out}}
+              - {{text: Again, goto: hub, effects: [{{add: {{n: 1}}}}]}}
+              - {{text: Out, goto: out, if: {way_out}}}
+          out: {{text: Out., ending: {{id: out, title: Out}}}}
         """)
-    report = search(story)
+
+
+def test_an_add_a_loop_repeats_on_a_capped_number_is_reported(tmp_path: Path) -> None:
+    """`n` is capped (only `n >= 2` reads it), so the search finishes; but the loop can add
+    to it without end, and the engine's range check then fails: the search must say so."""
+    report = search(counting_loop(tmp_path, "n >= 2"))
     assert report.complete
     assert [(f.scene, f.pos.line, f.message.split(":")[0]) for f in report.errors] == [
         ("hub", 7, "add n")]
@@ -215,18 +219,7 @@ def test_a_loop_that_adds_as_much_as_it_takes_is_not_growth(tmp_path: Path) -> N
 
 
 def test_a_budget_run_out_names_the_counter_a_loop_keeps_growing(tmp_path: Path) -> None:
-    story = from_text(tmp_path, """\
-        story: {id: t, title: T, start: hub}
-        variables: {n: 0}
-        scenes:
-          hub:
-            text: Hub.
-            choices:
-              - {text: Again, goto: hub, effects: [{add: {n: 1}}]}
-              - {text: Out, goto: out, if: n * 2 == 7}
-          out: {text: Out., ending: {id: out, title: Out}}
-        """)
-    report = search(story, max_states=30)
+    report = search(counting_loop(tmp_path, "n * 2 == 7"), max_states=30)
     assert not report.complete and report.growing == ["n (up to 29)"]
 
 

@@ -247,45 +247,73 @@ def analyse(story: Story, text: bool = True) -> Liveness:
         slots.update(local)
     frozen = frozenset(slots)
     edges: dict[str, tuple[Edge, ...]] = {}
-    before: dict[str, list[str]] = {sid: [] for sid in story.scenes}
+    into: dict[str, list[tuple[str, Edge]]] = {sid: [] for sid in story.scenes}
     for sid, scene in story.scenes.items():
         out = []
         for choice in scene.choices:
             once = f"{sid}/{choice.id}" if choice.once else None
             target = story.scenes[choice.goto]
-            out.append(Edge(choice, target.id, transfer(choice.effects, once, target.id,
-                                                        target.on_enter, frozen)))
-            before[target.id].append(sid)
+            edge = Edge(choice, target.id, transfer(choice.effects, once, target.id,
+                                                    target.on_enter, frozen))
+            out.append(edge)
+            into[target.id].append((sid, edge))
         edges[sid] = tuple(out)
     widen = _widening(reads, edges)
-    live: dict[str, dict[Slot, Live]] = {sid: dict(local) for sid, local in reads.items()}
-    queue = deque(story.scenes)
-    queued = set(queue)
-    while queue:
-        sid = queue.popleft()
-        queued.discard(sid)
-        here = live[sid]
-        changed = False
-        for edge in edges[sid]:
-            for slot, how in live[edge.target].items():
-                moved = edge.transfer.get(slot, 0)
-                if moved is None:
-                    continue
-                need = how.shifted(moved)
-                old = here.get(slot)
-                new = need if old is None else old.join(need)
-                if new is not old:
-                    new = widen(slot, new)
-                    if new != old:
-                        here[slot] = new
-                        changed = True
-        if changed:
-            for pred in before[sid]:
-                if pred not in queued:
-                    queued.add(pred)
-                    queue.append(pred)
+    readers: dict[Slot, dict[str, Live]] = {}
+    for sid, local in reads.items():
+        for slot, how in local.items():
+            readers.setdefault(slot, {})[sid] = how
+    live: dict[str, dict[Slot, Live]] = {sid: {} for sid in story.scenes}
+    for slot, read in readers.items():  # one slot at a time: only where it is live
+        for sid, how in _live_at(slot, read, into, widen).items():
+            live[sid][slot] = how
     return Liveness(frozen, {sid: tuple(sorted(here.items())) for sid, here in live.items()},
                     edges)
+
+
+def _live_at(slot: Slot, read: Mapping[str, Live],
+             into: Mapping[str, list[tuple[str, Edge]]],
+             widen: Callable[[Slot, Live], Live]) -> dict[str, Live]:
+    """Where one slot is live and how: from the scenes that read it, back along every move
+    that does not overwrite it, each cut point moved by what the move adds."""
+    at = dict(read)
+    counts = slot[0] == "visits"
+    raised: dict[str, int] = {}
+    queue = deque(at)
+    queued = set(queue)
+    while queue:
+        target = queue.popleft()
+        queued.discard(target)
+        how = at[target]
+        for sid, edge in into[target]:
+            moved = edge.transfer.get(slot, 0)
+            if moved is None:
+                continue
+            need = how.shifted(moved)
+            if counts and need.hi is not None and need.hi <= 0:
+                continue  # every count (0 or more) is in one class here: nothing to keep
+            old = at.get(sid)
+            new = need if old is None else old.join(need)
+            if new is old:
+                continue
+            new = widen(slot, new)
+            if old is not None and new != old:
+                times = raised[sid] = raised.get(sid, 0) + 1
+                if times > RAISES:  # still moving round a loop: give that side up
+                    new = Live(None if new.lo != old.lo else new.lo,
+                               None if new.hi != old.hi else new.hi)
+            if new != old:
+                at[sid] = new
+                if sid not in queued:
+                    queued.add(sid)
+                    queue.append(sid)
+    return at
+
+
+RAISES = 3
+"""How many times a cut point of one slot at one scene may move before that side is kept
+exact: a loop that keeps moving it would otherwise take as many rounds as the story has
+subtractions (the widening's bound) to settle."""
 
 
 def _widening(reads: Mapping[str, Mapping[Slot, Live]], edges: Mapping[str, tuple[Edge, ...]],

@@ -18,7 +18,10 @@ data-flow pass over the scene graph (a fixpoint, as a compiler's live-variable a
   kind (arithmetic, text, a variable on both sides) keeps it exact (`lo` and `hi` None). The
   classes stay classes along every way on because an `add` of k moves them by k (`lo - k`,
   `hi - k` before it); a loop that keeps moving a cap (a loop that subtracts from a number
-  later compared from above) is widened to exact, which is what makes the fixpoint end.
+  later compared from above) is widened to exact, which is what makes the fixpoint end
+  (a cut point pushed past where a route without loops could take it, or moved more than
+  `RAISES` times at one scene, gives that side up: coarser is always sound, only slower).
+  The fixpoint runs one slot at a time over the scenes where that slot is live.
 
 An `add` reads its variable only for the engine's range check (a number leaves the range
 only after about 10^15 / k laps of a loop); dropping or capping a variable hides that check,

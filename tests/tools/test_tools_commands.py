@@ -7,7 +7,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from tools_helpers import EXAMPLE, FIXTURES
+from tools_helpers import EXAMPLE, FIXTURES, LOOP_AND_COUNTER
 
 from game.cli import main
 
@@ -138,24 +138,7 @@ def test_exhaustive_says_plainly_when_its_budget_ran_out(
 
 def test_a_cut_search_names_what_grows_and_still_reports_the_loops_it_explored(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    (tmp_path / "story.yaml").write_text("""\
-story: {id: t, title: T, start: hub}
-variables: {n: 0}
-scenes:
-  hub:
-    text: Two ways.
-    choices:
-      - {text: Into the loop, goto: a}
-      - {text: Count, goto: counter}
-  a: {text: A., next: b}
-  b: {text: B., next: a}
-  counter:
-    text: Counting.
-    choices:
-      - {text: Again, goto: counter, effects: [{add: {n: 1}}]}
-      - {text: Stop, goto: done, if: n * 2 == 7}
-  done: {text: Done., ending: {id: done, title: Done}}
-""", encoding="utf-8")
+    (tmp_path / "story.yaml").write_text(LOOP_AND_COUNTER, encoding="utf-8")
     code, out, _ = _run(capsys, "test", str(tmp_path), "--exhaustive", "--max-states", "40")
     assert code == 1
     lines = out.splitlines()

@@ -7,7 +7,16 @@ from collections import deque
 from pathlib import Path
 
 import pytest
-from tools_helpers import EXAMPLE, ROOT, STARTER, fixture, from_text, load, shipped
+from tools_helpers import (
+    EXAMPLE,
+    LOOP_AND_COUNTER,
+    ROOT,
+    STARTER,
+    fixture,
+    from_text,
+    load,
+    shipped,
+)
 
 from game.engine import Engine
 from game.story import expr
@@ -232,25 +241,8 @@ def test_a_budget_cut_search_keeps_the_states_it_cut() -> None:
 
 def test_traps_after_a_cut_search_are_only_loops_it_explored_in_full(tmp_path: Path) -> None:
     """Loops explored in full are reported even when the budget runs out."""
-    story = from_text(tmp_path, """\
-        story: {id: t, title: T, start: hub}
-        variables: {n: 0}
-        scenes:
-          hub:
-            text: Two ways.
-            choices:
-              - {text: Into the loop, goto: a}
-              - {text: Count, goto: counter}
-          a: {text: A., next: b}
-          b: {text: B., next: a}
-          counter:
-            text: "{n}"
-            choices:
-              - {text: Again, goto: counter, effects: [{add: {n: 1}}]}
-              - {text: Stop, goto: done, if: n < 0}
-          done: {text: Done., ending: {id: done, title: Done}}
-        """)
-    run = Search(story, 50, text=True)  # the counter is shown: kept exact, growing
+    story = from_text(tmp_path, LOOP_AND_COUNTER)
+    run = Search(story, 50)
     report = run.run()
     assert not report.complete and run.cut and not run.frontier
     assert report.growing == ["n (up to 46)"]

@@ -40,3 +40,26 @@ def shipped() -> Story:
         pytest.skip("scenes/ has errors right now:\n" +
                     "\n".join(str(d) for d in result.errors[:5]))
     return result.story
+
+
+LOOP_AND_COUNTER = """\
+story: {id: t, title: T, start: hub}
+variables: {n: 0}
+scenes:
+  hub:
+    text: Two ways.
+    choices:
+      - {text: Into the loop, goto: a}
+      - {text: Count, goto: counter}
+  a: {text: A., next: b}
+  b: {text: B., next: a}
+  counter:
+    text: Counting.
+    choices:
+      - {text: Again, goto: counter, effects: [{add: {n: 1}}]}
+      - {text: Stop, goto: done, if: n * 2 == 7}
+  done: {text: Done., ending: {id: done, title: Done}}
+"""
+"""Two scenes that only lead to each other, and a counter kept exactly (`n * 2 == 7`) that
+a loop grows without end: a search always runs out of budget on it, and must still report
+the loop it explored in full."""

@@ -50,7 +50,7 @@ def test_findings_about_an_unread_file_follow_variables_reachability_and_the_gra
     (tmp_path / "rooms.yaml").write_text(ROOMS, encoding="utf-8")
     head = tmp_path / "head.yaml"
     cache = FileCache()
-    seen = []
+    seen: list[str] = []
     for mood, way, back in [(0, "room", LOOPS), (-5, "room", LOOPS), (0, "room", LOOPS),
                             (0, "back", LOOPS), (0, "room", ENDS), (0, "room", LOOPS)]:
         head.write_text(HEAD.format(mood=mood, way=way, back=back), encoding="utf-8")

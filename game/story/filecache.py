@@ -40,9 +40,11 @@ from game.story.model import Fact, Pos, Scene, Story, Variable
 from game.story.quick import SPENT, Compiled
 
 KEEP_PARSED = 1 << 20
-"""Characters of files whose YAML trees a load keeps when a trial left scenes unread, until
-they are read; past it such a file is parsed again instead (a 10,000-scene story's trees are
-~150 MiB, and the process would keep that memory after they are gone)."""
+"""Characters of files whose YAML trees a load keeps when a trial left scenes unread (or
+read scenes that lead to scenes of later files, which may turn out not to exist: a goto
+being typed), until they are read; past it such a file is parsed again instead (a
+10,000-scene story's trees are ~150 MiB, and the process would keep that memory after they
+are gone)."""
 
 Signature = tuple[tuple[object, ...], Pos]
 """What reading a scene can learn about a variable (`signature`), and where it is declared."""
@@ -255,6 +257,7 @@ class IncrementalLoader(Loader):
         left = False
         for name in names:
             mark = len(self.pending)
+            node = nodes[name].node
             self.try_scene(name, nodes[name])
             scene = self.prebuilt.pop(name, None)
             if scene is None:
@@ -264,6 +267,10 @@ class IncrementalLoader(Loader):
             if len(self.pending) > mark:
                 unit.forward[name] = [target for _, target, _, _ in self.pending[mark:]]
                 del self.pending[mark:]
+                # Read again if a scene it leads to is missing (a goto being typed): from
+                # this tree, not from the file parsed once more.
+                nodes[name].node = node
+                left = True
         if left and self.kept + len(unit.text) <= KEEP_PARSED:
             self.nodes[unit.file] = nodes
             self.kept += len(unit.text)

@@ -92,6 +92,11 @@ def worker(kind: str, root: Path, runs: int) -> dict[str, Any]:
     elif kind in ("cold-c", "cold-py", "cold-write", "warm"):
         if kind == "cold-py":
             yamlsrc.LOADER = yamlsrc.PyLoader
+        # The readers are imported untimed, as the baseline's `import yaml` is (and as this
+        # worker did when the figures were set, at f4b140b); `load_story` imports them only
+        # on a cache miss. Without it, with PYTHONDONTWRITEBYTECODE set, the figure also
+        # timed compiling ~20 modules from source (~50 ms), which no installed copy pays.
+        import game.story.loader  # noqa: F401
         start = time.perf_counter()
         result = load(root, cache=kind in ("cold-write", "warm"))
         out["seconds"] = time.perf_counter() - start

@@ -97,7 +97,7 @@ def worker(kind: str, root: Path, runs: int) -> dict[str, Any]:
         # worker did when the figures were set, at f4b140b); `load_story` imports them only
         # on a cache miss. Without it, with PYTHONDONTWRITEBYTECODE set, the figure also
         # timed compiling ~20 modules from source (~50 ms), which no installed copy pays.
-        import game.story.loader  # noqa: F401
+        import game.story.loader
         if kind == "peer-check":
             # Against inkjs, whose timing starts after `require("inkjs/full")`: lint's
             # modules are imported first here too (loading imports them lazily).

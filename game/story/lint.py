@@ -17,6 +17,7 @@ from game import numbers
 from game.story import codes, expr
 from game.story.diagnostics import Diagnostic, Related
 from game.story.model import Choice, Condition, Pos, Scene, Story, Value
+from game.story.scene import Part
 
 MAX_COMBINATIONS = 4096
 """How many value combinations the stuck-scene check tries before it gives up quietly."""
@@ -340,7 +341,7 @@ def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
                                     f"'{choices[0].goto}' with the same effects, so the "
                                     "choice changes nothing: use 'next:' for a plain "
                                     "Continue, or make the choices differ")
-    texts: dict[tuple[str, ...], Choice] = {}
+    texts: dict[tuple[Part, ...], Choice] = {}
     for choice in choices:
         first = texts.setdefault(choice.text.parts, choice)
         if first is not choice:

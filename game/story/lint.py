@@ -11,12 +11,15 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Callable, Container, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from game import numbers
-from game.story import codes, expr
+from game.story import codes, expr, textlint
 from game.story.diagnostics import Diagnostic, Related
 from game.story.model import Choice, Condition, Pos, Scene, Story, Value
-from game.story.scene import Part
+
+if TYPE_CHECKING:
+    from game.story.scene import Part
 
 MAX_COMBINATIONS = 4096
 """How many value combinations the stuck-scene check tries before it gives up quietly."""
@@ -58,6 +61,7 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
     if not partial:
         out.extend(_unused_variables(story))
     out.extend(_out_of_range(story, known))
+    out.extend(textlint.warnings(story))
     return out
 
 
@@ -165,7 +169,8 @@ def _unlocks(story: Story, reachable: set[str]) -> tuple[set[str], set[str]]:
 
 
 def conditions(story: Story) -> Iterator[Condition]:
-    """Every condition in the story (paragraphs and choices); lint and the tools walk them."""
+    """Every condition in the story (paragraphs, choices, and `{?COND|..}` in their text);
+    lint and the tools walk them."""
     for scene in story.scenes.values():
         for paragraph in scene.paragraphs:
             if paragraph.condition is not None:
@@ -173,6 +178,7 @@ def conditions(story: Story) -> Iterator[Condition]:
         for choice in scene.choices:
             if choice.condition is not None:
                 yield choice.condition
+        yield from textlint.text_conditions(scene)
 
 
 def _unused_variables(story: Story) -> Iterator[Diagnostic]:
@@ -192,6 +198,8 @@ def _unused_variables(story: Story) -> Iterator[Diagnostic]:
         for choice in scene.choices:
             if len(choice.text.parts) > 1:
                 unread.difference_update(choice.text.names)
+    if unread:
+        unread.difference_update(textlint.title_names(story))
     for var in story.variables.values():
         if var.name in unread:
             yield codes.UNREAD_VARIABLE.at(var.pos, f"variable '{var.name}' is never read "

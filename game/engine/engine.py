@@ -112,8 +112,11 @@ class Engine:
 
     # -- moving --------------------------------------------------------------------------
 
-    def start(self) -> GameState:
-        state = GameState(self.story.start, self.story.defaults(), {}, frozenset(), ())
+    def start(self, seed: int = 0) -> GameState:
+        """The first state of a game whose random draws come from `seed` (game/engine/dice.py;
+        the Session picks one, or takes `--seed`'s)."""
+        state = GameState(self.story.start, self.story.defaults(), {}, frozenset(), (),
+                          seed=seed)
         return self._enter(state, self.story.start)
 
     def choices(self, state: GameState) -> tuple[Choice, ...]:
@@ -154,15 +157,15 @@ class Engine:
                 facts = _apply(effect, variables, facts)
         taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
         return self._arrive(choice.goto, variables, state.visits, taken, facts,
-                            state.turn + 1, choice.id, state, bool(choice.effects))
+                            state.turn + 1, choice.id, state, bool(choice.effects), state.seed)
 
     def _enter(self, state: GameState, scene_id: str) -> GameState:
         return self._arrive(scene_id, state.variables, state.visits, state.taken, state.facts,
-                            state.turn, state.via, state.previous, False)
+                            state.turn, state.via, state.previous, False, state.seed)
 
     def _arrive(self, scene_id: str, variables: Mapping[str, Value], visits: Mapping[str, int],
                 taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
-                previous: GameState | None, own: bool) -> GameState:
+                previous: GameState | None, own: bool, seed: int) -> GameState:
         """The state on entering a scene: its visit counted, its on_enter effects run.
 
         Variables are copied only when something writes to them (`own`: already a fresh
@@ -184,7 +187,7 @@ class Engine:
                 facts = _apply(effect, fresh, facts)  # type: ignore[arg-type]
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
-                         self._history)
+                         self._history, seed)
 
     @staticmethod
     def back(state: GameState) -> GameState | None:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from game import numbers
-from game.story.codes import TABLE
 
 if TYPE_CHECKING:
     from game.story.expr import Node
@@ -234,6 +233,8 @@ def pos(data: object, files: int) -> None:
 
 def head(data: object) -> Context | None:
     """Check the entry's head; the context its scenes are checked in (None: no story)."""
+    from game.story.codes import TABLE  # only an unsigned head is walked: not at start-up
+
     _version, files, pos_files, diagnostics, story = _tuple(data, "the head", 5)
     _strings(files, "the file list")
     n = len(_strings(pos_files, "the position files"))

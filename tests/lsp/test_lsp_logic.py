@@ -115,6 +115,12 @@ def test_yaml_path_reads_the_place_from_indentation() -> None:
     ("scenes:\n  a:\n    on_enter:\n      - unlock:\n          - s", ["sam_secret"]),
     (CHOICE + "        effects:\n          - set: {me", ["met_sam"]),
     ("scenes:\n  a:\n    text: |\n      Hello {na", ["name"]),
+    # text variations (format v2): a variable in an item, the condition of {?..}
+    ("scenes:\n  a:\n    text: |\n      {&Hi|Hello {na", ["name"]),
+    ("scenes:\n  a:\n    text: |\n      {?cour", ["courage"]),
+    ("scenes:\n  a:\n    text: |\n      {?has(co", ["coffee"]),
+    ('scenes:\n  a:\n    title: "Day {cour', ["courage"]),
+    ('scenes:\n  a:\n    text: "{?seen(w', ["window"]),
     ("playthroughs:\n  p:\n    expect:\n      ending: ", ["friends", "quiet"]),
     ("playthroughs:\n  p:\n    steps:\n      - choose: x\n        expect:\n          scene: lu",
      ["lunch"]),

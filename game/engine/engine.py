@@ -252,7 +252,7 @@ class Engine:
             return "".join(p if i % 2 == 0 else format_value(variables[p])  # type: ignore
                            for i, p in enumerate(parts))
         return render(parts, Context(variables, state.visits, lambda: self._fact_set(state),
-                                     state.scene, getattr(state, "seed", 0)))
+                                     state.scene, state.seed))
 
     def _fact_set(self, state: GameState) -> frozenset[str]:
         """The state's facts as a set for `has()`, made once per distinct facts tuple."""

@@ -110,6 +110,11 @@ def test_the_seed_moves_a_shuffle(story: Story) -> None:
 
     assert shown(1) == shown(1)
     assert len({shown(seed) for seed in range(30)}) > 3
+    engine = Engine(story)  # the game's own seed (GameState.seed) is the one used
+    by_seed = {seed: texts(engine, engine.start(seed))["shuffle"] for seed in range(30)}
+    assert {seed: "shuffle:" + text for seed, text in by_seed.items()} == {
+        seed: shown(seed) for seed in range(30)}
+    assert texts(engine, engine.start(7)) == texts(Engine(story), engine.start(7))
 
 
 def walk(engine: Engine, picks: list[int]) -> GameState:

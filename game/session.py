@@ -527,12 +527,14 @@ class Session:
         return self.load(self.autosave_slot)
 
     def _offer(self, gone: SceneGone) -> Offer | None:
+        from game.engine.engine import shown_title
         from game.session_types import Offer
 
         fallback = gone.fallback
         if fallback is None or fallback.scene not in self.story.scenes:
             return None
-        return Offer(str(gone), fallback, gone.playtime, self.story.scenes[fallback.scene].title)
+        return Offer(str(gone), fallback, gone.playtime,
+                     shown_title(self.story, self.story.scenes[fallback.scene].title, fallback))
 
     def accept_offer(self) -> Move:
         """Carry on from the fallback place of the last load that raised SceneGone."""
@@ -595,6 +597,7 @@ class Session:
         there is no game in play. Returns one line for the author.
         """
         self.flush()
+        from game.engine.engine import shown_title
         from game.engine.migrate import migrate
 
         state = self.state
@@ -607,7 +610,7 @@ class Session:
             elif moved.fallback is not None:
                 state = moved.fallback
                 summary = (f"{moved.summary} Resumed at "
-                           f"'{story.scenes[moved.fallback.scene].title}'.")
+                           f"'{shown_title(story, story.scenes[state.scene].title, state)}'.")
             else:
                 state = None
                 summary = (f"{moved.summary} Your place is gone: start a new game from the "

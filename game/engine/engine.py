@@ -269,6 +269,18 @@ class Engine:
             raise StoryRuntimeError(condition.pos.shifted(exc.offset), exc.message) from None
 
 
+def shown_title(story: Story, title: str, state: GameState) -> str:
+    """A scene's or an ending's title as the game shows it in `state`, for the places that
+    name a scene outside the game's view (the save list, a moved save's summary); as
+    written when it cannot be shown (a run-time error in its condition)."""
+    if "{" not in title and "}" not in title:
+        return title
+    try:
+        return Engine(story).title(title, state)
+    except StoryRuntimeError:
+        return title
+
+
 def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...]) -> tuple[str, ...]:
     """Apply one effect to a fresh variables dict; returns the (maybe longer) facts tuple."""
     if effect.kind == "unlock":

@@ -9,6 +9,7 @@ under some values). `offscreen test --exhaustive` settles the guesses for small 
 from __future__ import annotations
 
 import itertools
+import re
 from collections import deque
 from collections.abc import Callable, Container, Iterable, Iterator
 
@@ -62,31 +63,59 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
 
 def _out_of_range(story: Story, known: Known) -> Iterator[Diagnostic]:
     """Numbers an author wrote outside the range the game keeps (game/numbers.py): an error,
-    since a save could not hold them (and `int` cannot even print past 4,300 digits)."""
+    since a save could not hold them (and `int` cannot even print past 4,300 digits).
+
+    A big story repeats the same few values and condition texts thousands of times, so each
+    distinct value is asked about once (`fine`), and each distinct condition text once and
+    only when it could hold such a number at all (`_LONG_NUMBER`)."""
     def problem(pos: Pos, value: Value) -> Diagnostic:
         return codes.OUT_OF_RANGE.at(pos, f"{value:.4g} is outside the range numbers stay "
                                           f"in ({numbers.WORDS})")
 
+    fine: set[tuple[type, Value]] = set()  # by type too: True == 1 == 1.0 in a set
+
+    def outside(value: Value) -> bool:
+        if (type(value), value) in fine:
+            return False
+        if numbers.in_range(value):
+            fine.add((type(value), value))
+            return False
+        return True
+
     for variable in story.variables.values():
-        if not numbers.in_range(variable.default):
+        if outside(variable.default):
             yield problem(variable.pos, variable.default)
     for scene in story.scenes.values():
-        for effect in (*scene.on_enter, *(e for c in scene.choices for e in c.effects)):
-            if not numbers.in_range(effect.value):
+        for effect in scene.on_enter:
+            if outside(effect.value):
                 yield problem(effect.pos, effect.value)
+        for choice in scene.choices:
+            for effect in choice.effects:
+                if outside(effect.value):
+                    yield problem(effect.pos, effect.value)
+    by_text: dict[str, tuple[Value, ...]] = {}
     for condition in conditions(story):
-        for value in known.literals(condition):
-            if not numbers.in_range(value):
-                yield problem(condition.pos, value)
+        bad = by_text.get(condition.source)
+        if bad is None:
+            bad = by_text[condition.source] = tuple(
+                value for value in known.literals(condition) if outside(value)
+            ) if _LONG_NUMBER.search(condition.source) else ()
+        for value in bad:
+            yield problem(condition.pos, value)
     for playthrough in story.playthroughs.values():
         expectations = (playthrough.expect, *(step.expect for step in playthrough.steps))
         for expect in expectations:
             if expect is None:
                 continue
             for value in expect.variables.values():
-                if not numbers.in_range(value):
+                if outside(value):
                     yield problem(expect.pos, value)
 
+
+_LONG_NUMBER = re.compile(f"[0-9]{{{len(str(numbers.LIMIT))}}}")
+"""A condition's number literal is digits with an optional fraction (expr/syntax.py), so one
+outside the range has at least as many digits before its point as LIMIT: a text without
+such a run holds none, and is not walked (tests/story/test_lint.py holds it to the walk)."""
 
 Never = Callable[[Condition | None], bool]
 """Whether a choice's condition is always false, so the choice is never shown."""

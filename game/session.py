@@ -73,8 +73,11 @@ class Session:
 
     def __init__(self, story: Story, saves_dir: Path,
                  clock: Callable[[], float] = time.monotonic, background: bool = False,
-                 ) -> None:
+                 seed: int | None = None) -> None:
         self.saves_dir = saves_dir
+        self.seed = seed
+        """The seed every new game of this session takes (`play --seed`); None: a fresh
+        one each time. A loaded game keeps the seed it was saved with."""
         self.clock = clock
         self.story = story
         self.autosave_slot = AUTOSAVE
@@ -282,7 +285,9 @@ class Session:
         keeps the game in the autosave as it was.
         """
         self.flush()
-        state = self._rules.start()
+        from game.engine.dice import fresh_seed
+
+        state = self._rules.start(fresh_seed() if self.seed is None else self.seed)
         self._begin(state, 0.0)
         self._in_autosave = False
         return self._moved(state, autosave=False, found=True)

@@ -77,9 +77,9 @@ class OffScreenApp(App[int]):
     differ: a browser keeps F5)."""
 
     def __init__(self, story: Story, story_dir: Path, saves_dir: Path,
-                 load: str | None = None, dev: bool = False) -> None:
+                 load: str | None = None, dev: bool = False, seed: int | None = None) -> None:
         super().__init__()
-        self.session = Session(story, saves_dir, background=True)
+        self.session = Session(story, saves_dir, background=True, seed=seed)
         """Writes off the UI thread: a key press never waits for the disk (see Session)."""
         self.session.on_report = self._autosave_report
         self.story_dir = story_dir

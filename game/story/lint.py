@@ -9,6 +9,7 @@ under some values). `offscreen test --exhaustive` settles the guesses for small 
 from __future__ import annotations
 
 import itertools
+import re
 from collections import deque
 from collections.abc import Callable, Collection, Container, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -88,6 +89,11 @@ def _out_of_range(story: Story, findings: Collection[SceneFindings]) -> Iterator
                     yield problem(expect.pos, value)
 
 
+_LONG_NUMBER = re.compile(f"[0-9]{{{len(str(numbers.LIMIT))}}}")
+"""A condition's number literal is digits with an optional fraction (expr/syntax.py), so one
+outside the range has at least as many digits before its point as LIMIT: a text without
+such a run holds none (tests/reliability/test_numbers_and_text.py holds it to the walk)."""
+
 Never = Callable[[Condition | None], bool]
 """Whether a choice's condition is always false, so the choice is never shown."""
 
@@ -105,12 +111,14 @@ class Known:
     whole graph) is never kept.
     """
 
-    __slots__ = ("_literals", "_names", "_never", "_scenes", "_variables", "remember")
+    __slots__ = ("_literals", "_names", "_never", "_outside", "_scenes", "_variables",
+                 "remember")
 
     def __init__(self, scenes: bool = False) -> None:
         self._never: dict[str, bool] = {}
         self._names: dict[str, tuple[tuple[str, str], ...]] = {}
         self._literals: dict[str, tuple[Value, ...]] = {}
+        self._outside: dict[str, tuple[Value, ...]] = {}
         self.remember = scenes
         self._scenes: dict[str, SceneFindings] = {}
         self._variables: tuple[object, ...] = ()
@@ -141,6 +149,17 @@ class Known:
                 n.value for n in expr.walk(condition.node) if isinstance(n, expr.Literal))
         return values
 
+    def outside(self, condition: Condition) -> tuple[Value, ...]:
+        """Its literals outside the range numbers stay in (game/numbers.py), usually none.
+        Only a text with a run of digits as long as LIMIT's is walked for them
+        (`_LONG_NUMBER`): the walk was most of lint's range check."""
+        values = self._outside.get(condition.source)
+        if values is None:
+            values = self._outside[condition.source] = tuple(
+                value for value in self.literals(condition) if not numbers.in_range(value)
+            ) if _LONG_NUMBER.search(condition.source) else ()
+        return values
+
     def begin(self, story: Story) -> None:
         """A lint of this story starts: stuck verdicts found under other variables go, and
         so do the scenes the story no longer has (once they are many)."""
@@ -159,8 +178,8 @@ class Known:
         """What depends on this scene alone: kept when remembering, else worked out."""
         found = self._scenes.get(scene.id) if self.remember else None
         if found is None or found.scene is not scene:
-            found = SceneFindings(scene, ways_on(scene, self.never), _scene_unlocks(scene),
-                                  *_scene_numbers(scene, self))
+            found = SceneFindings(scene, ways_on(scene, self.never),
+                                  *_scene_effects(scene, self))
             if self.remember:
                 self._scenes[scene.id] = found
         return found
@@ -227,7 +246,8 @@ def reachable_scenes(story: Story, never: Never | None = None, roots: Iterable[s
 
 def ways_on(scene: Scene, never: Never) -> tuple[str, ...]:
     """The scenes a scene's choices lead to, but those whose condition is always false."""
-    return tuple(choice.goto for choice in scene.choices if not never(choice.condition))
+    return tuple([choice.goto for choice in scene.choices
+                  if choice.condition is None or not never(choice.condition)])
 
 
 def _unlocks(findings: Iterable[SceneFindings],
@@ -243,30 +263,39 @@ def _unlocks(findings: Iterable[SceneFindings],
     return anywhere, reachably
 
 
-def _scene_unlocks(scene: Scene) -> tuple[str, ...]:
-    """The facts a scene unlocks (on entry or in a choice)."""
-    effects = list(scene.on_enter)
-    for choice in scene.choices:
-        effects.extend(choice.effects)
-    return tuple(effect.target for effect in effects if effect.kind == "unlock")
-
-
 def _out_of_range_at(pos: Pos, value: Value) -> Diagnostic:
     return codes.OUT_OF_RANGE.at(pos, f"{value:.4g} is outside the range numbers stay "
                                       f"in ({numbers.WORDS})")
 
 
-def _scene_numbers(scene: Scene, known: Known) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """A scene's numbers outside the range: in its effects, and in its conditions."""
-    effects = [_out_of_range_at(effect.pos, effect.value)
-               for effect in (*scene.on_enter, *(e for c in scene.choices for e in c.effects))
-               if not numbers.in_range(effect.value)]
-    found = []
-    for condition in _scene_conditions(scene):
-        for value in known.literals(condition):
-            if not numbers.in_range(value):
-                found.append(_out_of_range_at(condition.pos, value))
-    return effects, found
+def _scene_effects(scene: Scene, known: Known,
+                   ) -> tuple[tuple[str, ...], list[Diagnostic], list[Diagnostic]]:
+    """In one pass over a scene (lint makes it for every scene of the story): the facts it
+    unlocks (on entry or in a choice), and its numbers outside the range, in its effects
+    and in its conditions."""
+    unlocks: list[str] = []
+    effect_numbers: list[Diagnostic] = []
+    condition_numbers: list[Diagnostic] = []
+    in_range = numbers.in_range
+    for paragraph in scene.paragraphs:
+        if paragraph.condition is not None:
+            for value in known.outside(paragraph.condition):
+                condition_numbers.append(_out_of_range_at(paragraph.condition.pos, value))
+    for effect in scene.on_enter:
+        if effect.kind == "unlock":
+            unlocks.append(effect.target)
+        if not in_range(effect.value):
+            effect_numbers.append(_out_of_range_at(effect.pos, effect.value))
+    for choice in scene.choices:
+        for effect in choice.effects:
+            if effect.kind == "unlock":
+                unlocks.append(effect.target)
+            if not in_range(effect.value):
+                effect_numbers.append(_out_of_range_at(effect.pos, effect.value))
+        if choice.condition is not None:
+            for value in known.outside(choice.condition):
+                condition_numbers.append(_out_of_range_at(choice.condition.pos, value))
+    return tuple(unlocks), effect_numbers, condition_numbers
 
 
 def conditions(story: Story) -> Iterator[Condition]:
@@ -338,7 +367,7 @@ def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
                                     "stuck")
         return
     for choice in choices:
-        if known.never(choice.condition):
+        if choice.condition is not None and known.never(choice.condition):
             yield codes.NEVER_SHOWN.at(choice.pos, "this choice's condition is always "
                                        "false, so it is never shown")
     if scene.id not in reachable:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import deque
-from collections.abc import Callable, Collection, Container, Iterable, Iterator
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from game import numbers
@@ -37,8 +37,7 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
     known.begin(story)
     findings = {scene.id: known.scene(scene) for scene in story.scenes.values()}
     roots = [name for name in story.scenes if unseen is None or name in unseen]
-    reachable = reachable_scenes(story, known.never, roots,
-                                 lambda name: findings[name].ways if name in findings else ())
+    reachable = known.reachable(story, roots, findings)
     for found in findings.values():
         scene = found.scene
         if scene.id not in reachable:
@@ -111,8 +110,8 @@ class Known:
     whole graph) is never kept.
     """
 
-    __slots__ = ("_literals", "_names", "_never", "_outside", "_scenes", "_variables",
-                 "remember")
+    __slots__ = ("_literals", "_names", "_never", "_outside", "_reach", "_scenes",
+                 "_variables", "_ways_changed", "remember")
 
     def __init__(self, scenes: bool = False) -> None:
         self._never: dict[str, bool] = {}
@@ -122,6 +121,10 @@ class Known:
         self.remember = scenes
         self._scenes: dict[str, SceneFindings] = {}
         self._variables: tuple[object, ...] = ()
+        self._reach: tuple[tuple[object, ...], set[str]] | None = None
+        """The last reachable set, with the start, roots and number of scenes it was for."""
+        self._ways_changed = True
+        """A scene came or went, or leads elsewhere, since `_reach` was worked out."""
 
     def never(self, condition: Condition | None) -> bool:
         """Always false (a `Never`)."""
@@ -178,11 +181,29 @@ class Known:
         """What depends on this scene alone: kept when remembering, else worked out."""
         found = self._scenes.get(scene.id) if self.remember else None
         if found is None or found.scene is not scene:
+            old = found
             found = SceneFindings(scene, ways_on(scene, self.never),
                                   *_scene_effects(scene, self))
             if self.remember:
                 self._scenes[scene.id] = found
+                if old is None or old.ways != found.ways:
+                    self._ways_changed = True
         return found
+
+    def reachable(self, story: Story, roots: list[str],
+                  findings: Mapping[str, SceneFindings]) -> set[str]:
+        """`reachable_scenes` over the findings' ways; the last answer again when no scene
+        came, went or leads elsewhere (typing inside a scene changes none of that)."""
+        key = (story.start, tuple(roots), len(findings))
+        if self.remember and not self._ways_changed and self._reach is not None \
+                and self._reach[0] == key:
+            return self._reach[1]
+        reachable = reachable_scenes(story, self.never, roots,
+                                     lambda name: findings[name].ways if name in findings
+                                     else ())
+        if self.remember:
+            self._reach, self._ways_changed = (key, reachable), False
+        return reachable
 
     def stuck(self, story: Story, found: SceneFindings,
               reachable: Container[str]) -> list[Diagnostic]:

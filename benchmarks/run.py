@@ -93,12 +93,15 @@ def worker(kind: str, root: Path, runs: int) -> dict[str, Any]:
     elif kind in ("cold-c", "cold-py", "cold-write", "warm", "peer-check"):
         if kind == "cold-py":
             yamlsrc.LOADER = yamlsrc.PyLoader
+        # The readers are imported untimed, as the baseline's `import yaml` is (and as this
+        # worker did when the figures were set, at f4b140b); `load_story` imports them only
+        # on a cache miss. Without it, with PYTHONDONTWRITEBYTECODE set, the figure also
+        # timed compiling ~20 modules from source (~50 ms), which no installed copy pays.
+        import game.story.loader
         if kind == "peer-check":
-            # Against inkjs, whose timing starts after `require("inkjs/full")`: the
-            # loader's and lint's modules are imported first here too (loading imports them
-            # lazily, ~15-35 ms inside the cold-c timing).
-            import game.story.lint
-            import game.story.loader  # noqa: F401
+            # Against inkjs, whose timing starts after `require("inkjs/full")`: lint's
+            # modules are imported first here too (loading imports them lazily).
+            import game.story.lint  # noqa: F401
         start, cpu = time.perf_counter(), time.process_time()
         result = load(root, cache=kind in ("cold-write", "warm"))
         out["seconds"] = time.perf_counter() - start

@@ -516,8 +516,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=80)
     parser.add_argument("--loop", action="store_true", help="a ring of scenes for long games")
     parser.add_argument("--v2", default="none", metavar="FEATURES",
-                        help="format-v2 features for a tenth of the scenes: all, none or some "
-                        f"of {','.join(FEATURES)} (default none: the v1 story)")
+                        help="format-v2 features for a tenth of the scenes: all, landed, none "
+                        f"or some of {','.join(FEATURES)} (default none: the v1 story)")
     args = parser.parse_args(argv)
     try:
         v2 = parse_features(args.v2)

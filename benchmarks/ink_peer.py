@@ -38,8 +38,6 @@ PLAYER = Path(__file__).resolve().parent / "ink_play.js"
 Row = tuple[str, str, str, str, str]
 
 _SPECIAL = re.compile(r"([\\{}|\[\]#/~*+\-=<>^:])")
-_TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
-"""A literal `{{` or `}}`, or a `{variable}` hole, in our text."""
 
 
 def _escape(text: str) -> str:
@@ -47,15 +45,48 @@ def _escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
+class _Declared:
+    """Every name counts as declared: the story converted has passed our check already."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
 def _text(text: str) -> str:
-    """Story text as one ink line, its `{variable}` holes kept as ink's own `{v_name}`."""
+    """Story text as one ink line: `{variable}` holes as ink's own `{v_name}`, `{{`/`}}` as
+    escaped braces, and format v2's variations as ink's, which are the same: `{a|b}`
+    sequence, `{&..}` cycle, `{!..}` once only, `{~..}` shuffle, and `{?COND|yes|no}` as
+    `{COND: yes|no}`. Parsed by our own template parser, so the ink says what ours does."""
+    from game.story.model import Pos
+    from game.story.scene import Condition
+    from game.story.variations import parse
+
+    def condition(source: str, offset: int) -> Condition:
+        return Condition(source, None, Pos("", 1, 1), None)  # type: ignore[arg-type]
+
     text = " ".join(text.split())
-    out, last = [], 0
-    for m in _TOKEN.finditer(text):
-        out.append(_escape(text[last:m.start()]))
-        out.append("{v_" + m.group(1) + "}" if m.group(1) else "\\" + m.group()[0])
-        last = m.end()
-    out.append(_escape(text[last:]))
+    parts = parse(text, _Declared(), None, condition)
+    if parts is None:
+        raise ValueError(f"not a text our check accepts: {text[:80]!r}")
+    return _ink_parts(parts)
+
+
+def _ink_parts(parts: Any) -> str:
+    from game.story.scene import Variation
+
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            out.append(_escape(part))
+        elif type(part) is not Variation:
+            out.append("{v_" + part + "}")
+        else:
+            items = "|".join(_ink_parts(item) for item in part.items)
+            if part.kind == "if":
+                out.append("{" + _condition(part.condition.source) + ": " + items + "}")
+            else:
+                mark = {"sequence": "", "cycle": "&", "once": "!", "shuffle": "~"}[part.kind]
+                out.append("{" + mark + items + "}")
     return "".join(out)
 
 

@@ -86,7 +86,7 @@ _resolver = yaml.resolver.Resolver()
 
 def q(text: str) -> str:
     """The text as a YAML scalar: plain when YAML 1.1 reads it back as that same string."""
-    if YAML_SAFE_PLAIN.match(text) and _resolver.resolve(
+    if YAML_SAFE_PLAIN.match(text) and _resolver.resolve(  # type: ignore[no-untyped-call]
             yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str":
         return text
     return json.dumps(text, ensure_ascii=False)  # JSON strings are YAML double-quoted scalars
@@ -358,10 +358,10 @@ class Generator:
             if not s.ending:
                 continue
             # Two or three earlier scenes of the chapter offer a way into each ending.
-            candidates = [c for c in self.scenes[max(0, s.index - 30):s.index]
-                          if not c.ending and not c.uses_next]
-            for c in self.rng.sample(candidates, min(3, len(candidates))):
-                enders.setdefault(c.index, []).append(s)
+            candidates = [x for x in self.scenes[max(0, s.index - 30):s.index]
+                          if not x.ending and not x.uses_next]
+            for x in self.rng.sample(candidates, min(3, len(candidates))):
+                enders.setdefault(x.index, []).append(s)
             if not candidates:  # a tiny story: let the spine reach it
                 before = [c for c in self.scenes[:s.index] if not c.ending]
                 if before:

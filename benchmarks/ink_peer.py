@@ -82,7 +82,7 @@ def _ink_parts(parts: Any) -> str:
             out.append("{v_" + part + "}")
         else:
             items = "|".join(_ink_parts(item) for item in part.items)
-            if part.kind == "if":
+            if part.kind == "if" and part.condition is not None:
                 out.append("{" + _condition(part.condition.source) + ": " + items + "}")
             else:
                 mark = {"sequence": "", "cycle": "&", "once": "!", "shuffle": "~"}[part.kind]

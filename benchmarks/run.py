@@ -470,10 +470,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def bench(args: argparse.Namespace) -> int:
     import gen_story
+    import gen_story_v2
 
     scenes = args.scenes or (1_000 if args.quick else 10_000)
     try:
-        v2 = gen_story.parse_features(args.v2)
+        v2 = gen_story_v2.parse_features(args.v2)
     except ValueError as exc:
         raise SystemExit(f"run.py: --v2: {exc}") from None
     samples = args.samples or (3 if args.quick else 5)

@@ -17,6 +17,7 @@ from game.engine.errors import ChoiceNotAvailable, StoryRuntimeError
 from game.engine.state import HISTORY_LIMIT, GameState, new_state
 from game.engine.text import Context, render
 from game.engine.text import format_value as format_value
+from game.story import lists
 from game.story.expr import ExprEvalError, references
 from game.story.model import (
     Choice,
@@ -154,7 +155,7 @@ class Engine:
         if choice.effects:
             variables = dict(variables)
             for effect in choice.effects:
-                facts = _apply(effect, variables, facts)
+                facts = _apply(effect, variables, facts, self._story)
         taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
         return self._arrive(choice.goto, variables, state.visits, taken, facts,
                             state.turn + 1, choice.id, state, bool(choice.effects), state.seed)
@@ -184,7 +185,7 @@ class Engine:
         if plan.on_enter:
             fresh = variables if own else dict(variables)
             for effect in plan.on_enter:
-                facts = _apply(effect, fresh, facts)  # type: ignore[arg-type]
+                facts = _apply(effect, fresh, facts, self._story)  # type: ignore[arg-type]
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
                          self._history, seed)
@@ -281,12 +282,24 @@ def shown_title(story: Story, title: str, state: GameState) -> str:
         return title
 
 
-def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...]) -> tuple[str, ...]:
-    """Apply one effect to a fresh variables dict; returns the (maybe longer) facts tuple."""
-    if effect.kind == "unlock":
+def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...],
+           story: Story) -> tuple[str, ...]:
+    """Apply one effect to a fresh variables dict; returns the (maybe longer) facts tuple.
+
+    A list's `add`/`remove` (its value: the names, checked at load time) goes through
+    `game.story.lists`, which keeps the declared order; the story gives that order."""
+    kind = effect.kind
+    if kind == "unlock":
         return facts if effect.target in facts else (*facts, effect.target)
-    if effect.kind == "set":
+    if kind == "set":
         variables[effect.target] = effect.value
+    elif kind == "remove":
+        variables[effect.target] = lists.removed(
+            variables[effect.target], effect.value)  # type: ignore[arg-type]
+    elif type(effect.value) is tuple:  # add to a list
+        items = story.variables[effect.target].items or ()
+        variables[effect.target] = lists.added(
+            items, variables[effect.target], effect.value)  # type: ignore[arg-type]
     else:
         total = variables[effect.target] + effect.value  # type: ignore[operator]
         if not numbers.in_range(total):

@@ -15,13 +15,15 @@ from collections.abc import Callable, Collection, Container, Iterable, Iterator,
 from dataclasses import dataclass, field
 
 from game import numbers
-from game.story import codes, expr, textlint
+from game.story import codes, expr, lists, textlint
 from game.story.diagnostics import Diagnostic, Related
 from game.story.model import Choice, Condition, Pos, Scene, Story, Value
 from game.story.scene import Part
 
 MAX_COMBINATIONS = 4096
 """How many value combinations the stuck-scene check tries before it gives up quietly."""
+_LIST_CANDIDATES = 4
+"""A list of at most this many items is tried with every set of its names (16)."""
 
 
 def lint(story: Story, partial: bool = False, known: Known | None = None,
@@ -62,6 +64,7 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
                                                    "never be reached"))
     if not partial:
         out.extend(_unused_variables(story))
+        out.extend(_never_held(story))
     out.extend(_out_of_range(story, findings.values()))
     out.extend(textlint.warnings(story))
     return out
@@ -362,6 +365,46 @@ def _unused_variables(story: Story) -> Iterator[Diagnostic]:
                                            "or use it")
 
 
+def _never_held(story: Story) -> Iterator[Diagnostic]:
+    """List items no effect ever puts in their list and the default does not hold: each
+    is a warning at the declaration, and each `"item" in list` test of one (never true) a
+    warning at its condition. Cheap: one pass over the effects, then over the distinct
+    conditions, only for stories that have lists."""
+    items = story.list_items()
+    if not items:
+        return
+    held: dict[str, set[str]] = {name: set(story.variables[name].default)  # type: ignore[arg-type]
+                                 for name in items}
+    for scene in story.scenes.values():
+        for effect in (*scene.on_enter, *(e for c in scene.choices for e in c.effects)):
+            if effect.target in held and effect.kind in ("add", "set"):
+                held[effect.target].update(effect.value)  # type: ignore[arg-type]
+    for name, declared in items.items():
+        never = [item for item in declared if item not in held[name]]
+        if never:
+            shown = ", ".join(f"'{item}'" for item in never)
+            yield codes.ITEM_NEVER_HELD.at(
+                story.variables[name].pos, f"list '{name}' never holds {shown}: no effect adds "
+                f"{'it' if len(never) == 1 else 'them'} and the default does not; an 'in' "
+                "test of one is never true")
+    walked: dict[str, list[str]] = {}  # by condition text: what to say of it
+    for condition in conditions(story):
+        if " in " not in condition.source:
+            continue
+        said = walked.get(condition.source)
+        if said is None:
+            said = walked[condition.source] = [
+                f"'{expr.unparse(n)}' is never true: no effect adds '{n.left.value}' to "
+                f"'{n.right.name}' and its default does not hold it"
+                for n in expr.walk(condition.node)
+                if isinstance(n, expr.Binary) and n.op == expr.MEMBERSHIP
+                and isinstance(n.left, expr.Literal) and isinstance(n.right, expr.Var)
+                and n.right.name in held and n.left.value in items[n.right.name]
+                and n.left.value not in held[n.right.name]]
+        for message in said:
+            yield codes.IN_NEVER_TRUE.at(condition.pos, message)
+
+
 def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
            revisitable: Callable[[str], bool]) -> Iterator[Diagnostic]:
     """Can every choice of this scene be hidden at once? Proven -> error; plausible -> warning."""
@@ -436,7 +479,14 @@ def _candidates(story: Story, kind: str, name: str, literals: list[Value],
         return [False, True]
     if kind == "scene":  # visit counts; a scene's own choices show once it was entered
         return [1, 2] if name == scene else [0, 1, 2]
-    default = story.variables[name].default
+    variable = story.variables[name]
+    default = variable.default
+    if variable.items is not None:  # a list: every set of its names, while they are few
+        if len(variable.items) > _LIST_CANDIDATES:
+            return list(dict.fromkeys([default, (), variable.items]))
+        return [lists.ordered(variable.items, chosen)
+                for size in range(len(variable.items) + 1)
+                for chosen in itertools.combinations(variable.items, size)]
     if isinstance(default, bool):
         return [False, True]
     if isinstance(default, (int, float)):
@@ -469,7 +519,7 @@ def _all_hidden(story: Story, choices: Iterable[Choice], known: Known,
             if kind == "variable":
                 variables[name] = value
             elif kind == "scene":
-                visits[name] = int(value)  # a scene's candidates are visit counts
+                visits[name] = int(value)  # type: ignore[arg-type]  # visit counts
             elif value:
                 facts.add(name)
         try:
@@ -486,4 +536,6 @@ def _describe(kind: str, name: str, value: Value) -> str:
         return f"{'' if value else 'not '}has({name})"
     if kind == "scene":
         return f"visits({name}) = {value}"
+    if isinstance(value, tuple):
+        return f"{name} = [{', '.join(value)}]"
     return f"{name} = {expr.literal_text(value)}"

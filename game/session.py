@@ -35,6 +35,7 @@ from game.session_types import (
     Offer,
     Progress,
     Saved,
+    locked_words,
 )
 from game.storage import atomic, display
 from game.storage.errors import SaveError, SceneGone
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from game.story.model import Story
 
 __all__ = ["CHAPTER_PREFIX", "EARLIER", "Chapter", "GalleryEntry", "HistoryEntry", "Move",
-           "Offer", "Progress", "Saved", "Session"]
+           "Offer", "Progress", "Saved", "Session", "locked_words"]
 
 EARLIER = ("autosave (previous game)", "autosave (2 games ago)", "autosave (3 games ago)")
 """The earlier autosaves, newest first, as the load list names them. A player's slot name
@@ -277,7 +278,10 @@ class Session:
         return self._moved(state, autosave=False, found=True)
 
     def choose(self, choice_id: str) -> Move:
-        """Take an available choice; ChoiceNotAvailable or StoryRuntimeError change nothing."""
+        """Take an available choice; ChoiceNotAvailable or StoryRuntimeError change nothing.
+        A choice shown but locked is refused with ChoiceLocked (a ChoiceNotAvailable) and
+        changes nothing either: its `reason` is the rendered `reason:`, and
+        `locked_words(reason)` what a front end tells the player."""
         self.flush()
         assert self.state is not None, "no game in progress"
         self.state = self._rules.choose(self.state, choice_id)

@@ -101,3 +101,9 @@ class Progress:
         if total == 0:
             return 100
         return round(100 * (self.facts_found + self.endings_found) / total)
+
+
+def locked_words(reason: str | None) -> str:
+    """What every front end says when the player picks a locked choice (the Session
+    refuses it with `ChoiceLocked`, whose `reason` is the choice's rendered `reason:`)."""
+    return f"That choice is locked: {reason}" if reason else "That choice is locked for now."

@@ -142,10 +142,15 @@ def reachable_scenes(story: Story, never: Never | None = None,
         if scene is None:
             continue
         for choice in scene.choices:
-            if choice.goto not in seen and not never(choice.condition):
+            if choice.goto not in seen and not closed(choice, never):
                 seen.add(choice.goto)
                 queue.append(choice.goto)
     return seen
+
+
+def closed(choice: Choice, never: Never) -> bool:
+    """Never takeable: hidden (`if`) or locked (`enabled`) by a condition always false."""
+    return never(choice.condition) or (choice.enabled is not None and never(choice.enabled))
 
 
 def _unlocks(story: Story, reachable: set[str]) -> tuple[set[str], set[str]]:
@@ -172,6 +177,8 @@ def conditions(story: Story) -> Iterator[Condition]:
         for choice in scene.choices:
             if choice.condition is not None:
                 yield choice.condition
+            if choice.enabled is not None:
+                yield choice.enabled
 
 
 def _unused_variables(story: Story) -> Iterator[Diagnostic]:
@@ -191,6 +198,8 @@ def _unused_variables(story: Story) -> Iterator[Diagnostic]:
         for choice in scene.choices:
             if len(choice.text.parts) > 1:
                 unread.difference_update(choice.text.names)
+            if choice.reason is not None and len(choice.reason.parts) > 1:
+                unread.difference_update(choice.reason.names)
     for var in story.variables.values():
         if var.name in unread:
             yield codes.UNREAD_VARIABLE.at(var.pos, f"variable '{var.name}' is never read "
@@ -223,10 +232,17 @@ def _stuck(story: Story, scene: Scene, reachable: set[str],
                                     "condition that is always false: the player would be "
                                     "stuck")
         return
+    if all(closed(c, known.never) for c in choices):
+        yield codes.ALWAYS_LOCKED_STUCK.at(scene.pos, f"every choice of scene '{scene.id}' "
+                                           "is always hidden or always locked (an 'enabled' "
+                                           "that is always false): the player would be stuck")
+        return
     for choice in choices:
         if known.never(choice.condition):
             yield codes.NEVER_SHOWN.at(choice.pos, "this choice's condition is always "
                                        "false, so it is never shown")
+        elif choice.enabled is not None:
+            yield from _lock_mistakes(choice, known)
     if scene.id not in reachable:
         return
     if all(c.once for c in choices) and _revisitable(story, scene.id):
@@ -234,22 +250,44 @@ def _stuck(story: Story, scene: Scene, reachable: set[str],
                                  "and the scene can be entered again: after each is taken "
                                  "the player is stuck; add a choice without 'once'")
         return
-    if any(c.condition is None for c in choices):
+    if any(c.condition is None and c.enabled is None for c in choices):
         return
-    example = _all_hidden(story, [c for c in choices if c.condition is not None], known,
-                          scene.id)
-    if example:
+    example = _all_hidden(story, choices, known, scene.id)
+    if example and any(c.enabled is not None for c in choices):
+        yield codes.ALL_CLOSED.at(scene.pos, f"every choice of scene '{scene.id}' can be "
+                                  f"hidden or locked at once (for example when {example}), "
+                                  "leaving the player stuck (a locked choice is no way on); "
+                                  "add a choice without 'if' or 'enabled', or make sure one "
+                                  "always holds")
+    elif example:
         yield codes.ALL_HIDDEN.at(scene.pos, f"every choice of scene '{scene.id}' can be "
                                   f"hidden at once (for example when {example}), leaving the "
                                   "player stuck; add a choice without 'if', or make sure one "
                                   "always holds")
 
 
+def _lock_mistakes(choice: Choice, known: Known) -> Iterator[Diagnostic]:
+    """A choice shown but locked: an `enabled` always false locks it for good, and one that
+    only repeats its `if` never shows it locked (it is hidden instead)."""
+    enabled = choice.enabled
+    if enabled is None:
+        return
+    if known.never(enabled):
+        yield codes.ALWAYS_LOCKED.at(enabled.pos, "this choice's 'enabled' is always false, "
+                                     "so it is always locked: no player can ever take it")
+    elif choice.condition is not None and (
+            expr.strip_offsets(choice.condition.node) == expr.strip_offsets(enabled.node)):
+        yield codes.LOCK_SAME_AS_IF.at(enabled.pos, "this choice's 'enabled' is its 'if': "
+                                       "whenever it would be locked it is hidden, so its "
+                                       "lock is never seen; drop the 'if' to show it locked")
+
+
 def _outcome(choice: Choice) -> tuple[object, ...]:
     """What taking a choice does to the game, ignoring its wording and position."""
     effects = tuple((e.kind, e.target, e.value) for e in choice.effects)
     condition = choice.condition.source if choice.condition else None
-    return (choice.goto, effects, condition, choice.once)
+    enabled = choice.enabled.source if choice.enabled else None
+    return (choice.goto, effects, condition, choice.once, enabled)
 
 
 def _revisitable(story: Story, start: str) -> bool:
@@ -286,8 +324,10 @@ def _candidates(story: Story, kind: str, name: str, literals: list[Value],
 
 def _all_hidden(story: Story, choices: Iterable[Choice], known: Known,
                 scene: str) -> str | None:
-    """A small assignment of the referenced names under which no condition holds, if any."""
-    conditions = [c.condition for c in choices if c.condition is not None]
+    """A small assignment of the referenced names under which no choice can be taken (each
+    hidden by its `if` or locked by its `enabled`), if any."""
+    gates = [(c.condition, c.enabled) for c in choices]
+    conditions = [c for gate in gates for c in gate if c is not None]
     refs = sorted({name for c in conditions for name in known.names(c)})
     literals = [lit for c in conditions for lit in known.literals(c)]
     domains = [_candidates(story, kind, name, literals, scene) for kind, name in refs]
@@ -309,7 +349,9 @@ def _all_hidden(story: Story, choices: Iterable[Choice], known: Known,
             elif value:
                 facts.add(name)
         try:
-            if not any(c.evaluate(variables, visits, facts) for c in conditions):
+            if not any((shown is None or shown.evaluate(variables, visits, facts))
+                       and (enabled is None or enabled.evaluate(variables, visits, facts))
+                       for shown, enabled in gates):
                 return ", ".join(_describe(kind, name, value)
                                  for (kind, name), value in zip(refs, combo, strict=True))
         except expr.ExprEvalError:

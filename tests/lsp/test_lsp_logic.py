@@ -125,8 +125,10 @@ def test_completion_offers_the_names_that_fit_the_place(
 
 
 def test_completion_offers_the_keys_not_yet_written_with_their_docs(index: StoryIndex) -> None:
-    assert labels(index, CHOICE + "        ") == ["goto", "effects", "id", "if", "once"]
-    assert labels(index, CHOICE + "      - ") == ["goto", "text", "effects", "id", "if", "once"]
+    assert labels(index, CHOICE + "        ") == ["goto", "effects", "enabled", "id", "if", "once",
+                                                  "reason"]
+    assert labels(index, CHOICE + "      - ") == ["goto", "text", "effects", "enabled", "id", "if",
+                                                  "once", "reason"]
     assert labels(index, "story:\n  id: x\n  ") == ["start", "title", "subtitle"]
     lines = ["scenes:", "  a:", "    ne"]
     (item,) = complete(index, lines, 2, 6).items

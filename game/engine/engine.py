@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from game import numbers
 from game.engine.counts import SMALL, Counts
 from game.engine.errors import ChoiceLocked, ChoiceNotAvailable, StoryRuntimeError
 from game.engine.state import HISTORY_LIMIT, GameState, new_state
+from game.engine.text import Context, render
+from game.engine.text import format_value as format_value
 from game.story.expr import ExprEvalError, references
 from game.story.model import (
     Choice,
@@ -62,16 +64,6 @@ class SceneView:
         return self.ending is None and all(c.locked for c in self.choices)
 
 
-def format_value(value: Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        # Ten significant digits: 1000000.0 reads "1000000" and 0.1 + 0.2 reads "0.3", where
-        # "%g" would say "1e+06" and repr would say "0.30000000000000004".
-        return f"{value:.10g}"
-    return str(value)
-
-
 class _Plan:
     """One scene, arranged for the choices()/take() loop that random playthroughs run
     millions of times: no attribute chains, no string building, no per-call decisions."""
@@ -105,7 +97,7 @@ class Engine:
     game/engine/state.py); None keeps them all, for tools that report a whole run's route.
     """
 
-    __slots__ = ("_facts", "_history", "_plans", "_story")
+    __slots__ = ("_facts", "_history", "_plans", "_story", "_titles")
 
     def __init__(self, story: Story, history: int | None = HISTORY_LIMIT) -> None:
         if history is not None and history < 1:
@@ -116,6 +108,8 @@ class Engine:
         self._facts: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
         """The last facts tuple seen, with its set (one attribute, so threads never see a
         mismatched pair): consecutive states share the tuple until a fact is unlocked."""
+        self._titles: dict[str, Template] = {}
+        """Titles of scenes and endings that show variables or variations, parsed once."""
 
     @property
     def story(self) -> Story:
@@ -129,8 +123,11 @@ class Engine:
 
     # -- moving --------------------------------------------------------------------------
 
-    def start(self) -> GameState:
-        state = GameState(self.story.start, self.story.defaults(), {}, frozenset(), ())
+    def start(self, seed: int = 0) -> GameState:
+        """The first state of a game whose random draws come from `seed` (game/engine/dice.py;
+        the Session picks one, or takes `--seed`'s)."""
+        state = GameState(self.story.start, self.story.defaults(), {}, frozenset(), (),
+                          seed=seed)
         return self._enter(state, self.story.start)
 
     def choices(self, state: GameState) -> tuple[Choice, ...]:
@@ -208,15 +205,15 @@ class Engine:
                 facts = _apply(effect, variables, facts)
         taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
         return self._arrive(choice.goto, variables, state.visits, taken, facts,
-                            state.turn + 1, choice.id, state, bool(choice.effects))
+                            state.turn + 1, choice.id, state, bool(choice.effects), state.seed)
 
     def _enter(self, state: GameState, scene_id: str) -> GameState:
         return self._arrive(scene_id, state.variables, state.visits, state.taken, state.facts,
-                            state.turn, state.via, state.previous, False)
+                            state.turn, state.via, state.previous, False, state.seed)
 
     def _arrive(self, scene_id: str, variables: Mapping[str, Value], visits: Mapping[str, int],
                 taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
-                previous: GameState | None, own: bool) -> GameState:
+                previous: GameState | None, own: bool, seed: int) -> GameState:
         """The state on entering a scene: its visit counted, its on_enter effects run.
 
         Variables are copied only when something writes to them (`own`: already a fresh
@@ -238,7 +235,7 @@ class Engine:
                 facts = _apply(effect, fresh, facts)  # type: ignore[arg-type]
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
-                         self._history)
+                         self._history, seed)
 
     @staticmethod
     def back(state: GameState) -> GameState | None:
@@ -252,13 +249,16 @@ class Engine:
 
     def view(self, state: GameState) -> SceneView:
         scene = self.story.scenes[state.scene]
+        ending = scene.ending
+        if ending is not None and ("{" in ending.title or "}" in ending.title):
+            ending = replace(ending, title=self.title(ending.title, state))
         return SceneView(
             scene=scene.id,
-            title=scene.title,
+            title=self.title(scene.title, state),
             chapter=scene.chapter,
             paragraphs=self.paragraphs(scene, state),
             choices=self._choice_views(state),
-            ending=scene.ending,
+            ending=ending,
             new_facts=state.new_facts,
         )
 
@@ -268,6 +268,19 @@ class Engine:
                                 self.locked_reason(state, c)) if c.id in locked
                      else ChoiceView(c.id, self.render(c.text, state), c.is_continue)
                      for c in shown)
+
+    def title(self, title: str, state: GameState) -> str:
+        """A scene's or an ending's title as shown in `state` (titles are kept as written,
+        and checked by the loader: see `ElementReaders.title`)."""
+        if "{" not in title and "}" not in title:
+            return title
+        template = self._titles.get(title)
+        if template is None:
+            from game.story.variations import runtime_template
+
+            template = self._titles[title] = runtime_template(
+                title, self._story.variables, self._story.scenes[state.scene].pos)
+        return self.render(template, state)
 
     def paragraphs(self, scene: Scene, state: GameState) -> tuple[str, ...]:
         """Visible paragraphs, blank-line separated, single newlines reflowed (as Markdown)."""
@@ -282,14 +295,18 @@ class Engine:
                     out.append(part)
         return tuple(out)
 
-    @staticmethod
-    def render(template: Template, state: GameState) -> str:
-        if template.is_plain:
-            return template.parts[0]
+    def render(self, template: Template, state: GameState) -> str:
+        """Any shown text of the scene `state` is in (paragraphs, choices, titles, reasons),
+        rendered purely (`game/engine/text.py`)."""
         parts = template.parts
+        if len(parts) == 1:
+            return parts[0]  # type: ignore[return-value]
         variables = state.variables
-        return "".join(p if i % 2 == 0 else format_value(variables[p])
-                       for i, p in enumerate(parts))
+        if all(type(p) is str for p in parts):
+            return "".join(p if i % 2 == 0 else format_value(variables[p])  # type: ignore
+                           for i, p in enumerate(parts))
+        return render(parts, Context(variables, state.visits, lambda: self._fact_set(state),
+                                     state.scene, getattr(state, "seed", 0)))
 
     def _fact_set(self, state: GameState) -> frozenset[str]:
         """The state's facts as a set for `has()`, made once per distinct facts tuple."""

@@ -96,7 +96,8 @@ def _fit(old: GameState, story: Story, previous: GameState | None,
     if (variables is old.variables and visits is old.visits and taken is old.taken
             and facts is old.facts and previous is old.previous):
         return old
-    return GameState(old.scene, variables, visits, taken, facts, old.turn, old.via, previous)
+    return GameState(old.scene, variables, visits, taken, facts, old.turn, old.via, previous,
+                     old.seed)
 
 
 def _visits_fit(visits: Mapping[str, int], story: Story,

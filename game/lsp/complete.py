@@ -48,6 +48,8 @@ _LINE = re.compile(r"^(?P<indent> *)(?P<dash>(?:- +)*)"
 _WORD_BEFORE = re.compile(r"[A-Za-z0-9_]*$")
 _CALL_BEFORE = re.compile(r"\b(?P<func>[A-Za-z_]\w*)\(\s*(?P<word>\w*)$")
 _HOLE_BEFORE = re.compile(r"\{\s*(?P<word>\w*)$")
+_TEXT_CONDITION = re.compile(r"\{\?(?P<condition>[^|{}]*)$")
+"""A `{?COND|..}` variation (format v2) whose condition the cursor is in."""
 _FLOW_KEY = re.compile(r"[{,]\s*(?P<word>\w*)$")
 _KEY_VALUE = re.compile(r"^\s*(?:-\s+)*(?P<key>[A-Za-z_]\w*):\s*(?P<rest>.*)$")
 _CONDITION_KINDS = frozenset({"condition"})
@@ -249,7 +251,10 @@ def complete(index: StoryIndex, lines: list[str], line: int, col: int) -> Comple
             return _keys(table, _siblings(lines, line), word)
         if path[-1:] == ["-"] and re.fullmatch(r"\s*-\s+\w*", before):
             return _in_list(index, path, table_at(path[:-2]), word)
-        hole = _HOLE_BEFORE.search(before)  # a line of a text block
+        inline = _TEXT_CONDITION.search(before)  # a line of a text block
+        if inline is not None:
+            return _expression(index, inline.group("condition"), word)
+        hole = _HOLE_BEFORE.search(before)
         if hole is not None and "}" not in before[hole.start():]:
             return _names(index, "variable", word)
         return Completion((), False, word)
@@ -267,8 +272,12 @@ def _value(index: StoryIndex, table: str | None, key: str, rest: str,
         return _names(index, "variable", word)
     if kind_of in _CONDITION_KINDS or key == "compute":
         return _expression(index, rest, word)
-    if (kind_of in _TEMPLATE_KINDS or key == "text") and _HOLE_BEFORE.search(rest):
-        return _names(index, "variable", word)
+    if kind_of in _TEMPLATE_KINDS or key == "text":
+        inline = _TEXT_CONDITION.search(rest)
+        if inline is not None:
+            return _expression(index, inline.group("condition"), word)
+        if _HOLE_BEFORE.search(rest):
+            return _names(index, "variable", word)
     return Completion((), False, word)
 
 

@@ -88,6 +88,7 @@ class Loader(ElementReaders):
         """(scene, target, where, what) forward gotos of prebuilt scenes, checked at the end."""
         self.trial_sources: list[str] = []
         self.kinds: dict[str, type] = {}
+        self.list_items: dict[str, tuple[str, ...]] = {}
         self.scene_name = ""
 
     # -- pass 1: gather ----------------------------------------------------------------------
@@ -322,8 +323,7 @@ class Loader(ElementReaders):
         id (its scene is read once the names it may use are known)."""
         self.file = d.file
         if section == "variables":
-            default = self.literal(d.node, f"variable '{name}'")
-            self.declare(name, None if default is None else Variable(name, default, d.pos))
+            self.declare(name, self.variable(name, d))
         elif section == "facts":
             self.declare_fact(name, self.fact(name, d))
         elif section == "scenes":
@@ -336,6 +336,8 @@ class Loader(ElementReaders):
         if variable is not None:
             self.variables[name] = variable
             self.kinds[name] = variable.kind
+            if variable.items is not None:
+                self.list_items[name] = variable.items
 
     def declare_fact(self, name: str, fact: Fact | None) -> None:
         """A fact as read (None: it could not be; its id counts all the same)."""

@@ -115,6 +115,12 @@ def test_yaml_path_reads_the_place_from_indentation() -> None:
     ("scenes:\n  a:\n    on_enter:\n      - unlock:\n          - s", ["sam_secret"]),
     (CHOICE + "        effects:\n          - set: {me", ["met_sam"]),
     ("scenes:\n  a:\n    text: |\n      Hello {na", ["name"]),
+    # text variations (format v2): a variable in an item, the condition of {?..}
+    ("scenes:\n  a:\n    text: |\n      {&Hi|Hello {na", ["name"]),
+    ("scenes:\n  a:\n    text: |\n      {?cour", ["courage"]),
+    ("scenes:\n  a:\n    text: |\n      {?has(co", ["coffee"]),
+    ('scenes:\n  a:\n    title: "Day {cour', ["courage"]),
+    ('scenes:\n  a:\n    text: "{?seen(w', ["window"]),
     ("playthroughs:\n  p:\n    expect:\n      ending: ", ["friends", "quiet"]),
     ("playthroughs:\n  p:\n    steps:\n      - choose: x\n        expect:\n          scene: lu",
      ["lunch"]),
@@ -149,8 +155,10 @@ def test_completion_inside_flow_collections_and_text_blocks(
 
 
 def test_completion_offers_the_keys_not_yet_written_with_their_docs(index: StoryIndex) -> None:
-    assert labels(index, CHOICE + "        ") == ["goto", "effects", "id", "if", "once"]
-    assert labels(index, CHOICE + "      - ") == ["goto", "text", "effects", "id", "if", "once"]
+    assert labels(index, CHOICE + "        ") == ["goto", "effects", "enabled", "id", "if", "once",
+                                                  "reason"]
+    assert labels(index, CHOICE + "      - ") == ["goto", "text", "effects", "enabled", "id", "if",
+                                                  "once", "reason"]
     assert labels(index, "story:\n  id: x\n  ") == ["start", "title", "subtitle"]
     lines = ["scenes:", "  a:", "    ne"]
     (item,) = complete(index, lines, 2, 6).items

@@ -17,6 +17,7 @@ from game.lsp.lookup import StoryIndex, index_story
 from game.lsp.problems import place_of, problems
 from game.lsp.rename import RenameRefused, rename_edits, renameable
 from game.lsp.workspace import StoryWorkspace, story_root
+from game.story import schema
 from game.story.diagnostics import Diagnostic, Related, first_defined
 from game.story.files import load_story
 from game.story.model import Pos
@@ -136,11 +137,10 @@ def test_completion_offers_the_names_that_fit_the_place(
     ("scenes:\n  a:\n    choices:\n      - {text: 'It''s {', goto: ki", ["kitchen"]),
     ("scenes:\n  a:\n    choices:\n      - {text: Go, if: \"has(s", ["sam_secret"]),
     ("scenes:\n  a:\n    choices:\n      - {text: \"Hi {na", ["name"]),
-    ("scenes:\n  a:\n    choices:\n      - {text: Go, ", ["goto", "effects", "id", "if", "once"]),
     (CHOICE + "        effects: [{unlock: ", ["coffee", "sam_secret"]),
     (CHOICE + "        effects: [{set: {courage: 1, m", ["met_sam"]),
     (CHOICE + "        effects: [{set: {courage: ", []),  # a value: any literal
-    (CHOICE + "        effects: [{add: {courage: 1}}, {", ["add", "set", "unlock"]),
+    (CHOICE + "        effects: [{add: {courage: 1}}, {", sorted(schema.TABLES["effect"])),
     ("scenes:\n  a:\n    on_enter: [{unlock: [coffee, s", ["sam_secret"]),
     ("scenes:\n  a:\n    ending: {", ["id", "title", "hint"]),
     ("story: {id: x, start: lu", ["lunch"]),
@@ -152,6 +152,11 @@ def test_completion_inside_flow_collections_and_text_blocks(
         index: StoryIndex, text: str, expected: list[str]) -> None:
     """`{...}` and `[...]` on one line are read as YAML reads them; a `|` block is text."""
     assert labels(index, text) == expected
+
+
+def test_keys_in_a_flow_mapping_are_those_of_the_same_block_mapping(index: StoryIndex) -> None:
+    flow = labels(index, "scenes:\n  a:\n    choices:\n      - {text: Go, ")
+    assert flow == labels(index, CHOICE + "        ") and "goto" in flow and "text" not in flow
 
 
 def test_completion_offers_the_keys_not_yet_written_with_their_docs(index: StoryIndex) -> None:

@@ -66,7 +66,8 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
         out.extend(_unused_variables(story))
         out.extend(_never_held(story))
     out.extend(_out_of_range(story, findings.values()))
-    out.extend(textlint.warnings(story))
+    out.extend(textlint.warnings(story, (known.text_warnings(story, found)
+                                         for found in findings.values())))
     return out
 
 
@@ -176,6 +177,7 @@ class Known:
             self._variables = variables
             for found in self._scenes.values():
                 found.stuck.clear()
+                found.titles = None
         if len(self._scenes) > 2 * len(story.scenes) + 1000:
             self._scenes = {name: found for name, found in self._scenes.items()
                             if story.scenes.get(name) is found.scene}
@@ -207,6 +209,16 @@ class Known:
         if self.remember:
             self._reach, self._ways_changed = (key, reachable), False
         return reachable
+
+    def text_warnings(self, story: Story, found: SceneFindings,
+                      ) -> tuple[list[Diagnostic], list[Diagnostic]]:
+        """`textlint.scene_warnings` of the scene: about its texts, kept with the scene, and
+        about its titles, kept under the same variables."""
+        if found.text is None:
+            found.text = textlint.scene_warnings(found.scene, story.variables)[0]
+        if found.titles is None or not self.remember:
+            found.titles = textlint.title_warnings(found.scene, story.variables)
+        return found.text, found.titles
 
     def stuck(self, story: Story, found: SceneFindings,
               reachable: Container[str]) -> list[Diagnostic]:
@@ -246,6 +258,10 @@ class SceneFindings:
     """...and in its conditions."""
     stuck: dict[bool, list[Diagnostic]] = field(default_factory=dict)
     """`_stuck`'s findings, by whether the scene is reachable, under `Known._variables`."""
+    text: list[Diagnostic] | None = None
+    """`textlint`'s warnings about its texts, once asked."""
+    titles: list[Diagnostic] | None = None
+    """...and about its titles, under `Known._variables`."""
 
 
 def reachable_scenes(story: Story, never: Never | None = None, roots: Iterable[str] = (),

@@ -15,6 +15,7 @@ from game import numbers
 from game.engine.counts import SMALL, Counts
 from game.engine.errors import ChoiceNotAvailable, StoryRuntimeError
 from game.engine.state import HISTORY_LIMIT, GameState, new_state
+from game.story.calls import MAX_DEPTH
 from game.story.expr import ExprEvalError, references
 from game.story.model import (
     Choice,
@@ -151,7 +152,22 @@ class Engine:
         raise ChoiceNotAvailable(f"no choice '{choice_id}' available in scene '{state.scene}'")
 
     def take(self, state: GameState, choice: Choice) -> GameState:
-        """Apply an available choice (already checked by `choices`), then enter its scene."""
+        """Apply an available choice (already checked by `choices`), then enter its scene:
+        the one it goes to or calls (a call first pushes its return point), or, for the
+        Continue of a `return: true` scene, the return point it pops."""
+        goto, stack = choice.goto, state.stack
+        if choice.returns:
+            if not stack:
+                raise StoryRuntimeError(choice.goto_pos, f"return: scene '{state.scene}' "
+                                        "was reached without a call, so there is no scene to "
+                                        "go back to (enter it with 'call:', not 'goto:')")
+            goto, stack = stack[-1], stack[:-1]
+        elif choice.call:
+            if len(stack) >= MAX_DEPTH:
+                raise StoryRuntimeError(choice.goto_pos, f"call: '{goto}' would be the "
+                                        f"{MAX_DEPTH + 1}th call open at once; calls nest at "
+                                        f"most {MAX_DEPTH} deep (does a call recurse?)")
+            stack = (*stack, choice.then if choice.then is not None else state.scene)
         variables = state.variables
         facts = state.facts
         if choice.effects:
@@ -159,16 +175,16 @@ class Engine:
             for effect in choice.effects:
                 facts = _apply(effect, variables, facts)
         taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
-        return self._arrive(choice.goto, variables, state.visits, taken, facts,
-                            state.turn + 1, choice.id, state, bool(choice.effects))
+        return self._arrive(goto, variables, state.visits, taken, facts,
+                            state.turn + 1, choice.id, state, bool(choice.effects), stack)
 
     def _enter(self, state: GameState, scene_id: str) -> GameState:
         return self._arrive(scene_id, state.variables, state.visits, state.taken, state.facts,
-                            state.turn, state.via, state.previous, False)
+                            state.turn, state.via, state.previous, False, state.stack)
 
     def _arrive(self, scene_id: str, variables: Mapping[str, Value], visits: Mapping[str, int],
                 taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
-                previous: GameState | None, own: bool) -> GameState:
+                previous: GameState | None, own: bool, stack: tuple[str, ...]) -> GameState:
         """The state on entering a scene: its visit counted, its on_enter effects run.
 
         Variables are copied only when something writes to them (`own`: already a fresh
@@ -190,7 +206,7 @@ class Engine:
                 facts = _apply(effect, fresh, facts)  # type: ignore[arg-type]
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
-                         self._history)
+                         self._history, stack)
 
     @staticmethod
     def back(state: GameState) -> GameState | None:
@@ -198,6 +214,7 @@ class Engine:
         return state.previous
 
     def is_over(self, state: GameState) -> bool:
+        """At an ending: the story is over there, even inside a call (the stack is left)."""
         return (self._plans.get(state.scene) or self._plan(state.scene)).ending
 
     # -- showing -------------------------------------------------------------------------

@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from game.story import expr
     from game.story.scene import Condition, Effect, Scene
 
-FORMAT = 6
+FORMAT = 7
 """Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
 MAGIC = b"offscreen-story-cache\n"
 _MARSHAL_VERSION = 4
@@ -358,8 +358,8 @@ class _Encoder:
             self.effects(s.on_enter),
             tuple((c.id, c.text.parts, c.goto, self.condition(c.condition),
                    self.effects(c.effects), c.once, self.pos(c.pos), self.pos(c.goto_pos),
-                   c.is_continue) for c in s.choices),
-            s.next, self.ending(s.ending), self.pos(s.pos),
+                   c.is_continue, c.call, c.then, c.returns) for c in s.choices),
+            s.next, self.ending(s.ending), self.pos(s.pos), s.returns,
         )
         return marshal.dumps(data, _MARSHAL_VERSION)
 
@@ -474,7 +474,7 @@ class _Decoder:
             cachecheck.scene(data, data[0] if type(data) is tuple and data else "",
                              self.context)
         (scene_id, title, chapter, paragraphs, on_enter, choices, next_id, ending,
-         pos) = data
+         pos, returns) = data
         return Scene(
             scene_id, title, chapter,
             tuple(new_paragraph(new_template(parts), self.condition(cond), self.pos(p))
@@ -482,10 +482,10 @@ class _Decoder:
             self.effects(on_enter),
             tuple(new_choice(choice_id, new_template(parts), goto, self.condition(cond),
                              self.effects(effects), once, self.pos(p),
-                             self.pos(goto_pos), is_continue)
-                  for (choice_id, parts, goto, cond, effects, once, p, goto_pos, is_continue)
-                  in choices),
-            next_id, self.ending(ending), self.pos(pos),
+                             self.pos(goto_pos), is_continue, call, then, back)
+                  for (choice_id, parts, goto, cond, effects, once, p, goto_pos, is_continue,
+                       call, then, back) in choices),
+            next_id, self.ending(ending), self.pos(pos), returns,
         )
 
     def expectation(self, data: Encoded | None) -> Expectation | None:

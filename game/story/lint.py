@@ -14,6 +14,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 
 from game import numbers
 from game.story import codes, expr
+from game.story.calllint import call_problems
 from game.story.diagnostics import Diagnostic, Related
 from game.story.model import Choice, Condition, Pos, Scene, Story, Value
 
@@ -57,6 +58,7 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
     if not partial:
         out.extend(_unused_variables(story))
     out.extend(_out_of_range(story, known))
+    out.extend(call_problems(story, known.never))
     return out
 
 
@@ -145,6 +147,10 @@ def reachable_scenes(story: Story, never: Never | None = None,
             if choice.goto not in seen and not never(choice.condition):
                 seen.add(choice.goto)
                 queue.append(choice.goto)
+            if choice.then is not None and choice.then not in seen and not never(
+                    choice.condition):  # where a call returns to (format v2)
+                seen.add(choice.then)
+                queue.append(choice.then)
     return seen
 
 
@@ -254,16 +260,24 @@ def _outcome(choice: Choice) -> tuple[object, ...]:
 
 def _revisitable(story: Story, start: str) -> bool:
     seen: set[str] = set()
-    queue = deque(c.goto for c in story.scenes[start].choices)
+    queue = deque(_ways_on(start, c) for c in story.scenes[start].choices)
     while queue:
-        current = queue.popleft()
-        if current == start:
-            return True
-        if current in seen or current not in story.scenes:
-            continue
-        seen.add(current)
-        queue.extend(c.goto for c in story.scenes[current].choices)
+        for current in queue.popleft():
+            if current == start:
+                return True
+            if current in seen or current not in story.scenes:
+                continue
+            seen.add(current)
+            queue.extend(_ways_on(current, c) for c in story.scenes[current].choices)
     return False
+
+
+def _ways_on(scene: str, choice: Choice) -> tuple[str, ...]:
+    """The scenes a choice may lead to next: its goto, and for a call the scene its return
+    comes back to (its then, or the calling scene, entered again)."""
+    if choice.call:
+        return (choice.goto, choice.then or scene)
+    return (choice.goto,)
 
 
 def _candidates(story: Story, kind: str, name: str, literals: list[Value],

@@ -123,6 +123,20 @@ def _saves_folder(parser: argparse.ArgumentParser) -> None:
                         "a checkout or the user data folder; now {saves})")
 
 
+def _game_seed(text: str) -> int:
+    """`play --seed`'s value: a game seed (game/engine/dice.py), or argparse's usage error."""
+    from game.engine.dice import SEED_LIMIT, valid_seed
+
+    try:
+        seed = int(text)
+    except ValueError:
+        seed = -1
+    if not valid_seed(seed):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a seed: give a whole number from 0 to {SEED_LIMIT - 1}")
+    return seed
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="offscreen", formatter_class=_Formatter,
@@ -163,6 +177,10 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--dev", action="store_true",
                       help="reload the story when its files change, showing check errors "
                       "(default: off)")
+    play.add_argument("--seed", type=_game_seed, metavar="N",
+                      help="the random seed of every new game (0 to 4294967295), so the "
+                      "same choices give the same game, random() and all; a loaded game "
+                      "keeps its own (default: a fresh seed per new game)")
 
     check = _command(
         sub, "check", "check a story for mistakes",
@@ -206,8 +224,9 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--runs", type=int, default=200, metavar="N",
                       help="how many random runs (default: %(default)s)")
     test.add_argument("--seed", type=int, default=0, metavar="S",
-                      help="seed of the first run; run i uses S+i, so a failure can be "
-                      "replayed (default: %(default)s)")
+                      help="seed of the first run; run i uses S+i for its picks and a game "
+                      "seed derived from it for random(), so a failure can be replayed "
+                      "(default: %(default)s)")
     test.add_argument("--strategy", choices=("uniform", "least-taken"), default="least-taken",
                       help="how random runs pick choices: any at random, or the ones taken "
                       "least so far (default: %(default)s)")
@@ -375,7 +394,7 @@ def _dispatch(command: str, args: argparse.Namespace) -> int:
         from game.commands import play
 
         return play.run(story_dir(args.story), paths.default_saves_dir(args.saves),
-                        load=args.load, plain=args.plain, dev=args.dev)
+                        load=args.load, plain=args.plain, dev=args.dev, seed=args.seed)
     if command == "graph":
         from game.commands import graph
 

@@ -16,14 +16,14 @@ if TYPE_CHECKING:
     from game.story.model import Story
 
 def run(folder: Path, saves: Path, load: str | None = None, plain: bool = False,
-        dev: bool = False) -> int:
+        dev: bool = False, seed: int | None = None) -> int:
     # Everything start-up builds (the story, the modules, the app) lives until exit, so the
     # collector is paused meanwhile and then frozen out of it (see game.collector): the
     # title screen shows ~5 ms sooner, and later collections in play skip all of it.
     with collector.paused(freeze=True):
         result = load_story(folder, cache=True)
         front = (None if result.story is None
-                 else _front_end(result.story, folder, saves, load, plain, dev))
+                 else _front_end(result.story, folder, saves, load, plain, dev, seed))
     if front is not None:
         return front()  # the game itself runs with the collector on
     _print_errors(result)
@@ -35,12 +35,12 @@ def run(folder: Path, saves: Path, load: str | None = None, plain: bool = False,
     if waited is None or waited.story is None:
         return 1
     with collector.paused(freeze=True):
-        front = _front_end(waited.story, folder, saves, load, plain, dev)
+        front = _front_end(waited.story, folder, saves, load, plain, dev, seed)
     return front()
 
 
 def _front_end(story: Story, folder: Path, saves: Path, load: str | None, plain: bool,
-               dev: bool) -> Callable[[], int]:
+               dev: bool, seed: int | None = None) -> Callable[[], int]:
     """The front end, built and ready: calling it plays until the player quits."""
     reason = None if plain else terminal.plain_reason()
     if reason:  # one line, so a player who expected the full screen knows why
@@ -50,11 +50,11 @@ def _front_end(story: Story, folder: Path, saves: Path, load: str | None, plain:
         from game.plain import play
         from game.session import Session
 
-        session = Session(story, saves)
+        session = Session(story, saves, seed=seed)
         return lambda: play(session, sys.stdin, sys.stdout, load=load)
     from game.ui.app import OffScreenApp
 
-    app = OffScreenApp(story, folder, saves, load=load, dev=dev)
+    app = OffScreenApp(story, folder, saves, load=load, dev=dev, seed=seed)
 
     def run_app() -> int:
         code = app.run()

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from game import numbers
 from game.engine.counts import SMALL, Counts
 from game.engine.errors import ChoiceNotAvailable, StoryRuntimeError
 from game.engine.state import HISTORY_LIMIT, GameState, new_state
+from game.engine.text import Context, render
+from game.engine.text import format_value as format_value
 from game.story.calls import MAX_DEPTH
 from game.story.expr import ExprEvalError, references
 from game.story.model import (
@@ -57,16 +59,6 @@ class SceneView:
         return not self.choices and self.ending is None
 
 
-def format_value(value: Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        # Ten significant digits: 1000000.0 reads "1000000" and 0.1 + 0.2 reads "0.3", where
-        # "%g" would say "1e+06" and repr would say "0.30000000000000004".
-        return f"{value:.10g}"
-    return str(value)
-
-
 class _Plan:
     """One scene, arranged for the choices()/take() loop that random playthroughs run
     millions of times: no attribute chains, no string building, no per-call decisions."""
@@ -95,7 +87,7 @@ class Engine:
     game/engine/state.py); None keeps them all, for tools that report a whole run's route.
     """
 
-    __slots__ = ("_facts", "_history", "_plans", "_story")
+    __slots__ = ("_facts", "_history", "_plans", "_story", "_titles")
 
     def __init__(self, story: Story, history: int | None = HISTORY_LIMIT) -> None:
         if history is not None and history < 1:
@@ -106,6 +98,8 @@ class Engine:
         self._facts: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
         """The last facts tuple seen, with its set (one attribute, so threads never see a
         mismatched pair): consecutive states share the tuple until a fact is unlocked."""
+        self._titles: dict[str, Template] = {}
+        """Titles of scenes and endings that show variables or variations, parsed once."""
 
     @property
     def story(self) -> Story:
@@ -119,8 +113,11 @@ class Engine:
 
     # -- moving --------------------------------------------------------------------------
 
-    def start(self) -> GameState:
-        state = GameState(self.story.start, self.story.defaults(), {}, frozenset(), ())
+    def start(self, seed: int = 0) -> GameState:
+        """The first state of a game whose random draws come from `seed` (game/engine/dice.py;
+        the Session picks one, or takes `--seed`'s)."""
+        state = GameState(self.story.start, self.story.defaults(), {}, frozenset(), (),
+                          seed=seed)
         return self._enter(state, self.story.start)
 
     def choices(self, state: GameState) -> tuple[Choice, ...]:
@@ -176,15 +173,18 @@ class Engine:
                 facts = _apply(effect, variables, facts)
         taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
         return self._arrive(goto, variables, state.visits, taken, facts,
-                            state.turn + 1, choice.id, state, bool(choice.effects), stack)
+                            state.turn + 1, choice.id, state, bool(choice.effects), state.seed,
+                            stack)
 
     def _enter(self, state: GameState, scene_id: str) -> GameState:
         return self._arrive(scene_id, state.variables, state.visits, state.taken, state.facts,
-                            state.turn, state.via, state.previous, False, state.stack)
+                            state.turn, state.via, state.previous, False, state.seed,
+                            state.stack)
 
     def _arrive(self, scene_id: str, variables: Mapping[str, Value], visits: Mapping[str, int],
                 taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
-                previous: GameState | None, own: bool, stack: tuple[str, ...]) -> GameState:
+                previous: GameState | None, own: bool, seed: int,
+                stack: tuple[str, ...]) -> GameState:
         """The state on entering a scene: its visit counted, its on_enter effects run.
 
         Variables are copied only when something writes to them (`own`: already a fresh
@@ -206,7 +206,7 @@ class Engine:
                 facts = _apply(effect, fresh, facts)  # type: ignore[arg-type]
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
-                         self._history, stack)
+                         self._history, seed, stack)
 
     @staticmethod
     def back(state: GameState) -> GameState | None:
@@ -221,16 +221,32 @@ class Engine:
 
     def view(self, state: GameState) -> SceneView:
         scene = self.story.scenes[state.scene]
+        ending = scene.ending
+        if ending is not None and ("{" in ending.title or "}" in ending.title):
+            ending = replace(ending, title=self.title(ending.title, state))
         return SceneView(
             scene=scene.id,
-            title=scene.title,
+            title=self.title(scene.title, state),
             chapter=scene.chapter,
             paragraphs=self.paragraphs(scene, state),
             choices=tuple(ChoiceView(c.id, self.render(c.text, state), c.is_continue)
                           for c in self.choices(state)),
-            ending=scene.ending,
+            ending=ending,
             new_facts=state.new_facts,
         )
+
+    def title(self, title: str, state: GameState) -> str:
+        """A scene's or an ending's title as shown in `state` (titles are kept as written,
+        and checked by the loader: see `ElementReaders.title`)."""
+        if "{" not in title and "}" not in title:
+            return title
+        template = self._titles.get(title)
+        if template is None:
+            from game.story.variations import runtime_template
+
+            template = self._titles[title] = runtime_template(
+                title, self._story.variables, self._story.scenes[state.scene].pos)
+        return self.render(template, state)
 
     def paragraphs(self, scene: Scene, state: GameState) -> tuple[str, ...]:
         """Visible paragraphs, blank-line separated, single newlines reflowed (as Markdown)."""
@@ -245,14 +261,18 @@ class Engine:
                     out.append(part)
         return tuple(out)
 
-    @staticmethod
-    def render(template: Template, state: GameState) -> str:
-        if template.is_plain:
-            return template.parts[0]
+    def render(self, template: Template, state: GameState) -> str:
+        """Any shown text of the scene `state` is in (paragraphs, choices, titles, reasons),
+        rendered purely (`game/engine/text.py`)."""
         parts = template.parts
+        if len(parts) == 1:
+            return parts[0]  # type: ignore[return-value]
         variables = state.variables
-        return "".join(p if i % 2 == 0 else format_value(variables[p])
-                       for i, p in enumerate(parts))
+        if all(type(p) is str for p in parts):
+            return "".join(p if i % 2 == 0 else format_value(variables[p])  # type: ignore
+                           for i, p in enumerate(parts))
+        return render(parts, Context(variables, state.visits, lambda: self._fact_set(state),
+                                     state.scene, getattr(state, "seed", 0)))
 
     def _fact_set(self, state: GameState) -> frozenset[str]:
         """The state's facts as a set for `has()`, made once per distinct facts tuple."""

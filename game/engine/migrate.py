@@ -101,7 +101,7 @@ def _fit(old: GameState, story: Story, previous: GameState | None,
             and facts is old.facts and previous is old.previous and stack is old.stack):
         return old
     return GameState(old.scene, variables, visits, taken, facts, old.turn, old.via, previous,
-                     stack)
+                     old.seed, stack)
 
 
 def _visits_fit(visits: Mapping[str, int], story: Story,

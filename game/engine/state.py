@@ -51,6 +51,11 @@ class GameState:
     """The id of the choice that led here; None for the first scene."""
     previous: GameState | None = field(default=None, compare=False, repr=False)
     """The state before the last choice: undo is following this link."""
+    seed: int = 0
+    """The game's random seed (game/engine/dice.py), chosen at a new game and kept by every
+    state after it, so going back or loading never rolls again. Part of the value (it
+    decides what every `random()` gives), after `previous` so that no positional call of
+    the fields before it had to change."""
     stack: tuple[str, ...] = ()
     """The call stack (format v2's calls): the scene each open call returns to (its `then`,
     or the scene that called), oldest first; at most `calls.MAX_DEPTH` long."""
@@ -62,10 +67,13 @@ class GameState:
     """...and the index in `_line` of the state whose `previous` this state's making let go."""
 
     def key(self) -> tuple[object, ...]:
-        """Everything that decides what happens next, hashable; history is left out."""
+        """Everything that decides what happens next, hashable; history is left out.
+
+        (`random()` also reads `turn`, left out as before: the exhaustive search, whose
+        naive twin is what reads keys, branches over every outcome of a draw instead.)"""
         return (self.scene, tuple(sorted(self.variables.items())),
                 tuple(sorted(self.visits.items())), self.taken, frozenset(self.facts),
-                self.stack)
+                self.seed, self.stack)
 
     def history(self) -> Iterator[GameState]:
         """This state and every earlier one, newest first."""
@@ -83,22 +91,24 @@ class GameState:
 
 def _maker() -> Callable[[str, Mapping[str, Value], Mapping[str, int], frozenset[str],
                           tuple[str, ...], int, str | None, GameState | None, int | None,
-                          tuple[str, ...]], GameState]:
+                          int, tuple[str, ...]], GameState]:
     """`new_state`: a GameState with every field given, made at about half the cost of the
     frozen dataclass __init__ (which sets each field through object.__setattr__) by writing
     the slots through their descriptors, with its undo chain kept to `limit` on the way."""
     setters = slot_setters(GameState, ("scene", "variables", "visits", "taken", "facts",
-                                       "turn", "via", "previous", "stack", "_line", "_cut"))
+                                       "turn", "via", "previous", "seed", "stack", "_line",
+                                       "_cut"))
     assert setters is not None, "GameState changed shape: list its fields here"
-    (scene_, variables_, visits_, taken_, facts_, turn_, via_, previous_, stack_, line_,
+    (scene_, variables_, visits_, taken_, facts_, turn_, via_, previous_, seed_, stack_, line_,
      cut_) = setters
     new = object.__new__
 
     def make(scene: str, variables: Mapping[str, Value], visits: Mapping[str, int],
              taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
-             previous: GameState | None, limit: int | None,
+             previous: GameState | None, limit: int | None, seed: int = 0,
              stack: tuple[str, ...] = ()) -> GameState:
         state = new(GameState)
+        seed_(state, seed)
         scene_(state, scene)
         variables_(state, variables)
         visits_(state, visits)
@@ -145,7 +155,8 @@ def _newest(state: GameState, limit: int) -> tuple[list[GameState | None], int]:
 
 
 new_state = _maker()
-"""new_state(scene, variables, visits, taken, facts, turn, via, previous, limit, stack=()):
-the state with those fields, its chain cut `limit` states back (None: not cut). `limit` is
-at least 1; the chain of `previous` must have been made this way, or be walked once here (a
-state decoded from a save or built by hand), so that no link beyond `limit` stays."""
+"""new_state(scene, variables, visits, taken, facts, turn, via, previous, limit, seed=0,
+stack=()): the state with those fields, its chain cut `limit` states back (None: not cut).
+`limit` is at least 1; the chain of `previous` must have been made this way, or be walked
+once here (a state decoded from a save or built by hand), so that no link beyond `limit`
+stays."""

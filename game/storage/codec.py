@@ -31,6 +31,7 @@ from itertools import pairwise
 from typing import Any
 
 from game.engine.counts import SMALL, Counts
+from game.engine.dice import OLD_SAVE_SEED, SEED_LIMIT, valid_seed
 from game.engine.state import HISTORY_LIMIT, GameState
 from game.story.calls import MAX_DEPTH
 from game.story.model import Value
@@ -42,7 +43,7 @@ MAX_ENTRIES = 2 * HISTORY_LIMIT + 1
 """The most history entries a save holds (the keyframe and up to 2 * HISTORY_LIMIT after)."""
 
 
-ENCODED = ("scene", "variables", "visits", "taken", "facts", "turn", "via", "stack")
+ENCODED = ("scene", "variables", "visits", "taken", "facts", "turn", "via", "seed", "stack")
 """The GameState fields a save holds (`previous` is the history itself; the fields starting
 with `_` are bookkeeping). A new field is written in three places side by side: `_full`
 (the whole state), `_delta` (what a choice changed: skip it by identity when shared) and
@@ -195,6 +196,7 @@ def _full(state: GameState) -> dict[str, Any]:
         "visits": dict(sorted(visits.items())) if isinstance(visits, Counts) else dict(visits),
         "taken": sorted(state.taken),
         "facts": list(state.facts),
+        "seed": state.seed,
         **({"stack": list(state.stack)} if state.stack else {}),  # (format v2's calls)
     }
 
@@ -203,6 +205,8 @@ def _delta(before: GameState, after: GameState) -> dict[str, Any]:
     """What `after` changed; shared parts are skipped by identity, so this costs what the
     choice changed (comparing whole maps only for those a front end made by hand)."""
     out: dict[str, Any] = {"scene": after.scene, "turn": after.turn, "via": after.via}
+    if after.seed != before.seed:  # a game keeps its seed: only a hand-made chain changes it
+        out["seed"] = after.seed
     if after.variables is not before.variables:
         _mapping_delta(out, "variables", before.variables, after.variables)
     if after.visits is not before.visits:
@@ -261,9 +265,13 @@ def _apply(entry: dict[str, Any], before: GameState | None, where: str,
         missing = [k for k in ("variables", "visits", "taken", "facts") if k not in entry]
         if missing:
             raise DecodeError(f"{where}: missing {', '.join(repr(k) for k in missing)}")
-        base = GameState(scene, {}, {}, frozenset(), ())
+        base = GameState(scene, {}, {}, frozenset(), (), seed=OLD_SAVE_SEED)
     else:
         base = before
+    seed = entry.get("seed", base.seed)  # saves from before seeds: OLD_SAVE_SEED
+    if not valid_seed(seed):
+        raise DecodeError(f"{where}: 'seed' must be a whole number from 0 to "
+                          f"{SEED_LIMIT - 1}")
     variables = _mapping(entry, "variables", base.variables, _check_value, where)
     visits = _mapping(entry, "visits", base.visits, _check_count, where)
     if len(visits) >= SMALL and visits is not base.visits and not isinstance(visits, Counts):
@@ -285,7 +293,7 @@ def _apply(entry: dict[str, Any], before: GameState | None, where: str,
             raise DecodeError(f"{where}: 'stack' holds {len(stack)} calls; calls nest at "
                               f"most {MAX_DEPTH} deep")
     return GameState(scene, variables, visits, taken, facts, turn, via,
-                     before if linked else None, stack)
+                     before if linked else None, seed, stack)
 
 
 def _mapping(entry: dict[str, Any], key: str, base: Mapping[str, Any],

@@ -68,6 +68,24 @@ class Profile:
 
 
 @dataclass(frozen=True, slots=True)
+class Progress:
+    """Journal completion, as the title and heading bars show it."""
+
+    facts_found: int
+    facts_total: int
+    endings_found: int
+    endings_total: int
+
+    @property
+    def percent(self) -> int:
+        """Journal completion: facts and endings both count, one point each."""
+        total = self.facts_total + self.endings_total
+        if total == 0:
+            return 100
+        return round(100 * (self.facts_found + self.endings_found) / total)
+
+
+@dataclass(frozen=True, slots=True)
 class Replay:
     """The reader's memory across playthroughs (like Ren'Py's seen-text and Twine's visited
     links): scene ids read, 'scene/choice' ids taken, ending id -> first time (epoch)."""

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from game import numbers
-from game.story.codes import TABLE
 
 if TYPE_CHECKING:
     from game.story.expr import Node
@@ -234,6 +233,8 @@ def pos(data: object, files: int) -> None:
 
 def head(data: object) -> Context | None:
     """Check the entry's head; the context its scenes are checked in (None: no story)."""
+    from game.story.codes import TABLE  # only an unsigned head is walked: not at start-up
+
     _version, files, pos_files, diagnostics, story = _tuple(data, "the head", 5)
     _strings(files, "the file list")
     n = len(_strings(pos_files, "the position files"))
@@ -374,8 +375,9 @@ def scene(data: object, scene_id: str, context: Context) -> None:
     pos(p, context.files)
 
 
-def _template(data: object, context: Context) -> None:
-    """Literal text and variable names, alternating: an odd number of strings."""
+def _template(data: object, context: Context, depth: int = 0) -> None:
+    """Literal text and holes, alternating: an odd number of parts, the literal ones text,
+    each hole a declared variable's name or a variation (`cache._Encoder.text`)."""
     if type(data) is not tuple or len(data) % 2 != 1:
         raise Malformed("a text")
     if len(data) == 1:
@@ -383,9 +385,31 @@ def _template(data: object, context: Context) -> None:
             raise Malformed("a text")
         return
     variables = context.variables
-    if not all(type(part) is str and (i % 2 == 0 or part in variables)
-               for i, part in enumerate(data)):
-        raise Malformed("a text's parts")
+    for i, part in enumerate(data):
+        if type(part) is str:
+            _need(i % 2 == 0 or part in variables, "a text's parts")
+        else:
+            _need(i % 2 == 1, "a text's parts")
+            _variation(part, context, depth + 1)
+
+
+_KINDS = frozenset(("sequence", "cycle", "once", "shuffle", "if"))
+
+
+def _variation(data: object, context: Context, depth: int) -> None:
+    from game.story.variations import MAX_NESTING
+
+    _need(depth <= MAX_NESTING, "a variation's depth")
+    kind, salt, source, condition, items = _tuple(data, "a variation", 5)
+    _need(kind in _KINDS, "a variation's kind")
+    _int(salt, "a variation's salt")
+    _str(source, "a variation's source")
+    _need((condition is not None) == (kind == "if"), "a variation's condition")
+    _condition(condition, context)
+    items = _tuple(items, "a variation's items")
+    _need(len(items) > 0 and (kind != "if" or len(items) <= 2), "a variation's items")
+    for item in items:
+        _template(item, context, depth)
 
 
 def _effects(data: object, context: Context) -> None:

@@ -117,6 +117,17 @@ CONDITION_NAME = define("OS405", "a condition names an unknown variable, functio
 CONDITION_TYPE = define("OS406", "a condition mixes kinds of value, or is not true/false")
 NEVER_TRUE = define("OS407", "a condition that provably never holds (x > 3 and x < 2)")
 DIVISION_BY_ZERO = define("OS408", "a division by a constant zero in a condition")
+# (text variations, format v2: game/story/variations.py)
+UNCLOSED_VARIATION = define("OS420", "a variation {a|b... in text that is never closed with }")
+UNKNOWN_SIGIL = define("OS421", "a variation starting with a mark other than & ! ~ ? "
+                       "(a misspelt sigil, {%a|b})")
+EMPTY_TEXT_CONDITION = define("OS422", "{?|...} in text with no condition")
+RANDOM_IN_TEXT = define("OS423", "random() in a condition in text (showing text never "
+                        "changes anything)")
+CONDITION_WITHOUT_TEXT = define("OS424", "{?CONDITION} in text with no | text after it")
+TOO_MANY_TEXTS = define("OS425", "{?CONDITION|yes|no|...} with more than two texts")
+VARIATIONS_TOO_DEEP = define("OS426", "variations nested more than 16 deep")
+EMPTY_VARIATION = define("OS427", "a variation with nothing in it ({&}, {~}, {!})")
 
 # -- OS5xx: values and effects ------------------------------------------------------------------
 ADD_NOT_NUMBER = define("OS501", "add on a variable or value that is not a number")

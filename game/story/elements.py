@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 import yaml
 
-from game.story import codes, expr, rules, schema, yamlsrc
+from game.story import codes, expr, rules, schema, variations, yamlsrc
 from game.story.careful import CarefulReaders, describe
 from game.story.codes import Code
 from game.story.diagnostics import Related, first_defined
@@ -106,7 +106,7 @@ class ElementReaders(CarefulReaders):
         where = f"scene '{name}'"
         title = chapter = None
         if "title" in f:
-            title = plain_text(f["title"]) or self.text(f["title"], f"title of {where}")
+            title = self.title(f["title"], f"title of {where}")
         if "chapter" in f:
             chapter = (plain_text(f["chapter"])
                        or self.text(f["chapter"], f"chapter of {where}"))
@@ -156,7 +156,7 @@ class ElementReaders(CarefulReaders):
             e = self.fields(f["ending"], schema.ENDING, f"ending of {where}")
             if e is not None and "id" in e and "title" in e:
                 ending_id = self.ident(e["id"], "ending id")
-                ending_title = self.text(e["title"], "ending title")
+                ending_title = self.title(e["title"], "ending title")
                 hint = self.text(e["hint"], "ending hint") if "hint" in e else None
                 if ending_id is not None and ending_title is not None:
                     ending = Ending(ending_id, ending_title, self.pos(f["ending"]), name, hint)
@@ -227,12 +227,15 @@ class ElementReaders(CarefulReaders):
                     out.append(Paragraph(template, None, self.pos(item)))
         return tuple(out)
 
-    def template(self, node: yaml.Node, what: str) -> Template | None:
-        text = self.text(node, what)
+    def template(self, node: yaml.Node, what: str, text: str | None = None,
+                 ) -> Template | None:
+        """A text with holes and variations (`variations.py`), every problem reported at
+        its character; `text` when it was read already."""
+        text = self.text(node, what) if text is None else text
         if text is None:
             return None
-        problems: list[tuple[int, rules.HoleProblem, str]] = []
-        parts = rules.template_parts(text, self.variables, problems)
+        problems: variations.Found = []
+        parts = variations.parse(text, self.variables, problems, self.text_condition(node))
         for offset, problem, token in problems:
             where = self.inner_pos(node, offset)
             if problem == "stray":
@@ -242,11 +245,24 @@ class ElementReaders(CarefulReaders):
                 self.report(where, f"{{{token}}} in {what}: only a variable name can go "
                             "between { and } (write {{ or }} for a literal brace)",
                             codes.HOLE_NOT_NAME)
-            else:
+            elif problem == "undeclared":
                 self.report_missing(where, f"{{{token}}} in {what} is not a declared "
                                     f"variable{did_you_mean(token, sorted(self.variables))}",
                                     codes.HOLE_UNDECLARED, token)
+            elif problem == "condition":
+                self.condition_text(token, node, offset)
+            else:
+                self.report(where, _variation_message(problem, token, what),
+                            _VARIATION_CODES[problem])
         return None if parts is None else Template(parts)
+
+    def title(self, node: yaml.Node, what: str) -> str | None:
+        """A scene's or an ending's title: text that may show variables and variations
+        (format v2), kept as written; the engine renders it."""
+        text = plain_text(node) or self.text(node, what)
+        if text is not None and ("{" in text or "}" in text):
+            self.template(node, what, text)  # (reports; the story plays only without errors)
+        return text
 
     def condition(self, node: yaml.Node) -> Condition | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.BOOL:
@@ -256,29 +272,36 @@ class ElementReaders(CarefulReaders):
             if text is None:
                 return None
             source = text
+        return self.condition_text(source, node, 0)
+
+    def condition_text(self, source: str, node: yaml.Node, offset: int) -> Condition | None:
+        """The condition `source`, written at character `offset` of `node`'s text (0: it
+        is the whole of it; else a `{?COND|..}` in a text), each problem reported."""
         known = self.conditions.get(source)
         if known is None:
             known = self.compile_condition(source)
         if isinstance(known, expr.ExprError):
-            self.report(self.inner_pos(node, known.offset), f"bad condition: {known.message}",
-                        codes.CONDITION_SYNTAX)
+            self.report(self.inner_pos(node, offset + known.offset),
+                        f"bad condition: {known.message}", codes.CONDITION_SYNTAX)
             return None
         tree, problems, evaluate = known
         if evaluate is not None and self.scene_name in source:
             proven = expr.never_true(tree, self.scene_name)
             if proven is not None:  # its own scene: seen by the time it is asked
-                self.report(self.inner_pos(node, proven.offset), proven.message,
+                self.report(self.inner_pos(node, offset + proven.offset), proven.message,
                             codes.NEVER_TRUE)
                 return None
         for problem in problems:
-            where = self.inner_pos(node, problem.offset)
+            where = self.inner_pos(node, offset + problem.offset)
             if isinstance(problem, expr.UnknownName) and problem.name:
                 self.report_missing(where, problem.message, codes.CONDITION_NAME, problem.name)
             else:
                 self.report(where, problem.message, _condition_code(problem))
         if evaluate is None:
             return None
-        return Condition(source, tree, self.pos(node), evaluate)
+        return Condition(source, tree,
+                         self.pos(node) if offset == 0 else self.inner_pos(node, offset),
+                         evaluate)
 
     def compile_condition(self, source: str) -> Compiled:
         """Parsed, checked and (when sound) compiled, once per distinct text in a story."""
@@ -501,6 +524,42 @@ def missing_scene_code(what: str) -> Code:
     """The code of "no such scene" after the key that names it: `call` and `then` have
     codes of their own (format v2's calls), every other key shares OS306."""
     return {"call": codes.CALL_NO_SCENE, "then": codes.THEN_NO_SCENE}.get(what, codes.NO_SCENE)
+
+
+_VARIATION_CODES: dict[variations.Problem, Code] = {
+    "unclosed": codes.UNCLOSED_VARIATION, "sigil": codes.UNKNOWN_SIGIL,
+    "empty condition": codes.EMPTY_TEXT_CONDITION, "random": codes.RANDOM_IN_TEXT,
+    "no text": codes.CONDITION_WITHOUT_TEXT, "too many": codes.TOO_MANY_TEXTS,
+    "too deep": codes.VARIATIONS_TOO_DEEP, "empty": codes.EMPTY_VARIATION}
+
+
+def _variation_message(problem: variations.Problem, token: str, what: str) -> str:
+    """What is wrong with a variation (format v2) in `what`, in an author's words."""
+    if problem == "unclosed":
+        return (f"'{token}...' in {what} opens a variation that never closes: end it with }} "
+                "(inside a variation every { opens and every } closes)")
+    if problem == "sigil":
+        meant = variations.MISSPELT.get(token)
+        hint = f"did you mean '{{{meant}'? " if meant else ""
+        return (f"'{{{token}' in {what}: '{token}' is not a variation mark; {hint}use "
+                f"{variations.SIGIL_WORDS}")
+    if problem == "empty condition":
+        return (f"{{?...}} in {what} has no condition: write {{?CONDITION|text if true|text "
+                "if false}, like {?courage >= 2|You stand tall.|You hesitate.}")
+    if problem == "random":
+        return (f"random() in a condition in {what}: showing text never changes anything, so "
+                "text cannot roll dice; roll in an effect (compute: {luck: \"random(1, 6)\"}) "
+                "and show or test the variable")
+    if problem == "no text":
+        return (f"'{token}' in {what} has a condition but no text: write "
+                "{?CONDITION|text if true} or {?CONDITION|text if true|text if false}")
+    if problem == "too many":
+        return (f"'{token}' in {what} has more than two texts after its condition: "
+                "{?CONDITION|text if true|text if false} (nest another {?..} for more cases)")
+    if problem == "too deep":
+        return (f"variations in {what} nest deeper than {variations.MAX_NESTING} levels")
+    return (f"'{token}' in {what} is an empty variation: give it items separated by |, "
+            "like {&first|second}")
 
 
 def _condition_code(problem: expr.ExprError) -> Code:

@@ -115,7 +115,7 @@ class FileCache:
         self.env: Env | None = None
         self.conditions: dict[str, Compiled] = {}
         """Conditions compiled against `env`, by source text (see `Loader.conditions`)."""
-        self.known = Known()
+        self.known = Known(scenes=True)
         """What lint worked out about each condition text, which depends on the text alone."""
         self.reread: list[str] = []
         """The files the last load parsed (the others came from here): for tests and logs."""
@@ -126,7 +126,7 @@ class FileCache:
 
     def reset(self, root: Path | None) -> None:
         self.root, self.units, self.env, self.conditions = root, {}, None, {}
-        self.known = Known()
+        self.known = Known(scenes=True)
         self.missing = {}
 
 

@@ -120,11 +120,11 @@ class StateSpace:
         """A state with that key: dead variables at their defaults, dead counts at 0."""
         scene, values, stack = key
         if self.naive:
-            pairs, visits, taken, facts = cast(
+            pairs, visits, taken, facts, seed = cast(
                 tuple[tuple[tuple[str, Value], ...], tuple[tuple[str, int], ...],
-                      frozenset[str], frozenset[str]], values)
+                      frozenset[str], frozenset[str], int], values)
             return GameState(scene, dict(pairs), dict(visits), taken, tuple(sorted(facts)),
-                             stack=stack)
+                             seed=seed, stack=stack)
         variables = dict(self.defaults)
         counts: dict[str, int] = {}
         held: list[str] = []

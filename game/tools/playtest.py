@@ -1,7 +1,8 @@
 """Random playthroughs: many seeded runs, counted for coverage, every failure replayed.
 
 Modelled on ChoiceScript's randomtest. Run i uses its own `random.Random(seed + i)`, never the
-global generator, so a report is the same on every machine and a test never disturbs another.
+global generator, so a report is the same on every machine and a test never disturbs another;
+the game it plays has the seed `dice.run_seed(seed + i)`, so its `random()` draws are fixed too.
 The runs themselves are played by `game.tools.runner`, which applies the Engine's rules to one
 mutable state per run (its docstring states what it must agree with the Engine on). Three
 things keep it honest. The reference loop here, `random_runs(..., reference=True)`, drives the
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 
 from game import collector
 from game.engine import Engine, GameState, StoryRuntimeError
+from game.engine.dice import run_seed
 from game.story.model import Choice, Condition, Pos, Story
 from game.tools import runner
 from game.tools.analysis import reads
@@ -117,7 +119,7 @@ def _replayed(story: Story, kind: FindingKind, run: int, seed: int, max_steps: i
               path: tuple[Choice, ...], risky: dict[str, tuple[Condition, ...]]) -> Finding:
     """Replay a failed fast run through the real Engine and report what the Engine saw."""
     engine = Engine(story, history=None)  # routes in reports replay the whole run
-    state = engine.start()
+    state = engine.start(run_seed(seed))
     try:
         for choice in path:
             if not any(choice is c for c in engine.choices(state)):
@@ -148,9 +150,9 @@ def _engine_runs(story: Story, report: RandomReport) -> None:
     by_id = {id(c): (s.id, c.id) for s in scenes.values() for c in s.choices if not c.is_continue}
     least = report.strategy == "least-taken"
     for run in range(report.runs):
-        run_seed = report.seed + run
-        rng = random.Random(run_seed)  # noqa: S311 - reproducible play, not secrets
-        state = engine.start()
+        seed = report.seed + run
+        rng = random.Random(seed)  # noqa: S311 - reproducible play, not secrets
+        state = engine.start(run_seed(seed))
         coverage.scenes[state.scene] += 1
         steps = 0
         problem: Finding | None = None
@@ -160,10 +162,10 @@ def _engine_runs(story: Story, report: RandomReport) -> None:
             while not engine.is_over(state):
                 options = shown_first(engine.choices(state))
                 if not options:
-                    problem = _stuck(story, run, run_seed, state)
+                    problem = _stuck(story, run, seed, state)
                     break
                 if steps >= report.max_steps:
-                    problem = _loop(story, run, run_seed, report.max_steps, state)
+                    problem = _loop(story, run, seed, report.max_steps, state)
                     break
                 if len(options) == 1:
                     choice = options[0]
@@ -179,7 +181,7 @@ def _engine_runs(story: Story, report: RandomReport) -> None:
                 if state.scene in risky:
                     engine.paragraphs(scenes[state.scene], state)
         except StoryRuntimeError as exc:
-            problem = _error(story, run, run_seed, state, exc)
+            problem = _error(story, run, seed, state, exc)
         ending = scenes[state.scene].ending
         report.count(steps, state.facts, None if ending is None else ending.id, problem)
     for key, n in counts.items():

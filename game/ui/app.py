@@ -27,7 +27,7 @@ from textual.theme import Theme
 from textual.timer import Timer
 
 from game.engine.errors import StoryRuntimeError
-from game.session import Move, Session
+from game.session import Session
 from game.storage.errors import SaveError, SceneGone
 from game.storage.names import QUICKSAVE
 from game.story.model import Story
@@ -35,6 +35,7 @@ from game.ui.screens.base import GameScreen, Overlay
 from game.ui.screens.title import TitleScreen
 
 if TYPE_CHECKING:
+    from game.session import Move
     from game.story.watch import StoryWatcher
 
 UI_DIR = Path(__file__).resolve().parent
@@ -76,9 +77,9 @@ class OffScreenApp(App[int]):
     differ: a browser keeps F5)."""
 
     def __init__(self, story: Story, story_dir: Path, saves_dir: Path,
-                 load: str | None = None, dev: bool = False) -> None:
+                 load: str | None = None, dev: bool = False, seed: int | None = None) -> None:
         super().__init__()
-        self.session = Session(story, saves_dir, background=True)
+        self.session = Session(story, saves_dir, background=True, seed=seed)
         """Writes off the UI thread: a key press never waits for the disk (see Session)."""
         self.session.on_report = self._autosave_report
         self.story_dir = story_dir

@@ -14,6 +14,7 @@ from storage_helpers import play
 
 from game.engine import Engine, GameState
 from game.engine.counts import Counts
+from game.engine.dice import OLD_SAVE_SEED
 from game.storage import codec
 from game.storage.codec import HISTORY_LIMIT, ChainEncoder, DecodeError, decode_chain, encode_chain
 from game.story.files import load_or_raise
@@ -33,6 +34,7 @@ state_fields = st.fixed_dictionaries({
     "facts": st.lists(ids, max_size=4, unique=True).map(tuple),
     "turn": st.integers(0, 10**6),
     "via": st.none() | ids,
+    "seed": st.integers(0, 2**32 - 1),
     "stack": st.lists(ids, max_size=16).map(tuple),
 })
 
@@ -41,7 +43,7 @@ def build(chain: list[dict[str, Any]]) -> GameState:
     state: GameState | None = None
     for f in chain:
         state = GameState(f["scene"], f["variables"], f["visits"], f["taken"], f["facts"],
-                          f["turn"], f["via"], state, f["stack"])
+                          f["turn"], f["via"], state, f["seed"], f["stack"])
     assert state is not None
     return state
 
@@ -50,7 +52,7 @@ def exact(state: GameState) -> list[tuple[object, ...]]:
     """Every field of every state in the chain, with value types (True is not 1, 1 not 1.0)."""
     return [(s.scene, sorted((k, type(v).__name__, v) for k, v in s.variables.items()),
              sorted((k, type(v).__name__, v) for k, v in s.visits.items()),
-             sorted(s.taken), s.facts, s.turn, s.via, s.stack) for s in state.history()]
+             sorted(s.taken), s.facts, s.turn, s.via, s.seed, s.stack) for s in state.history()]
 
 
 def through_json(state: GameState, limit: int = 1000) -> GameState:
@@ -68,12 +70,40 @@ def test_a_real_game_round_trips_with_small_deltas(story: Story) -> None:
     state = play(story, "take_a_deep_breath", "hello", "continue", "have_lunch_with_sam")
     assert exact(through_json(state)) == exact(state)
     encoded = encode_chain(state)
-    assert set(encoded[0]) == {"scene", "turn", "via", "variables", "visits", "taken", "facts"}
+    assert set(encoded[0]) == {"scene", "turn", "via", "variables", "visits", "taken", "facts",
+                               "seed"}
     # later entries hold only what changed: the breath adds courage and takes a once-only choice
     assert encoded[1] == {"scene": "lobby", "turn": 1, "via": "take_a_deep_breath",
                           "variables+": {"courage": 1}, "visits+": {"lobby": 2},
                           "taken+": ["lobby/take_a_deep_breath"]}
     assert encoded[2]["facts+"] == ["sam_secret"]
+
+
+def test_the_seed_is_written_once_and_kept_by_every_entry() -> None:
+    first = GameState("a", {}, {"a": 1}, frozenset(), (), seed=77)
+    second = GameState("b", {}, {"a": 1, "b": 1}, frozenset(), (), 1, "c", first, 77)
+    encoded = encode_chain(second)
+    assert encoded[0]["seed"] == 77
+    assert "seed" not in encoded[1]  # a game keeps its seed: no entry repeats it
+    decoded = through_json(second)
+    assert [s.seed for s in decoded.history()] == [77, 77]
+
+
+def test_a_save_without_a_seed_loads_with_the_fixed_old_save_seed() -> None:
+    """Every save written before seeds existed (v1 and older) loads, always to the same game."""
+    entries = [{"scene": "a", "turn": 0, "via": None, "variables": {"x": 1}, "visits": {"a": 1},
+                "taken": [], "facts": []},
+               {"scene": "b", "turn": 1, "via": "go", "visits+": {"b": 1}}]
+    state = decode_chain(entries)
+    assert [s.seed for s in state.history()] == [OLD_SAVE_SEED, OLD_SAVE_SEED]
+    assert decode_chain(entries) == state
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 1.5, True, "7", None])
+def test_a_bad_seed_is_refused_by_name(seed: object) -> None:
+    entry = {"scene": "a", "variables": {}, "visits": {}, "taken": [], "facts": [], "seed": seed}
+    with pytest.raises(DecodeError, match="history entry 1: 'seed' must be a whole number"):
+        decode_chain([entry])
 
 
 def test_shrinking_collections_are_written_in_full() -> None:

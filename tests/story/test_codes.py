@@ -139,6 +139,17 @@ MISTAKES: dict[str, Build] = {
     codes.DIVISION_BY_ZERO.code: story(
         "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, if: n / 0 > 1}\n"
         f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    # text variations (format v2)
+    codes.UNCLOSED_VARIATION.code: story(f"scenes:\n  a: {{text: 'a {{b|c', {END}}}\n"),
+    codes.UNKNOWN_SIGIL.code: story(f"scenes:\n  a: {{text: '{{%b|c}}', {END}}}\n"),
+    codes.EMPTY_TEXT_CONDITION.code: story(f"scenes:\n  a: {{text: '{{? |b}}', {END}}}\n"),
+    codes.RANDOM_IN_TEXT.code: story(
+        f"scenes:\n  a: {{text: '{{?random(1, 6) > 3|b}}', {END}}}\n"),
+    codes.CONDITION_WITHOUT_TEXT.code: story(f"scenes:\n  a: {{text: '{{?flag}}', {END}}}\n"),
+    codes.TOO_MANY_TEXTS.code: story(f"scenes:\n  a: {{text: '{{?flag|b|c|d}}', {END}}}\n"),
+    codes.VARIATIONS_TOO_DEEP.code: story(
+        f"scenes:\n  a: {{text: '{'{a|' * 17}b{'}' * 17}', {END}}}\n"),
+    codes.EMPTY_VARIATION.code: story(f"scenes:\n  a: {{text: 'a {{~}} b', {END}}}\n"),
     codes.ADD_NOT_NUMBER.code: story(
         f"scenes:\n  a: {{text: t, on_enter: [{{add: {{flag: 1}}}}], {END}}}\n"),
     codes.DECIMAL_INTO_WHOLE.code: story(

@@ -1,0 +1,43 @@
+"""The game's seed and the one way a `random(lo, hi)` is drawn from it.
+
+The engine stays a pure function (game/engine/engine.py): a draw is no call on a random
+number generator but a hash of the game's seed and of where and when the draw happens (the
+turn, the scene or choice whose effects hold it, the effect's place in them, the variable it
+computes). So the same state and choice always give the same outcome: `back` then the same
+choice rolls the same number, a loaded save goes on exactly as the game would have, and a
+fixed `--seed` gives the same transcript twice. blake2b rather than Python's `hash()`, which
+changes from one process to the next.
+
+Seeds are whole numbers from 0 to `SEED_LIMIT - 1`: they fit a JSON number exactly and read
+as what they are in a save file.
+"""
+
+from __future__ import annotations
+
+import secrets
+from hashlib import blake2b
+
+SEED_LIMIT = 2**32
+"""Seeds are 0 <= seed < SEED_LIMIT."""
+
+OLD_SAVE_SEED = 0
+"""The seed of a game saved before seeds existed: fixed, so such a save loads to the same
+game every time (it held no `random()`, which older stories could not use)."""
+
+
+def fresh_seed() -> int:
+    """A seed for a new game nobody fixed with `--seed` (the one unpredictable thing, and
+    it happens outside the engine: the Session picks it)."""
+    return secrets.randbelow(SEED_LIMIT)
+
+
+def valid_seed(seed: object) -> bool:
+    """Whether `seed` may be a game's seed (a bool is not a number here)."""
+    return isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < SEED_LIMIT
+
+
+def run_seed(seed: int) -> int:
+    """The game seed of the random playthrough `offscreen test` runs with the runs' seed
+    `seed` (run i of `--seed S` has S + i, so `--seed S+i --runs 1` replays it): hashed, so
+    neighbouring runs do not roll alike, and any whole number (negative too) works."""
+    return int.from_bytes(blake2b(f"run/{seed}".encode(), digest_size=4).digest(), "big")

@@ -1,0 +1,90 @@
+"""The game seed: chosen at a new game, kept by every state after it, by `back`, saves,
+loading and migration, so nothing ever rolls again (game/engine/dice.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.engine import Engine
+from game.engine.dice import SEED_LIMIT, fresh_seed, run_seed, valid_seed
+from game.engine.migrate import migrate
+from game.session import Session
+from game.storage.saves import SaveStore
+from game.story.model import Story
+
+
+def test_a_game_keeps_the_seed_it_started_with(example: Story) -> None:
+    engine = Engine(example)
+    state = engine.start(1234)
+    assert state.seed == 1234
+    later = engine.choose(engine.choose(state, "take_a_deep_breath"), "hello")
+    assert [s.seed for s in later.history()] == [1234, 1234, 1234]
+    back = engine.back(later)
+    assert back is not None and back.seed == 1234
+    assert engine.start().seed == 0  # the tools' default: a fixed game
+
+
+def test_the_seed_is_part_of_the_value_and_the_key(example: Story) -> None:
+    engine = Engine(example)
+    assert engine.start(1) != engine.start(2)
+    assert engine.start(1).key() != engine.start(2).key()
+    assert engine.start(1) == engine.start(1)
+
+
+def test_migration_keeps_the_seed(example: Story) -> None:
+    engine = Engine(example)
+    state = engine.choose(engine.start(99), "take_a_deep_breath")
+    fitted = migrate(state, example).state
+    assert fitted is not None and [s.seed for s in fitted.history()] == [99, 99]
+
+
+def test_seeds_and_run_seeds() -> None:
+    assert valid_seed(0) and valid_seed(SEED_LIMIT - 1)
+    assert not any(valid_seed(x) for x in (-1, SEED_LIMIT, True, 1.0, "1", None))
+    assert all(valid_seed(fresh_seed()) for _ in range(50))
+    assert run_seed(7) == run_seed(7)  # `--seed 7 --runs 1` replays run 0 of `--seed 7`
+    assert len({run_seed(i) for i in range(-50, 50)}) == 100
+    assert all(valid_seed(run_seed(i)) for i in (-10**30, -1, 0, 10**30))
+
+
+def test_a_session_fixes_the_seed_of_every_new_game(example: Story, saves: Path) -> None:
+    session = Session(example, saves, seed=42)
+    session.new_game()
+    assert session.state is not None and session.state.seed == 42
+    session.choose("take_a_deep_breath")
+    session.new_game()
+    assert session.state.seed == 42
+
+
+def test_a_new_game_picks_a_fresh_seed(example: Story, saves: Path) -> None:
+    session = Session(example, saves)
+    seeds = set()
+    for _ in range(5):
+        session.new_game()
+        assert session.state is not None
+        seeds.add(session.state.seed)
+    assert len(seeds) > 1  # 5 draws from 2**32 seeds
+
+
+@pytest.mark.parametrize("fixed", [None, 5])
+def test_back_saving_and_loading_never_roll_again(example: Story, saves: Path,
+                                                  fixed: int | None) -> None:
+    """A loaded game keeps the seed it was saved with, whatever this session would pick."""
+    first = Session(example, saves, seed=777)
+    first.new_game()
+    first.choose("take_a_deep_breath")
+    first.save("mid")
+    first.back()
+    assert first.state is not None and first.state.seed == 777
+    first.flush()
+    again = Session(example, saves, seed=fixed)
+    again.load("mid")
+    assert again.state is not None
+    assert [s.seed for s in again.state.history()] == [777, 777]
+    again.flush()  # a load is autosaved at once: with the same seed
+    assert SaveStore(saves, example).load("autosave").state.seed == 777
+    resumed = Session(example, saves, seed=fixed)
+    resumed.continue_game()
+    assert resumed.state is not None and resumed.state.seed == 777

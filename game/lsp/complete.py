@@ -352,12 +352,25 @@ def _in_list(index: StoryIndex, path: list[str], table: str | None, word: str) -
 
 
 def _keys(table: str, taken: set[str], word: str) -> Completion:
-    """The keys of this table not yet written in this mapping, with their documentation."""
+    """The keys of this table that may still be written in this mapping, with their
+    documentation: not those written already, nor the rest of an exactly-one group once
+    one of it is there (`goto` or `call`), nor a key that needs another not written yet
+    (`then` without `call`, `reason` without `enabled`)."""
+    group = schema.EXACTLY_ONE.get(table, ())
+    chosen = bool(taken & set(group))
+    needs = {name: other for name, other in schema.REQUIRES.get(table, {}).items()}
+    needs.update((name, other) for name, (other, _) in schema.COMPANIONS.get(table, {}).items())
     items = []
     for key in schema.TABLES[table].values():
         if key.name in taken or not key.name.startswith(word):
             continue
-        need = "required" if key.required else "optional"
+        if (key.name in group and chosen) or needs.get(key.name, key.name) not in (
+                key.name, *taken):
+            continue
+        if key.name in group:
+            need = "one of " + "/".join(group)
+        else:
+            need = "required" if key.required else "optional"
         items.append(Item(key.name, "key", f"{need}: {key.kind}", key.doc, key.name + ": "))
     items.sort(key=lambda item: (item.detail.startswith("optional"), item.label))
     return Completion(tuple(items), False, word)

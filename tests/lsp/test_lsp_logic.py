@@ -160,14 +160,21 @@ def test_keys_in_a_flow_mapping_are_those_of_the_same_block_mapping(index: Story
 
 
 def test_completion_offers_the_keys_not_yet_written_with_their_docs(index: StoryIndex) -> None:
-    assert labels(index, CHOICE + "        ") == ["goto", "effects", "enabled", "id", "if", "once",
-                                                  "reason"]
-    assert labels(index, CHOICE + "      - ") == ["goto", "text", "effects", "enabled", "id", "if",
-                                                  "once", "reason"]
+    assert labels(index, CHOICE + "        ") == ["call", "goto", "effects", "enabled", "id",
+                                                  "if", "once"]
+    assert labels(index, CHOICE + "      - ") == ["call", "goto", "text", "effects", "enabled",
+                                                  "id", "if", "once"]
+    # one of goto/call, then only with call, reason only with enabled
+    written = CHOICE + "        call: lunch\n        enabled: x\n        "
+    assert labels(index, written) == ["effects", "id", "if", "once", "reason", "then"]
+    lines = (CHOICE + "        ").split("\n")
+    (call,) = [i for i in complete(index, lines, 5, 8).items if i.label == "call"]
+    assert call.detail == "one of goto/call: id"
     assert labels(index, "story:\n  id: x\n  ") == ["start", "title", "subtitle"]
     lines = ["scenes:", "  a:", "    ne"]
     (item,) = complete(index, lines, 2, 6).items
-    assert (item.label, item.insert, item.detail) == ("next", "next: ", "optional: id")
+    assert (item.label, item.insert, item.detail) == (
+        "next", "next: ", "one of choices/next/ending/return: id")
     assert item.documentation == "A single Continue to this scene, instead of choices."
 
 

@@ -42,6 +42,12 @@ scenes:
         reason: "{?courage > 0|Almost.|Not enough.}"
       - text: Stay
         goto: hall
+      - text: Ask the radio
+        call: radio
+        then: office
+  radio:
+    text: "{~Static.|A voice.}"
+    return: true
   office:
     text: Office.
     ending: {id: done, title: Done}
@@ -119,11 +125,33 @@ def test_variables_complete_inside_variations_and_locks(
 
 def test_the_new_keys_come_with_their_one_line_docs_from_the_schema(index: StoryIndex) -> None:
     offered = {item.label: item for item in items(index, CHOICE + "        ")}
-    for key in ("enabled", "reason"):
+    for key in ("enabled", "call"):
         assert offered[key].documentation == schema.TABLES["choice"][key].doc
+    later = CHOICE + "        call: radio\n        enabled: x\n        "
+    offered = {item.label: item for item in items(index, later)}
+    for key in ("reason", "then"):  # each once the key it goes with is written
+        assert offered[key].documentation == schema.TABLES["choice"][key].doc
+    offered = {item.label: item for item in items(index, "scenes:\n  a:\n    ")}
+    assert offered["return"].documentation == schema.TABLES["scene"]["return"].doc
     offered = {item.label: item for item in items(index, "variables:\n  bag: {")}
     assert set(offered) == {"items", "default"}
     assert offered["items"].documentation == schema.TABLES["variable"]["items"].doc
+
+
+def test_calls_complete_find_and_rename_their_scenes(index: StoryIndex, story: Path) -> None:
+    assert labels(index, CHOICE + "        call: r") == ["radio"]
+    assert labels(index, CHOICE + "        call: radio\n        then: o") == ["office"]
+    assert labels(index, "scenes:\n  a:\n    choices:\n      - {text: Go, call: ") == [
+        "hall", "office", "radio"]
+    lines = STORY.split("\n")
+    (definition,) = index.definitions("scene", "radio")
+    assert lines[definition.span.line].strip() == "radio:"
+    assert [o.role for o in index.references("scene", "radio")] == ["call"]
+    assert [o.role for o in index.references("scene", "office")] == ["goto", "goto", "then"]
+    assert {o.scene for o in index.leading_to("radio")} == {"hall"}
+    edits = rename_edits(index, definition, "walkie")
+    assert sorted(e.span.line for e in edits[story]) == sorted([
+        definition.span.line, next(i for i, t in enumerate(lines) if "call: radio" in t)])
 
 
 def test_a_list_variable_is_found_renamed_and_hovered_everywhere(

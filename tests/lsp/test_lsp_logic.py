@@ -295,6 +295,19 @@ def test_open_buffers_take_the_place_of_their_files(story_copy: Path) -> None:
     assert workspace.to_publish(workspace.check()).get(scenes, []) == []
 
 
+def test_a_buffer_is_indexed_again_when_asked_not_at_each_change(story_copy: Path) -> None:
+    workspace = StoryWorkspace(story_copy)
+    workspace.index_all()
+    scenes = (story_copy / "scenes.yaml").absolute()
+    text = scenes.read_text(encoding="utf-8")
+    for name in ("sn", "sna", "snack"):  # typing a new scene's id: no indexing meanwhile
+        workspace.edit(scenes, text + f"  {name}:\n    text: x\n    next: desk\n")
+        assert workspace.indexed.details("scene", name) is None
+    workspace.check()
+    assert workspace.index.details("scene", "snack") is not None  # the buffer as it is now
+    assert workspace.index.details("scene", "sna") is None and not workspace.unindexed
+
+
 def test_a_check_after_an_edit_reads_only_the_edited_file(story_copy: Path) -> None:
     workspace = StoryWorkspace(story_copy)
     workspace.index_all()

@@ -26,6 +26,9 @@ import yaml
 from game.story import expr, schema, yamlsrc
 from game.story.names import HOLE, IDENT
 
+_TEXT_CONDITION = re.compile(r"\{\?([^|{}\n]*)\|")
+"""The condition of a `{?COND|..}` text variation (format v2), up to its first `|`."""
+
 Kind = Literal["scene", "fact", "variable", "ending"]
 
 REFERENCES: dict[tuple[str, str], Kind] = {
@@ -230,6 +233,13 @@ class _Walker:
                 continue
             name = inner.strip()
             self.note("variable", name, match.start(1) + inner.index(name), role)
+        for match in _TEXT_CONDITION.finditer(self.text, start, end):  # {?COND|..} (v2)
+            try:
+                tree = expr.parse(match.group(1))
+            except expr.ExprError:
+                continue
+            for ref in expr.references(tree):
+                self.note(ref.kind, ref.name, match.start(1) + ref.offset, role)
 
     # -- the named sections --------------------------------------------------------------
 

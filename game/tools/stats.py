@@ -1,10 +1,11 @@
 """`offscreen check --stats`: how big the story is, per chapter and in total.
 
 Words are what a player can read: scene paragraphs (every variant, shown or not), choice
-texts, and fact titles and texts. A `{variable}` counts as one word, and a variation
-(format v2) the words of every item, as a paragraph counts whether it shows or not (its
-`{?COND}` condition is no words; `cup{s|}` stays one word). The synthesised
-Continue of a `next:` scene is not an authored choice, so it is not counted. A scene, choice
+texts and the reasons of choices that can be locked, and fact titles and texts. A
+`{variable}` counts as one word, and a variation (format v2) the words of every item, as a
+paragraph counts whether it shows or not (its `{?COND}` condition is no words; `cup{s|}` stays
+one word). The synthesised Continue of a `next:` scene is not an authored choice, so it is not
+counted. A scene, choice
 or ending belongs to its scene's chapter, a fact to its own; things without a chapter are
 counted under "(no chapter)".
 """
@@ -40,6 +41,8 @@ class StoryStats:
     total: ChapterStats
     variables: int
     playthroughs: int
+    locked: int = 0
+    """Choices that can be shown locked (format v2's `enabled`)."""
 
 
 def _words(text: str) -> int:
@@ -73,6 +76,8 @@ def story_stats(story: Story) -> StoryStats:
             if not choice.is_continue:
                 bump(scene.chapter, "choices")
                 bump(scene.chapter, "words", _text_words(choice.text))
+                if choice.reason is not None:
+                    bump(scene.chapter, "words", _text_words(choice.reason))
         if scene.ending is not None:
             bump(scene.chapter, "endings")
     for fact in story.facts.values():
@@ -84,8 +89,10 @@ def story_stats(story: Story) -> StoryStats:
     total = ChapterStats("total", *(sum(getattr(c, column) for c in chapters)
                                     for column in ("words", "scenes", "choices", "facts",
                                                    "endings")))
+    locked = sum(choice.enabled is not None for scene in story.scenes.values()
+                 for choice in scene.choices)
     return StoryStats(story.title, chapters, total, len(story.variables),
-                      len(story.playthroughs))
+                      len(story.playthroughs), locked)
 
 
 _COLUMNS = ("words", "scenes", "choices", "facts", "endings")
@@ -102,4 +109,6 @@ def format_stats(stats: StoryStats) -> str:
         lines.append(row.name.ljust(name_width)
                      + "".join(f"  {getattr(row, c):>{widths[c]}}" for c in _COLUMNS))
     lines.append(f"variables: {stats.variables}, scripted playthroughs: {stats.playthroughs}")
+    if stats.locked:
+        lines.append(f"choices that can be locked (enabled): {stats.locked}")
     return "\n".join(lines)

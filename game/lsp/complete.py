@@ -235,7 +235,10 @@ def complete(index: StoryIndex, lines: list[str], line: int, col: int) -> Comple
     before = lines[line][:col] if line < len(lines) else ""
     prefix = _WORD_BEFORE.search(before)
     word = prefix.group(0) if prefix else ""
-    if _in_block_scalar(lines, line):  # a line of `text: |`: only `{name}` holes
+    if _in_block_scalar(lines, line):  # a line of `text: |`: only holes in text
+        inline = _TEXT_CONDITION.search(before)  # {?COND|..} (format v2)
+        if inline is not None:
+            return _expression(index, inline.group("condition"), word)
         hole = _HOLE_BEFORE.search(before)
         if hole is not None and "}" not in before[hole.start():]:
             return _names(index, "variable", word)
@@ -251,7 +254,7 @@ def complete(index: StoryIndex, lines: list[str], line: int, col: int) -> Comple
             return _keys(table, _siblings(lines, line), word)
         if path[-1:] == ["-"] and re.fullmatch(r"\s*-\s+\w*", before):
             return _in_list(index, path, table_at(path[:-2]), word)
-        inline = _TEXT_CONDITION.search(before)  # a line of a text block
+        inline = _TEXT_CONDITION.search(before)  # a plain scalar's next line
         if inline is not None:
             return _expression(index, inline.group("condition"), word)
         hole = _HOLE_BEFORE.search(before)

@@ -34,6 +34,8 @@ def templates(scene: Scene) -> Iterator[tuple[Template, Pos]]:
     for choice in scene.choices:
         if len(choice.text.parts) > 1:
             yield choice.text, choice.pos
+        if choice.reason is not None and len(choice.reason.parts) > 1:
+            yield choice.reason, choice.pos
 
 
 def text_conditions(scene: Scene) -> Iterator[Condition]:

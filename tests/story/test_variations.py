@@ -167,13 +167,15 @@ def test_likely_mistakes_in_text_are_warnings_at_their_text(tmp_path: Path) -> N
               - "{?flag|x|x} {first|then}"
             choices:
               - {text: "Go {?flag|on|on}", goto: b}
+              - {text: Wait, goto: b, enabled: flag, reason: "{~Not yet}"}
           b: {text: "{n}", ending: {id: e, title: "{&E}"}}
         """})
     got = sorted((Path(d.pos.file).name, d.pos.line, d.pos.col, d.code)
                  for d in load_story(folder).diagnostics if d.code.startswith("OS72"))
     assert got == [("a.yaml", 4, 3, "OS722"), ("b.yaml", 2, 3, "OS720"),
                    ("b.yaml", 5, 9, "OS720"), ("b.yaml", 6, 9, "OS721"),
-                   ("b.yaml", 8, 9, "OS721"), ("b.yaml", 9, 28, "OS720")]
+                   ("b.yaml", 8, 9, "OS721"), ("b.yaml", 9, 9, "OS720"),
+                   ("b.yaml", 10, 28, "OS720")]
 
 
 def test_a_variable_shown_only_in_a_title_or_a_text_condition_is_read(tmp_path: Path) -> None:
@@ -181,6 +183,16 @@ def test_a_variable_shown_only_in_a_title_or_a_text_condition_is_read(tmp_path: 
         scenes:
           a: {title: "Day {n}", text: "{?flag|Yes.}", next: b}
           b: {text: t, ending: {id: e, title: "{?courage > 1|Brave|Meek} end"}}
+        """})
+    assert not [d for d in load_story(folder).diagnostics if d.code == "OS705"]
+    folder = write(tmp_path, {"a.yaml": HEADER, "b.yaml": """\
+        scenes:
+          a:
+            text: "{n}"
+            choices:
+              - {text: Go, goto: b, enabled: n > 1, reason: "{?flag|x|y} {courage}"}
+              - {text: Stay, goto: a, effects: [{add: {n: 1}}]}
+          b: {text: t, ending: {id: e, title: E}}
         """})
     assert not [d for d in load_story(folder).diagnostics if d.code == "OS705"]
 

@@ -1,8 +1,10 @@
 """The rules of play, as pure functions of an immutable `Story` and a `GameState`.
 
-No I/O, no clock, no randomness, no UI: the same story, state and choice always give the
-same next state, which is what makes random playthroughs reproducible from a seed and saves
-replayable. The UI, plain mode and the author tools all call this one module.
+No I/O, no clock, no random number generator, no UI: the same story, state and choice always
+give the same next state, which is what makes random playthroughs reproducible from a seed
+and saves replayable. A story's `random()` is no exception: it is a hash of the game's seed
+(part of the state) and of where and when it is rolled (game/engine/dice.py). The UI, plain
+mode and the author tools all call this one module.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from game import numbers
 from game.engine.counts import SMALL, Counts
+from game.engine.dice import Roll
+from game.engine.effects import Bounds, added, bounds, computed, game_roll
 from game.engine.errors import ChoiceNotAvailable, StoryRuntimeError
 from game.engine.state import HISTORY_LIMIT, GameState, new_state
 from game.story.expr import ExprEvalError, references
@@ -94,13 +97,14 @@ class Engine:
     game/engine/state.py); None keeps them all, for tools that report a whole run's route.
     """
 
-    __slots__ = ("_facts", "_history", "_plans", "_story")
+    __slots__ = ("_bounds", "_facts", "_history", "_plans", "_story")
 
     def __init__(self, story: Story, history: int | None = HISTORY_LIMIT) -> None:
         if history is not None and history < 1:
             raise ValueError(f"history must be at least 1 (or None for all), not {history}")
         self._story = story
         self._history = history
+        self._bounds = bounds(story)
         self._plans: dict[str, _Plan] = {}
         self._facts: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
         """The last facts tuple seen, with its set (one attribute, so threads never see a
@@ -153,25 +157,31 @@ class Engine:
                 return self.take(state, choice)
         raise ChoiceNotAvailable(f"no choice '{choice_id}' available in scene '{state.scene}'")
 
-    def take(self, state: GameState, choice: Choice) -> GameState:
-        """Apply an available choice (already checked by `choices`), then enter its scene."""
+    def take(self, state: GameState, choice: Choice, roll: Roll | None = None) -> GameState:
+        """Apply an available choice (already checked by `choices`), then enter its scene.
+
+        `roll`: the dice every `random()` of this move rolls (the exhaustive search tries
+        each outcome); None rolls the game's own, from its seed (game/engine/dice.py)."""
         variables = state.variables
         facts = state.facts
+        turn = state.turn + 1
         if choice.effects:
             variables = dict(variables)
-            for effect in choice.effects:
-                facts = _apply(effect, variables, facts)
+            at = (state.seed, turn, f"{state.scene}/{choice.id}", state.visits, roll)
+            for index, effect in enumerate(choice.effects):
+                facts = _apply(effect, index, variables, facts, self._bounds, at)
         taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
         return self._arrive(choice.goto, variables, state.visits, taken, facts,
-                            state.turn + 1, choice.id, state, bool(choice.effects), state.seed)
+                            turn, choice.id, state, bool(choice.effects), state.seed, roll)
 
     def _enter(self, state: GameState, scene_id: str) -> GameState:
         return self._arrive(scene_id, state.variables, state.visits, state.taken, state.facts,
-                            state.turn, state.via, state.previous, False, state.seed)
+                            state.turn, state.via, state.previous, False, state.seed, None)
 
     def _arrive(self, scene_id: str, variables: Mapping[str, Value], visits: Mapping[str, int],
                 taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
-                previous: GameState | None, own: bool, seed: int) -> GameState:
+                previous: GameState | None, own: bool, seed: int,
+                roll: Roll | None) -> GameState:
         """The state on entering a scene: its visit counted, its on_enter effects run.
 
         Variables are copied only when something writes to them (`own`: already a fresh
@@ -189,8 +199,10 @@ class Engine:
             counted = Counts(visits).bumped(scene_id)
         if plan.on_enter:
             fresh = variables if own else dict(variables)
-            for effect in plan.on_enter:
-                facts = _apply(effect, fresh, facts)  # type: ignore[arg-type]
+            at = (seed, turn, scene_id, counted, roll)
+            for index, effect in enumerate(plan.on_enter):
+                facts = _apply(effect, index, fresh, facts,  # type: ignore[arg-type]
+                               self._bounds, at)
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
                          self._history, seed)
@@ -255,16 +267,26 @@ class Engine:
             raise StoryRuntimeError(condition.pos.shifted(exc.offset), exc.message) from None
 
 
-def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...]) -> tuple[str, ...]:
-    """Apply one effect to a fresh variables dict; returns the (maybe longer) facts tuple."""
-    if effect.kind == "unlock":
+_At = tuple[int, int, str, Mapping[str, int], "Roll | None"]
+"""Where a list of effects runs, for what a `compute` reads and rolls: (seed, turn, the
+choice's `scene/choice` or the scene's id for on_enter, the visits it sees, the dice the
+caller gave or None for the game's own)."""
+
+
+def _apply(effect: Effect, index: int, variables: dict[str, Value], facts: tuple[str, ...],
+           bounds: Bounds, at: _At) -> tuple[str, ...]:
+    """Apply one effect (the `index`-th of its list) to a fresh variables dict; returns the
+    (maybe longer) facts tuple. What `add` and `compute` store is game/engine/effects.py's."""
+    kind = effect.kind
+    if kind == "unlock":
         return facts if effect.target in facts else (*facts, effect.target)
-    if effect.kind == "set":
+    if kind == "set":
         variables[effect.target] = effect.value
+    elif kind == "add":
+        variables[effect.target] = added(effect, variables[effect.target], bounds)
     else:
-        total = variables[effect.target] + effect.value  # type: ignore[operator]
-        if not numbers.in_range(total):
-            raise StoryRuntimeError(effect.pos, f"add {effect.target}: the result ({total:.4g}) "
-                                    f"would leave the range numbers stay in ({numbers.WORDS})")
-        variables[effect.target] = total
+        seed, turn, where, visits, roll = at
+        variables[effect.target] = computed(
+            effect, variables, visits, frozenset(facts), bounds,
+            roll or game_roll(seed, turn, where, index, effect))
     return facts

@@ -122,6 +122,18 @@ ADD_NOT_NUMBER = define("OS501", "add on a variable or value that is not a numbe
 DECIMAL_INTO_WHOLE = define("OS502", "add of a decimal number to a whole-number variable")
 WRONG_TYPE = define("OS503", "a value of another kind than its variable's (set, expect)")
 OUT_OF_RANGE = define("OS504", "a number outside the range numbers stay in (-10^15 to 10^15)")
+# v2: randomness, computed effects, bounded numbers (OS520-OS539)
+COMPUTE_SYNTAX = define("OS520", "a compute expression that cannot be parsed")
+COMPUTE_RESULT = define("OS521", "a compute result of another kind than its variable's "
+                        "(a number into true/false, a decimal into a whole number...)")
+RANDOM_OUTSIDE = define("OS522", "random() in a condition or a text (it may only be in compute)")
+EMPTY_RANGE = define("OS523", "clamp() or random() with constant bounds the wrong way round, "
+                     "or random() of a constant decimal")
+BOUNDS_ORDER = define("OS524", "a variable whose min is above its max")
+DEFAULT_OUTSIDE = define("OS525", "a variable whose default is outside its min and max")
+BOUNDS_NOT_NUMBER = define("OS526", "min or max on a variable that is not a number, or a bound "
+                           "that is not a number (or a decimal bound on a whole number)")
+SET_OUTSIDE = define("OS527", "a set (or an expected value) outside the variable's min and max")
 
 # -- OS6xx: scene flow (proven) -----------------------------------------------------------------
 DEAD_END = define("OS601", "a scene with none of choices, next and ending")
@@ -140,6 +152,11 @@ SAME_TEXT = define("OS707", "two choices of a scene with the same text", "warnin
 NEVER_SHOWN = define("OS708", "a choice whose condition is always false", "warning")
 ONCE_TRAP = define("OS709", "every choice is 'once' in a scene entered again", "warning")
 ALL_HIDDEN = define("OS710", "every choice of a scene can be hidden at once", "warning")
+# v2: randomness, computed effects, bounded numbers (OS730-OS739)
+COMPUTE_CONSTANT = define("OS730", "a compute whose expression is a constant (set does that)",
+                          "warning")
+RANDOM_ONE_OUTCOME = define("OS731", "random(lo, hi) with lo equal to hi: always the same number",
+                            "warning")
 
 RETIRED: dict[str, str] = {}
 """Codes no longer produced, with what they meant: their numbers are never given again."""

@@ -318,8 +318,7 @@ class Loader(ElementReaders):
         id (its scene is read once the names it may use are known)."""
         self.file = d.file
         if section == "variables":
-            default = self.literal(d.node, f"variable '{name}'")
-            self.declare(name, None if default is None else Variable(name, default, d.pos))
+            self.declare(name, self.declaration(name, d))
         elif section == "facts":
             self.declare_fact(name, self.fact(name, d))
         elif section == "scenes":

@@ -76,11 +76,19 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Variable:
-    """A story variable and the value every new game starts with."""
+    """A story variable and the value every new game starts with; a number may declare
+    bounds (`{default: 0, min: 0, max: 5}`), which every `add` and `compute` result is
+    clamped into (None: no bound on that side)."""
 
     name: str
     default: Value
     pos: Pos
+    lo: int | float | None = None
+    hi: int | float | None = None
+
+    @property
+    def bounded(self) -> bool:
+        return self.lo is not None or self.hi is not None
 
     @property
     def kind(self) -> type:

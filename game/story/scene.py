@@ -31,12 +31,15 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class Effect:
-    """One `set`, `add` or `unlock` step; `value` is the literal, the amount, or unused."""
+    """One `set`, `add`, `unlock` or `compute` step; `value` is the literal, the amount,
+    unused, or (compute) the expression's text, which `expression` holds parsed, checked
+    and compiled (game/engine/effects.py evaluates it)."""
 
-    kind: Literal["set", "add", "unlock"]
+    kind: Literal["set", "add", "unlock", "compute"]
     target: str
     value: Value
     pos: Pos
+    expression: Condition | None = None
 
 
 @dataclass(frozen=True, slots=True)

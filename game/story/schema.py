@@ -30,6 +30,9 @@ Kind = Literal[
     "expect",  # an expectation mapping
     "named",  # a mapping from ids to definitions
     "story",  # the story mapping
+    "declaration",  # a variable: its default, or a mapping {default, min, max}
+    "number",
+    "computes",  # a mapping of variable name to an expression
 ]
 
 
@@ -56,6 +59,9 @@ SHAPES: dict[Kind, tuple[Shape, ...]] = {
     "expect": ("mapping",),
     "named": ("mapping", "empty"),  # `facts:` with nothing under it yet
     "story": ("mapping",),
+    "declaration": ("text", "number", "bool", "mapping"),
+    "number": ("number",),
+    "computes": ("mapping",),
 }
 """The shapes a value of each kind may have. The loader refuses any other at the value
 (a list where a mapping belongs, say: `ending: [x, The X]` once passed `check`), and the
@@ -78,7 +84,8 @@ def _table(*keys: Key) -> dict[str, Key]:
 
 TOP = _table(
     Key("story", "story", "The story's id, title and first scene (exactly once per folder)."),
-    Key("variables", "named", "Every variable, with its default value.", of="value"),
+    Key("variables", "named", "Every variable, with its default value (or a mapping with "
+        "the default and, for a number, its min and max).", of="declaration"),
     Key("facts", "named", "The true facts the player can unlock into the journal.", of="fact"),
     Key("scenes", "named", "The scenes, by id.", of="scene"),
     Key("playthroughs", "named", "Scripted playthroughs that `offscreen test` replays.",
@@ -130,10 +137,20 @@ ENDING = _table(
     Key("hint", "text", "Shown for this ending in the endings gallery until it is found."),
 )
 
+VARIABLE = _table(
+    Key("default", "value", "The value every new game starts with.", required=True),
+    Key("min", "number", "A number's lowest value: add and compute results below it are "
+        "raised to it."),
+    Key("max", "number", "A number's highest value: add and compute results above it are "
+        "lowered to it."),
+)
+
 EFFECT = _table(
     Key("set", "values", "Set variables to literal values."),
     Key("add", "numbers", "Add to number variables (negative to subtract)."),
     Key("unlock", "ids", "Unlock a fact, or a list of facts."),
+    Key("compute", "computes", "Set variables to expressions worked out in play: the "
+        "condition language plus min, max, clamp, abs, round and random(lo, hi)."),
 )
 
 PLAYTHROUGH = _table(
@@ -162,6 +179,7 @@ TABLES: dict[str, dict[str, Key]] = {
     "choice": CHOICE,
     "paragraph": PARAGRAPH,
     "ending": ENDING,
+    "variable": VARIABLE,
     "effect": EFFECT,
     "playthrough": PLAYTHROUGH,
     "step": STEP,
@@ -172,7 +190,7 @@ TABLES: dict[str, dict[str, Key]] = {
 EXACTLY_ONE: dict[str, tuple[str, ...]] = {"scene": ("choices", "next", "ending")}
 """Tables where exactly one of these keys must be given (a scene's way on)."""
 
-AT_LEAST_ONE: dict[str, tuple[str, ...]] = {"effect": ("set", "add", "unlock")}
+AT_LEAST_ONE: dict[str, tuple[str, ...]] = {"effect": ("set", "add", "unlock", "compute")}
 """Tables where at least one of these keys must be given (an effect must do something)."""
 
 MEANT: dict[str, dict[str, tuple[str, str]]] = {

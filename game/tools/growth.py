@@ -78,15 +78,26 @@ def components(n: int, successors: Callable[[int], Iterable[int]]) -> list[int]:
 
 
 def _adds(story: Story) -> dict[str, list[tuple[str, int]]]:
-    """Per variable with a nonzero `add`: (scene, choice index) of each move with one."""
+    """Per variable with a nonzero `add` its bounds do not stop: (scene, choice index) of
+    each move with one."""
     out: dict[str, list[tuple[str, int]]] = {}
+    free: set[str] = set()
     for scene in story.scenes.values():
         for n, choice in enumerate(scene.choices):
             target = story.scenes[choice.goto]
             for effect in (*choice.effects, *target.on_enter):
                 if effect.kind == "add" and effect.value:
                     out.setdefault(effect.target, []).append((scene.id, n))
-    return out
+                    if not _stopped(story, effect.target, effect.value):  # type: ignore[arg-type]
+                        free.add(effect.target)
+    return {name: moves for name, moves in out.items() if name in free}
+
+
+def _stopped(story: Story, name: str, by: int | float) -> bool:
+    """Whether a bound stops an `add` of `by` growing the number (the engine clamps it):
+    a number all of whose adds are stopped so cannot grow without end."""
+    var = story.variables[name]
+    return var.hi is not None if by > 0 else var.lo is not None
 
 
 def _first_add(effects: Iterable[Effect], name: str) -> Effect:

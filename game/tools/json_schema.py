@@ -63,8 +63,12 @@ def _kind(kind: str, name: str, of: str | None = None) -> Json:
 
 def _details(kind: str, name: str, of: str | None) -> Json:
     """What a value of this kind holds, beyond its type."""
-    if kind in ("text", "template", "value", "bool", "condition"):
+    if kind in ("text", "template", "value", "bool", "condition", "number"):
         return {}
+    if kind == "declaration":
+        return {"anyOf": [_SCALAR, _ref("variable")]}
+    if kind == "computes":
+        return {"propertyNames": {"pattern": ID_PATTERN}, "additionalProperties": _SCALAR}
     if kind == "id":
         return {"pattern": ID_PATTERN}
     if kind == "slug":

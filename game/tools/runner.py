@@ -26,8 +26,11 @@ real `Engine` (`playtest.random_runs(..., reference=True)`) agree step for step 
 5. when a run ends: at an ending, stuck (no choice shown), at `max_steps` choices taken
    (a possible endless loop), or at such a failure.
 
-What it leaves out, because no rule reads it: visits of scenes no condition asks about, the
-undo chain, turn numbers, rendered text, and the order in which facts were unlocked.
+What it leaves out, because no rule reads it: visits of scenes no condition or compute
+asks about, the undo chain, rendered text, and the order in which facts were unlocked. The
+turn number is the choices taken so far (a `random()`'s dice read it), and a `compute` or
+an `add` to a bounded number is applied by the Engine's own functions
+(game/engine/effects.py), with the game seed the Engine loop's run starts from.
 `tests/tools/test_tools_runner.py` and the equality tests of `test_tools_playtest.py` hold it
 to this, run for run, on every fixture, the shipped story and a generated one; every failed
 run is also replayed through the `Engine` by `playtest`, which must fail the same way.
@@ -43,10 +46,13 @@ the model allows a kind this module does not know.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
+from game.engine import dice
+from game.engine.effects import added, bounds, computed, game_roll
+from game.engine.errors import StoryRuntimeError
 from game.story.expr import Evaluator, ExprEvalError
 from game.story.model import Choice, Effect, Story, Value
 from game.tools.analysis import reads
@@ -110,12 +116,15 @@ class UnknownEffect(Exception):
 
 # -- the compiled story -------------------------------------------------------------------------
 
-_SET, _ADD, _UNLOCK, _ONCE, _VISIT = range(5)
-EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK}
+_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _COMPUTE, _BOUNDED = range(7)
+EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK, "compute": _COMPUTE}
 """Effect kind -> operation code. `_ONCE` and `_VISIT` are the two changes a move makes
-beyond effects: marking a once-only choice taken, counting a visit to the scene entered."""
-_Op = tuple[int, str, Value]
-"""(operation code, what it changes: a variable, fact, once key or scene id, the value)."""
+beyond effects: marking a once-only choice taken, counting a visit to the scene entered;
+`_BOUNDED` is an `add` to a bounded number (clamped, by the Engine's own rule)."""
+_Op = tuple[int, str, Any]
+"""(operation code, what it changes: a variable, fact, once key or scene id, the value;
+for `_COMPUTE` and `_BOUNDED` the value is what game/engine/effects.py needs: the effect,
+and for a compute where it runs and its index there, which its dice read)."""
 _Entry = tuple[int, "Evaluator | None", "str | None"]
 """A choice that may be hidden: (its move number, condition or None, `once` key or None)."""
 _Arrival = tuple["tuple[Evaluator, ...] | None", bool]
@@ -134,14 +143,21 @@ START = 0
 """The move number of "start a run": no choice, it only enters the start scene."""
 
 
-def _ops(effects: tuple[Effect, ...]) -> list[_Op]:
+def _ops(effects: tuple[Effect, ...], where: str, bounded: Container[str]) -> list[_Op]:
+    """The operations of a list of effects run at `where` (`scene/choice`, or a scene's id
+    for its on_enter: what the Engine's dice read too)."""
     ops: list[_Op] = []
-    for effect in effects:
+    for index, effect in enumerate(effects):
         code = EFFECT_CODES.get(effect.kind)
         if code is None:
             raise UnknownEffect(f"{effect.pos}: the random runner cannot apply a "
                                 f"'{effect.kind}' effect")
-        ops.append((code, effect.target, effect.value))
+        if code == _COMPUTE:
+            ops.append((code, effect.target, (effect, where, index)))
+        elif code == _ADD and effect.target in bounded:
+            ops.append((_BOUNDED, effect.target, effect))
+        else:
+            ops.append((code, effect.target, effect.value))
     return ops
 
 
@@ -175,6 +191,8 @@ class Compiled:
         found = reads(story)
         self.asked = found.asked
         self.risky = found.risky
+        self.bounds = bounds(story)
+        """The bounded numbers, whose `add` is clamped (game/engine/effects.py)."""
         self.rows: list[_Row | None] = [None] * len(ids)
         self.entered: dict[int, tuple[_Op, ...] | None] = {}
         """By scene number: what entering it changes (visit, on_enter), or None."""
@@ -195,7 +213,7 @@ class Compiled:
             return self.entered[here]
         scene = self.story.scenes[self.ids[here]]
         ops: list[_Op] = [(_VISIT, scene.id, 1)] if scene.id in self.asked else []
-        ops += _ops(scene.on_enter)
+        ops += _ops(scene.on_enter, scene.id, self.bounds)
         self.entered[here] = out = tuple(ops) if ops else None
         return out
 
@@ -209,7 +227,7 @@ class Compiled:
             move = len(self.gotos)
             goto = self.number[choice.goto]
             once = f"{scene_id}/{choice.id}" if choice.once else None
-            own = _ops(choice.effects)
+            own = _ops(choice.effects, f"{scene_id}/{choice.id}", self.bounds)
             if once is not None:
                 own.append((_ONCE, once, True))
             entering = self.entering(goto)
@@ -272,8 +290,10 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
     defaults = c.story.defaults()
     least = strategy == "least-taken"
     visit, set_, add, unlock = _VISIT, _SET, _ADD, _UNLOCK  # locals: the loop reads them often
+    compute, limits = _COMPUTE, c.bounds
     for run in range(runs):
         run_seed = seed + run
+        game_seed = dice.run_seed(run_seed)  # as playtest's Engine runs start their games
         rng = random.Random(run_seed)  # noqa: S311 - reproducible play, not secrets
         random_ = rng.random
         variables = dict(defaults)
@@ -295,11 +315,18 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                         if code == visit:
                             visits[target] = visits.get(target, 0) + 1
                         elif code == add:
-                            variables[target] = variables[target] + value  # type: ignore[operator]
+                            variables[target] = variables[target] + value
                         elif code == set_:
                             variables[target] = value
                         elif code == unlock:
                             facts.add(target)
+                        elif code == compute:  # the turn is the choices taken: `steps`
+                            effect, where, index = value
+                            variables[target] = computed(
+                                effect, variables, visits, facts, limits,
+                                game_roll(game_seed, steps, where, index, effect))
+                        elif code == _BOUNDED:
+                            variables[target] = added(value, variables[target], limits)
                         else:
                             once_taken.add(target)
                 row = rows[here]
@@ -340,7 +367,7 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                 counts[move] += 1
                 append(move)
                 here = gotos[move]
-        except ExprEvalError:
+        except (ExprEvalError, StoryRuntimeError):  # a condition; an add or a compute
             failure = "error"
         taken = () if failure is None else tuple(c.choice(m) for m in path)
         yield RunEnd(run, run_seed, steps, c.ids[here], failure, taken, facts, variables,

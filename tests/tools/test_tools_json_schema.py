@@ -28,7 +28,8 @@ VALIDATOR = jsonschema.Draft202012Validator(json_schema.generate())
 
 BASE: dict[str, Any] = {
     "story": {"id": "parity", "title": "Parity", "start": "a"},
-    "variables": {"n": 0, "flag": False, "name": "Sam"},
+    "variables": {"n": 0, "flag": False, "name": "Sam",
+                  "trust": {"default": 1, "min": 0, "max": 5}},
     "facts": {"f": {"title": "A fact", "text": "It is true."}},
     "scenes": {
         "a": {"text": ["Hello {name}.", {"if": "n > 0", "text": "Again."}],
@@ -51,6 +52,7 @@ WHERE: dict[str, tuple[str | int, ...]] = {
     "paragraph": ("scenes", "a", "text", 1),
     "ending": ("scenes", "b", "ending"),
     "effect": ("scenes", "b", "on_enter", 0),
+    "variable": ("variables", "trust"),
     "playthrough": ("playthroughs", "p"),
     "step": ("playthroughs", "p", "steps", 1),
     "expect": ("playthroughs", "p", "expect"),
@@ -77,7 +79,8 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("ending", "id"): "end", ("ending", "title"): "The End",
     ("ending", "hint"): "Stay up late.",
     ("effect", "set"): {"name": "Kim"}, ("effect", "add"): {"n": -1},
-    ("effect", "unlock"): ["f"],
+    ("effect", "unlock"): ["f"], ("effect", "compute"): {"trust": "min(n, 3)"},
+    ("variable", "default"): 1, ("variable", "min"): 0, ("variable", "max"): 5,
     ("playthrough", "steps"): ["Go"], ("playthrough", "expect"): {"scene": "b"},
     ("playthrough", "description"): "What it is for.",
     ("step", "choose"): "Stay", ("step", "expect"): {"facts": "f"},

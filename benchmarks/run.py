@@ -12,7 +12,8 @@ is compared with a baseline measured in this same run, samples of the two are in
 Every sample is a fresh Python process (`--worker KIND`), so nothing is warm that would not
 be warm for a player: imports, the story, the collector, the OS page cache aside. Inside the
 worker the operation itself is timed; whole-process times (start-up) are taken by this
-script from spawn to the child's "first frame" line. Peak memory is the worker's ru_maxrss.
+script from spawn to the child's "first frame" line. Peak memory is the worker's own peak
+resident set (VmHWM; see `peak_mib`).
 docs/performance.md explains each figure.
 """
 
@@ -89,12 +90,22 @@ def worker(kind: str, root: Path, runs: int) -> dict[str, Any]:
         for path in paths:
             yaml.load(path.read_text(encoding="utf-8"), Loader=loader_class)
         out["seconds"] = time.perf_counter() - start
-    elif kind in ("cold-c", "cold-py", "cold-write", "warm"):
+    elif kind in ("cold-c", "cold-py", "cold-write", "warm", "peer-check"):
         if kind == "cold-py":
             yamlsrc.LOADER = yamlsrc.PyLoader
-        start = time.perf_counter()
+        # The readers are imported untimed, as the baseline's `import yaml` is (and as this
+        # worker did when the figures were set, at f4b140b); `load_story` imports them only
+        # on a cache miss. Without it, with PYTHONDONTWRITEBYTECODE set, the figure also
+        # timed compiling ~20 modules from source (~50 ms), which no installed copy pays.
+        import game.story.loader
+        if kind == "peer-check":
+            # Against inkjs, whose timing starts after `require("inkjs/full")`: lint's
+            # modules are imported first here too (loading imports them lazily).
+            import game.story.lint  # noqa: F401
+        start, cpu = time.perf_counter(), time.process_time()
         result = load(root, cache=kind in ("cold-write", "warm"))
         out["seconds"] = time.perf_counter() - start
+        out["cpu_seconds"] = time.process_time() - cpu
         assert not result.errors, [str(d) for d in result.errors[:5]]
         from game.story.cache import CachedScenes
 
@@ -146,8 +157,28 @@ def worker(kind: str, root: Path, runs: int) -> dict[str, Any]:
                    complete=report.complete, failed=report.failed)
     else:
         raise SystemExit(f"unknown worker {kind!r}")
-    out["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["maxrss_mib"] = peak_mib()
     return out
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory in MiB: VmHWM, the high-water mark of this
+    process image alone.
+
+    Not ru_maxrss: Linux carries a parent's peak into its child across fork and exec (at exec
+    the old image's high-water mark is kept in the process's maxrss), so every worker started
+    after this script had grown reported at least the script's own peak. The full run checks
+    the 10k story in process for the language server's baseline, so the workers after it (the
+    inkjs comparison's cold check) read 121 MiB for an 88 MiB load. ru_maxrss only where
+    /proc is missing.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _dict_walk(story: Any, runs: int, paused: bool = False) -> dict[str, float]:
@@ -210,7 +241,7 @@ def _play_choices(story: Any, choices: int) -> dict[str, float]:
     engine = Engine(story)
     choice = random.Random(0).choice
     state, taken, shown = engine.start(), 0, 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     while taken < choices:
         shown += sum(map(len, engine.view(state).paragraphs))
         options = engine.choices(state)
@@ -219,7 +250,8 @@ def _play_choices(story: Any, choices: int) -> dict[str, float]:
             continue
         state = engine.take(state, choice(options))
         taken += 1
-    return {"seconds": time.perf_counter() - start, "characters": shown}
+    return {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu,
+            "characters": shown}
 
 
 def _autosave(root: Path, count: int) -> dict[str, Any]:
@@ -312,7 +344,7 @@ def _long_memory(root: Path, saves: int, turn: int) -> dict[str, Any]:
 
 
 def _rss_mib() -> float:
-    """The process's resident memory now (the peak is ru_maxrss, taken for every worker)."""
+    """The process's resident memory now (the peak is `peak_mib`, taken for every worker)."""
     try:
         pages = int(Path("/proc/self/statm").read_text().split()[1])
     except (OSError, IndexError, ValueError):
@@ -417,6 +449,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenes", type=int, help="story size (default 10,000; 1,000 quick)")
     parser.add_argument("--samples", type=int, help="samples per figure (default 5; 3 quick)")
     parser.add_argument("--keep", action="store_true", help="keep the generated story and cache")
+    parser.add_argument("--v2", default="none", metavar="FEATURES",
+                        help="format-v2 features in a tenth of the story's scenes (all, landed, "
+                        "none, or some of: variations,compute,bounds,lists,locked,calls; "
+                        "benchmarks/gen_story_v2.py); default none, the v1 story")
     parser.add_argument("--only", choices=["long-game", "walks", "peer", "proof"],
                         help="run only these figures (the story is still generated, except "
                         "for proof): long-game, walks = the random-playthrough rows, peer = "
@@ -434,8 +470,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def bench(args: argparse.Namespace) -> int:
     import gen_story
+    import gen_story_v2
 
     scenes = args.scenes or (1_000 if args.quick else 10_000)
+    try:
+        v2 = gen_story_v2.parse_features(args.v2)
+    except ValueError as exc:
+        raise SystemExit(f"run.py: --v2: {exc}") from None
     samples = args.samples or (3 if args.quick else 5)
     slow_samples = max(1, samples - 2)  # the pure-Python figure costs ~20 s a sample at 10k
     began = time.perf_counter()
@@ -455,7 +496,7 @@ def bench(args: argparse.Namespace) -> int:
             print_rows(rows)
             return 0
         root = work / "story"
-        gen = gen_story.generate(root, scenes=scenes)
+        gen = gen_story.generate(root, scenes=scenes, v2=v2)
         size = sum(p.stat().st_size for p in root.glob("*.yaml"))
         log(f"story: {gen.n} scenes, {gen.choices} choices, {gen.words} words, "
             f"{gen.files} files, {size / 1e6:.1f} MB in {root}")
@@ -751,9 +792,18 @@ def print_report(rows: list[tuple[str, str, str, str, str]], gen: Any, size: int
     for line in machine():
         print(line)
     print(f"story: {gen.n} scenes, {gen.choices} choices, {gen.words} words, {gen.files} files, "
-          f"{size / 1e6:.1f} MB (benchmarks/gen_story.py, seed 80); medians; {elapsed:.0f} s")
+          f"{size / 1e6:.1f} MB (benchmarks/gen_story.py, seed 80{_v2_note(gen)}); medians; "
+          f"{elapsed:.0f} s")
     print()
     print_rows(rows)
+
+
+def _v2_note(gen: Any) -> str:
+    """What of format v2 the story holds, for the story line (nothing for the v1 story)."""
+    if not gen.v2.features:
+        return ""
+    return (f"; v2: {','.join(sorted(gen.v2.features))} in {len(gen.v2.picked)} scenes, "
+            f"{gen.v2.errands} errands")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,10 @@ lives here once, testable without a terminal:
 - the fallback offer when a save's scene was cut from the story;
 - moving the game onto an edited story (`reload`), with `migrate` inside.
 
-Nothing here imports Textual (tests/test_layers.py enforces it). The engine, the save files
-and migration are imported on first use, not with this module: the title screen needs none of
-them, and a player waits ~5 ms less for it.
+Nothing here imports Textual (tests/test_layers.py enforces it). The engine, the save files,
+migration, the save list's words and the records of `game.session_types` are imported on
+first use, not with this module: the title screen needs none of them, and a player waits
+~9 ms less for it.
 """
 
 from __future__ import annotations
@@ -27,25 +28,22 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.session_types import (
-    Chapter,
-    GalleryEntry,
-    HistoryEntry,
-    Move,
-    Offer,
-    Progress,
-    Saved,
-)
-from game.storage import atomic, display
+from game.storage import atomic
 from game.storage.errors import SaveError, SceneGone
 from game.storage.names import AUTOSAVE, QUICKSAVE, check_slot, is_autosave, slot_exists
-from game.storage.profile import Profile, ProfileStore, Settings
+from game.storage.profile import Profile, ProfileStore, Progress, Settings
 from game.writer import Writer
 
 if TYPE_CHECKING:
     from game.engine import Engine, GameState, SceneView
+    from game.session_types import Chapter, GalleryEntry, HistoryEntry, Move, Offer, Saved
+    from game.storage.display import SlotRow
     from game.storage.saves import SaveStore
     from game.story.model import Story
+
+_RECORDS = frozenset({"Chapter", "GalleryEntry", "HistoryEntry", "Move", "Offer", "Saved"})
+"""Re-exported from `game.session_types` on first use (PEP 562), like `game.engine`'s names:
+the title screen needs none of them (`Progress`, which it shows, is the profile's)."""
 
 __all__ = ["CHAPTER_PREFIX", "EARLIER", "Chapter", "GalleryEntry", "HistoryEntry", "Move",
            "Offer", "Progress", "Saved", "Session"]
@@ -60,6 +58,14 @@ New game or a Load by mistake never costs a game: Load brings it back."""
 
 CHAPTER_PREFIX = "start of chapter ("
 """Chapter select loads "start of chapter (N)": also never a player's slot name."""
+
+
+def __getattr__(name: str) -> object:
+    if name in _RECORDS:
+        from game import session_types
+
+        return getattr(session_types, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Session:
@@ -175,21 +181,39 @@ class Session:
         )
 
     def _record(self, state: GameState) -> None:
-        self._profile = self._profiles.record(state, self.story)
+        self._profile = self._profiles.record(state, self.story, self._ending_title(state))
         self._keep_chapter(state)
+
+    def _ending_title(self, state: GameState) -> str | None:
+        """The title of the ending `state` is at, as shown, when it shows variables or
+        variations (the profile keeps it as it read the first time); else None."""
+        from game.engine.errors import StoryRuntimeError
+
+        scene = self.story.scenes.get(state.scene)
+        ending = scene.ending if scene is not None else None
+        if ending is None or ("{" not in ending.title and "}" not in ending.title):
+            return None
+        try:
+            return self._rules.title(ending.title, state)
+        except StoryRuntimeError:
+            return None  # (the view says what is wrong)
 
     # -- replaying: the endings gallery and chapter select -----------------------------
 
     def gallery(self) -> list[GalleryEntry]:
         """Every ending in story order: found ones with when, locked ones with their hint."""
+        from game.session_types import GalleryEntry
+
         found = self.profile.endings
         times = dict(self.profile.replay.ended)
-        return [GalleryEntry(e.id, e.title,
+        return [GalleryEntry(e.id, self.profile.ending_title(e),
                              times.get(e.id, 0.0) if e.id in found else None, e.hint)
                 for e in self.story.endings.values()]
 
     def chapters(self) -> list[Chapter]:
         """Every chapter; those reached before can be started again (`load(chapter.slot)`)."""
+        from game.session_types import Chapter
+
         self.flush()
         return [Chapter(n, name, self._chapter_slot(n)
                         if self._earlier.exists(self._chapter_file(n)) else None)
@@ -240,6 +264,7 @@ class Session:
     def history(self) -> list[HistoryEntry]:
         """This playthrough scene by scene, oldest first, as the engine shows each now."""
         from game.engine.errors import StoryRuntimeError
+        from game.session_types import HistoryEntry
 
         if self.state is None:
             return []
@@ -310,6 +335,8 @@ class Session:
                note: str | None = None) -> Move:
         """Record the state in the profile and autosave it; `found`: the move unlocked the
         state's new facts (a choice, or a new game's start), rather than went back or loaded."""
+        from game.session_types import Move
+
         known = self.profile.facts
         self.read_before = state.scene in self.profile.replay.seen
         self._record(state)
@@ -408,9 +435,11 @@ class Session:
                     "moves are not saved.")
         return "Your game is saved."
 
-    def replaces(self, slot: str | None = None) -> display.SlotRow | None:
+    def replaces(self, slot: str | None = None) -> SlotRow | None:
         """The game in the autosave that a new game (slot None) or loading `slot` would push
         out of it, for the front end to ask first; None when nothing would be pushed out."""
+        from game.storage import display
+
         if slot == self.autosave_slot or not self.has_autosave():
             return None
         try:
@@ -462,6 +491,8 @@ class Session:
     def save(self, slot: str) -> Saved:
         """Save in a player's slot or the quicksave; SaveError (the slot's previous save
         intact) on failure, or when the name is refused (`slot_problem`)."""
+        from game.session_types import Saved
+
         self.flush()
         assert self.state is not None, "no game in progress"
         problem = self.slot_problem(slot)
@@ -496,10 +527,14 @@ class Session:
         return self.load(self.autosave_slot)
 
     def _offer(self, gone: SceneGone) -> Offer | None:
+        from game.engine.engine import shown_title
+        from game.session_types import Offer
+
         fallback = gone.fallback
         if fallback is None or fallback.scene not in self.story.scenes:
             return None
-        return Offer(str(gone), fallback, gone.playtime, self.story.scenes[fallback.scene].title)
+        return Offer(str(gone), fallback, gone.playtime,
+                     shown_title(self.story, self.story.scenes[fallback.scene].title, fallback))
 
     def accept_offer(self) -> Move:
         """Carry on from the fallback place of the last load that raised SceneGone."""
@@ -513,9 +548,11 @@ class Session:
         """Forget the fallback: the game in play (if any) goes on as it was."""
         self.offer = None
 
-    def slots(self) -> list[display.SlotRow]:
+    def slots(self) -> list[SlotRow]:
         """Every save in the folder, newest first, then the EARLIER autosaves; worded for a
         list. SaveError when the folder itself cannot be read."""
+        from game.storage import display
+
         self.flush()
         rows = display.rows(self._store.slots())
         try:
@@ -560,6 +597,7 @@ class Session:
         there is no game in play. Returns one line for the author.
         """
         self.flush()
+        from game.engine.engine import shown_title
         from game.engine.migrate import migrate
 
         state = self.state
@@ -572,7 +610,7 @@ class Session:
             elif moved.fallback is not None:
                 state = moved.fallback
                 summary = (f"{moved.summary} Resumed at "
-                           f"'{story.scenes[moved.fallback.scene].title}'.")
+                           f"'{shown_title(story, story.scenes[state.scene].title, state)}'.")
             else:
                 state = None
                 summary = (f"{moved.summary} Your place is gone: start a new game from the "

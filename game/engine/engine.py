@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from game.engine.counts import SMALL, Counts
 from game.engine.dice import Roll
 from game.engine.effects import Bounds, added, bounds, computed, game_roll
 from game.engine.errors import ChoiceNotAvailable, StoryRuntimeError
 from game.engine.state import HISTORY_LIMIT, GameState, new_state
+from game.engine.text import Context, render
+from game.engine.text import format_value as format_value
+from game.story import lists
 from game.story.expr import ExprEvalError, references
 from game.story.model import (
     Choice,
@@ -59,16 +62,6 @@ class SceneView:
         return not self.choices and self.ending is None
 
 
-def format_value(value: Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        # Ten significant digits: 1000000.0 reads "1000000" and 0.1 + 0.2 reads "0.3", where
-        # "%g" would say "1e+06" and repr would say "0.30000000000000004".
-        return f"{value:.10g}"
-    return str(value)
-
-
 class _Plan:
     """One scene, arranged for the choices()/take() loop that random playthroughs run
     millions of times: no attribute chains, no string building, no per-call decisions."""
@@ -97,7 +90,7 @@ class Engine:
     game/engine/state.py); None keeps them all, for tools that report a whole run's route.
     """
 
-    __slots__ = ("_bounds", "_facts", "_history", "_plans", "_story")
+    __slots__ = ("_bounds", "_facts", "_history", "_plans", "_story", "_titles")
 
     def __init__(self, story: Story, history: int | None = HISTORY_LIMIT) -> None:
         if history is not None and history < 1:
@@ -109,6 +102,8 @@ class Engine:
         self._facts: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
         """The last facts tuple seen, with its set (one attribute, so threads never see a
         mismatched pair): consecutive states share the tuple until a fact is unlocked."""
+        self._titles: dict[str, Template] = {}
+        """Titles of scenes and endings that show variables or variations, parsed once."""
 
     @property
     def story(self) -> Story:
@@ -169,7 +164,7 @@ class Engine:
             variables = dict(variables)
             at = (state.seed, turn, f"{state.scene}/{choice.id}", state.visits, roll)
             for index, effect in enumerate(choice.effects):
-                facts = _apply(effect, index, variables, facts, self._bounds, at)
+                facts = _apply(effect, index, variables, facts, self._story, self._bounds, at)
         taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
         return self._arrive(choice.goto, variables, state.visits, taken, facts,
                             turn, choice.id, state, bool(choice.effects), state.seed, roll)
@@ -202,7 +197,7 @@ class Engine:
             at = (seed, turn, scene_id, counted, roll)
             for index, effect in enumerate(plan.on_enter):
                 facts = _apply(effect, index, fresh, facts,  # type: ignore[arg-type]
-                               self._bounds, at)
+                               self._story, self._bounds, at)
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
                          self._history, seed)
@@ -219,16 +214,32 @@ class Engine:
 
     def view(self, state: GameState) -> SceneView:
         scene = self.story.scenes[state.scene]
+        ending = scene.ending
+        if ending is not None and ("{" in ending.title or "}" in ending.title):
+            ending = replace(ending, title=self.title(ending.title, state))
         return SceneView(
             scene=scene.id,
-            title=scene.title,
+            title=self.title(scene.title, state),
             chapter=scene.chapter,
             paragraphs=self.paragraphs(scene, state),
             choices=tuple(ChoiceView(c.id, self.render(c.text, state), c.is_continue)
                           for c in self.choices(state)),
-            ending=scene.ending,
+            ending=ending,
             new_facts=state.new_facts,
         )
+
+    def title(self, title: str, state: GameState) -> str:
+        """A scene's or an ending's title as shown in `state` (titles are kept as written,
+        and checked by the loader: see `ElementReaders.title`)."""
+        if "{" not in title and "}" not in title:
+            return title
+        template = self._titles.get(title)
+        if template is None:
+            from game.story.variations import runtime_template
+
+            template = self._titles[title] = runtime_template(
+                title, self._story.variables, self._story.scenes[state.scene].pos)
+        return self.render(template, state)
 
     def paragraphs(self, scene: Scene, state: GameState) -> tuple[str, ...]:
         """Visible paragraphs, blank-line separated, single newlines reflowed (as Markdown)."""
@@ -243,14 +254,18 @@ class Engine:
                     out.append(part)
         return tuple(out)
 
-    @staticmethod
-    def render(template: Template, state: GameState) -> str:
-        if template.is_plain:
-            return template.parts[0]
+    def render(self, template: Template, state: GameState) -> str:
+        """Any shown text of the scene `state` is in (paragraphs, choices, titles, reasons),
+        rendered purely (`game/engine/text.py`)."""
         parts = template.parts
+        if len(parts) == 1:
+            return parts[0]  # type: ignore[return-value]
         variables = state.variables
-        return "".join(p if i % 2 == 0 else format_value(variables[p])
-                       for i, p in enumerate(parts))
+        if all(type(p) is str for p in parts):
+            return "".join(p if i % 2 == 0 else format_value(variables[p])  # type: ignore
+                           for i, p in enumerate(parts))
+        return render(parts, Context(variables, state.visits, lambda: self._fact_set(state),
+                                     state.scene, state.seed))
 
     def _fact_set(self, state: GameState) -> frozenset[str]:
         """The state's facts as a set for `has()`, made once per distinct facts tuple."""
@@ -267,6 +282,18 @@ class Engine:
             raise StoryRuntimeError(condition.pos.shifted(exc.offset), exc.message) from None
 
 
+def shown_title(story: Story, title: str, state: GameState) -> str:
+    """A scene's or an ending's title as the game shows it in `state`, for the places that
+    name a scene outside the game's view (the save list, a moved save's summary); as
+    written when it cannot be shown (a run-time error in its condition)."""
+    if "{" not in title and "}" not in title:
+        return title
+    try:
+        return Engine(story).title(title, state)
+    except StoryRuntimeError:
+        return title
+
+
 _At = tuple[int, int, str, Mapping[str, int], "Roll | None"]
 """Where a list of effects runs, for what a `compute` reads and rolls: (seed, turn, the
 choice's `scene/choice` or the scene's id for on_enter, the visits it sees, the dice the
@@ -274,14 +301,24 @@ caller gave or None for the game's own)."""
 
 
 def _apply(effect: Effect, index: int, variables: dict[str, Value], facts: tuple[str, ...],
-           bounds: Bounds, at: _At) -> tuple[str, ...]:
+           story: Story, bounds: Bounds, at: _At) -> tuple[str, ...]:
     """Apply one effect (the `index`-th of its list) to a fresh variables dict; returns the
-    (maybe longer) facts tuple. What `add` and `compute` store is game/engine/effects.py's."""
+    (maybe longer) facts tuple. What `add` and `compute` store is game/engine/effects.py's.
+
+    A list's `add`/`remove` (its value: the names, checked at load time) goes through
+    `game.story.lists`, which keeps the declared order; the story gives that order."""
     kind = effect.kind
     if kind == "unlock":
         return facts if effect.target in facts else (*facts, effect.target)
     if kind == "set":
         variables[effect.target] = effect.value
+    elif kind == "remove":
+        variables[effect.target] = lists.removed(
+            variables[effect.target], effect.value)  # type: ignore[arg-type]
+    elif kind == "add" and type(effect.value) is tuple:  # add to a list
+        items = story.variables[effect.target].items or ()
+        variables[effect.target] = lists.added(
+            items, variables[effect.target], effect.value)  # type: ignore[arg-type]
     elif kind == "add":
         variables[effect.target] = added(effect, variables[effect.target], bounds)
     else:

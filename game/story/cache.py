@@ -58,9 +58,9 @@ from game.story.model import (
 
 if TYPE_CHECKING:
     from game.story import expr
-    from game.story.scene import Condition, Effect, Scene
+    from game.story.scene import Condition, Effect, Part, Scene, Template
 
-FORMAT = 7
+FORMAT = 9
 """Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
 MAGIC = b"offscreen-story-cache\n"
 _MARSHAL_VERSION = 4
@@ -350,16 +350,27 @@ class _Encoder:
                      else (e.kind, e.target, e.value, self.pos(e.pos),
                            self.condition(e.expression)) for e in effects)
 
+    def text(self, t: Template) -> Encoded:
+        """A Template's parts as they are (v1 text: strings only); a variation (format v2)
+        becomes (kind, salt, source, condition, items), each item encoded the same way."""
+        return t.parts if all(type(p) is str for p in t.parts) else self.parts(t.parts)
+
+    def parts(self, parts: tuple[Part, ...]) -> Encoded:
+        return tuple(p if type(p) is str else (
+            p.kind, p.salt, p.source, self.condition(p.condition),  # type: ignore[union-attr]
+            tuple(self.parts(item) for item in p.items))  # type: ignore[union-attr]
+            for p in parts)
+
     def ending(self, e: Ending | None) -> Encoded | None:
         return None if e is None else (e.id, e.title, self.pos(e.pos), e.scene, e.hint)
 
     def scene(self, s: Scene) -> bytes:
         data = (
             s.id, s.title, s.chapter,
-            tuple((p.text.parts, self.condition(p.condition), self.pos(p.pos))
+            tuple((self.text(p.text), self.condition(p.condition), self.pos(p.pos))
                   for p in s.paragraphs),
             self.effects(s.on_enter),
-            tuple((c.id, c.text.parts, c.goto, self.condition(c.condition),
+            tuple((c.id, self.text(c.text), c.goto, self.condition(c.condition),
                    self.effects(c.effects), c.once, self.pos(c.pos), self.pos(c.goto_pos),
                    c.is_continue) for c in s.choices),
             s.next, self.ending(s.ending), self.pos(s.pos),
@@ -375,7 +386,7 @@ class _Encoder:
         return (
             story.id, story.title, story.subtitle, story.start, story.content_hash,
             self.pos(story.pos),
-            tuple((v.name, v.default, self.pos(v.pos), v.lo, v.hi)
+            tuple((v.name, v.default, self.pos(v.pos), v.items, v.lo, v.hi)
                   for v in story.variables.values()),
             tuple((f.id, f.title, f.text, f.source, f.hint, f.chapter, self.pos(f.pos))
                   for f in story.facts.values()),
@@ -460,6 +471,16 @@ class _Decoder:
             known = self.compiled[source] = (node, expr.compile_expr(node))
         return Condition(source, known[0], self.pos(pos), known[1])
 
+    def parts(self, data: Encoded) -> tuple[Part, ...]:
+        """The inverse of `_Encoder.text` (checked by `cachecheck._template` already)."""
+        if all(type(p) is str for p in data):
+            return data
+        from game.story.scene import Variation
+
+        return tuple(p if type(p) is str else Variation(
+            p[0], tuple(self.parts(item) for item in p[4]), self.condition(p[3]), p[1], p[2])
+            for p in data)
+
     def effects(self, data: Encoded) -> tuple[Effect, ...]:
         from game.story.scene import Effect
 
@@ -485,10 +506,12 @@ class _Decoder:
          pos) = data
         return Scene(
             scene_id, title, chapter,
-            tuple(new_paragraph(new_template(parts), self.condition(cond), self.pos(p))
+            tuple(new_paragraph(new_template(self.parts(parts)), self.condition(cond),
+                                self.pos(p))
                   for parts, cond, p in paragraphs),
             self.effects(on_enter),
-            tuple(new_choice(choice_id, new_template(parts), goto, self.condition(cond),
+            tuple(new_choice(choice_id, new_template(self.parts(parts)), goto,
+                             self.condition(cond),
                              self.effects(effects), once, self.pos(p),
                              self.pos(goto_pos), is_continue)
                   for (choice_id, parts, goto, cond, effects, once, p, goto_pos, is_continue)
@@ -512,8 +535,9 @@ class _Decoder:
         decoded_endings = [self.ending(e) for e in endings]
         return Story(
             id=story_id, title=title, subtitle=subtitle, start=start,
-            variables=MappingProxyType({name: Variable(name, default, self.pos(p), lo, hi)
-                                        for name, default, p, lo, hi in variables}),
+            variables=MappingProxyType({name: Variable(name, default, self.pos(p), items, lo,
+                                                       hi)
+                                        for name, default, p, items, lo, hi in variables}),
             facts=MappingProxyType({
                 fact_id: Fact(fact_id, fact_title, text, source, hint, chapter, self.pos(p))
                 for fact_id, fact_title, text, source, hint, chapter, p in facts}),

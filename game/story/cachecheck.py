@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from game import numbers
-from game.story.codes import TABLE
 
 if TYPE_CHECKING:
     from game.story.expr import Node
 
 _VALUES = (bool, int, float, str)
 _UNARY = frozenset({"not", "-"})
-_BINARY = frozenset({"or", "and", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/"})
+_BINARY = frozenset({"or", "and", "==", "!=", "<", "<=", ">", ">=", "in", "+", "-", "*", "/"})
 MAX_NODE_DEPTH = 200
 """The parser's own limit (`expr._MAX_DEPTH`): a cold load never makes a deeper tree."""
 
@@ -44,6 +43,8 @@ class Context:
     variables: dict[str, type]
     scenes: frozenset[str]
     facts: frozenset[str]
+    items: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each list variable's items (format v2)."""
     conditions: set[tuple[object, ...]] = field(default_factory=set)
     """Conditions already found good (stories repeat them: `has(x)` in many scenes)."""
 
@@ -216,6 +217,21 @@ def _value(data: object, what: str) -> None:
     _need(type(data) in _VALUES and numbers.in_range(data), what)
 
 
+def _held(data: object, items: object, what: str) -> None:
+    """A list's value: names of `items`, each once, in their order (`lists.ordered`)."""
+    names = _strings(data, what)
+    _need(type(items) is tuple and names == tuple(i for i in items if i in names), what)
+
+
+def _expected(data: object, what: str) -> None:
+    """An expected value: a scalar, or a list's names (checked against nothing: the
+    playthrough runner compares it with what the game holds)."""
+    if type(data) is tuple:
+        _strings(data, what)
+    else:
+        _value(data, what)
+
+
 def _strings(data: object, what: str) -> tuple[str, ...]:
     items = _tuple(data, what)
     for item in items:
@@ -235,6 +251,8 @@ def pos(data: object, files: int) -> None:
 
 def head(data: object) -> Context | None:
     """Check the entry's head; the context its scenes are checked in (None: no story)."""
+    from game.story.codes import TABLE  # only an unsigned head is walked: not at start-up
+
     _version, files, pos_files, diagnostics, story = _tuple(data, "the head", 5)
     _strings(files, "the file list")
     n = len(_strings(pos_files, "the position files"))
@@ -266,7 +284,9 @@ def trusted_context(data: Any) -> Context | None:
         return None
     variables, facts, scene_ids = story[6], story[7], story[10]
     return Context(len(data[2]), {name: type(default) for name, default, *_ in variables},
-                   frozenset(scene_ids), frozenset(fact[0] for fact in facts))
+                   frozenset(scene_ids), frozenset(fact[0] for fact in facts),
+                   items={name: items for name, _, _, items, *_ in variables
+                          if items is not None})
 
 
 def _story(data: object, files: int) -> Context:
@@ -287,10 +307,18 @@ def _story(data: object, files: int) -> Context:
     for crc in crcs:
         _need(_int(crc, "a scene checksum") < 2**32, "a scene checksum")
     types: dict[str, type] = {}
+    lists: dict[str, tuple[str, ...]] = {}
     for variable in _tuple(variables, "the variables"):
-        name, default, p, lo, hi = _tuple(variable, "a variable", 5)
+        name, default, p, items, lo, hi = _tuple(variable, "a variable", 6)
         _need(_str(name, "a variable's name") not in types, "a duplicate variable")
-        _value(default, f"variable '{name}'s default")
+        if items is None:
+            _value(default, f"variable '{name}'s default")
+        else:
+            declared = _strings(items, f"list '{name}'s items")
+            _need(bool(declared) and len(set(declared)) == len(declared),
+                  f"list '{name}'s items")
+            _held(default, declared, f"list '{name}'s default")
+            lists[name] = declared
         pos(p, files)
         _bounds(default, lo, hi)
         types[name] = type(default)
@@ -303,7 +331,7 @@ def _story(data: object, files: int) -> Context:
         _opt_str(chapter, "a fact's chapter")
         pos(p, files)
         fact_ids.add(fact_id)
-    context = Context(files, types, scenes, frozenset(fact_ids))
+    context = Context(files, types, scenes, frozenset(fact_ids), items=lists)
     for ending in _tuple(endings, "the endings"):
         _ending(ending, context)
     for playthrough in _tuple(playthroughs, "the playthroughs"):
@@ -338,7 +366,7 @@ def _expectation(data: object, files: int) -> None:
     for pair in _tuple(variables, "an expectation's variables"):
         name, value = _tuple(pair, "an expected value", 2)
         _str(name, "an expected value")
-        _value(value, "an expected value")
+        _expected(value, "an expected value")
     pos(p, files)
 
 
@@ -372,8 +400,9 @@ def scene(data: object, scene_id: str, context: Context) -> None:
     pos(p, context.files)
 
 
-def _template(data: object, context: Context) -> None:
-    """Literal text and variable names, alternating: an odd number of strings."""
+def _template(data: object, context: Context, depth: int = 0) -> None:
+    """Literal text and holes, alternating: an odd number of parts, the literal ones text,
+    each hole a declared variable's name or a variation (`cache._Encoder.text`)."""
     if type(data) is not tuple or len(data) % 2 != 1:
         raise Malformed("a text")
     if len(data) == 1:
@@ -381,9 +410,31 @@ def _template(data: object, context: Context) -> None:
             raise Malformed("a text")
         return
     variables = context.variables
-    if not all(type(part) is str and (i % 2 == 0 or part in variables)
-               for i, part in enumerate(data)):
-        raise Malformed("a text's parts")
+    for i, part in enumerate(data):
+        if type(part) is str:
+            _need(i % 2 == 0 or part in variables, "a text's parts")
+        else:
+            _need(i % 2 == 1, "a text's parts")
+            _variation(part, context, depth + 1)
+
+
+_KINDS = frozenset(("sequence", "cycle", "once", "shuffle", "if"))
+
+
+def _variation(data: object, context: Context, depth: int) -> None:
+    from game.story.variations import MAX_NESTING
+
+    _need(depth <= MAX_NESTING, "a variation's depth")
+    kind, salt, source, condition, items = _tuple(data, "a variation", 5)
+    _need(kind in _KINDS, "a variation's kind")
+    _int(salt, "a variation's salt")
+    _str(source, "a variation's source")
+    _need((condition is not None) == (kind == "if"), "a variation's condition")
+    _condition(condition, context)
+    items = _tuple(items, "a variation's items")
+    _need(len(items) > 0 and (kind != "if" or len(items) <= 2), "a variation's items")
+    for item in items:
+        _template(item, context, depth)
 
 
 def _bounds(default: object, lo: object, hi: object) -> None:
@@ -413,6 +464,11 @@ def _effects(data: object, context: Context) -> None:
             continue
         kind, target, value, where = _tuple(effect, "an effect", 4)
         pos(where, context.files)
+        items = context.items.get(target) if type(target) is str else None
+        if items is not None:  # a list's set, add or remove: its names
+            _need(kind in ("set", "add", "remove"), "a list's effect")
+            _held(value, items, "a list's names")
+            continue
         _value(value, "an effect's value")
         if kind == "unlock":
             _need(target in context.facts and value is True, "an unlock")
@@ -441,13 +497,14 @@ def _condition(data: object, context: Context, compute: str | None = None) -> No
         return
     node = tree(node_data, expr)
     problems = expr.check(node, variables=context.variables, scenes=context.scenes,
-                          facts=context.facts, want_bool=compute is None,
-                          allow_random=compute is not None)
+                          facts=context.facts, items=context.items,
+                          want_bool=compute is None, allow_random=compute is not None)
     _need(not problems, "a condition that does not check")
     if compute is not None:
         want, got = context.variables[compute], expr.result_kind(node, context.variables)
-        _need(got == {bool: "bool", str: "str", int: "whole"}.get(want, got)
-              and (want is not float or got in ("whole", "decimal")), "a compute's result")
+        _need(want is not tuple and got == {bool: "bool", str: "str", int: "whole"}.get(
+            want, got) and (want is not float or got in ("whole", "decimal")),
+              "a compute's result")
     context.conditions.add(seen)
 
 

@@ -116,6 +116,17 @@ CONDITION_NAME = define("OS405", "a condition names an unknown variable, functio
 CONDITION_TYPE = define("OS406", "a condition mixes kinds of value, or is not true/false")
 NEVER_TRUE = define("OS407", "a condition that provably never holds (x > 3 and x < 2)")
 DIVISION_BY_ZERO = define("OS408", "a division by a constant zero in a condition")
+# (text variations, format v2: game/story/variations.py)
+UNCLOSED_VARIATION = define("OS420", "a variation {a|b... in text that is never closed with }")
+UNKNOWN_SIGIL = define("OS421", "a variation starting with a mark other than & ! ~ ? "
+                       "(a misspelt sigil, {%a|b})")
+EMPTY_TEXT_CONDITION = define("OS422", "{?|...} in text with no condition")
+RANDOM_IN_TEXT = define("OS423", "random() in a condition in text (showing text never "
+                        "changes anything)")
+CONDITION_WITHOUT_TEXT = define("OS424", "{?CONDITION} in text with no | text after it")
+TOO_MANY_TEXTS = define("OS425", "{?CONDITION|yes|no|...} with more than two texts")
+VARIATIONS_TOO_DEEP = define("OS426", "variations nested more than 16 deep")
+EMPTY_VARIATION = define("OS427", "a variation with nothing in it ({&}, {~}, {!})")
 
 # -- OS5xx: values and effects ------------------------------------------------------------------
 ADD_NOT_NUMBER = define("OS501", "add on a variable or value that is not a number")
@@ -134,6 +145,12 @@ DEFAULT_OUTSIDE = define("OS525", "a variable whose default is outside its min a
 BOUNDS_NOT_NUMBER = define("OS526", "min or max on a variable that is not a number, or a bound "
                            "that is not a number (or a decimal bound on a whole number)")
 SET_OUTSIDE = define("OS527", "a set (or an expected value) outside the variable's min and max")
+# list variables (format v2)
+NOT_AN_ITEM = define("OS540", "a name that is not one of a list's items (default, set, add, "
+                     "remove, expect, \"name\" in list)")
+LIST_ITEMS = define("OS541", "a list's items are missing, empty, or name one item twice")
+NOT_A_LIST = define("OS542", "remove on a variable that is not a list")
+NOT_NAMES = define("OS543", "a number or true/false given to a list (add, remove, set, default)")
 
 # -- OS6xx: scene flow (proven) -----------------------------------------------------------------
 DEAD_END = define("OS601", "a scene with none of choices, next and ending")
@@ -152,6 +169,18 @@ SAME_TEXT = define("OS707", "two choices of a scene with the same text", "warnin
 NEVER_SHOWN = define("OS708", "a choice whose condition is always false", "warning")
 ONCE_TRAP = define("OS709", "every choice is 'once' in a scene entered again", "warning")
 ALL_HIDDEN = define("OS710", "every choice of a scene can be hidden at once", "warning")
+# (text variations, format v2: game/story/textlint.py)
+NEVER_VARIES = define("OS720", "a shuffle or cycle of one item: it always shows the same text",
+                      "warning")
+SAME_EITHER_WAY = define("OS721", "{?COND|x|x}: the same text whether the condition holds or not",
+                         "warning")
+PLAIN_FACT_TEXT = define("OS722", "a variation written in a fact's title or text, which stay "
+                         "plain text", "warning")
+# list variables (format v2)
+ITEM_NEVER_HELD = define("OS740", "a list item that no effect adds and the default does not "
+                         "hold", "warning")
+IN_NEVER_TRUE = define("OS741", "an '\"name\" in list' test of an item the list never holds",
+                       "warning")
 # v2: randomness, computed effects, bounded numbers (OS730-OS739)
 COMPUTE_CONSTANT = define("OS730", "a compute whose expression is a constant (set does that)",
                           "warning")

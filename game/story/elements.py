@@ -16,10 +16,11 @@ from types import MappingProxyType
 
 import yaml
 
-from game.story import codes, expr, rules, schema, yamlsrc
-from game.story.careful import CarefulReaders, describe
+from game.story import codes, expr, rules, schema, variations, yamlsrc
+from game.story.careful import describe
 from game.story.codes import Code
 from game.story.diagnostics import Related, first_defined
+from game.story.listreader import ListReaders
 from game.story.model import (
     Choice,
     Condition,
@@ -50,11 +51,13 @@ class Definition:
     file: str
 
 
-class ElementReaders(CarefulReaders):
+class ElementReaders(ListReaders):
     """Mixed into the loader; the state below is the loader's."""
 
     kinds: dict[str, type]
     """Each variable's type, for checking conditions."""
+    list_items: dict[str, tuple[str, ...]]
+    """Each list variable's items, for checking `"name" in list`."""
     trial: bool
     """True while a scene is read before every file is (see `Loader.try_scene`)."""
     trial_sources: list[str]
@@ -99,24 +102,6 @@ class ElementReaders(CarefulReaders):
             return None
         return Fact(name, title, text, values.get("source") or "", values.get("hint"),
                     values.get("chapter"), d.pos)
-
-    def declaration(self, name: str, d: Definition) -> Variable | None:
-        """A variable as declared: its default alone (`trust: 0`), or the mapping form
-        (`trust: {default: 0, min: 0, max: 5}`), whose keys are `schema.VARIABLE`'s."""
-        if not isinstance(d.node, yaml.MappingNode):
-            default = self.literal(d.node, f"variable '{name}'")
-            return None if default is None else Variable(name, default, d.pos)
-        what = f"variable '{name}'"
-        f = self.fields(d.node, schema.VARIABLE, what)
-        if f is None or "default" not in f:
-            return None
-        default = self.literal(f["default"], f"default of {what}")
-        if default is None:
-            return None
-        limits = self.bounds(what, f, default)
-        if limits is None:
-            return None
-        return Variable(name, default, d.pos, *limits)
 
     def bounds(self, what: str, f: Mapping[str, yaml.Node], default: Value,
                ) -> tuple[int | float | None, int | float | None] | None:
@@ -164,7 +149,7 @@ class ElementReaders(CarefulReaders):
         where = f"scene '{name}'"
         title = chapter = None
         if "title" in f:
-            title = plain_text(f["title"]) or self.text(f["title"], f"title of {where}")
+            title = self.title(f["title"], f"title of {where}")
         if "chapter" in f:
             chapter = (plain_text(f["chapter"])
                        or self.text(f["chapter"], f"chapter of {where}"))
@@ -193,7 +178,7 @@ class ElementReaders(CarefulReaders):
             e = self.fields(f["ending"], schema.ENDING, f"ending of {where}")
             if e is not None and "id" in e and "title" in e:
                 ending_id = self.ident(e["id"], "ending id")
-                ending_title = self.text(e["title"], "ending title")
+                ending_title = self.title(e["title"], "ending title")
                 hint = self.text(e["hint"], "ending hint") if "hint" in e else None
                 if ending_id is not None and ending_title is not None:
                     ending = Ending(ending_id, ending_title, self.pos(f["ending"]), name, hint)
@@ -261,12 +246,15 @@ class ElementReaders(CarefulReaders):
                     out.append(Paragraph(template, None, self.pos(item)))
         return tuple(out)
 
-    def template(self, node: yaml.Node, what: str) -> Template | None:
-        text = self.text(node, what)
+    def template(self, node: yaml.Node, what: str, text: str | None = None,
+                 ) -> Template | None:
+        """A text with holes and variations (`variations.py`), every problem reported at
+        its character; `text` when it was read already."""
+        text = self.text(node, what) if text is None else text
         if text is None:
             return None
-        problems: list[tuple[int, rules.HoleProblem, str]] = []
-        parts = rules.template_parts(text, self.variables, problems)
+        problems: variations.Found = []
+        parts = variations.parse(text, self.variables, problems, self.text_condition(node))
         for offset, problem, token in problems:
             where = self.inner_pos(node, offset)
             if problem == "stray":
@@ -281,11 +269,24 @@ class ElementReaders(CarefulReaders):
                 self.report(where, f"{{{token}}} in {what}: only a variable name can go "
                             "between { and } (write {{ or }} for a literal brace)",
                             codes.HOLE_NOT_NAME)
-            else:
+            elif problem == "undeclared":
                 self.report_missing(where, f"{{{token}}} in {what} is not a declared "
                                     f"variable{did_you_mean(token, sorted(self.variables))}",
                                     codes.HOLE_UNDECLARED, token)
+            elif problem == "condition":
+                self.condition_text(token, node, offset)
+            else:
+                self.report(where, _variation_message(problem, token, what),
+                            _VARIATION_CODES[problem])
         return None if parts is None else Template(parts)
+
+    def title(self, node: yaml.Node, what: str) -> str | None:
+        """A scene's or an ending's title: text that may show variables and variations
+        (format v2), kept as written; the engine renders it."""
+        text = plain_text(node) or self.text(node, what)
+        if text is not None and ("{" in text or "}" in text):
+            self.template(node, what, text)  # (reports; the story plays only without errors)
+        return text
 
     def condition(self, node: yaml.Node) -> Condition | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.BOOL:
@@ -295,29 +296,36 @@ class ElementReaders(CarefulReaders):
             if text is None:
                 return None
             source = text
+        return self.condition_text(source, node, 0)
+
+    def condition_text(self, source: str, node: yaml.Node, offset: int) -> Condition | None:
+        """The condition `source`, written at character `offset` of `node`'s text (0: it
+        is the whole of it; else a `{?COND|..}` in a text), each problem reported."""
         known = self.conditions.get(source)
         if known is None:
             known = self.compile_condition(source)
         if isinstance(known, expr.ExprError):
-            self.report(self.inner_pos(node, known.offset), f"bad condition: {known.message}",
-                        codes.CONDITION_SYNTAX)
+            self.report(self.inner_pos(node, offset + known.offset),
+                        f"bad condition: {known.message}", codes.CONDITION_SYNTAX)
             return None
         tree, problems, evaluate = known
         if evaluate is not None and self.scene_name in source:
             proven = expr.never_true(tree, self.scene_name)
             if proven is not None:  # its own scene: seen by the time it is asked
-                self.report(self.inner_pos(node, proven.offset), proven.message,
+                self.report(self.inner_pos(node, offset + proven.offset), proven.message,
                             codes.NEVER_TRUE)
                 return None
         for problem in problems:
-            where = self.inner_pos(node, problem.offset)
+            where = self.inner_pos(node, offset + problem.offset)
             if isinstance(problem, expr.UnknownName) and problem.name:
                 self.report_missing(where, problem.message, codes.CONDITION_NAME, problem.name)
             else:
                 self.report(where, problem.message, _condition_code(problem))
         if evaluate is None:
             return None
-        return Condition(source, tree, self.pos(node), evaluate)
+        return Condition(source, tree,
+                         self.pos(node) if offset == 0 else self.inner_pos(node, offset),
+                         evaluate)
 
     def compile_condition(self, source: str) -> Compiled:
         """Parsed, checked and (when sound) compiled, once per distinct text in a story."""
@@ -327,7 +335,7 @@ class ElementReaders(CarefulReaders):
             known: Compiled = exc
         else:
             problems = expr.check(tree, variables=self.kinds, scenes=self.scene_ids,
-                                  facts=self.fact_ids)
+                                  facts=self.fact_ids, items=self.list_items)
             if not problems:  # (the guards spare most conditions both walks)
                 proven = ((expr.division_by_zero(tree) if "/" in source else None)
                           or (expr.never_true(tree) if expr.may_contradict(source) else None))
@@ -349,8 +357,8 @@ class ElementReaders(CarefulReaders):
             if f is None:
                 continue
             if not f:
-                self.report(self.pos(item), "an effect needs one of set, add, unlock or "
-                            "compute", codes.EMPTY_EFFECT)
+                self.report(self.pos(item), "an effect needs one of set, add, remove, unlock "
+                            "or compute", codes.EMPTY_EFFECT)
             for kind, value in f.items():
                 if kind == "unlock":
                     for fact, fnode in self.ids(value, "unlock"):
@@ -368,6 +376,10 @@ class ElementReaders(CarefulReaders):
                                 codes.WRONG_KIND)
                     continue
                 for var, key_node, vnode in self.entries(value, kind):
+                    declared = self.variables.get(var)
+                    if kind == "remove" and declared is not None and declared.items is None:
+                        self.not_a_list(declared, key_node)
+                        continue
                     effect = (self.compute(var, key_node, vnode) if kind == "compute"
                               else self.assignment(kind, var, key_node, vnode))
                     if effect is not None:
@@ -434,6 +446,40 @@ class ElementReaders(CarefulReaders):
         condition = Condition(source, tree, here, expr.compile_expr(tree))
         return Effect("compute", var, source, here, condition)
 
+    def variable(self, name: str, d: Definition) -> Variable | None:
+        """A variable's declaration: its default, or a mapping (`schema.VARIABLE`): a list
+        (`items`, read by `list_variable`) or a default written as `default:`."""
+        node = d.node
+        if not isinstance(node, yaml.MappingNode):
+            default = self.literal(node, f"variable '{name}'")
+            return None if default is None else Variable(name, default, d.pos)
+        f = self.fields(node, schema.VARIABLE, f"variable '{name}'")
+        if f is None:
+            return None
+        if "items" in f:
+            for key in ("min", "max"):
+                if key in f:
+                    self.report(self.pos(f[key]), f"variable '{name}' is a list: only a "
+                                "number can have min and max", codes.BOUNDS_NOT_NUMBER)
+                    return None
+            return self.list_variable(name, f, d.pos)
+        if "default" in f and isinstance(f["default"], yaml.SequenceNode):
+            self.report(self.pos(node), f"variable '{name}' has a list as its default but no "
+                        "items; a list declares every name it may hold, like "
+                        "{items: [badge, script], default: [badge]}", codes.LIST_ITEMS)
+            return None
+        if "default" in f:
+            default = self.literal(f["default"], f"the default of '{name}'")
+            if default is None:
+                return None
+            limits = self.bounds(f"variable '{name}'", f, default)
+            if limits is None:
+                return None
+            return Variable(name, default, d.pos, lo=limits[0], hi=limits[1])
+        self.report(self.pos(node), f"variable '{name}' needs a default (or, for a list, "
+                    "items)", codes.MISSING_KEY)
+        return None
+
     def assignment(self, kind: str, var: str, key_node: yaml.Node, vnode: yaml.Node,
                    label: str | None = None) -> Effect | None:
         """A `set`/`add` (or an expected value) of the variable's declared type (the rule:
@@ -445,6 +491,8 @@ class ElementReaders(CarefulReaders):
                                 f"variable{did_you_mean(var, sorted(self.variables))}",
                                 codes.NO_VARIABLE, var)
             return None
+        if declared.items is not None:
+            return self.list_effect(kind, declared, vnode, label)
         value = self.literal(vnode, f"{label} {var}")
         if value is None:
             return None
@@ -577,6 +625,42 @@ class ElementReaders(CarefulReaders):
         return Expectation(scene, ending, tuple(facts), MappingProxyType(values), self.pos(node))
 
 
+_VARIATION_CODES: dict[variations.Problem, Code] = {
+    "unclosed": codes.UNCLOSED_VARIATION, "sigil": codes.UNKNOWN_SIGIL,
+    "empty condition": codes.EMPTY_TEXT_CONDITION, "random": codes.RANDOM_IN_TEXT,
+    "no text": codes.CONDITION_WITHOUT_TEXT, "too many": codes.TOO_MANY_TEXTS,
+    "too deep": codes.VARIATIONS_TOO_DEEP, "empty": codes.EMPTY_VARIATION}
+
+
+def _variation_message(problem: variations.Problem, token: str, what: str) -> str:
+    """What is wrong with a variation (format v2) in `what`, in an author's words."""
+    if problem == "unclosed":
+        return (f"'{token}...' in {what} opens a variation that never closes: end it with }} "
+                "(inside a variation every { opens and every } closes)")
+    if problem == "sigil":
+        meant = variations.MISSPELT.get(token)
+        hint = f"did you mean '{{{meant}'? " if meant else ""
+        return (f"'{{{token}' in {what}: '{token}' is not a variation mark; {hint}use "
+                f"{variations.SIGIL_WORDS}")
+    if problem == "empty condition":
+        return (f"{{?...}} in {what} has no condition: write {{?CONDITION|text if true|text "
+                "if false}, like {?courage >= 2|You stand tall.|You hesitate.}")
+    if problem == "random":
+        return (f"random() in a condition in {what}: showing text never changes anything, so "
+                "text cannot roll dice; roll in an effect (compute: {luck: \"random(1, 6)\"}) "
+                "and show or test the variable")
+    if problem == "no text":
+        return (f"'{token}' in {what} has a condition but no text: write "
+                "{?CONDITION|text if true} or {?CONDITION|text if true|text if false}")
+    if problem == "too many":
+        return (f"'{token}' in {what} has more than two texts after its condition: "
+                "{?CONDITION|text if true|text if false} (nest another {?..} for more cases)")
+    if problem == "too deep":
+        return (f"variations in {what} nest deeper than {variations.MAX_NESTING} levels")
+    return (f"'{token}' in {what} is an empty variation: give it items separated by |, "
+            "like {&first|second}")
+
+
 def _condition_code(problem: expr.ExprError) -> Code:
     """The code of a problem `compile_condition` found in a condition that parses."""
     if isinstance(problem, expr.UnknownName):
@@ -589,6 +673,8 @@ def _condition_code(problem: expr.ExprError) -> Code:
         return codes.RANDOM_OUTSIDE
     if isinstance(problem, expr.EmptyRange):
         return codes.EMPTY_RANGE
+    if isinstance(problem, expr.NotAnItem):
+        return codes.NOT_AN_ITEM
     return codes.CONDITION_TYPE
 
 
@@ -622,7 +708,7 @@ def _formula_hint(var: str, text: str, want: type, variables: Container[str]) ->
 
 
 _RESULT_WORDS = {"whole": "a whole number", "decimal": "a decimal number",
-                 "bool": "true/false", "str": "text"}
+                 "bool": "true/false", "str": "text", "list": "a list"}
 
 
 def _rolls(text: str) -> bool:
@@ -639,6 +725,8 @@ def _rolls(text: str) -> bool:
 def _fits(want: type, got: str) -> bool:
     """Whether a compute result of kind `got` (`expr.result_kind`) may be stored in a
     variable whose default has type `want`: a whole number fits a decimal variable too."""
+    if want is tuple:  # a list changes by add and remove
+        return False
     if want is bool:
         return got == "bool"
     if want is str:

@@ -14,11 +14,11 @@ from collections.abc import Callable, Container, Mapping
 
 import yaml
 
-from game.story import expr, rules, schema, yamlsrc
+from game.story import expr, lists, rules, schema, variations, yamlsrc
 from game.story.construct import slot_setters
 from game.story.model import Choice, Condition, Effect, Paragraph, Pos, Template, Variable
 from game.story.names import IDENT
-from game.story.scene import new_choice, new_paragraph, new_template
+from game.story.scene import EffectKind, new_choice, new_paragraph, new_template
 
 _MappingNode, _ScalarNode, _SequenceNode = yaml.MappingNode, yaml.ScalarNode, yaml.SequenceNode
 _new_object = object.__new__
@@ -74,6 +74,23 @@ def _quick_entries(node: yaml.Node, known: Container[str]) -> dict[str, yaml.Nod
     return out
 
 
+def _quick_names(kind: str, var: str, items: tuple[str, ...], vnode: yaml.Node,
+                 pos: Callable[[yaml.Node], Pos]) -> Effect | None:
+    """`set`/`add`/`remove` of a list's names, when each is plainly one of its items (the
+    careful reader, `listreader.py`, reports anything else)."""
+    nodes = [vnode] if type(vnode) is _ScalarNode else (
+        vnode.value if type(vnode) is _SequenceNode and vnode.tag == yamlsrc.SEQ else None)
+    if nodes is None:
+        return None
+    names = set()
+    for node in nodes:
+        if type(node) is not _ScalarNode or node.tag != yamlsrc.STR or node.value not in items:
+            return None
+        names.add(node.value)
+    effect_kind: EffectKind = "add" if kind == "add" else "remove" if kind == "remove" else "set"
+    return Effect(effect_kind, var, lists.ordered(items, names), pos(vnode))
+
+
 def plain_text(node: yaml.Node) -> str | None:
     """What `text()` reads without a word to say, or None."""
     if type(node) is _ScalarNode and node.tag in yamlsrc.PLAIN_SCALARS:
@@ -107,6 +124,8 @@ class QuickReaders:
     """The loader's: each distinct condition text parsed, checked and compiled once."""
     defer_target: Callable[[str, yaml.Node, str], bool]
     """The loader's: note a goto to a scene of a file not read yet, when that is allowed."""
+    inner_pos: Callable[[yaml.Node, int], Pos]
+    """The careful readers': where character `offset` of a scalar's value is."""
 
     def pos(self, node: yaml.Node) -> Pos:
         """`new_pos`, inlined: a big story asks ~120,000 times, and the call this saves is
@@ -138,16 +157,25 @@ class QuickReaders:
                 return None
         return out
 
-    def quick_template(self, text: str) -> Template | None:
+    def quick_template(self, text: str, node: yaml.Node) -> Template | None:
         if "{" not in text and "}" not in text:  # most text: spare the call (1.4%, measured)
             return new_template((text,))
-        parts = rules.template_parts(text, self.variables)
+        parts = variations.parse(text, self.variables, None, self.text_condition(node))
         return None if parts is None else new_template(parts)
+
+    def text_condition(self, node: yaml.Node) -> variations.ConditionMaker:
+        """What the template parser calls for a `{?COND|..}` in the text of `node`."""
+        return lambda source, offset: self.condition_of(source, node, offset)
 
     def quick_condition(self, node: yaml.Node) -> Condition | None:
         if type(node) is not _ScalarNode or node.tag != yamlsrc.STR:
             return None
-        source = node.value
+        return self.condition_of(node.value, node, 0)
+
+    def condition_of(self, source: str, node: yaml.Node, offset: int) -> Condition | None:
+        """The condition `source`, written at character `offset` of `node`'s text (0: the
+        whole of it), when nothing is wrong with it; None says the careful reader must
+        look (`ElementReaders.condition_text`)."""
         known = self.conditions.get(source)
         if known is None:
             known = self.compile_condition(source)
@@ -155,12 +183,14 @@ class QuickReaders:
             return None
         if self.scene_name in source and expr.never_true(known[0], self.scene_name):
             return None  # never true in its own scene: the careful reader says why
-        return Condition(source, known[0], self.pos(node), known[2])
+        return Condition(source, known[0],
+                         self.pos(node) if offset == 0 else self.inner_pos(node, offset),
+                         known[2])
 
     def quick_paragraphs(self, node: yaml.Node) -> tuple[Paragraph, ...] | None:
         if type(node) is _ScalarNode:
             text = plain_text(node)
-            template = None if text is None else self.quick_template(text)
+            template = None if text is None else self.quick_template(text, node)
             return None if template is None else (new_paragraph(template, None, self.pos(node)),)
         if type(node) is not _SequenceNode or node.tag != yamlsrc.SEQ:
             return None
@@ -168,7 +198,7 @@ class QuickReaders:
         for item in node.value:
             if type(item) is _ScalarNode:
                 text = plain_text(item)
-                template = None if text is None else self.quick_template(text)
+                template = None if text is None else self.quick_template(text, item)
                 if template is None:
                     return None
                 out.append(new_paragraph(template, None, self.pos(item)))
@@ -177,7 +207,7 @@ class QuickReaders:
             if f is None:
                 return None
             text = plain_text(f["text"])
-            template = None if text is None else self.quick_template(text)
+            template = None if text is None else self.quick_template(text, f["text"])
             condition = self.quick_condition(f["if"])
             if template is None or condition is None:
                 return None
@@ -218,7 +248,10 @@ class QuickReaders:
         return tuple(out)
 
     def quick_assignment(self, kind: str, var: str, vnode: yaml.Node) -> Effect | None:
-        if type(vnode) is not _ScalarNode or vnode.tag not in _LITERAL_TAGS:
+        items = self.variables[var].items
+        if items is not None:
+            return _quick_names(kind, var, items, vnode, self.pos)
+        if type(vnode) is not _ScalarNode or vnode.tag not in _LITERAL_TAGS or kind == "remove":
             return None
         value = yamlsrc.quick_scalar(vnode)
         if value is None:
@@ -245,7 +278,7 @@ class QuickReaders:
             return None
         if goto not in self.scene_ids and not self.defer_target(goto, goto_node, "goto"):
             return None
-        template = self.quick_template(text)
+        template = self.quick_template(text, text_node)
         if template is None:
             return None
         condition = None

@@ -8,9 +8,10 @@ model module imports this one on first use of any of these names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from game.story.construct import fast_constructor
 from game.story.model import Ending, Pos, Value
@@ -29,13 +30,17 @@ class Condition:
     evaluate: Evaluator = field(compare=False, repr=False)
 
 
+EffectKind = Literal["set", "add", "remove", "unlock", "compute"]
+
+
 @dataclass(frozen=True, slots=True)
 class Effect:
-    """One `set`, `add`, `unlock` or `compute` step; `value` is the literal, the amount,
-    unused, or (compute) the expression's text, which `expression` holds parsed, checked
-    and compiled (game/engine/effects.py evaluates it)."""
+    """One `set`, `add`, `remove`, `unlock` or `compute` step; `value` is the literal, the
+    amount, a list's names (for a list variable's `set`, `add` and `remove`), unused, or
+    (compute) the expression's text, which `expression` holds parsed, checked and compiled
+    (game/engine/effects.py evaluates it)."""
 
-    kind: Literal["set", "add", "unlock", "compute"]
+    kind: EffectKind
     target: str
     value: Value
     pos: Pos
@@ -43,11 +48,42 @@ class Effect:
 
 
 @dataclass(frozen=True, slots=True)
+class Variation:
+    """One `{a|b}` `{&..}` `{!..}` `{~..}` or `{?COND|yes|no}` in a text (format v2), parsed
+    once by `game/story/variations.py`; the engine picks an item (`game/engine/text.py`)."""
+
+    kind: Literal["sequence", "cycle", "once", "shuffle", "if"]
+    items: tuple[tuple[Part, ...], ...]
+    """Each item as a Template's parts (literal text and holes, alternating)."""
+    condition: Condition | None
+    """The `if` kind's condition (None for the others)."""
+    salt: int
+    """A number fixed by the variation's place and text, so that two shuffles of one scene
+    do not pick in step."""
+    source: str
+    """As written, braces included: for `str(template)` and messages."""
+
+    def variations(self) -> Iterator[Variation]:
+        """This one and every variation nested in its items, outermost first."""
+        yield self
+        for item in self.items:
+            for part in item[1::2]:
+                if type(part) is Variation:
+                    yield from part.variations()
+
+
+Part: TypeAlias = "str | Variation"
+"""What a Template's parts hold: literal text at even indexes; at odd ones a variable's
+name, or a Variation."""
+
+
+@dataclass(frozen=True, slots=True)
 class Template:
     """Text with `{variable}` holes, split at load time so rendering is a join, not a parse."""
 
-    parts: tuple[str, ...]
-    """Alternating literal text and variable names: even indexes literal, odd indexes names."""
+    parts: tuple[Part, ...]
+    """Alternating literal text and holes: even indexes literal, odd indexes a variable's
+    name or (format v2) a `Variation`."""
 
     @property
     def is_plain(self) -> bool:
@@ -55,10 +91,35 @@ class Template:
 
     @property
     def names(self) -> tuple[str, ...]:
-        return self.parts[1::2]
+        """Every variable the text shows, variations' items included."""
+        holes = self.parts[1::2]
+        if all(type(p) is str for p in holes):
+            return holes  # type: ignore[return-value]
+        out: list[str] = []
+        for hole in holes:
+            if type(hole) is str:
+                out.append(hole)
+                continue
+            for variation in hole.variations():  # type: ignore[union-attr]
+                out.extend(p for item in variation.items for p in item[1::2]
+                           if type(p) is str)
+        return tuple(out)
+
+    def variations(self) -> Iterator[Variation]:
+        """Every variation in the text, nested ones too (outermost first)."""
+        for hole in self.parts[1::2]:
+            if type(hole) is Variation:
+                yield from hole.variations()
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        """The conditions of its `{?COND|..}` variations."""
+        return tuple(v.condition for v in self.variations() if v.condition is not None)
 
     def __str__(self) -> str:
-        return "".join(p if i % 2 == 0 else "{" + p + "}" for i, p in enumerate(self.parts))
+        return "".join(typing.cast(str, p) if i % 2 == 0 else "{" + p + "}" if type(p) is str
+                       else p.source  # type: ignore[union-attr]
+                       for i, p in enumerate(self.parts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +164,7 @@ class Scene:
 
 
 # The loader's quick readers and the cache's decoder make ~100,000 of these for a big story.
-new_template: Callable[[tuple[str, ...]], Template] = fast_constructor(Template, ("parts",))
+new_template: Callable[[tuple[Part, ...]], Template] = fast_constructor(Template, ("parts",))
 new_paragraph: Callable[[Template, Condition | None, Pos], Paragraph] = fast_constructor(
     Paragraph, ("text", "condition", "pos"))
 new_choice: Callable[[str, Template, str, Condition | None, tuple[Effect, ...], bool, Pos, Pos,

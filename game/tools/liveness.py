@@ -36,6 +36,11 @@ them. Declared bounds (format v2's `{min, max}`) need nothing here: the engine c
 bounded number, so its values are finitely many already, and clamping is monotone, so an
 `add` still maps each class into one class.
 
+A list variable (format v2) is a finite set of names, so it is kept exactly wherever it is
+live: `"x" in list` and `count(list)` read it whole, `set` overwrites it, and `add` and
+`remove` change it from what it held, so to this analysis they are an `add` of 0 (the
+value before them still matters after, and no cut point moves).
+
 A `compute` overwrites its variable, and reads the slots its expression names exactly, at
 the scene the move leaves (`move_reads`); its result is then whatever the key's values and
 the outcome of its `random()` calls make it: unknown, but bounded by the variable's bounds
@@ -148,6 +153,8 @@ def condition_reads(node: expr.Node, numbers: frozenset[str]) -> Iterator[tuple[
                 yield ("visits", n.arg), SEEN
             elif n.func == "visits":
                 yield ("visits", n.arg), EXACT
+            elif n.func == "count":
+                yield ("var", n.arg), EXACT
             else:
                 yield ("fact", n.arg), EXACT
 
@@ -194,6 +201,11 @@ def scene_reads(scene: Scene, numbers: frozenset[str], risky: tuple[Condition, .
     def shown(template: Template) -> None:
         for name in template.names:
             read(("var", name), EXACT)
+        for variation in template.variations():  # format v2: what picks an item
+            if variation.condition is not None:
+                condition(variation.condition)
+            else:
+                read(("visits", scene.id), EXACT)
 
     def condition(c: Condition | None) -> None:
         if c is not None:
@@ -241,6 +253,8 @@ def _write(effect: Effect) -> tuple[Slot, int | float | None]:
         return ("fact", effect.target), None
     if effect.kind in ("set", "compute"):  # a compute's reads: `move_reads`
         return ("var", effect.target), None
+    if effect.kind == "remove" or type(effect.value) is tuple:
+        return ("var", effect.target), 0  # a list's add/remove keeps what it held in play
     return ("var", effect.target), effect.value  # type: ignore[return-value]
 
 

@@ -51,8 +51,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from game.engine import dice
-from game.engine.effects import added, bounds, computed, game_roll
+from game.engine import effects as rules
 from game.engine.errors import StoryRuntimeError
+from game.story import lists
 from game.story.expr import Evaluator, ExprEvalError
 from game.story.model import Choice, Effect, Story, Value
 from game.tools.analysis import reads
@@ -116,15 +117,19 @@ class UnknownEffect(Exception):
 
 # -- the compiled story -------------------------------------------------------------------------
 
-_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _COMPUTE, _BOUNDED = range(7)
-EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK, "compute": _COMPUTE}
+_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _ADD_NAMES, _COMPUTE, _BOUNDED = range(9)
+EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK, "remove": _REMOVE,
+                "compute": _COMPUTE}
 """Effect kind -> operation code. `_ONCE` and `_VISIT` are the two changes a move makes
-beyond effects: marking a once-only choice taken, counting a visit to the scene entered;
-`_BOUNDED` is an `add` to a bounded number (clamped, by the Engine's own rule)."""
+beyond effects: marking a once-only choice taken, counting a visit to the scene entered.
+An `add` to a list variable is `_ADD_NAMES`, its value (the list's items, the names), so
+the loop's number `add` never looks at a type; both list codes change the list through
+`game.story.lists`, as the Engine does. `_BOUNDED` is an `add` to a bounded number
+(clamped, by the Engine's own rule, game/engine/effects.py)."""
 _Op = tuple[int, str, Any]
 """(operation code, what it changes: a variable, fact, once key or scene id, the value;
-for `_COMPUTE` and `_BOUNDED` the value is what game/engine/effects.py needs: the effect,
-and for a compute where it runs and its index there, which its dice read)."""
+for `_COMPUTE` and `_BOUNDED` what game/engine/effects.py needs: the effect, and for a
+compute where it runs and its index there, which its dice read)."""
 _Entry = tuple[int, "Evaluator | None", "str | None"]
 """A choice that may be hidden: (its move number, condition or None, `once` key or None)."""
 _Arrival = tuple["tuple[Evaluator, ...] | None", bool]
@@ -143,7 +148,8 @@ START = 0
 """The move number of "start a run": no choice, it only enters the start scene."""
 
 
-def _ops(effects: tuple[Effect, ...], where: str, bounded: Container[str]) -> list[_Op]:
+def _ops(effects: tuple[Effect, ...], story: Story, where: str,
+         bounded: Container[str]) -> list[_Op]:
     """The operations of a list of effects run at `where` (`scene/choice`, or a scene's id
     for its on_enter: what the Engine's dice read too)."""
     ops: list[_Op] = []
@@ -152,7 +158,10 @@ def _ops(effects: tuple[Effect, ...], where: str, bounded: Container[str]) -> li
         if code is None:
             raise UnknownEffect(f"{effect.pos}: the random runner cannot apply a "
                                 f"'{effect.kind}' effect")
-        if code == _COMPUTE:
+        if code == _ADD and type(effect.value) is tuple:
+            items = story.variables[effect.target].items or ()
+            ops.append((_ADD_NAMES, effect.target, (items, effect.value)))
+        elif code == _COMPUTE:
             ops.append((code, effect.target, (effect, where, index)))
         elif code == _ADD and effect.target in bounded:
             ops.append((_BOUNDED, effect.target, effect))
@@ -191,7 +200,7 @@ class Compiled:
         found = reads(story)
         self.asked = found.asked
         self.risky = found.risky
-        self.bounds = bounds(story)
+        self.bounds = rules.bounds(story)
         """The bounded numbers, whose `add` is clamped (game/engine/effects.py)."""
         self.rows: list[_Row | None] = [None] * len(ids)
         self.entered: dict[int, tuple[_Op, ...] | None] = {}
@@ -213,7 +222,7 @@ class Compiled:
             return self.entered[here]
         scene = self.story.scenes[self.ids[here]]
         ops: list[_Op] = [(_VISIT, scene.id, 1)] if scene.id in self.asked else []
-        ops += _ops(scene.on_enter, scene.id, self.bounds)
+        ops += _ops(scene.on_enter, self.story, scene.id, self.bounds)
         self.entered[here] = out = tuple(ops) if ops else None
         return out
 
@@ -227,7 +236,7 @@ class Compiled:
             move = len(self.gotos)
             goto = self.number[choice.goto]
             once = f"{scene_id}/{choice.id}" if choice.once else None
-            own = _ops(choice.effects, f"{scene_id}/{choice.id}", self.bounds)
+            own = _ops(choice.effects, self.story, f"{scene_id}/{choice.id}", self.bounds)
             if once is not None:
                 own.append((_ONCE, once, True))
             entering = self.entering(goto)
@@ -290,13 +299,15 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
     defaults = c.story.defaults()
     least = strategy == "least-taken"
     visit, set_, add, unlock = _VISIT, _SET, _ADD, _UNLOCK  # locals: the loop reads them often
+    remove, add_names = _REMOVE, _ADD_NAMES
+    added, removed = lists.added, lists.removed
     compute, limits = _COMPUTE, c.bounds
     for run in range(runs):
         run_seed = seed + run
         game_seed = dice.run_seed(run_seed)  # as playtest's Engine runs start their games
         rng = random.Random(run_seed)  # noqa: S311 - reproducible play, not secrets
         random_ = rng.random
-        variables = dict(defaults)
+        variables: dict[str, Any] = dict(defaults)  # Any: the ops are typed by their code
         visits: dict[str, int] = {}
         once_taken: set[str] = set()
         facts: set[str] = set()
@@ -320,13 +331,17 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                             variables[target] = value
                         elif code == unlock:
                             facts.add(target)
+                        elif code == remove:
+                            variables[target] = removed(variables[target], value)
+                        elif code == add_names:
+                            variables[target] = added(value[0], variables[target], value[1])
                         elif code == compute:  # the turn is the choices taken: `steps`
                             effect, where, index = value
-                            variables[target] = computed(
+                            variables[target] = rules.computed(
                                 effect, variables, visits, facts, limits,
-                                game_roll(game_seed, steps, where, index, effect))
+                                rules.game_roll(game_seed, steps, where, index, effect))
                         elif code == _BOUNDED:
-                            variables[target] = added(value, variables[target], limits)
+                            variables[target] = rules.added(value, variables[target], limits)
                         else:
                             once_taken.add(target)
                 row = rows[here]

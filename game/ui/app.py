@@ -27,7 +27,7 @@ from textual.theme import Theme
 from textual.timer import Timer
 
 from game.engine.errors import StoryRuntimeError
-from game.session import Move, Session
+from game.session import Session
 from game.storage.errors import SaveError, SceneGone
 from game.storage.names import QUICKSAVE
 from game.story.model import Story
@@ -35,6 +35,7 @@ from game.ui.screens.base import GameScreen, Overlay
 from game.ui.screens.title import TitleScreen
 
 if TYPE_CHECKING:
+    from game.session import Move
     from game.story.watch import StoryWatcher
 
 UI_DIR = Path(__file__).resolve().parent

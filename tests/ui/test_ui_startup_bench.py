@@ -32,7 +32,8 @@ def test_phases_cover_the_whole_start_up(tmp_path: Path) -> None:
 def test_the_title_screen_is_drawn_before_the_engine_saves_or_yaml_are_imported(
         tmp_path: Path) -> None:
     """What start-up leaves for later: the engine, the save files (and migration), the
-    expression compiler and PyYAML are imported once a game starts, not for the title."""
+    expression compiler, PyYAML, the session's records and the save list's words are
+    imported once a game starts, not for the title."""
     import os
     import subprocess
 
@@ -49,7 +50,8 @@ class FirstFrame(OffScreenApp):
 story = load_story(Path({str(EXAMPLE)!r}), cache=True).story
 FirstFrame(story, Path({str(EXAMPLE)!r}), Path({str(tmp_path / "saves")!r})).run(headless=True)
 print(sorted(m for m in ("game.engine.engine", "game.engine.state", "game.storage.saves",
-                         "game.engine.migrate", "game.story.expr", "yaml") if m in sys.modules))
+                         "game.engine.migrate", "game.story.expr", "yaml",
+                         "game.session_types", "game.storage.display") if m in sys.modules))
 """
     env = {**os.environ, "OFFSCREEN_CACHE": str(tmp_path / "cache")}
     cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

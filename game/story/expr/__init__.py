@@ -51,6 +51,7 @@ from game.story.expr.bounds import (
 )
 from game.story.expr.checker import (
     EmptyRange,
+    NotAnItem,
     RandomOutside,
     check,
     references,
@@ -62,6 +63,7 @@ from game.story.expr.nodes import (
     COMPARISONS,
     FUNCTIONS,
     MATH,
+    MEMBERSHIP,
     RANDOM,
     Apply,
     Binary,
@@ -73,6 +75,7 @@ from game.story.expr.nodes import (
     Node,
     Ref,
     Rolls,
+    Scalar,
     Unary,
     UnknownName,
     Value,
@@ -85,10 +88,11 @@ from game.story.expr.nodes import (
 from game.story.expr.syntax import MAX_DEPTH, literal_text, parse, unparse
 
 __all__ = [
-    "COMPARISONS", "FUNCTIONS", "MATH", "MAX_DEPTH", "RANDOM", "Apply", "Binary", "Call",
-    "DividesByZero", "EmptyRange", "Evaluator", "ExprError", "ExprEvalError", "Literal",
-    "NeverTrue", "Node", "RandomOutside", "Ref", "Rolls", "Unary", "UnknownName", "Value",
-    "Var", "check", "compile_expr", "constant_value", "division_by_zero", "evaluate", "fold",
-    "literal_text", "may_contradict", "never_true", "parse", "references", "refers",
-    "result_kind", "start_offset", "strip_offsets", "unparse", "walk", "whole",
+    "COMPARISONS", "FUNCTIONS", "MATH", "MAX_DEPTH", "MEMBERSHIP", "RANDOM", "Apply", "Binary",
+    "Call", "DividesByZero", "EmptyRange", "Evaluator", "ExprError", "ExprEvalError",
+    "Literal", "NeverTrue", "Node", "NotAnItem", "RandomOutside", "Ref", "Rolls", "Scalar",
+    "Unary", "UnknownName", "Value", "Var", "check", "compile_expr", "constant_value",
+    "division_by_zero", "evaluate", "fold", "literal_text", "may_contradict", "never_true",
+    "parse", "references", "refers", "result_kind", "start_offset", "strip_offsets",
+    "unparse", "walk", "whole",
 ]

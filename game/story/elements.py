@@ -407,8 +407,9 @@ class ElementReaders(ListReaders):
         try:
             tree = expr.parse(source)
         except expr.ExprError as exc:
+            message = exc.message.replace("the condition", "the expression")
             self.report(self.inner_pos(vnode, exc.offset), f"bad expression in compute "
-                        f"{var}: {exc.message}", codes.COMPUTE_SYNTAX)
+                        f"{var}: {message}", codes.COMPUTE_SYNTAX)
             return None
         problems = expr.check(tree, variables=self.kinds, scenes=self.scene_ids,
                               facts=self.fact_ids, want_bool=False, allow_random=True)
@@ -420,7 +421,8 @@ class ElementReaders(ListReaders):
             if isinstance(problem, expr.UnknownName) and problem.name:
                 self.report_missing(where, problem.message, codes.CONDITION_NAME, problem.name)
             else:
-                self.report(where, problem.message, _condition_code(problem))
+                self.report(where, problem.message.replace("the condition", "it"),
+                            _condition_code(problem))
         if problems:
             return None
         want = type(declared.default)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from game.story.model import Story
 
 if TYPE_CHECKING:
-    from game.story.scene import Part, Template
+    from game.story.scene import Condition, Part, Template
 
 NO_CHAPTER = "(no chapter)"
 
@@ -40,6 +40,12 @@ class StoryStats:
     total: ChapterStats
     variables: int
     playthroughs: int
+    computes: int = 0
+    """`compute` effects (format v2), each variable a compute sets counting once..."""
+    rolls: int = 0
+    """...and of those, the ones that call random()."""
+    bounded: int = 0
+    """Number variables with a min or a max."""
 
 
 def _words(text: str) -> int:
@@ -84,8 +90,20 @@ def story_stats(story: Story) -> StoryStats:
     total = ChapterStats("total", *(sum(getattr(c, column) for c in chapters)
                                     for column in ("words", "scenes", "choices", "facts",
                                                    "endings")))
+    computes = [e.expression for scene in story.scenes.values()
+                for e in (*scene.on_enter, *(x for c in scene.choices for x in c.effects))
+                if e.expression is not None]
     return StoryStats(story.title, chapters, total, len(story.variables),
-                      len(story.playthroughs))
+                      len(story.playthroughs), len(computes),
+                      sum(1 for expression in computes if _rolls(expression)),
+                      sum(1 for v in story.variables.values() if v.bounded))
+
+
+def _rolls(condition: Condition) -> bool:
+    from game.story import expr
+
+    return any(isinstance(n, expr.Apply) and n.func == expr.RANDOM
+               for n in expr.walk(condition.node))
 
 
 _COLUMNS = ("words", "scenes", "choices", "facts", "endings")
@@ -101,5 +119,9 @@ def format_stats(stats: StoryStats) -> str:
     for row in rows:
         lines.append(row.name.ljust(name_width)
                      + "".join(f"  {getattr(row, c):>{widths[c]}}" for c in _COLUMNS))
-    lines.append(f"variables: {stats.variables}, scripted playthroughs: {stats.playthroughs}")
+    bounded = f" ({stats.bounded} with bounds)" if stats.bounded else ""
+    lines.append(f"variables: {stats.variables}{bounded}, scripted playthroughs: "
+                 f"{stats.playthroughs}")
+    if stats.computes:
+        lines.append(f"computed effects: {stats.computes} ({stats.rolls} with random())")
     return "\n".join(lines)

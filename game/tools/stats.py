@@ -34,6 +34,10 @@ class StoryStats:
     total: ChapterStats
     variables: int
     playthroughs: int
+    lists: int = 0
+    """How many of the variables are lists (format v2)..."""
+    items: int = 0
+    """...and how many names they declare in all."""
 
 
 def _words(text: str) -> int:
@@ -65,8 +69,9 @@ def story_stats(story: Story) -> StoryStats:
     total = ChapterStats("total", *(sum(getattr(c, column) for c in chapters)
                                     for column in ("words", "scenes", "choices", "facts",
                                                    "endings")))
+    items = story.list_items()
     return StoryStats(story.title, chapters, total, len(story.variables),
-                      len(story.playthroughs))
+                      len(story.playthroughs), len(items), sum(map(len, items.values())))
 
 
 _COLUMNS = ("words", "scenes", "choices", "facts", "endings")
@@ -82,5 +87,8 @@ def format_stats(stats: StoryStats) -> str:
     for row in rows:
         lines.append(row.name.ljust(name_width)
                      + "".join(f"  {getattr(row, c):>{widths[c]}}" for c in _COLUMNS))
-    lines.append(f"variables: {stats.variables}, scripted playthroughs: {stats.playthroughs}")
+    lists = (f" ({stats.lists} {'list' if stats.lists == 1 else 'lists'} of {stats.items} "
+             f"{'item' if stats.items == 1 else 'items'})" if stats.lists else "")
+    lines.append(f"variables: {stats.variables}{lists}, scripted playthroughs: "
+                 f"{stats.playthroughs}")
     return "\n".join(lines)

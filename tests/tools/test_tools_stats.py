@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools_helpers import EXAMPLE, from_text, load
+from tools_helpers import EXAMPLE, FIXTURES, from_text, load
 
 from game.tools.stats import ChapterStats, format_stats, story_stats
 
@@ -54,3 +54,10 @@ def test_the_table_is_aligned_and_ends_with_the_total() -> None:
     assert lines[4].split() == ["total", "156", "6", "7", "2", "2"]
     assert len({len(line) for line in lines[1:5]}) == 1  # columns line up
     assert lines[5] == "variables: 3, scripted playthroughs: 2"
+
+
+def test_lists_are_counted_beside_the_variables() -> None:
+    stats = story_stats(load(FIXTURES / "lists"))
+    assert (stats.variables, stats.lists, stats.items) == (3, 2, 7)
+    assert format_stats(stats).splitlines()[-1] == (
+        "variables: 3 (2 lists of 7 items), scripted playthroughs: 0")

@@ -253,7 +253,7 @@ class Engine:
             return "".join(p if i % 2 == 0 else format_value(variables[p])  # type: ignore
                            for i, p in enumerate(parts))
         return render(parts, Context(variables, state.visits, lambda: self._fact_set(state),
-                                     state.scene, getattr(state, "seed", 0)))
+                                     state.scene, state.seed))
 
     def _fact_set(self, state: GameState) -> frozenset[str]:
         """The state's facts as a set for `has()`, made once per distinct facts tuple."""
@@ -268,6 +268,18 @@ class Engine:
             return bool(condition.evaluate(state.variables, state.visits, self._fact_set(state)))
         except ExprEvalError as exc:
             raise StoryRuntimeError(condition.pos.shifted(exc.offset), exc.message) from None
+
+
+def shown_title(story: Story, title: str, state: GameState) -> str:
+    """A scene's or an ending's title as the game shows it in `state`, for the places that
+    name a scene outside the game's view (the save list, a moved save's summary); as
+    written when it cannot be shown (a run-time error in its condition)."""
+    if "{" not in title and "}" not in title:
+        return title
+    try:
+        return Engine(story).title(title, state)
+    except StoryRuntimeError:
+        return title
 
 
 def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...],

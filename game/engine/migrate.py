@@ -72,7 +72,9 @@ def migrate(state: GameState, story: Story) -> Migration:
         return Migration(fitted, None, changes, summary)
     steps = last - fitted_index
     changes = (f"scene '{state.scene}' was removed", *_changes(source, fitted, story, skipped))
-    title = story.scenes[fitted.scene].title
+    from game.engine.engine import shown_title
+
+    title = shown_title(story, story.scenes[fitted.scene].title, fitted)
     summary = (f"The scene you were in ('{state.scene}') no longer exists; the nearest "
                f"earlier place that does is '{title}', {_count(steps, 'choice')} back.")
     return Migration(None, fitted, changes, summary, steps)

@@ -157,6 +157,13 @@ SAME_TEXT = define("OS707", "two choices of a scene with the same text", "warnin
 NEVER_SHOWN = define("OS708", "a choice whose condition is always false", "warning")
 ONCE_TRAP = define("OS709", "every choice is 'once' in a scene entered again", "warning")
 ALL_HIDDEN = define("OS710", "every choice of a scene can be hidden at once", "warning")
+# (text variations, format v2: game/story/textlint.py)
+NEVER_VARIES = define("OS720", "a shuffle or cycle of one item: it always shows the same text",
+                      "warning")
+SAME_EITHER_WAY = define("OS721", "{?COND|x|x}: the same text whether the condition holds or not",
+                         "warning")
+PLAIN_FACT_TEXT = define("OS722", "a variation written in a fact's title or text, which stay "
+                         "plain text", "warning")
 # list variables (format v2)
 ITEM_NEVER_HELD = define("OS740", "a list item that no effect adds and the default does not "
                          "hold", "warning")

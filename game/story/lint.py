@@ -9,12 +9,13 @@ under some values). `offscreen test --exhaustive` settles the guesses for small 
 from __future__ import annotations
 
 import itertools
+import re
 from collections import deque
-from collections.abc import Callable, Collection, Container, Iterable, Iterator
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from game import numbers
-from game.story import codes, expr, lists
+from game.story import codes, expr, lists, textlint
 from game.story.diagnostics import Diagnostic, Related
 from game.story.model import Choice, Condition, Pos, Scene, Story, Value
 from game.story.scene import Part
@@ -38,8 +39,7 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
     known.begin(story)
     findings = {scene.id: known.scene(scene) for scene in story.scenes.values()}
     roots = [name for name in story.scenes if unseen is None or name in unseen]
-    reachable = reachable_scenes(story, known.never, roots,
-                                 lambda name: findings[name].ways if name in findings else ())
+    reachable = known.reachable(story, roots, findings)
     for found in findings.values():
         scene = found.scene
         if scene.id not in reachable:
@@ -66,6 +66,7 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
         out.extend(_unused_variables(story))
         out.extend(_never_held(story))
     out.extend(_out_of_range(story, findings.values()))
+    out.extend(textlint.warnings(story))
     return out
 
 
@@ -90,6 +91,11 @@ def _out_of_range(story: Story, findings: Collection[SceneFindings]) -> Iterator
                     yield problem(expect.pos, value)
 
 
+_LONG_NUMBER = re.compile(f"[0-9]{{{len(str(numbers.LIMIT))}}}")
+"""A condition's number literal is digits with an optional fraction (expr/syntax.py), so one
+outside the range has at least as many digits before its point as LIMIT: a text without
+such a run holds none (tests/reliability/test_numbers_and_text.py holds it to the walk)."""
+
 Never = Callable[[Condition | None], bool]
 """Whether a choice's condition is always false, so the choice is never shown."""
 
@@ -107,15 +113,21 @@ class Known:
     whole graph) is never kept.
     """
 
-    __slots__ = ("_literals", "_names", "_never", "_scenes", "_variables", "remember")
+    __slots__ = ("_literals", "_names", "_never", "_outside", "_reach", "_scenes",
+                 "_variables", "_ways_changed", "remember")
 
     def __init__(self, scenes: bool = False) -> None:
         self._never: dict[str, bool] = {}
         self._names: dict[str, tuple[tuple[str, str], ...]] = {}
         self._literals: dict[str, tuple[Value, ...]] = {}
+        self._outside: dict[str, tuple[Value, ...]] = {}
         self.remember = scenes
         self._scenes: dict[str, SceneFindings] = {}
         self._variables: tuple[object, ...] = ()
+        self._reach: tuple[tuple[object, ...], set[str]] | None = None
+        """The last reachable set, with the start, roots and number of scenes it was for."""
+        self._ways_changed = True
+        """A scene came or went, or leads elsewhere, since `_reach` was worked out."""
 
     def never(self, condition: Condition | None) -> bool:
         """Always false (a `Never`)."""
@@ -143,6 +155,17 @@ class Known:
                 n.value for n in expr.walk(condition.node) if isinstance(n, expr.Literal))
         return values
 
+    def outside(self, condition: Condition) -> tuple[Value, ...]:
+        """Its literals outside the range numbers stay in (game/numbers.py), usually none.
+        Only a text with a run of digits as long as LIMIT's is walked for them
+        (`_LONG_NUMBER`): the walk was most of lint's range check."""
+        values = self._outside.get(condition.source)
+        if values is None:
+            values = self._outside[condition.source] = tuple(
+                value for value in self.literals(condition) if not numbers.in_range(value)
+            ) if _LONG_NUMBER.search(condition.source) else ()
+        return values
+
     def begin(self, story: Story) -> None:
         """A lint of this story starts: stuck verdicts found under other variables go, and
         so do the scenes the story no longer has (once they are many)."""
@@ -161,11 +184,29 @@ class Known:
         """What depends on this scene alone: kept when remembering, else worked out."""
         found = self._scenes.get(scene.id) if self.remember else None
         if found is None or found.scene is not scene:
-            found = SceneFindings(scene, ways_on(scene, self.never), _scene_unlocks(scene),
-                                  *_scene_numbers(scene, self))
+            old = found
+            found = SceneFindings(scene, ways_on(scene, self.never),
+                                  *_scene_effects(scene, self))
             if self.remember:
                 self._scenes[scene.id] = found
+                if old is None or old.ways != found.ways:
+                    self._ways_changed = True
         return found
+
+    def reachable(self, story: Story, roots: list[str],
+                  findings: Mapping[str, SceneFindings]) -> set[str]:
+        """`reachable_scenes` over the findings' ways; the last answer again when no scene
+        came, went or leads elsewhere (typing inside a scene changes none of that)."""
+        key = (story.start, tuple(roots), len(findings))
+        if self.remember and not self._ways_changed and self._reach is not None \
+                and self._reach[0] == key:
+            return self._reach[1]
+        reachable = reachable_scenes(story, self.never, roots,
+                                     lambda name: findings[name].ways if name in findings
+                                     else ())
+        if self.remember:
+            self._reach, self._ways_changed = (key, reachable), False
+        return reachable
 
     def stuck(self, story: Story, found: SceneFindings,
               reachable: Container[str]) -> list[Diagnostic]:
@@ -229,7 +270,8 @@ def reachable_scenes(story: Story, never: Never | None = None, roots: Iterable[s
 
 def ways_on(scene: Scene, never: Never) -> tuple[str, ...]:
     """The scenes a scene's choices lead to, but those whose condition is always false."""
-    return tuple(choice.goto for choice in scene.choices if not never(choice.condition))
+    return tuple([choice.goto for choice in scene.choices
+                  if choice.condition is None or not never(choice.condition)])
 
 
 def _unlocks(findings: Iterable[SceneFindings],
@@ -245,34 +287,44 @@ def _unlocks(findings: Iterable[SceneFindings],
     return anywhere, reachably
 
 
-def _scene_unlocks(scene: Scene) -> tuple[str, ...]:
-    """The facts a scene unlocks (on entry or in a choice)."""
-    effects = list(scene.on_enter)
-    for choice in scene.choices:
-        effects.extend(choice.effects)
-    return tuple(effect.target for effect in effects if effect.kind == "unlock")
-
-
 def _out_of_range_at(pos: Pos, value: Value) -> Diagnostic:
     return codes.OUT_OF_RANGE.at(pos, f"{value:.4g} is outside the range numbers stay "
                                       f"in ({numbers.WORDS})")
 
 
-def _scene_numbers(scene: Scene, known: Known) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """A scene's numbers outside the range: in its effects, and in its conditions."""
-    effects = [_out_of_range_at(effect.pos, effect.value)
-               for effect in (*scene.on_enter, *(e for c in scene.choices for e in c.effects))
-               if not numbers.in_range(effect.value)]
-    found = []
-    for condition in _scene_conditions(scene):
-        for value in known.literals(condition):
-            if not numbers.in_range(value):
-                found.append(_out_of_range_at(condition.pos, value))
-    return effects, found
+def _scene_effects(scene: Scene, known: Known,
+                   ) -> tuple[tuple[str, ...], list[Diagnostic], list[Diagnostic]]:
+    """In one pass over a scene (lint makes it for every scene of the story): the facts it
+    unlocks (on entry or in a choice), and its numbers outside the range, in its effects
+    and in its conditions."""
+    unlocks: list[str] = []
+    effect_numbers: list[Diagnostic] = []
+    condition_numbers: list[Diagnostic] = []
+    in_range = numbers.in_range
+    for paragraph in scene.paragraphs:
+        if paragraph.condition is not None:
+            for value in known.outside(paragraph.condition):
+                condition_numbers.append(_out_of_range_at(paragraph.condition.pos, value))
+    for effect in scene.on_enter:
+        if effect.kind == "unlock":
+            unlocks.append(effect.target)
+        if not in_range(effect.value):
+            effect_numbers.append(_out_of_range_at(effect.pos, effect.value))
+    for choice in scene.choices:
+        for effect in choice.effects:
+            if effect.kind == "unlock":
+                unlocks.append(effect.target)
+            if not in_range(effect.value):
+                effect_numbers.append(_out_of_range_at(effect.pos, effect.value))
+        if choice.condition is not None:
+            for value in known.outside(choice.condition):
+                condition_numbers.append(_out_of_range_at(choice.condition.pos, value))
+    return tuple(unlocks), effect_numbers, condition_numbers
 
 
 def conditions(story: Story) -> Iterator[Condition]:
-    """Every condition in the story (paragraphs and choices); lint and the tools walk them."""
+    """Every condition in the story (paragraphs, choices, and `{?COND|..}` in their text);
+    lint and the tools walk them."""
     for scene in story.scenes.values():
         yield from _scene_conditions(scene)
 
@@ -284,6 +336,7 @@ def _scene_conditions(scene: Scene) -> Iterator[Condition]:
     for choice in scene.choices:
         if choice.condition is not None:
             yield choice.condition
+    yield from textlint.text_conditions(scene)
 
 
 def _unused_variables(story: Story) -> Iterator[Diagnostic]:
@@ -303,6 +356,8 @@ def _unused_variables(story: Story) -> Iterator[Diagnostic]:
         for choice in scene.choices:
             if len(choice.text.parts) > 1:
                 unread.difference_update(choice.text.names)
+    if unread:
+        unread.difference_update(textlint.title_names(story))
     for var in story.variables.values():
         if var.name in unread:
             yield codes.UNREAD_VARIABLE.at(var.pos, f"variable '{var.name}' is never read "
@@ -376,7 +431,7 @@ def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
                                     "stuck")
         return
     for choice in choices:
-        if known.never(choice.condition):
+        if choice.condition is not None and known.never(choice.condition):
             yield codes.NEVER_SHOWN.at(choice.pos, "this choice's condition is always "
                                        "false, so it is never shown")
     if scene.id not in reachable:

@@ -194,6 +194,11 @@ def scene_reads(scene: Scene, numbers: frozenset[str], risky: tuple[Condition, .
     def shown(template: Template) -> None:
         for name in template.names:
             read(("var", name), EXACT)
+        for variation in template.variations():  # format v2: what picks an item
+            if variation.condition is not None:
+                condition(variation.condition)
+            else:
+                read(("visits", scene.id), EXACT)
 
     def condition(c: Condition | None) -> None:
         if c is not None:

@@ -192,6 +192,9 @@ MISTAKES: dict[str, Build] = {
     codes.ALL_HIDDEN.code: story(
         "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, if: flag}\n"
         f"      - {{text: y, goto: b, if: n > 1}}\n  b: {{text: t, {END}}}\n"),
+    codes.NEVER_VARIES.code: story(f"scenes:\n  a: {{text: 'a {{~b}}', {END}}}\n"),
+    codes.SAME_EITHER_WAY.code: story(f"scenes:\n  a: {{text: 'a {{?flag|b|b}}', {END}}}\n"),
+    codes.PLAIN_FACT_TEXT.code: story(A, header=HEADER.replace("One.", "'{One|Two}'")),
     # list variables
     codes.ITEM_NEVER_HELD.code: story(A + "variables:\n  p: {items: [a, b], default: [a]}\n"),
     codes.IN_NEVER_TRUE.code: story(

@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from game.story import expr
     from game.story.scene import Condition, Effect, Part, Scene, Template
 
-FORMAT = 8
+FORMAT = 9
 """Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
 MAGIC = b"offscreen-story-cache\n"
 _MARSHAL_VERSION = 4
@@ -369,7 +369,8 @@ class _Encoder:
             self.effects(s.on_enter),
             tuple((c.id, self.text(c.text), c.goto, self.condition(c.condition),
                    self.effects(c.effects), c.once, self.pos(c.pos), self.pos(c.goto_pos),
-                   c.is_continue) for c in s.choices),
+                   c.is_continue, self.condition(c.enabled),
+                   None if c.reason is None else self.text(c.reason)) for c in s.choices),
             s.next, self.ending(s.ending), self.pos(s.pos),
         )
         return marshal.dumps(data, _MARSHAL_VERSION)
@@ -506,9 +507,10 @@ class _Decoder:
             tuple(new_choice(choice_id, new_template(self.parts(parts)), goto,
                              self.condition(cond),
                              self.effects(effects), once, self.pos(p),
-                             self.pos(goto_pos), is_continue)
-                  for (choice_id, parts, goto, cond, effects, once, p, goto_pos, is_continue)
-                  in choices),
+                             self.pos(goto_pos), is_continue, self.condition(enabled),
+                             None if reason is None else new_template(self.parts(reason)))
+                  for (choice_id, parts, goto, cond, effects, once, p, goto_pos, is_continue,
+                       enabled, reason) in choices),
             next_id, self.ending(ending), self.pos(pos),
         )
 

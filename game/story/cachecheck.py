@@ -382,11 +382,14 @@ def scene(data: object, scene_id: str, context: Context) -> None:
     _effects(on_enter, context)
     for choice in _tuple(choices, "a scene's choices"):
         (choice_id, parts, goto, condition, effects, once, where, goto_pos,
-         is_continue) = _tuple(choice, "a choice", 9)
+         is_continue, enabled, reason) = _tuple(choice, "a choice", 11)
         _str(choice_id, "a choice's id")
         _template(parts, context)
         _need(goto in context.scenes, "a choice's goto")
         _condition(condition, context)
+        _condition(enabled, context)
+        if reason is not None:
+            _template(reason, context)
         _effects(effects, context)
         _need(type(once) is bool and type(is_continue) is bool, "a choice's flags")
         pos(where, context.files)

@@ -145,6 +145,12 @@ DEAD_END = define("OS601", "a scene with none of choices, next and ending")
 TWO_EXITS = define("OS602", "a scene with more than one of choices, next and ending")
 EMPTY_CHOICES = define("OS603", "an empty choices list")
 ALWAYS_STUCK = define("OS604", "every choice of a scene has a condition that is always false")
+ENABLED_WRONG_KIND = define("OS620", "an 'enabled' that is a number, a list or a mapping, not a "
+                            "condition or true/false")
+ENABLED_WORD = define("OS621", "an 'enabled' that is one word naming nothing ('maybe'), not a "
+                      "condition or true/false")
+ALWAYS_LOCKED_STUCK = define("OS622", "every choice of a scene is always hidden or always locked "
+                             "(some by an 'enabled' that is always false)")
 
 # -- OS7xx: likely mistakes (warnings) ----------------------------------------------------------
 UNREACHABLE_SCENE = define("OS701", "a scene nothing leads to from the start", "warning")
@@ -169,6 +175,14 @@ ITEM_NEVER_HELD = define("OS740", "a list item that no effect adds and the defau
                          "hold", "warning")
 IN_NEVER_TRUE = define("OS741", "an '\"name\" in list' test of an item the list never holds",
                        "warning")
+REASON_ALONE = define("OS750", "a choice's 'reason' without 'enabled' (it is never shown)",
+                      "warning")
+ALWAYS_LOCKED = define("OS751", "a choice whose 'enabled' is always false (always locked)",
+                       "warning")
+ALL_CLOSED = define("OS752", "every choice of a scene can be hidden or locked at once",
+                    "warning")
+LOCK_SAME_AS_IF = define("OS753", "a choice whose 'enabled' is its 'if' (never shown locked)",
+                         "warning")
 
 RETIRED: dict[str, str] = {}
 """Codes no longer produced, with what they meant: their numbers are never given again."""

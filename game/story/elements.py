@@ -152,6 +152,10 @@ class ElementReaders(ListReaders):
         """An ending written as anything but a mapping gets an example to copy, with a valid
         id: the one written, when it is one (`ending: dawn`, `ending: [dawn, Dawn]`), else
         the scene's own (`ending: true` must not suggest `{id: true, ...}`)."""
+        if key.name == "enabled" and key.kind == "condition":
+            return (f"enabled of {what} must be a condition (like 'courage >= 2') or "
+                    f"true/false, not {describe(node)}",
+                    codes.NO_VALUE if node.tag == yamlsrc.NULL else codes.ENABLED_WRONG_KIND)
         if key.kind != "ending":
             return super().wrong_shape(key, node, what)
         words = [item.value for item in
@@ -282,6 +286,21 @@ class ElementReaders(ListReaders):
         return Condition(source, tree,
                          self.pos(node) if offset == 0 else self.inner_pos(node, offset),
                          evaluate)
+
+    def enabled(self, node: yaml.Node) -> Condition | None:
+        """A choice's `enabled:`, a condition like `if:`. One word that names nothing
+        (`enabled: maybe`, `enabled: "yes"`) is an author reaching for true/false, and is
+        told so rather than only that no variable has that name."""
+        if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.STR:
+            word = str(node.value).strip()
+            if IDENT.match(word) and word not in self.kinds and word not in expr.KEYWORDS:
+                self.report_missing(self.pos(node), f"enabled: '{word}' is neither true/false "
+                                    "nor a declared variable; enabled takes a condition (like "
+                                    f"'courage >= 2') or true/false"
+                                    f"{did_you_mean(word, sorted(self.variables))}",
+                                    codes.ENABLED_WORD, word)
+                return None
+        return self.condition(node)
 
     def compile_condition(self, source: str) -> Compiled:
         """Parsed, checked and (when sound) compiled, once per distinct text in a story."""
@@ -427,6 +446,14 @@ class ElementReaders(ListReaders):
             condition = self.condition(f["if"]) if "if" in f else None
             effects = self.effects(f["effects"], where) if "effects" in f else ()
             once = self.flag(f["once"], "once") if "once" in f else False
+            enabled = self.enabled(f["enabled"]) if "enabled" in f else None
+            reason = (self.template(f["reason"], f"the reason of a choice of {where}")
+                      if "reason" in f else None)
+            for key, (needs, why) in schema.COMPANIONS["choice"].items():
+                if key in f and not _written(item, (needs,)):
+                    self.report(self.pos(f[key]), f"'{key}' without '{needs}' is never shown: "
+                                f"{why}; add {needs}: CONDITION, or remove the {key}",
+                                codes.REASON_ALONE)
             if "id" in f:
                 choice_id = self.ident(f["id"], "choice id")
                 if choice_id is not None and choice_id in ids:
@@ -441,14 +468,15 @@ class ElementReaders(ListReaders):
             if goto is None:
                 continue
             if (text is None or choice_id is None or once is None
-                    or ("if" in f and condition is None)):
+                    or ("if" in f and condition is None)
+                    or ("enabled" in f and enabled is None)):
                 # Already reported. Keep the way on, so lint does not add "unreachable"
                 # warnings for the scenes behind it; a story with errors never plays.
-                text, choice_id, once, condition = (text or Template(("?",)),
-                                                    f"?{len(out)}", False, None)
+                text, choice_id, once, condition, enabled = (text or Template(("?",)),
+                                                             f"?{len(out)}", False, None, None)
             here = ids[choice_id] = self.pos(item)
             out.append(Choice(choice_id, text, goto, condition, effects, once, here,
-                              self.pos(f["goto"])))
+                              self.pos(f["goto"]), enabled=enabled, reason=reason))
         return tuple(out)
 
     # -- playthroughs ------------------------------------------------------------------------

@@ -36,6 +36,8 @@ _SIGNATURE: dict[schema.Shape, tuple[str | type, ...]] = {
     "bool": (yamlsrc.BOOL,), "empty": (yamlsrc.NULL,),
     "list": (_SequenceNode,), "mapping": (_MappingNode,)}
 """How each shape shows in a node: a scalar by its tag, a collection by its class."""
+_REASON_NEEDS = schema.COMPANIONS["choice"]["reason"][0]
+"""The key without which a choice's `reason` means nothing (`enabled`)."""
 _REFUSED: dict[int, dict[str, frozenset[str | type]]] = {}
 """Per schema table (by id, as `_REQUIRED`): each key's refused node signatures."""
 
@@ -296,6 +298,19 @@ class QuickReaders:
             if not isinstance(flag, bool):
                 return None
             once = flag
+        enabled = reason = None
+        if "enabled" in f:
+            enabled = self.quick_condition(f["enabled"])
+            if enabled is None:
+                return None
+        if "reason" in f:
+            if _REASON_NEEDS not in f:  # the careful reader warns
+                return None
+            reason_text = plain_text(f["reason"])
+            reason = (None if reason_text is None
+                      else self.quick_template(reason_text, f["reason"]))
+            if reason is None:
+                return None
         if "id" in f:
             choice_id = plain_word(f["id"])
             if choice_id is None or choice_id in ids or not IDENT.match(choice_id):
@@ -304,5 +319,5 @@ class QuickReaders:
             choice_id = rules.default_choice_id(text if len(template.parts) == 1 else str(template),
                                                 ids)
         return new_choice(choice_id, template, goto, condition, effects, once,
-                          self.pos(item), self.pos(goto_node), False)
+                          self.pos(item), self.pos(goto_node), False, enabled, reason)
 

@@ -133,6 +133,9 @@ CHOICE = _table(
     Key("effects", "effects", "Effects run when the choice is taken."),
     Key("once", "bool", "Gone after it has been taken once."),
     Key("id", "id", "A stable id for saves and playthroughs (default: made from the text)."),
+    Key("enabled", "condition", "Shown but locked (cannot be picked) while this condition "
+        "is false (format v2)."),
+    Key("reason", "template", "Shown beside the choice while it is locked (with 'enabled')."),
 )
 
 PARAGRAPH = _table(
@@ -194,6 +197,15 @@ EXACTLY_ONE: dict[str, tuple[str, ...]] = {"scene": ("choices", "next", "ending"
 AT_LEAST_ONE: dict[str, tuple[str, ...]] = {
     "effect": ("set", "add", "remove", "unlock"), "variable": ("items", "default")}
 """Tables where at least one of these keys must be given (an effect must do something)."""
+
+COMPANIONS: dict[str, dict[str, tuple[str, str]]] = {
+    "choice": {"reason": ("enabled", "a reason is shown only while its choice is locked, and "
+                                     "only 'enabled' locks a choice")},
+}
+"""Keys that mean nothing without another key of the same mapping, by table: a choice's
+`reason` is shown only while its `enabled` is false: the key needed, and why. Written
+without it, the careful reader warns (the quick one leaves such a choice to it); the JSON
+Schema allows it, as the checker does."""
 
 MEANT: dict[str, dict[str, tuple[str, str]]] = {
     "choice": {"next": ("goto", "a choice leads on with 'goto' ('next' is a scene's single "

@@ -6,8 +6,10 @@ data-flow pass over the scene graph (a fixpoint, as a compiler's live-variable a
 
 - A *slot* is one part of a state: a variable, a scene's visit count, a fact (held or not)
   or a once-only choice (taken or not).
-- A slot is *read* at a scene by the scene's paragraph and choice conditions, by `{name}` in
-  its paragraph and choice texts (text shows the exact value), and by its once-only choices.
+- A slot is *read* at a scene by the scene's paragraph and choice conditions (a choice's
+  `if` and its `enabled`: a locked choice cannot be taken), by `{name}` in its paragraph and
+  choice texts and locked choices' reasons (text shows the exact value), and by its
+  once-only choices.
 - A slot is *dead* at a scene when every way on writes it (`set`, `unlock`, a once mark)
   before anything reads it, or never reads it again: it is left out of the state's key
   there, and the search's representative state holds the variable's default instead.
@@ -212,8 +214,11 @@ def scene_reads(scene: Scene, numbers: frozenset[str], risky: tuple[Condition, .
             shown(paragraph.text)
     for choice in scene.choices:
         condition(choice.condition)
+        condition(choice.enabled)  # locked or not decides whether it can be taken
         if text:
             shown(choice.text)
+            if choice.reason is not None:
+                shown(choice.reason)
         if choice.once:
             read(("once", f"{scene.id}/{choice.id}"), EXACT)
     return out

@@ -1,10 +1,11 @@
 """`offscreen check --stats`: how big the story is, per chapter and in total.
 
 Words are what a player can read: scene paragraphs (every variant, shown or not), choice
-texts, and fact titles and texts. A `{variable}` counts as one word, and a variation
-(format v2) the words of every item, as a paragraph counts whether it shows or not (its
-`{?COND}` condition is no words; `cup{s|}` stays one word). The synthesised
-Continue of a `next:` scene is not an authored choice, so it is not counted. A scene, choice
+texts and the reasons of choices that can be locked, and fact titles and texts. A
+`{variable}` counts as one word, and a variation (format v2) the words of every item, as a
+paragraph counts whether it shows or not (its `{?COND}` condition is no words; `cup{s|}` stays
+one word). The synthesised Continue of a `next:` scene is not an authored choice, so it is not
+counted. A scene, choice
 or ending belongs to its scene's chapter, a fact to its own; things without a chapter are
 counted under "(no chapter)".
 """
@@ -40,6 +41,8 @@ class StoryStats:
     total: ChapterStats
     variables: int
     playthroughs: int
+    locked: int = 0
+    """Choices that can be shown locked (format v2's `enabled`)."""
     lists: int = 0
     """How many of the variables are lists (format v2)..."""
     items: int = 0
@@ -77,6 +80,8 @@ def story_stats(story: Story) -> StoryStats:
             if not choice.is_continue:
                 bump(scene.chapter, "choices")
                 bump(scene.chapter, "words", _text_words(choice.text))
+                if choice.reason is not None:
+                    bump(scene.chapter, "words", _text_words(choice.reason))
         if scene.ending is not None:
             bump(scene.chapter, "endings")
     for fact in story.facts.values():
@@ -88,9 +93,12 @@ def story_stats(story: Story) -> StoryStats:
     total = ChapterStats("total", *(sum(getattr(c, column) for c in chapters)
                                     for column in ("words", "scenes", "choices", "facts",
                                                    "endings")))
+    locked = sum(choice.enabled is not None for scene in story.scenes.values()
+                 for choice in scene.choices)
     items = story.list_items()
     return StoryStats(story.title, chapters, total, len(story.variables),
-                      len(story.playthroughs), len(items), sum(map(len, items.values())))
+                      len(story.playthroughs), locked, len(items),
+                      sum(map(len, items.values())))
 
 
 _COLUMNS = ("words", "scenes", "choices", "facts", "endings")
@@ -110,4 +118,6 @@ def format_stats(stats: StoryStats) -> str:
              f"{'item' if stats.items == 1 else 'items'})" if stats.lists else "")
     lines.append(f"variables: {stats.variables}{lists}, scripted playthroughs: "
                  f"{stats.playthroughs}")
+    if stats.locked:
+        lines.append(f"choices that can be locked (enabled): {stats.locked}")
     return "\n".join(lines)

@@ -201,6 +201,29 @@ MISTAKES: dict[str, Build] = {
         "variables:\n  p: {items: [a, b]}\nscenes:\n  a:\n    text: t\n    choices:\n"
         "      - {text: x, goto: b, if: '\"b\" in p'}\n"
         f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    # -- locked choices (format v2: enabled, reason) --
+    codes.ENABLED_WRONG_KIND.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: 3}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    codes.ENABLED_WORD.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: maybe}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    codes.ALWAYS_LOCKED_STUCK.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: false}\n"
+        f"  b: {{text: t, {END}}}\n"),
+    codes.REASON_ALONE.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, reason: Not yet.}\n"
+        f"  b: {{text: t, {END}}}\n"),
+    codes.ALWAYS_LOCKED.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: false}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    codes.ALL_CLOSED.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: flag}\n"
+        f"      - {{text: y, goto: b, if: n > 1}}\n  b: {{text: t, {END}}}\n"),
+    codes.LOCK_SAME_AS_IF.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n"
+        "      - {text: x, goto: b, if: flag, enabled: flag}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
 }
 """One mistake per code in the table: each must produce (at least) its code."""
 

@@ -72,12 +72,12 @@ from game.story.expr.nodes import (
     strip_offsets,
     walk,
 )
-from game.story.expr.syntax import MAX_DEPTH, literal_text, parse, unparse
+from game.story.expr.syntax import KEYWORDS, MAX_DEPTH, literal_text, parse, unparse
 
 __all__ = [
-    "COMPARISONS", "FUNCTIONS", "MAX_DEPTH", "MEMBERSHIP", "Binary", "Call", "DividesByZero",
-    "Evaluator", "ExprError", "ExprEvalError", "Literal", "NeverTrue", "Node", "NotAnItem", "Ref",
-    "Scalar", "Unary", "UnknownName",
+    "COMPARISONS", "FUNCTIONS", "KEYWORDS", "MAX_DEPTH", "MEMBERSHIP", "Binary", "Call",
+    "DividesByZero", "Evaluator", "ExprError", "ExprEvalError", "Literal", "NeverTrue", "Node",
+    "NotAnItem", "Ref", "Scalar", "Unary", "UnknownName",
     "Value", "Var", "check",
     "compile_expr", "constant_value", "division_by_zero", "evaluate", "fold", "literal_text",
     "may_contradict", "never_true", "parse", "references", "refers", "start_offset",

@@ -373,7 +373,7 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                         elif code == call:
                             if len(stack) >= MAX_DEPTH:
                                 raise _CallFailed
-                            stack.append(value)  # type: ignore[arg-type]
+                            stack.append(value)
                         else:
                             once_taken.add(target)
                 row = rows[here]

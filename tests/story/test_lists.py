@@ -208,6 +208,8 @@ def test_in_syntax_mistakes(text: str, message: str) -> None:
      "[OS406]"),
     ('"a" in word', "5:40: error: 'in' needs a list variable on its right, but this is text "
      "[OS406]"),
+    ("script in pockets", "5:33: error: unknown variable 'script'; to ask whether 'pockets' "
+     "holds the name, quote it: '\"script\" in pockets' [OS405]"),
     ("count(n) > 1", "5:39: error: count() counts the names a list holds, but 'n' is a number "
      "[OS406]"),
     ("count(pocket) > 1", "5:39: error: unknown variable 'pocket'; did you mean 'pockets'? "

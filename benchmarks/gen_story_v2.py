@@ -89,6 +89,10 @@ class V2:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed * 1_000_003 + 17)
         self.unread = self.names()[::-1]  # popped from the end: shown in declared order
+        self.unadded = ([(name, item) for name, items in LISTS.items() for item in items][::-1]
+                        if self.on("lists") else [])
+        """Each list item no effect adds yet (popped from the end): the first list effects
+        add them all, so no item is one `check` warns the list never holds."""
 
     def on(self, feature: str) -> bool:
         return feature in self.features
@@ -199,7 +203,10 @@ class V2:
             else:
                 name = r.choice(list(BOUNDS))
                 out.append(f"add: {{{name}: {r.choice((-2, -1, 1, 2, 3))}}}")
-        if self.on("lists") and r.random() < 0.5:
+        if self.unadded:
+            name, item = self.unadded.pop()
+            out.append(f"add: {{{name}: {item}}}")
+        elif self.on("lists") and r.random() < 0.5:
             name = r.choice(list(LISTS))
             items = r.sample(LISTS[name], r.randint(1, 2))
             verb = "add" if r.random() < 0.6 else "remove"

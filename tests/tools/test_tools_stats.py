@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools_helpers import EXAMPLE, from_text, load
+from tools_helpers import EXAMPLE, FIXTURES, from_text, load
 
 from game.tools.stats import ChapterStats, format_stats, story_stats
 
@@ -88,3 +88,10 @@ def test_computed_effects_and_bounded_numbers_are_counted(tmp_path: Path) -> Non
     lines = format_stats(stats).splitlines()
     assert lines[-2:] == ["variables: 3 (1 with bounds), scripted playthroughs: 0",
                           "computed effects: 3 (1 with random())"]
+
+
+def test_lists_are_counted_beside_the_variables() -> None:
+    stats = story_stats(load(FIXTURES / "lists"))
+    assert (stats.variables, stats.lists, stats.items) == (3, 2, 7)
+    assert format_stats(stats).splitlines()[-1] == (
+        "variables: 3 (2 lists of 7 items), scripted playthroughs: 0")

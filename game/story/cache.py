@@ -370,7 +370,7 @@ class _Encoder:
             tuple((c.id, self.text(c.text), c.goto, self.condition(c.condition),
                    self.effects(c.effects), c.once, self.pos(c.pos), self.pos(c.goto_pos),
                    c.is_continue, self.condition(c.enabled),
-                   None if c.reason is None else c.reason.parts) for c in s.choices),
+                   None if c.reason is None else self.text(c.reason)) for c in s.choices),
             s.next, self.ending(s.ending), self.pos(s.pos),
         )
         return marshal.dumps(data, _MARSHAL_VERSION)
@@ -507,7 +507,7 @@ class _Decoder:
                              self.condition(cond),
                              self.effects(effects), once, self.pos(p),
                              self.pos(goto_pos), is_continue, self.condition(enabled),
-                             None if reason is None else new_template(reason))
+                             None if reason is None else new_template(self.parts(reason)))
                   for (choice_id, parts, goto, cond, effects, once, p, goto_pos, is_continue,
                        enabled, reason) in choices),
             next_id, self.ending(ending), self.pos(pos),

@@ -287,7 +287,8 @@ class QuickReaders:
             if _REASON_NEEDS not in f:  # the careful reader warns
                 return None
             reason_text = plain_text(f["reason"])
-            reason = None if reason_text is None else self.quick_template(reason_text)
+            reason = (None if reason_text is None
+                      else self.quick_template(reason_text, f["reason"]))
             if reason is None:
                 return None
         if "id" in f:

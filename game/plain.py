@@ -79,7 +79,8 @@ class PlainGame:
         profile = session.profile
         mine = set(session.state.facts)
         self.printer.journal(session.story, set(profile.facts) | mine,
-                             mine - session.found_before, profile.endings)
+                             mine - session.found_before, profile.endings,
+                             dict(profile.replay.titles))
 
     # -- input -------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Mapping
 from typing import TextIO
 
 from game import markup
@@ -84,7 +85,7 @@ class Printer:
                  "'journal', or 'quit'.")
 
     def journal(self, story: Story, found: set[str], new: set[str],
-                endings: frozenset[str]) -> None:
+                endings: frozenset[str], titles: Mapping[str, str] | None = None) -> None:
         """Every fact by chapter: `found` in any playthrough, `new` ones marked as such."""
         self.say()
         self.say(f"== Journal: {len(found)} of {len(story.facts)} facts found ==")
@@ -105,7 +106,8 @@ class Printer:
                               "    ")
         self.say()
         if story.endings:
-            reached = [e.title for e in story.endings.values() if e.id in endings]
+            reached = [(titles or {}).get(e.id, e.title) for e in story.endings.values()
+                       if e.id in endings]
             line = f"Endings reached: {len(reached)} of {len(story.endings)}"
             self.wrap(line + (f" ({', '.join(reached)})" if reached else ""))
             self.say()

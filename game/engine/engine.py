@@ -17,6 +17,7 @@ from game.engine.errors import ChoiceLocked, ChoiceNotAvailable, StoryRuntimeErr
 from game.engine.state import HISTORY_LIMIT, GameState, new_state
 from game.engine.text import Context, render
 from game.engine.text import format_value as format_value
+from game.story import lists
 from game.story.expr import ExprEvalError, references
 from game.story.model import (
     Choice,
@@ -202,7 +203,7 @@ class Engine:
         if choice.effects:
             variables = dict(variables)
             for effect in choice.effects:
-                facts = _apply(effect, variables, facts)
+                facts = _apply(effect, variables, facts, self._story)
         taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
         return self._arrive(choice.goto, variables, state.visits, taken, facts,
                             state.turn + 1, choice.id, state, bool(choice.effects), state.seed)
@@ -232,7 +233,7 @@ class Engine:
         if plan.on_enter:
             fresh = variables if own else dict(variables)
             for effect in plan.on_enter:
-                facts = _apply(effect, fresh, facts)  # type: ignore[arg-type]
+                facts = _apply(effect, fresh, facts, self._story)  # type: ignore[arg-type]
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
                          self._history, seed)
@@ -306,7 +307,7 @@ class Engine:
             return "".join(p if i % 2 == 0 else format_value(variables[p])  # type: ignore
                            for i, p in enumerate(parts))
         return render(parts, Context(variables, state.visits, lambda: self._fact_set(state),
-                                     state.scene, getattr(state, "seed", 0)))
+                                     state.scene, state.seed))
 
     def _fact_set(self, state: GameState) -> frozenset[str]:
         """The state's facts as a set for `has()`, made once per distinct facts tuple."""
@@ -323,12 +324,36 @@ class Engine:
             raise StoryRuntimeError(condition.pos.shifted(exc.offset), exc.message) from None
 
 
-def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...]) -> tuple[str, ...]:
-    """Apply one effect to a fresh variables dict; returns the (maybe longer) facts tuple."""
-    if effect.kind == "unlock":
+def shown_title(story: Story, title: str, state: GameState) -> str:
+    """A scene's or an ending's title as the game shows it in `state`, for the places that
+    name a scene outside the game's view (the save list, a moved save's summary); as
+    written when it cannot be shown (a run-time error in its condition)."""
+    if "{" not in title and "}" not in title:
+        return title
+    try:
+        return Engine(story).title(title, state)
+    except StoryRuntimeError:
+        return title
+
+
+def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...],
+           story: Story) -> tuple[str, ...]:
+    """Apply one effect to a fresh variables dict; returns the (maybe longer) facts tuple.
+
+    A list's `add`/`remove` (its value: the names, checked at load time) goes through
+    `game.story.lists`, which keeps the declared order; the story gives that order."""
+    kind = effect.kind
+    if kind == "unlock":
         return facts if effect.target in facts else (*facts, effect.target)
-    if effect.kind == "set":
+    if kind == "set":
         variables[effect.target] = effect.value
+    elif kind == "remove":
+        variables[effect.target] = lists.removed(
+            variables[effect.target], effect.value)  # type: ignore[arg-type]
+    elif type(effect.value) is tuple:  # add to a list
+        items = story.variables[effect.target].items or ()
+        variables[effect.target] = lists.added(
+            items, variables[effect.target], effect.value)  # type: ignore[arg-type]
     else:
         total = variables[effect.target] + effect.value  # type: ignore[operator]
         if not numbers.in_range(total):

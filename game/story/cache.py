@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from game.story import expr
     from game.story.scene import Condition, Effect, Part, Scene, Template
 
-FORMAT = 7
+FORMAT = 9
 """Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
 MAGIC = b"offscreen-story-cache\n"
 _MARSHAL_VERSION = 4
@@ -384,7 +384,8 @@ class _Encoder:
         return (
             story.id, story.title, story.subtitle, story.start, story.content_hash,
             self.pos(story.pos),
-            tuple((v.name, v.default, self.pos(v.pos)) for v in story.variables.values()),
+            tuple((v.name, v.default, self.pos(v.pos), v.items)
+                  for v in story.variables.values()),
             tuple((f.id, f.title, f.text, f.source, f.hint, f.chapter, self.pos(f.pos))
                   for f in story.facts.values()),
             tuple(self.ending(e) for e in story.endings.values()),
@@ -529,8 +530,8 @@ class _Decoder:
         decoded_endings = [self.ending(e) for e in endings]
         return Story(
             id=story_id, title=title, subtitle=subtitle, start=start,
-            variables=MappingProxyType({name: Variable(name, default, self.pos(p))
-                                        for name, default, p in variables}),
+            variables=MappingProxyType({name: Variable(name, default, self.pos(p), items)
+                                        for name, default, p, items in variables}),
             facts=MappingProxyType({
                 fact_id: Fact(fact_id, fact_title, text, source, hint, chapter, self.pos(p))
                 for fact_id, fact_title, text, source, hint, chapter, p in facts}),

@@ -16,9 +16,10 @@ from types import MappingProxyType
 import yaml
 
 from game.story import codes, expr, rules, schema, variations, yamlsrc
-from game.story.careful import CarefulReaders, describe
+from game.story.careful import describe
 from game.story.codes import Code
 from game.story.diagnostics import Related, first_defined
+from game.story.listreader import ListReaders
 from game.story.model import (
     Choice,
     Condition,
@@ -33,6 +34,7 @@ from game.story.model import (
     Step,
     Template,
     Value,
+    Variable,
 )
 from game.story.names import IDENT, SLUG, SLUG_RULE, closest, default_title, did_you_mean
 from game.story.quick import Compiled, plain_text
@@ -48,11 +50,13 @@ class Definition:
     file: str
 
 
-class ElementReaders(CarefulReaders):
+class ElementReaders(ListReaders):
     """Mixed into the loader; the state below is the loader's."""
 
     kinds: dict[str, type]
     """Each variable's type, for checking conditions."""
+    list_items: dict[str, tuple[str, ...]]
+    """Each list variable's items, for checking `"name" in list`."""
     trial: bool
     """True while a scene is read before every file is (see `Loader.try_scene`)."""
     trial_sources: list[str]
@@ -306,7 +310,7 @@ class ElementReaders(CarefulReaders):
             known: Compiled = exc
         else:
             problems = expr.check(tree, variables=self.kinds, scenes=self.scene_ids,
-                                  facts=self.fact_ids)
+                                  facts=self.fact_ids, items=self.list_items)
             if not problems:  # (the guards spare most conditions both walks)
                 proven = ((expr.division_by_zero(tree) if "/" in source else None)
                           or (expr.never_true(tree) if expr.may_contradict(source) else None))
@@ -328,7 +332,7 @@ class ElementReaders(CarefulReaders):
             if f is None:
                 continue
             if not f:
-                self.report(self.pos(item), "an effect needs one of set, add or unlock",
+                self.report(self.pos(item), "an effect needs one of set, add, remove or unlock",
                             codes.EMPTY_EFFECT)
             for kind, value in f.items():
                 if kind == "unlock":
@@ -347,10 +351,38 @@ class ElementReaders(CarefulReaders):
                                 codes.WRONG_KIND)
                     continue
                 for var, key_node, vnode in self.entries(value, kind):
+                    declared = self.variables.get(var)
+                    if kind == "remove" and declared is not None and declared.items is None:
+                        self.not_a_list(declared, key_node)
+                        continue
                     effect = self.assignment(kind, var, key_node, vnode)
                     if effect is not None:
                         out.append(effect)
         return tuple(out)
+
+    def variable(self, name: str, d: Definition) -> Variable | None:
+        """A variable's declaration: its default, or a mapping (`schema.VARIABLE`): a list
+        (`items`, read by `list_variable`) or a default written as `default:`."""
+        node = d.node
+        if not isinstance(node, yaml.MappingNode):
+            default = self.literal(node, f"variable '{name}'")
+            return None if default is None else Variable(name, default, d.pos)
+        f = self.fields(node, schema.VARIABLE, f"variable '{name}'")
+        if f is None:
+            return None
+        if "items" in f:
+            return self.list_variable(name, f, d.pos)
+        if "default" in f and isinstance(f["default"], yaml.SequenceNode):
+            self.report(self.pos(node), f"variable '{name}' has a list as its default but no "
+                        "items; a list declares every name it may hold, like "
+                        "{items: [badge, script], default: [badge]}", codes.LIST_ITEMS)
+            return None
+        if "default" in f:
+            default = self.literal(f["default"], f"the default of '{name}'")
+            return None if default is None else Variable(name, default, d.pos)
+        self.report(self.pos(node), f"variable '{name}' needs a default (or, for a list, "
+                    "items)", codes.MISSING_KEY)
+        return None
 
     def assignment(self, kind: str, var: str, key_node: yaml.Node, vnode: yaml.Node,
                    label: str | None = None) -> Effect | None:
@@ -363,6 +395,8 @@ class ElementReaders(CarefulReaders):
                                 f"variable{did_you_mean(var, sorted(self.variables))}",
                                 codes.NO_VARIABLE, var)
             return None
+        if declared.items is not None:
+            return self.list_effect(kind, declared, vnode, label)
         value = self.literal(vnode, f"{label} {var}")
         if value is None:
             return None
@@ -542,6 +576,8 @@ def _condition_code(problem: expr.ExprError) -> Code:
         return codes.NEVER_TRUE
     if isinstance(problem, expr.DividesByZero):
         return codes.DIVISION_BY_ZERO
+    if isinstance(problem, expr.NotAnItem):
+        return codes.NOT_AN_ITEM
     return codes.CONDITION_TYPE
 
 

@@ -30,11 +30,15 @@ class Condition:
     evaluate: Evaluator = field(compare=False, repr=False)
 
 
+EffectKind = Literal["set", "add", "remove", "unlock"]
+
+
 @dataclass(frozen=True, slots=True)
 class Effect:
-    """One `set`, `add` or `unlock` step; `value` is the literal, the amount, or unused."""
+    """One `set`, `add`, `remove` or `unlock` step; `value` is the literal, the amount, a
+    list's names (for a list variable's `set`, `add` and `remove`), or unused."""
 
-    kind: Literal["set", "add", "unlock"]
+    kind: EffectKind
     target: str
     value: Value
     pos: Pos

@@ -46,8 +46,9 @@ import random
 from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
+from game.story import lists
 from game.story.expr import Evaluator, ExprEvalError
 from game.story.model import Choice, Effect, Story, Value
 from game.tools.analysis import reads
@@ -132,11 +133,14 @@ class UnknownEffect(Exception):
 
 # -- the compiled story -------------------------------------------------------------------------
 
-_SET, _ADD, _UNLOCK, _ONCE, _VISIT = range(5)
-EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK}
+_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _ADD_NAMES = range(7)
+EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK, "remove": _REMOVE}
 """Effect kind -> operation code. `_ONCE` and `_VISIT` are the two changes a move makes
-beyond effects: marking a once-only choice taken, counting a visit to the scene entered."""
-_Op = tuple[int, str, Value]
+beyond effects: marking a once-only choice taken, counting a visit to the scene entered.
+An `add` to a list variable is `_ADD_NAMES`, its value (the list's items, the names), so
+the loop's number `add` never looks at a type; both list codes change the list through
+`game.story.lists`, as the Engine does."""
+_Op = tuple[int, str, Any]
 """(operation code, what it changes: a variable, fact, once key or scene id, the value)."""
 _Entry = tuple[int, "Evaluator | None", "str | None"]
 """A choice that may be hidden: (its move number, condition or None, `once` key or None)."""
@@ -156,14 +160,18 @@ START = 0
 """The move number of "start a run": no choice, it only enters the start scene."""
 
 
-def _ops(effects: tuple[Effect, ...]) -> list[_Op]:
+def _ops(effects: tuple[Effect, ...], story: Story) -> list[_Op]:
     ops: list[_Op] = []
     for effect in effects:
         code = EFFECT_CODES.get(effect.kind)
         if code is None:
             raise UnknownEffect(f"{effect.pos}: the random runner cannot apply a "
                                 f"'{effect.kind}' effect")
-        ops.append((code, effect.target, effect.value))
+        if code == _ADD and type(effect.value) is tuple:
+            items = story.variables[effect.target].items or ()
+            ops.append((_ADD_NAMES, effect.target, (items, effect.value)))
+        else:
+            ops.append((code, effect.target, effect.value))
     return ops
 
 
@@ -217,7 +225,7 @@ class Compiled:
             return self.entered[here]
         scene = self.story.scenes[self.ids[here]]
         ops: list[_Op] = [(_VISIT, scene.id, 1)] if scene.id in self.asked else []
-        ops += _ops(scene.on_enter)
+        ops += _ops(scene.on_enter, self.story)
         self.entered[here] = out = tuple(ops) if ops else None
         return out
 
@@ -231,7 +239,7 @@ class Compiled:
             move = len(self.gotos)
             goto = self.number[choice.goto]
             once = f"{scene_id}/{choice.id}" if choice.once else None
-            own = _ops(choice.effects)
+            own = _ops(choice.effects, self.story)
             if once is not None:
                 own.append((_ONCE, once, True))
             entering = self.entering(goto)
@@ -294,11 +302,13 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
     defaults = c.story.defaults()
     least = strategy == "least-taken"
     visit, set_, add, unlock = _VISIT, _SET, _ADD, _UNLOCK  # locals: the loop reads them often
+    remove, add_names = _REMOVE, _ADD_NAMES
+    added, removed = lists.added, lists.removed
     for run in range(runs):
         run_seed = seed + run
         rng = random.Random(run_seed)  # noqa: S311 - reproducible play, not secrets
         random_ = rng.random
-        variables = dict(defaults)
+        variables: dict[str, Any] = dict(defaults)  # Any: the ops are typed by their code
         visits: dict[str, int] = {}
         once_taken: set[str] = set()
         facts: set[str] = set()
@@ -317,11 +327,15 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                         if code == visit:
                             visits[target] = visits.get(target, 0) + 1
                         elif code == add:
-                            variables[target] = variables[target] + value  # type: ignore[operator]
+                            variables[target] = variables[target] + value
                         elif code == set_:
                             variables[target] = value
                         elif code == unlock:
                             facts.add(target)
+                        elif code == remove:
+                            variables[target] = removed(variables[target], value)
+                        elif code == add_names:
+                            variables[target] = added(value[0], variables[target], value[1])
                         else:
                             once_taken.add(target)
                 row = rows[here]

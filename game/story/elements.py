@@ -9,6 +9,7 @@ readers.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -102,6 +103,44 @@ class ElementReaders(ListReaders):
         return Fact(name, title, text, values.get("source") or "", values.get("hint"),
                     values.get("chapter"), d.pos)
 
+    def bounds(self, what: str, f: Mapping[str, yaml.Node], default: Value,
+               ) -> tuple[int | float | None, int | float | None] | None:
+        """The `min` and `max` of a variable's mapping form, (None, None) without them;
+        None when they are wrong (reported): bounds on a non-number, a bound that is not a
+        number (or a decimal bound of a whole number), min above max, a default outside."""
+        given = {key: f[key] for key in ("min", "max") if key in f}
+        if not given:
+            return None, None
+        if type(default) not in (int, float):
+            first = next(iter(given.values()))
+            self.report(self.pos(first), f"{what} is {_kind_name(type(default))}: only a "
+                        "number can have min and max", codes.BOUNDS_NOT_NUMBER)
+            return None
+        values: dict[str, int | float] = {}
+        for key, node in given.items():
+            value = self.literal(node, f"{key} of {what}")
+            if value is None:
+                return None
+            if type(value) not in (int, float) or (type(default) is int
+                                                   and type(value) is float):
+                kind = "a whole number" if type(default) is int else "a number"
+                self.report(self.pos(node), f"{key} of {what} must be {kind}, like its "
+                            f"default, not {_as_written(node, value)}",
+                            codes.BOUNDS_NOT_NUMBER)
+                return None
+            values[key] = value  # type: ignore[assignment]
+        lo, hi = values.get("min"), values.get("max")
+        if lo is not None and hi is not None and lo > hi:
+            self.report(self.pos(given["max"]), f"{what}: max ({hi}) is below min ({lo})",
+                        codes.BOUNDS_ORDER)
+            return None
+        number = typing.cast(int | float, default)
+        if (lo is not None and number < lo) or (hi is not None and number > hi):
+            self.report(self.pos(f["default"]), f"{what}: the default ({number}) is outside "
+                        f"its bounds ({_range_words(lo, hi)})", codes.DEFAULT_OUTSIDE)
+            return None
+        return lo, hi
+
     def scene(self, name: str, d: Definition) -> Scene | None:
         self.scene_name = name
         f = self.fields(d.node, schema.SCENE, f"scene '{name}'")
@@ -116,17 +155,38 @@ class ElementReaders(ListReaders):
                        or self.text(f["chapter"], f"chapter of {where}"))
         paragraphs = self.paragraphs(f["text"], where) if "text" in f else ()
         on_enter = self.effects(f["on_enter"], where) if "on_enter" in f else ()
-        exits = [k for k in ("choices", "next", "ending") if k in f]
+        ways = schema.EXACTLY_ONE["scene"]
+        exits = [k for k in ways if k in f]
         choices: tuple[Choice, ...] = ()
         next_id = None
         ending = None
-        if not exits and not _written(d.node, ("choices", "next", "ending")):
+        returns = False
+        if not exits and not _written(d.node, ways):
             # (a way on that is written but refused for its shape was reported already)
-            self.report(d.pos, f"{where} is a dead end: give it 'choices', 'next' or 'ending'",
-                        codes.DEAD_END)
+            self.report(d.pos, f"{where} is a dead end: give it 'choices', 'next', 'ending' "
+                        "or 'return'", codes.DEAD_END)
+        elif len(exits) > 1 and "return" in exits:
+            other = next(k for k in exits if k != "return")
+            self.report(self.pos(f["return"]), f"{where} has both 'return' and '{other}': a "
+                        "scene that returns has no other way on (its one Continue goes back "
+                        "to the caller)", codes.RETURN_WITH_EXIT)
+            del f["return"]
         elif len(exits) > 1:
             self.report(self.pos(f[exits[1]]), f"{where} has both '{exits[0]}' and "
-                        f"'{exits[1]}'; use one of choices, next or ending", codes.TWO_EXITS)
+                        f"'{exits[1]}'; use one of choices, next, ending or return",
+                        codes.TWO_EXITS)
+        if "return" in f:
+            flag = self.flag(f["return"], "return")
+            here = self.pos(f["return"])
+            if flag is not True:
+                if flag is False:
+                    self.report(here, f"return of {where} must be true (a scene that goes "
+                                "back to its caller); for no return, give it 'choices', "
+                                "'next' or 'ending' instead", codes.RETURN_NOT_TRUE)
+            else:
+                returns = True
+                choices = (Choice("continue", Template(("Continue",)), name, None, (), False,
+                                  here, here, is_continue=True, returns=True),)
         if "choices" in f:
             choices = self.choices(f["choices"], name)
         if "next" in f:
@@ -146,12 +206,15 @@ class ElementReaders(ListReaders):
         if title is None:
             title = default_title(name)
         return Scene(name, title, chapter, paragraphs, on_enter, choices, next_id, ending,
-                     d.pos)
+                     d.pos, returns)
 
     def wrong_shape(self, key: schema.Key, node: yaml.Node, what: str) -> tuple[str, Code]:
         """An ending written as anything but a mapping gets an example to copy, with a valid
         id: the one written, when it is one (`ending: dawn`, `ending: [dawn, Dawn]`), else
         the scene's own (`ending: true` must not suggest `{id: true, ...}`)."""
+        if key is schema.SCENE["return"]:
+            return (f"return of {what} must be true (a scene that goes back to its caller), "
+                    f"not {describe(node)}", codes.RETURN_NOT_TRUE)
         if key.name == "enabled" and key.kind == "condition":
             return (f"enabled of {what} must be a condition (like 'courage >= 2') or "
                     f"true/false, not {describe(node)}",
@@ -177,7 +240,7 @@ class ElementReaders(ListReaders):
             close = closest(name, sorted(self.scene_ids))
             hint = f"; did you mean '{close}'?" if close else ""
             self.report_missing(self.pos(node), f"{what}: no scene '{name}'{hint}",
-                                codes.NO_SCENE, name)
+                                missing_scene_code(what), name)
             return close
         return name
 
@@ -225,6 +288,11 @@ class ElementReaders(ListReaders):
             if problem == "stray":
                 self.report(where, f"stray '{token}' in {what}; write {{{{ or }}}} for a "
                             "literal brace", codes.STRAY_BRACE)
+            elif problem == "not a name" and _rolls(token):
+                self.report(where, f"{{{token}}} in {what}: random() cannot be in a text, "
+                            "as showing a scene never changes anything; roll it into a "
+                            f"variable (compute: {{roll: \"{token}\"}}) and write {{roll}}",
+                            codes.RANDOM_OUTSIDE)
             elif problem == "not a name":
                 self.report(where, f"{{{token}}} in {what}: only a variable name can go "
                             "between { and } (write {{ or }} for a literal brace)",
@@ -332,8 +400,8 @@ class ElementReaders(ListReaders):
             if f is None:
                 continue
             if not f:
-                self.report(self.pos(item), "an effect needs one of set, add, remove or unlock",
-                            codes.EMPTY_EFFECT)
+                self.report(self.pos(item), "an effect needs one of set, add, remove, unlock "
+                            "or compute", codes.EMPTY_EFFECT)
             for kind, value in f.items():
                 if kind == "unlock":
                     for fact, fnode in self.ids(value, "unlock"):
@@ -355,10 +423,73 @@ class ElementReaders(ListReaders):
                     if kind == "remove" and declared is not None and declared.items is None:
                         self.not_a_list(declared, key_node)
                         continue
-                    effect = self.assignment(kind, var, key_node, vnode)
+                    effect = (self.compute(var, key_node, vnode) if kind == "compute"
+                              else self.assignment(kind, var, key_node, vnode))
                     if effect is not None:
                         out.append(effect)
         return tuple(out)
+
+    def compute(self, var: str, key_node: yaml.Node, vnode: yaml.Node) -> Effect | None:
+        """`compute: {var: "expression"}`: the expression parsed and checked as a condition
+        is (names, kinds, division by a constant zero), with `random()` allowed, and its
+        result of the variable's kind (a whole-number variable takes no decimal result)."""
+        declared = self.variables.get(var)
+        if declared is None:
+            self.report_missing(self.pos(key_node), f"compute: '{var}' is not a declared "
+                                f"variable{did_you_mean(var, sorted(self.variables))}",
+                                codes.NO_VARIABLE, var)
+            return None
+        if isinstance(vnode, yaml.ScalarNode) and vnode.tag in (yamlsrc.INT, yamlsrc.FLOAT,
+                                                                yamlsrc.BOOL):
+            source = str(vnode.value)  # `compute: {n: 3}`: the expression 3
+        else:
+            text = self.text(vnode, f"compute {var}")
+            if text is None:
+                return None
+            source = text
+        try:
+            tree = expr.parse(source)
+        except expr.ExprError as exc:
+            message = exc.message.replace("the condition", "the expression")
+            self.report(self.inner_pos(vnode, exc.offset), f"bad expression in compute "
+                        f"{var}: {message}", codes.COMPUTE_SYNTAX)
+            return None
+        problems = expr.check(tree, variables=self.kinds, scenes=self.scene_ids,
+                              facts=self.fact_ids, want_bool=False, allow_random=True)
+        if not problems and "/" in source:
+            divides = expr.division_by_zero(tree)
+            problems = [divides] if divides is not None else []
+        for problem in problems:
+            where = self.inner_pos(vnode, problem.offset)
+            if isinstance(problem, expr.UnknownName) and problem.name:
+                self.report_missing(where, problem.message, codes.CONDITION_NAME, problem.name)
+            else:
+                self.report(where, problem.message.replace("the condition", "it"),
+                            _condition_code(problem))
+        if problems:
+            return None
+        want = type(declared.default)
+        got = expr.result_kind(tree, self.kinds)
+        if not _fits(want, got):
+            hint = (f"; round it to a whole number: round({source})"
+                    if want is int and got == "decimal" else "")
+            self.report(self.inner_pos(vnode, 0), f"compute {var}: the result is "
+                        f"{_RESULT_WORDS[got]} but '{var}' is {_kind_name(want)} (declared "
+                        f"at {declared.pos}){hint}", codes.COMPUTE_RESULT,
+                        (Related(declared.pos, "declared here"),))
+            return None
+        here = self.pos(vnode)
+        if not expr.refers(tree):
+            self.report(here, f"compute {var}: '{source}' is always the same value; "
+                        f"set: {{{var}: ...}} says that more plainly", codes.COMPUTE_CONSTANT)
+        for n in expr.walk(tree):
+            if (isinstance(n, expr.Apply) and n.func == expr.RANDOM
+                    and expr.unparse(n.args[0]) == expr.unparse(n.args[1])):
+                self.report(self.inner_pos(vnode, n.offset), f"compute {var}: "
+                            f"'{expr.unparse(n)}' always gives the same number",
+                            codes.RANDOM_ONE_OUTCOME)
+        condition = Condition(source, tree, here, expr.compile_expr(tree))
+        return Effect("compute", var, source, here, condition)
 
     def variable(self, name: str, d: Definition) -> Variable | None:
         """A variable's declaration: its default, or a mapping (`schema.VARIABLE`): a list
@@ -371,6 +502,11 @@ class ElementReaders(ListReaders):
         if f is None:
             return None
         if "items" in f:
+            for key in ("min", "max"):
+                if key in f:
+                    self.report(self.pos(f[key]), f"variable '{name}' is a list: only a "
+                                "number can have min and max", codes.BOUNDS_NOT_NUMBER)
+                    return None
             return self.list_variable(name, f, d.pos)
         if "default" in f and isinstance(f["default"], yaml.SequenceNode):
             self.report(self.pos(node), f"variable '{name}' has a list as its default but no "
@@ -379,7 +515,12 @@ class ElementReaders(ListReaders):
             return None
         if "default" in f:
             default = self.literal(f["default"], f"the default of '{name}'")
-            return None if default is None else Variable(name, default, d.pos)
+            if default is None:
+                return None
+            limits = self.bounds(f"variable '{name}'", f, default)
+            if limits is None:
+                return None
+            return Variable(name, default, d.pos, lo=limits[0], hi=limits[1])
         self.report(self.pos(node), f"variable '{name}' needs a default (or, for a list, "
                     "items)", codes.MISSING_KEY)
         return None
@@ -422,6 +563,12 @@ class ElementReaders(ListReaders):
                             f"but '{var}' is {_kind_name(want)} (declared at {declared.pos})",
                             codes.WRONG_TYPE, declared_at)
             return None
+        if kind != "add" and not rules.within_bounds(stored, declared.lo, declared.hi):
+            self.report(self.pos(vnode), f"{label} {var}: {_as_written(vnode, value)} is "
+                        f"outside the bounds of '{var}' ({_range_words(declared.lo, declared.hi)};"
+                        f" declared at {declared.pos})", codes.SET_OUTSIDE,
+                        (Related(declared.pos, "declared here"),))
+            return None
         return Effect("add" if kind == "add" else "set", var, stored, self.pos(vnode))
 
     def choices(self, node: yaml.Node, scene: str) -> tuple[Choice, ...]:
@@ -442,7 +589,7 @@ class ElementReaders(ListReaders):
             if f is None:
                 continue
             text = self.template(f["text"], f"a choice of {where}") if "text" in f else None
-            goto = self.target(f["goto"], "goto") if "goto" in f else None
+            goto, call, then = self.way(item, f, where)
             condition = self.condition(f["if"]) if "if" in f else None
             effects = self.effects(f["effects"], where) if "effects" in f else ()
             once = self.flag(f["once"], "once") if "once" in f else False
@@ -476,8 +623,35 @@ class ElementReaders(ListReaders):
                                                              f"?{len(out)}", False, None, None)
             here = ids[choice_id] = self.pos(item)
             out.append(Choice(choice_id, text, goto, condition, effects, once, here,
-                              self.pos(f["goto"]), enabled=enabled, reason=reason))
+                              self.pos(f["call" if call else "goto"]), enabled=enabled,
+                              reason=reason, call=call, then=then))
         return tuple(out)
+
+    def way(self, item: yaml.Node, f: dict[str, yaml.Node],
+            where: str) -> tuple[str | None, bool, str | None]:
+        """A choice's way on: (the scene it leads to or calls, whether it calls, `then`).
+        Exactly one of goto and call (`schema.EXACTLY_ONE`); `then` only beside a call
+        (`schema.REQUIRES`)."""
+        goto = self.target(f["goto"], "goto") if "goto" in f else None
+        call = self.target(f["call"], "call") if "call" in f else None
+        then = self.target(f["then"], "then") if "then" in f else None
+        if "goto" in f and "call" in f:
+            self.report(self.pos(f["call"]), f"a choice of {where} has both 'goto' and "
+                        "'call'; use one: goto leads on, call visits a scene that returns "
+                        "here", codes.CALL_AND_GOTO)
+            call = None
+        elif "goto" not in f and "call" not in f and not _written(item, ("goto", "call")):
+            # (one written but refused for its shape was reported already)
+            self.report(self.pos(item), f"a choice of {where} is missing 'goto' (or 'call')",
+                        codes.MISSING_KEY)
+        if "then" in f and "call" not in f:
+            self.report(self.pos(f["then"]), f"'then' of a choice of {where} needs 'call': "
+                        "it says where a call's return leads (with goto, write the scene in "
+                        "goto)", codes.THEN_WITHOUT_CALL)
+            then = None
+        if call is not None:
+            return call, True, then
+        return goto, False, None
 
     # -- playthroughs ------------------------------------------------------------------------
 
@@ -532,6 +706,12 @@ class ElementReaders(ListReaders):
         return Expectation(scene, ending, tuple(facts), MappingProxyType(values), self.pos(node))
 
 
+def missing_scene_code(what: str) -> Code:
+    """The code of "no such scene" after the key that names it: `call` and `then` have
+    codes of their own (format v2's calls), every other key shares OS306."""
+    return {"call": codes.CALL_NO_SCENE, "then": codes.THEN_NO_SCENE}.get(what, codes.NO_SCENE)
+
+
 _VARIATION_CODES: dict[variations.Problem, Code] = {
     "unclosed": codes.UNCLOSED_VARIATION, "sigil": codes.UNKNOWN_SIGIL,
     "empty condition": codes.EMPTY_TEXT_CONDITION, "random": codes.RANDOM_IN_TEXT,
@@ -576,6 +756,10 @@ def _condition_code(problem: expr.ExprError) -> Code:
         return codes.NEVER_TRUE
     if isinstance(problem, expr.DividesByZero):
         return codes.DIVISION_BY_ZERO
+    if isinstance(problem, expr.RandomOutside):
+        return codes.RANDOM_OUTSIDE
+    if isinstance(problem, expr.EmptyRange):
+        return codes.EMPTY_RANGE
     if isinstance(problem, expr.NotAnItem):
         return codes.NOT_AN_ITEM
     return codes.CONDITION_TYPE
@@ -608,6 +792,41 @@ def _formula_hint(var: str, text: str, want: type, variables: Container[str]) ->
     if want is bool:
         return f"; for a value worked out in play, {computed}"
     return f": to add to it use add: {{{var}: N}}; for a value worked out in play, {computed}"
+
+
+_RESULT_WORDS = {"whole": "a whole number", "decimal": "a decimal number",
+                 "bool": "true/false", "str": "text", "list": "a list"}
+
+
+def _rolls(text: str) -> bool:
+    """Whether a text's `{...}` holds an expression that calls random()."""
+    if "random" not in text:
+        return False
+    try:
+        tree = expr.parse(text)
+    except expr.ExprError:
+        return False
+    return any(isinstance(n, expr.Apply) and n.func == expr.RANDOM for n in expr.walk(tree))
+
+
+def _fits(want: type, got: str) -> bool:
+    """Whether a compute result of kind `got` (`expr.result_kind`) may be stored in a
+    variable whose default has type `want`: a whole number fits a decimal variable too."""
+    if want is tuple:  # a list changes by add and remove
+        return False
+    if want is bool:
+        return got == "bool"
+    if want is str:
+        return got == "str"
+    if want is int:
+        return got == "whole"
+    return got in ("whole", "decimal")
+
+
+def _range_words(lo: int | float | None, hi: int | float | None) -> str:
+    if lo is not None and hi is not None:
+        return f"min {lo}, max {hi}"
+    return f"min {lo}" if lo is not None else f"max {hi}"
 
 
 def _kind_name(kind: type) -> str:

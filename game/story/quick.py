@@ -237,6 +237,8 @@ class QuickReaders:
                             return None
                         out.append(Effect("unlock", fact, True, self.pos(fnode)))
                     continue
+                if kind == "compute":  # an expression: the careful reader checks it
+                    return None
                 f2 = _quick_entries(value, self.variables)
                 if f2 is None:
                     return None
@@ -256,8 +258,11 @@ class QuickReaders:
         value = yamlsrc.quick_scalar(vnode)
         if value is None:
             return None
-        stored, problem = rules.assignment(kind, type(self.variables[var].default), value)
-        if problem is not None:
+        declared = self.variables[var]
+        stored, problem = rules.assignment(kind, type(declared.default), value)
+        if problem is not None or (kind != "add" and declared.bounded
+                                   and not rules.within_bounds(stored, declared.lo,
+                                                               declared.hi)):
             return None
         return Effect("add" if kind == "add" else "set", var, stored, self.pos(vnode))
 
@@ -267,14 +272,28 @@ class QuickReaders:
             return None
         text_node = f.get("text")
         goto_node = f.get("goto")
+        call_node = None
+        if goto_node is None:  # format v2: `call:` in its place (schema.EXACTLY_ONE)
+            call_node = goto_node = f.get("call")
+        elif "call" in f:
+            return None
         if text_node is None or goto_node is None:  # the required keys of schema.CHOICE
             return None
         text = plain_text(text_node)
         goto = plain_word(goto_node)
         if text is None or goto is None:
             return None
-        if goto not in self.scene_ids and not self.defer_target(goto, goto_node, "goto"):
+        what = "goto" if call_node is None else "call"
+        if goto not in self.scene_ids and not self.defer_target(goto, goto_node, what):
             return None
+        then = None
+        if "then" in f:
+            then_node = f["then"]
+            then = plain_word(then_node)
+            if call_node is None or then is None or (
+                    then not in self.scene_ids and not self.defer_target(then, then_node,
+                                                                         "then")):
+                return None
         template = self.quick_template(text, text_node)
         if template is None:
             return None
@@ -319,5 +338,6 @@ class QuickReaders:
             choice_id = rules.default_choice_id(text if len(template.parts) == 1 else str(template),
                                                 ids)
         return new_choice(choice_id, template, goto, condition, effects, once,
-                          self.pos(item), self.pos(goto_node), False, enabled, reason)
+                          self.pos(item), self.pos(goto_node), False, enabled, reason,
+                          call_node is not None, then, False)
 

@@ -30,17 +30,29 @@ only after about 10^15 / k laps of a loop); dropping or capping a variable hides
 so the search checks it itself (`growth` in game/tools/exhaustive.py: a loop it explored
 that adds to a capped or dropped number without setting it is reported).
 
+Calls (format v2) need nothing else: the search keeps the call stack exactly, and the
+Continue of a `return: true` scene is an edge to every return point it may pop (the
+`then:` or calling scene of each call whose frame reaches it, `calls.Calls.returns_to`),
+so whatever a return point reads is live back through the called scenes to the call.
+
 Visit counts take part like variables that only `add` 1 on entering their scene, with
 `seen(s)` a comparison `visits(s) > 0`; scenes no condition asks about are no slot at all.
 Facts are slots only where some `has()` asks about them, which keeps the key small;
 which facts are reachable at all is counted beside the search, from the moves that unlock
 them. Declared bounds (format v2's `{min, max}`) need nothing here: the engine clamps a
-bounded number, so its values are finitely many already.
+bounded number, so its values are finitely many already, and clamping is monotone, so an
+`add` still maps each class into one class.
 
 A list variable (format v2) is a finite set of names, so it is kept exactly wherever it is
 live: `"x" in list` and `count(list)` read it whole, `set` overwrites it, and `add` and
 `remove` change it from what it held, so to this analysis they are an `add` of 0 (the
 value before them still matters after, and no cut point moves).
+
+A `compute` overwrites its variable, and reads the slots its expression names exactly, at
+the scene the move leaves (`move_reads`); its result is then whatever the key's values and
+the outcome of its `random()` calls make it: unknown, but bounded by the variable's bounds
+where it has them (an unbounded one a loop keeps computing upwards keeps making new states,
+so the search runs out of budget and says NOT PROVEN rather than claiming anything).
 """
 
 from __future__ import annotations
@@ -52,6 +64,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from game.story import expr
+from game.story.calls import Calls
 from game.story.model import Choice, Condition, Effect, Scene, Story, Template
 from game.tools import analysis
 
@@ -98,11 +111,14 @@ what it adds (slots it does not touch are left out)."""
 
 @dataclass(frozen=True, slots=True)
 class Edge:
-    """One choice of a scene, as the analysis sees it."""
+    """One choice of a scene into one scene, as the analysis sees it (the Continue of a
+    `return: true` scene has one edge per return point it may pop: `calls.Calls`)."""
 
     choice: Choice
     target: str
     transfer: Transfer
+    index: int = 0
+    """The choice's place in its scene's `choices`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +131,15 @@ class Liveness:
     """By scene id: the live slots at a state in that scene, sorted."""
     edges: Mapping[str, tuple[Edge, ...]]
     """By scene id: its choices with what each does to the slots."""
+    moves: Mapping[tuple[str, int, str], Edge]
+    """By (scene, choice index, scene entered): the edge of that move."""
 
     def at(self, scene: str) -> dict[Slot, Live]:
         return dict(self.live[scene])
+
+    def edge(self, scene: str, index: int, target: str) -> Edge:
+        """The edge of the move that takes choice `index` of `scene` into `target`."""
+        return self.moves[(scene, index, target)]
 
 
 def condition_reads(node: expr.Node, numbers: frozenset[str]) -> Iterator[tuple[Slot, Live]]:
@@ -249,11 +271,22 @@ def transfer(effects: tuple[Effect, ...], once: str | None, entered: str,
 def _write(effect: Effect) -> tuple[Slot, int | float | None]:
     if effect.kind == "unlock":
         return ("fact", effect.target), None
-    if effect.kind == "set":
+    if effect.kind in ("set", "compute"):  # a compute's reads: `move_reads`
         return ("var", effect.target), None
     if effect.kind == "remove" or type(effect.value) is tuple:
         return ("var", effect.target), 0  # a list's add/remove keeps what it held in play
     return ("var", effect.target), effect.value  # type: ignore[return-value]
+
+
+def move_reads(choice: Choice, entered: Scene) -> Iterator[Slot]:
+    """The slots a move's `compute`s read (its own and the entered scene's on_enter). Each
+    is kept exact at the scene the move leaves: more than the compute may need (an effect
+    before it in the move may have written the slot), never less, and what it gives is then
+    a function of the key (its `random()` outcomes are each explored by the search)."""
+    for effect in (*choice.effects, *entered.on_enter):
+        if effect.expression is not None:
+            for slot, _ in condition_reads(effect.expression.node, frozenset()):
+                yield slot
 
 
 def analyse(story: Story, text: bool = True) -> Liveness:
@@ -264,21 +297,29 @@ def analyse(story: Story, text: bool = True) -> Liveness:
     risky = analysis.reads(story).risky
     reads = {sid: scene_reads(scene, numbers, risky.get(sid, ()), text)
              for sid, scene in story.scenes.items()}
+    for sid, scene in story.scenes.items():
+        for choice in scene.choices:
+            for slot in move_reads(choice, story.scenes[choice.goto]):
+                reads[sid][slot] = EXACT
     slots: set[Slot] = {("var", name) for name in story.variables}
     for local in reads.values():
         slots.update(local)
     frozen = frozenset(slots)
     edges: dict[str, tuple[Edge, ...]] = {}
     into: dict[str, list[tuple[str, Edge]]] = {sid: [] for sid in story.scenes}
+    calls = Calls.of(story)
+    returns_to = calls.returns_to if calls is not None else {}
     for sid, scene in story.scenes.items():
         out = []
-        for choice in scene.choices:
+        for index, choice in enumerate(scene.choices):
             once = f"{sid}/{choice.id}" if choice.once else None
-            target = story.scenes[choice.goto]
-            edge = Edge(choice, target.id, transfer(choice.effects, once, target.id,
-                                                    target.on_enter, frozen))
-            out.append(edge)
-            into[target.id].append((sid, edge))
+            targets = sorted(returns_to.get(sid, ())) if choice.returns else (choice.goto,)
+            for goto in targets:  # a return may pop any return point of a call reaching it
+                target = story.scenes[goto]
+                edge = Edge(choice, target.id, transfer(choice.effects, once, target.id,
+                                                        target.on_enter, frozen), index)
+                out.append(edge)
+                into[target.id].append((sid, edge))
         edges[sid] = tuple(out)
     widen = _widening(reads, edges)
     readers: dict[Slot, dict[str, Live]] = {}
@@ -290,7 +331,8 @@ def analyse(story: Story, text: bool = True) -> Liveness:
         for sid, how in _live_at(slot, read, into, widen).items():
             live[sid][slot] = how
     return Liveness(frozen, {sid: tuple(sorted(here.items())) for sid, here in live.items()},
-                    edges)
+                    edges, {(sid, e.index, e.target): e for sid, out in edges.items()
+                            for e in out})
 
 
 def _live_at(slot: Slot, read: Mapping[str, Live],

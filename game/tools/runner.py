@@ -15,19 +15,24 @@ real `Engine` (`playtest.random_runs(..., reference=True)`) agree step for step 
 2. the pick among them: no draw from the run's `random.Random(seed + run)` when one choice
    is shown, else one `random()`, mapped by `int(random() * n)` (uniform) or
    `weighted_pick` over how often each was taken so far in all runs (least-taken);
-3. what taking a choice changes, in the Engine's order: the choice's effects, its `once`
-   mark, then entering the next scene, which counts a visit and runs its `on_enter`
-   effects. Here that is one list of operations per move (`Compiled.changes`), applied in
-   one place; the start of a run is a move too (into the start scene), so entering a scene
-   is never written twice;
+3. what taking a choice changes, in the Engine's order: a call's push of its return point
+   (refused past `calls.MAX_DEPTH`), the choice's effects, its `once` mark, then entering
+   the next scene, which counts a visit and runs its `on_enter` effects; a `return: true`
+   scene's Continue pops the return point and enters it (refused with no call open). Here
+   that is one list of operations per move (`Compiled.changes`), applied in one place;
+   the start of a run is a move too (into the start scene), so entering a scene is never
+   written twice;
 4. where play fails: a condition that raises while choices are listed, or one of the few
    paragraph conditions that can (they divide), evaluated on entry although nothing is
-   rendered;
+   rendered, or a call or return refused as above;
 5. when a run ends: at an ending, stuck (no choice takeable), at `max_steps` choices taken
    (a possible endless loop), or at such a failure.
 
-What it leaves out, because no rule reads it: visits of scenes no condition asks about, the
-undo chain, turn numbers, rendered text, and the order in which facts were unlocked.
+What it leaves out, because no rule reads it: visits of scenes no condition or compute
+asks about, the undo chain, rendered text, and the order in which facts were unlocked. The
+turn number is the choices taken so far (a `random()`'s dice read it), and a `compute` or
+an `add` to a bounded number is applied by the Engine's own functions
+(game/engine/effects.py), with the game seed the Engine loop's run starts from.
 `tests/tools/test_tools_runner.py` and the equality tests of `test_tools_playtest.py` hold it
 to this, run for run, on every fixture, the shipped story and a generated one; every failed
 run is also replayed through the `Engine` by `playtest`, which must fail the same way.
@@ -43,12 +48,16 @@ the model allows a kind this module does not know.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from game.engine import dice
+from game.engine import effects as rules
+from game.engine.errors import StoryRuntimeError
 from game.story import lists
+from game.story.calls import MAX_DEPTH
 from game.story.expr import Evaluator, ExprEvalError
 from game.story.model import Choice, Effect, Story, Value
 from game.tools.analysis import reads
@@ -125,28 +134,39 @@ class RunEnd:
     """Only of the scenes some condition asks about."""
     taken: set[str]
     """The `once` keys (`scene/choice`) of the once-only choices taken."""
+    stack: tuple[str, ...] = ()
+    """The call stack: the return points of the calls still open, oldest first."""
 
 
 class UnknownEffect(Exception):
     """An effect kind the runner has no operation for: the Engine knows a rule it does not."""
 
 
+class _CallFailed(Exception):
+    """A call past `MAX_DEPTH`, or a return with no call open: the Engine's run-time error."""
+
+
 # -- the compiled story -------------------------------------------------------------------------
 
-_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _ADD_NAMES = range(7)
-EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK, "remove": _REMOVE}
+_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _ADD_NAMES, _CALL, _COMPUTE, _BOUNDED = range(10)
+EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK, "remove": _REMOVE,
+                "compute": _COMPUTE}
 """Effect kind -> operation code. `_ONCE` and `_VISIT` are the two changes a move makes
-beyond effects: marking a once-only choice taken, counting a visit to the scene entered.
+beyond effects: marking a once-only choice taken, counting a visit to the scene entered;
+`_CALL` is a call's push of its return point (first, as the Engine checks the depth first).
 An `add` to a list variable is `_ADD_NAMES`, its value (the list's items, the names), so
 the loop's number `add` never looks at a type; both list codes change the list through
-`game.story.lists`, as the Engine does."""
+`game.story.lists`, as the Engine does. `_BOUNDED` is an `add` to a bounded number
+(clamped, by the Engine's own rule, game/engine/effects.py)."""
 _Op = tuple[int, str, Any]
-"""(operation code, what it changes: a variable, fact, once key or scene id, the value)."""
+"""(operation code, what it changes: a variable, fact, once key or scene id, the value;
+for `_COMPUTE` and `_BOUNDED` what game/engine/effects.py needs: the effect, and for a
+compute where it runs and its index there, which its dice read)."""
 _Entry = tuple[int, "Evaluator | None", "str | None"]
 """A choice that may be hidden: (its move number, condition or None, `once` key or None)."""
-_Arrival = tuple["tuple[Evaluator, ...] | None", bool]
+_Arrival = tuple["tuple[Evaluator, ...] | None", bool, "int | None"]
 """What entering a scene checks beyond its choices: (risky paragraph conditions, whether it
-is an ending)."""
+is an ending, the move of its Continue if it is a `return: true` scene)."""
 _Row = tuple["tuple[int, ...] | None", "tuple[tuple[int, ...], tuple[_Entry, ...]]",
              "_Arrival | None"]
 """A scene: (its move numbers if none can be hidden, else None; the moves always shown and
@@ -160,9 +180,12 @@ START = 0
 """The move number of "start a run": no choice, it only enters the start scene."""
 
 
-def _ops(effects: tuple[Effect, ...], story: Story) -> list[_Op]:
+def _ops(effects: tuple[Effect, ...], story: Story, where: str,
+         bounded: Container[str]) -> list[_Op]:
+    """The operations of a list of effects run at `where` (`scene/choice`, or a scene's id
+    for its on_enter: what the Engine's dice read too)."""
     ops: list[_Op] = []
-    for effect in effects:
+    for index, effect in enumerate(effects):
         code = EFFECT_CODES.get(effect.kind)
         if code is None:
             raise UnknownEffect(f"{effect.pos}: the random runner cannot apply a "
@@ -170,6 +193,10 @@ def _ops(effects: tuple[Effect, ...], story: Story) -> list[_Op]:
         if code == _ADD and type(effect.value) is tuple:
             items = story.variables[effect.target].items or ()
             ops.append((_ADD_NAMES, effect.target, (items, effect.value)))
+        elif code == _COMPUTE:
+            ops.append((code, effect.target, (effect, where, index)))
+        elif code == _ADD and effect.target in bounded:
+            ops.append((_BOUNDED, effect.target, effect))
         else:
             ops.append((code, effect.target, effect.value))
     return ops
@@ -205,6 +232,8 @@ class Compiled:
         found = reads(story)
         self.asked = found.asked
         self.risky = found.risky
+        self.bounds = rules.bounds(story)
+        """The bounded numbers, whose `add` is clamped (game/engine/effects.py)."""
         self.rows: list[_Row | None] = [None] * len(ids)
         self.entered: dict[int, tuple[_Op, ...] | None] = {}
         """By scene number: what entering it changes (visit, on_enter), or None."""
@@ -216,7 +245,10 @@ class Compiled:
         self.counts: list[int] = [0]
         """Times each move was taken, across all runs (START: never, see add_coverage)."""
         self.choices: list[tuple[str, Choice] | None] = [None]
-        """(scene id, choice): for the report, never touched by the loop."""
+        """(scene id, choice): for the report, never touched by the loop; None for START
+        and for the moves that only enter a scene (a return's, see `returning`)."""
+        self.points: dict[int, int] = {}
+        """By scene number: the move that enters it as a return point (format v2's calls)."""
 
     def entering(self, here: int) -> tuple[_Op, ...] | None:
         """What entering scene number `here` changes: its visit, if asked about, then
@@ -225,9 +257,21 @@ class Compiled:
             return self.entered[here]
         scene = self.story.scenes[self.ids[here]]
         ops: list[_Op] = [(_VISIT, scene.id, 1)] if scene.id in self.asked else []
-        ops += _ops(scene.on_enter, self.story)
+        ops += _ops(scene.on_enter, self.story, scene.id, self.bounds)
         self.entered[here] = out = tuple(ops) if ops else None
         return out
+
+    def returning(self, here: int) -> int:
+        """The move a `return` takes into scene number `here` when it is the return point
+        on top of the stack: no choice of its own, it enters `here` (a call pushes it)."""
+        move = self.points.get(here)
+        if move is None:
+            move = self.points[here] = len(self.gotos)
+            self.gotos.append(here)
+            self.changes.append(self.entering(here))
+            self.counts.append(0)
+            self.choices.append(None)
+        return move
 
     def row(self, here: int) -> _Row:
         scene_id = self.ids[here]
@@ -236,10 +280,13 @@ class Compiled:
         fixed: list[int] = []
         entries: list[_Entry] = []
         for choice in scene.choices:
+            own = _ops(choice.effects, self.story, f"{scene_id}/{choice.id}", self.bounds)
+            if choice.call:  # (its return point's move first: it may be a new move)
+                point = self.number[choice.then if choice.then is not None else scene_id]
+                own.insert(0, (_CALL, choice.goto, self.returning(point)))
             move = len(self.gotos)
             goto = self.number[choice.goto]
             once = f"{scene_id}/{choice.id}" if choice.once else None
-            own = _ops(choice.effects, self.story)
             if once is not None:
                 own.append((_ONCE, once, True))
             entering = self.entering(goto)
@@ -257,8 +304,9 @@ class Compiled:
         checks = None if hazards is None else tuple(c.evaluate for c in hazards)
         # Unpacking a row touches all three parts, so the parts a step will not use are the
         # shared None and () rather than objects of their own somewhere else in memory.
-        arrival = None if checks is None and scene.ending is None else (
-            checks, scene.ending is not None)
+        back = moves[0] if scene.returns else None
+        arrival = None if checks is None and scene.ending is None and back is None else (
+            checks, scene.ending is not None, back)
         row: _Row = ((None, (tuple(fixed), tuple(entries)), arrival) if entries
                      else (tuple(moves), _NOTHING_TO_TEST, arrival))
         self.rows[here] = row
@@ -276,9 +324,13 @@ class Compiled:
         entered = [0] * len(self.ids)
         entered[self.gotos[START]] = runs
         for taken, goto, n in zip(self.choices, self.gotos, self.counts, strict=True):
-            if n and taken is not None:
-                entered[goto] += n
+            if n:
+                if taken is None:  # a return's move into its return point
+                    entered[goto] += n
+                    continue
                 scene_id, choice = taken
+                if not choice.returns:  # (a return enters where its stack said, counted so)
+                    entered[goto] += n
                 if not choice.is_continue:
                     coverage.choices[(scene_id, choice.id)] += n
         for i, n in enumerate(entered):
@@ -301,17 +353,20 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
     options: Sequence[int] | None
     defaults = c.story.defaults()
     least = strategy == "least-taken"
-    visit, set_, add, unlock = _VISIT, _SET, _ADD, _UNLOCK  # locals: the loop reads them often
+    visit, set_, add, unlock, call = _VISIT, _SET, _ADD, _UNLOCK, _CALL  # locals: read often
     remove, add_names = _REMOVE, _ADD_NAMES
     added, removed = lists.added, lists.removed
+    compute, limits = _COMPUTE, c.bounds
     for run in range(runs):
         run_seed = seed + run
+        game_seed = dice.run_seed(run_seed)  # as playtest's Engine runs start their games
         rng = random.Random(run_seed)  # noqa: S311 - reproducible play, not secrets
         random_ = rng.random
         variables: dict[str, Any] = dict(defaults)  # Any: the ops are typed by their code
         visits: dict[str, int] = {}
         once_taken: set[str] = set()
         facts: set[str] = set()
+        stack: list[int] = []  # the return points of open calls, as their `returning` moves
         path: list[int] = []  # the moves taken, to replay a failed run
         append = path.append
         move = START
@@ -336,6 +391,17 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                             variables[target] = removed(variables[target], value)
                         elif code == add_names:
                             variables[target] = added(value[0], variables[target], value[1])
+                        elif code == call:
+                            if len(stack) >= MAX_DEPTH:
+                                raise _CallFailed
+                            stack.append(value)
+                        elif code == compute:  # the turn is the choices taken: `steps`
+                            effect, where, index = value
+                            variables[target] = rules.computed(
+                                effect, variables, visits, facts, limits,
+                                rules.game_roll(game_seed, steps, where, index, effect))
+                        elif code == _BOUNDED:
+                            variables[target] = rules.added(value, variables[target], limits)
                         else:
                             once_taken.add(target)
                 row = rows[here]
@@ -343,12 +409,23 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                     row = build(here)
                 options, entries, arrival = row
                 if arrival is not None:
-                    risky, ending = arrival
+                    risky, ending, back = arrival
                     if risky is not None:
                         for evaluate in risky:
                             evaluate(variables, visits, facts)
                     if ending:
                         break
+                    if back is not None:  # `return: true`: its Continue pops the stack
+                        if steps == max_steps:
+                            failure = "loop"
+                            break
+                        append(back)
+                        if not stack:
+                            raise _CallFailed
+                        move = stack.pop()
+                        counts[move] += 1
+                        here = gotos[move]
+                        continue
                 if options is None:  # see shown_first
                     options, gated = entries
                     shown: list[int] | None = None
@@ -376,8 +453,8 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                 counts[move] += 1
                 append(move)
                 here = gotos[move]
-        except ExprEvalError:
+        except (ExprEvalError, StoryRuntimeError, _CallFailed):  # a condition; an add, a compute
             failure = "error"
         taken = () if failure is None else tuple(c.choice(m) for m in path)
         yield RunEnd(run, run_seed, steps, c.ids[here], failure, taken, facts, variables,
-                     visits, once_taken)
+                     visits, once_taken, tuple(c.ids[gotos[m]] for m in stack))

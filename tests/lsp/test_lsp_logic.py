@@ -147,7 +147,8 @@ def test_completion_offers_the_names_that_fit_the_place(
     ("scenes:\n  a:\n    choices:\n      - {text: 'It''s {', goto: ki", ["kitchen"]),
     ("scenes:\n  a:\n    choices:\n      - {text: Go, if: \"has(s", ["sam_secret"]),
     ("scenes:\n  a:\n    choices:\n      - {text: \"Hi {na", ["name"]),
-    ("scenes:\n  a:\n    choices:\n      - {text: Go, ", ["goto", "effects", "id", "if", "once"]),
+    ("scenes:\n  a:\n    choices:\n      - {text: Go, ", ["goto", "effects", "enabled", "id", "if",
+                                                      "once", "reason"]),
     (CHOICE + "        effects: [{unlock: ", ["coffee", "sam_secret"]),
     (CHOICE + "        effects: [{set: {courage: 1, m", ["met_sam"]),
     (CHOICE + "        effects: [{set: {courage: ", []),  # a value: any literal

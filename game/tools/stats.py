@@ -4,8 +4,8 @@ Words are what a player can read: scene paragraphs (every variant, shown or not)
 texts and the reasons of choices that can be locked, and fact titles and texts. A
 `{variable}` counts as one word, and a variation (format v2) the words of every item, as a
 paragraph counts whether it shows or not (its `{?COND}` condition is no words; `cup{s|}` stays
-one word). The synthesised Continue of a `next:` scene is not an authored choice, so it is not
-counted. A scene, choice
+one word). The synthesised Continue of a `next:` (or `return:`) scene is not an authored
+choice, so it is not counted; calls and returns (format v2) are counted on a line of their own. A scene, choice
 or ending belongs to its scene's chapter, a fact to its own; things without a chapter are
 counted under "(no chapter)".
 """
@@ -43,6 +43,10 @@ class StoryStats:
     playthroughs: int
     locked: int = 0
     """Choices that can be shown locked (format v2's `enabled`)."""
+    calls: int = 0
+    """Choices that `call` a scene (format v2)..."""
+    returns: int = 0
+    """...and scenes that `return: true`."""
 
 
 def _words(text: str) -> int:
@@ -91,8 +95,10 @@ def story_stats(story: Story) -> StoryStats:
                                                    "endings")))
     locked = sum(choice.enabled is not None for scene in story.scenes.values()
                  for choice in scene.choices)
+    calls = sum(choice.call for scene in story.scenes.values() for choice in scene.choices)
+    returns = sum(scene.returns for scene in story.scenes.values())
     return StoryStats(story.title, chapters, total, len(story.variables),
-                      len(story.playthroughs), locked)
+                      len(story.playthroughs), locked, calls, returns)
 
 
 _COLUMNS = ("words", "scenes", "choices", "facts", "endings")
@@ -111,4 +117,7 @@ def format_stats(stats: StoryStats) -> str:
     lines.append(f"variables: {stats.variables}, scripted playthroughs: {stats.playthroughs}")
     if stats.locked:
         lines.append(f"choices that can be locked (enabled): {stats.locked}")
+    if stats.calls or stats.returns:
+        lines.append(f"calls: {stats.calls} (choices with call:), returns: {stats.returns} "
+                     "(scenes with return: true)")
     return "\n".join(lines)

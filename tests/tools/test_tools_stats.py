@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools_helpers import EXAMPLE, from_text, load
+from tools_helpers import EXAMPLE, fixture, from_text, load
 
 from game.tools.stats import ChapterStats, format_stats, story_stats
 
@@ -69,3 +69,12 @@ def test_a_variation_counts_the_words_of_every_item(tmp_path: Path) -> None:
         """)
     # 1 + (2 + 1 + 0) + (1 + 2) + "cups" 1 + ({n} x 2 + y. 1): the condition is no words
     assert story_stats(story).total.words == 11 + 3 + 1
+
+
+def test_calls_and_returns_are_counted_on_a_line_of_their_own() -> None:
+    stats = story_stats(fixture("calls"))
+    assert (stats.calls, stats.returns) == (5, 3)
+    assert stats.total.choices == 8  # the Continues of returns are no authored choices
+    assert format_stats(stats).splitlines()[-1] == (
+        "calls: 5 (choices with call:), returns: 3 (scenes with return: true)")
+    assert "calls:" not in format_stats(story_stats(fixture("loop")))

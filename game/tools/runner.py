@@ -383,7 +383,7 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                             if len(stack) >= MAX_DEPTH:
                                 refused[here] = refused.get(here, 0) + 1
                                 raise _CallFailed(1)
-                            stack.append(value)  # type: ignore[arg-type]
+                            stack.append(value)
                         else:
                             once_taken.add(target)
                 row = rows[here]

@@ -5,9 +5,9 @@ texts and the reasons of choices that can be locked, and fact titles and texts. 
 `{variable}` counts as one word, and a variation (format v2) the words of every item, as a
 paragraph counts whether it shows or not (its `{?COND}` condition is no words; `cup{s|}` stays
 one word). The synthesised Continue of a `next:` (or `return:`) scene is not an authored
-choice, so it is not counted; calls and returns (format v2) are counted on a line of their own. A scene, choice
-or ending belongs to its scene's chapter, a fact to its own; things without a chapter are
-counted under "(no chapter)".
+choice, so it is not counted; calls and returns (format v2) are counted on a line of their
+own. A scene, choice or ending belongs to its scene's chapter, a fact to its own; things
+without a chapter are counted under "(no chapter)".
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("choice", "effects"): [{"add": {"n": 1}}], ("choice", "once"): True,
     ("choice", "id"): "go", ("choice", "enabled"): "n >= 0",
     ("choice", "reason"): "Not yet: {n} of 1.",
-    ("choice", "id"): "go", ("choice", "call"): "b", ("choice", "then"): "b",
+    ("choice", "call"): "b", ("choice", "then"): "b",
     ("scene", "return"): True,
     ("paragraph", "text"): "Again.", ("paragraph", "if"): "n > 0",
     ("ending", "id"): "end", ("ending", "title"): "The End",

@@ -68,7 +68,8 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
         out.extend(_never_held(story))
     out.extend(_out_of_range(story, findings.values()))
     out.extend(textlint.warnings(story))
-    out.extend(call_problems(story, known.never))
+    if any(found.calls for found in findings.values()):
+        out.extend(call_problems(story, known.never))
     return out
 
 
@@ -188,7 +189,8 @@ class Known:
         if found is None or found.scene is not scene:
             old = found
             found = SceneFindings(scene, ways_on(scene, self.never),
-                                  *_scene_effects(scene, self))
+                                  *_scene_effects(scene, self),
+                                  calls=scene.returns or any(c.call for c in scene.choices))
             if self.remember:
                 self._scenes[scene.id] = found
                 if old is None or old.ways != found.ways:
@@ -248,6 +250,8 @@ class SceneFindings:
     """...and in its conditions."""
     stuck: dict[bool, list[Diagnostic]] = field(default_factory=dict)
     """`_stuck`'s findings, by whether the scene is reachable, under `Known._variables`."""
+    calls: bool = False
+    """It calls, or returns (format v2): the story's calls are checked (`calllint`)."""
 
 
 def reachable_scenes(story: Story, never: Never | None = None, roots: Iterable[str] = (),

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from gen_story_v2 import FEATURES, V2, parse_features
 
 # -- vocabulary ------------------------------------------------------------------------------
 
@@ -85,7 +86,7 @@ _resolver = yaml.resolver.Resolver()
 
 def q(text: str) -> str:
     """The text as a YAML scalar: plain when YAML 1.1 reads it back as that same string."""
-    if YAML_SAFE_PLAIN.match(text) and _resolver.resolve(
+    if YAML_SAFE_PLAIN.match(text) and _resolver.resolve(  # type: ignore[no-untyped-call]
             yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str":
         return text
     return json.dumps(text, ensure_ascii=False)  # JSON strings are YAML double-quoted scalars
@@ -121,8 +122,10 @@ def literal(value: object) -> str:
 
 
 class Generator:
-    def __init__(self, scenes: int, files: int, seed: int) -> None:
+    def __init__(self, scenes: int, files: int, seed: int,
+                 v2: frozenset[str] = frozenset()) -> None:
         self.rng = random.Random(seed)
+        self.v2 = V2(v2, seed, self.sentence, q)
         self.n = scenes
         self.files = max(1, min(files, scenes // 2 or 1))
         self.variables = self._variables()
@@ -135,8 +138,8 @@ class Generator:
 
     # -- words -------------------------------------------------------------------------------
 
-    def sentence(self) -> str:
-        r = self.rng
+    def sentence(self, rng: random.Random | None = None) -> str:
+        r = rng or self.rng
         shape = r.randrange(6)
         who, other = r.choice(PEOPLE), r.choice(PEOPLE)
         noun, noun2 = r.choice(NOUNS), r.choice(NOUNS)
@@ -225,6 +228,7 @@ class Generator:
             walkers[-1].spine = self.scenes[-1].id
         for s in walkers:
             s.uses_next = self.rng.random() < 0.15
+            self.v2.pick(s.index)
         for c in range(self.files):
             members = [s for s in walkers if s.chapter == c]
             ids = [f"fact_{c + 1:03d}_{k}" for k in range(5)] if members else []
@@ -278,7 +282,7 @@ class Generator:
     def block(self, lines: list[str], indent: int, text: str, width: int = 100) -> None:
         pad = " " * indent
         line = ""
-        for word in text.split(" "):
+        for word in _unbroken(text):
             if line and len(line) + 1 + len(word) > width - indent:
                 lines.append(pad + line)
                 line = word
@@ -290,12 +294,14 @@ class Generator:
         r = self.rng
         out = [f"  {s.id}:"]
         title = f"The {r.choice(ADJECTIVES).capitalize()} {r.choice(NOUNS).title()}"
-        out.append(f"    title: {q(title)}")
+        out.append(f"    title: {q(self.v2.title(s.index, title))}")
         out.append(f"    chapter: {q(self.chapter_titles[s.chapter])}")
+        nearby = next(x.id for x in reversed(self.scenes[max(0, s.index - 5):s.index + 1])
+                      if not x.ending)
         paragraphs = r.choice((1, 2, 2, 3))
         if paragraphs == 1:  # one paragraph: written as a block scalar, no list
             out.append("    text: |")
-            self.block(out, 6, self.prose())
+            self.block(out, 6, self.v2.text(s.index, self.prose(), nearby))
         else:
             out.append("    text:")
         for k in range(paragraphs if paragraphs > 1 else 0):
@@ -305,10 +311,12 @@ class Generator:
                 self.block(out, 10, self.paragraph(r.randint(1, 2)))
             else:
                 out.append("      - |")
-                self.block(out, 8, self.prose())
+                prose = self.prose()
+                self.block(out, 8, self.v2.text(s.index, prose, nearby) if k == 0 else prose)
         effects = [f"unlock: {fact}" for fact in s.unlocks]
         if r.random() < 0.3:
             effects.append(self.effect())
+        effects += self.v2.effects(s.index)
         if effects:  # flow style, as authors write short lists
             out.append(f"    on_enter: [{', '.join('{' + e + '}' for e in effects)}]")
         if s.ending:
@@ -332,15 +340,15 @@ class Generator:
                 continue
             taken.add(goto)
             self.choices += 1
-            out.append(f"      - text: {q(self.choice_text(texts))}")
-            out.append(f"        goto: {goto}")
+            lines = [f"      - text: {q(self.choice_text(texts))}", f"        goto: {goto}"]
             if optional and r.random() < 0.35:
-                out.append(f"        if: {q(self.condition(s))}")
+                lines.append(f"        if: {q(self.condition(s))}")
             if r.random() < 0.3:
                 effects = [self.effect() for _ in range(r.randint(1, 2))]
-                out.append(f"        effects: [{', '.join('{' + e + '}' for e in effects)}]")
+                lines.append(f"        effects: [{', '.join('{' + e + '}' for e in effects)}]")
             if optional and r.random() < 0.1:
-                out.append("        once: true")
+                lines.append("        once: true")
+            out += self.v2.choice(s.index, lines, nearby) if optional else lines
         return out
 
     def write(self, root: Path) -> list[Path]:
@@ -350,10 +358,10 @@ class Generator:
             if not s.ending:
                 continue
             # Two or three earlier scenes of the chapter offer a way into each ending.
-            candidates = [c for c in self.scenes[max(0, s.index - 30):s.index]
-                          if not c.ending and not c.uses_next]
-            for c in self.rng.sample(candidates, min(3, len(candidates))):
-                enders.setdefault(c.index, []).append(s)
+            candidates = [x for x in self.scenes[max(0, s.index - 30):s.index]
+                          if not x.ending and not x.uses_next]
+            for x in self.rng.sample(candidates, min(3, len(candidates))):
+                enders.setdefault(x.index, []).append(s)
             if not candidates:  # a tiny story: let the spine reach it
                 before = [c for c in self.scenes[:s.index] if not c.ending]
                 if before:
@@ -383,12 +391,13 @@ class Generator:
             for s in chapters.get(c, []):
                 lines += self.scene_yaml(s, enders)
                 lines.append("")
+                lines += self.v2.errand(s.index, q(title))
             if c == self.files - 1:
                 lines += self.playthrough()
             path = root / f"ch{c + 1:0{width}d}_{_slug(title)}.yaml"
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
             written.append(path)
-        for v in self.unread:  # a tiny story may not have had room to read every variable
+        for v in self.unread + self.v2.unread:  # a tiny story may not have had room for all
             raise SystemExit(f"gen_story: too few scenes to read variable {v}; use more scenes")
         return written
 
@@ -402,6 +411,7 @@ class Generator:
                  "  subtitle: A generated story at 80 Days scale", f"  start: {self.scenes[0].id}",
                  "", "variables:"]
         lines += [f"  {v.name}: {literal(v.default)}" for v in self.variables]
+        lines += self.v2.variables()
         lines.append("")
         return lines
 
@@ -432,17 +442,34 @@ def _you(verb: str) -> str:
     return f"{first} {rest}".strip()
 
 
+def _unbroken(text: str) -> list[str]:
+    """The words of `text` to wrap at, a `{...}` variation kept whole (on one line): a
+    condition inside one must not be split across lines. v1 text has only `{var}` holes,
+    single words already, so v1 stories wrap exactly as before."""
+    words: list[str] = []
+    depth = 0
+    for word in text.split(" "):
+        if depth > 0:
+            words[-1] += " " + word
+        else:
+            words.append(word)
+        depth += word.count("{") - word.count("}")
+    return words
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:40]
 
 
-def generate(out: Path, scenes: int = 10_000, files: int = 100, seed: int = 80) -> Generator:
-    """Write the story into `out` (emptied first); returns the generator for its counts."""
+def generate(out: Path, scenes: int = 10_000, files: int = 100, seed: int = 80,
+             v2: frozenset[str] = frozenset()) -> Generator:
+    """Write the story into `out` (emptied first); returns the generator for its counts.
+    `v2` names the format-v2 features to add to a tenth of the scenes (gen_story_v2.py)."""
     if out.exists():
         for old in out.glob("*.yaml"):
             old.unlink()
     out.mkdir(parents=True, exist_ok=True)
-    gen = Generator(scenes, files, seed)
+    gen = Generator(scenes, files, seed, v2)
     gen.write(out)
     return gen
 
@@ -488,16 +515,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=100)
     parser.add_argument("--seed", type=int, default=80)
     parser.add_argument("--loop", action="store_true", help="a ring of scenes for long games")
+    parser.add_argument("--v2", default="none", metavar="FEATURES",
+                        help="format-v2 features for a tenth of the scenes: all, landed, none "
+                        f"or some of {','.join(FEATURES)} (default none: the v1 story)")
     args = parser.parse_args(argv)
+    try:
+        v2 = parse_features(args.v2)
+    except ValueError as exc:
+        parser.error(str(exc))
     if args.loop:
         choices = generate_loop(args.out, args.scenes)
         print(f"wrote {args.out}: a loop of {args.scenes} scenes, {choices} choices")
         return 0
     if args.scenes < 20:
         parser.error("--scenes must be at least 20 (every variable has to be read somewhere)")
-    gen = generate(args.out, args.scenes, args.files, args.seed)
+    gen = generate(args.out, args.scenes, args.files, args.seed, v2)
     size = sum(p.stat().st_size for p in args.out.glob("*.yaml"))
-    print(f"wrote {args.out}: {gen.n} scenes, {gen.choices} choices, {gen.words} words, "
+    extra = (f" (v2 in {len(gen.v2.picked)} of them, and {gen.v2.errands} called errands)"
+             if v2 else "")
+    print(f"wrote {args.out}: {gen.n} scenes{extra}, {gen.choices} choices, {gen.words} words, "
           f"{gen.files} files, {size / 2**20:.1f} MiB")
     return 0
 

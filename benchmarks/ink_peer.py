@@ -38,8 +38,6 @@ PLAYER = Path(__file__).resolve().parent / "ink_play.js"
 Row = tuple[str, str, str, str, str]
 
 _SPECIAL = re.compile(r"([\\{}|\[\]#/~*+\-=<>^:])")
-_TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
-"""A literal `{{` or `}}`, or a `{variable}` hole, in our text."""
 
 
 def _escape(text: str) -> str:
@@ -47,15 +45,48 @@ def _escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
+class _Declared:
+    """Every name counts as declared: the story converted has passed our check already."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
 def _text(text: str) -> str:
-    """Story text as one ink line, its `{variable}` holes kept as ink's own `{v_name}`."""
+    """Story text as one ink line: `{variable}` holes as ink's own `{v_name}`, `{{`/`}}` as
+    escaped braces, and format v2's variations as ink's, which are the same: `{a|b}`
+    sequence, `{&..}` cycle, `{!..}` once only, `{~..}` shuffle, and `{?COND|yes|no}` as
+    `{COND: yes|no}`. Parsed by our own template parser, so the ink says what ours does."""
+    from game.story.model import Pos
+    from game.story.scene import Condition
+    from game.story.variations import parse
+
+    def condition(source: str, offset: int) -> Condition:
+        return Condition(source, None, Pos("", 1, 1), None)  # type: ignore[arg-type]
+
     text = " ".join(text.split())
-    out, last = [], 0
-    for m in _TOKEN.finditer(text):
-        out.append(_escape(text[last:m.start()]))
-        out.append("{v_" + m.group(1) + "}" if m.group(1) else "\\" + m.group()[0])
-        last = m.end()
-    out.append(_escape(text[last:]))
+    parts = parse(text, _Declared(), None, condition)
+    if parts is None:
+        raise ValueError(f"not a text our check accepts: {text[:80]!r}")
+    return _ink_parts(parts)
+
+
+def _ink_parts(parts: Any) -> str:
+    from game.story.scene import Variation
+
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            out.append(_escape(part))
+        elif type(part) is not Variation:
+            out.append("{v_" + part + "}")
+        else:
+            items = "|".join(_ink_parts(item) for item in part.items)
+            if part.kind == "if" and part.condition is not None:
+                out.append("{" + _condition(part.condition.source) + ": " + items + "}")
+            else:
+                mark = {"sequence": "", "cycle": "&", "once": "!", "shuffle": "~"}[part.kind]
+                out.append("{" + mark + items + "}")
     return "".join(out)
 
 
@@ -87,20 +118,76 @@ def _condition(source: str) -> str:
     return result
 
 
-def _effects(effects: Iterable[dict[str, Any]]) -> list[str]:
-    lines = []
-    for effect in effects or ():
-        for kind, body in effect.items():
-            if kind == "unlock":
-                for fact in [body] if isinstance(body, str) else body:
-                    lines.append(f"~ f_{fact} = true")
-            elif kind == "set":
-                for name, value in body.items():
-                    lines.append(f"~ v_{name} = {_literal(value)}")
-            elif kind == "add":
-                for name, value in body.items():
-                    lines.append(f"~ v_{name} = v_{name} + {_literal(value)}")
-    return lines
+class _Variables:
+    """What the conversion needs to know of each variable: a number's bounds (ink has none,
+    so every change to a bounded number is clamped where it is made, as ours clamps it) and
+    a list's items (an ink LIST, its items always named with the list's name)."""
+
+    def __init__(self, specs: dict[str, Any]) -> None:
+        self.bounds: dict[str, tuple[Any, Any]] = {}
+        self.lists: dict[str, list[str]] = {}
+        self.defaults: dict[str, Any] = {}
+        for name, spec in specs.items():
+            if not isinstance(spec, dict):
+                self.defaults[name] = spec
+            elif "items" in spec:
+                self.lists[name] = [str(item) for item in spec["items"]]
+                self.defaults[name] = list(spec.get("default") or ())
+            else:
+                self.defaults[name] = spec.get("default", 0)
+                if "min" in spec or "max" in spec:
+                    self.bounds[name] = (spec.get("min"), spec.get("max"))
+
+    def declarations(self) -> list[str]:
+        out = []
+        for name, value in self.defaults.items():
+            if name in self.lists:
+                held = set(value)
+                items = ", ".join(f"({item})" if item in held else item
+                                  for item in self.lists[name])
+                out.append(f"LIST v_{name} = {items}")
+            else:
+                out.append(f"VAR v_{name} = {_literal(value)}")
+        return out
+
+    def assign(self, name: str, value: str) -> str:
+        """`~ v_name = value`, clamped into the variable's bounds if it has any."""
+        lo, hi = self.bounds.get(name, (None, None))
+        if lo is not None:
+            value = f"MAX({value}, {_literal(lo)})"
+        if hi is not None:
+            value = f"MIN({value}, {_literal(hi)})"
+        return f"~ v_{name} = {value}"
+
+    def items(self, name: str, body: Any) -> str:
+        """One name or a list of names of list `name`, as an ink list value."""
+        names = [body] if isinstance(body, str) else list(body)
+        return "(" + ", ".join(f"v_{name}.{item}" for item in names) + ")"
+
+    def effects(self, effects: Iterable[dict[str, Any]] | None) -> list[str]:
+        lines = []
+        for effect in effects or ():
+            for kind, body in effect.items():
+                if kind == "unlock":
+                    for fact in [body] if isinstance(body, str) else body:
+                        lines.append(f"~ f_{fact} = true")
+                elif kind == "set":
+                    for name, value in body.items():
+                        if name in self.lists:
+                            lines.append(f"~ v_{name} = {self.items(name, value)}")
+                        else:
+                            lines.append(self.assign(name, _literal(value)))
+                elif kind in ("add", "remove"):
+                    for name, value in body.items():
+                        if name in self.lists:
+                            op = "+=" if kind == "add" else "-="
+                            lines.append(f"~ v_{name} {op} {self.items(name, value)}")
+                        else:
+                            lines.append(self.assign(name, f"v_{name} + {_literal(value)}"))
+                elif kind == "compute":
+                    for name, source in body.items():
+                        lines.append(self.assign(name, _condition(str(source))))
+        return lines
 
 
 def _literal(value: Any) -> str:
@@ -135,27 +222,33 @@ def to_ink(root: Path) -> str:
     hint and chapter as tags, its text as a line), as an ink game keeps a journal entry to
     show; its unlocked state is a VAR. The story's title and subtitle are global tags. Only
     the playthroughs (our scripted tests) have no ink counterpart.
+
+    Format v2 has ink twins for all but one feature: variations are ink's own, `compute` is
+    an assignment (`random` is RANDOM, `min`/`max` MIN/MAX, `clamp` both), a bounded number
+    is clamped at each change, a list variable is an ink LIST, and `call`/`then`/`return` is
+    a tunnel (`-> errand -> then`, `->->`). A locked choice (`enabled`) has none: ink shows a
+    choice or hides it, so it becomes a condition (hidden while locked) and its `reason`,
+    never shown by ink, is left out.
     """
-    variables: dict[str, Any] = {}
+    specs: dict[str, Any] = {}
     facts: dict[str, Any] = {}
     scenes: dict[str, Any] = {}
     header: dict[str, Any] = {}
     for path in sorted(root.rglob("*.yaml")):
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
         header.update(data.get("story") or {})
-        for name, spec in (data.get("variables") or {}).items():
-            variables[name] = spec.get("default", 0) if isinstance(spec, dict) else spec
+        specs.update(data.get("variables") or {})
         facts.update(data.get("facts") or {})
         scenes.update(data.get("scenes") or {})
+    variables = _Variables(specs)
     out = [_tag(key, header[key]) for key in ("title", "subtitle") if key in header]
-    out += [f"VAR v_{name} = {_literal(value)}" for name, value in variables.items()
-            if not isinstance(value, list)]
+    out += variables.declarations()
     out += [f"VAR f_{fact} = false" for fact in facts]
     out.append(f"-> s_{header['start']}")
     for sid, scene in scenes.items():
         out.append(f"=== s_{sid} ===")
         out += [_tag(key, scene[key]) for key in ("title", "chapter") if key in scene]
-        out += _effects(scene.get("on_enter"))
+        out += variables.effects(scene.get("on_enter"))
         out += _paragraphs(scene.get("text"))
         ending = scene.get("ending")
         if ending is not None:
@@ -165,20 +258,11 @@ def to_ink(root: Path) -> str:
         if scene.get("next"):
             out.append(f"+ [Continue] -> s_{scene['next']}")
             continue
-        for choice in scene.get("choices") or ():
-            target = choice.get("goto") or choice.get("call")
-            if target is None:
-                continue
-            head = "*" if choice.get("once") else "+"
-            if "id" in choice:
-                head += f" ({choice['id']})"
-            if "if" in choice:
-                head += " {" + _condition(str(choice["if"])) + "}"
-            out.append(f"{head} [{_text(str(choice['text']))}]")
-            out += ["  " + line for line in _effects(choice.get("effects"))]
-            out.append(f"  -> s_{target}")
         if scene.get("return"):
-            out.append("+ [Continue] -> END")
+            out.append("+ [Continue] ->->")
+            continue
+        for choice in scene.get("choices") or ():
+            out += _choice(choice, sid, variables)
     for fid, fact in facts.items():
         out.append(f"=== j_{fid} ===")
         out += [_tag(key, fact[key]) for key in ("title", "source", "hint", "chapter")
@@ -186,6 +270,22 @@ def to_ink(root: Path) -> str:
         out.append(_text(str(fact.get("text", ""))))
         out.append("-> DONE")
     return "\n".join(out) + "\n"
+
+
+def _choice(choice: dict[str, Any], scene: str, variables: _Variables) -> list[str]:
+    head = "*" if choice.get("once") else "+"
+    if "id" in choice:
+        head += f" ({choice['id']})"
+    for key in ("if", "enabled"):  # locked: hidden while locked, ink's nearest
+        if key in choice:
+            head += " {" + _condition(str(choice[key])) + "}"
+    lines = [f"{head} [{_text(str(choice['text']))}]"]
+    lines += ["  " + line for line in variables.effects(choice.get("effects"))]
+    if "call" in choice:  # a tunnel; without `then`, back into the calling scene
+        lines.append(f"  -> s_{choice['call']} -> s_{choice.get('then', scene)}")
+    else:
+        lines.append(f"  -> s_{choice['goto']}")
+    return lines
 
 
 def inkjs_folder(log: Callable[[str], None]) -> Path | None:

@@ -449,6 +449,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenes", type=int, help="story size (default 10,000; 1,000 quick)")
     parser.add_argument("--samples", type=int, help="samples per figure (default 5; 3 quick)")
     parser.add_argument("--keep", action="store_true", help="keep the generated story and cache")
+    parser.add_argument("--v2", default="none", metavar="FEATURES",
+                        help="format-v2 features in a tenth of the story's scenes (all, landed, "
+                        "none, or some of: variations,compute,bounds,lists,locked,calls; "
+                        "benchmarks/gen_story_v2.py); default none, the v1 story")
     parser.add_argument("--only", choices=["long-game", "walks", "peer", "proof"],
                         help="run only these figures (the story is still generated, except "
                         "for proof): long-game, walks = the random-playthrough rows, peer = "
@@ -466,8 +470,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def bench(args: argparse.Namespace) -> int:
     import gen_story
+    import gen_story_v2
 
     scenes = args.scenes or (1_000 if args.quick else 10_000)
+    try:
+        v2 = gen_story_v2.parse_features(args.v2)
+    except ValueError as exc:
+        raise SystemExit(f"run.py: --v2: {exc}") from None
     samples = args.samples or (3 if args.quick else 5)
     slow_samples = max(1, samples - 2)  # the pure-Python figure costs ~20 s a sample at 10k
     began = time.perf_counter()
@@ -487,7 +496,7 @@ def bench(args: argparse.Namespace) -> int:
             print_rows(rows)
             return 0
         root = work / "story"
-        gen = gen_story.generate(root, scenes=scenes)
+        gen = gen_story.generate(root, scenes=scenes, v2=v2)
         size = sum(p.stat().st_size for p in root.glob("*.yaml"))
         log(f"story: {gen.n} scenes, {gen.choices} choices, {gen.words} words, "
             f"{gen.files} files, {size / 1e6:.1f} MB in {root}")
@@ -783,9 +792,18 @@ def print_report(rows: list[tuple[str, str, str, str, str]], gen: Any, size: int
     for line in machine():
         print(line)
     print(f"story: {gen.n} scenes, {gen.choices} choices, {gen.words} words, {gen.files} files, "
-          f"{size / 1e6:.1f} MB (benchmarks/gen_story.py, seed 80); medians; {elapsed:.0f} s")
+          f"{size / 1e6:.1f} MB (benchmarks/gen_story.py, seed 80{_v2_note(gen)}); medians; "
+          f"{elapsed:.0f} s")
     print()
     print_rows(rows)
+
+
+def _v2_note(gen: Any) -> str:
+    """What of format v2 the story holds, for the story line (nothing for the v1 story)."""
+    if not gen.v2.features:
+        return ""
+    return (f"; v2: {','.join(sorted(gen.v2.features))} in {len(gen.v2.picked)} scenes, "
+            f"{gen.v2.errands} errands")
 
 
 if __name__ == "__main__":

@@ -4,9 +4,10 @@ Authors keep editing after players have saved, and a save must survive that (Ink
 on every edit; we do not). A `GameState` holds ids only, so fitting it is a matter of
 reconciling ids: variables the story no longer declares are dropped, new ones take their
 defaults, facts and once-only choices that no longer exist are forgotten, and undo steps
-whose scene was removed are skipped over. When the scene the player stands in is itself gone
-there is no honest way to guess where they meant to be, so the nearest earlier place that
-still exists is offered instead.
+whose scene was removed are skipped over. A return point of an open call (format v2)
+whose scene was removed is dropped, so that call returns where the call below it would.
+When the scene the player stands in is itself gone there is no honest way to guess where
+they meant to be, so the nearest earlier place that still exists is offered instead.
 
 This is pure and linear in the length of the history: storage calls it on every load and
 `play --dev` on every reload of the story files, so it must stay cheap and free of I/O.
@@ -23,7 +24,8 @@ from dataclasses import dataclass
 
 from game.engine.counts import Counts
 from game.engine.state import GameState
-from game.story.model import Story, Value
+from game.story import lists
+from game.story.model import Story, Value, Variable
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,9 @@ def migrate(state: GameState, story: Story) -> Migration:
         return Migration(fitted, None, changes, summary)
     steps = last - fitted_index
     changes = (f"scene '{state.scene}' was removed", *_changes(source, fitted, story, skipped))
-    title = story.scenes[fitted.scene].title
+    from game.engine.engine import shown_title
+
+    title = shown_title(story, story.scenes[fitted.scene].title, fitted)
     summary = (f"The scene you were in ('{state.scene}') no longer exists; the nearest "
                f"earlier place that does is '{title}', {_count(steps, 'choice')} back.")
     return Migration(None, fitted, changes, summary, steps)
@@ -93,11 +97,14 @@ def _fit(old: GameState, story: Story, previous: GameState | None,
     if (kept is None or facts is not kept.facts) and any(
             fact not in story.facts for fact in facts):
         facts = tuple(f for f in facts if f in story.facts)
+    stack = old.stack
+    if stack and any(scene not in story.scenes for scene in stack):
+        stack = tuple(scene for scene in stack if scene in story.scenes)
     if (variables is old.variables and visits is old.visits and taken is old.taken
-            and facts is old.facts and previous is old.previous):
+            and facts is old.facts and previous is old.previous and stack is old.stack):
         return old
     return GameState(old.scene, variables, visits, taken, facts, old.turn, old.via, previous,
-                     old.seed)
+                     old.seed, stack)
 
 
 def _visits_fit(visits: Mapping[str, int], story: Story,
@@ -116,18 +123,32 @@ def _visits_fit(visits: Mapping[str, int], story: Story,
 def _fit_variables(saved: Mapping[str, Value], story: Story) -> Mapping[str, Value]:
     declared = story.variables
     if len(saved) == len(declared) and all(
-            name in declared and _same_kind(value, declared[name].default)
+            name in declared and _fits(value, declared[name])
             for name, value in saved.items()):
         return saved
     out: dict[str, Value] = {}
     for name, var in declared.items():
         value = saved.get(name, var.default)
-        out[name] = value if _same_kind(value, var.default) else var.default
+        if var.items is not None and isinstance(value, tuple):
+            out[name] = lists.fitted(var.items, value)[0]  # names the story dropped go
+        else:
+            out[name] = value if _same_kind(value, var.default) else var.default
     return out
 
 
+def _fits(value: Value, var: Variable) -> bool:
+    """Whether a saved value stays as it is: of the variable's kind, and for a list, only
+    names it still declares, in its order."""
+    if var.items is None or not isinstance(value, tuple):
+        return _same_kind(value, var.default)
+    return lists.fitted(var.items, value)[0] == value
+
+
 def _same_kind(value: Value, default: Value) -> bool:
-    """int and float are both numbers (an `add` of 0.5 turns one into the other); bool is not."""
+    """int and float are both numbers (an `add` of 0.5 turns one into the other); bool is not;
+    a list is a list."""
+    if isinstance(default, tuple) or isinstance(value, tuple):
+        return isinstance(default, tuple) and isinstance(value, tuple)
     if isinstance(default, bool) or isinstance(value, bool):
         return isinstance(default, bool) and isinstance(value, bool)
     if isinstance(default, int | float):
@@ -155,12 +176,24 @@ def _changes(old: GameState, new: GameState, story: Story, skipped: int) -> tupl
     if reset:
         noun = "variable" if len(reset) == 1 else "variables"
         out.append(f"{noun} {_names(reset)} reset to the default (type changed)")
+    for name, var in story.variables.items():
+        held = old.variables.get(name)
+        if var.items is not None and isinstance(held, tuple):
+            dropped = lists.fitted(var.items, held)[1]
+            if dropped:
+                noun = "name" if len(dropped) == 1 else "names"
+                out.append(f"list '{name}' lost the {noun} {_names(dropped)} (no longer "
+                           "among its items)")
     lost_facts = [fact for fact in old.facts if fact not in story.facts]
     if lost_facts:
         out.append(_removed(lost_facts, "fact"))
     lost_choices = sorted(key for key in old.taken if key not in new.taken)
     if lost_choices:
         out.append(_removed(lost_choices, "once-only choice"))
+    lost_points = [scene for scene in old.stack if scene not in story.scenes]
+    if lost_points:  # the call returns to the open call below it instead, or fails if none
+        noun = "return point" if len(lost_points) == 1 else "return points"
+        out.append(f"{noun} {_names(lost_points)} of an open call dropped (removed)")
     if skipped:
         out.append(f"{_count(skipped, 'undo step')} dropped (their scenes were removed)")
     return tuple(out)

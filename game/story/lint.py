@@ -11,17 +11,20 @@ from __future__ import annotations
 import itertools
 import re
 from collections import deque
-from collections.abc import Callable, Collection, Container, Iterable, Iterator
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from game import numbers
-from game.story import codes, expr
+from game.story import codes, expr, lists, textlint
+from game.story.calllint import call_problems
 from game.story.diagnostics import Diagnostic, Related
 from game.story.model import Choice, Condition, Pos, Scene, Story, Value
 from game.story.scene import Part
 
 MAX_COMBINATIONS = 4096
 """How many value combinations the stuck-scene check tries before it gives up quietly."""
+_LIST_CANDIDATES = 4
+"""A list of at most this many items is tried with every set of its names (16)."""
 
 
 def lint(story: Story, partial: bool = False, known: Known | None = None,
@@ -37,8 +40,7 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
     known.begin(story)
     findings = {scene.id: known.scene(scene) for scene in story.scenes.values()}
     roots = [name for name in story.scenes if unseen is None or name in unseen]
-    reachable = reachable_scenes(story, known.never, roots,
-                                 lambda name: findings[name].ways if name in findings else ())
+    reachable = known.reachable(story, roots, findings)
     for found in findings.values():
         scene = found.scene
         if scene.id not in reachable:
@@ -63,7 +65,10 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
                                                    "never be reached"))
     if not partial:
         out.extend(_unused_variables(story))
+        out.extend(_never_held(story))
     out.extend(_out_of_range(story, findings.values()))
+    out.extend(textlint.warnings(story))
+    out.extend(call_problems(story, known.never))
     return out
 
 
@@ -110,8 +115,8 @@ class Known:
     whole graph) is never kept.
     """
 
-    __slots__ = ("_literals", "_names", "_never", "_outside", "_scenes", "_variables",
-                 "remember")
+    __slots__ = ("_literals", "_names", "_never", "_outside", "_reach", "_scenes",
+                 "_variables", "_ways_changed", "remember")
 
     def __init__(self, scenes: bool = False) -> None:
         self._never: dict[str, bool] = {}
@@ -121,6 +126,10 @@ class Known:
         self.remember = scenes
         self._scenes: dict[str, SceneFindings] = {}
         self._variables: tuple[object, ...] = ()
+        self._reach: tuple[tuple[object, ...], set[str]] | None = None
+        """The last reachable set, with the start, roots and number of scenes it was for."""
+        self._ways_changed = True
+        """A scene came or went, or leads elsewhere, since `_reach` was worked out."""
 
     def never(self, condition: Condition | None) -> bool:
         """Always false (a `Never`)."""
@@ -177,11 +186,29 @@ class Known:
         """What depends on this scene alone: kept when remembering, else worked out."""
         found = self._scenes.get(scene.id) if self.remember else None
         if found is None or found.scene is not scene:
+            old = found
             found = SceneFindings(scene, ways_on(scene, self.never),
                                   *_scene_effects(scene, self))
             if self.remember:
                 self._scenes[scene.id] = found
+                if old is None or old.ways != found.ways:
+                    self._ways_changed = True
         return found
+
+    def reachable(self, story: Story, roots: list[str],
+                  findings: Mapping[str, SceneFindings]) -> set[str]:
+        """`reachable_scenes` over the findings' ways; the last answer again when no scene
+        came, went or leads elsewhere (typing inside a scene changes none of that)."""
+        key = (story.start, tuple(roots), len(findings))
+        if self.remember and not self._ways_changed and self._reach is not None \
+                and self._reach[0] == key:
+            return self._reach[1]
+        reachable = reachable_scenes(story, self.never, roots,
+                                     lambda name: findings[name].ways if name in findings
+                                     else ())
+        if self.remember:
+            self._reach, self._ways_changed = (key, reachable), False
+        return reachable
 
     def stuck(self, story: Story, found: SceneFindings,
               reachable: Container[str]) -> list[Diagnostic]:
@@ -244,9 +271,18 @@ def reachable_scenes(story: Story, never: Never | None = None, roots: Iterable[s
 
 
 def ways_on(scene: Scene, never: Never) -> tuple[str, ...]:
-    """The scenes a scene's choices lead to, but those whose condition is always false."""
-    return tuple([choice.goto for choice in scene.choices
-                  if choice.condition is None or not never(choice.condition)])
+    """The scenes a scene's choices lead to, but those hidden or locked for good (`closed`),
+    and where a call's `then:` returns to (format v2)."""
+    ways = tuple([choice.goto for choice in scene.choices if not closed(choice, never)])
+    thens = tuple([choice.then for choice in scene.choices
+                   if choice.then is not None and not closed(choice, never)])
+    return ways + thens if thens else ways
+
+
+def closed(choice: Choice, never: Never) -> bool:
+    """Never takeable: hidden (`if`) or locked (`enabled`) by a condition always false."""
+    return ((choice.condition is not None and never(choice.condition))
+            or (choice.enabled is not None and never(choice.enabled)))
 
 
 def _unlocks(findings: Iterable[SceneFindings],
@@ -298,7 +334,8 @@ def _scene_effects(scene: Scene, known: Known,
 
 
 def conditions(story: Story) -> Iterator[Condition]:
-    """Every condition in the story (paragraphs and choices); lint and the tools walk them."""
+    """Every condition in the story (paragraphs, choices, and `{?COND|..}` in their text);
+    lint and the tools walk them."""
     for scene in story.scenes.values():
         yield from _scene_conditions(scene)
 
@@ -310,6 +347,9 @@ def _scene_conditions(scene: Scene) -> Iterator[Condition]:
     for choice in scene.choices:
         if choice.condition is not None:
             yield choice.condition
+        if choice.enabled is not None:
+            yield choice.enabled
+    yield from textlint.text_conditions(scene)
 
 
 def _unused_variables(story: Story) -> Iterator[Diagnostic]:
@@ -329,6 +369,10 @@ def _unused_variables(story: Story) -> Iterator[Diagnostic]:
         for choice in scene.choices:
             if len(choice.text.parts) > 1:
                 unread.difference_update(choice.text.names)
+            if choice.reason is not None and len(choice.reason.parts) > 1:
+                unread.difference_update(choice.reason.names)
+    if unread:
+        unread.difference_update(textlint.title_names(story))
     for var in story.variables.values():
         if var.name in unread:
             yield codes.UNREAD_VARIABLE.at(var.pos, f"variable '{var.name}' is never read "
@@ -336,9 +380,50 @@ def _unused_variables(story: Story) -> Iterator[Diagnostic]:
                                            "or use it")
 
 
+def _never_held(story: Story) -> Iterator[Diagnostic]:
+    """List items no effect ever puts in their list and the default does not hold: each
+    is a warning at the declaration, and each `"item" in list` test of one (never true) a
+    warning at its condition. Cheap: one pass over the effects, then over the distinct
+    conditions, only for stories that have lists."""
+    items = story.list_items()
+    if not items:
+        return
+    held: dict[str, set[str]] = {name: set(story.variables[name].default)  # type: ignore[arg-type]
+                                 for name in items}
+    for scene in story.scenes.values():
+        for effect in (*scene.on_enter, *(e for c in scene.choices for e in c.effects)):
+            if effect.target in held and effect.kind in ("add", "set"):
+                held[effect.target].update(effect.value)  # type: ignore[arg-type]
+    for name, declared in items.items():
+        never = [item for item in declared if item not in held[name]]
+        if never:
+            shown = ", ".join(f"'{item}'" for item in never)
+            yield codes.ITEM_NEVER_HELD.at(
+                story.variables[name].pos, f"list '{name}' never holds {shown}: no effect adds "
+                f"{'it' if len(never) == 1 else 'them'} and the default does not; an 'in' "
+                "test of one is never true")
+    walked: dict[str, list[str]] = {}  # by condition text: what to say of it
+    for condition in conditions(story):
+        if " in " not in condition.source:
+            continue
+        said = walked.get(condition.source)
+        if said is None:
+            said = walked[condition.source] = [
+                f"'{expr.unparse(n)}' is never true: no effect adds '{n.left.value}' to "
+                f"'{n.right.name}' and its default does not hold it"
+                for n in expr.walk(condition.node)
+                if isinstance(n, expr.Binary) and n.op == expr.MEMBERSHIP
+                and isinstance(n.left, expr.Literal) and isinstance(n.right, expr.Var)
+                and n.right.name in held and n.left.value in items[n.right.name]
+                and n.left.value not in held[n.right.name]]
+        for message in said:
+            yield codes.IN_NEVER_TRUE.at(condition.pos, message)
+
+
 def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
            revisitable: Callable[[str], bool]) -> Iterator[Diagnostic]:
-    """Can every choice of this scene be hidden at once? Proven -> error; plausible -> warning."""
+    """Can every choice of this scene be hidden (or locked) at once? Proven -> error;
+    plausible -> warning."""
     choices = [c for c in scene.choices if not c.is_continue]
     if not choices or scene.ending is not None:
         return
@@ -361,10 +446,17 @@ def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
                                     "condition that is always false: the player would be "
                                     "stuck")
         return
+    if all(closed(c, known.never) for c in choices):
+        yield codes.ALWAYS_LOCKED_STUCK.at(scene.pos, f"every choice of scene '{scene.id}' "
+                                           "is always hidden or always locked (an 'enabled' "
+                                           "that is always false): the player would be stuck")
+        return
     for choice in choices:
         if choice.condition is not None and known.never(choice.condition):
             yield codes.NEVER_SHOWN.at(choice.pos, "this choice's condition is always "
                                        "false, so it is never shown")
+        elif choice.enabled is not None:
+            yield from _lock_mistakes(choice, known)
     if scene.id not in reachable:
         return
     if all(c.once for c in choices) and revisitable(scene.id):
@@ -372,36 +464,66 @@ def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
                                  "and the scene can be entered again: after each is taken "
                                  "the player is stuck; add a choice without 'once'")
         return
-    if any(c.condition is None for c in choices):
+    if any(c.condition is None and c.enabled is None for c in choices):
         return
-    example = _all_hidden(story, [c for c in choices if c.condition is not None], known,
-                          scene.id)
-    if example:
+    example = _all_hidden(story, choices, known, scene.id)
+    if example and any(c.enabled is not None for c in choices):
+        yield codes.ALL_CLOSED.at(scene.pos, f"every choice of scene '{scene.id}' can be "
+                                  f"hidden or locked at once (for example when {example}), "
+                                  "leaving the player stuck (a locked choice is no way on); "
+                                  "add a choice without 'if' or 'enabled', or make sure one "
+                                  "always holds")
+    elif example:
         yield codes.ALL_HIDDEN.at(scene.pos, f"every choice of scene '{scene.id}' can be "
                                   f"hidden at once (for example when {example}), leaving the "
                                   "player stuck; add a choice without 'if', or make sure one "
                                   "always holds")
 
 
+def _lock_mistakes(choice: Choice, known: Known) -> Iterator[Diagnostic]:
+    """A choice shown but locked: an `enabled` always false locks it for good, and one that
+    only repeats its `if` never shows it locked (it is hidden instead)."""
+    enabled = choice.enabled
+    if enabled is None:
+        return
+    if known.never(enabled):
+        yield codes.ALWAYS_LOCKED.at(enabled.pos, "this choice's 'enabled' is always false, "
+                                     "so it is always locked: no player can ever take it")
+    elif choice.condition is not None and (
+            expr.strip_offsets(choice.condition.node) == expr.strip_offsets(enabled.node)):
+        yield codes.LOCK_SAME_AS_IF.at(enabled.pos, "this choice's 'enabled' is its 'if': "
+                                       "whenever it would be locked it is hidden, so its "
+                                       "lock is never seen; drop the 'if' to show it locked")
+
+
 def _outcome(choice: Choice) -> tuple[object, ...]:
     """What taking a choice does to the game, ignoring its wording and position."""
     effects = tuple((e.kind, e.target, e.value) for e in choice.effects)
     condition = choice.condition.source if choice.condition else None
-    return (choice.goto, effects, condition, choice.once)
+    enabled = choice.enabled.source if choice.enabled else None
+    return (choice.goto, effects, condition, choice.once, enabled)
 
 
 def _revisitable(story: Story, start: str) -> bool:
     seen: set[str] = set()
-    queue = deque(c.goto for c in story.scenes[start].choices)
+    queue = deque(_ways_on(start, c) for c in story.scenes[start].choices)
     while queue:
-        current = queue.popleft()
-        if current == start:
-            return True
-        if current in seen or current not in story.scenes:
-            continue
-        seen.add(current)
-        queue.extend(c.goto for c in story.scenes[current].choices)
+        for current in queue.popleft():
+            if current == start:
+                return True
+            if current in seen or current not in story.scenes:
+                continue
+            seen.add(current)
+            queue.extend(_ways_on(current, c) for c in story.scenes[current].choices)
     return False
+
+
+def _ways_on(scene: str, choice: Choice) -> tuple[str, ...]:
+    """The scenes a choice may lead to next: its goto, and for a call the scene its return
+    comes back to (its then, or the calling scene, entered again)."""
+    if choice.call:
+        return (choice.goto, choice.then or scene)
+    return (choice.goto,)
 
 
 def _candidates(story: Story, kind: str, name: str, literals: list[Value],
@@ -410,7 +532,14 @@ def _candidates(story: Story, kind: str, name: str, literals: list[Value],
         return [False, True]
     if kind == "scene":  # visit counts; a scene's own choices show once it was entered
         return [1, 2] if name == scene else [0, 1, 2]
-    default = story.variables[name].default
+    variable = story.variables[name]
+    default = variable.default
+    if variable.items is not None:  # a list: every set of its names, while they are few
+        if len(variable.items) > _LIST_CANDIDATES:
+            return list(dict.fromkeys([default, (), variable.items]))
+        return [lists.ordered(variable.items, chosen)
+                for size in range(len(variable.items) + 1)
+                for chosen in itertools.combinations(variable.items, size)]
     if isinstance(default, bool):
         return [False, True]
     if isinstance(default, (int, float)):
@@ -424,8 +553,10 @@ def _candidates(story: Story, kind: str, name: str, literals: list[Value],
 
 def _all_hidden(story: Story, choices: Iterable[Choice], known: Known,
                 scene: str) -> str | None:
-    """A small assignment of the referenced names under which no condition holds, if any."""
-    conditions = [c.condition for c in choices if c.condition is not None]
+    """A small assignment of the referenced names under which no choice can be taken (each
+    hidden by its `if` or locked by its `enabled`), if any."""
+    gates = [(c.condition, c.enabled) for c in choices]
+    conditions = [c for gate in gates for c in gate if c is not None]
     refs = sorted({name for c in conditions for name in known.names(c)})
     literals = [lit for c in conditions for lit in known.literals(c)]
     domains = [_candidates(story, kind, name, literals, scene) for kind, name in refs]
@@ -443,11 +574,13 @@ def _all_hidden(story: Story, choices: Iterable[Choice], known: Known,
             if kind == "variable":
                 variables[name] = value
             elif kind == "scene":
-                visits[name] = int(value)  # a scene's candidates are visit counts
+                visits[name] = int(value)  # type: ignore[arg-type]  # visit counts
             elif value:
                 facts.add(name)
         try:
-            if not any(c.evaluate(variables, visits, facts) for c in conditions):
+            if not any((shown is None or shown.evaluate(variables, visits, facts))
+                       and (enabled is None or enabled.evaluate(variables, visits, facts))
+                       for shown, enabled in gates):
                 return ", ".join(_describe(kind, name, value)
                                  for (kind, name), value in zip(refs, combo, strict=True))
         except expr.ExprEvalError:
@@ -460,4 +593,6 @@ def _describe(kind: str, name: str, value: Value) -> str:
         return f"{'' if value else 'not '}has({name})"
     if kind == "scene":
         return f"visits({name}) = {value}"
+    if isinstance(value, tuple):
+        return f"{name} = [{', '.join(value)}]"
     return f"{name} = {expr.literal_text(value)}"

@@ -11,6 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
 import gen_story
+import gen_story_v2
 import ink_peer
 import run as bench
 
@@ -28,6 +29,13 @@ def test_text_escapes_what_ink_would_read_as_markup_and_keeps_holes() -> None:
     line = ink_peer._text("Take 2 - the *real* one # cut {courage} // [a|b] {{x}}")
     assert line == ("Take 2 \\- the \\*real\\* one \\# cut {v_courage} \\/\\/ "
                     "\\[a\\|b\\] \\{x\\}")
+
+
+def test_variations_become_inks_own_which_are_the_same() -> None:
+    assert ink_peer._text("{&a|b} {!once|} {~x|{y|z}} {?courage >= 2|yes|no} {?seen(desk)|{courage}}"
+                          ) == ("{&a|b} {!once|} {~x|{y|z}} {(v_courage >= 2): yes|no} "
+                                "{(s_desk > 0): {v_courage}}")
+    assert ink_peer._text("The Camera{| Again| Once More}") == "The Camera{| Again| Once More}"
 
 
 def test_every_scene_becomes_a_knot_with_its_ways_on(tmp_path: Path) -> None:
@@ -99,7 +107,7 @@ def test_inkjs_compiles_and_plays_the_converted_story(tmp_path: Path) -> None:
     folder = ink_peer.inkjs_folder(lambda _: None)
     if folder is None:
         pytest.skip("npm could not install inkjs")
-    gen_story.generate(tmp_path / "story", scenes=60, files=2)
+    gen_story.generate(tmp_path / "story", scenes=200, files=2, v2=frozenset(gen_story_v2.LANDED))
     source = tmp_path / "story.ink"
     source.write_text(ink_peer.to_ink(tmp_path / "story"), encoding="utf-8")
     out = ink_peer.play_ink(folder, source, 200, 1)

@@ -36,17 +36,26 @@ from game.writer import Writer
 
 if TYPE_CHECKING:
     from game.engine import Engine, GameState, SceneView
-    from game.session_types import Chapter, GalleryEntry, HistoryEntry, Move, Offer, Saved
+    from game.session_types import (
+        Chapter,
+        GalleryEntry,
+        HistoryEntry,
+        Move,
+        Offer,
+        Saved,
+        locked_words,
+    )
     from game.storage.display import SlotRow
     from game.storage.saves import SaveStore
     from game.story.model import Story
 
-_RECORDS = frozenset({"Chapter", "GalleryEntry", "HistoryEntry", "Move", "Offer", "Saved"})
+_RECORDS = frozenset({"Chapter", "GalleryEntry", "HistoryEntry", "Move", "Offer", "Saved",
+                      "locked_words"})
 """Re-exported from `game.session_types` on first use (PEP 562), like `game.engine`'s names:
 the title screen needs none of them (`Progress`, which it shows, is the profile's)."""
 
 __all__ = ["CHAPTER_PREFIX", "EARLIER", "Chapter", "GalleryEntry", "HistoryEntry", "Move",
-           "Offer", "Progress", "Saved", "Session"]
+           "Offer", "Progress", "Saved", "Session", "locked_words"]
 
 EARLIER = ("autosave (previous game)", "autosave (2 games ago)", "autosave (3 games ago)")
 """The earlier autosaves, newest first, as the load list names them. A player's slot name
@@ -181,8 +190,22 @@ class Session:
         )
 
     def _record(self, state: GameState) -> None:
-        self._profile = self._profiles.record(state, self.story)
+        self._profile = self._profiles.record(state, self.story, self._ending_title(state))
         self._keep_chapter(state)
+
+    def _ending_title(self, state: GameState) -> str | None:
+        """The title of the ending `state` is at, as shown, when it shows variables or
+        variations (the profile keeps it as it read the first time); else None."""
+        from game.engine.errors import StoryRuntimeError
+
+        scene = self.story.scenes.get(state.scene)
+        ending = scene.ending if scene is not None else None
+        if ending is None or ("{" not in ending.title and "}" not in ending.title):
+            return None
+        try:
+            return self._rules.title(ending.title, state)
+        except StoryRuntimeError:
+            return None  # (the view says what is wrong)
 
     # -- replaying: the endings gallery and chapter select -----------------------------
 
@@ -192,7 +215,7 @@ class Session:
 
         found = self.profile.endings
         times = dict(self.profile.replay.ended)
-        return [GalleryEntry(e.id, e.title,
+        return [GalleryEntry(e.id, self.profile.ending_title(e),
                              times.get(e.id, 0.0) if e.id in found else None, e.hint)
                 for e in self.story.endings.values()]
 
@@ -293,7 +316,10 @@ class Session:
         return self._moved(state, autosave=False, found=True)
 
     def choose(self, choice_id: str) -> Move:
-        """Take an available choice; ChoiceNotAvailable or StoryRuntimeError change nothing."""
+        """Take an available choice; ChoiceNotAvailable or StoryRuntimeError change nothing.
+        A choice shown but locked is refused with ChoiceLocked (a ChoiceNotAvailable) and
+        changes nothing either: its `reason` is the rendered `reason:`, and
+        `locked_words(reason)` what a front end tells the player."""
         self.flush()
         assert self.state is not None, "no game in progress"
         self.state = self._rules.choose(self.state, choice_id)
@@ -513,12 +539,14 @@ class Session:
         return self.load(self.autosave_slot)
 
     def _offer(self, gone: SceneGone) -> Offer | None:
+        from game.engine.engine import shown_title
         from game.session_types import Offer
 
         fallback = gone.fallback
         if fallback is None or fallback.scene not in self.story.scenes:
             return None
-        return Offer(str(gone), fallback, gone.playtime, self.story.scenes[fallback.scene].title)
+        return Offer(str(gone), fallback, gone.playtime,
+                     shown_title(self.story, self.story.scenes[fallback.scene].title, fallback))
 
     def accept_offer(self) -> Move:
         """Carry on from the fallback place of the last load that raised SceneGone."""
@@ -581,6 +609,7 @@ class Session:
         there is no game in play. Returns one line for the author.
         """
         self.flush()
+        from game.engine.engine import shown_title
         from game.engine.migrate import migrate
 
         state = self.state
@@ -593,7 +622,7 @@ class Session:
             elif moved.fallback is not None:
                 state = moved.fallback
                 summary = (f"{moved.summary} Resumed at "
-                           f"'{story.scenes[moved.fallback.scene].title}'.")
+                           f"'{shown_title(story, story.scenes[state.scene].title, state)}'.")
             else:
                 state = None
                 summary = (f"{moved.summary} Your place is gone: start a new game from the "

@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 
 from game import numbers
 from game.engine.counts import SMALL, Counts
-from game.engine.errors import ChoiceNotAvailable, StoryRuntimeError
+from game.engine.errors import ChoiceLocked, ChoiceNotAvailable, StoryRuntimeError
 from game.engine.state import HISTORY_LIMIT, GameState, new_state
 from game.engine.text import Context, render
 from game.engine.text import format_value as format_value
+from game.story import lists
 from game.story.expr import ExprEvalError, references
 from game.story.model import (
     Choice,
@@ -31,6 +32,7 @@ from game.story.model import (
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _NO_FACTS: frozenset[str] = frozenset()
+_NONE_LOCKED: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,10 @@ class ChoiceView:
     id: str
     text: str
     is_continue: bool
+    locked: bool = False
+    """Shown but not takeable: its `enabled` is false now (format v2)."""
+    reason: str | None = None
+    """The rendered `reason` of a locked choice, if it has one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +60,9 @@ class SceneView:
 
     @property
     def stuck(self) -> bool:
-        """No way on and not an ending: a story bug the front ends explain instead of hanging."""
-        return not self.choices and self.ending is None
+        """No way on and not an ending: a story bug the front ends explain instead of hanging.
+        Locked choices are no way on."""
+        return self.ending is None and all(c.locked for c in self.choices)
 
 
 class _Plan:
@@ -70,12 +77,17 @@ class _Plan:
         """Whether any condition asks has(): only then is a set of the facts built."""
         self.ending = scene.ending is not None
         self.on_enter = scene.on_enter
+        self.facts = self.facts or any(
+            ref.kind == "fact" for c in scene.choices if c.enabled is not None
+            for ref in references(c.enabled.node))
         self.checks = tuple(
             (c, c.condition.evaluate if c.condition is not None else None,
-             f"{scene.id}/{c.id}" if c.once else None) for c in scene.choices)
+             f"{scene.id}/{c.id}" if c.once else None,
+             c.enabled.evaluate if c.enabled is not None else None) for c in scene.choices)
         self.static = (scene.choices if all(c.condition is None and not c.once
+                                            and c.enabled is None
                                             for c in scene.choices) else None)
-        """The choices when nothing can hide any of them: returned as they are."""
+        """The choices when nothing can hide or lock any of them: returned as they are."""
 
 
 class Engine:
@@ -120,15 +132,32 @@ class Engine:
         return self._enter(state, self.story.start)
 
     def choices(self, state: GameState) -> tuple[Choice, ...]:
-        """The choices the player can see now: conditions hold and once-only ones unused."""
+        """The choices the player can take now: shown (`if` holds, once-only ones unused)
+        and not locked (`enabled` holds)."""
         plan = self._plans.get(state.scene) or self._plan(state.scene)
         if plan.static is not None:
             return plan.static
+        shown, locked = self._listed(state, plan)
+        return shown if not locked else tuple(c for c in shown if c.id not in locked)
+
+    def shown(self, state: GameState) -> tuple[tuple[Choice, ...], frozenset[str]]:
+        """Every choice the player sees now, in story order, and the ids of those that are
+        locked (shown, but not takeable)."""
+        plan = self._plans.get(state.scene) or self._plan(state.scene)
+        if plan.static is not None:
+            return plan.static, _NONE_LOCKED
+        return self._listed(state, plan)
+
+    def _listed(self, state: GameState, plan: _Plan,
+                ) -> tuple[tuple[Choice, ...], frozenset[str]]:
+        """The one place a choice's conditions are decided: `if` (and `once`) hide it,
+        `enabled` locks it. The random runner calls the same closures."""
         taken = state.taken
         variables, visits = state.variables, state.visits
         facts = self._fact_set(state) if plan.facts else _NO_FACTS
         out = []
-        for choice, evaluate, once in plan.checks:
+        locked: list[str] | None = None
+        for choice, evaluate, once, enabled in plan.checks:
             if once is not None and once in taken:
                 continue
             if evaluate is not None:
@@ -138,23 +167,43 @@ class Engine:
                 except ExprEvalError as exc:
                     pos = choice.condition.pos  # type: ignore[union-attr]
                     raise StoryRuntimeError(pos.shifted(exc.offset), exc.message) from None
+            if enabled is not None:
+                try:
+                    if not enabled(variables, visits, facts):
+                        locked = [] if locked is None else locked
+                        locked.append(choice.id)
+                except ExprEvalError as exc:
+                    pos = choice.enabled.pos  # type: ignore[union-attr]
+                    raise StoryRuntimeError(pos.shifted(exc.offset), exc.message) from None
             out.append(choice)
-        return tuple(out)
+        return tuple(out), _NONE_LOCKED if locked is None else frozenset(locked)
 
     def choose(self, state: GameState, choice_id: str) -> GameState:
-        for choice in self.choices(state):
+        """Take the shown choice with this id; `ChoiceLocked` if it is locked,
+        `ChoiceNotAvailable` if no such choice is shown."""
+        for choice in self.shown(state)[0]:
             if choice.id == choice_id:
                 return self.take(state, choice)
         raise ChoiceNotAvailable(f"no choice '{choice_id}' available in scene '{state.scene}'")
 
+    def locked_reason(self, state: GameState, choice: Choice) -> str | None:
+        """The rendered `reason` of a choice, as a locked choice shows it (None: it has
+        none)."""
+        return None if choice.reason is None else self.render(choice.reason, state)
+
     def take(self, state: GameState, choice: Choice) -> GameState:
-        """Apply an available choice (already checked by `choices`), then enter its scene."""
+        """Apply a choice `choices` offers, then enter its scene. A locked choice (its
+        `enabled` false in this state) is refused with `ChoiceLocked`, which carries the
+        reason (`shown` decides it, as for the view); whether it is shown at all is the
+        caller's to have asked."""
+        if choice.enabled is not None and choice.id in self.shown(state)[1]:
+            raise ChoiceLocked(choice.id, state.scene, self.locked_reason(state, choice))
         variables = state.variables
         facts = state.facts
         if choice.effects:
             variables = dict(variables)
             for effect in choice.effects:
-                facts = _apply(effect, variables, facts)
+                facts = _apply(effect, variables, facts, self._story)
         taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
         return self._arrive(choice.goto, variables, state.visits, taken, facts,
                             state.turn + 1, choice.id, state, bool(choice.effects), state.seed)
@@ -184,7 +233,7 @@ class Engine:
         if plan.on_enter:
             fresh = variables if own else dict(variables)
             for effect in plan.on_enter:
-                facts = _apply(effect, fresh, facts)  # type: ignore[arg-type]
+                facts = _apply(effect, fresh, facts, self._story)  # type: ignore[arg-type]
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
                          self._history, seed)
@@ -209,11 +258,17 @@ class Engine:
             title=self.title(scene.title, state),
             chapter=scene.chapter,
             paragraphs=self.paragraphs(scene, state),
-            choices=tuple(ChoiceView(c.id, self.render(c.text, state), c.is_continue)
-                          for c in self.choices(state)),
+            choices=self._choice_views(state),
             ending=ending,
             new_facts=state.new_facts,
         )
+
+    def _choice_views(self, state: GameState) -> tuple[ChoiceView, ...]:
+        shown, locked = self.shown(state)
+        return tuple(ChoiceView(c.id, self.render(c.text, state), c.is_continue, True,
+                                self.locked_reason(state, c)) if c.id in locked
+                     else ChoiceView(c.id, self.render(c.text, state), c.is_continue)
+                     for c in shown)
 
     def title(self, title: str, state: GameState) -> str:
         """A scene's or an ending's title as shown in `state` (titles are kept as written,
@@ -252,7 +307,7 @@ class Engine:
             return "".join(p if i % 2 == 0 else format_value(variables[p])  # type: ignore
                            for i, p in enumerate(parts))
         return render(parts, Context(variables, state.visits, lambda: self._fact_set(state),
-                                     state.scene, getattr(state, "seed", 0)))
+                                     state.scene, state.seed))
 
     def _fact_set(self, state: GameState) -> frozenset[str]:
         """The state's facts as a set for `has()`, made once per distinct facts tuple."""
@@ -269,12 +324,36 @@ class Engine:
             raise StoryRuntimeError(condition.pos.shifted(exc.offset), exc.message) from None
 
 
-def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...]) -> tuple[str, ...]:
-    """Apply one effect to a fresh variables dict; returns the (maybe longer) facts tuple."""
-    if effect.kind == "unlock":
+def shown_title(story: Story, title: str, state: GameState) -> str:
+    """A scene's or an ending's title as the game shows it in `state`, for the places that
+    name a scene outside the game's view (the save list, a moved save's summary); as
+    written when it cannot be shown (a run-time error in its condition)."""
+    if "{" not in title and "}" not in title:
+        return title
+    try:
+        return Engine(story).title(title, state)
+    except StoryRuntimeError:
+        return title
+
+
+def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...],
+           story: Story) -> tuple[str, ...]:
+    """Apply one effect to a fresh variables dict; returns the (maybe longer) facts tuple.
+
+    A list's `add`/`remove` (its value: the names, checked at load time) goes through
+    `game.story.lists`, which keeps the declared order; the story gives that order."""
+    kind = effect.kind
+    if kind == "unlock":
         return facts if effect.target in facts else (*facts, effect.target)
-    if effect.kind == "set":
+    if kind == "set":
         variables[effect.target] = effect.value
+    elif kind == "remove":
+        variables[effect.target] = lists.removed(
+            variables[effect.target], effect.value)  # type: ignore[arg-type]
+    elif type(effect.value) is tuple:  # add to a list
+        items = story.variables[effect.target].items or ()
+        variables[effect.target] = lists.added(
+            items, variables[effect.target], effect.value)  # type: ignore[arg-type]
     else:
         total = variables[effect.target] + effect.value  # type: ignore[operator]
         if not numbers.in_range(total):

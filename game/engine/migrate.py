@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 from game.engine.counts import Counts
 from game.engine.state import GameState
-from game.story.model import Story, Value
+from game.story import lists
+from game.story.model import Story, Value, Variable
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,9 @@ def migrate(state: GameState, story: Story) -> Migration:
         return Migration(fitted, None, changes, summary)
     steps = last - fitted_index
     changes = (f"scene '{state.scene}' was removed", *_changes(source, fitted, story, skipped))
-    title = story.scenes[fitted.scene].title
+    from game.engine.engine import shown_title
+
+    title = shown_title(story, story.scenes[fitted.scene].title, fitted)
     summary = (f"The scene you were in ('{state.scene}') no longer exists; the nearest "
                f"earlier place that does is '{title}', {_count(steps, 'choice')} back.")
     return Migration(None, fitted, changes, summary, steps)
@@ -116,18 +119,32 @@ def _visits_fit(visits: Mapping[str, int], story: Story,
 def _fit_variables(saved: Mapping[str, Value], story: Story) -> Mapping[str, Value]:
     declared = story.variables
     if len(saved) == len(declared) and all(
-            name in declared and _same_kind(value, declared[name].default)
+            name in declared and _fits(value, declared[name])
             for name, value in saved.items()):
         return saved
     out: dict[str, Value] = {}
     for name, var in declared.items():
         value = saved.get(name, var.default)
-        out[name] = value if _same_kind(value, var.default) else var.default
+        if var.items is not None and isinstance(value, tuple):
+            out[name] = lists.fitted(var.items, value)[0]  # names the story dropped go
+        else:
+            out[name] = value if _same_kind(value, var.default) else var.default
     return out
 
 
+def _fits(value: Value, var: Variable) -> bool:
+    """Whether a saved value stays as it is: of the variable's kind, and for a list, only
+    names it still declares, in its order."""
+    if var.items is None or not isinstance(value, tuple):
+        return _same_kind(value, var.default)
+    return lists.fitted(var.items, value)[0] == value
+
+
 def _same_kind(value: Value, default: Value) -> bool:
-    """int and float are both numbers (an `add` of 0.5 turns one into the other); bool is not."""
+    """int and float are both numbers (an `add` of 0.5 turns one into the other); bool is not;
+    a list is a list."""
+    if isinstance(default, tuple) or isinstance(value, tuple):
+        return isinstance(default, tuple) and isinstance(value, tuple)
     if isinstance(default, bool) or isinstance(value, bool):
         return isinstance(default, bool) and isinstance(value, bool)
     if isinstance(default, int | float):
@@ -155,6 +172,14 @@ def _changes(old: GameState, new: GameState, story: Story, skipped: int) -> tupl
     if reset:
         noun = "variable" if len(reset) == 1 else "variables"
         out.append(f"{noun} {_names(reset)} reset to the default (type changed)")
+    for name, var in story.variables.items():
+        held = old.variables.get(name)
+        if var.items is not None and isinstance(held, tuple):
+            dropped = lists.fitted(var.items, held)[1]
+            if dropped:
+                noun = "name" if len(dropped) == 1 else "names"
+                out.append(f"list '{name}' lost the {noun} {_names(dropped)} (no longer "
+                           "among its items)")
     lost_facts = [fact for fact in old.facts if fact not in story.facts]
     if lost_facts:
         out.append(_removed(lost_facts, "fact"))

@@ -18,12 +18,16 @@ from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 
 from game.engine.errors import StoryRuntimeError
+from game.story import lists
 from game.story.expr import ExprEvalError
 from game.story.model import Value
 from game.story.scene import Part, Variation
 
 
 def format_value(value: Value) -> str:
+    """How `{name}` shows a value; a list shows the names it holds (`lists.spelled`)."""
+    if isinstance(value, tuple):
+        return lists.spelled(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):

@@ -48,6 +48,8 @@ _LINE = re.compile(r"^(?P<indent> *)(?P<dash>(?:- +)*)"
 _WORD_BEFORE = re.compile(r"[A-Za-z0-9_]*$")
 _CALL_BEFORE = re.compile(r"\b(?P<func>[A-Za-z_]\w*)\(\s*(?P<word>\w*)$")
 _HOLE_BEFORE = re.compile(r"\{\s*(?P<word>\w*)$")
+_TEXT_CONDITION = re.compile(r"\{\?(?P<condition>[^|{}]*)$")
+"""A `{?COND|..}` variation (format v2) whose condition the cursor is in."""
 _FLOW_KEY = re.compile(r"[{,]\s*(?P<word>\w*)$")
 _KEY_VALUE = re.compile(r"^\s*(?:-\s+)*(?P<key>[A-Za-z_]\w*):\s*(?P<rest>.*)$")
 _CONDITION_KINDS = frozenset({"condition"})
@@ -131,36 +133,181 @@ def table_at(path: list[str]) -> str | None:
     return table
 
 
+@dataclass(frozen=True, slots=True)
+class _Flow:
+    """Where the cursor is inside `{...}` / `[...]` written on its line (flow style)."""
+
+    steps: list[str]
+    """The keys and list items (`-`) from the line's block mapping to the innermost
+    container: `effects: [{unlock: ` gives `["effects", "-"]`."""
+    inner: str
+    """The innermost container: `{` or `[`."""
+    key: str | None
+    """The key whose value is being typed in a `{...}`; None while typing a key or an item."""
+    rest: str
+    """The value (or item) typed so far."""
+    taken: frozenset[str]
+    """The keys written already in the innermost `{...}`."""
+
+
+def _flow(before: str) -> _Flow | None:
+    """Read the line up to the cursor as YAML flow collections; None when the cursor is not
+    inside one (or is in a comment). Quoted text is skipped; an unclosed quote is the value
+    being typed (a condition in quotes, say)."""
+    steps: list[str] = []
+    frames: list[tuple[str, int, set[str]]] = []  # bracket, len(steps) before it, keys
+    key: str | None = None
+    start = 0  # where the current word or value began
+    i, n = 0, len(before)
+    while i < n:
+        c = before[i]
+        if c in "'\"":
+            end = _closing_quote(before, i)
+            if end < 0:
+                break  # the cursor is inside the quotes
+            i = end + 1
+            continue
+        if c == "#" and (i == 0 or before[i - 1] in " \t"):
+            return None
+        if c in "{[":
+            if key is not None:
+                steps.append(key)
+            frames.append((c, len(steps), set()))
+            if c == "[":
+                steps.append("-")
+            key, start = None, i + 1
+        elif c in "}]" and frames:
+            del steps[frames.pop()[1]:]
+            key, start = None, i + 1
+        elif c == ",":
+            key, start = None, i + 1
+        elif c == ":" and (i + 1 == n or before[i + 1] in " \t") and key is None:
+            word = before[start:i].strip().lstrip("-").strip()
+            if re.fullmatch(r"[A-Za-z_]\w*", word):
+                key, start = word, i + 1
+                if frames:
+                    frames[-1][2].add(word)
+        i += 1
+    if not frames:
+        return None
+    inner = frames[-1][0]
+    return _Flow(steps, inner, key, before[start:].lstrip(), frozenset(frames[-1][2]))
+
+
+_BLOCK_START = re.compile(r"(?:^|:|-)\s*[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _in_block_scalar(lines: list[str], line: int) -> bool:
+    """Is this line part of a `|` or `>` block (text, not YAML structure)? The nearest line
+    above that is indented less says."""
+    text = lines[line] if line < len(lines) else ""
+    indent = len(text) - len(text.lstrip(" "))
+    if not text.strip():
+        indent = 10**6  # an empty line: whatever is above decides
+    for number in range(line - 1, -1, -1):
+        above = lines[number]
+        if not above.strip():
+            continue
+        if len(above) - len(above.lstrip(" ")) < indent:
+            return _BLOCK_START.search(above.rstrip()) is not None
+    return False
+
+
+def _closing_quote(text: str, at: int) -> int:
+    """Index of the quote that closes the one at `at`, or -1 (YAML: '' escapes a single
+    quote, a backslash escapes in double quotes)."""
+    quote, i = text[at], at + 1
+    while i < len(text):
+        if quote == '"' and text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == quote:
+            if quote == "'" and text[i + 1:i + 2] == "'":
+                i += 2
+                continue
+            return i
+        i += 1
+    return -1
+
+
 def complete(index: StoryIndex, lines: list[str], line: int, col: int) -> Completion:
     """Everything that may be written at the cursor, best first."""
     before = lines[line][:col] if line < len(lines) else ""
     prefix = _WORD_BEFORE.search(before)
     word = prefix.group(0) if prefix else ""
+    if _in_block_scalar(lines, line):  # a line of `text: |`: only `{name}` holes
+        hole = _HOLE_BEFORE.search(before)
+        if hole is not None and "}" not in before[hole.start():]:
+            return _names(index, "variable", word)
+        return Completion((), False, word)
     path = yaml_path(lines, line, col)
+    flow = _flow(before)
+    if flow is not None:
+        return _in_flow(index, path, flow, word)
     table = table_at(path)
     m = _KEY_VALUE.match(before)
     if m is None:
         if table is not None and re.fullmatch(r"\s*(?:-\s+)*\w*", before):
-            return _keys(table, lines, line, word)
+            return _keys(table, _siblings(lines, line), word)
         if path[-1:] == ["-"] and re.fullmatch(r"\s*-\s+\w*", before):
             return _in_list(index, path, table_at(path[:-2]), word)
-        hole = _HOLE_BEFORE.search(before)  # a line of a text block
+        inline = _TEXT_CONDITION.search(before)  # a line of a text block
+        if inline is not None:
+            return _expression(index, inline.group("condition"), word)
+        hole = _HOLE_BEFORE.search(before)
         if hole is not None and "}" not in before[hole.start():]:
             return _names(index, "variable", word)
         return Completion((), False, word)
-    key, rest = m.group("key"), m.group("rest")
+    return _value(index, table, m.group("key"), m.group("rest"), word)
+
+
+def _value(index: StoryIndex, table: str | None, key: str, rest: str,
+           word: str) -> Completion:
+    """The value of `key` in a mapping of `table`, typed so far (`rest`)."""
     kind_of = _key_kind(table, key)
     refers = REFERENCES.get((table or "", key))
     if refers is not None:
         return _names(index, refers, word)
-    assigns = kind_of in ("values", "numbers") or key in ("set", "add", "remove", "compute")
-    if assigns and _FLOW_KEY.search(rest):
+    if _assigns(table, key) and _FLOW_KEY.search(rest):
         return _names(index, "variable", word)
     if kind_of in _CONDITION_KINDS or key == "compute":
         return _expression(index, rest, word)
-    if (kind_of in _TEMPLATE_KINDS or key == "text") and _HOLE_BEFORE.search(rest):
-        return _names(index, "variable", word)
+    if kind_of in _TEMPLATE_KINDS or key == "text":
+        inline = _TEXT_CONDITION.search(rest)
+        if inline is not None:
+            return _expression(index, inline.group("condition"), word)
+        if _HOLE_BEFORE.search(rest):
+            return _names(index, "variable", word)
     return Completion((), False, word)
+
+
+def _assigns(table: str | None, key: str) -> bool:
+    """Does this key hold a mapping from variable names to values (`set: {courage: 1}`)?"""
+    return _key_kind(table, key) in ("values", "numbers") or (
+        table == "effect" and key in ("set", "add", "remove", "compute"))
+
+
+def _in_flow(index: StoryIndex, path: list[str], flow: _Flow, word: str) -> Completion:
+    """Completion inside `{...}` or `[...]` on the cursor's line."""
+    full = path + flow.steps
+    if flow.key is not None:  # a value in a `{...}`
+        inner = table_at(full)
+        if inner is None and len(full) >= 2 and _assigns(table_at(full[:-1]), full[-1]):
+            if full[-1] == "compute":
+                return _expression(index, flow.rest, word)
+            return Completion((), False, word)  # the value of a variable: a literal
+        return _value(index, inner, flow.key, flow.rest, word)
+    if flow.inner == "{":  # a key
+        if len(full) >= 1 and _assigns(table_at(full[:-1]), full[-1]):
+            return _names(index, "variable", word)
+        table = table_at(full)
+        if table is None or not re.fullmatch(r"\w*", flow.rest):
+            return Completion((), False, word)
+        return _keys(table, set(flow.taken), word)
+    # an item of a `[...]`: ids, when the list's key names them
+    if not re.fullmatch(r"\w*", flow.rest):
+        return Completion((), False, word)
+    return _in_list(index, full, table_at(full[:-2]), word)
 
 
 def _key_kind(table: str | None, key: str) -> str | None:
@@ -179,9 +326,8 @@ def _in_list(index: StoryIndex, path: list[str], table: str | None, word: str) -
     return Completion((), False, word)
 
 
-def _keys(table: str, lines: list[str], line: int, word: str) -> Completion:
+def _keys(table: str, taken: set[str], word: str) -> Completion:
     """The keys of this table not yet written in this mapping, with their documentation."""
-    taken = _siblings(lines, line)
     items = []
     for key in schema.TABLES[table].values():
         if key.name in taken or not key.name.startswith(word):

@@ -33,7 +33,6 @@ from typing import Any
 from game.engine.counts import SMALL, Counts
 from game.engine.dice import OLD_SAVE_SEED, SEED_LIMIT, valid_seed
 from game.engine.state import HISTORY_LIMIT, GameState
-from game.story.model import Value
 
 __all__ = ["HISTORY_LIMIT", "MAX_ENTRIES", "MAX_GAP", "ChainEncoder", "DecodeError", "Steps",
            "decode_chain", "encode_chain", "entry_text"]
@@ -268,7 +267,7 @@ def _apply(entry: dict[str, Any], before: GameState | None, where: str,
     if not valid_seed(seed):
         raise DecodeError(f"{where}: 'seed' must be a whole number from 0 to "
                           f"{SEED_LIMIT - 1}")
-    variables = _mapping(entry, "variables", base.variables, _check_value, where)
+    variables = _mapping(entry, "variables", base.variables, _check_value, where, _as_value)
     visits = _mapping(entry, "visits", base.visits, _check_count, where)
     if len(visits) >= SMALL and visits is not base.visits and not isinstance(visits, Counts):
         visits = Counts(visits)
@@ -287,8 +286,11 @@ def _apply(entry: dict[str, Any], before: GameState | None, where: str,
 
 
 def _mapping(entry: dict[str, Any], key: str, base: Mapping[str, Any],
-             check: Callable[[object], bool], where: str) -> Mapping[str, Any]:
-    """The mapping field `key` after `entry`: given in full, added to, or as before."""
+             check: Callable[[object], bool], where: str,
+             convert: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+             ) -> Mapping[str, Any]:
+    """The mapping field `key` after `entry`: given in full, added to, or as before;
+    `convert` turns checked JSON values into the state's (a list into a tuple)."""
     if key in entry:
         raw, label = entry[key], key
     elif key + "+" in entry:
@@ -302,6 +304,8 @@ def _mapping(entry: dict[str, Any], key: str, base: Mapping[str, Any],
             raise DecodeError(f"{where}: '{label}' has an empty name")
         if not check(value):
             raise DecodeError(f"{where}: '{label}' has a bad value for '{name}': {value!r}")
+    if convert is not None:
+        raw = convert(raw)
     if label == key:
         return dict(raw)
     if isinstance(base, Counts):
@@ -309,8 +313,24 @@ def _mapping(entry: dict[str, Any], key: str, base: Mapping[str, Any],
     return {**base, **raw}
 
 
+_SCALARS = (bool, int, float, str)
+
+
 def _check_value(value: object) -> bool:
-    return isinstance(value, Value)
+    """A scalar, or a list variable's names: a JSON array of distinct strings (which are
+    still the list's items, and in its order, is for `migrate` to see, which knows the
+    story; an old save simply has no arrays)."""
+    if isinstance(value, _SCALARS):
+        return True
+    return (isinstance(value, list) and all(isinstance(x, str) and x for x in value)
+            and len(set(value)) == len(value))
+
+
+def _as_value(raw: dict[str, Any]) -> dict[str, Any]:
+    """JSON arrays as the tuples a `GameState` holds (`game.story.model.Names`)."""
+    if not any(type(v) is list for v in raw.values()):
+        return raw
+    return {k: tuple(v) if type(v) is list else v for k, v in raw.items()}
 
 
 def _check_count(value: object) -> bool:

@@ -30,7 +30,7 @@ from game.storage.names import BACKUP_SUFFIX, profile_file
 
 if TYPE_CHECKING:
     from game.engine.state import GameState
-    from game.story.model import Story
+    from game.story.model import Ending, Story
 
 FORMAT = "offscreen-profile"
 VERSION = 1
@@ -66,6 +66,14 @@ class Profile:
     replay: Replay = field(default_factory=lambda: Replay())
     """What replaying uses: scenes read, choices taken, when each ending was first reached."""
 
+    def ending_title(self, ending: Ending) -> str:
+        """An ending's title as the journal and the gallery show it: as it read when it was
+        first reached (a title may show variables, format v2), else as written."""
+        for ending_id, title in self.replay.titles:
+            if ending_id == ending.id:
+                return title
+        return ending.title
+
 
 @dataclass(frozen=True, slots=True)
 class Progress:
@@ -93,28 +101,37 @@ class Replay:
     seen: frozenset[str] = frozenset()
     taken: frozenset[str] = frozenset()
     ended: tuple[tuple[str, float], ...] = ()
+    titles: tuple[tuple[str, str], ...] = ()
+    """Ending id -> its title as it read when first reached, for titles that show variables
+    or variations (format v2); sorted by id."""
 
     def merged(self, other: Replay) -> Replay:
-        """Both memories; an ending keeps its earliest time."""
+        """Both memories; an ending keeps its earliest time, and the title this memory has
+        (the one read first: the file's, when merging a new reach into it)."""
         times = dict(other.ended)
         for ending, when in self.ended:
             times[ending] = min(when, times.get(ending, when))
+        titles = dict(other.titles)
+        titles.update(self.titles)
         return Replay(self.seen | other.seen, self.taken | other.taken,
-                      tuple(sorted(times.items())))
+                      tuple(sorted(times.items())), tuple(sorted(titles.items())))
 
     def covers(self, other: Replay) -> bool:
         """True when `other` holds nothing this does not (then nothing needs writing)."""
         return (other.seen <= self.seen and other.taken <= self.taken
-                and {e for e, _ in other.ended} <= {e for e, _ in self.ended})
+                and {e for e, _ in other.ended} <= {e for e, _ in self.ended}
+                and {e for e, _ in other.titles} <= {e for e, _ in self.titles})
 
 
-def replay_of(state: GameState, ending: str | None) -> Replay:
+def replay_of(state: GameState, ending: str | None, title: str | None = None) -> Replay:
     """What reaching `state` adds to the memory: its scene, the choice into it, and the
-    ending it stands at (with the time, now)."""
+    ending it stands at (with the time, now, and its title as rendered, when it shows
+    variables)."""
     taken = (frozenset([f"{state.previous.scene}/{state.via}"])
              if state.previous is not None and state.via is not None else frozenset())
     ended = ((ending, time.time()),) if ending is not None else ()
-    return Replay(frozenset([state.scene]), taken, ended)
+    titles = ((ending, title),) if ending is not None and title is not None else ()
+    return Replay(frozenset([state.scene]), taken, ended, titles)
 
 
 class _Damaged(Exception):
@@ -176,13 +193,14 @@ class ProfileStore:
                             "unlocks will not be kept this session.")
         return self._view(self.story)
 
-    def record(self, state: GameState, story: Story) -> Profile:
-        """Add the state's facts, and its ending if it is at one; written only when new."""
+    def record(self, state: GameState, story: Story, title: str | None = None) -> Profile:
+        """Add the state's facts, and its ending if it is at one (with `title`, the ending's
+        title as shown, when it shows variables); written only when new."""
         facts = frozenset(f for f in state.facts if f in story.facts)
         scene = story.scenes.get(state.scene)
         ending = scene.ending if scene is not None else None
         endings = frozenset([ending.id]) if ending is not None else frozenset()
-        replay = replay_of(state, ending.id if ending is not None else None)
+        replay = replay_of(state, ending.id if ending is not None else None, title)
         if (facts <= self._disk.facts and endings <= self._disk.endings
                 and self._disk.replay.covers(replay) and not self._pending):
             return self._view(story)
@@ -266,6 +284,7 @@ class ProfileStore:
             "seen": self._sorted("seen", self._disk.replay.seen),
             "taken": self._sorted("taken", self._disk.replay.taken),
             "ended": dict(self._disk.replay.ended),
+            "titles": dict(self._disk.replay.titles),
         }
         # One key a line, each value written by json's C encoder (`indent` would switch to
         # its pure-Python one, the cost of every choice that reads a new scene).
@@ -380,7 +399,10 @@ def _replay(data: dict[str, Any]) -> Replay:
     times = (tuple(sorted((k, float(v)) for k, v in ended.items()
                           if isinstance(v, (int, float)) and not isinstance(v, bool)))
              if isinstance(ended, dict) else ())
-    return Replay(_ids(data.get("seen")), _ids(data.get("taken")), times)
+    titles = data.get("titles")
+    named = (tuple(sorted((k, v) for k, v in titles.items() if isinstance(v, str)))
+             if isinstance(titles, dict) else ())
+    return Replay(_ids(data.get("seen")), _ids(data.get("taken")), times, named)
 
 
 def _ids(value: object) -> frozenset[str]:

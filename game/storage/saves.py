@@ -196,7 +196,7 @@ class SaveStore:
             slot = self.autosave
         path = self.path(slot)
         scene = self.story.scenes.get(state.scene)
-        label = scene.title if scene else state.scene
+        label = _label(self.story, scene.title, state) if scene else state.scene
         saved_at, playtime = self.clock(), max(0.0, playtime)
         auto = is_autosave(slot)
         steps = self._encoder.advance(state) if auto else None
@@ -513,3 +513,12 @@ def _mtime(path: Path) -> float:
         return os.lstat(path).st_mtime
     except OSError:
         return 0.0
+
+
+def _label(story: Story, title: str, state: GameState) -> str:
+    """The save list's label: the scene's title as the game showed it."""
+    if "{" not in title and "}" not in title:
+        return title
+    from game.engine.engine import shown_title  # only for a title that shows variables
+
+    return shown_title(story, title, state)

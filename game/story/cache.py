@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from game.story import expr
     from game.story.scene import Condition, Effect, Part, Scene, Template
 
-FORMAT = 7
+FORMAT = 9
 """Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
 MAGIC = b"offscreen-story-cache\n"
 _MARSHAL_VERSION = 4
@@ -369,7 +369,8 @@ class _Encoder:
             self.effects(s.on_enter),
             tuple((c.id, self.text(c.text), c.goto, self.condition(c.condition),
                    self.effects(c.effects), c.once, self.pos(c.pos), self.pos(c.goto_pos),
-                   c.is_continue) for c in s.choices),
+                   c.is_continue, self.condition(c.enabled),
+                   None if c.reason is None else self.text(c.reason)) for c in s.choices),
             s.next, self.ending(s.ending), self.pos(s.pos),
         )
         return marshal.dumps(data, _MARSHAL_VERSION)
@@ -383,7 +384,8 @@ class _Encoder:
         return (
             story.id, story.title, story.subtitle, story.start, story.content_hash,
             self.pos(story.pos),
-            tuple((v.name, v.default, self.pos(v.pos)) for v in story.variables.values()),
+            tuple((v.name, v.default, self.pos(v.pos), v.items)
+                  for v in story.variables.values()),
             tuple((f.id, f.title, f.text, f.source, f.hint, f.chapter, self.pos(f.pos))
                   for f in story.facts.values()),
             tuple(self.ending(e) for e in story.endings.values()),
@@ -505,9 +507,10 @@ class _Decoder:
             tuple(new_choice(choice_id, new_template(self.parts(parts)), goto,
                              self.condition(cond),
                              self.effects(effects), once, self.pos(p),
-                             self.pos(goto_pos), is_continue)
-                  for (choice_id, parts, goto, cond, effects, once, p, goto_pos, is_continue)
-                  in choices),
+                             self.pos(goto_pos), is_continue, self.condition(enabled),
+                             None if reason is None else new_template(self.parts(reason)))
+                  for (choice_id, parts, goto, cond, effects, once, p, goto_pos, is_continue,
+                       enabled, reason) in choices),
             next_id, self.ending(ending), self.pos(pos),
         )
 
@@ -527,8 +530,8 @@ class _Decoder:
         decoded_endings = [self.ending(e) for e in endings]
         return Story(
             id=story_id, title=title, subtitle=subtitle, start=start,
-            variables=MappingProxyType({name: Variable(name, default, self.pos(p))
-                                        for name, default, p in variables}),
+            variables=MappingProxyType({name: Variable(name, default, self.pos(p), items)
+                                        for name, default, p, items in variables}),
             facts=MappingProxyType({
                 fact_id: Fact(fact_id, fact_title, text, source, hint, chapter, self.pos(p))
                 for fact_id, fact_title, text, source, hint, chapter, p in facts}),

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 _VALUES = (bool, int, float, str)
 _UNARY = frozenset({"not", "-"})
-_BINARY = frozenset({"or", "and", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/"})
+_BINARY = frozenset({"or", "and", "==", "!=", "<", "<=", ">", ">=", "in", "+", "-", "*", "/"})
 MAX_NODE_DEPTH = 200
 """The parser's own limit (`expr._MAX_DEPTH`): a cold load never makes a deeper tree."""
 
@@ -42,6 +42,8 @@ class Context:
     variables: dict[str, type]
     scenes: frozenset[str]
     facts: frozenset[str]
+    items: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each list variable's items (format v2)."""
     conditions: set[tuple[object, ...]] = field(default_factory=set)
     """Conditions already found good (stories repeat them: `has(x)` in many scenes)."""
 
@@ -214,6 +216,21 @@ def _value(data: object, what: str) -> None:
     _need(type(data) in _VALUES and numbers.in_range(data), what)
 
 
+def _held(data: object, items: object, what: str) -> None:
+    """A list's value: names of `items`, each once, in their order (`lists.ordered`)."""
+    names = _strings(data, what)
+    _need(type(items) is tuple and names == tuple(i for i in items if i in names), what)
+
+
+def _expected(data: object, what: str) -> None:
+    """An expected value: a scalar, or a list's names (checked against nothing: the
+    playthrough runner compares it with what the game holds)."""
+    if type(data) is tuple:
+        _strings(data, what)
+    else:
+        _value(data, what)
+
+
 def _strings(data: object, what: str) -> tuple[str, ...]:
     items = _tuple(data, what)
     for item in items:
@@ -265,8 +282,9 @@ def trusted_context(data: Any) -> Context | None:
     if story is None:
         return None
     variables, facts, scene_ids = story[6], story[7], story[10]
-    return Context(len(data[2]), {name: type(default) for name, default, _ in variables},
-                   frozenset(scene_ids), frozenset(fact[0] for fact in facts))
+    return Context(len(data[2]), {name: type(default) for name, default, _, _ in variables},
+                   frozenset(scene_ids), frozenset(fact[0] for fact in facts),
+                   items={name: items for name, _, _, items in variables if items is not None})
 
 
 def _story(data: object, files: int) -> Context:
@@ -287,10 +305,18 @@ def _story(data: object, files: int) -> Context:
     for crc in crcs:
         _need(_int(crc, "a scene checksum") < 2**32, "a scene checksum")
     types: dict[str, type] = {}
+    lists: dict[str, tuple[str, ...]] = {}
     for variable in _tuple(variables, "the variables"):
-        name, default, p = _tuple(variable, "a variable", 3)
+        name, default, p, items = _tuple(variable, "a variable", 4)
         _need(_str(name, "a variable's name") not in types, "a duplicate variable")
-        _value(default, f"variable '{name}'s default")
+        if items is None:
+            _value(default, f"variable '{name}'s default")
+        else:
+            declared = _strings(items, f"list '{name}'s items")
+            _need(bool(declared) and len(set(declared)) == len(declared),
+                  f"list '{name}'s items")
+            _held(default, declared, f"list '{name}'s default")
+            lists[name] = declared
         pos(p, files)
         types[name] = type(default)
     fact_ids: set[str] = set()
@@ -302,7 +328,7 @@ def _story(data: object, files: int) -> Context:
         _opt_str(chapter, "a fact's chapter")
         pos(p, files)
         fact_ids.add(fact_id)
-    context = Context(files, types, scenes, frozenset(fact_ids))
+    context = Context(files, types, scenes, frozenset(fact_ids), items=lists)
     for ending in _tuple(endings, "the endings"):
         _ending(ending, context)
     for playthrough in _tuple(playthroughs, "the playthroughs"):
@@ -337,7 +363,7 @@ def _expectation(data: object, files: int) -> None:
     for pair in _tuple(variables, "an expectation's variables"):
         name, value = _tuple(pair, "an expected value", 2)
         _str(name, "an expected value")
-        _value(value, "an expected value")
+        _expected(value, "an expected value")
     pos(p, files)
 
 
@@ -356,11 +382,14 @@ def scene(data: object, scene_id: str, context: Context) -> None:
     _effects(on_enter, context)
     for choice in _tuple(choices, "a scene's choices"):
         (choice_id, parts, goto, condition, effects, once, where, goto_pos,
-         is_continue) = _tuple(choice, "a choice", 9)
+         is_continue, enabled, reason) = _tuple(choice, "a choice", 11)
         _str(choice_id, "a choice's id")
         _template(parts, context)
         _need(goto in context.scenes, "a choice's goto")
         _condition(condition, context)
+        _condition(enabled, context)
+        if reason is not None:
+            _template(reason, context)
         _effects(effects, context)
         _need(type(once) is bool and type(is_continue) is bool, "a choice's flags")
         pos(where, context.files)
@@ -412,6 +441,11 @@ def _effects(data: object, context: Context) -> None:
     for effect in _tuple(data, "effects"):
         kind, target, value, where = _tuple(effect, "an effect", 4)
         pos(where, context.files)
+        items = context.items.get(target) if type(target) is str else None
+        if items is not None:  # a list's set, add or remove: its names
+            _need(kind in ("set", "add", "remove"), "a list's effect")
+            _held(value, items, "a list's names")
+            continue
         _value(value, "an effect's value")
         if kind == "unlock":
             _need(target in context.facts and value is True, "an unlock")
@@ -438,7 +472,7 @@ def _condition(data: object, context: Context) -> None:
         return
     node = tree(node_data, expr)
     problems = expr.check(node, variables=context.variables, scenes=context.scenes,
-                          facts=context.facts)
+                          facts=context.facts, items=context.items)
     _need(not problems, "a condition that does not check")
     context.conditions.add(seen)
 

@@ -133,12 +133,24 @@ ADD_NOT_NUMBER = define("OS501", "add on a variable or value that is not a numbe
 DECIMAL_INTO_WHOLE = define("OS502", "add of a decimal number to a whole-number variable")
 WRONG_TYPE = define("OS503", "a value of another kind than its variable's (set, expect)")
 OUT_OF_RANGE = define("OS504", "a number outside the range numbers stay in (-10^15 to 10^15)")
+# list variables (format v2)
+NOT_AN_ITEM = define("OS540", "a name that is not one of a list's items (default, set, add, "
+                     "remove, expect, \"name\" in list)")
+LIST_ITEMS = define("OS541", "a list's items are missing, empty, or name one item twice")
+NOT_A_LIST = define("OS542", "remove on a variable that is not a list")
+NOT_NAMES = define("OS543", "a number or true/false given to a list (add, remove, set, default)")
 
 # -- OS6xx: scene flow (proven) -----------------------------------------------------------------
 DEAD_END = define("OS601", "a scene with none of choices, next and ending")
 TWO_EXITS = define("OS602", "a scene with more than one of choices, next and ending")
 EMPTY_CHOICES = define("OS603", "an empty choices list")
 ALWAYS_STUCK = define("OS604", "every choice of a scene has a condition that is always false")
+ENABLED_WRONG_KIND = define("OS620", "an 'enabled' that is a number, a list or a mapping, not a "
+                            "condition or true/false")
+ENABLED_WORD = define("OS621", "an 'enabled' that is one word naming nothing ('maybe'), not a "
+                      "condition or true/false")
+ALWAYS_LOCKED_STUCK = define("OS622", "every choice of a scene is always hidden or always locked "
+                             "(some by an 'enabled' that is always false)")
 
 # -- OS7xx: likely mistakes (warnings) ----------------------------------------------------------
 UNREACHABLE_SCENE = define("OS701", "a scene nothing leads to from the start", "warning")
@@ -151,6 +163,26 @@ SAME_TEXT = define("OS707", "two choices of a scene with the same text", "warnin
 NEVER_SHOWN = define("OS708", "a choice whose condition is always false", "warning")
 ONCE_TRAP = define("OS709", "every choice is 'once' in a scene entered again", "warning")
 ALL_HIDDEN = define("OS710", "every choice of a scene can be hidden at once", "warning")
+# (text variations, format v2: game/story/textlint.py)
+NEVER_VARIES = define("OS720", "a shuffle or cycle of one item: it always shows the same text",
+                      "warning")
+SAME_EITHER_WAY = define("OS721", "{?COND|x|x}: the same text whether the condition holds or not",
+                         "warning")
+PLAIN_FACT_TEXT = define("OS722", "a variation written in a fact's title or text, which stay "
+                         "plain text", "warning")
+# list variables (format v2)
+ITEM_NEVER_HELD = define("OS740", "a list item that no effect adds and the default does not "
+                         "hold", "warning")
+IN_NEVER_TRUE = define("OS741", "an '\"name\" in list' test of an item the list never holds",
+                       "warning")
+REASON_ALONE = define("OS750", "a choice's 'reason' without 'enabled' (it is never shown)",
+                      "warning")
+ALWAYS_LOCKED = define("OS751", "a choice whose 'enabled' is always false (always locked)",
+                       "warning")
+ALL_CLOSED = define("OS752", "every choice of a scene can be hidden or locked at once",
+                    "warning")
+LOCK_SAME_AS_IF = define("OS753", "a choice whose 'enabled' is its 'if' (never shown locked)",
+                         "warning")
 
 RETIRED: dict[str, str] = {}
 """Codes no longer produced, with what they meant: their numbers are never given again."""

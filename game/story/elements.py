@@ -16,9 +16,10 @@ from types import MappingProxyType
 import yaml
 
 from game.story import codes, expr, rules, schema, variations, yamlsrc
-from game.story.careful import CarefulReaders, describe
+from game.story.careful import describe
 from game.story.codes import Code
 from game.story.diagnostics import Related, first_defined
+from game.story.listreader import ListReaders
 from game.story.model import (
     Choice,
     Condition,
@@ -33,6 +34,7 @@ from game.story.model import (
     Step,
     Template,
     Value,
+    Variable,
 )
 from game.story.names import IDENT, SLUG, SLUG_RULE, closest, default_title, did_you_mean
 from game.story.quick import Compiled, plain_text
@@ -48,11 +50,13 @@ class Definition:
     file: str
 
 
-class ElementReaders(CarefulReaders):
+class ElementReaders(ListReaders):
     """Mixed into the loader; the state below is the loader's."""
 
     kinds: dict[str, type]
     """Each variable's type, for checking conditions."""
+    list_items: dict[str, tuple[str, ...]]
+    """Each list variable's items, for checking `"name" in list`."""
     trial: bool
     """True while a scene is read before every file is (see `Loader.try_scene`)."""
     trial_sources: list[str]
@@ -148,6 +152,10 @@ class ElementReaders(CarefulReaders):
         """An ending written as anything but a mapping gets an example to copy, with a valid
         id: the one written, when it is one (`ending: dawn`, `ending: [dawn, Dawn]`), else
         the scene's own (`ending: true` must not suggest `{id: true, ...}`)."""
+        if key.name == "enabled" and key.kind == "condition":
+            return (f"enabled of {what} must be a condition (like 'courage >= 2') or "
+                    f"true/false, not {describe(node)}",
+                    codes.NO_VALUE if node.tag == yamlsrc.NULL else codes.ENABLED_WRONG_KIND)
         if key.kind != "ending":
             return super().wrong_shape(key, node, what)
         words = [item.value for item in
@@ -279,6 +287,21 @@ class ElementReaders(CarefulReaders):
                          self.pos(node) if offset == 0 else self.inner_pos(node, offset),
                          evaluate)
 
+    def enabled(self, node: yaml.Node) -> Condition | None:
+        """A choice's `enabled:`, a condition like `if:`. One word that names nothing
+        (`enabled: maybe`, `enabled: "yes"`) is an author reaching for true/false, and is
+        told so rather than only that no variable has that name."""
+        if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.STR:
+            word = str(node.value).strip()
+            if IDENT.match(word) and word not in self.kinds and word not in expr.KEYWORDS:
+                self.report_missing(self.pos(node), f"enabled: '{word}' is neither true/false "
+                                    "nor a declared variable; enabled takes a condition (like "
+                                    f"'courage >= 2') or true/false"
+                                    f"{did_you_mean(word, sorted(self.variables))}",
+                                    codes.ENABLED_WORD, word)
+                return None
+        return self.condition(node)
+
     def compile_condition(self, source: str) -> Compiled:
         """Parsed, checked and (when sound) compiled, once per distinct text in a story."""
         try:
@@ -287,7 +310,7 @@ class ElementReaders(CarefulReaders):
             known: Compiled = exc
         else:
             problems = expr.check(tree, variables=self.kinds, scenes=self.scene_ids,
-                                  facts=self.fact_ids)
+                                  facts=self.fact_ids, items=self.list_items)
             if not problems:  # (the guards spare most conditions both walks)
                 proven = ((expr.division_by_zero(tree) if "/" in source else None)
                           or (expr.never_true(tree) if expr.may_contradict(source) else None))
@@ -309,7 +332,7 @@ class ElementReaders(CarefulReaders):
             if f is None:
                 continue
             if not f:
-                self.report(self.pos(item), "an effect needs one of set, add or unlock",
+                self.report(self.pos(item), "an effect needs one of set, add, remove or unlock",
                             codes.EMPTY_EFFECT)
             for kind, value in f.items():
                 if kind == "unlock":
@@ -328,10 +351,38 @@ class ElementReaders(CarefulReaders):
                                 codes.WRONG_KIND)
                     continue
                 for var, key_node, vnode in self.entries(value, kind):
+                    declared = self.variables.get(var)
+                    if kind == "remove" and declared is not None and declared.items is None:
+                        self.not_a_list(declared, key_node)
+                        continue
                     effect = self.assignment(kind, var, key_node, vnode)
                     if effect is not None:
                         out.append(effect)
         return tuple(out)
+
+    def variable(self, name: str, d: Definition) -> Variable | None:
+        """A variable's declaration: its default, or a mapping (`schema.VARIABLE`): a list
+        (`items`, read by `list_variable`) or a default written as `default:`."""
+        node = d.node
+        if not isinstance(node, yaml.MappingNode):
+            default = self.literal(node, f"variable '{name}'")
+            return None if default is None else Variable(name, default, d.pos)
+        f = self.fields(node, schema.VARIABLE, f"variable '{name}'")
+        if f is None:
+            return None
+        if "items" in f:
+            return self.list_variable(name, f, d.pos)
+        if "default" in f and isinstance(f["default"], yaml.SequenceNode):
+            self.report(self.pos(node), f"variable '{name}' has a list as its default but no "
+                        "items; a list declares every name it may hold, like "
+                        "{items: [badge, script], default: [badge]}", codes.LIST_ITEMS)
+            return None
+        if "default" in f:
+            default = self.literal(f["default"], f"the default of '{name}'")
+            return None if default is None else Variable(name, default, d.pos)
+        self.report(self.pos(node), f"variable '{name}' needs a default (or, for a list, "
+                    "items)", codes.MISSING_KEY)
+        return None
 
     def assignment(self, kind: str, var: str, key_node: yaml.Node, vnode: yaml.Node,
                    label: str | None = None) -> Effect | None:
@@ -344,6 +395,8 @@ class ElementReaders(CarefulReaders):
                                 f"variable{did_you_mean(var, sorted(self.variables))}",
                                 codes.NO_VARIABLE, var)
             return None
+        if declared.items is not None:
+            return self.list_effect(kind, declared, vnode, label)
         value = self.literal(vnode, f"{label} {var}")
         if value is None:
             return None
@@ -393,6 +446,14 @@ class ElementReaders(CarefulReaders):
             condition = self.condition(f["if"]) if "if" in f else None
             effects = self.effects(f["effects"], where) if "effects" in f else ()
             once = self.flag(f["once"], "once") if "once" in f else False
+            enabled = self.enabled(f["enabled"]) if "enabled" in f else None
+            reason = (self.template(f["reason"], f"the reason of a choice of {where}")
+                      if "reason" in f else None)
+            for key, (needs, why) in schema.COMPANIONS["choice"].items():
+                if key in f and not _written(item, (needs,)):
+                    self.report(self.pos(f[key]), f"'{key}' without '{needs}' is never shown: "
+                                f"{why}; add {needs}: CONDITION, or remove the {key}",
+                                codes.REASON_ALONE)
             if "id" in f:
                 choice_id = self.ident(f["id"], "choice id")
                 if choice_id is not None and choice_id in ids:
@@ -407,14 +468,15 @@ class ElementReaders(CarefulReaders):
             if goto is None:
                 continue
             if (text is None or choice_id is None or once is None
-                    or ("if" in f and condition is None)):
+                    or ("if" in f and condition is None)
+                    or ("enabled" in f and enabled is None)):
                 # Already reported. Keep the way on, so lint does not add "unreachable"
                 # warnings for the scenes behind it; a story with errors never plays.
-                text, choice_id, once, condition = (text or Template(("?",)),
-                                                    f"?{len(out)}", False, None)
+                text, choice_id, once, condition, enabled = (text or Template(("?",)),
+                                                             f"?{len(out)}", False, None, None)
             here = ids[choice_id] = self.pos(item)
             out.append(Choice(choice_id, text, goto, condition, effects, once, here,
-                              self.pos(f["goto"])))
+                              self.pos(f["goto"]), enabled=enabled, reason=reason))
         return tuple(out)
 
     # -- playthroughs ------------------------------------------------------------------------
@@ -514,6 +576,8 @@ def _condition_code(problem: expr.ExprError) -> Code:
         return codes.NEVER_TRUE
     if isinstance(problem, expr.DividesByZero):
         return codes.DIVISION_BY_ZERO
+    if isinstance(problem, expr.NotAnItem):
+        return codes.NOT_AN_ITEM
     return codes.CONDITION_TYPE
 
 

@@ -9,18 +9,21 @@ under some values). `offscreen test --exhaustive` settles the guesses for small 
 from __future__ import annotations
 
 import itertools
+import re
 from collections import deque
-from collections.abc import Callable, Collection, Container, Iterable, Iterator
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from game import numbers
-from game.story import codes, expr
+from game.story import codes, expr, lists, textlint
 from game.story.diagnostics import Diagnostic, Related
 from game.story.model import Choice, Condition, Pos, Scene, Story, Value
 from game.story.scene import Part
 
 MAX_COMBINATIONS = 4096
 """How many value combinations the stuck-scene check tries before it gives up quietly."""
+_LIST_CANDIDATES = 4
+"""A list of at most this many items is tried with every set of its names (16)."""
 
 
 def lint(story: Story, partial: bool = False, known: Known | None = None,
@@ -36,8 +39,7 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
     known.begin(story)
     findings = {scene.id: known.scene(scene) for scene in story.scenes.values()}
     roots = [name for name in story.scenes if unseen is None or name in unseen]
-    reachable = reachable_scenes(story, known.never, roots,
-                                 lambda name: findings[name].ways if name in findings else ())
+    reachable = known.reachable(story, roots, findings)
     for found in findings.values():
         scene = found.scene
         if scene.id not in reachable:
@@ -62,7 +64,9 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
                                                    "never be reached"))
     if not partial:
         out.extend(_unused_variables(story))
+        out.extend(_never_held(story))
     out.extend(_out_of_range(story, findings.values()))
+    out.extend(textlint.warnings(story))
     return out
 
 
@@ -87,6 +91,11 @@ def _out_of_range(story: Story, findings: Collection[SceneFindings]) -> Iterator
                     yield problem(expect.pos, value)
 
 
+_LONG_NUMBER = re.compile(f"[0-9]{{{len(str(numbers.LIMIT))}}}")
+"""A condition's number literal is digits with an optional fraction (expr/syntax.py), so one
+outside the range has at least as many digits before its point as LIMIT: a text without
+such a run holds none (tests/reliability/test_numbers_and_text.py holds it to the walk)."""
+
 Never = Callable[[Condition | None], bool]
 """Whether a choice's condition is always false, so the choice is never shown."""
 
@@ -104,15 +113,21 @@ class Known:
     whole graph) is never kept.
     """
 
-    __slots__ = ("_literals", "_names", "_never", "_scenes", "_variables", "remember")
+    __slots__ = ("_literals", "_names", "_never", "_outside", "_reach", "_scenes",
+                 "_variables", "_ways_changed", "remember")
 
     def __init__(self, scenes: bool = False) -> None:
         self._never: dict[str, bool] = {}
         self._names: dict[str, tuple[tuple[str, str], ...]] = {}
         self._literals: dict[str, tuple[Value, ...]] = {}
+        self._outside: dict[str, tuple[Value, ...]] = {}
         self.remember = scenes
         self._scenes: dict[str, SceneFindings] = {}
         self._variables: tuple[object, ...] = ()
+        self._reach: tuple[tuple[object, ...], set[str]] | None = None
+        """The last reachable set, with the start, roots and number of scenes it was for."""
+        self._ways_changed = True
+        """A scene came or went, or leads elsewhere, since `_reach` was worked out."""
 
     def never(self, condition: Condition | None) -> bool:
         """Always false (a `Never`)."""
@@ -140,6 +155,17 @@ class Known:
                 n.value for n in expr.walk(condition.node) if isinstance(n, expr.Literal))
         return values
 
+    def outside(self, condition: Condition) -> tuple[Value, ...]:
+        """Its literals outside the range numbers stay in (game/numbers.py), usually none.
+        Only a text with a run of digits as long as LIMIT's is walked for them
+        (`_LONG_NUMBER`): the walk was most of lint's range check."""
+        values = self._outside.get(condition.source)
+        if values is None:
+            values = self._outside[condition.source] = tuple(
+                value for value in self.literals(condition) if not numbers.in_range(value)
+            ) if _LONG_NUMBER.search(condition.source) else ()
+        return values
+
     def begin(self, story: Story) -> None:
         """A lint of this story starts: stuck verdicts found under other variables go, and
         so do the scenes the story no longer has (once they are many)."""
@@ -158,11 +184,29 @@ class Known:
         """What depends on this scene alone: kept when remembering, else worked out."""
         found = self._scenes.get(scene.id) if self.remember else None
         if found is None or found.scene is not scene:
-            found = SceneFindings(scene, ways_on(scene, self.never), _scene_unlocks(scene),
-                                  *_scene_numbers(scene, self))
+            old = found
+            found = SceneFindings(scene, ways_on(scene, self.never),
+                                  *_scene_effects(scene, self))
             if self.remember:
                 self._scenes[scene.id] = found
+                if old is None or old.ways != found.ways:
+                    self._ways_changed = True
         return found
+
+    def reachable(self, story: Story, roots: list[str],
+                  findings: Mapping[str, SceneFindings]) -> set[str]:
+        """`reachable_scenes` over the findings' ways; the last answer again when no scene
+        came, went or leads elsewhere (typing inside a scene changes none of that)."""
+        key = (story.start, tuple(roots), len(findings))
+        if self.remember and not self._ways_changed and self._reach is not None \
+                and self._reach[0] == key:
+            return self._reach[1]
+        reachable = reachable_scenes(story, self.never, roots,
+                                     lambda name: findings[name].ways if name in findings
+                                     else ())
+        if self.remember:
+            self._reach, self._ways_changed = (key, reachable), False
+        return reachable
 
     def stuck(self, story: Story, found: SceneFindings,
               reachable: Container[str]) -> list[Diagnostic]:
@@ -225,8 +269,14 @@ def reachable_scenes(story: Story, never: Never | None = None, roots: Iterable[s
 
 
 def ways_on(scene: Scene, never: Never) -> tuple[str, ...]:
-    """The scenes a scene's choices lead to, but those whose condition is always false."""
-    return tuple(choice.goto for choice in scene.choices if not never(choice.condition))
+    """The scenes a scene's choices lead to, but those hidden or locked for good (`closed`)."""
+    return tuple([choice.goto for choice in scene.choices if not closed(choice, never)])
+
+
+def closed(choice: Choice, never: Never) -> bool:
+    """Never takeable: hidden (`if`) or locked (`enabled`) by a condition always false."""
+    return ((choice.condition is not None and never(choice.condition))
+            or (choice.enabled is not None and never(choice.enabled)))
 
 
 def _unlocks(findings: Iterable[SceneFindings],
@@ -242,34 +292,44 @@ def _unlocks(findings: Iterable[SceneFindings],
     return anywhere, reachably
 
 
-def _scene_unlocks(scene: Scene) -> tuple[str, ...]:
-    """The facts a scene unlocks (on entry or in a choice)."""
-    effects = list(scene.on_enter)
-    for choice in scene.choices:
-        effects.extend(choice.effects)
-    return tuple(effect.target for effect in effects if effect.kind == "unlock")
-
-
 def _out_of_range_at(pos: Pos, value: Value) -> Diagnostic:
     return codes.OUT_OF_RANGE.at(pos, f"{value:.4g} is outside the range numbers stay "
                                       f"in ({numbers.WORDS})")
 
 
-def _scene_numbers(scene: Scene, known: Known) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """A scene's numbers outside the range: in its effects, and in its conditions."""
-    effects = [_out_of_range_at(effect.pos, effect.value)
-               for effect in (*scene.on_enter, *(e for c in scene.choices for e in c.effects))
-               if not numbers.in_range(effect.value)]
-    found = []
-    for condition in _scene_conditions(scene):
-        for value in known.literals(condition):
-            if not numbers.in_range(value):
-                found.append(_out_of_range_at(condition.pos, value))
-    return effects, found
+def _scene_effects(scene: Scene, known: Known,
+                   ) -> tuple[tuple[str, ...], list[Diagnostic], list[Diagnostic]]:
+    """In one pass over a scene (lint makes it for every scene of the story): the facts it
+    unlocks (on entry or in a choice), and its numbers outside the range, in its effects
+    and in its conditions."""
+    unlocks: list[str] = []
+    effect_numbers: list[Diagnostic] = []
+    condition_numbers: list[Diagnostic] = []
+    in_range = numbers.in_range
+    for paragraph in scene.paragraphs:
+        if paragraph.condition is not None:
+            for value in known.outside(paragraph.condition):
+                condition_numbers.append(_out_of_range_at(paragraph.condition.pos, value))
+    for effect in scene.on_enter:
+        if effect.kind == "unlock":
+            unlocks.append(effect.target)
+        if not in_range(effect.value):
+            effect_numbers.append(_out_of_range_at(effect.pos, effect.value))
+    for choice in scene.choices:
+        for effect in choice.effects:
+            if effect.kind == "unlock":
+                unlocks.append(effect.target)
+            if not in_range(effect.value):
+                effect_numbers.append(_out_of_range_at(effect.pos, effect.value))
+        if choice.condition is not None:
+            for value in known.outside(choice.condition):
+                condition_numbers.append(_out_of_range_at(choice.condition.pos, value))
+    return tuple(unlocks), effect_numbers, condition_numbers
 
 
 def conditions(story: Story) -> Iterator[Condition]:
-    """Every condition in the story (paragraphs and choices); lint and the tools walk them."""
+    """Every condition in the story (paragraphs, choices, and `{?COND|..}` in their text);
+    lint and the tools walk them."""
     for scene in story.scenes.values():
         yield from _scene_conditions(scene)
 
@@ -281,6 +341,9 @@ def _scene_conditions(scene: Scene) -> Iterator[Condition]:
     for choice in scene.choices:
         if choice.condition is not None:
             yield choice.condition
+        if choice.enabled is not None:
+            yield choice.enabled
+    yield from textlint.text_conditions(scene)
 
 
 def _unused_variables(story: Story) -> Iterator[Diagnostic]:
@@ -300,6 +363,10 @@ def _unused_variables(story: Story) -> Iterator[Diagnostic]:
         for choice in scene.choices:
             if len(choice.text.parts) > 1:
                 unread.difference_update(choice.text.names)
+            if choice.reason is not None and len(choice.reason.parts) > 1:
+                unread.difference_update(choice.reason.names)
+    if unread:
+        unread.difference_update(textlint.title_names(story))
     for var in story.variables.values():
         if var.name in unread:
             yield codes.UNREAD_VARIABLE.at(var.pos, f"variable '{var.name}' is never read "
@@ -307,9 +374,50 @@ def _unused_variables(story: Story) -> Iterator[Diagnostic]:
                                            "or use it")
 
 
+def _never_held(story: Story) -> Iterator[Diagnostic]:
+    """List items no effect ever puts in their list and the default does not hold: each
+    is a warning at the declaration, and each `"item" in list` test of one (never true) a
+    warning at its condition. Cheap: one pass over the effects, then over the distinct
+    conditions, only for stories that have lists."""
+    items = story.list_items()
+    if not items:
+        return
+    held: dict[str, set[str]] = {name: set(story.variables[name].default)  # type: ignore[arg-type]
+                                 for name in items}
+    for scene in story.scenes.values():
+        for effect in (*scene.on_enter, *(e for c in scene.choices for e in c.effects)):
+            if effect.target in held and effect.kind in ("add", "set"):
+                held[effect.target].update(effect.value)  # type: ignore[arg-type]
+    for name, declared in items.items():
+        never = [item for item in declared if item not in held[name]]
+        if never:
+            shown = ", ".join(f"'{item}'" for item in never)
+            yield codes.ITEM_NEVER_HELD.at(
+                story.variables[name].pos, f"list '{name}' never holds {shown}: no effect adds "
+                f"{'it' if len(never) == 1 else 'them'} and the default does not; an 'in' "
+                "test of one is never true")
+    walked: dict[str, list[str]] = {}  # by condition text: what to say of it
+    for condition in conditions(story):
+        if " in " not in condition.source:
+            continue
+        said = walked.get(condition.source)
+        if said is None:
+            said = walked[condition.source] = [
+                f"'{expr.unparse(n)}' is never true: no effect adds '{n.left.value}' to "
+                f"'{n.right.name}' and its default does not hold it"
+                for n in expr.walk(condition.node)
+                if isinstance(n, expr.Binary) and n.op == expr.MEMBERSHIP
+                and isinstance(n.left, expr.Literal) and isinstance(n.right, expr.Var)
+                and n.right.name in held and n.left.value in items[n.right.name]
+                and n.left.value not in held[n.right.name]]
+        for message in said:
+            yield codes.IN_NEVER_TRUE.at(condition.pos, message)
+
+
 def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
            revisitable: Callable[[str], bool]) -> Iterator[Diagnostic]:
-    """Can every choice of this scene be hidden at once? Proven -> error; plausible -> warning."""
+    """Can every choice of this scene be hidden (or locked) at once? Proven -> error;
+    plausible -> warning."""
     choices = [c for c in scene.choices if not c.is_continue]
     if not choices or scene.ending is not None:
         return
@@ -332,10 +440,17 @@ def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
                                     "condition that is always false: the player would be "
                                     "stuck")
         return
+    if all(closed(c, known.never) for c in choices):
+        yield codes.ALWAYS_LOCKED_STUCK.at(scene.pos, f"every choice of scene '{scene.id}' "
+                                           "is always hidden or always locked (an 'enabled' "
+                                           "that is always false): the player would be stuck")
+        return
     for choice in choices:
-        if known.never(choice.condition):
+        if choice.condition is not None and known.never(choice.condition):
             yield codes.NEVER_SHOWN.at(choice.pos, "this choice's condition is always "
                                        "false, so it is never shown")
+        elif choice.enabled is not None:
+            yield from _lock_mistakes(choice, known)
     if scene.id not in reachable:
         return
     if all(c.once for c in choices) and revisitable(scene.id):
@@ -343,22 +458,44 @@ def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
                                  "and the scene can be entered again: after each is taken "
                                  "the player is stuck; add a choice without 'once'")
         return
-    if any(c.condition is None for c in choices):
+    if any(c.condition is None and c.enabled is None for c in choices):
         return
-    example = _all_hidden(story, [c for c in choices if c.condition is not None], known,
-                          scene.id)
-    if example:
+    example = _all_hidden(story, choices, known, scene.id)
+    if example and any(c.enabled is not None for c in choices):
+        yield codes.ALL_CLOSED.at(scene.pos, f"every choice of scene '{scene.id}' can be "
+                                  f"hidden or locked at once (for example when {example}), "
+                                  "leaving the player stuck (a locked choice is no way on); "
+                                  "add a choice without 'if' or 'enabled', or make sure one "
+                                  "always holds")
+    elif example:
         yield codes.ALL_HIDDEN.at(scene.pos, f"every choice of scene '{scene.id}' can be "
                                   f"hidden at once (for example when {example}), leaving the "
                                   "player stuck; add a choice without 'if', or make sure one "
                                   "always holds")
 
 
+def _lock_mistakes(choice: Choice, known: Known) -> Iterator[Diagnostic]:
+    """A choice shown but locked: an `enabled` always false locks it for good, and one that
+    only repeats its `if` never shows it locked (it is hidden instead)."""
+    enabled = choice.enabled
+    if enabled is None:
+        return
+    if known.never(enabled):
+        yield codes.ALWAYS_LOCKED.at(enabled.pos, "this choice's 'enabled' is always false, "
+                                     "so it is always locked: no player can ever take it")
+    elif choice.condition is not None and (
+            expr.strip_offsets(choice.condition.node) == expr.strip_offsets(enabled.node)):
+        yield codes.LOCK_SAME_AS_IF.at(enabled.pos, "this choice's 'enabled' is its 'if': "
+                                       "whenever it would be locked it is hidden, so its "
+                                       "lock is never seen; drop the 'if' to show it locked")
+
+
 def _outcome(choice: Choice) -> tuple[object, ...]:
     """What taking a choice does to the game, ignoring its wording and position."""
     effects = tuple((e.kind, e.target, e.value) for e in choice.effects)
     condition = choice.condition.source if choice.condition else None
-    return (choice.goto, effects, condition, choice.once)
+    enabled = choice.enabled.source if choice.enabled else None
+    return (choice.goto, effects, condition, choice.once, enabled)
 
 
 def _revisitable(story: Story, start: str) -> bool:
@@ -381,7 +518,14 @@ def _candidates(story: Story, kind: str, name: str, literals: list[Value],
         return [False, True]
     if kind == "scene":  # visit counts; a scene's own choices show once it was entered
         return [1, 2] if name == scene else [0, 1, 2]
-    default = story.variables[name].default
+    variable = story.variables[name]
+    default = variable.default
+    if variable.items is not None:  # a list: every set of its names, while they are few
+        if len(variable.items) > _LIST_CANDIDATES:
+            return list(dict.fromkeys([default, (), variable.items]))
+        return [lists.ordered(variable.items, chosen)
+                for size in range(len(variable.items) + 1)
+                for chosen in itertools.combinations(variable.items, size)]
     if isinstance(default, bool):
         return [False, True]
     if isinstance(default, (int, float)):
@@ -395,8 +539,10 @@ def _candidates(story: Story, kind: str, name: str, literals: list[Value],
 
 def _all_hidden(story: Story, choices: Iterable[Choice], known: Known,
                 scene: str) -> str | None:
-    """A small assignment of the referenced names under which no condition holds, if any."""
-    conditions = [c.condition for c in choices if c.condition is not None]
+    """A small assignment of the referenced names under which no choice can be taken (each
+    hidden by its `if` or locked by its `enabled`), if any."""
+    gates = [(c.condition, c.enabled) for c in choices]
+    conditions = [c for gate in gates for c in gate if c is not None]
     refs = sorted({name for c in conditions for name in known.names(c)})
     literals = [lit for c in conditions for lit in known.literals(c)]
     domains = [_candidates(story, kind, name, literals, scene) for kind, name in refs]
@@ -414,11 +560,13 @@ def _all_hidden(story: Story, choices: Iterable[Choice], known: Known,
             if kind == "variable":
                 variables[name] = value
             elif kind == "scene":
-                visits[name] = int(value)  # a scene's candidates are visit counts
+                visits[name] = int(value)  # type: ignore[arg-type]  # visit counts
             elif value:
                 facts.add(name)
         try:
-            if not any(c.evaluate(variables, visits, facts) for c in conditions):
+            if not any((shown is None or shown.evaluate(variables, visits, facts))
+                       and (enabled is None or enabled.evaluate(variables, visits, facts))
+                       for shown, enabled in gates):
                 return ", ".join(_describe(kind, name, value)
                                  for (kind, name), value in zip(refs, combo, strict=True))
         except expr.ExprEvalError:
@@ -431,4 +579,6 @@ def _describe(kind: str, name: str, value: Value) -> str:
         return f"{'' if value else 'not '}has({name})"
     if kind == "scene":
         return f"visits({name}) = {value}"
+    if isinstance(value, tuple):
+        return f"{name} = [{', '.join(value)}]"
     return f"{name} = {expr.literal_text(value)}"

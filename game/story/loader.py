@@ -88,6 +88,7 @@ class Loader(ElementReaders):
         """(scene, target, where, what) forward gotos of prebuilt scenes, checked at the end."""
         self.trial_sources: list[str] = []
         self.kinds: dict[str, type] = {}
+        self.list_items: dict[str, tuple[str, ...]] = {}
         self.scene_name = ""
 
     # -- pass 1: gather ----------------------------------------------------------------------
@@ -100,7 +101,10 @@ class Loader(ElementReaders):
         digest = hashlib.sha256()
         unreadable: set[str] = set()
         gathered = Gathered.empty()
-        for file, text in self.texts_in_order(paths, files, digest.update, unreadable):
+        def hash_in(name: str, text: str) -> None:
+            digest.update(content_chunk(name, text))
+
+        for file, text in self.texts_in_order(paths, files, hash_in, unreadable):
             node = yamlsrc.compose(text, file, self.report)
             if node is not None:
                 self.gather(node, gathered)
@@ -128,16 +132,17 @@ class Loader(ElementReaders):
         return paths
 
     def texts_in_order(self, paths: list[Path], files: tuple[str, ...],
-                       hash_in: Callable[[bytes], object], unreadable: set[str],
+                       hash_in: Callable[[str, str], object], unreadable: set[str],
                        ) -> Iterator[tuple[str, str]]:
         """(display path, text) of each file that can be read, in load order; the story's
-        content hash takes in each, and the others are added to `unreadable`."""
+        content hash takes in each (`hash_in(name, text)`, see `content_chunk`), and the
+        others are added to `unreadable`."""
         for path, file in zip(paths, files, strict=True):
             text = self.read_source(path, file)
             if text is None:
                 unreadable.add(file)
                 continue
-            hash_in(self.relative(path).encode() + b"\0" + text.encode() + b"\0")
+            hash_in(self.relative(path), text)
             yield file, text
 
     def read_source(self, path: Path, file: str) -> str | None:
@@ -318,8 +323,7 @@ class Loader(ElementReaders):
         id (its scene is read once the names it may use are known)."""
         self.file = d.file
         if section == "variables":
-            default = self.literal(d.node, f"variable '{name}'")
-            self.declare(name, None if default is None else Variable(name, default, d.pos))
+            self.declare(name, self.variable(name, d))
         elif section == "facts":
             self.declare_fact(name, self.fact(name, d))
         elif section == "scenes":
@@ -332,6 +336,8 @@ class Loader(ElementReaders):
         if variable is not None:
             self.variables[name] = variable
             self.kinds[name] = variable.kind
+            if variable.items is not None:
+                self.list_items[name] = variable.items
 
     def declare_fact(self, name: str, fact: Fact | None) -> None:
         """A fact as read (None: it could not be; its id counts all the same)."""
@@ -399,6 +405,12 @@ class Loader(ElementReaders):
             if next_id in renames:
                 next_id = renames[next_id]
             self.prebuilt[scene_id] = replace(old, choices=tuple(choices), next=next_id)
+
+
+def content_chunk(name: str, text: str) -> bytes:
+    """What the story's content hash (sha256, the files in load order) takes in for one
+    file: its name relative to the story folder, and its text."""
+    return name.encode() + b"\0" + text.encode() + b"\0"
 
 
 def _words(texts: Iterable[str | None]) -> set[str] | None:

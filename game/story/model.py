@@ -25,8 +25,20 @@ if TYPE_CHECKING:
     from game.story.scene import Scene as Scene
     from game.story.scene import Template as Template
 
-Value = bool | int | float | str
-"""The four kinds of value a variable can hold (YAML scalars, minus null)."""
+Scalar = bool | int | float | str
+"""The four kinds of value a v1 variable can hold (YAML scalars, minus null)."""
+Names = tuple[str, ...]
+"""A list variable's value: the names it holds, each once, in the order its `items` declare.
+
+Why a tuple in declared order rather than a set: it is hashable (the exhaustive search keys
+states by their variables), it has one spelling per set of names (so equal states are equal
+values, `{pockets}` always reads the same, and a save's JSON array is the same bytes), it
+marshals into the compiled cache as it is, and it is cheap: a list declares a handful of
+names, and a membership test on a short tuple of interned strings costs what a set's does.
+Every list value is made by `game.story.lists` (`ordered`, `added`, `removed`), which keeps
+that order; nothing else builds one."""
+Value = Scalar | Names
+"""What a variable can hold: a scalar, or (a list variable) the names it holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +93,13 @@ class Variable:
     name: str
     default: Value
     pos: Pos
+    items: Names | None = None
+    """A list variable's every possible name, in declared order (None: not a list)."""
 
     @property
     def kind(self) -> type:
-        """`int` and `float` both count as numbers; the checker treats them alike."""
+        """`int` and `float` both count as numbers; the checker treats them alike; a list
+        variable's kind is `tuple`."""
         return type(self.default)
 
 
@@ -139,6 +154,12 @@ class Story:
 
     def defaults(self) -> dict[str, Value]:
         return {name: var.default for name, var in self.variables.items()}
+
+    def list_items(self) -> dict[str, Names]:
+        """Every list variable's declared names, in order (what `in`, `add`, `remove` and
+        the language server's completion may use)."""
+        return {name: var.items for name, var in self.variables.items()
+                if var.items is not None}
 
     def chapters(self) -> tuple[str, ...]:
         """Chapter names in story order (first scene or fact that names each), for the journal."""

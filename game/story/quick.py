@@ -14,11 +14,11 @@ from collections.abc import Callable, Container, Mapping
 
 import yaml
 
-from game.story import expr, rules, schema, variations, yamlsrc
+from game.story import expr, lists, rules, schema, variations, yamlsrc
 from game.story.construct import slot_setters
 from game.story.model import Choice, Condition, Effect, Paragraph, Pos, Template, Variable
 from game.story.names import IDENT
-from game.story.scene import new_choice, new_paragraph, new_template
+from game.story.scene import EffectKind, new_choice, new_paragraph, new_template
 
 _MappingNode, _ScalarNode, _SequenceNode = yaml.MappingNode, yaml.ScalarNode, yaml.SequenceNode
 _new_object = object.__new__
@@ -36,6 +36,8 @@ _SIGNATURE: dict[schema.Shape, tuple[str | type, ...]] = {
     "bool": (yamlsrc.BOOL,), "empty": (yamlsrc.NULL,),
     "list": (_SequenceNode,), "mapping": (_MappingNode,)}
 """How each shape shows in a node: a scalar by its tag, a collection by its class."""
+_REASON_NEEDS = schema.COMPANIONS["choice"]["reason"][0]
+"""The key without which a choice's `reason` means nothing (`enabled`)."""
 _REFUSED: dict[int, dict[str, frozenset[str | type]]] = {}
 """Per schema table (by id, as `_REQUIRED`): each key's refused node signatures."""
 
@@ -72,6 +74,23 @@ def _quick_entries(node: yaml.Node, known: Container[str]) -> dict[str, yaml.Nod
             return None
         out[name] = value
     return out
+
+
+def _quick_names(kind: str, var: str, items: tuple[str, ...], vnode: yaml.Node,
+                 pos: Callable[[yaml.Node], Pos]) -> Effect | None:
+    """`set`/`add`/`remove` of a list's names, when each is plainly one of its items (the
+    careful reader, `listreader.py`, reports anything else)."""
+    nodes = [vnode] if type(vnode) is _ScalarNode else (
+        vnode.value if type(vnode) is _SequenceNode and vnode.tag == yamlsrc.SEQ else None)
+    if nodes is None:
+        return None
+    names = set()
+    for node in nodes:
+        if type(node) is not _ScalarNode or node.tag != yamlsrc.STR or node.value not in items:
+            return None
+        names.add(node.value)
+    effect_kind: EffectKind = "add" if kind == "add" else "remove" if kind == "remove" else "set"
+    return Effect(effect_kind, var, lists.ordered(items, names), pos(vnode))
 
 
 def plain_text(node: yaml.Node) -> str | None:
@@ -229,7 +248,10 @@ class QuickReaders:
         return tuple(out)
 
     def quick_assignment(self, kind: str, var: str, vnode: yaml.Node) -> Effect | None:
-        if type(vnode) is not _ScalarNode or vnode.tag not in _LITERAL_TAGS:
+        items = self.variables[var].items
+        if items is not None:
+            return _quick_names(kind, var, items, vnode, self.pos)
+        if type(vnode) is not _ScalarNode or vnode.tag not in _LITERAL_TAGS or kind == "remove":
             return None
         value = yamlsrc.quick_scalar(vnode)
         if value is None:
@@ -276,6 +298,19 @@ class QuickReaders:
             if not isinstance(flag, bool):
                 return None
             once = flag
+        enabled = reason = None
+        if "enabled" in f:
+            enabled = self.quick_condition(f["enabled"])
+            if enabled is None:
+                return None
+        if "reason" in f:
+            if _REASON_NEEDS not in f:  # the careful reader warns
+                return None
+            reason_text = plain_text(f["reason"])
+            reason = (None if reason_text is None
+                      else self.quick_template(reason_text, f["reason"]))
+            if reason is None:
+                return None
         if "id" in f:
             choice_id = plain_word(f["id"])
             if choice_id is None or choice_id in ids or not IDENT.match(choice_id):
@@ -284,5 +319,5 @@ class QuickReaders:
             choice_id = rules.default_choice_id(text if len(template.parts) == 1 else str(template),
                                                 ids)
         return new_choice(choice_id, template, goto, condition, effects, once,
-                          self.pos(item), self.pos(goto_node), False)
+                          self.pos(item), self.pos(goto_node), False, enabled, reason)
 

@@ -46,6 +46,6 @@ def assignment(kind: str, want: type, value: Value) -> tuple[Value, AssignProble
         return value, ("decimal into whole" if want is int and got is float else None)
     if got is want:
         return value, None
-    if want is float and got is int:
+    if want is float and isinstance(value, int):
         return float(value), None
     return value, "wrong type"

@@ -30,11 +30,15 @@ class Condition:
     evaluate: Evaluator = field(compare=False, repr=False)
 
 
+EffectKind = Literal["set", "add", "remove", "unlock"]
+
+
 @dataclass(frozen=True, slots=True)
 class Effect:
-    """One `set`, `add` or `unlock` step; `value` is the literal, the amount, or unused."""
+    """One `set`, `add`, `remove` or `unlock` step; `value` is the literal, the amount, a
+    list's names (for a list variable's `set`, `add` and `remove`), or unused."""
 
-    kind: Literal["set", "add", "unlock"]
+    kind: EffectKind
     target: str
     value: Value
     pos: Pos
@@ -138,6 +142,11 @@ class Choice:
     goto_pos: Pos
     is_continue: bool = False
     """True for the single Continue that a `next:` scene is turned into."""
+    enabled: Condition | None = None
+    """`enabled:` (format v2): while it is false the choice is shown, locked, and cannot be
+    taken. `condition` (`if:`) still decides whether it is shown at all."""
+    reason: Template | None = None
+    """`reason:`, shown beside the choice while it is locked (only with `enabled`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +170,7 @@ new_template: Callable[[tuple[Part, ...]], Template] = fast_constructor(Template
 new_paragraph: Callable[[Template, Condition | None, Pos], Paragraph] = fast_constructor(
     Paragraph, ("text", "condition", "pos"))
 new_choice: Callable[[str, Template, str, Condition | None, tuple[Effect, ...], bool, Pos, Pos,
-                      bool], Choice] = fast_constructor(
+                      bool, Condition | None, Template | None], Choice] = fast_constructor(
     Choice, ("id", "text", "goto", "condition", "effects", "once", "pos", "goto_pos",
-             "is_continue"))
-"""`Choice(...)` with every field given, `is_continue` too."""
+             "is_continue", "enabled", "reason"))
+"""`Choice(...)` with every field given, `is_continue`, `enabled` and `reason` too."""

@@ -24,8 +24,11 @@ Kind = Literal[
     "choices",  # a list of choice mappings
     "ending",  # an {id, title} mapping
     "ids",  # an id or a list of ids
-    "values",  # a mapping of variable name to literal
-    "numbers",  # a mapping of variable name to number
+    "values",  # a mapping of variable name to literal (or, for a list, names)
+    "numbers",  # a mapping of variable name to number (or, for a list, names)
+    "names",  # a mapping of list variable name to a name or a list of names
+    "declaration",  # a variable: its default, or a mapping (a list's items and default)
+    "default",  # a variable's default: a literal, or for a list a name or list of names
     "steps",  # a list of choice texts/ids or {choose, expect} mappings
     "expect",  # an expectation mapping
     "named",  # a mapping from ids to definitions
@@ -52,6 +55,9 @@ SHAPES: dict[Kind, tuple[Shape, ...]] = {
     "ids": ("text", "list"),
     "values": ("mapping",),
     "numbers": ("mapping",),
+    "names": ("mapping",),
+    "declaration": ("text", "number", "bool", "mapping"),
+    "default": ("text", "number", "bool", "list"),
     "steps": ("list",),
     "expect": ("mapping",),
     "named": ("mapping", "empty"),  # `facts:` with nothing under it yet
@@ -78,7 +84,8 @@ def _table(*keys: Key) -> dict[str, Key]:
 
 TOP = _table(
     Key("story", "story", "The story's id, title and first scene (exactly once per folder)."),
-    Key("variables", "named", "Every variable, with its default value.", of="value"),
+    Key("variables", "named", "Every variable, with its default value (or a list's items "
+        "and default).", of="declaration"),
     Key("facts", "named", "The true facts the player can unlock into the journal.", of="fact"),
     Key("scenes", "named", "The scenes, by id.", of="scene"),
     Key("playthroughs", "named", "Scripted playthroughs that `offscreen test` replays.",
@@ -91,6 +98,15 @@ STORY = _table(
     Key("subtitle", "text", "Shown under the title."),
     Key("start", "id", "The first scene's id.", required=True),
 )
+
+VARIABLE = _table(
+    Key("items", "ids", "A list variable: every name it may hold, in the order text shows "
+        "them."),
+    Key("default", "default", "What a new game starts with (a list: a name or a list of "
+        "names, from its items; none if left out)."),
+)
+"""The mapping form of a variable declaration (format v2). A list's part is read by
+`listreader.ListReaders.list_variable`."""
 
 FACT = _table(
     Key("title", "text", "The fact's headline in the journal.", required=True),
@@ -117,6 +133,9 @@ CHOICE = _table(
     Key("effects", "effects", "Effects run when the choice is taken."),
     Key("once", "bool", "Gone after it has been taken once."),
     Key("id", "id", "A stable id for saves and playthroughs (default: made from the text)."),
+    Key("enabled", "condition", "Shown but locked (cannot be picked) while this condition "
+        "is false (format v2)."),
+    Key("reason", "template", "Shown beside the choice while it is locked (with 'enabled')."),
 )
 
 PARAGRAPH = _table(
@@ -132,7 +151,9 @@ ENDING = _table(
 
 EFFECT = _table(
     Key("set", "values", "Set variables to literal values."),
-    Key("add", "numbers", "Add to number variables (negative to subtract)."),
+    Key("add", "numbers", "Add to number variables (negative to subtract), or names to a "
+        "list variable."),
+    Key("remove", "names", "Remove a name, or a list of names, from a list variable."),
     Key("unlock", "ids", "Unlock a fact, or a list of facts."),
 )
 
@@ -157,6 +178,7 @@ EXPECT = _table(
 TABLES: dict[str, dict[str, Key]] = {
     "top": TOP,
     "story": STORY,
+    "variable": VARIABLE,
     "fact": FACT,
     "scene": SCENE,
     "choice": CHOICE,
@@ -172,8 +194,18 @@ TABLES: dict[str, dict[str, Key]] = {
 EXACTLY_ONE: dict[str, tuple[str, ...]] = {"scene": ("choices", "next", "ending")}
 """Tables where exactly one of these keys must be given (a scene's way on)."""
 
-AT_LEAST_ONE: dict[str, tuple[str, ...]] = {"effect": ("set", "add", "unlock")}
+AT_LEAST_ONE: dict[str, tuple[str, ...]] = {
+    "effect": ("set", "add", "remove", "unlock"), "variable": ("items", "default")}
 """Tables where at least one of these keys must be given (an effect must do something)."""
+
+COMPANIONS: dict[str, dict[str, tuple[str, str]]] = {
+    "choice": {"reason": ("enabled", "a reason is shown only while its choice is locked, and "
+                                     "only 'enabled' locks a choice")},
+}
+"""Keys that mean nothing without another key of the same mapping, by table: a choice's
+`reason` is shown only while its `enabled` is false: the key needed, and why. Written
+without it, the careful reader warns (the quick one leaves such a choice to it); the JSON
+Schema allows it, as the checker does."""
 
 MEANT: dict[str, dict[str, tuple[str, str]]] = {
     "choice": {"next": ("goto", "a choice leads on with 'goto' ('next' is a scene's single "

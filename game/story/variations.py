@@ -287,8 +287,11 @@ def runtime_template(text: str, variables: Container[str], pos: Pos) -> Template
     from game.story import expr  # the engine has it loaded already
 
     def condition(source: str, offset: int) -> Condition | None:
-        tree = expr.parse(source)
-        return Condition(source, tree, pos, expr.compile_expr(tree))
+        try:  # (lint reads the titles of a story with errors too)
+            tree = expr.parse(source)
+            return Condition(source, tree, pos, expr.compile_expr(tree))
+        except expr.ExprError:
+            return None
 
     parts = parse(text, variables, None, condition)
     return Template(parts if parts is not None else (text,))

@@ -84,13 +84,14 @@ def _adds(story: Story) -> dict[str, list[tuple[str, int]]]:
         for n, choice in enumerate(scene.choices):
             target = story.scenes[choice.goto]
             for effect in (*choice.effects, *target.on_enter):
-                if effect.kind == "add" and effect.value:
+                if effect.kind == "add" and effect.value and type(effect.value) is not tuple:
                     out.setdefault(effect.target, []).append((scene.id, n))
     return out
 
 
 def _first_add(effects: Iterable[Effect], name: str) -> Effect:
-    return next(e for e in effects if e.kind == "add" and e.target == name and e.value)
+    return next(e for e in effects if e.kind == "add" and e.target == name and e.value
+                and type(e.value) is not tuple)
 
 
 def growth(search: Search) -> list[Finding]:

@@ -40,6 +40,8 @@ SLUG_PATTERN = _pattern(SLUG.pattern)
 
 _SCALAR: Json = {"type": ["string", "number", "boolean"]}
 _ID: Json = {"type": "string", "pattern": ID_PATTERN}
+_NAMES: Json = {"anyOf": [_ID, {"type": "array", "items": _ID}]}
+"""A name or a list of names (a list variable's value in effects and expectations)."""
 
 
 def _ref(table: str) -> Json:
@@ -80,10 +82,17 @@ def _details(kind: str, name: str, of: str | None) -> Json:
     if kind == "ids":
         return {"pattern": ID_PATTERN, "items": _ID}
     if kind == "values":
-        return {"propertyNames": {"pattern": ID_PATTERN}, "additionalProperties": _SCALAR}
+        return {"propertyNames": {"pattern": ID_PATTERN},
+                "additionalProperties": {"anyOf": [_SCALAR, _NAMES]}}
     if kind == "numbers":
         return {"propertyNames": {"pattern": ID_PATTERN},
-                "additionalProperties": {"type": "number"}}
+                "additionalProperties": {"anyOf": [{"type": "number"}, _NAMES]}}
+    if kind == "names":
+        return {"propertyNames": {"pattern": ID_PATTERN}, "additionalProperties": _NAMES}
+    if kind == "declaration":
+        return {"anyOf": [_SCALAR, _ref("variable")]}
+    if kind == "default":
+        return {"items": _ID}
     if kind == "steps":
         return {"items": {"anyOf": [_SCALAR, _ref("step")]}}
     if kind == "expect":

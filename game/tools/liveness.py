@@ -6,8 +6,10 @@ data-flow pass over the scene graph (a fixpoint, as a compiler's live-variable a
 
 - A *slot* is one part of a state: a variable, a scene's visit count, a fact (held or not)
   or a once-only choice (taken or not).
-- A slot is *read* at a scene by the scene's paragraph and choice conditions, by `{name}` in
-  its paragraph and choice texts (text shows the exact value), and by its once-only choices.
+- A slot is *read* at a scene by the scene's paragraph and choice conditions (a choice's
+  `if` and its `enabled`: a locked choice cannot be taken), by `{name}` in its paragraph and
+  choice texts and locked choices' reasons (text shows the exact value), and by its
+  once-only choices.
 - A slot is *dead* at a scene when every way on writes it (`set`, `unlock`, a once mark)
   before anything reads it, or never reads it again: it is left out of the state's key
   there, and the search's representative state holds the variable's default instead.
@@ -34,6 +36,11 @@ Facts are slots only where some `has()` asks about them, which keeps the key sma
 which facts are reachable at all is counted beside the search, from the moves that unlock
 them. Declared bounds (format v2's `{min, max}`) need nothing here: the engine clamps a
 bounded number, so its values are finitely many already.
+
+A list variable (format v2) is a finite set of names, so it is kept exactly wherever it is
+live: `"x" in list` and `count(list)` read it whole, `set` overwrites it, and `add` and
+`remove` change it from what it held, so to this analysis they are an `add` of 0 (the
+value before them still matters after, and no cut point moves).
 """
 
 from __future__ import annotations
@@ -141,6 +148,8 @@ def condition_reads(node: expr.Node, numbers: frozenset[str]) -> Iterator[tuple[
                 yield ("visits", n.arg), SEEN
             elif n.func == "visits":
                 yield ("visits", n.arg), EXACT
+            elif n.func == "count":
+                yield ("var", n.arg), EXACT
             else:
                 yield ("fact", n.arg), EXACT
 
@@ -187,6 +196,11 @@ def scene_reads(scene: Scene, numbers: frozenset[str], risky: tuple[Condition, .
     def shown(template: Template) -> None:
         for name in template.names:
             read(("var", name), EXACT)
+        for variation in template.variations():  # format v2: what picks an item
+            if variation.condition is not None:
+                condition(variation.condition)
+            else:
+                read(("visits", scene.id), EXACT)
 
     def condition(c: Condition | None) -> None:
         if c is not None:
@@ -200,8 +214,11 @@ def scene_reads(scene: Scene, numbers: frozenset[str], risky: tuple[Condition, .
             shown(paragraph.text)
     for choice in scene.choices:
         condition(choice.condition)
+        condition(choice.enabled)  # locked or not decides whether it can be taken
         if text:
             shown(choice.text)
+            if choice.reason is not None:
+                shown(choice.reason)
         if choice.once:
             read(("once", f"{scene.id}/{choice.id}"), EXACT)
     return out
@@ -234,6 +251,8 @@ def _write(effect: Effect) -> tuple[Slot, int | float | None]:
         return ("fact", effect.target), None
     if effect.kind == "set":
         return ("var", effect.target), None
+    if effect.kind == "remove" or type(effect.value) is tuple:
+        return ("var", effect.target), 0  # a list's add/remove keeps what it held in play
     return ("var", effect.target), effect.value  # type: ignore[return-value]
 
 

@@ -8,10 +8,10 @@ and sets instead, and `playtest` builds its report from what it yields.
 The contract: for the same story, seed and strategy, a run here and a run driven through the
 real `Engine` (`playtest.random_runs(..., reference=True)`) agree step for step on
 
-1. the choices shown at each step: their conditions (the story's own compiled evaluators,
-   given the same variables, visit counts and facts) and `once`, listed in `shown_first`
-   order (always-shown choices first, then the ones that could be hidden, each in story
-   order);
+1. the choices takeable at each step: their conditions (`if`, then `enabled`: the story's
+   own compiled evaluators, given the same variables, visit counts and facts; a locked
+   choice is never picked) and `once`, listed in `shown_first` order (always-open choices
+   first, then the ones that could be hidden or locked, each in story order);
 2. the pick among them: no draw from the run's `random.Random(seed + run)` when one choice
    is shown, else one `random()`, mapped by `int(random() * n)` (uniform) or
    `weighted_pick` over how often each was taken so far in all runs (least-taken);
@@ -23,7 +23,7 @@ real `Engine` (`playtest.random_runs(..., reference=True)`) agree step for step 
 4. where play fails: a condition that raises while choices are listed, or one of the few
    paragraph conditions that can (they divide), evaluated on entry although nothing is
    rendered;
-5. when a run ends: at an ending, stuck (no choice shown), at `max_steps` choices taken
+5. when a run ends: at an ending, stuck (no choice takeable), at `max_steps` choices taken
    (a possible endless loop), or at such a failure.
 
 What it leaves out, because no rule reads it: visits of scenes no condition asks about, the
@@ -43,10 +43,12 @@ the model allows a kind this module does not know.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
+from game.story import lists
 from game.story.expr import Evaluator, ExprEvalError
 from game.story.model import Choice, Effect, Story, Value
 from game.tools.analysis import reads
@@ -68,17 +70,38 @@ def weighted_pick(counts: Sequence[int], point: float) -> int:
     return len(weights) - 1
 
 
+def open_test(choice: Choice) -> Evaluator | None:
+    """Whether a choice can be taken, as one closure over the story's own compiled ones: its
+    `if` (shown) and then its `enabled` (not locked), in the Engine's order, so a condition
+    that fails at run time fails at the same step. None when nothing can close it."""
+    shown = None if choice.condition is None else choice.condition.evaluate
+    if choice.enabled is None:
+        return shown
+    enabled = choice.enabled.evaluate
+    if shown is None:
+        return enabled
+
+    def both(variables: Mapping[str, Value], visits: Mapping[str, int],
+             facts: AbstractSet[str]) -> Value:
+        return bool(shown(variables, visits, facts)) and bool(enabled(variables, visits, facts))
+
+    return both
+
+
 def shown_first(choices: Sequence[Choice]) -> list[Choice]:
-    """The visible choices in the order both loops pick from: those that are always shown
-    first, then those that a condition or `once` could have hidden, each in story order.
+    """The takeable choices in the order both loops pick from: those that are always open
+    first, then those that a condition, `enabled` or `once` could have closed, each in story
+    order (a locked choice is never picked: `Engine.choices` leaves it out, and here
+    `open_test` does).
 
     The fast loop copies a scene's always-shown choices in one go and only tests the others
     (a third of the work of testing every choice, at 60% of its steps); the odds of each
     choice are the same in any order, and the Engine loop uses this order too so that the
     two stay identical run for run.
     """
-    return ([c for c in choices if c.condition is None and not c.once]
-            + [c for c in choices if c.condition is not None or c.once])
+    return ([c for c in choices if c.condition is None and c.enabled is None and not c.once]
+            + [c for c in choices if c.condition is not None or c.enabled is not None
+               or c.once])
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +133,14 @@ class UnknownEffect(Exception):
 
 # -- the compiled story -------------------------------------------------------------------------
 
-_SET, _ADD, _UNLOCK, _ONCE, _VISIT = range(5)
-EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK}
+_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _ADD_NAMES = range(7)
+EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK, "remove": _REMOVE}
 """Effect kind -> operation code. `_ONCE` and `_VISIT` are the two changes a move makes
-beyond effects: marking a once-only choice taken, counting a visit to the scene entered."""
-_Op = tuple[int, str, Value]
+beyond effects: marking a once-only choice taken, counting a visit to the scene entered.
+An `add` to a list variable is `_ADD_NAMES`, its value (the list's items, the names), so
+the loop's number `add` never looks at a type; both list codes change the list through
+`game.story.lists`, as the Engine does."""
+_Op = tuple[int, str, Any]
 """(operation code, what it changes: a variable, fact, once key or scene id, the value)."""
 _Entry = tuple[int, "Evaluator | None", "str | None"]
 """A choice that may be hidden: (its move number, condition or None, `once` key or None)."""
@@ -134,14 +160,18 @@ START = 0
 """The move number of "start a run": no choice, it only enters the start scene."""
 
 
-def _ops(effects: tuple[Effect, ...]) -> list[_Op]:
+def _ops(effects: tuple[Effect, ...], story: Story) -> list[_Op]:
     ops: list[_Op] = []
     for effect in effects:
         code = EFFECT_CODES.get(effect.kind)
         if code is None:
             raise UnknownEffect(f"{effect.pos}: the random runner cannot apply a "
                                 f"'{effect.kind}' effect")
-        ops.append((code, effect.target, effect.value))
+        if code == _ADD and type(effect.value) is tuple:
+            items = story.variables[effect.target].items or ()
+            ops.append((_ADD_NAMES, effect.target, (items, effect.value)))
+        else:
+            ops.append((code, effect.target, effect.value))
     return ops
 
 
@@ -195,7 +225,7 @@ class Compiled:
             return self.entered[here]
         scene = self.story.scenes[self.ids[here]]
         ops: list[_Op] = [(_VISIT, scene.id, 1)] if scene.id in self.asked else []
-        ops += _ops(scene.on_enter)
+        ops += _ops(scene.on_enter, self.story)
         self.entered[here] = out = tuple(ops) if ops else None
         return out
 
@@ -209,7 +239,7 @@ class Compiled:
             move = len(self.gotos)
             goto = self.number[choice.goto]
             once = f"{scene_id}/{choice.id}" if choice.once else None
-            own = _ops(choice.effects)
+            own = _ops(choice.effects, self.story)
             if once is not None:
                 own.append((_ONCE, once, True))
             entering = self.entering(goto)
@@ -218,11 +248,11 @@ class Compiled:
             self.counts.append(0)
             self.choices.append((scene_id, choice))
             moves.append(move)
-            condition = choice.condition
-            if condition is None and once is None:
+            takeable = open_test(choice)
+            if takeable is None and once is None:
                 fixed.append(move)
             else:
-                entries.append((move, None if condition is None else condition.evaluate, once))
+                entries.append((move, takeable, once))
         hazards = self.risky.get(scene_id)
         checks = None if hazards is None else tuple(c.evaluate for c in hazards)
         # Unpacking a row touches all three parts, so the parts a step will not use are the
@@ -272,11 +302,13 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
     defaults = c.story.defaults()
     least = strategy == "least-taken"
     visit, set_, add, unlock = _VISIT, _SET, _ADD, _UNLOCK  # locals: the loop reads them often
+    remove, add_names = _REMOVE, _ADD_NAMES
+    added, removed = lists.added, lists.removed
     for run in range(runs):
         run_seed = seed + run
         rng = random.Random(run_seed)  # noqa: S311 - reproducible play, not secrets
         random_ = rng.random
-        variables = dict(defaults)
+        variables: dict[str, Any] = dict(defaults)  # Any: the ops are typed by their code
         visits: dict[str, int] = {}
         once_taken: set[str] = set()
         facts: set[str] = set()
@@ -295,11 +327,15 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                         if code == visit:
                             visits[target] = visits.get(target, 0) + 1
                         elif code == add:
-                            variables[target] = variables[target] + value  # type: ignore[operator]
+                            variables[target] = variables[target] + value
                         elif code == set_:
                             variables[target] = value
                         elif code == unlock:
                             facts.add(target)
+                        elif code == remove:
+                            variables[target] = removed(variables[target], value)
+                        elif code == add_names:
+                            variables[target] = added(value[0], variables[target], value[1])
                         else:
                             once_taken.add(target)
                 row = rows[here]

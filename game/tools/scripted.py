@@ -197,9 +197,14 @@ def _variable_mismatches(expected: Mapping[str, Value], actual: Mapping[str, Val
     for name, want in expected.items():
         have = actual.get(name)
         if have is None or not _same(have, want):
-            shown = format_value(have) if have is not None else "undeclared"
-            out.append(f"variables: {name} expected {format_value(want)}, actual {shown}")
+            shown = _shown(have) if have is not None else "undeclared"
+            out.append(f"variables: {name} expected {_shown(want)}, actual {shown}")
     return out
+
+
+def _shown(value: Value) -> str:
+    """A value as a mismatch shows it; a list in brackets, so an empty one is seen."""
+    return f"[{format_value(value)}]" if isinstance(value, tuple) else format_value(value)
 
 
 def _same(a: Value, b: Value) -> bool:

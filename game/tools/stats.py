@@ -1,8 +1,11 @@
 """`offscreen check --stats`: how big the story is, per chapter and in total.
 
 Words are what a player can read: scene paragraphs (every variant, shown or not), choice
-texts, and fact titles and texts. A `{variable}` counts as one word. The synthesised
-Continue of a `next:` scene is not an authored choice, so it is not counted. A scene, choice
+texts and the reasons of choices that can be locked, and fact titles and texts. A
+`{variable}` counts as one word, and a variation (format v2) the words of every item, as a
+paragraph counts whether it shows or not (its `{?COND}` condition is no words; `cup{s|}` stays
+one word). The synthesised Continue of a `next:` scene is not an authored choice, so it is not
+counted. A scene, choice
 or ending belongs to its scene's chapter, a fact to its own; things without a chapter are
 counted under "(no chapter)".
 """
@@ -10,8 +13,12 @@ counted under "(no chapter)".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from game.story.model import Story
+
+if TYPE_CHECKING:
+    from game.story.scene import Part, Template
 
 NO_CHAPTER = "(no chapter)"
 
@@ -34,10 +41,25 @@ class StoryStats:
     total: ChapterStats
     variables: int
     playthroughs: int
+    locked: int = 0
+    """Choices that can be shown locked (format v2's `enabled`)."""
 
 
 def _words(text: str) -> int:
     return len(text.split())
+
+
+def _text_words(template: Template) -> int:
+    if len(template.parts) == 1:
+        return _words(template.parts[0])  # type: ignore[arg-type]
+    return _words(_readable(template.parts))
+
+
+def _readable(parts: tuple[Part, ...]) -> str:
+    """The text with each variable as one word and each variation as all its items."""
+    return "".join(p if i % 2 == 0 else "x" if type(p) is str  # type: ignore[misc]
+                   else " ".join(_readable(item) for item in p.items)  # type: ignore[union-attr]
+                   for i, p in enumerate(parts))
 
 
 def story_stats(story: Story) -> StoryStats:
@@ -49,11 +71,13 @@ def story_stats(story: Story) -> StoryStats:
 
     for scene in story.scenes.values():
         bump(scene.chapter, "scenes")
-        bump(scene.chapter, "words", sum(_words(str(p.text)) for p in scene.paragraphs))
+        bump(scene.chapter, "words", sum(_text_words(p.text) for p in scene.paragraphs))
         for choice in scene.choices:
             if not choice.is_continue:
                 bump(scene.chapter, "choices")
-                bump(scene.chapter, "words", _words(str(choice.text)))
+                bump(scene.chapter, "words", _text_words(choice.text))
+                if choice.reason is not None:
+                    bump(scene.chapter, "words", _text_words(choice.reason))
         if scene.ending is not None:
             bump(scene.chapter, "endings")
     for fact in story.facts.values():
@@ -65,8 +89,10 @@ def story_stats(story: Story) -> StoryStats:
     total = ChapterStats("total", *(sum(getattr(c, column) for c in chapters)
                                     for column in ("words", "scenes", "choices", "facts",
                                                    "endings")))
+    locked = sum(choice.enabled is not None for scene in story.scenes.values()
+                 for choice in scene.choices)
     return StoryStats(story.title, chapters, total, len(story.variables),
-                      len(story.playthroughs))
+                      len(story.playthroughs), locked)
 
 
 _COLUMNS = ("words", "scenes", "choices", "facts", "endings")
@@ -83,4 +109,6 @@ def format_stats(stats: StoryStats) -> str:
         lines.append(row.name.ljust(name_width)
                      + "".join(f"  {getattr(row, c):>{widths[c]}}" for c in _COLUMNS))
     lines.append(f"variables: {stats.variables}, scripted playthroughs: {stats.playthroughs}")
+    if stats.locked:
+        lines.append(f"choices that can be locked (enabled): {stats.locked}")
     return "\n".join(lines)

@@ -110,6 +110,11 @@ def test_the_seed_moves_a_shuffle(story: Story) -> None:
 
     assert shown(1) == shown(1)
     assert len({shown(seed) for seed in range(30)}) > 3
+    engine = Engine(story)  # the game's own seed (GameState.seed) is the one used
+    by_seed = {seed: texts(engine, engine.start(seed))["shuffle"] for seed in range(30)}
+    assert {seed: "shuffle:" + text for seed, text in by_seed.items()} == {
+        seed: shown(seed) for seed in range(30)}
+    assert texts(engine, engine.start(7)) == texts(Engine(story), engine.start(7))
 
 
 def walk(engine: Engine, picks: list[int]) -> GameState:
@@ -156,3 +161,29 @@ def test_the_cache_keeps_the_parsed_templates(tmp_path: Path,
     assert warm.scenes["hub"] is not cold.scenes["hub"]
     state = walk(Engine(cold), [1, 0, 0])
     assert Engine(warm).view(state) == Engine(cold).view(state)
+
+
+def test_the_guide_s_example_shows_what_the_guide_says(tmp_path: Path) -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "writing-scenes.md").read_text("utf-8")
+    section = guide.split("### Text variations (format v2)", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "story.yaml").write_text(
+        "story: {id: g, title: G, start: hub}\nvariables: {day: 1, cups: 2}\nscenes:\n"
+        + block + "    choices:\n      - {text: Again, goto: hub, effects: [{add: {cups: -1}}]}\n",
+        encoding="utf-8")
+    engine = Engine(load_or_raise(tmp_path))
+    state = engine.start()
+    views = []
+    for _ in range(4):
+        views.append(engine.view(state))
+        state = engine.choose(state, "again")
+    assert [v.title for v in views] == ["Day 1: morning", "Day 1: afternoon", "Day 1: evening",
+                                        "Day 1: morning"]
+    assert [v.paragraphs[0] for v in views] == [
+        "You step into the café.", "The café again.", "Back at the café, as usual.",
+        "Back at the café, as usual."]
+    assert views[0].paragraphs[1] == "The barista nods. She asks your name."
+    assert views[2].paragraphs[1] == "The barista doesn't look up."
+    assert [v.paragraphs[3] for v in views[:2]] == ["You have 2 cups left.",
+                                                   "You have one cup left."]
+    assert all(v.paragraphs[2].startswith("The radio plays ") for v in views)

@@ -115,6 +115,12 @@ def test_yaml_path_reads_the_place_from_indentation() -> None:
     ("scenes:\n  a:\n    on_enter:\n      - unlock:\n          - s", ["sam_secret"]),
     (CHOICE + "        effects:\n          - set: {me", ["met_sam"]),
     ("scenes:\n  a:\n    text: |\n      Hello {na", ["name"]),
+    # text variations (format v2): a variable in an item, the condition of {?..}
+    ("scenes:\n  a:\n    text: |\n      {&Hi|Hello {na", ["name"]),
+    ("scenes:\n  a:\n    text: |\n      {?cour", ["courage"]),
+    ("scenes:\n  a:\n    text: |\n      {?has(co", ["coffee"]),
+    ('scenes:\n  a:\n    title: "Day {cour', ["courage"]),
+    ('scenes:\n  a:\n    text: "{?seen(w', ["window"]),
     ("playthroughs:\n  p:\n    expect:\n      ending: ", ["friends", "quiet"]),
     ("playthroughs:\n  p:\n    steps:\n      - choose: x\n        expect:\n          scene: lu",
      ["lunch"]),
@@ -124,9 +130,35 @@ def test_completion_offers_the_names_that_fit_the_place(
     assert labels(index, text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("scenes:\n  a:\n    choices:\n      - {text: \"Café 🍵\", goto: ",
+     ["alone", "desk", "kitchen", "lobby", "lunch", "window"]),
+    ("scenes:\n  a:\n    choices:\n      - {text: 'It''s {', goto: ki", ["kitchen"]),
+    ("scenes:\n  a:\n    choices:\n      - {text: Go, if: \"has(s", ["sam_secret"]),
+    ("scenes:\n  a:\n    choices:\n      - {text: \"Hi {na", ["name"]),
+    ("scenes:\n  a:\n    choices:\n      - {text: Go, ", ["goto", "effects", "id", "if", "once"]),
+    (CHOICE + "        effects: [{unlock: ", ["coffee", "sam_secret"]),
+    (CHOICE + "        effects: [{set: {courage: 1, m", ["met_sam"]),
+    (CHOICE + "        effects: [{set: {courage: ", []),  # a value: any literal
+    (CHOICE + "        effects: [{add: {courage: 1}}, {", ["add", "set", "unlock"]),
+    ("scenes:\n  a:\n    on_enter: [{unlock: [coffee, s", ["sam_secret"]),
+    ("scenes:\n  a:\n    ending: {", ["id", "title", "hint"]),
+    ("story: {id: x, start: lu", ["lunch"]),
+    (CHOICE + "        effects: [{add: {courage: 1}}]  # {co", []),  # a comment
+    ("scenes:\n  a:\n    text: |\n      Note: {na", ["name"]),  # text, not a key
+    ("scenes:\n  a:\n    text: >-\n      One.\n      goto: ", []),
+])
+def test_completion_inside_flow_collections_and_text_blocks(
+        index: StoryIndex, text: str, expected: list[str]) -> None:
+    """`{...}` and `[...]` on one line are read as YAML reads them; a `|` block is text."""
+    assert labels(index, text) == expected
+
+
 def test_completion_offers_the_keys_not_yet_written_with_their_docs(index: StoryIndex) -> None:
-    assert labels(index, CHOICE + "        ") == ["goto", "effects", "id", "if", "once"]
-    assert labels(index, CHOICE + "      - ") == ["goto", "text", "effects", "id", "if", "once"]
+    assert labels(index, CHOICE + "        ") == ["goto", "effects", "enabled", "id", "if", "once",
+                                                  "reason"]
+    assert labels(index, CHOICE + "      - ") == ["goto", "text", "effects", "enabled", "id", "if",
+                                                  "once", "reason"]
     assert labels(index, "story:\n  id: x\n  ") == ["start", "title", "subtitle"]
     lines = ["scenes:", "  a:", "    ne"]
     (item,) = complete(index, lines, 2, 6).items

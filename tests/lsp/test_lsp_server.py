@@ -105,6 +105,53 @@ async def test_a_typo_in_a_goto_is_reported_at_its_line_and_fixing_it_clears_it(
         d.severity == types.DiagnosticSeverity.Error for d in found))
 
 
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+async def test_positions_count_utf16_units_on_a_line_with_non_ascii_text(
+        client: LanguageClient, story_copy: Path) -> None:
+    """The client's default encoding: a flow-style choice after an emoji (two UTF-16 units,
+    one character) gets its diagnostic, completion and definition where the editor puts
+    them; the typo comes as a one-character range edit, as an editor sends a keystroke."""
+    text = open_file(client, story_copy, "scenes.yaml")
+    where = uri(story_copy, "scenes.yaml")
+    await diagnostics_until(client, where, lambda found: not any(
+        d.severity == types.DiagnosticSeverity.Error for d in found))
+    line = line_of(text, "goto: desk")
+    choice = '      - {text: "Café 🍵 break", goto: kitchen}'
+    end = types.Position(line, len(text.split("\n")[line]))
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(version=2, uri=where),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(end, end), text="\n" + choice)]))
+    column = utf16(choice[:choice.index("kitchen")])  # 41 in UTF-16, 40 characters
+    last = types.Position(line + 1, column + len("kitche"))  # the last letter goes
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(version=3, uri=where),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(last, types.Position(line + 1, last.character + 1)), text="")]))
+    found = await diagnostics_until(client, where, lambda found: any(
+        "kitche'" in d.message for d in found))
+    error = next(d for d in found if "kitche'" in d.message)
+    assert error.range == types.Range(types.Position(line + 1, column),
+                                      types.Position(line + 1, column + len("kitche")))
+
+    items = await client.text_document_completion_async(types.CompletionParams(
+        types.TextDocumentIdentifier(where), types.Position(line + 1, column + 3)))
+    assert isinstance(items, types.CompletionList)
+    kitchen = next(item for item in items.items if item.label == "kitchen")
+    assert isinstance(kitchen.text_edit, types.TextEdit)
+    assert kitchen.text_edit.range == types.Range(types.Position(line + 1, column),
+                                                  types.Position(line + 1, column + 3))
+    found_at = await client.text_document_definition_async(types.DefinitionParams(
+        types.TextDocumentIdentifier(where), types.Position(line + 1, column + 1)))
+    assert found_at == []  # 'kitche' is no scene; the hover says so
+    hover = await client.text_document_hover_async(types.HoverParams(
+        types.TextDocumentIdentifier(where), types.Position(line + 1, column + 1)))
+    assert hover is not None and hover.range == error.range
+
+
 async def test_a_name_defined_twice_cites_the_first_definition(
         client: LanguageClient, story_copy: Path) -> None:
     open_file(client, story_copy, "scenes.yaml")

@@ -54,7 +54,10 @@ REPLACEMENTS = ["", "on", "no", "12", "1.5", "-3", "0x1F", "~", "[]", "{}", "x: 
                 "!!str 3", "!!python/name:os.system", "&a x", "*a", "- a", "'quoted'", "{b: 1}",
                 "visits(lobby_0) > 1", "courage + 1", '"on"', "1_000", "012", ".5", "+2",
                 "budget", "mood == 3", "2010-07-10", "once", "goto", "text", "<<",
-                "!!bool maybe", "!!int x", "!!float y"]
+                "!!bool maybe", "!!int x", "!!float y",
+                # text variations (format v2): good ones and each kind of mistake
+                '"{a|{courage}}"', '"{&a|b} {~c|d}"', '"{?courage > 1|x|y}"', '"{!a|{?has(x)|y}}"',
+                '"{?nope|x}"', '"{%a|b}"', '"{a|b"', '"{?random(1, 2) > 1|x}"', '"{?courage}"']
 
 
 @st.composite

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from game.cli import main
 from game.engine import Engine, StoryRuntimeError
@@ -74,6 +76,24 @@ def test_the_checker_reports_numbers_outside_the_range(tmp_path: Path, yaml: str
     errors = [d for d in result.errors if "outside the range numbers stay in" in d.message]
     assert [d.pos.line for d in errors] == [line], [str(d) for d in result.diagnostics]
     assert result.story is None
+
+
+@given(st.one_of(
+    st.integers(min_value=0, max_value=10**22).map(str),
+    st.tuples(st.integers(min_value=0, max_value=10**22), st.integers(min_value=0,
+              max_value=10**12)).map(lambda pair: f"{pair[0]}.{pair[1]}"),
+    st.sampled_from([str(LIMIT), str(LIMIT + 1), f"{LIMIT}.0", f"{LIMIT}.0001",
+                     "999999999999999.99999999", "0" * 20 + "1", "-" + str(LIMIT + 1)])))
+def test_a_condition_without_a_long_run_of_digits_holds_no_number_out_of_range(
+        number: str) -> None:
+    """lint skips walking a condition text with no run of 16 digits (`_LONG_NUMBER`): every
+    literal the parser makes out of range must show such a run in its text."""
+    from game.story import expr, lint
+
+    node = expr.parse(f"x < {number}")
+    literals = [n.value for n in expr.walk(node) if isinstance(n, expr.Literal)]
+    if any(not in_range(value) for value in literals):
+        assert lint._LONG_NUMBER.search(f"x < {number}")
 
 
 def test_the_range_itself() -> None:

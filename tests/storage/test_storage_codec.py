@@ -25,7 +25,8 @@ import gen_story
 
 ids = st.text(alphabet="abcdefghij_/", min_size=1, max_size=6)
 values = st.one_of(st.booleans(), st.integers(-10**12, 10**12),
-                   st.floats(allow_nan=False), st.text(max_size=8))
+                   st.floats(allow_nan=False), st.text(max_size=8),
+                   st.lists(ids, max_size=3, unique=True).map(tuple))  # a list's names
 state_fields = st.fixed_dictionaries({
     "scene": ids,
     "variables": st.dictionaries(ids, values, max_size=5),

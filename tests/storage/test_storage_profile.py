@@ -200,3 +200,23 @@ def test_a_write_reads_the_file_back_only_when_another_game_wrote_it(
     assert data["settings"]["text_speed"] == 7
     assert data["seen"] == sorted(data["seen"]) and len(data["seen"]) == 31
     assert data["taken"] == sorted(data["taken"]) and len(data["taken"]) == 31
+
+
+def test_an_ending_title_is_kept_as_first_read_and_read_leniently(tmp_path: Path,
+                                                                  story: Story) -> None:
+    store = ProfileStore(tmp_path, story)
+    store.load()
+    ending = play(story, "take_a_deep_breath", "hello", "continue", "have_lunch_with_sam")
+    assert store.record(ending, story, "Lunch, day 1").replay.titles == (
+        ("friends", "Lunch, day 1"),)
+    assert store.record(ending, story, "Lunch, day 2").replay.titles == (
+        ("friends", "Lunch, day 1"),)  # the first reading stays
+    again = ProfileStore(tmp_path, story).load()
+    assert again.ending_title(story.endings["friends"]) == "Lunch, day 1"
+    data = json.loads(store.path.read_text())
+    for bad in (5, ["friends"], {"friends": 3}):
+        data["titles"] = bad
+        store.path.write_text(json.dumps(data))
+        read = ProfileStore(tmp_path, story).load()
+        assert read.replay.titles == () and read.endings == {"friends"}
+        assert read.ending_title(story.endings["friends"]) == story.endings["friends"].title

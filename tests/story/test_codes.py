@@ -157,6 +157,12 @@ MISTAKES: dict[str, Build] = {
     codes.WRONG_TYPE.code: story(
         f"scenes:\n  a: {{text: t, on_enter: [{{set: {{n: many}}}}], {END}}}\n"),
     codes.OUT_OF_RANGE.code: story(A + "variables:\n  big: 10000000000000000\n"),
+    # list variables
+    codes.NOT_AN_ITEM.code: story(A + "variables:\n  p: {items: [a, b], default: [c]}\n"),
+    codes.LIST_ITEMS.code: story(A + "variables:\n  p: {items: [a, a]}\n"),
+    codes.NOT_A_LIST.code: story(
+        f"scenes:\n  a: {{text: t, on_enter: [{{remove: {{n: 1}}}}], {END}}}\n"),
+    codes.NOT_NAMES.code: story(A + "variables:\n  p: {items: [a, b], default: [1]}\n"),
     codes.DEAD_END.code: story("scenes:\n  a: {text: t}\n"),
     codes.TWO_EXITS.code: story(f"scenes:\n  a: {{text: t, next: a, {END}}}\n"),
     codes.EMPTY_CHOICES.code: story("scenes:\n  a: {text: t, choices: []}\n"),
@@ -186,6 +192,38 @@ MISTAKES: dict[str, Build] = {
     codes.ALL_HIDDEN.code: story(
         "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, if: flag}\n"
         f"      - {{text: y, goto: b, if: n > 1}}\n  b: {{text: t, {END}}}\n"),
+    codes.NEVER_VARIES.code: story(f"scenes:\n  a: {{text: 'a {{~b}}', {END}}}\n"),
+    codes.SAME_EITHER_WAY.code: story(f"scenes:\n  a: {{text: 'a {{?flag|b|b}}', {END}}}\n"),
+    codes.PLAIN_FACT_TEXT.code: story(A, header=HEADER.replace("One.", "'{One|Two}'")),
+    # list variables
+    codes.ITEM_NEVER_HELD.code: story(A + "variables:\n  p: {items: [a, b], default: [a]}\n"),
+    codes.IN_NEVER_TRUE.code: story(
+        "variables:\n  p: {items: [a, b]}\nscenes:\n  a:\n    text: t\n    choices:\n"
+        "      - {text: x, goto: b, if: '\"b\" in p'}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    # -- locked choices (format v2: enabled, reason) --
+    codes.ENABLED_WRONG_KIND.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: 3}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    codes.ENABLED_WORD.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: maybe}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    codes.ALWAYS_LOCKED_STUCK.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: false}\n"
+        f"  b: {{text: t, {END}}}\n"),
+    codes.REASON_ALONE.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, reason: Not yet.}\n"
+        f"  b: {{text: t, {END}}}\n"),
+    codes.ALWAYS_LOCKED.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: false}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    codes.ALL_CLOSED.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: flag}\n"
+        f"      - {{text: y, goto: b, if: n > 1}}\n  b: {{text: t, {END}}}\n"),
+    codes.LOCK_SAME_AS_IF.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n"
+        "      - {text: x, goto: b, if: flag, enabled: flag}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
 }
 """One mistake per code in the table: each must produce (at least) its code."""
 

@@ -45,8 +45,9 @@ def test_fast_values_equal_the_classes_own() -> None:
     text = new_template(("Hi ", "name", ""))
     assert text == Template(("Hi ", "name", "")) and str(text) == "Hi {name}"
     assert new_paragraph(text, None, here) == Paragraph(text, None, here)
-    made = new_choice("go", text, "hall", None, (), True, here, here, False)
+    made = new_choice("go", text, "hall", None, (), True, here, here, False, None, None)
     assert made == Choice("go", text, "hall", None, (), True, here, here)
+    assert new_choice is not Choice  # the fast maker, not the class: it matches the shape
     assert fast_constructor(Eight, tuple("abcdefgh")) is Eight  # no maker for eight fields
 
 

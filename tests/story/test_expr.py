@@ -559,7 +559,9 @@ def test_compiled_constants_keep_division_errors() -> None:
 
 # --- property tests ---------------------------------------------------------------------
 
-P_VARS: dict[str, type] = {"n1": int, "n2": float, "b1": bool, "b2": bool, "s1": str}
+P_VARS: dict[str, type] = {"n1": int, "n2": float, "b1": bool, "b2": bool, "s1": str,
+                           "l1": tuple}
+P_ITEMS = ("a", "b", "")
 P_SCENES = ["intro", "hall", "odd-scene", "and"]
 P_FACTS = ["key", "met pam"]
 
@@ -568,6 +570,7 @@ number_leaf: st.SearchStrategy[Node] = st.one_of(
     st.floats(0, 1e300, allow_nan=False, allow_infinity=False).map(abs).map(Literal),
     st.sampled_from(["n1", "n2"]).map(Var),
     st.sampled_from(P_SCENES).map(lambda s: Call("visits", s)),
+    st.just(Call("count", "l1")),
 )
 text_leaf: st.SearchStrategy[Node] = st.one_of(st.text(max_size=8).map(Literal), st.just(Var("s1")))
 bool_leaf: st.SearchStrategy[Node] = st.one_of(
@@ -575,6 +578,8 @@ bool_leaf: st.SearchStrategy[Node] = st.one_of(
     st.sampled_from(["b1", "b2"]).map(Var),
     st.sampled_from(P_SCENES).map(lambda s: Call("seen", s)),
     st.sampled_from(P_FACTS).map(lambda s: Call("has", s)),
+    st.one_of(st.sampled_from(P_ITEMS).map(Literal), text_leaf).map(
+        lambda name: Binary("in", name, Var("l1"))),
 )
 
 
@@ -610,6 +615,8 @@ environments = st.fixed_dictionaries(
         "b1": st.booleans(),
         "b2": st.booleans(),
         "s1": st.text(max_size=3),
+        "l1": st.sets(st.sampled_from(P_ITEMS)).map(
+            lambda held: tuple(i for i in P_ITEMS if i in held)),
     }
 )
 

@@ -152,3 +152,32 @@ def test_a_clean_v2_story_checks_clean(tmp_path: Path) -> None:
         "sequence", "if", "shuffle"]
     assert scene.title == "Day {n}: {&morning|evening}"  # titles are kept as written
     assert codes.TABLE["OS420"].severity == "error"
+
+
+def test_likely_mistakes_in_text_are_warnings_at_their_text(tmp_path: Path) -> None:
+    folder = write(tmp_path, {"a.yaml": HEADER.replace("One.", "'Seen {&once|twice}'"),
+                              "b.yaml": """\
+        scenes:
+          a:
+            title: "{&Same}"
+            text:
+              - "{~only}"
+              - "{?flag|x|x} {first|then}"
+            choices:
+              - {text: "Go {?flag|on|on}", goto: b}
+          b: {text: "{n}", ending: {id: e, title: "{&E}"}}
+        """})
+    got = sorted((Path(d.pos.file).name, d.pos.line, d.pos.col, d.code)
+                 for d in load_story(folder).diagnostics if d.code.startswith("OS72"))
+    assert got == [("a.yaml", 4, 3, "OS722"), ("b.yaml", 2, 3, "OS720"),
+                   ("b.yaml", 5, 9, "OS720"), ("b.yaml", 6, 9, "OS721"),
+                   ("b.yaml", 8, 9, "OS721"), ("b.yaml", 9, 28, "OS720")]
+
+
+def test_a_variable_shown_only_in_a_title_or_a_text_condition_is_read(tmp_path: Path) -> None:
+    folder = write(tmp_path, {"a.yaml": HEADER, "b.yaml": """\
+        scenes:
+          a: {title: "Day {n}", text: "{?flag|Yes.}", next: b}
+          b: {text: t, ending: {id: e, title: "{?courage > 1|Brave|Meek} end"}}
+        """})
+    assert not [d for d in load_story(folder).diagnostics if d.code == "OS705"]

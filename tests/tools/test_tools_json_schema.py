@@ -28,12 +28,13 @@ VALIDATOR = jsonschema.Draft202012Validator(json_schema.generate())
 
 BASE: dict[str, Any] = {
     "story": {"id": "parity", "title": "Parity", "start": "a"},
-    "variables": {"n": 0, "flag": False, "name": "Sam"},
+    "variables": {"n": 0, "flag": False, "name": "Sam",
+                  "bag": {"items": ["key", "map"], "default": ["key"]}},
     "facts": {"f": {"title": "A fact", "text": "It is true."}},
     "scenes": {
         "a": {"text": ["Hello {name}.", {"if": "n > 0", "text": "Again."}],
               "choices": [{"text": "Go", "goto": "b"},
-                          {"text": "Stay", "goto": "a", "if": "not flag"}]},
+                          {"text": "Stay", "goto": "a", "if": "not flag and 'key' in bag"}]},
         "b": {"text": "The end.", "on_enter": [{"unlock": "f"}],
               "ending": {"id": "end", "title": "The End"}},
     },
@@ -45,6 +46,7 @@ BASE: dict[str, Any] = {
 WHERE: dict[str, tuple[str | int, ...]] = {
     "top": (),
     "story": ("story",),
+    "variable": ("variables", "bag"),
     "fact": ("facts", "f"),
     "scene": ("scenes", "a"),
     "choice": ("scenes", "a", "choices", 0),
@@ -64,6 +66,7 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("top", "playthroughs"): BASE["playthroughs"],
     ("story", "id"): "parity", ("story", "title"): "Parity",
     ("story", "subtitle"): "A subtitle", ("story", "start"): "a",
+    ("variable", "items"): ["key", "map"], ("variable", "default"): "key",
     ("fact", "title"): "A fact", ("fact", "text"): "It is true.",
     ("fact", "source"): "A source", ("fact", "hint"): "A hint", ("fact", "chapter"): "One",
     ("scene", "title"): "Scene A", ("scene", "chapter"): "One", ("scene", "text"): "Hi.",
@@ -72,17 +75,18 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("scene", "ending"): {"id": "other", "title": "Other"},
     ("choice", "text"): "Go", ("choice", "goto"): "b", ("choice", "if"): "n >= 0",
     ("choice", "effects"): [{"add": {"n": 1}}], ("choice", "once"): True,
-    ("choice", "id"): "go",
+    ("choice", "id"): "go", ("choice", "enabled"): "n >= 0",
+    ("choice", "reason"): "Not yet: {n} of 1.",
     ("paragraph", "text"): "Again.", ("paragraph", "if"): "n > 0",
     ("ending", "id"): "end", ("ending", "title"): "The End",
     ("ending", "hint"): "Stay up late.",
     ("effect", "set"): {"name": "Kim"}, ("effect", "add"): {"n": -1},
-    ("effect", "unlock"): ["f"],
+    ("effect", "unlock"): ["f"], ("effect", "remove"): {"bag": "key"},
     ("playthrough", "steps"): ["Go"], ("playthrough", "expect"): {"scene": "b"},
     ("playthrough", "description"): "What it is for.",
     ("step", "choose"): "Stay", ("step", "expect"): {"facts": "f"},
     ("expect", "scene"): "b", ("expect", "ending"): "end", ("expect", "facts"): ["f"],
-    ("expect", "variables"): {"n": 0, "flag": False},
+    ("expect", "variables"): {"n": 0, "flag": False, "bag": ["key"]},
 }
 
 

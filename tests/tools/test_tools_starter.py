@@ -29,6 +29,9 @@ def _used_keys(documents: list[Any]) -> Iterator[tuple[str, str]]:
     for doc in documents:
         yield from (("top", k) for k in doc)
         yield from (("story", k) for k in doc.get("story", {}))
+        for variable in (doc.get("variables") or {}).values():
+            if isinstance(variable, dict):
+                yield from (("variable", k) for k in variable)
         for fact in (doc.get("facts") or {}).values():
             yield from (("fact", k) for k in fact)
         for scene in (doc.get("scenes") or {}).values():
@@ -60,9 +63,11 @@ def test_the_starter_story_uses_every_key_of_the_format() -> None:
 def test_the_starter_story_shows_every_kind_of_variable_and_condition() -> None:
     text = "\n".join(starter_files().values())
     story = yaml.safe_load(starter_files()["story.yaml"])
-    assert {type(v) for v in story["variables"].values()} == {int, float, bool, str}
+    assert {type(v) for v in story["variables"].values()} == {int, float, bool, str, dict}
+    assert any("items" in v for v in story["variables"].values() if isinstance(v, dict))
     for feature in ("visits(", "seen(", "has(", " and ", " or ", "not ", " + ", ">=", "<",
-                    "==", "{keeper_name}", "{{", "**", "unlock: [", "add:", "set:"):
+                    "==", "{keeper_name}", "{{", "**", "unlock: [", "add:", "set:",
+                    "remove:", '" in kit', "count(kit)", "{kit}"):
         assert feature in text, feature
 
 

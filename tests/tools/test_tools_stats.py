@@ -54,3 +54,18 @@ def test_the_table_is_aligned_and_ends_with_the_total() -> None:
     assert lines[4].split() == ["total", "156", "6", "7", "2", "2"]
     assert len({len(line) for line in lines[1:5]}) == 1  # columns line up
     assert lines[5] == "variables: 3, scripted playthroughs: 2"
+
+
+def test_a_variation_counts_the_words_of_every_item(tmp_path: Path) -> None:
+    story = from_text(tmp_path, """\
+        story: {id: s, title: Small, start: a}
+        variables: {n: 1}
+        scenes:
+          a:
+            text: "One {two three|four|} {?n > 1|five|six seven} cup{s|} {&{n} x|y}."
+            choices:
+              - {text: "{~Go|Leave} now", goto: b}
+          b: {text: t, ending: {id: e, title: E}}
+        """)
+    # 1 + (2 + 1 + 0) + (1 + 2) + "cups" 1 + ({n} x 2 + y. 1): the condition is no words
+    assert story_stats(story).total.words == 11 + 3 + 1

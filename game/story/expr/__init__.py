@@ -48,11 +48,12 @@ from game.story.expr.bounds import (
     may_contradict,
     never_true,
 )
-from game.story.expr.checker import check, references, refers
+from game.story.expr.checker import NotAnItem, check, references, refers
 from game.story.expr.compiler import compile_expr, constant_value, evaluate
 from game.story.expr.nodes import (
     COMPARISONS,
     FUNCTIONS,
+    MEMBERSHIP,
     Binary,
     Call,
     Evaluator,
@@ -61,6 +62,7 @@ from game.story.expr.nodes import (
     Literal,
     Node,
     Ref,
+    Scalar,
     Unary,
     UnknownName,
     Value,
@@ -70,11 +72,12 @@ from game.story.expr.nodes import (
     strip_offsets,
     walk,
 )
-from game.story.expr.syntax import MAX_DEPTH, literal_text, parse, unparse
+from game.story.expr.syntax import KEYWORDS, MAX_DEPTH, literal_text, parse, unparse
 
 __all__ = [
-    "COMPARISONS", "FUNCTIONS", "MAX_DEPTH", "Binary", "Call", "DividesByZero", "Evaluator",
-    "ExprError", "ExprEvalError", "Literal", "NeverTrue", "Node", "Ref", "Unary", "UnknownName",
+    "COMPARISONS", "FUNCTIONS", "KEYWORDS", "MAX_DEPTH", "MEMBERSHIP", "Binary", "Call",
+    "DividesByZero", "Evaluator", "ExprError", "ExprEvalError", "Literal", "NeverTrue", "Node",
+    "NotAnItem", "Ref", "Scalar", "Unary", "UnknownName",
     "Value", "Var", "check",
     "compile_expr", "constant_value", "division_by_zero", "evaluate", "fold", "literal_text",
     "may_contradict", "never_true", "parse", "references", "refers", "start_offset",

@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterator, Mapping
 from game.story.expr.nodes import (
     COMPARISONS,
     FUNCTIONS,
+    MEMBERSHIP,
     Binary,
     Call,
     ExprError,
@@ -23,8 +24,14 @@ from game.story.expr.nodes import (
 )
 from game.story.expr.syntax import unparse
 
-Family = typing.Literal["number", "bool", "str"]
-_WORDS: Mapping[Family, str] = {"number": "a number", "bool": "true/false", "str": "text"}
+Family = typing.Literal["number", "bool", "str", "list"]
+_WORDS: Mapping[Family, str] = {"number": "a number", "bool": "true/false", "str": "text",
+                                "list": "a list"}
+
+
+class NotAnItem(ExprError):
+    """`"name" in list` with a name the list does not declare: never true, and most likely
+    a typo (its own code, with "did you mean", like the same mistake in `add`/`remove`)."""
 
 
 def references(node: Node) -> Iterator[Ref]:
@@ -53,9 +60,11 @@ def check(
     scenes: Collection[str],
     facts: Collection[str],
     want_bool: bool = True,
+    items: Mapping[str, Collection[str]] | None = None,
 ) -> list[ExprError]:
     """Reports every problem at once, so authors can fix a story in one pass; a node
-    whose type is unknown after an error is not complained about again."""
+    whose type is unknown after an error is not complained about again. `items` are the
+    list variables' declared names: a quoted name `in` a list must be one of them."""
     errors: list[ExprError] = []
 
     def need(child: Node, family: Family, wanted: Family, what: str) -> None:
@@ -69,11 +78,38 @@ def check(
             errors.append(UnknownName(f"unknown function '{n.func}'"
                                       f"{_suggest(n.func, FUNCTIONS)}", n.offset))
             return None
+        if kind == "variable":  # count(list)
+            declared = variables.get(n.arg)
+            if declared is None:
+                errors.append(UnknownName(f"unknown variable '{n.arg}'"
+                                          f"{_suggest(n.arg, variables)}", n.arg_offset, n.arg))
+            elif declared is not tuple:
+                errors.append(ExprError(f"{n.func}() counts the names a list holds, but "
+                                        f"'{n.arg}' is {_WORDS[_FAMILIES[declared]]}"
+                                        if declared in _FAMILIES else
+                                        f"{n.func}() needs a list variable", n.arg_offset))
+            return "number"
         pool = scenes if kind == "scene" else facts
         if n.arg not in pool:
             errors.append(UnknownName(f"unknown {kind} '{n.arg}'{_suggest(n.arg, pool)}",
                                       n.arg_offset, n.arg))
         return "number" if n.func == "visits" else "bool"
+
+    def member(n: Binary, left: Family | None, right: Family | None) -> None:
+        """`"name" in list`: text on the left, a list variable on the right, and a quoted
+        name one of the list's items."""
+        if left is not None and left != "str":
+            need(n.left, left, "str", "'in' needs a name (text) on its left")
+        if right is not None and right != "list":
+            need(n.right, right, "list", "'in' needs a list variable on its right")
+        elif (right == "list" and items is not None and isinstance(n.left, Literal)
+              and isinstance(n.left.value, str) and isinstance(n.right, Var)):
+            declared = items.get(n.right.name)
+            if declared is not None and n.left.value not in declared:
+                from game.story.lists import not_an_item
+
+                errors.append(NotAnItem(not_an_item(n.right.name, n.left.value,
+                                                    list(declared)), n.left.offset))
 
     def variable(n: Var, t: type | None) -> None:
         """Reports an undeclared variable, or one of a type conditions cannot use."""
@@ -110,8 +146,16 @@ def check(
                     if right is not None and right != "bool":
                         need(n.right, right, "bool", f"'{op}' needs true/false on both sides")
                     push("bool")
+                elif op == MEMBERSHIP:
+                    member(n, left, right)
+                    push("bool")
                 elif op == "==" or op == "!=":
-                    if left is not None and right is not None and left != right:
+                    if "list" in (left, right):
+                        side = n.left if left == "list" else n.right
+                        errors.append(ExprError(f"a list cannot be compared with '{op}'; ask "
+                                                "'\"name\" in LIST' or count(LIST)",
+                                                start_offset(side)))
+                    elif left is not None and right is not None and left != right:
                         errors.append(ExprError(f"cannot compare {_WORDS[left]} with "
                                                 f"{_WORDS[right]}", n.offset))
                     push("bool")
@@ -153,7 +197,8 @@ def _numbers(op: str, compares: bool) -> str:
     return f"'{op}' only compares numbers" if compares else f"'{op}' needs numbers"
 
 
-_FAMILIES: Mapping[type, Family] = {bool: "bool", int: "number", float: "number", str: "str"}
+_FAMILIES: Mapping[type, Family] = {bool: "bool", int: "number", float: "number", str: "str",
+                                    tuple: "list"}
 
 
 def _suggest(word: str, pool: Collection[str]) -> str:
@@ -164,6 +209,8 @@ def _suggest(word: str, pool: Collection[str]) -> str:
 
 
 def _bool_hint(node: Node, family: Family) -> str:
+    if family == "list" and isinstance(node, Var):
+        return f"; did you mean 'count({node.name}) > 0'?"
     if family == "number":
         return f"; did you mean '{unparse(node)} > 0'?"
     return f"; did you mean '{unparse(node)} != \"\"'?" if family == "str" else ""

@@ -5,6 +5,7 @@ random runs call millions of times. No text is ever run as Python (no eval/exec/
 from __future__ import annotations
 
 import operator
+import typing
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any
@@ -13,6 +14,7 @@ from game.story.expr.checker import check, refers
 from game.story.expr.nodes import (
     COMPARISONS,
     FUNCTIONS,
+    MEMBERSHIP,
     Binary,
     Call,
     Evaluator,
@@ -78,6 +80,8 @@ def _eval(n: Node, v: Mapping[str, Value], vi: Mapping[str, int], f: AbstractSet
                 raise ExprEvalError(f"unknown function '{func}'", n.offset)
             if func == "has":
                 return arg in f
+            if func == "count":
+                return len(typing.cast("tuple[str, ...]", v[arg]))
             return vi.get(arg, 0) if func == "visits" else vi.get(arg, 0) > 0
         case Unary(op=op, operand=operand):
             x = _eval(operand, v, vi, f)
@@ -88,6 +92,8 @@ def _eval(n: Node, v: Mapping[str, Value], vi: Mapping[str, int], f: AbstractSet
             return _eval(left, v, vi, f) or _eval(right, v, vi, f)
         case Binary(op=op, left=left, right=right):
             a, b = _eval(left, v, vi, f), _eval(right, v, vi, f)
+            if op == MEMBERSHIP:
+                return a in b
             if op in _RELATIONS:
                 return _RELATIONS[op](a, b)
             return _arith(_ARITH[op], a, b, n.offset)
@@ -157,6 +163,8 @@ def _compile(n: Node) -> tuple[_Fn, bool]:
             shortcut = _comparison_shortcut(op, left, right) if op in COMPARISONS else None
             if shortcut is not None:
                 return shortcut, False
+            if op == MEMBERSHIP:
+                return _compile_member(left, right), False
             (x, left_constant), (y, right_constant) = _compile(left), _compile(right)
             if op in COMPARISONS:
                 fn = _CMP[op](x, y)
@@ -218,7 +226,17 @@ def _compile_call(n: Call) -> _Fn:
         return lambda v, vi, f, arg=arg: vi.get(arg, 0) > 0
     if n.func == "has":
         return lambda v, vi, f, arg=arg: arg in f
+    if n.func == "count":
+        return lambda v, vi, f, arg=arg: len(v[arg])
     return lambda v, vi, f: _eval(n, v, vi, f)  # raises the interpreter's "unknown function"
+
+
+def _compile_member(left: Node, right: Node) -> _Fn:
+    """`"name" in list` (the everyday shape, read directly) or `text_var in list`."""
+    if isinstance(left, Literal) and isinstance(right, Var):
+        return lambda v, vi, f, c=left.value, k=right.name: c in v[k]
+    x, y = _compile(left)[0], _compile(right)[0]
+    return lambda v, vi, f, x=x, y=y: x(v, vi, f) in y(v, vi, f)
 
 
 def _comparison_shortcut(op: str, left: Node, right: Node) -> _Fn | None:

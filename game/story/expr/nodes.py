@@ -14,7 +14,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
-Value = bool | int | float | str
+Scalar = bool | int | float | str
+"""What a literal in a condition can be."""
+Value = Scalar | tuple[str, ...]
+"""What a condition's names can hold: a scalar, or a list variable's names (the model's
+`Names`: a tuple in declared order; only `in` and `count()` take one)."""
 Evaluator = Callable[[Mapping[str, Value], Mapping[str, int], AbstractSet[str]], Value]
 """A compiled condition: called as evaluate(variables, visits, facts)."""
 R = typing.TypeVar("R")
@@ -57,7 +61,7 @@ _NO_CHILDREN: tuple[()] = ()
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Literal:
-    value: Value
+    value: Scalar
     offset: int = 0
 
     def children(self) -> tuple[Node, ...]:
@@ -110,7 +114,7 @@ class Unary:
 
 @dataclass(frozen=True, slots=True)
 class Binary:
-    op: str  # "or" "and" "==" "!=" "<" "<=" ">" ">=" "+" "-" "*" "/"
+    op: str  # "or" "and" "==" "!=" "<" "<=" ">" ">=" "in" "+" "-" "*" "/"
     left: Node
     right: Node
     offset: int = 0  # of the operator, so run-time errors point at it
@@ -131,10 +135,14 @@ class Ref:
     offset: int
 
 
-IdKind = typing.Literal["scene", "fact"]
-FUNCTIONS: Mapping[str, IdKind] = {"visits": "scene", "seen": "scene", "has": "fact"}
-"""Every function a condition may call, with the kind of id it takes."""
+IdKind = typing.Literal["scene", "fact", "variable"]
+FUNCTIONS: Mapping[str, IdKind] = {"visits": "scene", "seen": "scene", "has": "fact",
+                                   "count": "variable"}
+"""Every function a condition may call, with the kind of id it takes (`count` takes a list
+variable's name)."""
 COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+MEMBERSHIP = "in"
+"""`"name" in list`: a Binary whose right side is a list variable (format v2)."""
 
 
 def walk(node: Node, *, bottom_up: bool = False) -> Iterator[Node]:

@@ -14,13 +14,14 @@ from collections.abc import Sequence
 
 from game.story.expr.nodes import (
     COMPARISONS,
+    MEMBERSHIP,
     Binary,
     Call,
     ExprError,
     Literal,
     Node,
+    Scalar,
     Unary,
-    Value,
     Var,
     fold,
     start_offset,
@@ -29,9 +30,13 @@ from game.story.expr.nodes import (
 
 KEYWORDS = frozenset({"and", "or", "not", "true", "false"})
 _OPERATORS = ("and", "or", "not")
-_PREC = {"or": 1, "and": 2, "+": 5, "-": 5, "*": 6, "/": 6} | dict.fromkeys(COMPARISONS, 4)
-_BINARY_PREC = ({("name", "or"): 1, ("name", "and"): 2}
-                | {("op", op): prec for op, prec in _PREC.items() if op not in _OPERATORS})
+_PREC = ({"or": 1, "and": 2, "+": 5, "-": 5, "*": 6, "/": 6} | dict.fromkeys(COMPARISONS, 4)
+         | {MEMBERSHIP: 4})
+_BINARY_PREC = ({("name", "or"): 1, ("name", "and"): 2, ("name", MEMBERSHIP): 4}
+                | {("op", op): prec for op, prec in _PREC.items()
+                   if op not in _OPERATORS and op != MEMBERSHIP})
+"""`in` is an operator only where an operator can stand (after a value), so a v1 story's
+variable named `in` still reads as a variable."""
 _NOT_PREC = 3  # `not` binds looser than comparisons, tighter than `and`
 _NEG_PREC = 7  # unary minus binds tightest
 _HINTS = {
@@ -125,7 +130,7 @@ class _Parser:
             op, pos = texts[i], poss[i]
             self.i = i + 1
             left = Binary(op, left, self.binary(prec + 1), pos)
-            if prec == 4 and kinds[self.i] == "op" and texts[self.i] in COMPARISONS:
+            if prec == 4 and _BINARY_PREC.get((kinds[self.i], texts[self.i])) == 4:
                 raise ExprError("comparisons cannot be chained; join them with 'and'",
                                 poss[self.i])
 
@@ -227,6 +232,9 @@ class _Parser:
             return ExprError(_HINTS[text], pos)
         if kind == "op" and text == ")" and self.depth == 0:
             return ExprError("unbalanced parentheses: this ')' has no matching '('", pos)
+        if (kind, text) == ("name", "not") and (self.kinds[i + 1], self.texts[i + 1]) == (
+                "name", MEMBERSHIP):
+            return ExprError("there is no 'not in'; write not (NAME in LIST)", pos)
         lower = text.lower()
         hint = f"; did you mean '{lower}'?" if lower in KEYWORDS and lower != text else ""
         shown = text if len(text) <= 20 else text[:17] + "..."
@@ -281,7 +289,7 @@ def unparse(node: Node) -> str:
                 return f"-{_wrap(parts[0], operand, _NEG_PREC)}"
             case Binary(op=op, left=left, right=right):
                 prec = _PREC[op]
-                lhs = _wrap(parts[0], left, prec + 1 if op in COMPARISONS else prec)
+                lhs = _wrap(parts[0], left, prec + 1 if prec == 4 else prec)
                 return f"{lhs} {op} {_wrap(parts[1], right, prec + 1)}"
         raise TypeError(f"not a condition node: {n!r}")
 
@@ -301,7 +309,7 @@ def _prec(node: Node) -> int:
     return _NEG_PREC + 1
 
 
-def literal_text(value: Value) -> str:
+def literal_text(value: Scalar) -> str:
     """A value as a condition would spell it (`true`, `3`, `2.5`, `"text"`)."""
     if isinstance(value, bool):
         return "true" if value else "false"

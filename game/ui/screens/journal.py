@@ -94,7 +94,7 @@ class JournalScreen(Overlay):
         for ending in story.endings.values():
             if ending.id in profile.endings:
                 endings.append("✓ ", style="bold green")
-                endings.append(ending.title + "\n", style="bold")
+                endings.append(profile.ending_title(ending) + "\n", style="bold")
             else:
                 endings.append("? ??? (not reached yet)\n", style="dim")
         if not story.endings:

@@ -1,0 +1,59 @@
+"""List variables (format v2): the rules of a set of names, written once.
+
+A list variable is declared with every name it may hold (`items`) and starts with
+`default` (a subset). Its value is a `Names` tuple (see `game.story.model.Names` for why a
+tuple in declared order): the loader, the engine, the fast runner, the save migration and
+the exhaustive search all make and change list values through these functions only, so a
+list's order is the declared one wherever it is looked at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+
+from game.story.model import Names
+from game.story.names import closest
+
+
+def ordered(items: Sequence[str], names: Collection[str]) -> Names:
+    """`names` (each in `items`) as a list value: in declared order, each once."""
+    return tuple(item for item in items if item in names)
+
+
+def added(items: Sequence[str], current: Names, names: Names) -> Names:
+    """`add: {list: names}`: the union, in declared order."""
+    if all(name in current for name in names):
+        return current
+    return tuple(item for item in items if item in current or item in names)
+
+
+def removed(current: Names, names: Names) -> Names:
+    """`remove: {list: names}`: what is left (order kept: it was the declared one)."""
+    if not any(name in current for name in names):
+        return current
+    return tuple(item for item in current if item not in names)
+
+
+def fitted(items: Sequence[str], saved: Iterable[object]) -> tuple[Names, list[str]]:
+    """A saved list onto the story's `items` now: the names still declared, in declared
+    order, and the ones the story no longer has (for the migration's report)."""
+    kept: set[str] = set()
+    dropped: list[str] = []
+    for name in saved:
+        if isinstance(name, str) and name in items:
+            kept.add(name)
+        elif isinstance(name, str) and name not in dropped:
+            dropped.append(name)
+    return ordered(items, kept), dropped
+
+
+def not_an_item(var: str, name: str, items: Sequence[str]) -> str:
+    """The words for a name that `var` does not declare, with the closest one it does."""
+    close = closest(name, list(items))
+    hint = f"; did you mean '{close}'?" if close else ""
+    return f"'{name}' is not one of the items of '{var}' ({', '.join(items)}){hint}"
+
+
+def spelled(value: Names) -> str:
+    """How `{list}` shows in text: the names in declared order, joined by ", "."""
+    return ", ".join(value)

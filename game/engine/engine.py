@@ -18,6 +18,7 @@ from game.engine.state import HISTORY_LIMIT, GameState, new_state
 from game.engine.text import Context, render
 from game.engine.text import format_value as format_value
 from game.story import lists
+from game.story.calls import MAX_DEPTH
 from game.story.expr import ExprEvalError, references
 from game.story.model import (
     Choice,
@@ -192,12 +193,26 @@ class Engine:
         return None if choice.reason is None else self.render(choice.reason, state)
 
     def take(self, state: GameState, choice: Choice) -> GameState:
-        """Apply a choice `choices` offers, then enter its scene. A locked choice (its
-        `enabled` false in this state) is refused with `ChoiceLocked`, which carries the
-        reason (`shown` decides it, as for the view); whether it is shown at all is the
-        caller's to have asked."""
+        """Apply a choice `choices` offers, then enter its scene: the one it goes to or
+        calls (a call first pushes its return point), or, for the Continue of a `return:
+        true` scene, the return point it pops. A locked choice (its `enabled` false in this
+        state) is refused with `ChoiceLocked`, which carries the reason (`shown` decides it,
+        as for the view); whether it is shown at all is the caller's to have asked."""
         if choice.enabled is not None and choice.id in self.shown(state)[1]:
             raise ChoiceLocked(choice.id, state.scene, self.locked_reason(state, choice))
+        goto, stack = choice.goto, state.stack
+        if choice.returns:
+            if not stack:
+                raise StoryRuntimeError(choice.goto_pos, f"return: scene '{state.scene}' "
+                                        "was reached without a call, so there is no scene to "
+                                        "go back to (enter it with 'call:', not 'goto:')")
+            goto, stack = stack[-1], stack[:-1]
+        elif choice.call:
+            if len(stack) >= MAX_DEPTH:
+                raise StoryRuntimeError(choice.goto_pos, f"call: '{goto}' would be the "
+                                        f"{MAX_DEPTH + 1}th call open at once; calls nest at "
+                                        f"most {MAX_DEPTH} deep (does a call recurse?)")
+            stack = (*stack, choice.then if choice.then is not None else state.scene)
         variables = state.variables
         facts = state.facts
         if choice.effects:
@@ -205,16 +220,19 @@ class Engine:
             for effect in choice.effects:
                 facts = _apply(effect, variables, facts, self._story)
         taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
-        return self._arrive(choice.goto, variables, state.visits, taken, facts,
-                            state.turn + 1, choice.id, state, bool(choice.effects), state.seed)
+        return self._arrive(goto, variables, state.visits, taken, facts,
+                            state.turn + 1, choice.id, state, bool(choice.effects), state.seed,
+                            stack)
 
     def _enter(self, state: GameState, scene_id: str) -> GameState:
         return self._arrive(scene_id, state.variables, state.visits, state.taken, state.facts,
-                            state.turn, state.via, state.previous, False, state.seed)
+                            state.turn, state.via, state.previous, False, state.seed,
+                            state.stack)
 
     def _arrive(self, scene_id: str, variables: Mapping[str, Value], visits: Mapping[str, int],
                 taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
-                previous: GameState | None, own: bool, seed: int) -> GameState:
+                previous: GameState | None, own: bool, seed: int,
+                stack: tuple[str, ...]) -> GameState:
         """The state on entering a scene: its visit counted, its on_enter effects run.
 
         Variables are copied only when something writes to them (`own`: already a fresh
@@ -236,7 +254,7 @@ class Engine:
                 facts = _apply(effect, fresh, facts, self._story)  # type: ignore[arg-type]
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
-                         self._history, seed)
+                         self._history, seed, stack)
 
     @staticmethod
     def back(state: GameState) -> GameState | None:
@@ -244,6 +262,7 @@ class Engine:
         return state.previous
 
     def is_over(self, state: GameState) -> bool:
+        """At an ending: the story is over there, even inside a call (the stack is left)."""
         return (self._plans.get(state.scene) or self._plan(state.scene)).ending
 
     # -- showing -------------------------------------------------------------------------

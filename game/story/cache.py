@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from game.story import expr
     from game.story.scene import Condition, Effect, Part, Scene, Template
 
-FORMAT = 9
+FORMAT = 10
 """Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
 MAGIC = b"offscreen-story-cache\n"
 _MARSHAL_VERSION = 4
@@ -370,8 +370,9 @@ class _Encoder:
             tuple((c.id, self.text(c.text), c.goto, self.condition(c.condition),
                    self.effects(c.effects), c.once, self.pos(c.pos), self.pos(c.goto_pos),
                    c.is_continue, self.condition(c.enabled),
-                   None if c.reason is None else self.text(c.reason)) for c in s.choices),
-            s.next, self.ending(s.ending), self.pos(s.pos),
+                   None if c.reason is None else self.text(c.reason), c.call, c.then, c.returns)
+                  for c in s.choices),
+            s.next, self.ending(s.ending), self.pos(s.pos), s.returns,
         )
         return marshal.dumps(data, _MARSHAL_VERSION)
 
@@ -497,7 +498,7 @@ class _Decoder:
             cachecheck.scene(data, data[0] if type(data) is tuple and data else "",
                              self.context)
         (scene_id, title, chapter, paragraphs, on_enter, choices, next_id, ending,
-         pos) = data
+         pos, returns) = data
         return Scene(
             scene_id, title, chapter,
             tuple(new_paragraph(new_template(self.parts(parts)), self.condition(cond),
@@ -508,10 +509,11 @@ class _Decoder:
                              self.condition(cond),
                              self.effects(effects), once, self.pos(p),
                              self.pos(goto_pos), is_continue, self.condition(enabled),
-                             None if reason is None else new_template(self.parts(reason)))
+                             None if reason is None else new_template(self.parts(reason)),
+                             call, then, back)
                   for (choice_id, parts, goto, cond, effects, once, p, goto_pos, is_continue,
-                       enabled, reason) in choices),
-            next_id, self.ending(ending), self.pos(pos),
+                       enabled, reason, call, then, back) in choices),
+            next_id, self.ending(ending), self.pos(pos), returns,
         )
 
     def expectation(self, data: Encoded | None) -> Expectation | None:

@@ -35,6 +35,7 @@ GROUPS = {
     "5": "Values and effects",
     "6": "Scene flow (proven problems)",
     "7": "Likely mistakes (warnings)",
+    "8": "Calls",
 }
 """What each hundred holds, by its digit: the headings of docs/diagnostics.md."""
 
@@ -183,6 +184,23 @@ ALL_CLOSED = define("OS752", "every choice of a scene can be hidden or locked at
                     "warning")
 LOCK_SAME_AS_IF = define("OS753", "a choice whose 'enabled' is its 'if' (never shown locked)",
                          "warning")
+RETURN_WITHOUT_CALL = define("OS760", "a 'return' scene that can also be reached with no call "
+                             "to go back to", "warning")
+CALLS_TOO_DEEP = define("OS761", "calls that can nest deeper than 16 (the 17th stops the game)",
+                        "warning")
+NEVER_RETURNS = define("OS762", "a 'call' whose scene never reaches a 'return' (its 'then' "
+                       "is never used)", "warning")
+
+# -- OS8xx: calls (format v2: call, then, return) ---------------------------------------------
+CALL_NO_SCENE = define("OS801", "a 'call' to a scene that does not exist")
+THEN_NO_SCENE = define("OS802", "a 'then' naming a scene that does not exist")
+CALL_AND_GOTO = define("OS803", "a choice with both 'goto' and 'call'")
+THEN_WITHOUT_CALL = define("OS804", "a 'then' on a choice without 'call'")
+RETURN_NOT_TRUE = define("OS805", "'return' set to anything but true")
+RETURN_WITH_EXIT = define("OS806", "a 'return' scene that also has choices, next or ending")
+RETURN_UNCALLED = define("OS807", "a 'return' that no call can reach")
+ENDLESS_CALLS = define("OS808", "calls that recurse without end (no return or ending on the "
+                       "way)")
 
 RETIRED: dict[str, str] = {}
 """Codes no longer produced, with what they meant: their numbers are never given again."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from game import numbers
 from game.story import codes, expr, lists, textlint
+from game.story.calllint import call_problems
 from game.story.diagnostics import Diagnostic, Related
 from game.story.model import Choice, Condition, Pos, Scene, Story, Value
 from game.story.scene import Part
@@ -67,6 +68,7 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
         out.extend(_never_held(story))
     out.extend(_out_of_range(story, findings.values()))
     out.extend(textlint.warnings(story))
+    out.extend(call_problems(story, known.never))
     return out
 
 
@@ -269,8 +271,12 @@ def reachable_scenes(story: Story, never: Never | None = None, roots: Iterable[s
 
 
 def ways_on(scene: Scene, never: Never) -> tuple[str, ...]:
-    """The scenes a scene's choices lead to, but those hidden or locked for good (`closed`)."""
-    return tuple([choice.goto for choice in scene.choices if not closed(choice, never)])
+    """The scenes a scene's choices lead to, but those hidden or locked for good (`closed`),
+    and where a call's `then:` returns to (format v2)."""
+    ways = tuple([choice.goto for choice in scene.choices if not closed(choice, never)])
+    thens = tuple([choice.then for choice in scene.choices
+                   if choice.then is not None and not closed(choice, never)])
+    return ways + thens if thens else ways
 
 
 def closed(choice: Choice, never: Never) -> bool:
@@ -500,16 +506,24 @@ def _outcome(choice: Choice) -> tuple[object, ...]:
 
 def _revisitable(story: Story, start: str) -> bool:
     seen: set[str] = set()
-    queue = deque(c.goto for c in story.scenes[start].choices)
+    queue = deque(_ways_on(start, c) for c in story.scenes[start].choices)
     while queue:
-        current = queue.popleft()
-        if current == start:
-            return True
-        if current in seen or current not in story.scenes:
-            continue
-        seen.add(current)
-        queue.extend(c.goto for c in story.scenes[current].choices)
+        for current in queue.popleft():
+            if current == start:
+                return True
+            if current in seen or current not in story.scenes:
+                continue
+            seen.add(current)
+            queue.extend(_ways_on(current, c) for c in story.scenes[current].choices)
     return False
+
+
+def _ways_on(scene: str, choice: Choice) -> tuple[str, ...]:
+    """The scenes a choice may lead to next: its goto, and for a call the scene its return
+    comes back to (its then, or the calling scene, entered again)."""
+    if choice.call:
+        return (choice.goto, choice.then or scene)
+    return (choice.goto,)
 
 
 def _candidates(story: Story, kind: str, name: str, literals: list[Value],

@@ -267,14 +267,28 @@ class QuickReaders:
             return None
         text_node = f.get("text")
         goto_node = f.get("goto")
+        call_node = None
+        if goto_node is None:  # format v2: `call:` in its place (schema.EXACTLY_ONE)
+            call_node = goto_node = f.get("call")
+        elif "call" in f:
+            return None
         if text_node is None or goto_node is None:  # the required keys of schema.CHOICE
             return None
         text = plain_text(text_node)
         goto = plain_word(goto_node)
         if text is None or goto is None:
             return None
-        if goto not in self.scene_ids and not self.defer_target(goto, goto_node, "goto"):
+        what = "goto" if call_node is None else "call"
+        if goto not in self.scene_ids and not self.defer_target(goto, goto_node, what):
             return None
+        then = None
+        if "then" in f:
+            then_node = f["then"]
+            then = plain_word(then_node)
+            if call_node is None or then is None or (
+                    then not in self.scene_ids and not self.defer_target(then, then_node,
+                                                                         "then")):
+                return None
         template = self.quick_template(text, text_node)
         if template is None:
             return None
@@ -319,5 +333,6 @@ class QuickReaders:
             choice_id = rules.default_choice_id(text if len(template.parts) == 1 else str(template),
                                                 ids)
         return new_choice(choice_id, template, goto, condition, effects, once,
-                          self.pos(item), self.pos(goto_node), False, enabled, reason)
+                          self.pos(item), self.pos(goto_node), False, enabled, reason,
+                          call_node is not None, then, False)
 

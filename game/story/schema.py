@@ -124,11 +124,17 @@ SCENE = _table(
     Key("choices", "choices", "The player's options."),
     Key("next", "id", "A single Continue to this scene, instead of choices."),
     Key("ending", "ending", "Ends the story here, instead of choices."),
+    Key("return", "bool", "true: a single Continue back to the scene that called this one "
+        "(its 'then', or the caller itself), instead of choices."),
 )
 
 CHOICE = _table(
     Key("text", "template", "What the player reads.", required=True),
-    Key("goto", "id", "The scene this choice leads to.", required=True),
+    Key("goto", "id", "The scene this choice leads to."),
+    Key("call", "id", "Instead of goto: the scene this choice calls; its 'return: true' "
+        "comes back."),
+    Key("then", "id", "With call: where the call's return leads (default: back to this "
+        "scene, entered again)."),
     Key("if", "condition", "Hidden unless this condition is true."),
     Key("effects", "effects", "Effects run when the choice is taken."),
     Key("once", "bool", "Gone after it has been taken once."),
@@ -191,8 +197,12 @@ TABLES: dict[str, dict[str, Key]] = {
 }
 """Every table by name, for the JSON Schema generator and the tests that keep it honest."""
 
-EXACTLY_ONE: dict[str, tuple[str, ...]] = {"scene": ("choices", "next", "ending")}
-"""Tables where exactly one of these keys must be given (a scene's way on)."""
+EXACTLY_ONE: dict[str, tuple[str, ...]] = {"scene": ("choices", "next", "ending", "return"),
+                                           "choice": ("goto", "call")}
+"""Tables where exactly one of these keys must be given (a scene's way on, a choice's)."""
+
+REQUIRES: dict[str, dict[str, str]] = {"choice": {"then": "call"}}
+"""Tables where a key may only be given beside another (`then` only with `call`)."""
 
 AT_LEAST_ONE: dict[str, tuple[str, ...]] = {
     "effect": ("set", "add", "remove", "unlock"), "variable": ("items", "default")}

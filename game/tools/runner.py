@@ -15,14 +15,16 @@ real `Engine` (`playtest.random_runs(..., reference=True)`) agree step for step 
 2. the pick among them: no draw from the run's `random.Random(seed + run)` when one choice
    is shown, else one `random()`, mapped by `int(random() * n)` (uniform) or
    `weighted_pick` over how often each was taken so far in all runs (least-taken);
-3. what taking a choice changes, in the Engine's order: the choice's effects, its `once`
-   mark, then entering the next scene, which counts a visit and runs its `on_enter`
-   effects. Here that is one list of operations per move (`Compiled.changes`), applied in
-   one place; the start of a run is a move too (into the start scene), so entering a scene
-   is never written twice;
+3. what taking a choice changes, in the Engine's order: a call's push of its return point
+   (refused past `calls.MAX_DEPTH`), the choice's effects, its `once` mark, then entering
+   the next scene, which counts a visit and runs its `on_enter` effects; a `return: true`
+   scene's Continue pops the return point and enters it (refused with no call open). Here
+   that is one list of operations per move (`Compiled.changes`), applied in one place;
+   the start of a run is a move too (into the start scene), so entering a scene is never
+   written twice;
 4. where play fails: a condition that raises while choices are listed, or one of the few
    paragraph conditions that can (they divide), evaluated on entry although nothing is
-   rendered;
+   rendered, or a call or return refused as above;
 5. when a run ends: at an ending, stuck (no choice takeable), at `max_steps` choices taken
    (a possible endless loop), or at such a failure.
 
@@ -49,6 +51,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from game.story import lists
+from game.story.calls import MAX_DEPTH
 from game.story.expr import Evaluator, ExprEvalError
 from game.story.model import Choice, Effect, Story, Value
 from game.tools.analysis import reads
@@ -125,18 +128,25 @@ class RunEnd:
     """Only of the scenes some condition asks about."""
     taken: set[str]
     """The `once` keys (`scene/choice`) of the once-only choices taken."""
+    stack: tuple[str, ...] = ()
+    """The call stack: the return points of the calls still open, oldest first."""
 
 
 class UnknownEffect(Exception):
     """An effect kind the runner has no operation for: the Engine knows a rule it does not."""
 
 
+class _CallFailed(Exception):
+    """A call past `MAX_DEPTH`, or a return with no call open: the Engine's run-time error."""
+
+
 # -- the compiled story -------------------------------------------------------------------------
 
-_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _ADD_NAMES = range(7)
+_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _ADD_NAMES, _CALL = range(8)
 EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK, "remove": _REMOVE}
 """Effect kind -> operation code. `_ONCE` and `_VISIT` are the two changes a move makes
-beyond effects: marking a once-only choice taken, counting a visit to the scene entered.
+beyond effects: marking a once-only choice taken, counting a visit to the scene entered;
+`_CALL` is a call's push of its return point (first, as the Engine checks the depth first).
 An `add` to a list variable is `_ADD_NAMES`, its value (the list's items, the names), so
 the loop's number `add` never looks at a type; both list codes change the list through
 `game.story.lists`, as the Engine does."""
@@ -144,9 +154,9 @@ _Op = tuple[int, str, Any]
 """(operation code, what it changes: a variable, fact, once key or scene id, the value)."""
 _Entry = tuple[int, "Evaluator | None", "str | None"]
 """A choice that may be hidden: (its move number, condition or None, `once` key or None)."""
-_Arrival = tuple["tuple[Evaluator, ...] | None", bool]
+_Arrival = tuple["tuple[Evaluator, ...] | None", bool, "int | None"]
 """What entering a scene checks beyond its choices: (risky paragraph conditions, whether it
-is an ending)."""
+is an ending, the move of its Continue if it is a `return: true` scene)."""
 _Row = tuple["tuple[int, ...] | None", "tuple[tuple[int, ...], tuple[_Entry, ...]]",
              "_Arrival | None"]
 """A scene: (its move numbers if none can be hidden, else None; the moves always shown and
@@ -216,7 +226,10 @@ class Compiled:
         self.counts: list[int] = [0]
         """Times each move was taken, across all runs (START: never, see add_coverage)."""
         self.choices: list[tuple[str, Choice] | None] = [None]
-        """(scene id, choice): for the report, never touched by the loop."""
+        """(scene id, choice): for the report, never touched by the loop; None for START
+        and for the moves that only enter a scene (a return's, see `returning`)."""
+        self.points: dict[int, int] = {}
+        """By scene number: the move that enters it as a return point (format v2's calls)."""
 
     def entering(self, here: int) -> tuple[_Op, ...] | None:
         """What entering scene number `here` changes: its visit, if asked about, then
@@ -229,6 +242,18 @@ class Compiled:
         self.entered[here] = out = tuple(ops) if ops else None
         return out
 
+    def returning(self, here: int) -> int:
+        """The move a `return` takes into scene number `here` when it is the return point
+        on top of the stack: no choice of its own, it enters `here` (a call pushes it)."""
+        move = self.points.get(here)
+        if move is None:
+            move = self.points[here] = len(self.gotos)
+            self.gotos.append(here)
+            self.changes.append(self.entering(here))
+            self.counts.append(0)
+            self.choices.append(None)
+        return move
+
     def row(self, here: int) -> _Row:
         scene_id = self.ids[here]
         scene = self.story.scenes[scene_id]
@@ -236,10 +261,13 @@ class Compiled:
         fixed: list[int] = []
         entries: list[_Entry] = []
         for choice in scene.choices:
+            own = _ops(choice.effects, self.story)
+            if choice.call:  # (its return point's move first: it may be a new move)
+                point = self.number[choice.then if choice.then is not None else scene_id]
+                own.insert(0, (_CALL, choice.goto, self.returning(point)))
             move = len(self.gotos)
             goto = self.number[choice.goto]
             once = f"{scene_id}/{choice.id}" if choice.once else None
-            own = _ops(choice.effects, self.story)
             if once is not None:
                 own.append((_ONCE, once, True))
             entering = self.entering(goto)
@@ -257,8 +285,9 @@ class Compiled:
         checks = None if hazards is None else tuple(c.evaluate for c in hazards)
         # Unpacking a row touches all three parts, so the parts a step will not use are the
         # shared None and () rather than objects of their own somewhere else in memory.
-        arrival = None if checks is None and scene.ending is None else (
-            checks, scene.ending is not None)
+        back = moves[0] if scene.returns else None
+        arrival = None if checks is None and scene.ending is None and back is None else (
+            checks, scene.ending is not None, back)
         row: _Row = ((None, (tuple(fixed), tuple(entries)), arrival) if entries
                      else (tuple(moves), _NOTHING_TO_TEST, arrival))
         self.rows[here] = row
@@ -276,9 +305,13 @@ class Compiled:
         entered = [0] * len(self.ids)
         entered[self.gotos[START]] = runs
         for taken, goto, n in zip(self.choices, self.gotos, self.counts, strict=True):
-            if n and taken is not None:
-                entered[goto] += n
+            if n:
+                if taken is None:  # a return's move into its return point
+                    entered[goto] += n
+                    continue
                 scene_id, choice = taken
+                if not choice.returns:  # (a return enters where its stack said, counted so)
+                    entered[goto] += n
                 if not choice.is_continue:
                     coverage.choices[(scene_id, choice.id)] += n
         for i, n in enumerate(entered):
@@ -301,7 +334,7 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
     options: Sequence[int] | None
     defaults = c.story.defaults()
     least = strategy == "least-taken"
-    visit, set_, add, unlock = _VISIT, _SET, _ADD, _UNLOCK  # locals: the loop reads them often
+    visit, set_, add, unlock, call = _VISIT, _SET, _ADD, _UNLOCK, _CALL  # locals: read often
     remove, add_names = _REMOVE, _ADD_NAMES
     added, removed = lists.added, lists.removed
     for run in range(runs):
@@ -312,6 +345,7 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
         visits: dict[str, int] = {}
         once_taken: set[str] = set()
         facts: set[str] = set()
+        stack: list[int] = []  # the return points of open calls, as their `returning` moves
         path: list[int] = []  # the moves taken, to replay a failed run
         append = path.append
         move = START
@@ -336,6 +370,10 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                             variables[target] = removed(variables[target], value)
                         elif code == add_names:
                             variables[target] = added(value[0], variables[target], value[1])
+                        elif code == call:
+                            if len(stack) >= MAX_DEPTH:
+                                raise _CallFailed
+                            stack.append(value)  # type: ignore[arg-type]
                         else:
                             once_taken.add(target)
                 row = rows[here]
@@ -343,12 +381,23 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                     row = build(here)
                 options, entries, arrival = row
                 if arrival is not None:
-                    risky, ending = arrival
+                    risky, ending, back = arrival
                     if risky is not None:
                         for evaluate in risky:
                             evaluate(variables, visits, facts)
                     if ending:
                         break
+                    if back is not None:  # `return: true`: its Continue pops the stack
+                        if steps == max_steps:
+                            failure = "loop"
+                            break
+                        append(back)
+                        if not stack:
+                            raise _CallFailed
+                        move = stack.pop()
+                        counts[move] += 1
+                        here = gotos[move]
+                        continue
                 if options is None:  # see shown_first
                     options, gated = entries
                     shown: list[int] | None = None
@@ -376,8 +425,8 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                 counts[move] += 1
                 append(move)
                 here = gotos[move]
-        except ExprEvalError:
+        except (ExprEvalError, _CallFailed):
             failure = "error"
         taken = () if failure is None else tuple(c.choice(m) for m in path)
         yield RunEnd(run, run_seed, steps, c.ids[here], failure, taken, facts, variables,
-                     visits, once_taken)
+                     visits, once_taken, tuple(c.ids[gotos[m]] for m in stack))

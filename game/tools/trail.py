@@ -39,7 +39,7 @@ def route(story: Story, state: GameState) -> tuple[Move, ...]:
         scene = story.scenes[before.scene]
         choice = after.via or ""
         moves.append(Move(before.scene, choice, after.scene,
-                          scene.next is not None and choice == "continue"))
+                          scene.continues and choice == "continue"))
     return tuple(moves)
 
 

@@ -192,7 +192,7 @@ def _plain_search(story: Story, budget: int) -> tuple[int, bool, cov.Coverage]:
             if not choice.is_continue:
                 coverage.choices[(scene.id, choice.id)] += 1
             after = engine.take(state, choice)
-            coverage.facts.update(unlocked(choice.effects, story.scenes[choice.goto].on_enter))
+            coverage.facts.update(unlocked(choice.effects, story.scenes[after.scene].on_enter))
             key = space.key(after)
             if key in found:
                 continue

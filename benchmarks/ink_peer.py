@@ -92,7 +92,8 @@ def _ink_parts(parts: Any) -> str:
 
 def _condition(source: str) -> str:
     """A condition in ink's expression syntax: the same operators, names prefixed so that
-    variables, facts and knots never clash, `visits(x)` a knot's read count."""
+    variables, facts and knots never clash, `visits(x)` a knot's read count, `"a" in list`
+    ink's `list ? list.a` and `count(list)` its LIST_COUNT."""
     from game.story.expr import Binary, Call, Literal, Unary, Var, fold, parse
     from game.story.expr.syntax import literal_text
 
@@ -106,10 +107,14 @@ def _condition(source: str) -> str:
                 return f"s_{arg}"
             case Call(func="seen", arg=arg):
                 return f"(s_{arg} > 0)"
+            case Call(func="count", arg=arg):  # a list variable's size
+                return f"LIST_COUNT(v_{arg})"
             case Call(arg=arg):  # has(fact)
                 return f"f_{arg}"
             case Unary(op=op):
                 return f"({op} {parts[0]})"
+            case Binary(op="in", left=Literal(value=str(item)), right=Var(name=name)):
+                return f"(v_{name} ? v_{name}.{item})"
             case Binary(op=op):
                 return f"({parts[0]} {op} {parts[1]})"
         raise TypeError(node)

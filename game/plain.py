@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from game.engine import SceneView, StoryRuntimeError
+from game.engine import ChoiceLocked, SceneView, StoryRuntimeError
 from game.printer import Printer, sentence
-from game.session import Move, Session
+from game.session import Move, Session, locked_words
 from game.storage import display
 from game.storage.errors import SaveError, SceneGone
 
@@ -120,7 +120,8 @@ class PlainGame:
         if view.ending is not None and (command == "" or command.isdigit()):
             self.say("The story has ended. Type 'restart' to play again, 'back' to undo your "
                      "last choice, 'journal', or 'quit'.")
-        elif command == "" and len(view.choices) == 1 and view.choices[0].is_continue:
+        elif command == "" and len(view.choices) == 1 and view.choices[0].is_continue and (
+                not view.choices[0].locked):
             self.pick(view, 1)
         elif command.isdigit():
             self.pick(view, int(command))
@@ -188,7 +189,12 @@ class PlainGame:
             else:
                 self.say("There are no choices here. Type 'restart', 'back' or 'quit'.")
             return
-        self.report(self.session.choose(view.choices[number - 1].id))
+        try:
+            move = self.session.choose(view.choices[number - 1].id)
+        except ChoiceLocked as exc:  # shown, not takeable: say why, and ask again
+            self.say(locked_words(exc.reason))
+            return
+        self.report(move)
         self.show(announce=True)
 
     def back(self) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from game import markup
-from game.engine import SceneView
+from game.engine import ChoiceView, SceneView
 from game.engine.state import GameState
 from game.printable import printable
 from game.storage import display
@@ -63,12 +63,16 @@ class Printer:
         self.say()
         if view.ending is not None:
             self.ending(view, story, state)
-        elif view.stuck:
-            self.say("There is no way on from here (the story offers no choice). "
-                     "Type 'back' or 'restart'.")
         else:
             for number, choice in enumerate(view.choices, 1):
-                self.wrap(f"{number}. {markup.strip(choice.text)}", "", "   ")
+                self.wrap(f"{number}. {markup.strip(choice.text)}{locked_note(choice)}", "",
+                          "   ")
+            if view.stuck:
+                if view.choices:
+                    self.say()
+                self.say("There is no way on from here (the story offers no choice"
+                         f"{' that is not locked' if view.choices else ''}). "
+                         "Type 'back' or 'restart'.")
 
     def ending(self, view: SceneView, story: Story, state: GameState) -> None:
         assert view.ending is not None
@@ -115,6 +119,14 @@ class Printer:
             self.wrap(f"- {display.summary(slot)}")
             if slot.note:
                 self.wrap(slot.note, "  ")
+
+
+def locked_note(choice: ChoiceView) -> str:
+    """` (locked: REASON)` after a locked choice's text, ` (locked)` without a reason, ''
+    for a choice that can be taken (the DESIGN's plain-mode contract)."""
+    if not choice.locked:
+        return ""
+    return f" (locked: {markup.strip(choice.reason)})" if choice.reason else " (locked)"
 
 
 def sentence(message: str) -> str:

@@ -36,17 +36,26 @@ from game.writer import Writer
 
 if TYPE_CHECKING:
     from game.engine import Engine, GameState, SceneView
-    from game.session_types import Chapter, GalleryEntry, HistoryEntry, Move, Offer, Saved
+    from game.session_types import (
+        Chapter,
+        GalleryEntry,
+        HistoryEntry,
+        Move,
+        Offer,
+        Saved,
+        locked_words,
+    )
     from game.storage.display import SlotRow
     from game.storage.saves import SaveStore
     from game.story.model import Story
 
-_RECORDS = frozenset({"Chapter", "GalleryEntry", "HistoryEntry", "Move", "Offer", "Saved"})
+_RECORDS = frozenset({"Chapter", "GalleryEntry", "HistoryEntry", "Move", "Offer", "Saved",
+                      "locked_words"})
 """Re-exported from `game.session_types` on first use (PEP 562), like `game.engine`'s names:
 the title screen needs none of them (`Progress`, which it shows, is the profile's)."""
 
 __all__ = ["CHAPTER_PREFIX", "EARLIER", "Chapter", "GalleryEntry", "HistoryEntry", "Move",
-           "Offer", "Progress", "Saved", "Session"]
+           "Offer", "Progress", "Saved", "Session", "locked_words"]
 
 EARLIER = ("autosave (previous game)", "autosave (2 games ago)", "autosave (3 games ago)")
 """The earlier autosaves, newest first, as the load list names them. A player's slot name
@@ -307,7 +316,10 @@ class Session:
         return self._moved(state, autosave=False, found=True)
 
     def choose(self, choice_id: str) -> Move:
-        """Take an available choice; ChoiceNotAvailable or StoryRuntimeError change nothing."""
+        """Take an available choice; ChoiceNotAvailable or StoryRuntimeError change nothing.
+        A choice shown but locked is refused with ChoiceLocked (a ChoiceNotAvailable) and
+        changes nothing either: its `reason` is the rendered `reason:`, and
+        `locked_words(reason)` what a front end tells the player."""
         self.flush()
         assert self.state is not None, "no game in progress"
         self.state = self._rules.choose(self.state, choice_id)

@@ -87,3 +87,9 @@ class Chapter:
     name: str
     slot: str | None
     """The save of the first arrival in it (load it to start there); None if not reached."""
+
+
+def locked_words(reason: str | None) -> str:
+    """What every front end says when the player picks a locked choice (the Session
+    refuses it with `ChoiceLocked`, whose `reason` is the choice's rendered `reason:`)."""
+    return f"That choice is locked: {reason}" if reason else "That choice is locked for now."

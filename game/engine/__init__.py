@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from game.engine.engine import ChoiceView, Engine, SceneView, format_value
-    from game.engine.errors import ChoiceNotAvailable, StoryRuntimeError
+    from game.engine.errors import ChoiceLocked, ChoiceNotAvailable, StoryRuntimeError
     from game.engine.state import GameState
 
-__all__ = ["ChoiceNotAvailable", "ChoiceView", "Engine", "GameState", "SceneView",
+__all__ = ["ChoiceLocked", "ChoiceNotAvailable", "ChoiceView", "Engine", "GameState", "SceneView",
            "StoryRuntimeError", "format_value"]
 
-_HOMES = {"ChoiceNotAvailable": "errors", "StoryRuntimeError": "errors", "GameState": "state",
+_HOMES = {"ChoiceLocked": "errors", "ChoiceNotAvailable": "errors",
+          "StoryRuntimeError": "errors", "GameState": "state",
           "ChoiceView": "engine", "Engine": "engine", "SceneView": "engine",
           "format_value": "engine"}
 

@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 from game.engine.counts import SMALL, Counts
 from game.engine.dice import Roll
 from game.engine.effects import Bounds, added, bounds, computed, game_roll
-from game.engine.errors import ChoiceNotAvailable, StoryRuntimeError
+from game.engine.errors import ChoiceLocked, ChoiceNotAvailable, StoryRuntimeError
 from game.engine.state import HISTORY_LIMIT, GameState, new_state
 from game.engine.text import Context, render
 from game.engine.text import format_value as format_value
 from game.story import lists
+from game.story.calls import MAX_DEPTH
 from game.story.expr import ExprEvalError, references
 from game.story.model import (
     Choice,
@@ -35,6 +36,7 @@ from game.story.model import (
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _NO_FACTS: frozenset[str] = frozenset()
+_NONE_LOCKED: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,10 @@ class ChoiceView:
     id: str
     text: str
     is_continue: bool
+    locked: bool = False
+    """Shown but not takeable: its `enabled` is false now (format v2)."""
+    reason: str | None = None
+    """The rendered `reason` of a locked choice, if it has one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +64,9 @@ class SceneView:
 
     @property
     def stuck(self) -> bool:
-        """No way on and not an ending: a story bug the front ends explain instead of hanging."""
-        return not self.choices and self.ending is None
+        """No way on and not an ending: a story bug the front ends explain instead of hanging.
+        Locked choices are no way on."""
+        return self.ending is None and all(c.locked for c in self.choices)
 
 
 class _Plan:
@@ -74,12 +81,17 @@ class _Plan:
         """Whether any condition asks has(): only then is a set of the facts built."""
         self.ending = scene.ending is not None
         self.on_enter = scene.on_enter
+        self.facts = self.facts or any(
+            ref.kind == "fact" for c in scene.choices if c.enabled is not None
+            for ref in references(c.enabled.node))
         self.checks = tuple(
             (c, c.condition.evaluate if c.condition is not None else None,
-             f"{scene.id}/{c.id}" if c.once else None) for c in scene.choices)
+             f"{scene.id}/{c.id}" if c.once else None,
+             c.enabled.evaluate if c.enabled is not None else None) for c in scene.choices)
         self.static = (scene.choices if all(c.condition is None and not c.once
+                                            and c.enabled is None
                                             for c in scene.choices) else None)
-        """The choices when nothing can hide any of them: returned as they are."""
+        """The choices when nothing can hide or lock any of them: returned as they are."""
 
 
 class Engine:
@@ -125,15 +137,32 @@ class Engine:
         return self._enter(state, self.story.start)
 
     def choices(self, state: GameState) -> tuple[Choice, ...]:
-        """The choices the player can see now: conditions hold and once-only ones unused."""
+        """The choices the player can take now: shown (`if` holds, once-only ones unused)
+        and not locked (`enabled` holds)."""
         plan = self._plans.get(state.scene) or self._plan(state.scene)
         if plan.static is not None:
             return plan.static
+        shown, locked = self._listed(state, plan)
+        return shown if not locked else tuple(c for c in shown if c.id not in locked)
+
+    def shown(self, state: GameState) -> tuple[tuple[Choice, ...], frozenset[str]]:
+        """Every choice the player sees now, in story order, and the ids of those that are
+        locked (shown, but not takeable)."""
+        plan = self._plans.get(state.scene) or self._plan(state.scene)
+        if plan.static is not None:
+            return plan.static, _NONE_LOCKED
+        return self._listed(state, plan)
+
+    def _listed(self, state: GameState, plan: _Plan,
+                ) -> tuple[tuple[Choice, ...], frozenset[str]]:
+        """The one place a choice's conditions are decided: `if` (and `once`) hide it,
+        `enabled` locks it. The random runner calls the same closures."""
         taken = state.taken
         variables, visits = state.variables, state.visits
         facts = self._fact_set(state) if plan.facts else _NO_FACTS
         out = []
-        for choice, evaluate, once in plan.checks:
+        locked: list[str] | None = None
+        for choice, evaluate, once, enabled in plan.checks:
             if once is not None and once in taken:
                 continue
             if evaluate is not None:
@@ -143,20 +172,54 @@ class Engine:
                 except ExprEvalError as exc:
                     pos = choice.condition.pos  # type: ignore[union-attr]
                     raise StoryRuntimeError(pos.shifted(exc.offset), exc.message) from None
+            if enabled is not None:
+                try:
+                    if not enabled(variables, visits, facts):
+                        locked = [] if locked is None else locked
+                        locked.append(choice.id)
+                except ExprEvalError as exc:
+                    pos = choice.enabled.pos  # type: ignore[union-attr]
+                    raise StoryRuntimeError(pos.shifted(exc.offset), exc.message) from None
             out.append(choice)
-        return tuple(out)
+        return tuple(out), _NONE_LOCKED if locked is None else frozenset(locked)
 
     def choose(self, state: GameState, choice_id: str) -> GameState:
-        for choice in self.choices(state):
+        """Take the shown choice with this id; `ChoiceLocked` if it is locked,
+        `ChoiceNotAvailable` if no such choice is shown."""
+        for choice in self.shown(state)[0]:
             if choice.id == choice_id:
                 return self.take(state, choice)
         raise ChoiceNotAvailable(f"no choice '{choice_id}' available in scene '{state.scene}'")
 
+    def locked_reason(self, state: GameState, choice: Choice) -> str | None:
+        """The rendered `reason` of a choice, as a locked choice shows it (None: it has
+        none)."""
+        return None if choice.reason is None else self.render(choice.reason, state)
+
     def take(self, state: GameState, choice: Choice, roll: Roll | None = None) -> GameState:
-        """Apply an available choice (already checked by `choices`), then enter its scene.
+        """Apply a choice `choices` offers, then enter its scene: the one it goes to or
+        calls (a call first pushes its return point), or, for the Continue of a `return:
+        true` scene, the return point it pops. A locked choice (its `enabled` false in this
+        state) is refused with `ChoiceLocked`, which carries the reason (`shown` decides it,
+        as for the view); whether it is shown at all is the caller's to have asked.
 
         `roll`: the dice every `random()` of this move rolls (the exhaustive search tries
         each outcome); None rolls the game's own, from its seed (game/engine/dice.py)."""
+        if choice.enabled is not None and choice.id in self.shown(state)[1]:
+            raise ChoiceLocked(choice.id, state.scene, self.locked_reason(state, choice))
+        goto, stack = choice.goto, state.stack
+        if choice.returns:
+            if not stack:
+                raise StoryRuntimeError(choice.goto_pos, f"return: scene '{state.scene}' "
+                                        "was reached without a call, so there is no scene to "
+                                        "go back to (enter it with 'call:', not 'goto:')")
+            goto, stack = stack[-1], stack[:-1]
+        elif choice.call:
+            if len(stack) >= MAX_DEPTH:
+                raise StoryRuntimeError(choice.goto_pos, f"call: '{goto}' would be the "
+                                        f"{MAX_DEPTH + 1}th call open at once; calls nest at "
+                                        f"most {MAX_DEPTH} deep (does a call recurse?)")
+            stack = (*stack, choice.then if choice.then is not None else state.scene)
         variables = state.variables
         facts = state.facts
         turn = state.turn + 1
@@ -166,17 +229,18 @@ class Engine:
             for index, effect in enumerate(choice.effects):
                 facts = _apply(effect, index, variables, facts, self._story, self._bounds, at)
         taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
-        return self._arrive(choice.goto, variables, state.visits, taken, facts,
-                            turn, choice.id, state, bool(choice.effects), state.seed, roll)
+        return self._arrive(goto, variables, state.visits, taken, facts,
+                            turn, choice.id, state, bool(choice.effects), state.seed, stack, roll)
 
     def _enter(self, state: GameState, scene_id: str) -> GameState:
         return self._arrive(scene_id, state.variables, state.visits, state.taken, state.facts,
-                            state.turn, state.via, state.previous, False, state.seed, None)
+                            state.turn, state.via, state.previous, False, state.seed,
+                            state.stack, None)
 
     def _arrive(self, scene_id: str, variables: Mapping[str, Value], visits: Mapping[str, int],
                 taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
                 previous: GameState | None, own: bool, seed: int,
-                roll: Roll | None) -> GameState:
+                stack: tuple[str, ...], roll: Roll | None) -> GameState:
         """The state on entering a scene: its visit counted, its on_enter effects run.
 
         Variables are copied only when something writes to them (`own`: already a fresh
@@ -200,7 +264,7 @@ class Engine:
                                self._story, self._bounds, at)
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
-                         self._history, seed)
+                         self._history, seed, stack)
 
     @staticmethod
     def back(state: GameState) -> GameState | None:
@@ -208,6 +272,7 @@ class Engine:
         return state.previous
 
     def is_over(self, state: GameState) -> bool:
+        """At an ending: the story is over there, even inside a call (the stack is left)."""
         return (self._plans.get(state.scene) or self._plan(state.scene)).ending
 
     # -- showing -------------------------------------------------------------------------
@@ -222,11 +287,17 @@ class Engine:
             title=self.title(scene.title, state),
             chapter=scene.chapter,
             paragraphs=self.paragraphs(scene, state),
-            choices=tuple(ChoiceView(c.id, self.render(c.text, state), c.is_continue)
-                          for c in self.choices(state)),
+            choices=self._choice_views(state),
             ending=ending,
             new_facts=state.new_facts,
         )
+
+    def _choice_views(self, state: GameState) -> tuple[ChoiceView, ...]:
+        shown, locked = self.shown(state)
+        return tuple(ChoiceView(c.id, self.render(c.text, state), c.is_continue, True,
+                                self.locked_reason(state, c)) if c.id in locked
+                     else ChoiceView(c.id, self.render(c.text, state), c.is_continue)
+                     for c in shown)
 
     def title(self, title: str, state: GameState) -> str:
         """A scene's or an ending's title as shown in `state` (titles are kept as written,

@@ -4,9 +4,10 @@ Authors keep editing after players have saved, and a save must survive that (Ink
 on every edit; we do not). A `GameState` holds ids only, so fitting it is a matter of
 reconciling ids: variables the story no longer declares are dropped, new ones take their
 defaults, facts and once-only choices that no longer exist are forgotten, and undo steps
-whose scene was removed are skipped over. When the scene the player stands in is itself gone
-there is no honest way to guess where they meant to be, so the nearest earlier place that
-still exists is offered instead.
+whose scene was removed are skipped over. A return point of an open call (format v2)
+whose scene was removed is dropped, so that call returns where the call below it would.
+When the scene the player stands in is itself gone there is no honest way to guess where
+they meant to be, so the nearest earlier place that still exists is offered instead.
 
 This is pure and linear in the length of the history: storage calls it on every load and
 `play --dev` on every reload of the story files, so it must stay cheap and free of I/O.
@@ -96,11 +97,14 @@ def _fit(old: GameState, story: Story, previous: GameState | None,
     if (kept is None or facts is not kept.facts) and any(
             fact not in story.facts for fact in facts):
         facts = tuple(f for f in facts if f in story.facts)
+    stack = old.stack
+    if stack and any(scene not in story.scenes for scene in stack):
+        stack = tuple(scene for scene in stack if scene in story.scenes)
     if (variables is old.variables and visits is old.visits and taken is old.taken
-            and facts is old.facts and previous is old.previous):
+            and facts is old.facts and previous is old.previous and stack is old.stack):
         return old
     return GameState(old.scene, variables, visits, taken, facts, old.turn, old.via, previous,
-                     old.seed)
+                     old.seed, stack)
 
 
 def _visits_fit(visits: Mapping[str, int], story: Story,
@@ -186,6 +190,10 @@ def _changes(old: GameState, new: GameState, story: Story, skipped: int) -> tupl
     lost_choices = sorted(key for key in old.taken if key not in new.taken)
     if lost_choices:
         out.append(_removed(lost_choices, "once-only choice"))
+    lost_points = [scene for scene in old.stack if scene not in story.scenes]
+    if lost_points:  # the call returns to the open call below it instead, or fails if none
+        noun = "return point" if len(lost_points) == 1 else "return points"
+        out.append(f"{noun} {_names(lost_points)} of an open call dropped (removed)")
     if skipped:
         out.append(f"{_count(skipped, 'undo step')} dropped (their scenes were removed)")
     return tuple(out)

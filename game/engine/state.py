@@ -56,6 +56,9 @@ class GameState:
     state after it, so going back or loading never rolls again. Part of the value (it
     decides what every `random()` gives), after `previous` so that no positional call of
     the fields before it had to change."""
+    stack: tuple[str, ...] = ()
+    """The call stack (format v2's calls): the scene each open call returns to (its `then`,
+    or the scene that called), oldest first; at most `calls.MAX_DEPTH` long."""
     _line: list[GameState | None] | None = field(default=None, init=False, compare=False,
                                                   repr=False)
     """Bookkeeping of `new_state` (not part of the value): the newest states of this
@@ -70,7 +73,7 @@ class GameState:
         naive twin is what reads keys, branches over every outcome of a draw instead.)"""
         return (self.scene, tuple(sorted(self.variables.items())),
                 tuple(sorted(self.visits.items())), self.taken, frozenset(self.facts),
-                self.seed)
+                self.seed, self.stack)
 
     def history(self) -> Iterator[GameState]:
         """This state and every earlier one, newest first."""
@@ -88,20 +91,22 @@ class GameState:
 
 def _maker() -> Callable[[str, Mapping[str, Value], Mapping[str, int], frozenset[str],
                           tuple[str, ...], int, str | None, GameState | None, int | None,
-                          int], GameState]:
+                          int, tuple[str, ...]], GameState]:
     """`new_state`: a GameState with every field given, made at about half the cost of the
     frozen dataclass __init__ (which sets each field through object.__setattr__) by writing
     the slots through their descriptors, with its undo chain kept to `limit` on the way."""
     setters = slot_setters(GameState, ("scene", "variables", "visits", "taken", "facts",
-                                       "turn", "via", "previous", "seed", "_line", "_cut"))
+                                       "turn", "via", "previous", "seed", "stack", "_line",
+                                       "_cut"))
     assert setters is not None, "GameState changed shape: list its fields here"
-    (scene_, variables_, visits_, taken_, facts_, turn_, via_, previous_, seed_, line_,
+    (scene_, variables_, visits_, taken_, facts_, turn_, via_, previous_, seed_, stack_, line_,
      cut_) = setters
     new = object.__new__
 
     def make(scene: str, variables: Mapping[str, Value], visits: Mapping[str, int],
              taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
-             previous: GameState | None, limit: int | None, seed: int = 0) -> GameState:
+             previous: GameState | None, limit: int | None, seed: int = 0,
+             stack: tuple[str, ...] = ()) -> GameState:
         state = new(GameState)
         seed_(state, seed)
         scene_(state, scene)
@@ -112,6 +117,7 @@ def _maker() -> Callable[[str, Mapping[str, Value], Mapping[str, int], frozenset
         turn_(state, turn)
         via_(state, via)
         previous_(state, previous)
+        stack_(state, stack)
         if previous is None or limit is None:
             line_(state, None)
             cut_(state, 0)
@@ -149,7 +155,8 @@ def _newest(state: GameState, limit: int) -> tuple[list[GameState | None], int]:
 
 
 new_state = _maker()
-"""new_state(scene, variables, visits, taken, facts, turn, via, previous, limit, seed=0): the
-state with those fields, its chain cut `limit` states back (None: not cut). `limit` is at least 1;
-the chain of `previous` must have been made this way, or be walked once here (a state
-decoded from a save or built by hand), so that no link beyond `limit` stays."""
+"""new_state(scene, variables, visits, taken, facts, turn, via, previous, limit, seed=0,
+stack=()): the state with those fields, its chain cut `limit` states back (None: not cut).
+`limit` is at least 1; the chain of `previous` must have been made this way, or be walked
+once here (a state decoded from a save or built by hand), so that no link beyond `limit`
+stays."""

@@ -33,6 +33,7 @@ from typing import Any
 from game.engine.counts import SMALL, Counts
 from game.engine.dice import OLD_SAVE_SEED, SEED_LIMIT, valid_seed
 from game.engine.state import HISTORY_LIMIT, GameState
+from game.story.calls import MAX_DEPTH
 
 __all__ = ["HISTORY_LIMIT", "MAX_ENTRIES", "MAX_GAP", "ChainEncoder", "DecodeError", "Steps",
            "decode_chain", "encode_chain", "entry_text"]
@@ -41,7 +42,7 @@ MAX_ENTRIES = 2 * HISTORY_LIMIT + 1
 """The most history entries a save holds (the keyframe and up to 2 * HISTORY_LIMIT after)."""
 
 
-ENCODED = ("scene", "variables", "visits", "taken", "facts", "turn", "via", "seed")
+ENCODED = ("scene", "variables", "visits", "taken", "facts", "turn", "via", "seed", "stack")
 """The GameState fields a save holds (`previous` is the history itself; the fields starting
 with `_` are bookkeeping). A new field is written in three places side by side: `_full`
 (the whole state), `_delta` (what a choice changed: skip it by identity when shared) and
@@ -195,6 +196,7 @@ def _full(state: GameState) -> dict[str, Any]:
         "taken": sorted(state.taken),
         "facts": list(state.facts),
         "seed": state.seed,
+        **({"stack": list(state.stack)} if state.stack else {}),  # (format v2's calls)
     }
 
 
@@ -225,6 +227,8 @@ def _delta(before: GameState, after: GameState) -> dict[str, Any]:
             out["facts+"] = list(after.facts[len(before.facts):])
         else:
             out["facts"] = list(after.facts)
+    if after.stack != before.stack:
+        out["stack"] = list(after.stack)
     return out
 
 
@@ -281,8 +285,14 @@ def _apply(entry: dict[str, Any], before: GameState | None, where: str,
         facts = tuple(_strings(entry["facts"], "facts", where))
     elif "facts+" in entry:
         facts = facts + tuple(_strings(entry["facts+"], "facts+", where))
+    stack = base.stack
+    if "stack" in entry:  # a save written before calls has none: the stack is empty
+        stack = tuple(_strings(entry["stack"], "stack", where))
+        if len(stack) > MAX_DEPTH:
+            raise DecodeError(f"{where}: 'stack' holds {len(stack)} calls; calls nest at "
+                              f"most {MAX_DEPTH} deep")
     return GameState(scene, variables, visits, taken, facts, turn, via,
-                     before if linked else None, seed)
+                     before if linked else None, seed, stack)
 
 
 def _mapping(entry: dict[str, Any], key: str, base: Mapping[str, Any],

@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from game.story import expr
     from game.story.scene import Condition, Effect, Part, Scene, Template
 
-FORMAT = 9
+FORMAT = 11
 """Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
 MAGIC = b"offscreen-story-cache\n"
 _MARSHAL_VERSION = 4
@@ -372,8 +372,10 @@ class _Encoder:
             self.effects(s.on_enter),
             tuple((c.id, self.text(c.text), c.goto, self.condition(c.condition),
                    self.effects(c.effects), c.once, self.pos(c.pos), self.pos(c.goto_pos),
-                   c.is_continue) for c in s.choices),
-            s.next, self.ending(s.ending), self.pos(s.pos),
+                   c.is_continue, self.condition(c.enabled),
+                   None if c.reason is None else self.text(c.reason), c.call, c.then, c.returns)
+                  for c in s.choices),
+            s.next, self.ending(s.ending), self.pos(s.pos), s.returns,
         )
         return marshal.dumps(data, _MARSHAL_VERSION)
 
@@ -503,7 +505,7 @@ class _Decoder:
             cachecheck.scene(data, data[0] if type(data) is tuple and data else "",
                              self.context)
         (scene_id, title, chapter, paragraphs, on_enter, choices, next_id, ending,
-         pos) = data
+         pos, returns) = data
         return Scene(
             scene_id, title, chapter,
             tuple(new_paragraph(new_template(self.parts(parts)), self.condition(cond),
@@ -513,10 +515,12 @@ class _Decoder:
             tuple(new_choice(choice_id, new_template(self.parts(parts)), goto,
                              self.condition(cond),
                              self.effects(effects), once, self.pos(p),
-                             self.pos(goto_pos), is_continue)
-                  for (choice_id, parts, goto, cond, effects, once, p, goto_pos, is_continue)
-                  in choices),
-            next_id, self.ending(ending), self.pos(pos),
+                             self.pos(goto_pos), is_continue, self.condition(enabled),
+                             None if reason is None else new_template(self.parts(reason)),
+                             call, then, back)
+                  for (choice_id, parts, goto, cond, effects, once, p, goto_pos, is_continue,
+                       enabled, reason, call, then, back) in choices),
+            next_id, self.ending(ending), self.pos(pos), returns,
         )
 
     def expectation(self, data: Encoded | None) -> Expectation | None:

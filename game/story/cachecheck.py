@@ -373,7 +373,7 @@ def _expectation(data: object, files: int) -> None:
 def scene(data: object, scene_id: str, context: Context) -> None:
     """Check one scene's decoded blob (the scene it should be is `scene_id`)."""
     (sid, title, chapter, paragraphs, on_enter, choices, next_id, ending,
-     p) = _tuple(data, f"scene '{scene_id}'", 9)
+     p, returns) = _tuple(data, f"scene '{scene_id}'", 10)
     _need(sid == scene_id, f"scene '{scene_id}' holds another scene")
     _str(title, "a scene's title")
     _opt_str(chapter, "a scene's chapter")
@@ -385,16 +385,23 @@ def scene(data: object, scene_id: str, context: Context) -> None:
     _effects(on_enter, context)
     for choice in _tuple(choices, "a scene's choices"):
         (choice_id, parts, goto, condition, effects, once, where, goto_pos,
-         is_continue) = _tuple(choice, "a choice", 9)
+         is_continue, enabled, reason, call, then, back) = _tuple(choice, "a choice", 14)
         _str(choice_id, "a choice's id")
         _template(parts, context)
         _need(goto in context.scenes, "a choice's goto")
         _condition(condition, context)
+        _condition(enabled, context)
+        if reason is not None:
+            _template(reason, context)
         _effects(effects, context)
-        _need(type(once) is bool and type(is_continue) is bool, "a choice's flags")
+        _need(type(once) is bool and type(is_continue) is bool and type(call) is bool
+              and type(back) is bool, "a choice's flags")
+        _need(then is None or (call and then in context.scenes), "a choice's then")
+        _need(not back or (is_continue and goto == sid), "a return's Continue")
         pos(where, context.files)
         pos(goto_pos, context.files)
     _need(next_id is None or next_id in context.scenes, "a scene's next")
+    _need(type(returns) is bool, "a scene's return")
     if ending is not None:
         _ending(ending, context)
     pos(p, context.files)

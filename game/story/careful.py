@@ -160,6 +160,14 @@ class CarefulReaders(QuickReaders):
                 else:
                     self.report(self.pos(node), f"{what} is missing '{key.name}'",
                                 codes.MISSING_KEY)
+        one = schema.EXACTLY_ONE["choice"] if table is schema.CHOICE else ()
+        if typos and not any(name in out or name in misshapen for name in one):
+            # A choice's misspelt way on (`gotoo:`) is read as meant, as when goto was a
+            # required key (format v1); a scene's is not: its dead end is reported.
+            for name in one:
+                if name in typos:
+                    out[name] = typos[name]
+                    break
         return out
 
     def wrong_shape(self, key: schema.Key, node: yaml.Node, what: str) -> tuple[str, Code]:

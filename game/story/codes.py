@@ -35,6 +35,7 @@ GROUPS = {
     "5": "Values and effects",
     "6": "Scene flow (proven problems)",
     "7": "Likely mistakes (warnings)",
+    "8": "Calls",
 }
 """What each hundred holds, by its digit: the headings of docs/diagnostics.md."""
 
@@ -157,6 +158,12 @@ DEAD_END = define("OS601", "a scene with none of choices, next and ending")
 TWO_EXITS = define("OS602", "a scene with more than one of choices, next and ending")
 EMPTY_CHOICES = define("OS603", "an empty choices list")
 ALWAYS_STUCK = define("OS604", "every choice of a scene has a condition that is always false")
+ENABLED_WRONG_KIND = define("OS620", "an 'enabled' that is a number, a list or a mapping, not a "
+                            "condition or true/false")
+ENABLED_WORD = define("OS621", "an 'enabled' that is one word naming nothing ('maybe'), not a "
+                      "condition or true/false")
+ALWAYS_LOCKED_STUCK = define("OS622", "every choice of a scene is always hidden or always locked "
+                             "(some by an 'enabled' that is always false)")
 
 # -- OS7xx: likely mistakes (warnings) ----------------------------------------------------------
 UNREACHABLE_SCENE = define("OS701", "a scene nothing leads to from the start", "warning")
@@ -181,11 +188,36 @@ ITEM_NEVER_HELD = define("OS740", "a list item that no effect adds and the defau
                          "hold", "warning")
 IN_NEVER_TRUE = define("OS741", "an '\"name\" in list' test of an item the list never holds",
                        "warning")
+REASON_ALONE = define("OS750", "a choice's 'reason' without 'enabled' (it is never shown)",
+                      "warning")
+ALWAYS_LOCKED = define("OS751", "a choice whose 'enabled' is always false (always locked)",
+                       "warning")
+ALL_CLOSED = define("OS752", "every choice of a scene can be hidden or locked at once",
+                    "warning")
+LOCK_SAME_AS_IF = define("OS753", "a choice whose 'enabled' is its 'if' (never shown locked)",
+                         "warning")
 # v2: randomness, computed effects, bounded numbers (OS730-OS739)
 COMPUTE_CONSTANT = define("OS730", "a compute whose expression is a constant (set does that)",
                           "warning")
 RANDOM_ONE_OUTCOME = define("OS731", "random(lo, hi) with lo equal to hi: always the same number",
                             "warning")
+RETURN_WITHOUT_CALL = define("OS760", "a 'return' scene that can also be reached with no call "
+                             "to go back to", "warning")
+CALLS_TOO_DEEP = define("OS761", "calls that can nest deeper than 16 (the 17th stops the game)",
+                        "warning")
+NEVER_RETURNS = define("OS762", "a 'call' whose scene never reaches a 'return' (its 'then' "
+                       "is never used)", "warning")
+
+# -- OS8xx: calls (format v2: call, then, return) ---------------------------------------------
+CALL_NO_SCENE = define("OS801", "a 'call' to a scene that does not exist")
+THEN_NO_SCENE = define("OS802", "a 'then' naming a scene that does not exist")
+CALL_AND_GOTO = define("OS803", "a choice with both 'goto' and 'call'")
+THEN_WITHOUT_CALL = define("OS804", "a 'then' on a choice without 'call'")
+RETURN_NOT_TRUE = define("OS805", "'return' set to anything but true")
+RETURN_WITH_EXIT = define("OS806", "a 'return' scene that also has choices, next or ending")
+RETURN_UNCALLED = define("OS807", "a 'return' that no call can reach")
+ENDLESS_CALLS = define("OS808", "calls that recurse without end (no return or ending on the "
+                       "way)")
 
 RETIRED: dict[str, str] = {}
 """Codes no longer produced, with what they meant: their numbers are never given again."""

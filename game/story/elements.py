@@ -155,17 +155,38 @@ class ElementReaders(ListReaders):
                        or self.text(f["chapter"], f"chapter of {where}"))
         paragraphs = self.paragraphs(f["text"], where) if "text" in f else ()
         on_enter = self.effects(f["on_enter"], where) if "on_enter" in f else ()
-        exits = [k for k in ("choices", "next", "ending") if k in f]
+        ways = schema.EXACTLY_ONE["scene"]
+        exits = [k for k in ways if k in f]
         choices: tuple[Choice, ...] = ()
         next_id = None
         ending = None
-        if not exits and not _written(d.node, ("choices", "next", "ending")):
+        returns = False
+        if not exits and not _written(d.node, ways):
             # (a way on that is written but refused for its shape was reported already)
-            self.report(d.pos, f"{where} is a dead end: give it 'choices', 'next' or 'ending'",
-                        codes.DEAD_END)
+            self.report(d.pos, f"{where} is a dead end: give it 'choices', 'next', 'ending' "
+                        "or 'return'", codes.DEAD_END)
+        elif len(exits) > 1 and "return" in exits:
+            other = next(k for k in exits if k != "return")
+            self.report(self.pos(f["return"]), f"{where} has both 'return' and '{other}': a "
+                        "scene that returns has no other way on (its one Continue goes back "
+                        "to the caller)", codes.RETURN_WITH_EXIT)
+            del f["return"]
         elif len(exits) > 1:
             self.report(self.pos(f[exits[1]]), f"{where} has both '{exits[0]}' and "
-                        f"'{exits[1]}'; use one of choices, next or ending", codes.TWO_EXITS)
+                        f"'{exits[1]}'; use one of choices, next, ending or return",
+                        codes.TWO_EXITS)
+        if "return" in f:
+            flag = self.flag(f["return"], "return")
+            here = self.pos(f["return"])
+            if flag is not True:
+                if flag is False:
+                    self.report(here, f"return of {where} must be true (a scene that goes "
+                                "back to its caller); for no return, give it 'choices', "
+                                "'next' or 'ending' instead", codes.RETURN_NOT_TRUE)
+            else:
+                returns = True
+                choices = (Choice("continue", Template(("Continue",)), name, None, (), False,
+                                  here, here, is_continue=True, returns=True),)
         if "choices" in f:
             choices = self.choices(f["choices"], name)
         if "next" in f:
@@ -185,12 +206,19 @@ class ElementReaders(ListReaders):
         if title is None:
             title = default_title(name)
         return Scene(name, title, chapter, paragraphs, on_enter, choices, next_id, ending,
-                     d.pos)
+                     d.pos, returns)
 
     def wrong_shape(self, key: schema.Key, node: yaml.Node, what: str) -> tuple[str, Code]:
         """An ending written as anything but a mapping gets an example to copy, with a valid
         id: the one written, when it is one (`ending: dawn`, `ending: [dawn, Dawn]`), else
         the scene's own (`ending: true` must not suggest `{id: true, ...}`)."""
+        if key is schema.SCENE["return"]:
+            return (f"return of {what} must be true (a scene that goes back to its caller), "
+                    f"not {describe(node)}", codes.RETURN_NOT_TRUE)
+        if key.name == "enabled" and key.kind == "condition":
+            return (f"enabled of {what} must be a condition (like 'courage >= 2') or "
+                    f"true/false, not {describe(node)}",
+                    codes.NO_VALUE if node.tag == yamlsrc.NULL else codes.ENABLED_WRONG_KIND)
         if key.kind != "ending":
             return super().wrong_shape(key, node, what)
         words = [item.value for item in
@@ -212,7 +240,7 @@ class ElementReaders(ListReaders):
             close = closest(name, sorted(self.scene_ids))
             hint = f"; did you mean '{close}'?" if close else ""
             self.report_missing(self.pos(node), f"{what}: no scene '{name}'{hint}",
-                                codes.NO_SCENE, name)
+                                missing_scene_code(what), name)
             return close
         return name
 
@@ -326,6 +354,21 @@ class ElementReaders(ListReaders):
         return Condition(source, tree,
                          self.pos(node) if offset == 0 else self.inner_pos(node, offset),
                          evaluate)
+
+    def enabled(self, node: yaml.Node) -> Condition | None:
+        """A choice's `enabled:`, a condition like `if:`. One word that names nothing
+        (`enabled: maybe`, `enabled: "yes"`) is an author reaching for true/false, and is
+        told so rather than only that no variable has that name."""
+        if isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.STR:
+            word = str(node.value).strip()
+            if IDENT.match(word) and word not in self.kinds and word not in expr.KEYWORDS:
+                self.report_missing(self.pos(node), f"enabled: '{word}' is neither true/false "
+                                    "nor a declared variable; enabled takes a condition (like "
+                                    f"'courage >= 2') or true/false"
+                                    f"{did_you_mean(word, sorted(self.variables))}",
+                                    codes.ENABLED_WORD, word)
+                return None
+        return self.condition(node)
 
     def compile_condition(self, source: str) -> Compiled:
         """Parsed, checked and (when sound) compiled, once per distinct text in a story."""
@@ -546,10 +589,18 @@ class ElementReaders(ListReaders):
             if f is None:
                 continue
             text = self.template(f["text"], f"a choice of {where}") if "text" in f else None
-            goto = self.target(f["goto"], "goto") if "goto" in f else None
+            goto, call, then = self.way(item, f, where)
             condition = self.condition(f["if"]) if "if" in f else None
             effects = self.effects(f["effects"], where) if "effects" in f else ()
             once = self.flag(f["once"], "once") if "once" in f else False
+            enabled = self.enabled(f["enabled"]) if "enabled" in f else None
+            reason = (self.template(f["reason"], f"the reason of a choice of {where}")
+                      if "reason" in f else None)
+            for key, (needs, why) in schema.COMPANIONS["choice"].items():
+                if key in f and not _written(item, (needs,)):
+                    self.report(self.pos(f[key]), f"'{key}' without '{needs}' is never shown: "
+                                f"{why}; add {needs}: CONDITION, or remove the {key}",
+                                codes.REASON_ALONE)
             if "id" in f:
                 choice_id = self.ident(f["id"], "choice id")
                 if choice_id is not None and choice_id in ids:
@@ -564,15 +615,43 @@ class ElementReaders(ListReaders):
             if goto is None:
                 continue
             if (text is None or choice_id is None or once is None
-                    or ("if" in f and condition is None)):
+                    or ("if" in f and condition is None)
+                    or ("enabled" in f and enabled is None)):
                 # Already reported. Keep the way on, so lint does not add "unreachable"
                 # warnings for the scenes behind it; a story with errors never plays.
-                text, choice_id, once, condition = (text or Template(("?",)),
-                                                    f"?{len(out)}", False, None)
+                text, choice_id, once, condition, enabled = (text or Template(("?",)),
+                                                             f"?{len(out)}", False, None, None)
             here = ids[choice_id] = self.pos(item)
             out.append(Choice(choice_id, text, goto, condition, effects, once, here,
-                              self.pos(f["goto"])))
+                              self.pos(f["call" if call else "goto"]), enabled=enabled,
+                              reason=reason, call=call, then=then))
         return tuple(out)
+
+    def way(self, item: yaml.Node, f: dict[str, yaml.Node],
+            where: str) -> tuple[str | None, bool, str | None]:
+        """A choice's way on: (the scene it leads to or calls, whether it calls, `then`).
+        Exactly one of goto and call (`schema.EXACTLY_ONE`); `then` only beside a call
+        (`schema.REQUIRES`)."""
+        goto = self.target(f["goto"], "goto") if "goto" in f else None
+        call = self.target(f["call"], "call") if "call" in f else None
+        then = self.target(f["then"], "then") if "then" in f else None
+        if "goto" in f and "call" in f:
+            self.report(self.pos(f["call"]), f"a choice of {where} has both 'goto' and "
+                        "'call'; use one: goto leads on, call visits a scene that returns "
+                        "here", codes.CALL_AND_GOTO)
+            call = None
+        elif "goto" not in f and "call" not in f and not _written(item, ("goto", "call")):
+            # (one written but refused for its shape was reported already)
+            self.report(self.pos(item), f"a choice of {where} is missing 'goto' (or 'call')",
+                        codes.MISSING_KEY)
+        if "then" in f and "call" not in f:
+            self.report(self.pos(f["then"]), f"'then' of a choice of {where} needs 'call': "
+                        "it says where a call's return leads (with goto, write the scene in "
+                        "goto)", codes.THEN_WITHOUT_CALL)
+            then = None
+        if call is not None:
+            return call, True, then
+        return goto, False, None
 
     # -- playthroughs ------------------------------------------------------------------------
 
@@ -625,6 +704,12 @@ class ElementReaders(ListReaders):
                 self.report(self.pos(vnode), "expect variables must be a mapping",
                             codes.WRONG_KIND)
         return Expectation(scene, ending, tuple(facts), MappingProxyType(values), self.pos(node))
+
+
+def missing_scene_code(what: str) -> Code:
+    """The code of "no such scene" after the key that names it: `call` and `then` have
+    codes of their own (format v2's calls), every other key shares OS306."""
+    return {"call": codes.CALL_NO_SCENE, "then": codes.THEN_NO_SCENE}.get(what, codes.NO_SCENE)
 
 
 _VARIATION_CODES: dict[variations.Problem, Code] = {

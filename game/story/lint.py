@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from game import numbers
 from game.story import codes, expr, lists, textlint
+from game.story.calllint import call_problems
 from game.story.diagnostics import Diagnostic, Related
 from game.story.model import Choice, Condition, Pos, Scene, Story, Value
 from game.story.scene import Part
@@ -67,6 +68,7 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
         out.extend(_never_held(story))
     out.extend(_out_of_range(story, findings.values()))
     out.extend(textlint.warnings(story))
+    out.extend(call_problems(story, known.never))
     return out
 
 
@@ -269,9 +271,18 @@ def reachable_scenes(story: Story, never: Never | None = None, roots: Iterable[s
 
 
 def ways_on(scene: Scene, never: Never) -> tuple[str, ...]:
-    """The scenes a scene's choices lead to, but those whose condition is always false."""
-    return tuple([choice.goto for choice in scene.choices
-                  if choice.condition is None or not never(choice.condition)])
+    """The scenes a scene's choices lead to, but those hidden or locked for good (`closed`),
+    and where a call's `then:` returns to (format v2)."""
+    ways = tuple([choice.goto for choice in scene.choices if not closed(choice, never)])
+    thens = tuple([choice.then for choice in scene.choices
+                   if choice.then is not None and not closed(choice, never)])
+    return ways + thens if thens else ways
+
+
+def closed(choice: Choice, never: Never) -> bool:
+    """Never takeable: hidden (`if`) or locked (`enabled`) by a condition always false."""
+    return ((choice.condition is not None and never(choice.condition))
+            or (choice.enabled is not None and never(choice.enabled)))
 
 
 def _unlocks(findings: Iterable[SceneFindings],
@@ -336,6 +347,8 @@ def _scene_conditions(scene: Scene) -> Iterator[Condition]:
     for choice in scene.choices:
         if choice.condition is not None:
             yield choice.condition
+        if choice.enabled is not None:
+            yield choice.enabled
     yield from textlint.text_conditions(scene)
 
 
@@ -356,6 +369,8 @@ def _unused_variables(story: Story) -> Iterator[Diagnostic]:
         for choice in scene.choices:
             if len(choice.text.parts) > 1:
                 unread.difference_update(choice.text.names)
+            if choice.reason is not None and len(choice.reason.parts) > 1:
+                unread.difference_update(choice.reason.names)
     if unread:
         unread.difference_update(textlint.title_names(story))
     for var in story.variables.values():
@@ -407,7 +422,8 @@ def _never_held(story: Story) -> Iterator[Diagnostic]:
 
 def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
            revisitable: Callable[[str], bool]) -> Iterator[Diagnostic]:
-    """Can every choice of this scene be hidden at once? Proven -> error; plausible -> warning."""
+    """Can every choice of this scene be hidden (or locked) at once? Proven -> error;
+    plausible -> warning."""
     choices = [c for c in scene.choices if not c.is_continue]
     if not choices or scene.ending is not None:
         return
@@ -430,10 +446,17 @@ def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
                                     "condition that is always false: the player would be "
                                     "stuck")
         return
+    if all(closed(c, known.never) for c in choices):
+        yield codes.ALWAYS_LOCKED_STUCK.at(scene.pos, f"every choice of scene '{scene.id}' "
+                                           "is always hidden or always locked (an 'enabled' "
+                                           "that is always false): the player would be stuck")
+        return
     for choice in choices:
         if choice.condition is not None and known.never(choice.condition):
             yield codes.NEVER_SHOWN.at(choice.pos, "this choice's condition is always "
                                        "false, so it is never shown")
+        elif choice.enabled is not None:
+            yield from _lock_mistakes(choice, known)
     if scene.id not in reachable:
         return
     if all(c.once for c in choices) and revisitable(scene.id):
@@ -441,36 +464,66 @@ def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
                                  "and the scene can be entered again: after each is taken "
                                  "the player is stuck; add a choice without 'once'")
         return
-    if any(c.condition is None for c in choices):
+    if any(c.condition is None and c.enabled is None for c in choices):
         return
-    example = _all_hidden(story, [c for c in choices if c.condition is not None], known,
-                          scene.id)
-    if example:
+    example = _all_hidden(story, choices, known, scene.id)
+    if example and any(c.enabled is not None for c in choices):
+        yield codes.ALL_CLOSED.at(scene.pos, f"every choice of scene '{scene.id}' can be "
+                                  f"hidden or locked at once (for example when {example}), "
+                                  "leaving the player stuck (a locked choice is no way on); "
+                                  "add a choice without 'if' or 'enabled', or make sure one "
+                                  "always holds")
+    elif example:
         yield codes.ALL_HIDDEN.at(scene.pos, f"every choice of scene '{scene.id}' can be "
                                   f"hidden at once (for example when {example}), leaving the "
                                   "player stuck; add a choice without 'if', or make sure one "
                                   "always holds")
 
 
+def _lock_mistakes(choice: Choice, known: Known) -> Iterator[Diagnostic]:
+    """A choice shown but locked: an `enabled` always false locks it for good, and one that
+    only repeats its `if` never shows it locked (it is hidden instead)."""
+    enabled = choice.enabled
+    if enabled is None:
+        return
+    if known.never(enabled):
+        yield codes.ALWAYS_LOCKED.at(enabled.pos, "this choice's 'enabled' is always false, "
+                                     "so it is always locked: no player can ever take it")
+    elif choice.condition is not None and (
+            expr.strip_offsets(choice.condition.node) == expr.strip_offsets(enabled.node)):
+        yield codes.LOCK_SAME_AS_IF.at(enabled.pos, "this choice's 'enabled' is its 'if': "
+                                       "whenever it would be locked it is hidden, so its "
+                                       "lock is never seen; drop the 'if' to show it locked")
+
+
 def _outcome(choice: Choice) -> tuple[object, ...]:
     """What taking a choice does to the game, ignoring its wording and position."""
     effects = tuple((e.kind, e.target, e.value) for e in choice.effects)
     condition = choice.condition.source if choice.condition else None
-    return (choice.goto, effects, condition, choice.once)
+    enabled = choice.enabled.source if choice.enabled else None
+    return (choice.goto, effects, condition, choice.once, enabled)
 
 
 def _revisitable(story: Story, start: str) -> bool:
     seen: set[str] = set()
-    queue = deque(c.goto for c in story.scenes[start].choices)
+    queue = deque(_ways_on(start, c) for c in story.scenes[start].choices)
     while queue:
-        current = queue.popleft()
-        if current == start:
-            return True
-        if current in seen or current not in story.scenes:
-            continue
-        seen.add(current)
-        queue.extend(c.goto for c in story.scenes[current].choices)
+        for current in queue.popleft():
+            if current == start:
+                return True
+            if current in seen or current not in story.scenes:
+                continue
+            seen.add(current)
+            queue.extend(_ways_on(current, c) for c in story.scenes[current].choices)
     return False
+
+
+def _ways_on(scene: str, choice: Choice) -> tuple[str, ...]:
+    """The scenes a choice may lead to next: its goto, and for a call the scene its return
+    comes back to (its then, or the calling scene, entered again)."""
+    if choice.call:
+        return (choice.goto, choice.then or scene)
+    return (choice.goto,)
 
 
 def _candidates(story: Story, kind: str, name: str, literals: list[Value],
@@ -500,8 +553,10 @@ def _candidates(story: Story, kind: str, name: str, literals: list[Value],
 
 def _all_hidden(story: Story, choices: Iterable[Choice], known: Known,
                 scene: str) -> str | None:
-    """A small assignment of the referenced names under which no condition holds, if any."""
-    conditions = [c.condition for c in choices if c.condition is not None]
+    """A small assignment of the referenced names under which no choice can be taken (each
+    hidden by its `if` or locked by its `enabled`), if any."""
+    gates = [(c.condition, c.enabled) for c in choices]
+    conditions = [c for gate in gates for c in gate if c is not None]
     refs = sorted({name for c in conditions for name in known.names(c)})
     literals = [lit for c in conditions for lit in known.literals(c)]
     domains = [_candidates(story, kind, name, literals, scene) for kind, name in refs]
@@ -523,7 +578,9 @@ def _all_hidden(story: Story, choices: Iterable[Choice], known: Known,
             elif value:
                 facts.add(name)
         try:
-            if not any(c.evaluate(variables, visits, facts) for c in conditions):
+            if not any((shown is None or shown.evaluate(variables, visits, facts))
+                       and (enabled is None or enabled.evaluate(variables, visits, facts))
+                       for shown, enabled in gates):
                 return ", ".join(_describe(kind, name, value)
                                  for (kind, name), value in zip(refs, combo, strict=True))
         except expr.ExprEvalError:

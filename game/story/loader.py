@@ -28,7 +28,7 @@ import yaml
 
 from game.story import codes, schema, yamlsrc
 from game.story.diagnostics import Diagnostic, first_defined
-from game.story.elements import Definition, ElementReaders
+from game.story.elements import Definition, ElementReaders, missing_scene_code
 from game.story.folder import LoadResult, display_path, is_story_path, story_files
 from game.story.model import Ending, Fact, Pos, Scene, Story, Variable
 from game.story.names import IDENT, IDENT_RULE, WORD, closest
@@ -391,12 +391,15 @@ class Loader(ElementReaders):
                 continue
             close = closest(name, sorted(self.scene_ids))
             hint = f"; did you mean '{close}'?" if close else ""
-            self.report_missing(pos, f"{what}: no scene '{name}'{hint}", codes.NO_SCENE, name)
+            self.report_missing(pos, f"{what}: no scene '{name}'{hint}",
+                                missing_scene_code(what), name)
             bad.setdefault(scene, {})[name] = close
         for scene_id, renames in bad.items():
             old = self.prebuilt[scene_id]
             choices = []
             for choice in old.choices:
+                if choice.then in renames:
+                    choice = replace(choice, then=renames[choice.then])
                 if choice.goto not in renames:
                     choices.append(choice)
                 elif (new := renames[choice.goto]) is not None:

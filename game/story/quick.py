@@ -36,6 +36,8 @@ _SIGNATURE: dict[schema.Shape, tuple[str | type, ...]] = {
     "bool": (yamlsrc.BOOL,), "empty": (yamlsrc.NULL,),
     "list": (_SequenceNode,), "mapping": (_MappingNode,)}
 """How each shape shows in a node: a scalar by its tag, a collection by its class."""
+_REASON_NEEDS = schema.COMPANIONS["choice"]["reason"][0]
+"""The key without which a choice's `reason` means nothing (`enabled`)."""
 _REFUSED: dict[int, dict[str, frozenset[str | type]]] = {}
 """Per schema table (by id, as `_REQUIRED`): each key's refused node signatures."""
 
@@ -270,14 +272,28 @@ class QuickReaders:
             return None
         text_node = f.get("text")
         goto_node = f.get("goto")
+        call_node = None
+        if goto_node is None:  # format v2: `call:` in its place (schema.EXACTLY_ONE)
+            call_node = goto_node = f.get("call")
+        elif "call" in f:
+            return None
         if text_node is None or goto_node is None:  # the required keys of schema.CHOICE
             return None
         text = plain_text(text_node)
         goto = plain_word(goto_node)
         if text is None or goto is None:
             return None
-        if goto not in self.scene_ids and not self.defer_target(goto, goto_node, "goto"):
+        what = "goto" if call_node is None else "call"
+        if goto not in self.scene_ids and not self.defer_target(goto, goto_node, what):
             return None
+        then = None
+        if "then" in f:
+            then_node = f["then"]
+            then = plain_word(then_node)
+            if call_node is None or then is None or (
+                    then not in self.scene_ids and not self.defer_target(then, then_node,
+                                                                         "then")):
+                return None
         template = self.quick_template(text, text_node)
         if template is None:
             return None
@@ -301,6 +317,19 @@ class QuickReaders:
             if not isinstance(flag, bool):
                 return None
             once = flag
+        enabled = reason = None
+        if "enabled" in f:
+            enabled = self.quick_condition(f["enabled"])
+            if enabled is None:
+                return None
+        if "reason" in f:
+            if _REASON_NEEDS not in f:  # the careful reader warns
+                return None
+            reason_text = plain_text(f["reason"])
+            reason = (None if reason_text is None
+                      else self.quick_template(reason_text, f["reason"]))
+            if reason is None:
+                return None
         if "id" in f:
             choice_id = plain_word(f["id"])
             if choice_id is None or choice_id in ids or not IDENT.match(choice_id):
@@ -309,5 +338,6 @@ class QuickReaders:
             choice_id = rules.default_choice_id(text if len(template.parts) == 1 else str(template),
                                                 ids)
         return new_choice(choice_id, template, goto, condition, effects, once,
-                          self.pos(item), self.pos(goto_node), False)
+                          self.pos(item), self.pos(goto_node), False, enabled, reason,
+                          call_node is not None, then, False)
 

@@ -144,7 +144,22 @@ class Choice:
     pos: Pos
     goto_pos: Pos
     is_continue: bool = False
-    """True for the single Continue that a `next:` scene is turned into."""
+    """True for the single Continue that a `next:` or `return:` scene is turned into."""
+    enabled: Condition | None = None
+    """`enabled:` (format v2): while it is false the choice is shown, locked, and cannot be
+    taken. `condition` (`if:`) still decides whether it is shown at all."""
+    reason: Template | None = None
+    """`reason:`, shown beside the choice while it is locked (only with `enabled`)."""
+    call: bool = False
+    """A `call:` (format v2): `goto` holds the scene called, and taking the choice pushes a
+    return point (`then`, or this scene) on the game's call stack."""
+    then: str | None = None
+    """Where the call's `return: true` leads: this scene, or None for the calling scene,
+    entered again."""
+    returns: bool = False
+    """The Continue of a `return: true` scene: it leads to the return point on top of the
+    call stack (its `goto` is the scene itself, so a tool that does not know calls sees a
+    loop in place, never a scene that does not exist)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +176,13 @@ class Scene:
     next: str | None
     ending: Ending | None
     pos: Pos
+    returns: bool = False
+    """`return: true` (format v2): its one way on goes back to the scene that called it."""
+
+    @property
+    def continues(self) -> bool:
+        """Whether its one way on is a plain Continue (`next:` or `return:`)."""
+        return self.next is not None or self.returns
 
 
 # The loader's quick readers and the cache's decoder make ~100,000 of these for a big story.
@@ -168,7 +190,9 @@ new_template: Callable[[tuple[Part, ...]], Template] = fast_constructor(Template
 new_paragraph: Callable[[Template, Condition | None, Pos], Paragraph] = fast_constructor(
     Paragraph, ("text", "condition", "pos"))
 new_choice: Callable[[str, Template, str, Condition | None, tuple[Effect, ...], bool, Pos, Pos,
-                      bool], Choice] = fast_constructor(
+                      bool, Condition | None, Template | None, bool, str | None, bool],
+                     Choice] = fast_constructor(
     Choice, ("id", "text", "goto", "condition", "effects", "once", "pos", "goto_pos",
-             "is_continue"))
-"""`Choice(...)` with every field given, `is_continue` too."""
+             "is_continue", "enabled", "reason", "call", "then", "returns"))
+"""`Choice(...)` with every field given: `is_continue`, `enabled`, `reason`, `call`, `then`
+and `returns` too."""

@@ -134,15 +134,24 @@ SCENE = _table(
     Key("choices", "choices", "The player's options."),
     Key("next", "id", "A single Continue to this scene, instead of choices."),
     Key("ending", "ending", "Ends the story here, instead of choices."),
+    Key("return", "bool", "true: a single Continue back to the scene that called this one "
+        "(its 'then', or the caller itself), instead of choices."),
 )
 
 CHOICE = _table(
     Key("text", "template", "What the player reads.", required=True),
-    Key("goto", "id", "The scene this choice leads to.", required=True),
+    Key("goto", "id", "The scene this choice leads to."),
+    Key("call", "id", "Instead of goto: the scene this choice calls; its 'return: true' "
+        "comes back."),
+    Key("then", "id", "With call: where the call's return leads (default: back to this "
+        "scene, entered again)."),
     Key("if", "condition", "Hidden unless this condition is true."),
     Key("effects", "effects", "Effects run when the choice is taken."),
     Key("once", "bool", "Gone after it has been taken once."),
     Key("id", "id", "A stable id for saves and playthroughs (default: made from the text)."),
+    Key("enabled", "condition", "Shown but locked (cannot be picked) while this condition "
+        "is false (format v2)."),
+    Key("reason", "template", "Shown beside the choice while it is locked (with 'enabled')."),
 )
 
 PARAGRAPH = _table(
@@ -200,13 +209,26 @@ TABLES: dict[str, dict[str, Key]] = {
 }
 """Every table by name, for the JSON Schema generator and the tests that keep it honest."""
 
-EXACTLY_ONE: dict[str, tuple[str, ...]] = {"scene": ("choices", "next", "ending")}
-"""Tables where exactly one of these keys must be given (a scene's way on)."""
+EXACTLY_ONE: dict[str, tuple[str, ...]] = {"scene": ("choices", "next", "ending", "return"),
+                                           "choice": ("goto", "call")}
+"""Tables where exactly one of these keys must be given (a scene's way on, a choice's)."""
+
+REQUIRES: dict[str, dict[str, str]] = {"choice": {"then": "call"}}
+"""Tables where a key may only be given beside another (`then` only with `call`)."""
 
 AT_LEAST_ONE: dict[str, tuple[str, ...]] = {
     "effect": ("set", "add", "remove", "unlock", "compute"),
     "variable": ("items", "default")}
 """Tables where at least one of these keys must be given (an effect must do something)."""
+
+COMPANIONS: dict[str, dict[str, tuple[str, str]]] = {
+    "choice": {"reason": ("enabled", "a reason is shown only while its choice is locked, and "
+                                     "only 'enabled' locks a choice")},
+}
+"""Keys that mean nothing without another key of the same mapping, by table: a choice's
+`reason` is shown only while its `enabled` is false: the key needed, and why. Written
+without it, the careful reader warns (the quick one leaves such a choice to it); the JSON
+Schema allows it, as the checker does."""
 
 MEANT: dict[str, dict[str, tuple[str, str]]] = {
     "choice": {"next": ("goto", "a choice leads on with 'goto' ('next' is a scene's single "

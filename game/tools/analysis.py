@@ -29,7 +29,8 @@ class Reads:
 
 
 def reads(story: Story) -> Reads:
-    """One pass over every condition of the story (paragraphs and choices)."""
+    """One pass over every condition of the story (paragraphs, and choices' `if` and
+    `enabled`)."""
     asked: set[str] = set()
     risky: dict[str, tuple[Condition, ...]] = {}
     for scene in story.scenes.values():
@@ -40,6 +41,8 @@ def reads(story: Story) -> Reads:
         for choice in scene.choices:
             if choice.condition is not None:
                 _scan(choice.condition, asked)
+            if choice.enabled is not None:
+                _scan(choice.enabled, asked)
             for effect in choice.effects:
                 if effect.expression is not None:
                     _scan(effect.expression, asked)

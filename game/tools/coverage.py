@@ -4,7 +4,8 @@ Random runs and the exhaustive search both fill a `Coverage`; the report is shar
 read alike. Counts mean different things per kind, because each answers the author's own
 question: scenes and choices count how often they were entered or taken (is this path
 common or rare?), facts and endings count how many runs found them (how likely is a player
-to see this?). The synthesised Continue of a `next:` scene is left out of choices: it is
+to see this?). A choice that can be locked says what unlocks it where it is listed as never
+reached. The synthesised Continue of a `next:` scene is left out of choices: it is
 reached whenever its scene is, and listing it would only hide the real choices.
 """
 
@@ -40,9 +41,11 @@ class Item:
     key: str
     """The id as an author would search for it: `scene`, `scene/choice`, `fact`, `ending`."""
     pos: Pos
+    note: str = ""
+    """For a choice that can be locked: what unlocks it (why a run may never take it)."""
 
     def __str__(self) -> str:
-        return f"{self.kind} '{self.key}'"
+        return f"{self.kind} '{self.key}'" + (f" ({self.note})" if self.note else "")
 
 
 def items(story: Story) -> Iterator[tuple[Item, tuple[str, str] | str]]:
@@ -52,7 +55,9 @@ def items(story: Story) -> Iterator[tuple[Item, tuple[str, str] | str]]:
     for scene in story.scenes.values():
         for choice in scene.choices:
             if not choice.is_continue:
-                yield (Item("choice", f"{scene.id}/{choice.id}", choice.pos),
+                note = ("" if choice.enabled is None
+                        else f"locked unless enabled: {choice.enabled.source}")
+                yield (Item("choice", f"{scene.id}/{choice.id}", choice.pos, note),
                        (scene.id, choice.id))
     for fact in story.facts.values():
         yield Item("fact", fact.id, fact.pos), fact.id

@@ -42,8 +42,9 @@ from game.tools.growth import growing, growth
 from game.tools.liveness import Bound, SlotKind, analyse
 from game.tools.trail import Move, why_hidden
 
-Key = tuple[str, tuple[Value, ...]]
-"""(scene, the values of the slots live there, in the scene's layout order)."""
+Key = tuple[str, tuple[Value, ...], tuple[str, ...]]
+"""(scene, the values of the slots live there, in the scene's layout order, the call stack:
+kept exactly, as it decides where each `return` leads)."""
 Layout = tuple[tuple[SlotKind, str, Bound, Bound], ...]
 """Per scene: each live slot's kind and name, and its cut points (None: exact)."""
 
@@ -148,7 +149,7 @@ class StateSpace:
 
     def key(self, state: GameState) -> Key:
         if self.naive:
-            return (state.scene, cast(tuple[Value, ...], state.key()[1:]))
+            return (state.scene, cast(tuple[Value, ...], state.key()[1:-1]), state.stack)
         values: list[Value] = []
         add = values.append
         facts: frozenset[str] | None = None
@@ -170,17 +171,17 @@ class StateSpace:
             elif hi is not None and value > hi:  # type: ignore[operator]
                 value = _like(value, hi)
             add(value)
-        return (state.scene, tuple(values))
+        return (state.scene, tuple(values), state.stack)
 
     def state(self, key: Key) -> GameState:
         """A state with that key: dead variables at their defaults, dead counts at 0."""
-        scene, values = key
+        scene, values, stack = key
         if self.naive:
             pairs, visits, taken, facts, seed = cast(
                 tuple[tuple[tuple[str, Value], ...], tuple[tuple[str, int], ...],
                       frozenset[str], frozenset[str], int], values)
             return GameState(scene, dict(pairs), dict(visits), taken, tuple(sorted(facts)),
-                             seed=seed)
+                             seed=seed, stack=stack)
         variables = dict(self.defaults)
         counts: dict[str, int] = {}
         held: list[str] = []
@@ -193,11 +194,11 @@ class StateSpace:
                     counts[name] = cast(int, value)
             elif value:
                 (held if kind == "fact" else once).append(name)
-        return GameState(scene, variables, counts, frozenset(once), tuple(held))
+        return GameState(scene, variables, counts, frozenset(once), tuple(held), stack=stack)
 
     def slot_values(self, key: Key) -> Iterator[tuple[str, int | float]]:
         """(slot as an author writes it, value) for each slot in a key, for reports."""
-        scene, values = key
+        scene, values, _ = key
         if self.naive:
             return
         for (kind, name, _, _), value in zip(self.layout[scene], values, strict=True):
@@ -342,7 +343,8 @@ class Search:
                 except StoryRuntimeError as exc:  # an add left the range, a compute failed
                     self.failed(i, scene.id, exc)
                     continue
-                coverage.facts.update(self.unlocks[(scene.id, choice.id)])
+                coverage.facts.update(self.unlocks[(scene.id, choice.id)] if not choice.returns
+                                      else unlocked(self.scenes[state.stack[-1]].on_enter))
                 if j is not None:
                     self.targets.append(j)
                     self.moves_of.append(order[choice.id])
@@ -376,7 +378,7 @@ class Search:
             before = keys[parent[i]][0]
             choice = via[i]
             out.append(Move(before, choice, keys[i][0],
-                            scenes[before].next is not None and choice == "continue"))
+                            scenes[before].continues and choice == "continue"))
             i = parent[i]
         out.reverse()
         return tuple(out)

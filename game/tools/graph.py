@@ -3,7 +3,9 @@
 Both formats show the same things: one node per scene, grouped by chapter (DOT clusters,
 Mermaid subgraphs); the start marked by an arrow from a "start" dot; endings drawn as double
 boxes with the ending's id (and name); a `next:` as a dashed arrow; a conditional choice
-labelled `if: CONDITION` in canonical form (`expr.unparse`), a once-only choice labelled `once`; and
+labelled `if: CONDITION` in canonical form (`expr.unparse`), a once-only choice labelled `once`; a
+choice that can be locked (format v2's `enabled`) labelled `enabled: CONDITION` and drawn
+as a gate (DOT: dotted, in amber, with a tee head; Mermaid: a `--x` arrow); and
 every scene that nothing can reach (the checker's reachability) drawn dashed in red and
 labelled UNREACHABLE. Choices between the same two scenes under the same label are drawn as
 one arrow, so a scene with five ways into the next one stays readable.
@@ -34,10 +36,12 @@ class Edge:
     source: str
     target: str
     label: str
-    """'' for a plain choice; 'if: ...', 'once' or both for the others."""
+    """'' for a plain choice; 'if: ...', 'enabled: ...', 'once' or several for the others."""
     is_next: bool
     texts: tuple[str, ...]
     """The texts of the choices drawn as this arrow (for DOT tooltips)."""
+    locked: bool = False
+    """The choices of this arrow have an `enabled`: shown, but locked while it is false."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,17 +76,19 @@ def story_map(story: Story) -> Map:
 
 def _edges(story: Story) -> Iterator[Edge]:
     for scene in story.scenes.values():
-        merged: dict[tuple[str, str, bool], list[str]] = {}
+        merged: dict[tuple[str, str, bool, bool], list[str]] = {}
         for choice in scene.choices:
             parts = []
             if choice.condition is not None:
                 parts.append(f"if: {expr.unparse(choice.condition.node)}")
+            if choice.enabled is not None:
+                parts.append(f"enabled: {expr.unparse(choice.enabled.node)}")
             if choice.once:
                 parts.append("once")
-            key = (choice.goto, ", ".join(parts), choice.is_continue)
+            key = (choice.goto, ", ".join(parts), choice.is_continue, choice.enabled is not None)
             merged.setdefault(key, []).append(str(choice.text))
-        for (target, label, is_next), texts in merged.items():
-            yield Edge(scene.id, target, label, is_next, tuple(texts))
+        for (target, label, is_next, locked), texts in merged.items():
+            yield Edge(scene.id, target, label, is_next, tuple(texts), locked)
 
 
 def render(story: Story, fmt: Format) -> str:
@@ -146,6 +152,8 @@ def dot(m: Map) -> str:
         if edge.is_next:
             attrs.append("style=dashed")
         else:
+            if edge.locked:
+                attrs += ["style=dotted", 'color="#b26a00"', "arrowhead=teenormal"]
             attrs.append(f"tooltip={dot_string(' / '.join(edge.texts))}")
         out.append(f"  {dot_string(edge.source)} -> {dot_string(edge.target)} "
                    f"[{', '.join(attrs)}];")
@@ -206,7 +214,7 @@ def mermaid(m: Map) -> str:
         out.append("  end")
     out.extend(f"  {_mermaid_node(ids, scene, m.unreachable)}" for scene in m.loose)
     for edge in m.edges:
-        arrow = "-.->" if edge.is_next else "-->"
+        arrow = "-.->" if edge.is_next else "--x" if edge.locked else "-->"
         label = f'|"{mermaid_text(edge.label)}"|' if edge.label else ""
         out.append(f"  {ids[edge.source]} {arrow}{label} {ids[edge.target]}")
     out.append("  classDef startMarker fill:#222222,color:#ffffff,stroke:#222222")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from game import numbers
 from game.story.model import Effect, Story
 from game.tools.findings import Finding
-from game.tools.liveness import Slot
+from game.tools.liveness import Liveness, Slot
 
 if TYPE_CHECKING:
     from game.tools.exhaustive import Search
@@ -77,15 +77,16 @@ def components(n: int, successors: Callable[[int], Iterable[int]]) -> list[int]:
     return comp
 
 
-def _adds(story: Story) -> dict[str, list[tuple[str, int]]]:
-    """Per variable with a nonzero `add` its bounds do not stop: (scene, choice index) of
-    each move with one."""
+def _adds(story: Story, liveness: Liveness) -> dict[str, list[tuple[str, int]]]:
+    """Per variable with a nonzero `add` its bounds do not stop: (scene, edge index in
+    `liveness.edges`) of each move with one (a return's Continue has an edge per scene it
+    may return to)."""
     out: dict[str, list[tuple[str, int]]] = {}
     free: set[str] = set()
     for scene in story.scenes.values():
-        for n, choice in enumerate(scene.choices):
-            target = story.scenes[choice.goto]
-            for effect in (*choice.effects, *target.on_enter):
+        for n, edge in enumerate(liveness.edges[scene.id]):
+            target = story.scenes[edge.target]
+            for effect in (*edge.choice.effects, *target.on_enter):
                 if effect.kind == "add" and effect.value and type(effect.value) is not tuple:
                     out.setdefault(effect.target, []).append((scene.id, n))
                     if not _stopped(story, effect.target, effect.value):  # type: ignore[arg-type]
@@ -116,7 +117,7 @@ def growth(search: Search) -> list[Finding]:
     """
     story = search.story
     findings: list[Finding] = []
-    for name, moves in _adds(story).items():
+    for name, moves in _adds(story, search.space.liveness).items():
         if not _in_a_loop(search, name, moves):
             continue
         found = _growing_loop(search, ("var", name))
@@ -125,7 +126,8 @@ def growth(search: Search) -> list[Finding]:
         i, k = found
         scene = story.scenes[search.keys[i][0]]
         choice = scene.choices[search.moves_of[k]]
-        effect = _first_add((*choice.effects, *story.scenes[choice.goto].on_enter), name)
+        entered = story.scenes[search.keys[search.targets[k]][0]]
+        effect = _first_add((*choice.effects, *entered.on_enter), name)
         findings.append(Finding(
             "error", scene.id, effect.pos,
             f"add {name}: a loop can take this move again and again, so '{name}' grows "
@@ -137,13 +139,13 @@ def growth(search: Search) -> list[Finding]:
 def _growing_loop(search: Search, slot: Slot) -> tuple[int, int] | None:
     """A move (state, edge number) that adds to the slot inside a component of the state
     graph (its moves that set the slot left out) with a way round that sums to nonzero."""
-    edges = search.space.liveness.edges
+    edge = search.space.liveness.edge
     keys, first, last, targets, moves_of = (search.keys, search.first_edge, search.last_edge,
                                             search.targets, search.moves_of)
 
     def change(i: int, k: int) -> int | float | None:
         """What the k-th edge (of state i) does to the number: None when it sets it."""
-        return edges[keys[i][0]][moves_of[k]].transfer.get(slot, 0)
+        return edge(keys[i][0], moves_of[k], keys[targets[k]][0]).transfer.get(slot, 0)
 
     def successors(i: int) -> Iterator[int]:
         return (targets[k] for k in range(first[i], last[i]) if change(i, k) is not None)

@@ -125,6 +125,9 @@ def _table(name: str, keys: Mapping[str, schema.Key]) -> Json:
     some = schema.AT_LEAST_ONE.get(name)
     if some:
         out["anyOf"] = [{"required": [k]} for k in some]
+    needs = schema.REQUIRES.get(name)
+    if needs:
+        out["dependentRequired"] = {key: [other] for key, other in needs.items()}
     return out
 
 

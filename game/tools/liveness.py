@@ -6,8 +6,10 @@ data-flow pass over the scene graph (a fixpoint, as a compiler's live-variable a
 
 - A *slot* is one part of a state: a variable, a scene's visit count, a fact (held or not)
   or a once-only choice (taken or not).
-- A slot is *read* at a scene by the scene's paragraph and choice conditions, by `{name}` in
-  its paragraph and choice texts (text shows the exact value), and by its once-only choices.
+- A slot is *read* at a scene by the scene's paragraph and choice conditions (a choice's
+  `if` and its `enabled`: a locked choice cannot be taken), by `{name}` in its paragraph and
+  choice texts and locked choices' reasons (text shows the exact value), and by its
+  once-only choices.
 - A slot is *dead* at a scene when every way on writes it (`set`, `unlock`, a once mark)
   before anything reads it, or never reads it again: it is left out of the state's key
   there, and the search's representative state holds the variable's default instead.
@@ -27,6 +29,11 @@ An `add` reads its variable only for the engine's range check (a number leaves t
 only after about 10^15 / k laps of a loop); dropping or capping a variable hides that check,
 so the search checks it itself (`growth` in game/tools/exhaustive.py: a loop it explored
 that adds to a capped or dropped number without setting it is reported).
+
+Calls (format v2) need nothing else: the search keeps the call stack exactly, and the
+Continue of a `return: true` scene is an edge to every return point it may pop (the
+`then:` or calling scene of each call whose frame reaches it, `calls.Calls.returns_to`),
+so whatever a return point reads is live back through the called scenes to the call.
 
 Visit counts take part like variables that only `add` 1 on entering their scene, with
 `seen(s)` a comparison `visits(s) > 0`; scenes no condition asks about are no slot at all.
@@ -57,6 +64,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from game.story import expr
+from game.story.calls import Calls
 from game.story.model import Choice, Condition, Effect, Scene, Story, Template
 from game.tools import analysis
 
@@ -103,11 +111,14 @@ what it adds (slots it does not touch are left out)."""
 
 @dataclass(frozen=True, slots=True)
 class Edge:
-    """One choice of a scene, as the analysis sees it."""
+    """One choice of a scene into one scene, as the analysis sees it (the Continue of a
+    `return: true` scene has one edge per return point it may pop: `calls.Calls`)."""
 
     choice: Choice
     target: str
     transfer: Transfer
+    index: int = 0
+    """The choice's place in its scene's `choices`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +131,15 @@ class Liveness:
     """By scene id: the live slots at a state in that scene, sorted."""
     edges: Mapping[str, tuple[Edge, ...]]
     """By scene id: its choices with what each does to the slots."""
+    moves: Mapping[tuple[str, int, str], Edge]
+    """By (scene, choice index, scene entered): the edge of that move."""
 
     def at(self, scene: str) -> dict[Slot, Live]:
         return dict(self.live[scene])
+
+    def edge(self, scene: str, index: int, target: str) -> Edge:
+        """The edge of the move that takes choice `index` of `scene` into `target`."""
+        return self.moves[(scene, index, target)]
 
 
 def condition_reads(node: expr.Node, numbers: frozenset[str]) -> Iterator[tuple[Slot, Live]]:
@@ -219,8 +236,11 @@ def scene_reads(scene: Scene, numbers: frozenset[str], risky: tuple[Condition, .
             shown(paragraph.text)
     for choice in scene.choices:
         condition(choice.condition)
+        condition(choice.enabled)  # locked or not decides whether it can be taken
         if text:
             shown(choice.text)
+            if choice.reason is not None:
+                shown(choice.reason)
         if choice.once:
             read(("once", f"{scene.id}/{choice.id}"), EXACT)
     return out
@@ -287,15 +307,19 @@ def analyse(story: Story, text: bool = True) -> Liveness:
     frozen = frozenset(slots)
     edges: dict[str, tuple[Edge, ...]] = {}
     into: dict[str, list[tuple[str, Edge]]] = {sid: [] for sid in story.scenes}
+    calls = Calls.of(story)
+    returns_to = calls.returns_to if calls is not None else {}
     for sid, scene in story.scenes.items():
         out = []
-        for choice in scene.choices:
+        for index, choice in enumerate(scene.choices):
             once = f"{sid}/{choice.id}" if choice.once else None
-            target = story.scenes[choice.goto]
-            edge = Edge(choice, target.id, transfer(choice.effects, once, target.id,
-                                                    target.on_enter, frozen))
-            out.append(edge)
-            into[target.id].append((sid, edge))
+            targets = sorted(returns_to.get(sid, ())) if choice.returns else (choice.goto,)
+            for goto in targets:  # a return may pop any return point of a call reaching it
+                target = story.scenes[goto]
+                edge = Edge(choice, target.id, transfer(choice.effects, once, target.id,
+                                                        target.on_enter, frozen), index)
+                out.append(edge)
+                into[target.id].append((sid, edge))
         edges[sid] = tuple(out)
     widen = _widening(reads, edges)
     readers: dict[Slot, dict[str, Live]] = {}
@@ -307,7 +331,8 @@ def analyse(story: Story, text: bool = True) -> Liveness:
         for sid, how in _live_at(slot, read, into, widen).items():
             live[sid][slot] = how
     return Liveness(frozen, {sid: tuple(sorted(here.items())) for sid, here in live.items()},
-                    edges)
+                    edges, {(sid, e.index, e.target): e for sid, out in edges.items()
+                            for e in out})
 
 
 def _live_at(slot: Slot, read: Mapping[str, Live],

@@ -8,22 +8,24 @@ and sets instead, and `playtest` builds its report from what it yields.
 The contract: for the same story, seed and strategy, a run here and a run driven through the
 real `Engine` (`playtest.random_runs(..., reference=True)`) agree step for step on
 
-1. the choices shown at each step: their conditions (the story's own compiled evaluators,
-   given the same variables, visit counts and facts) and `once`, listed in `shown_first`
-   order (always-shown choices first, then the ones that could be hidden, each in story
-   order);
+1. the choices takeable at each step: their conditions (`if`, then `enabled`: the story's
+   own compiled evaluators, given the same variables, visit counts and facts; a locked
+   choice is never picked) and `once`, listed in `shown_first` order (always-open choices
+   first, then the ones that could be hidden or locked, each in story order);
 2. the pick among them: no draw from the run's `random.Random(seed + run)` when one choice
    is shown, else one `random()`, mapped by `int(random() * n)` (uniform) or
    `weighted_pick` over how often each was taken so far in all runs (least-taken);
-3. what taking a choice changes, in the Engine's order: the choice's effects, its `once`
-   mark, then entering the next scene, which counts a visit and runs its `on_enter`
-   effects. Here that is one list of operations per move (`Compiled.changes`), applied in
-   one place; the start of a run is a move too (into the start scene), so entering a scene
-   is never written twice;
+3. what taking a choice changes, in the Engine's order: a call's push of its return point
+   (refused past `calls.MAX_DEPTH`), the choice's effects, its `once` mark, then entering
+   the next scene, which counts a visit and runs its `on_enter` effects; a `return: true`
+   scene's Continue pops the return point and enters it (refused with no call open). Here
+   that is one list of operations per move (`Compiled.changes`), applied in one place;
+   the start of a run is a move too (into the start scene), so entering a scene is never
+   written twice;
 4. where play fails: a condition that raises while choices are listed, or one of the few
    paragraph conditions that can (they divide), evaluated on entry although nothing is
-   rendered;
-5. when a run ends: at an ending, stuck (no choice shown), at `max_steps` choices taken
+   rendered, or a call or return refused as above;
+5. when a run ends: at an ending, stuck (no choice takeable), at `max_steps` choices taken
    (a possible endless loop), or at such a failure.
 
 What it leaves out, because no rule reads it: visits of scenes no condition or compute
@@ -46,7 +48,8 @@ the model allows a kind this module does not know.
 from __future__ import annotations
 
 import random
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -54,6 +57,7 @@ from game.engine import dice
 from game.engine import effects as rules
 from game.engine.errors import StoryRuntimeError
 from game.story import lists
+from game.story.calls import MAX_DEPTH
 from game.story.expr import Evaluator, ExprEvalError
 from game.story.model import Choice, Effect, Story, Value
 from game.tools.analysis import reads
@@ -75,17 +79,38 @@ def weighted_pick(counts: Sequence[int], point: float) -> int:
     return len(weights) - 1
 
 
+def open_test(choice: Choice) -> Evaluator | None:
+    """Whether a choice can be taken, as one closure over the story's own compiled ones: its
+    `if` (shown) and then its `enabled` (not locked), in the Engine's order, so a condition
+    that fails at run time fails at the same step. None when nothing can close it."""
+    shown = None if choice.condition is None else choice.condition.evaluate
+    if choice.enabled is None:
+        return shown
+    enabled = choice.enabled.evaluate
+    if shown is None:
+        return enabled
+
+    def both(variables: Mapping[str, Value], visits: Mapping[str, int],
+             facts: AbstractSet[str]) -> Value:
+        return bool(shown(variables, visits, facts)) and bool(enabled(variables, visits, facts))
+
+    return both
+
+
 def shown_first(choices: Sequence[Choice]) -> list[Choice]:
-    """The visible choices in the order both loops pick from: those that are always shown
-    first, then those that a condition or `once` could have hidden, each in story order.
+    """The takeable choices in the order both loops pick from: those that are always open
+    first, then those that a condition, `enabled` or `once` could have closed, each in story
+    order (a locked choice is never picked: `Engine.choices` leaves it out, and here
+    `open_test` does).
 
     The fast loop copies a scene's always-shown choices in one go and only tests the others
     (a third of the work of testing every choice, at 60% of its steps); the odds of each
     choice are the same in any order, and the Engine loop uses this order too so that the
     two stay identical run for run.
     """
-    return ([c for c in choices if c.condition is None and not c.once]
-            + [c for c in choices if c.condition is not None or c.once])
+    return ([c for c in choices if c.condition is None and c.enabled is None and not c.once]
+            + [c for c in choices if c.condition is not None or c.enabled is not None
+               or c.once])
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,19 +134,26 @@ class RunEnd:
     """Only of the scenes some condition asks about."""
     taken: set[str]
     """The `once` keys (`scene/choice`) of the once-only choices taken."""
+    stack: tuple[str, ...] = ()
+    """The call stack: the return points of the calls still open, oldest first."""
 
 
 class UnknownEffect(Exception):
     """An effect kind the runner has no operation for: the Engine knows a rule it does not."""
 
 
+class _CallFailed(Exception):
+    """A call past `MAX_DEPTH`, or a return with no call open: the Engine's run-time error."""
+
+
 # -- the compiled story -------------------------------------------------------------------------
 
-_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _ADD_NAMES, _COMPUTE, _BOUNDED = range(9)
+_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _ADD_NAMES, _CALL, _COMPUTE, _BOUNDED = range(10)
 EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK, "remove": _REMOVE,
                 "compute": _COMPUTE}
 """Effect kind -> operation code. `_ONCE` and `_VISIT` are the two changes a move makes
-beyond effects: marking a once-only choice taken, counting a visit to the scene entered.
+beyond effects: marking a once-only choice taken, counting a visit to the scene entered;
+`_CALL` is a call's push of its return point (first, as the Engine checks the depth first).
 An `add` to a list variable is `_ADD_NAMES`, its value (the list's items, the names), so
 the loop's number `add` never looks at a type; both list codes change the list through
 `game.story.lists`, as the Engine does. `_BOUNDED` is an `add` to a bounded number
@@ -132,9 +164,9 @@ for `_COMPUTE` and `_BOUNDED` what game/engine/effects.py needs: the effect, and
 compute where it runs and its index there, which its dice read)."""
 _Entry = tuple[int, "Evaluator | None", "str | None"]
 """A choice that may be hidden: (its move number, condition or None, `once` key or None)."""
-_Arrival = tuple["tuple[Evaluator, ...] | None", bool]
+_Arrival = tuple["tuple[Evaluator, ...] | None", bool, "int | None"]
 """What entering a scene checks beyond its choices: (risky paragraph conditions, whether it
-is an ending)."""
+is an ending, the move of its Continue if it is a `return: true` scene)."""
 _Row = tuple["tuple[int, ...] | None", "tuple[tuple[int, ...], tuple[_Entry, ...]]",
              "_Arrival | None"]
 """A scene: (its move numbers if none can be hidden, else None; the moves always shown and
@@ -213,7 +245,10 @@ class Compiled:
         self.counts: list[int] = [0]
         """Times each move was taken, across all runs (START: never, see add_coverage)."""
         self.choices: list[tuple[str, Choice] | None] = [None]
-        """(scene id, choice): for the report, never touched by the loop."""
+        """(scene id, choice): for the report, never touched by the loop; None for START
+        and for the moves that only enter a scene (a return's, see `returning`)."""
+        self.points: dict[int, int] = {}
+        """By scene number: the move that enters it as a return point (format v2's calls)."""
 
     def entering(self, here: int) -> tuple[_Op, ...] | None:
         """What entering scene number `here` changes: its visit, if asked about, then
@@ -226,6 +261,18 @@ class Compiled:
         self.entered[here] = out = tuple(ops) if ops else None
         return out
 
+    def returning(self, here: int) -> int:
+        """The move a `return` takes into scene number `here` when it is the return point
+        on top of the stack: no choice of its own, it enters `here` (a call pushes it)."""
+        move = self.points.get(here)
+        if move is None:
+            move = self.points[here] = len(self.gotos)
+            self.gotos.append(here)
+            self.changes.append(self.entering(here))
+            self.counts.append(0)
+            self.choices.append(None)
+        return move
+
     def row(self, here: int) -> _Row:
         scene_id = self.ids[here]
         scene = self.story.scenes[scene_id]
@@ -233,10 +280,13 @@ class Compiled:
         fixed: list[int] = []
         entries: list[_Entry] = []
         for choice in scene.choices:
+            own = _ops(choice.effects, self.story, f"{scene_id}/{choice.id}", self.bounds)
+            if choice.call:  # (its return point's move first: it may be a new move)
+                point = self.number[choice.then if choice.then is not None else scene_id]
+                own.insert(0, (_CALL, choice.goto, self.returning(point)))
             move = len(self.gotos)
             goto = self.number[choice.goto]
             once = f"{scene_id}/{choice.id}" if choice.once else None
-            own = _ops(choice.effects, self.story, f"{scene_id}/{choice.id}", self.bounds)
             if once is not None:
                 own.append((_ONCE, once, True))
             entering = self.entering(goto)
@@ -245,17 +295,18 @@ class Compiled:
             self.counts.append(0)
             self.choices.append((scene_id, choice))
             moves.append(move)
-            condition = choice.condition
-            if condition is None and once is None:
+            takeable = open_test(choice)
+            if takeable is None and once is None:
                 fixed.append(move)
             else:
-                entries.append((move, None if condition is None else condition.evaluate, once))
+                entries.append((move, takeable, once))
         hazards = self.risky.get(scene_id)
         checks = None if hazards is None else tuple(c.evaluate for c in hazards)
         # Unpacking a row touches all three parts, so the parts a step will not use are the
         # shared None and () rather than objects of their own somewhere else in memory.
-        arrival = None if checks is None and scene.ending is None else (
-            checks, scene.ending is not None)
+        back = moves[0] if scene.returns else None
+        arrival = None if checks is None and scene.ending is None and back is None else (
+            checks, scene.ending is not None, back)
         row: _Row = ((None, (tuple(fixed), tuple(entries)), arrival) if entries
                      else (tuple(moves), _NOTHING_TO_TEST, arrival))
         self.rows[here] = row
@@ -273,9 +324,13 @@ class Compiled:
         entered = [0] * len(self.ids)
         entered[self.gotos[START]] = runs
         for taken, goto, n in zip(self.choices, self.gotos, self.counts, strict=True):
-            if n and taken is not None:
-                entered[goto] += n
+            if n:
+                if taken is None:  # a return's move into its return point
+                    entered[goto] += n
+                    continue
                 scene_id, choice = taken
+                if not choice.returns:  # (a return enters where its stack said, counted so)
+                    entered[goto] += n
                 if not choice.is_continue:
                     coverage.choices[(scene_id, choice.id)] += n
         for i, n in enumerate(entered):
@@ -298,7 +353,7 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
     options: Sequence[int] | None
     defaults = c.story.defaults()
     least = strategy == "least-taken"
-    visit, set_, add, unlock = _VISIT, _SET, _ADD, _UNLOCK  # locals: the loop reads them often
+    visit, set_, add, unlock, call = _VISIT, _SET, _ADD, _UNLOCK, _CALL  # locals: read often
     remove, add_names = _REMOVE, _ADD_NAMES
     added, removed = lists.added, lists.removed
     compute, limits = _COMPUTE, c.bounds
@@ -311,6 +366,7 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
         visits: dict[str, int] = {}
         once_taken: set[str] = set()
         facts: set[str] = set()
+        stack: list[int] = []  # the return points of open calls, as their `returning` moves
         path: list[int] = []  # the moves taken, to replay a failed run
         append = path.append
         move = START
@@ -335,6 +391,10 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                             variables[target] = removed(variables[target], value)
                         elif code == add_names:
                             variables[target] = added(value[0], variables[target], value[1])
+                        elif code == call:
+                            if len(stack) >= MAX_DEPTH:
+                                raise _CallFailed
+                            stack.append(value)
                         elif code == compute:  # the turn is the choices taken: `steps`
                             effect, where, index = value
                             variables[target] = rules.computed(
@@ -349,12 +409,23 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                     row = build(here)
                 options, entries, arrival = row
                 if arrival is not None:
-                    risky, ending = arrival
+                    risky, ending, back = arrival
                     if risky is not None:
                         for evaluate in risky:
                             evaluate(variables, visits, facts)
                     if ending:
                         break
+                    if back is not None:  # `return: true`: its Continue pops the stack
+                        if steps == max_steps:
+                            failure = "loop"
+                            break
+                        append(back)
+                        if not stack:
+                            raise _CallFailed
+                        move = stack.pop()
+                        counts[move] += 1
+                        here = gotos[move]
+                        continue
                 if options is None:  # see shown_first
                     options, gated = entries
                     shown: list[int] | None = None
@@ -382,8 +453,8 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                 counts[move] += 1
                 append(move)
                 here = gotos[move]
-        except (ExprEvalError, StoryRuntimeError):  # a condition; an add or a compute
+        except (ExprEvalError, StoryRuntimeError, _CallFailed):  # a condition; an add, a compute
             failure = "error"
         taken = () if failure is None else tuple(c.choice(m) for m in path)
         yield RunEnd(run, run_seed, steps, c.ids[here], failure, taken, facts, variables,
-                     visits, once_taken)
+                     visits, once_taken, tuple(c.ids[gotos[m]] for m in stack))

@@ -5,8 +5,8 @@ id or exact text and says what must hold. The rules, chosen so a script reads li
 memory of a game rather than a program:
 
 - a step must match exactly one visible choice: first by id, else by its text as shown;
-- a `next:` scene is continued automatically when the step does not name its Continue (so
-  a script may say "Continue" or leave it out);
+- a `next:` (or `return:`) scene is continued automatically when the step does not name
+  its Continue (so a script may say "Continue" or leave it out);
 - a step's `expect` is checked right after that step; the final `expect` is checked after
   any remaining Continues, where the player next has to decide (or at the ending);
 - `facts` is a subset check: the run may unlock more than the author listed;
@@ -108,7 +108,7 @@ def _route(story: Story, state: GameState) -> str:
 
 
 def _is_continue_scene(engine: Engine, state: GameState) -> bool:
-    return engine.story.scenes[state.scene].next is not None
+    return engine.story.scenes[state.scene].continues
 
 
 def _continue(engine: Engine, state: GameState, pos: Pos) -> GameState:

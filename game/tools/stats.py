@@ -1,10 +1,11 @@
 """`offscreen check --stats`: how big the story is, per chapter and in total.
 
 Words are what a player can read: scene paragraphs (every variant, shown or not), choice
-texts, and fact titles and texts. A `{variable}` counts as one word, and a variation
-(format v2) the words of every item, as a paragraph counts whether it shows or not (its
-`{?COND}` condition is no words; `cup{s|}` stays one word). The synthesised
-Continue of a `next:` scene is not an authored choice, so it is not counted. A scene, choice
+texts and the reasons of choices that can be locked, and fact titles and texts. A
+`{variable}` counts as one word, and a variation (format v2) the words of every item, as a
+paragraph counts whether it shows or not (its `{?COND}` condition is no words; `cup{s|}` stays
+one word). The synthesised Continue of a `next:` scene is not an authored choice, so it is not
+counted. A scene, choice
 or ending belongs to its scene's chapter, a fact to its own; things without a chapter are
 counted under "(no chapter)".
 """
@@ -40,6 +41,8 @@ class StoryStats:
     total: ChapterStats
     variables: int
     playthroughs: int
+    locked: int = 0
+    """Choices that can be shown locked (format v2's `enabled`)."""
     computes: int = 0
     """`compute` effects (format v2), each variable a compute sets counting once..."""
     rolls: int = 0
@@ -79,6 +82,8 @@ def story_stats(story: Story) -> StoryStats:
             if not choice.is_continue:
                 bump(scene.chapter, "choices")
                 bump(scene.chapter, "words", _text_words(choice.text))
+                if choice.reason is not None:
+                    bump(scene.chapter, "words", _text_words(choice.reason))
         if scene.ending is not None:
             bump(scene.chapter, "endings")
     for fact in story.facts.values():
@@ -90,11 +95,13 @@ def story_stats(story: Story) -> StoryStats:
     total = ChapterStats("total", *(sum(getattr(c, column) for c in chapters)
                                     for column in ("words", "scenes", "choices", "facts",
                                                    "endings")))
+    locked = sum(choice.enabled is not None for scene in story.scenes.values()
+                 for choice in scene.choices)
     computes = [e.expression for scene in story.scenes.values()
                 for e in (*scene.on_enter, *(x for c in scene.choices for x in c.effects))
                 if e.expression is not None]
     return StoryStats(story.title, chapters, total, len(story.variables),
-                      len(story.playthroughs), len(computes),
+                      len(story.playthroughs), locked, len(computes),
                       sum(1 for expression in computes if _rolls(expression)),
                       sum(1 for v in story.variables.values() if v.bounded))
 
@@ -122,6 +129,8 @@ def format_stats(stats: StoryStats) -> str:
     bounded = f" ({stats.bounded} with bounds)" if stats.bounded else ""
     lines.append(f"variables: {stats.variables}{bounded}, scripted playthroughs: "
                  f"{stats.playthroughs}")
+    if stats.locked:
+        lines.append(f"choices that can be locked (enabled): {stats.locked}")
     if stats.computes:
         lines.append(f"computed effects: {stats.computes} ({stats.rolls} with random())")
     return "\n".join(lines)

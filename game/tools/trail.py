@@ -39,7 +39,7 @@ def route(story: Story, state: GameState) -> tuple[Move, ...]:
         scene = story.scenes[before.scene]
         choice = after.via or ""
         moves.append(Move(before.scene, choice, after.scene,
-                          scene.next is not None and choice == "continue"))
+                          scene.continues and choice == "continue"))
     return tuple(moves)
 
 
@@ -90,7 +90,7 @@ def describe_loop(start: str, moves: tuple[Move, ...]) -> str:
 
 
 def why_hidden(story: Story, state: GameState) -> list[str]:
-    """For a stuck scene: each of its choices and what hides it now."""
+    """For a stuck scene: each of its choices and what hides or locks it now."""
     scene = story.scenes[state.scene]
     out = []
     for choice in scene.choices:
@@ -99,6 +99,8 @@ def why_hidden(story: Story, state: GameState) -> list[str]:
             reasons.append("'once' and already taken")
         if choice.condition is not None:
             reasons.append(f"if: {expr.unparse(choice.condition.node)}")
+        if choice.enabled is not None:
+            reasons.append(f"locked unless enabled: {expr.unparse(choice.enabled.node)}")
         out.append(f"'{choice.text}' ({choice.id}): {' and '.join(reasons) or 'shown'}")
     return out
 

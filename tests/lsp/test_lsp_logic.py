@@ -155,8 +155,10 @@ def test_completion_inside_flow_collections_and_text_blocks(
 
 
 def test_completion_offers_the_keys_not_yet_written_with_their_docs(index: StoryIndex) -> None:
-    assert labels(index, CHOICE + "        ") == ["goto", "effects", "id", "if", "once"]
-    assert labels(index, CHOICE + "      - ") == ["goto", "text", "effects", "id", "if", "once"]
+    assert labels(index, CHOICE + "        ") == ["goto", "effects", "enabled", "id", "if", "once",
+                                                  "reason"]
+    assert labels(index, CHOICE + "      - ") == ["goto", "text", "effects", "enabled", "id", "if",
+                                                  "once", "reason"]
     assert labels(index, "story:\n  id: x\n  ") == ["start", "title", "subtitle"]
     lines = ["scenes:", "  a:", "    ne"]
     (item,) = complete(index, lines, 2, 6).items

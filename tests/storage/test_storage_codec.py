@@ -36,6 +36,7 @@ state_fields = st.fixed_dictionaries({
     "turn": st.integers(0, 10**6),
     "via": st.none() | ids,
     "seed": st.integers(0, 2**32 - 1),
+    "stack": st.lists(ids, max_size=16).map(tuple),
 })
 
 
@@ -43,7 +44,7 @@ def build(chain: list[dict[str, Any]]) -> GameState:
     state: GameState | None = None
     for f in chain:
         state = GameState(f["scene"], f["variables"], f["visits"], f["taken"], f["facts"],
-                          f["turn"], f["via"], state, f["seed"])
+                          f["turn"], f["via"], state, f["seed"], f["stack"])
     assert state is not None
     return state
 
@@ -52,7 +53,7 @@ def exact(state: GameState) -> list[tuple[object, ...]]:
     """Every field of every state in the chain, with value types (True is not 1, 1 not 1.0)."""
     return [(s.scene, sorted((k, type(v).__name__, v) for k, v in s.variables.items()),
              sorted((k, type(v).__name__, v) for k, v in s.visits.items()),
-             sorted(s.taken), s.facts, s.turn, s.via, s.seed) for s in state.history()]
+             sorted(s.taken), s.facts, s.turn, s.via, s.seed, s.stack) for s in state.history()]
 
 
 def through_json(state: GameState, limit: int = 1000) -> GameState:

@@ -201,6 +201,55 @@ MISTAKES: dict[str, Build] = {
         "variables:\n  p: {items: [a, b]}\nscenes:\n  a:\n    text: t\n    choices:\n"
         "      - {text: x, goto: b, if: '\"b\" in p'}\n"
         f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    # -- locked choices (format v2: enabled, reason) --
+    codes.ENABLED_WRONG_KIND.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: 3}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    codes.ENABLED_WORD.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: maybe}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    codes.ALWAYS_LOCKED_STUCK.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: false}\n"
+        f"  b: {{text: t, {END}}}\n"),
+    codes.REASON_ALONE.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, reason: Not yet.}\n"
+        f"  b: {{text: t, {END}}}\n"),
+    codes.ALWAYS_LOCKED.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: false}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    codes.ALL_CLOSED.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, goto: b, enabled: flag}\n"
+        f"      - {{text: y, goto: b, if: n > 1}}\n  b: {{text: t, {END}}}\n"),
+    codes.LOCK_SAME_AS_IF.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n"
+        "      - {text: x, goto: b, if: flag, enabled: flag}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    # format v2's calls (tests/story/test_calls.py has each at its line and column)
+    codes.RETURN_WITHOUT_CALL.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n      - {text: x, call: r}\n"
+        "      - {text: y, goto: r}\n  r: {text: t, return: true}\n"),
+    codes.CALLS_TOO_DEEP.code: story(
+        f"scenes:\n  a: {{text: t, choices: [{{text: x, call: r, then: b}}]}}\n  b: {{text: t, {END}}}\n"
+        "  r: {text: t, choices: [{text: x, call: r}, {text: y, goto: s}]}\n"
+        "  s: {text: t, return: true}\n"),
+    codes.NEVER_RETURNS.code: story(
+        f"scenes:\n  a: {{text: t, choices: [{{text: x, call: b}}]}}\n  b: {{text: t, {END}}}\n"),
+    codes.CALL_NO_SCENE.code: story("scenes:\n  a: {text: t, choices: [{text: x, call: nope}]}\n"),
+    codes.THEN_NO_SCENE.code: story(
+        "scenes:\n  a: {text: t, choices: [{text: x, call: r, then: nope}]}\n"
+        "  r: {text: t, return: true}\n"),
+    codes.CALL_AND_GOTO.code: story(
+        "scenes:\n  a: {text: t, choices: [{text: x, call: r, goto: r}]}\n"
+        "  r: {text: t, return: true}\n"),
+    codes.THEN_WITHOUT_CALL.code: story(
+        f"scenes:\n  a: {{text: t, choices: [{{text: x, goto: b, then: b}}]}}\n  b: {{text: t, {END}}}\n"),
+    codes.RETURN_NOT_TRUE.code: story("scenes:\n  a: {text: t, return: false}\n"),
+    codes.RETURN_WITH_EXIT.code: story(f"scenes:\n  a: {{text: t, return: true, {END}}}\n"),
+    codes.RETURN_UNCALLED.code: story(
+        "scenes:\n  a: {text: t, next: r}\n  r: {text: t, return: true}\n"),
+    codes.ENDLESS_CALLS.code: story(
+        "scenes:\n  a: {text: t, choices: [{text: x, call: r}]}\n"
+        "  r: {text: t, choices: [{text: x, call: r}]}\n"),
 }
 """One mistake per code in the table: each must produce (at least) its code."""
 

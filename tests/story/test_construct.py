@@ -45,8 +45,14 @@ def test_fast_values_equal_the_classes_own() -> None:
     text = new_template(("Hi ", "name", ""))
     assert text == Template(("Hi ", "name", "")) and str(text) == "Hi {name}"
     assert new_paragraph(text, None, here) == Paragraph(text, None, here)
-    made = new_choice("go", text, "hall", None, (), True, here, here, False)
+    made = new_choice("go", text, "hall", None, (), True, here, here, False, None, None,
+                      False, None, False)
     assert made == Choice("go", text, "hall", None, (), True, here, here)
+    assert new_choice is not Choice  # Choice has a maker of its own (fourteen fields)
+    called = new_choice("go", text, "hall", None, (), False, here, here, False, None, None,
+                        True, "end", False)
+    assert called == Choice("go", text, "hall", None, (), False, here, here, call=True,
+                            then="end")
     assert fast_constructor(Eight, tuple("abcdefgh")) is Eight  # no maker for eight fields
 
 

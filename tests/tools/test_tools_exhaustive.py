@@ -193,10 +193,11 @@ def _plain_search(story: Story, budget: int) -> tuple[int, bool, cov.Coverage]:
         for choice in engine.choices(state):
             if not choice.is_continue:
                 coverage.choices[(scene.id, choice.id)] += 1
-            for roll in _every_roll(choice, story.scenes[choice.goto]):
+            target = story.scenes[state.stack[-1] if choice.returns else choice.goto]
+            for roll in _every_roll(choice, target):
                 after = engine.take(state, choice, roll)
                 coverage.facts.update(unlocked(choice.effects,
-                                               story.scenes[choice.goto].on_enter))
+                                               story.scenes[after.scene].on_enter))
                 key = space.key(after)
                 if key in found:
                     continue

@@ -76,7 +76,10 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("scene", "ending"): {"id": "other", "title": "Other"},
     ("choice", "text"): "Go", ("choice", "goto"): "b", ("choice", "if"): "n >= 0",
     ("choice", "effects"): [{"add": {"n": 1}}], ("choice", "once"): True,
-    ("choice", "id"): "go",
+    ("choice", "id"): "go", ("choice", "enabled"): "n >= 0",
+    ("choice", "reason"): "Not yet: {n} of 1.",
+    ("choice", "call"): "b", ("choice", "then"): "b",
+    ("scene", "return"): True,
     ("paragraph", "text"): "Again.", ("paragraph", "if"): "n > 0",
     ("ending", "id"): "end", ("ending", "title"): "The End",
     ("ending", "hint"): "Stay up late.",
@@ -185,10 +188,18 @@ def test_the_base_story_and_each_minimal_table_are_accepted_by_both(tmp_path: Pa
         _agree(_minimal(table), tmp_path, accept=True)
 
 
+def _returning(document: dict[str, Any]) -> dict[str, Any]:
+    """A scene 'c' that scene 'a' calls, for a key only such a scene may have (`return`):
+    the start scene itself cannot return, there is no call to go back to."""
+    document["scenes"]["a"]["choices"].append({"text": "Ask", "call": "c"})
+    document["scenes"]["c"] = {"text": "Hi."}
+    return document["scenes"]["c"]  # type: ignore[no-any-return]
+
+
 @pytest.mark.parametrize(("table", "key"), sorted(SAMPLES))
 def test_each_known_key_is_accepted_by_both(table: str, key: str, tmp_path: Path) -> None:
     document = _minimal(table)
-    mapping = _table_at(document, table)
+    mapping = _table_at(document, table) if key != "return" else _returning(document)
     for rival in schema.EXACTLY_ONE.get(table, ()):
         if key in schema.EXACTLY_ONE[table]:
             mapping.pop(rival, None)
@@ -197,7 +208,27 @@ def test_each_known_key_is_accepted_by_both(table: str, key: str, tmp_path: Path
         for step in INSTEAD[(table, key)]:
             mapping = mapping[step]
     mapping[key] = copy.deepcopy(SAMPLES[(table, key)])
+    needed = schema.REQUIRES.get(table, {}).get(key)
+    if needed is not None:  # `then` goes with a `call` (which takes goto's place)
+        for rival in schema.EXACTLY_ONE.get(table, ()):
+            mapping.pop(rival, None)
+        mapping[needed] = copy.deepcopy(SAMPLES[(table, needed)])
     _agree(document, tmp_path, accept=True)
+
+
+def test_then_without_call_is_rejected_by_both(tmp_path: Path) -> None:
+    document = _minimal("choice")
+    _table_at(document, "choice")["then"] = "b"
+    _agree(document, tmp_path, accept=False)
+
+
+def test_a_choice_needs_exactly_one_of_goto_and_call_for_both(tmp_path: Path) -> None:
+    document = _minimal("choice")
+    _table_at(document, "choice")["call"] = "b"
+    _agree(document, tmp_path, accept=False)
+    del _table_at(document, "choice")["call"]
+    del _table_at(document, "choice")["goto"]
+    _agree(document, tmp_path, accept=False)
 
 
 @pytest.mark.parametrize("table", sorted(schema.TABLES))

@@ -262,6 +262,9 @@ def stories(draw: st.DrawFn) -> dict[str, object]:
             condition = draw(CONDITIONS)
             if condition is not None:
                 choice["if"] = condition
+            if draw(st.integers(0, 3)) == 0:  # format v2: shown, but locked while false
+                lock = draw(CONDITIONS)
+                choice["enabled"] = lock if lock is not None else draw(st.booleans())
             effects = draw(st.lists(EFFECTS, max_size=2))
             if effects:
                 choice["effects"] = effects

@@ -81,6 +81,7 @@ def _agree(story: Story, longest: int) -> int:
             assert end.facts == set(state.facts)
             assert end.visits == {s: n for s, n in state.visits.items() if s in asked}
             assert end.taken == set(state.taken)
+            assert end.stack == state.stack
             compared += 1
     return compared
 

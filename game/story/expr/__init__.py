@@ -85,14 +85,14 @@ from game.story.expr.nodes import (
     strip_offsets,
     walk,
 )
-from game.story.expr.syntax import MAX_DEPTH, literal_text, parse, unparse
+from game.story.expr.syntax import KEYWORDS, MAX_DEPTH, literal_text, parse, unparse
 
 __all__ = [
-    "COMPARISONS", "FUNCTIONS", "MATH", "MAX_DEPTH", "MEMBERSHIP", "RANDOM", "Apply", "Binary",
-    "Call", "DividesByZero", "EmptyRange", "Evaluator", "ExprError", "ExprEvalError",
-    "Literal", "NeverTrue", "Node", "NotAnItem", "RandomOutside", "Ref", "Rolls", "Scalar",
-    "Unary", "UnknownName", "Value", "Var", "check", "compile_expr", "constant_value",
-    "division_by_zero", "evaluate", "fold", "literal_text", "may_contradict", "never_true",
-    "parse", "references", "refers", "result_kind", "start_offset", "strip_offsets",
-    "unparse", "walk", "whole",
+    "COMPARISONS", "FUNCTIONS", "KEYWORDS", "MATH", "MAX_DEPTH", "MEMBERSHIP", "RANDOM",
+    "Apply", "Binary", "Call", "DividesByZero", "EmptyRange", "Evaluator", "ExprError",
+    "ExprEvalError", "Literal", "NeverTrue", "Node", "NotAnItem", "RandomOutside", "Ref",
+    "Rolls", "Scalar", "Unary", "UnknownName", "Value", "Var", "check", "compile_expr",
+    "constant_value", "division_by_zero", "evaluate", "fold", "literal_text", "may_contradict",
+    "never_true", "parse", "references", "refers", "result_kind", "start_offset",
+    "strip_offsets", "unparse", "walk", "whole",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -21,7 +22,15 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from game import markup
-from game.engine import ChoiceNotAvailable, GameState, SceneView, StoryRuntimeError
+from game.engine import (
+    ChoiceLocked,
+    ChoiceNotAvailable,
+    ChoiceView,
+    GameState,
+    SceneView,
+    StoryRuntimeError,
+)
+from game.session import locked_words
 from game.ui.screens.base import GameScreen
 from game.ui.widgets.footer import Footer
 from game.ui.widgets.menu import ChoiceMenu
@@ -49,6 +58,16 @@ def choice_prompt(number: int, text: str, taken: bool = False) -> Text:
     prompt = Text.from_markup(label + markup.to_rich(text))
     if taken:
         prompt.append(TAKEN_MARK, style="dim")
+    return prompt
+
+
+def locked_prompt(number: int, choice: ChoiceView, dim: Style, why: Style) -> Text:
+    """A locked choice: its number and text in `dim`, then `(locked: reason)` in `why`, as
+    plain mode prints it."""
+    prompt = choice_prompt(number, choice.text)
+    prompt.stylize(dim)
+    note = f"  (locked: {markup.strip(choice.reason)})" if choice.reason else "  (locked)"
+    prompt.append(note, style=why)
     return prompt
 
 
@@ -144,8 +163,12 @@ class PlayScreen(GameScreen):
         if view.ending is not None:
             choices.add_option(Option(choice_prompt(1, "The End ▸"), id=THE_END))
         else:
-            choices.add_options([Option(choice_prompt(n, c.text,
-                                                      self.session.taken_before(c.id)), id=c.id)
+            dim = choices.get_component_rich_style("choice-menu--locked", partial=True)
+            why = choices.get_component_rich_style("choice-menu--reason", partial=True)
+            choices.add_options([Option(locked_prompt(n, c, dim, why) if c.locked
+                                        else choice_prompt(n, c.text,
+                                                           self.session.taken_before(c.id)),
+                                        id=c.id)
                                  for n, c in enumerate(view.choices, 1)])
         found = self.query_one("#found", Static)
         found.update(self.game.found_words(state))
@@ -183,8 +206,8 @@ class PlayScreen(GameScreen):
         stuck.display = view.stuck
         self._choices_up = True
         choices = self.query_one("#choices", ChoiceMenu)
-        choices.display = not view.stuck
-        if not view.stuck:
+        choices.display = bool(view.choices) or view.ending is not None  # locked ones too
+        if choices.display:
             choices.highlighted = 0
             if self.focused is not choices:
                 choices.focus()
@@ -245,6 +268,9 @@ class PlayScreen(GameScreen):
             move = self.session.choose(choice_id)
         except StoryRuntimeError as exc:
             self.game.show_story_error(exc)
+            return
+        except ChoiceLocked as exc:  # shown, not takeable: say why; nothing moves
+            self.notify(locked_words(exc.reason), severity="warning", timeout=4)
             return
         except ChoiceNotAvailable:
             self.show_current(reveal=False)  # the game moved under a stale list: redraw it

@@ -26,6 +26,9 @@ import yaml
 from game.story import expr, schema, variations, yamlsrc
 from game.story.names import HOLE, IDENT
 
+_TEXT_CONDITION = re.compile(r"\{\?([^|{}\n]*)\|")
+"""The condition of a `{?COND|..}` text variation (format v2), up to its first `|`."""
+
 Kind = Literal["scene", "fact", "variable", "ending"]
 
 REFERENCES: dict[tuple[str, str], Kind] = {

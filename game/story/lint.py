@@ -69,7 +69,8 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
     out.extend(_out_of_range(story, findings.values()))
     out.extend(textlint.warnings(story, (known.text_warnings(story, found)
                                          for found in findings.values())))
-    out.extend(call_problems(story, known.never))
+    if any(found.calls for found in findings.values()):
+        out.extend(call_problems(story, known.never))
     return out
 
 
@@ -190,7 +191,8 @@ class Known:
         if found is None or found.scene is not scene:
             old = found
             found = SceneFindings(scene, ways_on(scene, self.never),
-                                  *_scene_effects(scene, self))
+                                  *_scene_effects(scene, self),
+                                  calls=scene.returns or any(c.call for c in scene.choices))
             if self.remember:
                 self._scenes[scene.id] = found
                 if old is None or old.ways != found.ways:
@@ -260,6 +262,8 @@ class SceneFindings:
     """...and in its conditions."""
     stuck: dict[bool, list[Diagnostic]] = field(default_factory=dict)
     """`_stuck`'s findings, by whether the scene is reachable, under `Known._variables`."""
+    calls: bool = False
+    """It calls, or returns (format v2): the story's calls are checked (`calllint`)."""
     text: list[Diagnostic] | None = None
     """`textlint`'s warnings about its texts, once asked."""
     titles: list[Diagnostic] | None = None
@@ -357,15 +361,22 @@ def conditions(story: Story) -> Iterator[Condition]:
 
 
 def _scene_conditions(scene: Scene) -> Iterator[Condition]:
+    """The scene's conditions, those of `{?COND|..}` in its texts (format v2) included
+    (asked for in the same pass: only a text with a hole can hold one)."""
     for paragraph in scene.paragraphs:
         if paragraph.condition is not None:
             yield paragraph.condition
+        if len(paragraph.text.parts) > 1:
+            yield from paragraph.text.conditions
     for choice in scene.choices:
         if choice.condition is not None:
             yield choice.condition
         if choice.enabled is not None:
             yield choice.enabled
-    yield from textlint.text_conditions(scene)
+        if len(choice.text.parts) > 1:
+            yield from choice.text.conditions
+        if choice.reason is not None and len(choice.reason.parts) > 1:
+            yield from choice.reason.conditions
 
 
 def _unused_variables(story: Story) -> Iterator[Diagnostic]:

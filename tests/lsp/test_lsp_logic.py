@@ -68,6 +68,17 @@ def test_the_index_finds_variables_in_text_blocks_conditions_effects_and_playthr
     assert (text.line, text.start) == (line, col + 1)
 
 
+def test_the_index_finds_names_in_text_variations(index: StoryIndex) -> None:
+    path = EXAMPLE / "extra.yaml"
+    assert index.update(path, 'scenes:\n  x:\n    text: "{&a|{courage}} {?has(coffee) and '
+                              'courage > 1|yes|no}"\n    next: lobby\n')
+    found = [(o.span.line, o.span.start) for o in index.occurrences("variable", "courage")
+             if o.span.path == path]
+    assert found == [(2, 16), (2, 44)]
+    assert [(o.span.line, o.span.start) for o in index.occurrences("fact", "coffee")
+            if o.span.path == path] == [(2, 32)]
+
+
 def test_facts_endings_and_their_details(index: StoryIndex) -> None:
     assert [o.role for o in index.references("fact", "sam_secret")] == ["facts", "unlock"]
     assert index.details("ending", "friends") == {"id": "friends",

@@ -12,7 +12,7 @@ costs one length test per text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from game.story import codes
@@ -50,13 +50,18 @@ def _varied(template: Template) -> bool:
 
 def titles(story: Story) -> Iterator[tuple[Template, Pos]]:
     """The titles of scenes and endings that show variables or variations, parsed."""
+    for scene in story.scenes.values():
+        yield from scene_titles(scene, story.variables)
+
+
+def scene_titles(scene: Scene, variables: Container[str]) -> Iterator[tuple[Template, Pos]]:
+    """The scene's title and its ending's, when they show variables or variations."""
     from game.story.variations import runtime_template
 
-    for scene in story.scenes.values():
-        for title, pos in ((scene.title, scene.pos),
-                           *(((scene.ending.title, scene.ending.pos),) if scene.ending else ())):
-            if "{" in title or "}" in title:
-                yield runtime_template(title, story.variables, pos), pos
+    for title, pos in ((scene.title, scene.pos),
+                       *(((scene.ending.title, scene.ending.pos),) if scene.ending else ())):
+        if "{" in title or "}" in title:
+            yield runtime_template(title, variables, pos), pos
 
 
 def title_names(story: Story) -> set[str]:
@@ -71,12 +76,16 @@ def title_names(story: Story) -> set[str]:
     return out
 
 
-def warnings(story: Story) -> Iterator[Diagnostic]:
-    for scene in story.scenes.values():
-        for template, pos in templates(scene):
-            yield from _template_warnings(template, pos)
-    for template, pos in titles(story):
-        yield from _template_warnings(template, pos)
+def warnings(story: Story, per_scene: Iterable[tuple[list[Diagnostic], list[Diagnostic]]]
+             | None = None) -> Iterator[Diagnostic]:
+    """Every warning about shown text: the scenes' texts, then the titles, then the facts.
+    `per_scene`: each scene's `scene_warnings`, worked out already (lint keeps them)."""
+    scenes = list(per_scene) if per_scene is not None else [
+        scene_warnings(scene, story.variables) for scene in story.scenes.values()]
+    for in_text, _ in scenes:
+        yield from in_text
+    for _, in_titles in scenes:
+        yield from in_titles
     for fact in story.facts.values():
         for what, text in (("title", fact.title), ("text", fact.text)):
             found = _LOOKS_VARIED.search(text) if "{" in text else None
@@ -84,6 +93,19 @@ def warnings(story: Story) -> Iterator[Diagnostic]:
                 yield codes.PLAIN_FACT_TEXT.at(
                     fact.pos, f"fact '{fact.id}': its {what} is plain text (the journal shows "
                     f"it outside any game), so '{found.group(0)}' shows as written")
+
+
+def scene_warnings(scene: Scene, variables: Container[str],
+                   ) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """One scene's warnings: about its texts (the scene alone), and about its titles (which
+    depend on the variables declared too)."""
+    return ([w for template, pos in templates(scene) for w in _template_warnings(template, pos)],
+            title_warnings(scene, variables))
+
+
+def title_warnings(scene: Scene, variables: Container[str]) -> list[Diagnostic]:
+    return [w for template, pos in scene_titles(scene, variables)
+            for w in _template_warnings(template, pos)]
 
 
 def _template_warnings(template: Template, pos: Pos) -> Iterator[Diagnostic]:

@@ -102,7 +102,8 @@ same work done, not the same numbers)."""
 
 def _condition(source: str) -> str:
     """A condition in ink's expression syntax: the same operators, names prefixed so that
-    variables, facts and knots never clash, `visits(x)` a knot's read count."""
+    variables, facts and knots never clash, `visits(x)` a knot's read count, `"a" in list`
+    ink's `list ? list.a` and `count(list)` its LIST_COUNT."""
     from game.story.expr import Apply, Binary, Call, Literal, Unary, Var, fold, parse
     from game.story.expr.syntax import literal_text
 
@@ -116,10 +117,14 @@ def _condition(source: str) -> str:
                 return f"s_{arg}"
             case Call(func="seen", arg=arg):
                 return f"(s_{arg} > 0)"
+            case Call(func="count", arg=arg):  # a list variable's size
+                return f"LIST_COUNT(v_{arg})"
             case Call(arg=arg):  # has(fact)
                 return f"f_{arg}"
             case Unary(op=op):
                 return f"({op} {parts[0]})"
+            case Binary(op="in", left=Literal(value=str(item)), right=Var(name=name)):
+                return f"(v_{name} ? v_{name}.{item})"
             case Binary(op=op):
                 return f"({parts[0]} {op} {parts[1]})"
             case Apply(func=func):  # compute's functions, as ink's own

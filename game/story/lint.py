@@ -585,7 +585,9 @@ def _candidates(story: Story, kind: str, name: str, literals: list[Value],
         for lit in literals:
             if isinstance(lit, (int, float)) and not isinstance(lit, bool):
                 numbers.update((lit - 1, lit, lit + 1))
-        return list(sorted(numbers))
+        # a bounded number (format v2) never holds a value outside its bounds
+        return sorted(n for n in numbers if (variable.lo is None or n >= variable.lo)
+                      and (variable.hi is None or n <= variable.hi))
     return list(sorted({default, *(lit for lit in literals if isinstance(lit, str)), ""}))
 
 

@@ -320,3 +320,21 @@ def test_a_save_fitted_to_new_bounds_is_brought_inside_them(tmp_path: Path) -> N
     assert moved.state is not None and moved.state.variables["roll"] == 5
     assert "variable 'roll' brought within the new bounds" in moved.summary
     assert migrate(moved.state, after).state is moved.state  # fits now: kept as it is
+
+
+def test_a_value_outside_the_bounds_is_no_way_to_hide_every_choice(tmp_path: Path) -> None:
+    """Lint's "every choice can be hidden at once" tries values a number can hold: a
+    bounded one only inside its bounds (with `trust` at least 0, `trust >= 0` always holds)."""
+    scenes = """\
+        scenes:
+          a:
+            text: "{roll}{share}{lucky}{word}"
+            choices:
+              - {text: Go, goto: b, if: trust >= 0}
+              - {text: Stay, goto: a, if: trust > 9}
+          b: {text: t, ending: {id: e, title: E}}
+        """
+    assert not any(code == codes.ALL_HIDDEN.code for _, _, code in problems(tmp_path, scenes))
+    unbounded = HEADER.replace("trust: {default: 1, min: 0, max: 5}", "trust: 1")
+    assert any(code == codes.ALL_HIDDEN.code
+               for _, _, code in problems(tmp_path / "u", scenes, unbounded))

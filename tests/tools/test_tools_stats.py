@@ -71,6 +71,25 @@ def test_a_variation_counts_the_words_of_every_item(tmp_path: Path) -> None:
     assert story_stats(story).total.words == 11 + 3 + 1
 
 
+def test_computed_effects_and_bounded_numbers_are_counted(tmp_path: Path) -> None:
+    story = from_text(tmp_path, """\
+        story: {id: s, title: Dice, start: a}
+        variables: {trust: {default: 0, min: 0, max: 5}, roll: 0, loose: 1}
+        scenes:
+          a:
+            text: "{trust} {roll} {loose}"
+            on_enter: [{compute: {roll: "random(1, 6)", trust: "min(roll, 5)"}}]
+            choices:
+              - {text: Go, goto: b, effects: [{compute: {loose: "loose + roll"}}]}
+          b: {text: t, ending: {id: e, title: E}}
+        """)
+    stats = story_stats(story)
+    assert (stats.computes, stats.rolls, stats.bounded) == (3, 1, 1)
+    lines = format_stats(stats).splitlines()
+    assert lines[-2:] == ["variables: 3 (1 with bounds), scripted playthroughs: 0",
+                          "computed effects: 3 (1 with random())"]
+
+
 def test_lists_are_counted_beside_the_variables() -> None:
     stats = story_stats(load(FIXTURES / "lists"))
     assert (stats.variables, stats.lists, stats.items) == (3, 2, 7)

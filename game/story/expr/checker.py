@@ -223,20 +223,6 @@ def check(
     return sorted(errors, key=lambda e: e.offset)
 
 
-def _quote_hint(errors: list[ExprError], name: Var, list_name: str,
-                items: Mapping[str, Collection[str]] | None) -> None:
-    """`script in pockets` with no variable `script` but an item of that name: the
-    author meant the name itself, so the "unknown variable" says to quote it."""
-    declared = items.get(list_name) if items is not None else None
-    if declared is None or name.name not in declared:
-        return
-    for i, error in enumerate(errors):
-        if isinstance(error, UnknownName) and error.offset == name.offset:
-            errors[i] = UnknownName(f"unknown variable '{name.name}'; to ask whether "
-                                    f"'{list_name}' holds the name, quote it: "
-                                    f"'\"{name.name}\" in {list_name}'", name.offset, name.name)
-
-
 def _range_problem(n: Apply) -> EmptyRange | None:
     """`clamp`/`random` bounds that are constants the wrong way round (or, for random, a
     constant decimal): such a call fails every time it is evaluated."""
@@ -304,6 +290,20 @@ def result_kind(node: Node, variables: Mapping[str, type]) -> Kind:
 
 _KINDS: Mapping[type, Kind] = {bool: "bool", int: "whole", float: "decimal", str: "str",
                                tuple: "list"}
+
+
+def _quote_hint(errors: list[ExprError], name: Var, list_name: str,
+                items: Mapping[str, Collection[str]] | None) -> None:
+    """`script in pockets` with no variable `script` but an item of that name: the
+    author meant the name itself, so the "unknown variable" says to quote it."""
+    declared = items.get(list_name) if items is not None else None
+    if declared is None or name.name not in declared:
+        return
+    for i, error in enumerate(errors):
+        if isinstance(error, UnknownName) and error.offset == name.offset:
+            errors[i] = UnknownName(f"unknown variable '{name.name}'; to ask whether "
+                                    f"'{list_name}' holds the name, quote it: "
+                                    f"'\"{name.name}\" in {list_name}'", name.offset, name.name)
 
 
 def _numbers(op: str, compares: bool) -> str:

@@ -143,7 +143,12 @@ class UnknownEffect(Exception):
 
 
 class _CallFailed(Exception):
-    """A call past `MAX_DEPTH`, or a return with no call open: the Engine's run-time error."""
+    """A call past `MAX_DEPTH`, or a return with no call open: the Engine's run-time error.
+    `untaken`: 1 when the move counted as taken was not (the Engine refuses the call)."""
+
+    def __init__(self, untaken: int) -> None:
+        super().__init__()
+        self.untaken = untaken
 
 
 # -- the compiled story -------------------------------------------------------------------------
@@ -249,6 +254,8 @@ class Compiled:
         and for the moves that only enter a scene (a return's, see `returning`)."""
         self.points: dict[int, int] = {}
         """By scene number: the move that enters it as a return point (format v2's calls)."""
+        self.refused: dict[int, int] = {}
+        """By scene number: calls into it refused (too deep), taken but never entered."""
 
     def entering(self, here: int) -> tuple[_Op, ...] | None:
         """What entering scene number `here` changes: its visit, if asked about, then
@@ -333,6 +340,8 @@ class Compiled:
                     entered[goto] += n
                 if not choice.is_continue:
                     coverage.choices[(scene_id, choice.id)] += n
+        for i, n in self.refused.items():
+            entered[i] -= n
         for i, n in enumerate(entered):
             if n:
                 coverage.scenes[self.ids[i]] += n
@@ -349,7 +358,7 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
     """
     c = compiled
     rows, build = c.rows, c.row
-    gotos, changes, counts = c.gotos, c.changes, c.counts
+    gotos, changes, counts, refused = c.gotos, c.changes, c.counts, c.refused
     options: Sequence[int] | None
     defaults = c.story.defaults()
     least = strategy == "least-taken"
@@ -393,7 +402,8 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                             variables[target] = added(value[0], variables[target], value[1])
                         elif code == call:
                             if len(stack) >= MAX_DEPTH:
-                                raise _CallFailed
+                                refused[here] = refused.get(here, 0) + 1
+                                raise _CallFailed(1)
                             stack.append(value)
                         elif code == compute:  # the turn is the choices taken: `steps`
                             effect, where, index = value
@@ -421,7 +431,7 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                             break
                         append(back)
                         if not stack:
-                            raise _CallFailed
+                            raise _CallFailed(0)
                         move = stack.pop()
                         counts[move] += 1
                         here = gotos[move]
@@ -453,8 +463,11 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                 counts[move] += 1
                 append(move)
                 here = gotos[move]
-        except (ExprEvalError, StoryRuntimeError, _CallFailed):  # a condition; an add, a compute
+        except (ExprEvalError, StoryRuntimeError):  # a condition; an add, a compute
             failure = "error"
+        except _CallFailed as exc:
+            failure = "error"
+            steps -= exc.untaken
         taken = () if failure is None else tuple(c.choice(m) for m in path)
         yield RunEnd(run, run_seed, steps, c.ids[here], failure, taken, facts, variables,
                      visits, once_taken, tuple(c.ids[gotos[m]] for m in stack))

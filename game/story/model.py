@@ -95,6 +95,14 @@ class Variable:
     pos: Pos
     items: Names | None = None
     """A list variable's every possible name, in declared order (None: not a list)."""
+    lo: int | float | None = None
+    hi: int | float | None = None
+    """A number's bounds (`{default: 0, min: 0, max: 5}`): every `add` and `compute`
+    result is clamped into them (None: no bound on that side)."""
+
+    @property
+    def bounded(self) -> bool:
+        return self.lo is not None or self.hi is not None
 
     @property
     def kind(self) -> type:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from game.story.model import Story
 
 if TYPE_CHECKING:
-    from game.story.scene import Part, Template
+    from game.story.scene import Condition, Part, Template
 
 NO_CHAPTER = "(no chapter)"
 
@@ -43,6 +43,12 @@ class StoryStats:
     playthroughs: int
     locked: int = 0
     """Choices that can be shown locked (format v2's `enabled`)."""
+    computes: int = 0
+    """`compute` effects (format v2), each variable a compute sets counting once..."""
+    rolls: int = 0
+    """...and of those, the ones that call random()."""
+    bounded: int = 0
+    """Number variables with a min or a max."""
     calls: int = 0
     """Choices that `call` a scene (format v2)..."""
     returns: int = 0
@@ -95,10 +101,22 @@ def story_stats(story: Story) -> StoryStats:
                                                    "endings")))
     locked = sum(choice.enabled is not None for scene in story.scenes.values()
                  for choice in scene.choices)
+    computes = [e.expression for scene in story.scenes.values()
+                for e in (*scene.on_enter, *(x for c in scene.choices for x in c.effects))
+                if e.expression is not None]
     calls = sum(choice.call for scene in story.scenes.values() for choice in scene.choices)
     returns = sum(scene.returns for scene in story.scenes.values())
     return StoryStats(story.title, chapters, total, len(story.variables),
-                      len(story.playthroughs), locked, calls, returns)
+                      len(story.playthroughs), locked, len(computes),
+                      sum(1 for expression in computes if _rolls(expression)),
+                      sum(1 for v in story.variables.values() if v.bounded), calls, returns)
+
+
+def _rolls(condition: Condition) -> bool:
+    from game.story import expr
+
+    return any(isinstance(n, expr.Apply) and n.func == expr.RANDOM
+               for n in expr.walk(condition.node))
 
 
 _COLUMNS = ("words", "scenes", "choices", "facts", "endings")
@@ -114,9 +132,13 @@ def format_stats(stats: StoryStats) -> str:
     for row in rows:
         lines.append(row.name.ljust(name_width)
                      + "".join(f"  {getattr(row, c):>{widths[c]}}" for c in _COLUMNS))
-    lines.append(f"variables: {stats.variables}, scripted playthroughs: {stats.playthroughs}")
+    bounded = f" ({stats.bounded} with bounds)" if stats.bounded else ""
+    lines.append(f"variables: {stats.variables}{bounded}, scripted playthroughs: "
+                 f"{stats.playthroughs}")
     if stats.locked:
         lines.append(f"choices that can be locked (enabled): {stats.locked}")
+    if stats.computes:
+        lines.append(f"computed effects: {stats.computes} ({stats.rolls} with random())")
     if stats.calls or stats.returns:
         lines.append(f"calls: {stats.calls} (choices with call:), returns: {stats.returns} "
                      "(scenes with return: true)")

@@ -140,7 +140,7 @@ def test_completion_offers_the_names_that_fit_the_place(
     (CHOICE + "        effects: [{unlock: ", ["coffee", "sam_secret"]),
     (CHOICE + "        effects: [{set: {courage: 1, m", ["met_sam"]),
     (CHOICE + "        effects: [{set: {courage: ", []),  # a value: any literal
-    (CHOICE + "        effects: [{add: {courage: 1}}, {", ["add", "set", "unlock"]),
+    (CHOICE + "        effects: [{add: {courage: 1}}, {", ["add", "compute", "remove", "set", "unlock"]),
     ("scenes:\n  a:\n    on_enter: [{unlock: [coffee, s", ["sam_secret"]),
     ("scenes:\n  a:\n    ending: {", ["id", "title", "hint"]),
     ("story: {id: x, start: lu", ["lunch"]),

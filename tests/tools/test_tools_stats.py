@@ -78,3 +78,22 @@ def test_calls_and_returns_are_counted_on_a_line_of_their_own() -> None:
     assert format_stats(stats).splitlines()[-1] == (
         "calls: 5 (choices with call:), returns: 3 (scenes with return: true)")
     assert "calls:" not in format_stats(story_stats(fixture("loop")))
+
+
+def test_computed_effects_and_bounded_numbers_are_counted(tmp_path: Path) -> None:
+    story = from_text(tmp_path, """\
+        story: {id: s, title: Dice, start: a}
+        variables: {trust: {default: 0, min: 0, max: 5}, roll: 0, loose: 1}
+        scenes:
+          a:
+            text: "{trust} {roll} {loose}"
+            on_enter: [{compute: {roll: "random(1, 6)", trust: "min(roll, 5)"}}]
+            choices:
+              - {text: Go, goto: b, effects: [{compute: {loose: "loose + roll"}}]}
+          b: {text: t, ending: {id: e, title: E}}
+        """)
+    stats = story_stats(story)
+    assert (stats.computes, stats.rolls, stats.bounded) == (3, 1, 1)
+    lines = format_stats(stats).splitlines()
+    assert lines[-2:] == ["variables: 3 (1 with bounds), scripted playthroughs: 0",
+                          "computed effects: 3 (1 with random())"]

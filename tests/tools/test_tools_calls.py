@@ -11,9 +11,9 @@ from test_tools_proof import assert_same_as_naive
 from tools_helpers import fixture, from_text
 
 from game.tools import coverage as cov
+from game.tools import scripted
 from game.tools.exhaustive import search
 from game.tools.liveness import analyse
-from game.tools import scripted
 from game.tools.playtest import random_runs
 
 ERRANDS = """\

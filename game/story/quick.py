@@ -142,20 +142,28 @@ class QuickReaders:
     def quick_fields(self, node: yaml.Node, table: Mapping[str, schema.Key],
                      ) -> dict[str, yaml.Node] | None:
         """Plain string keys, all known, none repeated, no required one missing, each value
-        of a shape its key allows."""
-        out = _quick_entries(node, table)
-        if out is None:
+        of a shape its key allows. One pass over the entries (`_quick_entries` and the
+        shapes in one loop: ~27,000 mappings in a big story), since every key of the table
+        has its entry in `refused_nodes`."""
+        if type(node) is not _MappingNode or node.tag != yamlsrc.MAP:
             return None
         required = _REQUIRED.get(id(table))
         if required is None:
             required = _REQUIRED[id(table)] = tuple(
                 key.name for key in table.values() if key.required)
+        refused = _REFUSED.get(id(table)) or refused_nodes(table)
+        out: dict[str, yaml.Node] = {}
+        for key_node, value in node.value:
+            if type(key_node) is not _ScalarNode or key_node.tag != yamlsrc.STR:
+                return None
+            name = key_node.value
+            shapes = refused.get(name)
+            if shapes is None or name in out or (
+                    value.tag if type(value) is _ScalarNode else type(value)) in shapes:
+                return None
+            out[name] = value
         for name in required:
             if name not in out:
-                return None
-        refused = _REFUSED.get(id(table)) or refused_nodes(table)
-        for name, value in out.items():
-            if (value.tag if type(value) is _ScalarNode else type(value)) in refused[name]:
                 return None
         return out
 

@@ -49,6 +49,10 @@ class StoryStats:
     """...and of those, the ones that call random()."""
     bounded: int = 0
     """Number variables with a min or a max."""
+    lists: int = 0
+    """How many of the variables are lists (format v2)..."""
+    items: int = 0
+    """...and how many names they declare in all."""
     calls: int = 0
     """Choices that `call` a scene (format v2)..."""
     returns: int = 0
@@ -104,12 +108,15 @@ def story_stats(story: Story) -> StoryStats:
     computes = [e.expression for scene in story.scenes.values()
                 for e in (*scene.on_enter, *(x for c in scene.choices for x in c.effects))
                 if e.expression is not None]
-    calls = sum(choice.call for scene in story.scenes.values() for choice in scene.choices)
-    returns = sum(scene.returns for scene in story.scenes.values())
-    return StoryStats(story.title, chapters, total, len(story.variables),
-                      len(story.playthroughs), locked, len(computes),
-                      sum(1 for expression in computes if _rolls(expression)),
-                      sum(1 for v in story.variables.values() if v.bounded), calls, returns)
+    items = story.list_items()
+    return StoryStats(
+        story.title, chapters, total, len(story.variables), len(story.playthroughs),
+        locked=locked, computes=len(computes),
+        rolls=sum(1 for expression in computes if _rolls(expression)),
+        bounded=sum(1 for v in story.variables.values() if v.bounded), lists=len(items),
+        items=sum(map(len, items.values())),
+        calls=sum(choice.call for scene in story.scenes.values() for choice in scene.choices),
+        returns=sum(scene.returns for scene in story.scenes.values()))
 
 
 def _rolls(condition: Condition) -> bool:
@@ -132,8 +139,14 @@ def format_stats(stats: StoryStats) -> str:
     for row in rows:
         lines.append(row.name.ljust(name_width)
                      + "".join(f"  {getattr(row, c):>{widths[c]}}" for c in _COLUMNS))
-    bounded = f" ({stats.bounded} with bounds)" if stats.bounded else ""
-    lines.append(f"variables: {stats.variables}{bounded}, scripted playthroughs: "
+    kinds = []
+    if stats.lists:
+        kinds.append(f"{stats.lists} {'list' if stats.lists == 1 else 'lists'} of "
+                     f"{stats.items} {'item' if stats.items == 1 else 'items'}")
+    if stats.bounded:
+        kinds.append(f"{stats.bounded} with bounds")
+    shown = f" ({', '.join(kinds)})" if kinds else ""
+    lines.append(f"variables: {stats.variables}{shown}, scripted playthroughs: "
                  f"{stats.playthroughs}")
     if stats.locked:
         lines.append(f"choices that can be locked (enabled): {stats.locked}")

@@ -112,6 +112,8 @@ def check(
     def member(n: Binary, left: Family | None, right: Family | None) -> None:
         """`"name" in list`: text on the left, a list variable on the right, and a quoted
         name one of the list's items."""
+        if left is None and isinstance(n.left, Var) and isinstance(n.right, Var):
+            _quote_hint(errors, n.left, n.right.name, items)
         if left is not None and left != "str":
             need(n.left, left, "str", "'in' needs a name (text) on its left")
         if right is not None and right != "list":
@@ -288,6 +290,20 @@ def result_kind(node: Node, variables: Mapping[str, type]) -> Kind:
 
 _KINDS: Mapping[type, Kind] = {bool: "bool", int: "whole", float: "decimal", str: "str",
                                tuple: "list"}
+
+
+def _quote_hint(errors: list[ExprError], name: Var, list_name: str,
+                items: Mapping[str, Collection[str]] | None) -> None:
+    """`script in pockets` with no variable `script` but an item of that name: the
+    author meant the name itself, so the "unknown variable" says to quote it."""
+    declared = items.get(list_name) if items is not None else None
+    if declared is None or name.name not in declared:
+        return
+    for i, error in enumerate(errors):
+        if isinstance(error, UnknownName) and error.offset == name.offset:
+            errors[i] = UnknownName(f"unknown variable '{name.name}'; to ask whether "
+                                    f"'{list_name}' holds the name, quote it: "
+                                    f"'\"{name.name}\" in {list_name}'", name.offset, name.name)
 
 
 def _numbers(op: str, compares: bool) -> str:

@@ -134,8 +134,9 @@ def test_the_new_keys_come_with_their_one_line_docs_from_the_schema(index: Story
     offered = {item.label: item for item in items(index, "scenes:\n  a:\n    ")}
     assert offered["return"].documentation == schema.TABLES["scene"]["return"].doc
     offered = {item.label: item for item in items(index, "variables:\n  bag: {")}
-    assert set(offered) == {"items", "default"}
+    assert set(offered) == {"items", "default", "min", "max"}  # a list or a bounded number
     assert offered["items"].documentation == schema.TABLES["variable"]["items"].doc
+    assert offered["min"].documentation == schema.TABLES["variable"]["min"].doc
 
 
 def test_calls_complete_find_and_rename_their_scenes(index: StoryIndex, story: Path) -> None:

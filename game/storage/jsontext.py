@@ -26,8 +26,13 @@ class OutOfRange(ValueError):
     """A number in the text is outside the range the game uses; str() says which."""
 
 
-_NUMBER_WORTH_CHECKING = re.compile(r"[0-9]{16}|[eE][+]?[0-9]{2}|NaN|Infinity")
-"""A number that might be out of range; short ones cannot be, so most saves skip the check."""
+_NUMBER_WORTH_CHECKING = re.compile(r"[0-9]{16}|[eE]\+[0-9]{2}|NaN|Infinity")
+"""A number the game wrote that might be out of range; short ones cannot be, so most saves
+skip the check. `json.dumps` writes a float from 1e16 up as `1e+16` (the `+` always there),
+one from 10**15 to 1e16 and an int past 10**15 with 16 digits or more. An exponent without
+its `+` is not one of ours: a story's hash, which every save holds, has `e92` in it often
+enough (a 64-digit hex string: ~60% of them), and each time the whole save was parsed
+again, a third of the whole write at 9,000 scenes visited."""
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 """A JSON escape of a UTF-16 surrogate: fine in a pair, damage when alone."""
 

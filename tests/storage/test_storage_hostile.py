@@ -455,3 +455,13 @@ def test_a_story_hash_with_an_exponent_in_it_is_not_parsed_again(
     monkeypatch.setattr(jsontext, "loads", never)
     text = '{"story": {"hash": "9513209968c1490c8ec1dfcefd7c5403fdd02c22b159166f32e92c02"}}'
     assert jsontext.checked_bytes(text) == text.encode()
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789eE+-.,:{}[]\"aNfIinty ")))
+def test_the_written_save_guard_misses_no_number_a_regex_would_catch(text: str) -> None:
+    """`might_be_out_of_range` is byte searches; it must say yes wherever the plain regex
+    of what json.dumps writes for such a number finds one."""
+    import re
+
+    if re.search(r"[0-9]{16}|[eE]\+[0-9]{2}|NaN|Infinity", text):
+        assert jsontext.might_be_out_of_range(text.encode())

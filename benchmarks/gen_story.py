@@ -399,6 +399,8 @@ class Generator:
             written.append(path)
         for v in self.unread + self.v2.unread:  # a tiny story may not have had room for all
             raise SystemExit(f"gen_story: too few scenes to read variable {v}; use more scenes")
+        for name, item in self.v2.unadded:
+            raise SystemExit(f"gen_story: too few scenes to add {item} to {name}; use more")
         return written
 
     def fact_title(self) -> str:

@@ -16,8 +16,8 @@ feature on nothing is drawn at all, so the v1 story is byte-identical to what it
   `streak`, and the v1 numbers);
 - `bounds`: number variables with `min`/`max` (`stamina`, `morale`), changed by `add` (and
   by `compute` when that is on too), so results are clamped;
-- `lists`: list variables (`pockets`, `crew`) with `add`/`remove` effects and `in` /
-  `count()` in conditions;
+- `lists`: list variables (`pockets`, `crew`) with `add`/`remove` effects (every item is
+  added somewhere) and `in` / `count()` in conditions (of choices, locks and `{?..}`);
 - `locked`: optional choices with `enabled` and a `reason`;
 - `calls`: optional choices that `call` a short errand scene (`return: true`), half of them
   with `then:`; the errands are extra scenes beside their caller, reached only by the call.
@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 FEATURES = ("variations", "compute", "bounds", "lists", "locked", "calls")
-LANDED = ("variations",)
+LANDED = FEATURES
 """The features the loader of this checkout understands, switched on one by one as each
 lands on main (issue 17); the tests generate a story with these and require it to check
 clean, and `--v2 landed` names them."""
@@ -89,6 +89,9 @@ class V2:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed * 1_000_003 + 17)
         self.unread = self.names()[::-1]  # popped from the end: shown in declared order
+        self.unadded = [(name, item) for name, items in LISTS.items() for item in items
+                        if self.on("lists")][::-1]
+        """Every item is added by some effect (an item never added is a lint warning)."""
 
     def on(self, feature: str) -> bool:
         return feature in self.features
@@ -172,10 +175,7 @@ class V2:
             options += [lambda: f"luck >= {r.randint(2, 6)}",
                         lambda: f"streak >= {r.randint(1, 5)}"]
         if self.on("lists"):
-            options += [lambda: f'"{r.choice(POCKETS)}" in pockets',
-                        lambda: f'not ("{r.choice(POCKETS)}" in pockets)',
-                        lambda: f"count(crew) >= {r.randint(1, len(CREW))}",
-                        lambda: f'"{r.choice(CREW)}" in crew and count(pockets) >= 2']
+            options += [self.list_condition, self.list_condition]
         return r.choice(options)()
 
     # -- effects -----------------------------------------------------------------------------
@@ -199,7 +199,10 @@ class V2:
             else:
                 name = r.choice(list(BOUNDS))
                 out.append(f"add: {{{name}: {r.choice((-2, -1, 1, 2, 3))}}}")
-        if self.on("lists") and r.random() < 0.5:
+        if self.unadded:
+            name, item = self.unadded.pop()
+            out.append(f"add: {{{name}: {item}}}")
+        elif self.on("lists") and r.random() < 0.5:
             name = r.choice(list(LISTS))
             items = r.sample(LISTS[name], r.randint(1, 2))
             verb = "add" if r.random() < 0.6 else "remove"
@@ -226,7 +229,17 @@ class V2:
             lines.append(f"        enabled: {self.quote(self.condition(nearby))}")
             if r.random() < 0.8:
                 lines.append(f"        reason: {self.quote(reason)}")
+        elif self.on("lists") and r.random() < 0.3 and not any(
+                line.startswith("        if: ") for line in lines):
+            lines.append(f"        if: {self.quote(self.list_condition())}")
         return lines
+
+    def list_condition(self) -> str:
+        r = self.rng
+        return r.choice((f'"{r.choice(POCKETS)}" in pockets',
+                         f'not ("{r.choice(POCKETS)}" in pockets)',
+                         f"count(crew) >= {r.randint(1, len(CREW))}",
+                         f'"{r.choice(CREW)}" in crew and count(pockets) >= 2'))
 
     def errand(self, index: int, chapter: str) -> list[str]:
         """The errand scene a choice of scene `index` calls, if one did: a short scene whose

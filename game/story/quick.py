@@ -245,6 +245,8 @@ class QuickReaders:
                             return None
                         out.append(Effect("unlock", fact, True, self.pos(fnode)))
                     continue
+                if kind == "compute":  # an expression: the careful reader checks it
+                    return None
                 f2 = _quick_entries(value, self.variables)
                 if f2 is None:
                     return None
@@ -264,8 +266,11 @@ class QuickReaders:
         value = yamlsrc.quick_scalar(vnode)
         if value is None:
             return None
-        stored, problem = rules.assignment(kind, type(self.variables[var].default), value)
-        if problem is not None:
+        declared = self.variables[var]
+        stored, problem = rules.assignment(kind, type(declared.default), value)
+        if problem is not None or (kind != "add" and declared.bounded
+                                   and not rules.within_bounds(stored, declared.lo,
+                                                               declared.hi)):
             return None
         return Effect("add" if kind == "add" else "set", var, stored, self.pos(vnode))
 

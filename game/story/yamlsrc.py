@@ -197,6 +197,11 @@ _HINTS = (
 )
 
 
+_QUOTED_THEN_MORE = re.compile(r""":[ \t]+("[^"\n]*"|'[^'\n]*')[ \t]+\Z""")
+"""`if: "script" in pockets`: a quoted scalar with more text after it, up to where YAML
+stopped (a condition that starts with a quoted name, format v2's lists)."""
+
+
 def _explain(problem: str) -> str:
     """libyaml says what it saw; authors want to know what to do. Add that when we can."""
     for needle, hint in _HINTS:
@@ -224,6 +229,9 @@ def compose(text: str, file: str, report: Report) -> yaml.Node | None:
             problem = f"{exc.problem} ({exc.context})"
         at = mark.index if mark is not None and 0 <= mark.index < len(text) else -1
         hint = _explain("tab" if at >= 0 and text[at] == "\t" else f"{exc.problem} {exc.context}")
+        if at >= 0 and _QUOTED_THEN_MORE.search(text, text.rfind("\n", 0, at) + 1, at):
+            hint = ("; a value that starts with a quote ends at its closing quote: quote the "
+                    "whole value, e.g. if: '\"script\" in pockets'")
         report(Pos(file, line, col), f"YAML syntax: {problem}{hint}", codes.YAML_SYNTAX)
         return None
     except yaml.reader.ReaderError as exc:

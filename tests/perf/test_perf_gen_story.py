@@ -142,6 +142,11 @@ def test_a_generated_v2_story_checks_clean_and_plays(tmp_path: Path, feature: st
     for name in features:
         for mark in marks[name]:
             assert mark in text, f"{name}: no {mark!r} in the story"
+    if feature == "all landed":  # and as an author runs it: `offscreen check`, then `test`
+        from game.cli import main
+
+        assert main(["check", str(tmp_path / "s")]) == 0
+        assert main(["test", str(tmp_path / "s"), "--runs", "50"]) == 0
     report = random_runs(story, 200, 1, "uniform", 300)
     assert report.steps > 1000
     engine = Engine(story)

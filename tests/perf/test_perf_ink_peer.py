@@ -25,6 +25,13 @@ def test_conditions_keep_their_meaning_in_inks_syntax() -> None:
         '((s_desk > 0) or (v_mood == "calm"))')
 
 
+def test_list_conditions_become_inks_list_queries() -> None:
+    assert ink_peer._condition('"script" in pockets and count(crew) >= 2') == (
+        "((v_pockets ? v_pockets.script) and (LIST_COUNT(v_crew) >= 2))")
+    assert ink_peer._condition('not ("badge" in pockets)') == (
+        "(not (v_pockets ? v_pockets.badge))")
+
+
 def test_text_escapes_what_ink_would_read_as_markup_and_keeps_holes() -> None:
     line = ink_peer._text("Take 2 - the *real* one # cut {courage} // [a|b] {{x}}")
     assert line == ("Take 2 \\- the \\*real\\* one \\# cut {v_courage} \\/\\/ "

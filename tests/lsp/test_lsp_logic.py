@@ -397,3 +397,23 @@ def test_only_the_server_module_knows_the_protocol_library() -> None:
                   if isinstance(node, ast.ImportFrom)}
         protocol = {n for n in names if n.split(".")[0] in ("pygls", "lsprotocol")}
         assert bool(protocol) == (module.name == "server.py"), (module.name, protocol)
+
+
+def test_buffers_are_indexed_after_a_check_for_completion(story_copy: Path) -> None:
+    """`index_later` (the server runs it in a worker thread after publishing) makes the
+    index of the buffers as they were; a buffer changed again meanwhile waits for the next."""
+    workspace = StoryWorkspace(story_copy)
+    workspace.index_all()
+    scenes = (story_copy / "scenes.yaml").absolute()
+    text = scenes.read_text(encoding="utf-8")
+    workspace.edit(scenes, text + "  snack:\n    text: x\n    next: desk\n")
+    made = workspace.index_later()
+    assert workspace.names.details("scene", "snack") is None  # not taken in yet
+    workspace.indexed_now(made)
+    assert workspace.names.details("scene", "snack") is not None and not workspace.unindexed
+    workspace.edit(scenes, text + "  pie:\n    text: x\n    next: desk\n")
+    made = workspace.index_later()
+    workspace.edit(scenes, text + "  tart:\n    text: x\n    next: desk\n")
+    workspace.indexed_now(made)  # made for the text before: not taken in
+    assert workspace.names.details("scene", "pie") is None and workspace.unindexed
+    assert workspace.index.details("scene", "tart") is not None

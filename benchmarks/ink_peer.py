@@ -90,11 +90,21 @@ def _ink_parts(parts: Any) -> str:
     return "".join(out)
 
 
+_INK_MATH: dict[str, Callable[..., str]] = {
+    "min": lambda a, b: f"MIN({a}, {b})", "max": lambda a, b: f"MAX({a}, {b})",
+    "clamp": lambda x, lo, hi: f"MIN(MAX({x}, {lo}), {hi})",
+    "abs": lambda x: f"MAX({x}, -({x}))", "round": lambda x: f"FLOOR({x} + 0.5)",
+    "random": lambda lo, hi: f"RANDOM({lo}, {hi})"}
+"""The functions of numbers in ink: RANDOM, MIN and MAX are its own; the rest built from
+them (and FLOOR; halves round up, where ours round away from zero: the peer only needs the
+same work done, not the same numbers)."""
+
+
 def _condition(source: str) -> str:
     """A condition in ink's expression syntax: the same operators, names prefixed so that
     variables, facts and knots never clash, `visits(x)` a knot's read count, `"a" in list`
     ink's `list ? list.a` and `count(list)` its LIST_COUNT."""
-    from game.story.expr import Binary, Call, Literal, Unary, Var, fold, parse
+    from game.story.expr import Apply, Binary, Call, Literal, Unary, Var, fold, parse
     from game.story.expr.syntax import literal_text
 
     def ink(node: Any, parts: Any) -> str:
@@ -117,6 +127,8 @@ def _condition(source: str) -> str:
                 return f"(v_{name} ? v_{name}.{item})"
             case Binary(op=op):
                 return f"({parts[0]} {op} {parts[1]})"
+            case Apply(func=func):  # compute's functions, as ink's own
+                return _INK_MATH[func](*parts)
         raise TypeError(node)
 
     result: str = fold(parse(source), ink)

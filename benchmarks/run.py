@@ -453,11 +453,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="format-v2 features in a tenth of the story's scenes (all, landed, "
                         "none, or some of: variations,compute,bounds,lists,locked,calls; "
                         "benchmarks/gen_story_v2.py); default none, the v1 story")
-    parser.add_argument("--only", choices=["long-game", "walks", "peer", "proof"],
+    parser.add_argument("--only", choices=["long-game", "walks", "peer", "proof", "lsp"],
                         help="run only these figures (the story is still generated, except "
                         "for proof): long-game, walks = the random-playthrough rows, peer = "
-                        "against inkjs (needs node and npm), or proof = the exhaustive "
-                        "search of the shipped and example stories")
+                        "against inkjs (needs node and npm), proof = the exhaustive "
+                        "search of the shipped and example stories, or lsp = the language "
+                        "server's rows")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("root", nargs="?", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=0, help=argparse.SUPPRESS)
@@ -513,6 +514,9 @@ def bench(args: argparse.Namespace) -> int:
         if args.only == "peer":
             rows = peer_figures(s, work, samples, log)
             print_report(rows, gen, size, time.perf_counter() - began)
+            return 0
+        if args.only == "lsp":
+            print_report(lsp_figures(s, samples, log), gen, size, time.perf_counter() - began)
             return 0
         if args.only == "walks":
             log("random playthroughs")

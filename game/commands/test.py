@@ -21,7 +21,7 @@ from game.story.files import display_path
 from game.story.model import Story
 from game.tools import coverage as cov
 from game.tools import scripted
-from game.tools.exhaustive import ExhaustiveReport, search
+from game.tools.exhaustive import MAX_OUTCOMES, ExhaustiveReport, search
 from game.tools.findings import Finding
 from game.tools.playtest import RandomReport, random_runs
 from game.tools.runner import STRATEGIES, Strategy
@@ -176,6 +176,10 @@ def exhaustive_report(story: Story, found: ExhaustiveReport) -> tuple[list[str],
                      "story has more distinct states than the budget")
         if found.trapped:
             lines.append("the loops below were explored in full: they are proven")
+    for where in found.too_wide:
+        lines.append(f"{where}: random() has more outcomes than the search tries for one "
+                     f"choice ({MAX_OUTCOMES}): the rest were not explored; narrow its range "
+                     "to prove this story")
     lines.append(PROOF_SCOPE)
     for kind, findings in (("stuck", found.stuck), ("error", found.errors),
                            ("loop", found.trapped)):

@@ -15,6 +15,7 @@ as what they are in a save file.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from hashlib import blake2b
 
 SEED_LIMIT = 2**32
@@ -41,3 +42,21 @@ def run_seed(seed: int) -> int:
     `seed` (run i of `--seed S` has S + i, so `--seed S+i --runs 1` replays it): hashed, so
     neighbouring runs do not roll alike, and any whole number (negative too) works."""
     return int.from_bytes(blake2b(f"run/{seed}".encode(), digest_size=4).digest(), "big")
+
+
+Roll = Callable[[int, int, int], int]
+"""roll(lo, hi, offset): a whole number from lo to hi for the `random()` call at `offset` in
+one compute expression (`expr.Rolls` carries it into the evaluation)."""
+
+
+def roller(seed: int, turn: int, where: str, index: int, name: str) -> Roll:
+    """The dice of one compute: the effect at `index` of the effects run at `where` (a
+    choice's `scene/choice`, or a scene's id for its on_enter), computing variable `name`,
+    on `turn` of the game with `seed`. Two calls in one expression differ by offset."""
+    prefix = f"{seed}/{turn}/{where}/{index}/{name}/"
+
+    def roll(lo: int, hi: int, offset: int) -> int:
+        digest = blake2b(f"{prefix}{offset}".encode(), digest_size=16).digest()
+        return lo + int.from_bytes(digest, "big") % (hi - lo + 1)
+
+    return roll

@@ -1,8 +1,10 @@
 """The rules of play, as pure functions of an immutable `Story` and a `GameState`.
 
-No I/O, no clock, no randomness, no UI: the same story, state and choice always give the
-same next state, which is what makes random playthroughs reproducible from a seed and saves
-replayable. The UI, plain mode and the author tools all call this one module.
+No I/O, no clock, no random number generator, no UI: the same story, state and choice always
+give the same next state, which is what makes random playthroughs reproducible from a seed
+and saves replayable. A story's `random()` is no exception: it is a hash of the game's seed
+(part of the state) and of where and when it is rolled (game/engine/dice.py). The UI, plain
+mode and the author tools all call this one module.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from game import numbers
 from game.engine.counts import SMALL, Counts
+from game.engine.dice import Roll
+from game.engine.effects import Bounds, added, bounds, computed, game_roll
 from game.engine.errors import ChoiceLocked, ChoiceNotAvailable, StoryRuntimeError
 from game.engine.state import HISTORY_LIMIT, GameState, new_state
 from game.engine.text import Context, render
@@ -99,13 +102,14 @@ class Engine:
     game/engine/state.py); None keeps them all, for tools that report a whole run's route.
     """
 
-    __slots__ = ("_facts", "_history", "_plans", "_story", "_titles")
+    __slots__ = ("_bounds", "_facts", "_history", "_plans", "_story", "_titles")
 
     def __init__(self, story: Story, history: int | None = HISTORY_LIMIT) -> None:
         if history is not None and history < 1:
             raise ValueError(f"history must be at least 1 (or None for all), not {history}")
         self._story = story
         self._history = history
+        self._bounds = bounds(story)
         self._plans: dict[str, _Plan] = {}
         self._facts: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
         """The last facts tuple seen, with its set (one attribute, so threads never see a
@@ -192,12 +196,15 @@ class Engine:
         none)."""
         return None if choice.reason is None else self.render(choice.reason, state)
 
-    def take(self, state: GameState, choice: Choice) -> GameState:
+    def take(self, state: GameState, choice: Choice, roll: Roll | None = None) -> GameState:
         """Apply a choice `choices` offers, then enter its scene: the one it goes to or
         calls (a call first pushes its return point), or, for the Continue of a `return:
         true` scene, the return point it pops. A locked choice (its `enabled` false in this
         state) is refused with `ChoiceLocked`, which carries the reason (`shown` decides it,
-        as for the view); whether it is shown at all is the caller's to have asked."""
+        as for the view); whether it is shown at all is the caller's to have asked.
+
+        `roll`: the dice every `random()` of this move rolls (the exhaustive search tries
+        each outcome); None rolls the game's own, from its seed (game/engine/dice.py)."""
         if choice.enabled is not None and choice.id in self.shown(state)[1]:
             raise ChoiceLocked(choice.id, state.scene, self.locked_reason(state, choice))
         goto, stack = choice.goto, state.stack
@@ -215,24 +222,25 @@ class Engine:
             stack = (*stack, choice.then if choice.then is not None else state.scene)
         variables = state.variables
         facts = state.facts
+        turn = state.turn + 1
         if choice.effects:
             variables = dict(variables)
-            for effect in choice.effects:
-                facts = _apply(effect, variables, facts, self._story)
+            at = (state.seed, turn, f"{state.scene}/{choice.id}", state.visits, roll)
+            for index, effect in enumerate(choice.effects):
+                facts = _apply(effect, index, variables, facts, self._story, self._bounds, at)
         taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
         return self._arrive(goto, variables, state.visits, taken, facts,
-                            state.turn + 1, choice.id, state, bool(choice.effects), state.seed,
-                            stack)
+                            turn, choice.id, state, bool(choice.effects), state.seed, stack, roll)
 
     def _enter(self, state: GameState, scene_id: str) -> GameState:
         return self._arrive(scene_id, state.variables, state.visits, state.taken, state.facts,
                             state.turn, state.via, state.previous, False, state.seed,
-                            state.stack)
+                            state.stack, None)
 
     def _arrive(self, scene_id: str, variables: Mapping[str, Value], visits: Mapping[str, int],
                 taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
                 previous: GameState | None, own: bool, seed: int,
-                stack: tuple[str, ...]) -> GameState:
+                stack: tuple[str, ...], roll: Roll | None) -> GameState:
         """The state on entering a scene: its visit counted, its on_enter effects run.
 
         Variables are copied only when something writes to them (`own`: already a fresh
@@ -250,8 +258,10 @@ class Engine:
             counted = Counts(visits).bumped(scene_id)
         if plan.on_enter:
             fresh = variables if own else dict(variables)
-            for effect in plan.on_enter:
-                facts = _apply(effect, fresh, facts, self._story)  # type: ignore[arg-type]
+            at = (seed, turn, scene_id, counted, roll)
+            for index, effect in enumerate(plan.on_enter):
+                facts = _apply(effect, index, fresh, facts,  # type: ignore[arg-type]
+                               self._story, self._bounds, at)
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
                          self._history, seed, stack)
@@ -355,9 +365,16 @@ def shown_title(story: Story, title: str, state: GameState) -> str:
         return title
 
 
-def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...],
-           story: Story) -> tuple[str, ...]:
-    """Apply one effect to a fresh variables dict; returns the (maybe longer) facts tuple.
+_At = tuple[int, int, str, Mapping[str, int], "Roll | None"]
+"""Where a list of effects runs, for what a `compute` reads and rolls: (seed, turn, the
+choice's `scene/choice` or the scene's id for on_enter, the visits it sees, the dice the
+caller gave or None for the game's own)."""
+
+
+def _apply(effect: Effect, index: int, variables: dict[str, Value], facts: tuple[str, ...],
+           story: Story, bounds: Bounds, at: _At) -> tuple[str, ...]:
+    """Apply one effect (the `index`-th of its list) to a fresh variables dict; returns the
+    (maybe longer) facts tuple. What `add` and `compute` store is game/engine/effects.py's.
 
     A list's `add`/`remove` (its value: the names, checked at load time) goes through
     `game.story.lists`, which keeps the declared order; the story gives that order."""
@@ -369,14 +386,15 @@ def _apply(effect: Effect, variables: dict[str, Value], facts: tuple[str, ...],
     elif kind == "remove":
         variables[effect.target] = lists.removed(
             variables[effect.target], effect.value)  # type: ignore[arg-type]
-    elif type(effect.value) is tuple:  # add to a list
+    elif kind == "add" and type(effect.value) is tuple:  # add to a list
         items = story.variables[effect.target].items or ()
         variables[effect.target] = lists.added(
             items, variables[effect.target], effect.value)  # type: ignore[arg-type]
+    elif kind == "add":
+        variables[effect.target] = added(effect, variables[effect.target], bounds)
     else:
-        total = variables[effect.target] + effect.value  # type: ignore[operator]
-        if not numbers.in_range(total):
-            raise StoryRuntimeError(effect.pos, f"add {effect.target}: the result ({total:.4g}) "
-                                    f"would leave the range numbers stay in ({numbers.WORDS})")
-        variables[effect.target] = total
+        seed, turn, where, visits, roll = at
+        variables[effect.target] = computed(
+            effect, variables, visits, frozenset(facts), bounds,
+            roll or game_roll(seed, turn, where, index, effect))
     return facts

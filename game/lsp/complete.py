@@ -22,7 +22,9 @@ MAX_ITEMS = 500
 """Past this many matches the list is cut and marked incomplete: the editor asks again as
 the author types more of the name (10,000 scene ids in one popup help nobody)."""
 
-ItemKind = Literal["scene", "fact", "variable", "ending", "key", "function", "keyword"]
+ItemKind = Literal["scene", "fact", "variable", "ending", "key", "function", "keyword",
+                   "item"]
+"""`item`: a name a list variable may hold (format v2's `{items: [...]}`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,11 @@ _TEXT_CONDITION = re.compile(r"\{\?(?P<condition>[^|{}]*)$")
 _FLOW_KEY = re.compile(r"[{,]\s*(?P<word>\w*)$")
 _KEY_VALUE = re.compile(r"^\s*(?:-\s+)*(?P<key>[A-Za-z_]\w*):\s*(?P<rest>.*)$")
 _CONDITION_KINDS = frozenset({"condition"})
+_OF_TABLE = {"declaration": "variable"}
+"""A named section whose entries may be mappings of another table's name (a variable
+declared as `{items: [...], default: [...]}`)."""
+_ASSIGNING = frozenset({"values", "numbers", "names", "computes"})
+"""Key kinds that hold a mapping from variable names to what they are given."""
 _TEMPLATE_KINDS = frozenset({"template", "paragraphs", "text"})
 
 
@@ -121,7 +128,8 @@ def table_at(path: list[str]) -> str | None:
         if key.kind == "named":
             if next(steps, None) is None:
                 return None  # the cursor is where a new name goes
-            table = key.of if key.of in schema.TABLES else None
+            table = _OF_TABLE.get(key.of, key.of) if key.of else None
+            table = table if table in schema.TABLES else None
         elif key.kind in VALUE_TABLE:
             table = VALUE_TABLE[key.kind]
         elif key.kind in ITEM_TABLE:
@@ -235,15 +243,13 @@ def complete(index: StoryIndex, lines: list[str], line: int, col: int) -> Comple
     before = lines[line][:col] if line < len(lines) else ""
     prefix = _WORD_BEFORE.search(before)
     word = prefix.group(0) if prefix else ""
-    if _in_block_scalar(lines, line):  # a line of `text: |`: only `{name}` holes
-        hole = _HOLE_BEFORE.search(before)
-        if hole is not None and "}" not in before[hole.start():]:
-            return _names(index, "variable", word)
-        return Completion((), False, word)
+    after = lines[line][col:] if line < len(lines) else ""
+    if _in_block_scalar(lines, line):  # a line of `text: |`: only what braces hold
+        return _in_text(index, before, word, after) or Completion((), False, word)
     path = yaml_path(lines, line, col)
     flow = _flow(before)
     if flow is not None:
-        return _in_flow(index, path, flow, word)
+        return _in_flow(index, path, flow, word, after)
     table = table_at(path)
     m = _KEY_VALUE.match(before)
     if m is None:
@@ -251,18 +257,26 @@ def complete(index: StoryIndex, lines: list[str], line: int, col: int) -> Comple
             return _keys(table, _siblings(lines, line), word)
         if path[-1:] == ["-"] and re.fullmatch(r"\s*-\s+\w*", before):
             return _in_list(index, path, table_at(path[:-2]), word)
-        inline = _TEXT_CONDITION.search(before)  # a line of a text block
-        if inline is not None:
-            return _expression(index, inline.group("condition"), word)
-        hole = _HOLE_BEFORE.search(before)
-        if hole is not None and "}" not in before[hole.start():]:
-            return _names(index, "variable", word)
-        return Completion((), False, word)
-    return _value(index, table, m.group("key"), m.group("rest"), word)
+        return _in_text(index, before, word, after) or Completion((), False, word)
+    key = m.group("key")
+    if path and _assigns(table_at(path[:-1]), path[-1]):  # `add:` then `pockets: scr`
+        return _assigned(index, path[-1], key, m.group("rest"), word, after)
+    return _value(index, table, key, m.group("rest"), word, after)
+
+
+def _in_text(index: StoryIndex, before: str, word: str, after: str) -> Completion | None:
+    """In shown text: a `{?COND|..}` condition, or a `{name}` hole (None: neither)."""
+    inline = _TEXT_CONDITION.search(before)
+    if inline is not None:
+        return _expression(index, inline.group("condition"), word, after, yaml=False)
+    hole = _HOLE_BEFORE.search(before)
+    if hole is not None and "}" not in before[hole.start():]:
+        return _names(index, "variable", word)
+    return None
 
 
 def _value(index: StoryIndex, table: str | None, key: str, rest: str,
-           word: str) -> Completion:
+           word: str, after: str = "") -> Completion:
     """The value of `key` in a mapping of `table`, typed so far (`rest`)."""
     kind_of = _key_kind(table, key)
     refers = REFERENCES.get((table or "", key))
@@ -271,32 +285,41 @@ def _value(index: StoryIndex, table: str | None, key: str, rest: str,
     if _assigns(table, key) and _FLOW_KEY.search(rest):
         return _names(index, "variable", word)
     if kind_of in _CONDITION_KINDS or key == "compute":
-        return _expression(index, rest, word)
+        return _expression(index, rest, word, after)
     if kind_of in _TEMPLATE_KINDS or key == "text":
-        inline = _TEXT_CONDITION.search(rest)
-        if inline is not None:
-            return _expression(index, inline.group("condition"), word)
-        if _HOLE_BEFORE.search(rest):
-            return _names(index, "variable", word)
+        return _in_text(index, rest, word, after) or Completion((), False, word)
     return Completion((), False, word)
 
 
 def _assigns(table: str | None, key: str) -> bool:
     """Does this key hold a mapping from variable names to values (`set: {courage: 1}`)?"""
-    return _key_kind(table, key) in ("values", "numbers") or (
+    return _key_kind(table, key) in _ASSIGNING or (
         table == "effect" and key in ("set", "add", "remove", "compute"))
 
 
-def _in_flow(index: StoryIndex, path: list[str], flow: _Flow, word: str) -> Completion:
+def _assigned(index: StoryIndex, effect: str, variable: str, rest: str, word: str,
+              after: str) -> Completion:
+    """The value given to `variable` in a `set`/`add`/`remove`/`compute` mapping: an
+    expression in `compute`, a list variable's items (format v2), else any literal."""
+    if effect == "compute":
+        return _expression(index, rest, word, after)
+    if _is_list(index, variable) and re.fullmatch(r"\w*", rest):
+        return _items(index, variable, word)
+    return Completion((), False, word)
+
+
+def _in_flow(index: StoryIndex, path: list[str], flow: _Flow, word: str,
+             after: str = "") -> Completion:
     """Completion inside `{...}` or `[...]` on the cursor's line."""
     full = path + flow.steps
     if flow.key is not None:  # a value in a `{...}`
         inner = table_at(full)
         if inner is None and len(full) >= 2 and _assigns(table_at(full[:-1]), full[-1]):
-            if full[-1] == "compute":
-                return _expression(index, flow.rest, word)
-            return Completion((), False, word)  # the value of a variable: a literal
-        return _value(index, inner, flow.key, flow.rest, word)
+            return _assigned(index, full[-1], flow.key, flow.rest, word, after)
+        return _value(index, inner, flow.key, flow.rest, word, after)
+    if (flow.inner == "[" and len(full) >= 3 and _assigns(table_at(full[:-3]), full[-3])
+            and re.fullmatch(r"\w*", flow.rest)):  # `remove: {pockets: [badge, |`
+        return _assigned(index, full[-3], full[-2], "", word, after)
     if flow.inner == "{":  # a key
         if len(full) >= 1 and _assigns(table_at(full[:-1]), full[-1]):
             return _names(index, "variable", word)
@@ -320,6 +343,8 @@ def _key_kind(table: str | None, key: str) -> str | None:
 def _in_list(index: StoryIndex, path: list[str], table: str | None, word: str) -> Completion:
     """`- name` items of an id list written in block style (`unlock:` then `- coffee`)."""
     key = path[-2] if len(path) >= 2 else ""
+    if len(path) >= 3 and _assigns(table_at(path[:-3]), path[-3]):  # a list's names
+        return _assigned(index, path[-3], key, "", word, "")
     refers = REFERENCES.get((table or "", key))
     if refers is not None:
         return _names(index, refers, word)
@@ -327,12 +352,25 @@ def _in_list(index: StoryIndex, path: list[str], table: str | None, word: str) -
 
 
 def _keys(table: str, taken: set[str], word: str) -> Completion:
-    """The keys of this table not yet written in this mapping, with their documentation."""
+    """The keys of this table that may still be written in this mapping, with their
+    documentation: not those written already, nor the rest of an exactly-one group once
+    one of it is there (`goto` or `call`), nor a key that needs another not written yet
+    (`then` without `call`, `reason` without `enabled`)."""
+    group = schema.EXACTLY_ONE.get(table, ())
+    chosen = bool(taken & set(group))
+    needs = {name: other for name, other in schema.REQUIRES.get(table, {}).items()}
+    needs.update((name, other) for name, (other, _) in schema.COMPANIONS.get(table, {}).items())
     items = []
     for key in schema.TABLES[table].values():
         if key.name in taken or not key.name.startswith(word):
             continue
-        need = "required" if key.required else "optional"
+        if (key.name in group and chosen) or needs.get(key.name, key.name) not in (
+                key.name, *taken):
+            continue
+        if key.name in group:
+            need = "one of " + "/".join(group)
+        else:
+            need = "required" if key.required else "optional"
         items.append(Item(key.name, "key", f"{need}: {key.kind}", key.doc, key.name + ": "))
     items.sort(key=lambda item: (item.detail.startswith("optional"), item.label))
     return Completion(tuple(items), False, word)
@@ -361,10 +399,11 @@ def _siblings(lines: list[str], line: int) -> set[str]:
     return found
 
 
-def _names(index: StoryIndex, kind: Kind, word: str) -> Completion:
+def _names(index: StoryIndex, kind: Kind, word: str, lists: bool = False) -> Completion:
+    """Every defined name of a kind that starts with `word` (`lists`: list variables only)."""
     items: list[Item] = []
     for name, details in index.names(kind).items():
-        if name.startswith(word):
+        if name.startswith(word) and (not lists or details.get("type") == "list"):
             if len(items) == MAX_ITEMS:
                 return Completion(tuple(items), True, word)
             items.append(Item(name, kind, _summary(kind, details)))
@@ -377,17 +416,71 @@ def _summary(kind: Kind, details: dict[str, str]) -> str:
     return details.get("title", "")
 
 
-def _expression(index: StoryIndex, rest: str, word: str) -> Completion:
-    """Inside a condition: ids in `has(` / `visits(` / `seen(`, else variables and functions."""
+def _is_list(index: StoryIndex, variable: str) -> bool:
+    return index.names("variable").get(variable, {}).get("type") == "list"
+
+
+def _items(index: StoryIndex, variable: str | None, word: str) -> Completion:
+    """The names a list variable may hold (every list's, when `variable` is None)."""
+    found: dict[str, list[str]] = {}
+    for name, details in index.names("variable").items():
+        if details.get("type") != "list" or variable not in (None, name):
+            continue
+        for item in details.get("items", "").strip("[]").split(", "):
+            if item and item.startswith(word):
+                found.setdefault(item, []).append(name)
+    items = [Item(item, "item", "item of " + ", ".join(lists)) for item, lists in found.items()]
+    return Completion(tuple(items[:MAX_ITEMS]), len(items) > MAX_ITEMS, word)
+
+
+_IN_LIST_AFTER = re.compile(r"^\w*\\?[\"']\s*in\s+(?P<list>[A-Za-z_]\w*)")
+"""After the cursor in `"scr|" in pockets`: the list the name is tested against."""
+
+
+def _expression(index: StoryIndex, rest: str, word: str, after: str = "",
+                yaml: bool = True) -> Completion:
+    """Inside a condition: ids in `has(` / `visits(` / `seen(`, list variables in `count(`,
+    a list's items in a `"..."` before `in LIST`, else variables and functions. `yaml`:
+    `rest` is a YAML value as typed (maybe in YAML quotes), not text inside a `{?..}`."""
+    if _in_string(rest, yaml):
+        on = _IN_LIST_AFTER.match(after)
+        return _items(index, on.group("list") if on else None, word)
     call = _CALL_BEFORE.search(rest)
     if call is not None:
-        wanted = expr.FUNCTIONS.get(call.group("func"))
-        if wanted is not None:
-            return _names(index, wanted, call.group("word"))
+        func = call.group("func")
+        wanted = expr.FUNCTIONS.get(func)
+        if wanted in ("scene", "fact", "variable", "ending"):
+            return _names(index, wanted, call.group("word"), lists=func == "count")
     found = _names(index, "variable", word)
-    functions = [Item(name, "function", f"{name}({wanted}_id)", f"takes a {wanted} id",
+    math: dict[str, tuple[str, ...]] = dict(getattr(expr, "MATH", {}))  # format v2 compute
+    functions = [Item(name, "function", f"{name}({wanted} id)", f"takes a {wanted} id",
                       f"{name}(") for name, wanted in expr.FUNCTIONS.items()
                  if name.startswith(word)]
-    keywords = [Item(w, "keyword", "") for w in ("and", "or", "not", "true", "false")
+    functions += [Item(name, "function", f"{name}({', '.join(params)})", "", f"{name}(")
+                  for name, params in math.items() if name.startswith(word)]
+    keywords = [Item(w, "keyword", "") for w in ("and", "or", "not", "in", "true", "false")
                 if w.startswith(word) and word]
     return Completion(found.items + tuple(functions) + tuple(keywords), found.incomplete, word)
+
+
+def _in_string(rest: str, yaml: bool) -> bool:
+    """Is the end of this condition text inside a `"..."` or `'...'` of the condition
+    language? In a YAML value (`yaml`), a quote around the whole condition is taken off."""
+    text = rest
+    if yaml and text.startswith("'"):
+        text = text[1:].replace("''", "'")
+    elif yaml and text.startswith('"'):
+        text = text[1:].replace('\\"', '"')
+    quote = None
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if quote is not None and c == "\\":
+            i += 2
+            continue
+        if quote is None and c in "\"'":
+            quote = c
+        elif c == quote:
+            quote = None
+        i += 1
+    return quote is not None

@@ -23,8 +23,11 @@ from typing import Literal
 
 import yaml
 
-from game.story import expr, schema, yamlsrc
+from game.story import expr, schema, variations, yamlsrc
 from game.story.names import HOLE, IDENT
+
+_TEXT_CONDITION = re.compile(r"\{\?([^|{}\n]*)\|")
+"""The condition of a `{?COND|..}` text variation (format v2), up to its first `|`."""
 
 Kind = Literal["scene", "fact", "variable", "ending"]
 
@@ -211,11 +214,14 @@ class _Walker:
     def condition(self, node: yaml.Node, role: str) -> None:
         if not isinstance(node, yaml.ScalarNode) or node.tag != yamlsrc.STR:
             return
+        self.expression(str(node.value), self.scalar_start(node), role)
+
+    def expression(self, source: str, base: int, role: str) -> None:
+        """The names in a condition written at offset `base` of the file."""
         try:
-            tree = expr.parse(str(node.value))
+            tree = expr.parse(source)
         except expr.ExprError:
             return  # the checker reports it; nothing to index until it parses
-        base = self.scalar_start(node)
         for ref in expr.references(tree):
             self.note(ref.kind, ref.name, base + ref.offset, role)
 
@@ -230,6 +236,10 @@ class _Walker:
                 continue
             name = inner.strip()
             self.note("variable", name, match.start(1) + inner.index(name), role)
+        raw = self.text[start:end]
+        if "{?" in raw:  # format v2's {?COND|yes|no}: the names in each COND
+            for source, offset in _text_conditions(raw):
+                self.expression(source, start + offset, role)
 
     # -- the named sections --------------------------------------------------------------
 
@@ -290,6 +300,26 @@ class _Walker:
         if "id" in fields and IDENT.match(fields["id"]):
             fields["scene"] = self.scene or ""
             self.index.defined["ending"][fields["id"]] = fields
+
+
+class _AnyName:
+    """Every name counts as declared: the index wants the conditions, not the checks."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
+def _text_conditions(text: str) -> list[tuple[str, int]]:
+    """Each `{?COND|..}` condition of a text with its offset, as the one template parser
+    (`game.story.variations`) reads them."""
+    found: list[tuple[str, int]] = []
+
+    def condition(source: str, offset: int) -> None:
+        found.append((source, offset))
+        return None  # nothing is compiled here
+
+    variations.parse(text, _AnyName(), [], condition)
+    return found
 
 
 def _scalars(node: yaml.Node) -> Iterator[tuple[str, str]]:

@@ -45,7 +45,8 @@ _SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSev
 _ITEM_KIND = {"scene": lsp.CompletionItemKind.Module, "fact": lsp.CompletionItemKind.Constant,
               "variable": lsp.CompletionItemKind.Variable, "ending": lsp.CompletionItemKind.Event,
               "key": lsp.CompletionItemKind.Property, "function": lsp.CompletionItemKind.Function,
-              "keyword": lsp.CompletionItemKind.Keyword}
+              "keyword": lsp.CompletionItemKind.Keyword,
+              "item": lsp.CompletionItemKind.EnumMember}
 _SYMBOL_KIND = {"story": lsp.SymbolKind.Package, "scene": lsp.SymbolKind.Class,
                 "fact": lsp.SymbolKind.Constant, "variable": lsp.SymbolKind.Variable,
                 "playthrough": lsp.SymbolKind.Event}

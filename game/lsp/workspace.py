@@ -65,7 +65,10 @@ class StoryWorkspace:
     def __init__(self, root: Path) -> None:
         self.root = root.absolute()
         self.overlay: dict[Path, str] = {}
-        self.index = StoryIndex()
+        self.indexed = StoryIndex()
+        """Every story file's index, but for the buffers changed since it was last asked
+        for (`unindexed`): see `index`."""
+        self.unindexed: dict[Path, str] = {}
         self.split: dict[Path, tuple[tuple[int, int] | None, list[str]]] = {}
         """Lines of each file, for `lines`."""
         self.published: set[Path] = set()
@@ -83,7 +86,7 @@ class StoryWorkspace:
             path = path.absolute()
             text = self.text(path)
             if text is not None:
-                self.index.update(path, text)
+                self.indexed.update(path, text)
 
     def text(self, path: Path) -> str | None:
         found = self.overlay.get(path)
@@ -115,22 +118,33 @@ class StoryWorkspace:
         self.split[path] = (key, lines)
         return lines
 
+    @property
+    def index(self) -> StoryIndex:
+        """The story's index, with every buffer as it is now. A buffer is indexed again when
+        a question needs it, not at each keystroke: the check does not use the index, and
+        typing a word sends a change per letter."""
+        for path, text in list(self.unindexed.items()):
+            del self.unindexed[path]
+            self.indexed.update(path, text)
+        return self.indexed
+
     def edit(self, path: Path, text: str) -> None:
         """A buffer was opened or changed: it stands in for its file from now on."""
         self.overlay[path] = text
         self.split.pop(path, None)
         if self.is_story_file(path):
-            self.index.update(path, text)
+            self.unindexed[path] = text
 
     def close(self, path: Path) -> None:
         """The buffer is gone: the file on disk counts again."""
         self.overlay.pop(path, None)
         self.split.pop(path, None)
+        self.unindexed.pop(path, None)
         text = self.text(path) if path.exists() else None
         if text is None:
-            self.index.forget(path)
+            self.indexed.forget(path)
         elif self.is_story_file(path):
-            self.index.update(path, text)
+            self.indexed.update(path, text)
 
     def disk_changed(self, path: Path) -> bool:
         """A file was changed, created or deleted outside the editor (a checkout, another
@@ -141,9 +155,9 @@ class StoryWorkspace:
         self.split.pop(path, None)
         text = self.text(path) if path.is_file() else None
         if text is None:
-            self.index.forget(path)
+            self.indexed.forget(path)
         else:
-            self.index.update(path, text)
+            self.indexed.update(path, text)
         return True
 
     def check(self) -> Checked:

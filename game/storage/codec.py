@@ -34,7 +34,6 @@ from game.engine.counts import SMALL, Counts
 from game.engine.dice import OLD_SAVE_SEED, SEED_LIMIT, valid_seed
 from game.engine.state import HISTORY_LIMIT, GameState
 from game.story.calls import MAX_DEPTH
-from game.story.model import Value
 
 __all__ = ["HISTORY_LIMIT", "MAX_ENTRIES", "MAX_GAP", "ChainEncoder", "DecodeError", "Steps",
            "decode_chain", "encode_chain", "entry_text"]

@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from game.story import expr
     from game.story.scene import Condition, Effect, Part, Scene, Template
 
-FORMAT = 10
+FORMAT = 11
 """Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
 MAGIC = b"offscreen-story-cache\n"
 _MARSHAL_VERSION = 4
@@ -345,7 +345,10 @@ class _Encoder:
         return None if c is None else (c.source, _node(c.node), self.pos(c.pos))
 
     def effects(self, effects: tuple[Effect, ...]) -> Encoded:
-        return tuple((e.kind, e.target, e.value, self.pos(e.pos)) for e in effects)
+        """(kind, target, value, pos), and for a compute its expression as a condition."""
+        return tuple((e.kind, e.target, e.value, self.pos(e.pos)) if e.expression is None
+                     else (e.kind, e.target, e.value, self.pos(e.pos),
+                           self.condition(e.expression)) for e in effects)
 
     def text(self, t: Template) -> Encoded:
         """A Template's parts as they are (v1 text: strings only); a variation (format v2)
@@ -385,7 +388,7 @@ class _Encoder:
         return (
             story.id, story.title, story.subtitle, story.start, story.content_hash,
             self.pos(story.pos),
-            tuple((v.name, v.default, self.pos(v.pos), v.items)
+            tuple((v.name, v.default, self.pos(v.pos), v.items, v.lo, v.hi)
                   for v in story.variables.values()),
             tuple((f.id, f.title, f.text, f.source, f.hint, f.chapter, self.pos(f.pos))
                   for f in story.facts.values()),
@@ -415,6 +418,8 @@ def _node(tree: expr.Node) -> Encoded:
                 records.append((3, op, offset))
             case expr.Binary(op=op, offset=offset):
                 records.append((4, op, offset))
+            case expr.Apply(func=func, args=args, offset=offset):
+                records.append((5, func, len(args), offset))
     return tuple(records)
 
 
@@ -481,8 +486,10 @@ class _Decoder:
     def effects(self, data: Encoded) -> tuple[Effect, ...]:
         from game.story.scene import Effect
 
-        return tuple(Effect(kind, target, value, self.pos(pos))
-                     for kind, target, value, pos in data)
+        return tuple(Effect(kind, target, value, self.pos(pos)) if not computed
+                     else Effect(kind, target, value, self.pos(pos),
+                                 self.condition(computed[0]))
+                     for kind, target, value, pos, *computed in data)
 
     def ending(self, data: Encoded | None) -> Ending | None:
         if data is None:
@@ -532,8 +539,9 @@ class _Decoder:
         decoded_endings = [self.ending(e) for e in endings]
         return Story(
             id=story_id, title=title, subtitle=subtitle, start=start,
-            variables=MappingProxyType({name: Variable(name, default, self.pos(p), items)
-                                        for name, default, p, items in variables}),
+            variables=MappingProxyType({name: Variable(name, default, self.pos(p), items, lo,
+                                                       hi)
+                                        for name, default, p, items, lo, hi in variables}),
             facts=MappingProxyType({
                 fact_id: Fact(fact_id, fact_title, text, source, hint, chapter, self.pos(p))
                 for fact_id, fact_title, text, source, hint, chapter, p in facts}),

@@ -15,6 +15,7 @@ it is first decoded, against the ids the head declared (see `Context`).
 from __future__ import annotations
 
 import marshal
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -282,9 +283,10 @@ def trusted_context(data: Any) -> Context | None:
     if story is None:
         return None
     variables, facts, scene_ids = story[6], story[7], story[10]
-    return Context(len(data[2]), {name: type(default) for name, default, _, _ in variables},
+    return Context(len(data[2]), {name: type(default) for name, default, *_ in variables},
                    frozenset(scene_ids), frozenset(fact[0] for fact in facts),
-                   items={name: items for name, _, _, items in variables if items is not None})
+                   items={name: items for name, _, _, items, *_ in variables
+                          if items is not None})
 
 
 def _story(data: object, files: int) -> Context:
@@ -307,7 +309,7 @@ def _story(data: object, files: int) -> Context:
     types: dict[str, type] = {}
     lists: dict[str, tuple[str, ...]] = {}
     for variable in _tuple(variables, "the variables"):
-        name, default, p, items = _tuple(variable, "a variable", 4)
+        name, default, p, items, lo, hi = _tuple(variable, "a variable", 6)
         _need(_str(name, "a variable's name") not in types, "a duplicate variable")
         if items is None:
             _value(default, f"variable '{name}'s default")
@@ -318,6 +320,7 @@ def _story(data: object, files: int) -> Context:
             _held(default, declared, f"list '{name}'s default")
             lists[name] = declared
         pos(p, files)
+        _bounds(default, lo, hi)
         types[name] = type(default)
     fact_ids: set[str] = set()
     for fact in _tuple(facts, "the facts"):
@@ -441,8 +444,31 @@ def _variation(data: object, context: Context, depth: int) -> None:
         _template(item, context, depth)
 
 
+def _bounds(default: object, lo: object, hi: object) -> None:
+    """A variable's min and max as the loader allows them: none, or numbers of a number
+    variable (whole for a whole one), in order, around the default."""
+    if lo is None and hi is None:
+        return
+    _need(type(default) in (int, float), "bounds on a variable that is no number")
+    for bound in (lo, hi):
+        _need(bound is None or type(bound) is int or (type(bound) is float
+                                                      and type(default) is float
+                                                      and math.isfinite(bound)), "a bound")
+    low = -math.inf if lo is None else lo
+    high = math.inf if hi is None else hi
+    _need(low <= default <= high, "bounds around the default")  # type: ignore[operator]
+
+
 def _effects(data: object, context: Context) -> None:
     for effect in _tuple(data, "effects"):
+        record = _tuple(effect, "an effect")
+        if len(record) == 5:
+            kind, target, value, where, expression = record
+            _need(kind == "compute" and type(target) is str and type(value) is str
+                  and target in context.variables, "a compute")
+            _compute(expression, target, context)
+            pos(where, context.files)
+            continue
         kind, target, value, where = _tuple(effect, "an effect", 4)
         pos(where, context.files)
         items = context.items.get(target) if type(target) is str else None
@@ -463,7 +489,9 @@ def _effects(data: object, context: Context) -> None:
                   and not (want is int and got is float), "an add")
 
 
-def _condition(data: object, context: Context) -> None:
+def _condition(data: object, context: Context, compute: str | None = None) -> None:
+    """A condition's record; `compute`: it is the expression computing that variable (so
+    random() is allowed, and its result must fit the variable, as the loader requires)."""
     if data is None:
         return
     from game.story import expr  # conditions exist: a game is starting
@@ -471,14 +499,25 @@ def _condition(data: object, context: Context) -> None:
     source, node_data, where = _tuple(data, "a condition", 3)
     _str(source, "a condition's source")
     pos(where, context.files)
-    seen = (source,)  # the decoder builds one node per source, from the first it meets
-    if seen in context.conditions:
+    seen = (source,) if compute is None else (source, compute)
+    if seen in context.conditions:  # the decoder builds one node per source, from the first
         return
     node = tree(node_data, expr)
     problems = expr.check(node, variables=context.variables, scenes=context.scenes,
-                          facts=context.facts, items=context.items)
+                          facts=context.facts, items=context.items,
+                          want_bool=compute is None, allow_random=compute is not None)
     _need(not problems, "a condition that does not check")
+    if compute is not None:
+        want, got = context.variables[compute], expr.result_kind(node, context.variables)
+        _need(want is not tuple and got == {bool: "bool", str: "str", int: "whole"}.get(
+            want, got) and (want is not float or got in ("whole", "decimal")),
+              "a compute's result")
     context.conditions.add(seen)
+
+
+def _compute(data: object, target: str, context: Context) -> None:
+    _need(data is not None, "a compute's expression")
+    _condition(data, context, target)
 
 
 def tree(data: object, expr: Any) -> Node:
@@ -511,6 +550,16 @@ def tree(data: object, expr: Any) -> Node:
             del stack[-2:]
             built = expr.Binary(record[1], left, right, _int(record[2], "an offset"))
             depth = max(left_depth, right_depth) + 1
+        elif kind == 5 and len(record) == 4:
+            params = expr.MATH.get(record[1])
+            count = _int(record[2], "a count")
+            _need(params is not None and count == len(params) and len(stack) >= count,
+                  "a function")
+            args = stack[len(stack) - count:]
+            del stack[len(stack) - count:]
+            built = expr.Apply(record[1], tuple(a for a, _ in args),
+                               _int(record[3], "an offset"))
+            depth = max(d for _, d in args) + 1
         else:
             raise Malformed("a condition node")
         _need(depth <= MAX_NODE_DEPTH, "a condition nested too deeply")

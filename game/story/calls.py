@@ -77,7 +77,7 @@ class Calls:
         scenes = story.scenes
         called = {c.goto for s in scenes.values() for c in s.choices if c.call}
         if not called and not any(s.returns for s in scenes.values()):
-            return None
+            return None  # (a story without calls pays for the line above only: ~10 ms at 10k)
         never = never or _never
         returns: set[str] = set()
         frames: dict[str, Frame] = {}
@@ -94,14 +94,14 @@ class Calls:
             if not more:
                 break
             ends |= more
+        top = frame(story, story.start, returns, never)
         returns_to: dict[str, set[str]] = {}
-        for f in (*frames.values(), frame(story, story.start, returns, never)):
+        for f in (*frames.values(), top):
             for scene, choice in f.calls:
                 callee = frames.get(choice.goto)
                 for r in callee.returns if callee is not None else ():
                     returns_to.setdefault(r, set()).add(point(scene, choice))
-        return Calls(frames, frame(story, story.start, returns, never), frozenset(returns),
-                     frozenset(ends),
+        return Calls(frames, top, frozenset(returns), frozenset(ends),
                      {r: frozenset(points) for r, points in returns_to.items()})
 
     def chain(self, start: Frame) -> Iterator[tuple[Scene, Choice]]:
@@ -133,7 +133,7 @@ def frame(story: Story, entry: str, returns: set[str] | frozenset[str],
         if scene.ending is not None:
             endings = True
         for choice in scene.choices:
-            if never(choice.condition):
+            if choice.condition is not None and never(choice.condition):
                 continue
             if choice.returns:
                 back.add(scene.id)

@@ -134,6 +134,18 @@ ADD_NOT_NUMBER = define("OS501", "add on a variable or value that is not a numbe
 DECIMAL_INTO_WHOLE = define("OS502", "add of a decimal number to a whole-number variable")
 WRONG_TYPE = define("OS503", "a value of another kind than its variable's (set, expect)")
 OUT_OF_RANGE = define("OS504", "a number outside the range numbers stay in (-10^15 to 10^15)")
+# v2: randomness, computed effects, bounded numbers (OS520-OS539)
+COMPUTE_SYNTAX = define("OS520", "a compute expression that cannot be parsed")
+COMPUTE_RESULT = define("OS521", "a compute result of another kind than its variable's "
+                        "(a number into true/false, a decimal into a whole number...)")
+RANDOM_OUTSIDE = define("OS522", "random() in a condition or a text (it may only be in compute)")
+EMPTY_RANGE = define("OS523", "clamp() or random() with constant bounds the wrong way round, "
+                     "or random() of a constant decimal")
+BOUNDS_ORDER = define("OS524", "a variable whose min is above its max")
+DEFAULT_OUTSIDE = define("OS525", "a variable whose default is outside its min and max")
+BOUNDS_NOT_NUMBER = define("OS526", "min or max on a variable that is not a number, or a bound "
+                           "that is not a number (or a decimal bound on a whole number)")
+SET_OUTSIDE = define("OS527", "a set (or an expected value) outside the variable's min and max")
 # list variables (format v2)
 NOT_AN_ITEM = define("OS540", "a name that is not one of a list's items (default, set, add, "
                      "remove, expect, \"name\" in list)")
@@ -184,6 +196,11 @@ ALL_CLOSED = define("OS752", "every choice of a scene can be hidden or locked at
                     "warning")
 LOCK_SAME_AS_IF = define("OS753", "a choice whose 'enabled' is its 'if' (never shown locked)",
                          "warning")
+# v2: randomness, computed effects, bounded numbers (OS730-OS739)
+COMPUTE_CONSTANT = define("OS730", "a compute whose expression is a constant (set does that)",
+                          "warning")
+RANDOM_ONE_OUTCOME = define("OS731", "random(lo, hi) with lo equal to hi: always the same number",
+                            "warning")
 RETURN_WITHOUT_CALL = define("OS760", "a 'return' scene that can also be reached with no call "
                              "to go back to", "warning")
 CALLS_TOO_DEEP = define("OS761", "calls that can nest deeper than 16 (the 17th stops the game)",

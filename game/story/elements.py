@@ -9,6 +9,7 @@ readers.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -101,6 +102,44 @@ class ElementReaders(ListReaders):
             return None
         return Fact(name, title, text, values.get("source") or "", values.get("hint"),
                     values.get("chapter"), d.pos)
+
+    def bounds(self, what: str, f: Mapping[str, yaml.Node], default: Value,
+               ) -> tuple[int | float | None, int | float | None] | None:
+        """The `min` and `max` of a variable's mapping form, (None, None) without them;
+        None when they are wrong (reported): bounds on a non-number, a bound that is not a
+        number (or a decimal bound of a whole number), min above max, a default outside."""
+        given = {key: f[key] for key in ("min", "max") if key in f}
+        if not given:
+            return None, None
+        if type(default) not in (int, float):
+            first = next(iter(given.values()))
+            self.report(self.pos(first), f"{what} is {_kind_name(type(default))}: only a "
+                        "number can have min and max", codes.BOUNDS_NOT_NUMBER)
+            return None
+        values: dict[str, int | float] = {}
+        for key, node in given.items():
+            value = self.literal(node, f"{key} of {what}")
+            if value is None:
+                return None
+            if type(value) not in (int, float) or (type(default) is int
+                                                   and type(value) is float):
+                kind = "a whole number" if type(default) is int else "a number"
+                self.report(self.pos(node), f"{key} of {what} must be {kind}, like its "
+                            f"default, not {_as_written(node, value)}",
+                            codes.BOUNDS_NOT_NUMBER)
+                return None
+            values[key] = value  # type: ignore[assignment]
+        lo, hi = values.get("min"), values.get("max")
+        if lo is not None and hi is not None and lo > hi:
+            self.report(self.pos(given["max"]), f"{what}: max ({hi}) is below min ({lo})",
+                        codes.BOUNDS_ORDER)
+            return None
+        number = typing.cast(int | float, default)
+        if (lo is not None and number < lo) or (hi is not None and number > hi):
+            self.report(self.pos(f["default"]), f"{what}: the default ({number}) is outside "
+                        f"its bounds ({_range_words(lo, hi)})", codes.DEFAULT_OUTSIDE)
+            return None
+        return lo, hi
 
     def scene(self, name: str, d: Definition) -> Scene | None:
         self.scene_name = name
@@ -249,6 +288,11 @@ class ElementReaders(ListReaders):
             if problem == "stray":
                 self.report(where, f"stray '{token}' in {what}; write {{{{ or }}}} for a "
                             "literal brace", codes.STRAY_BRACE)
+            elif problem == "not a name" and _rolls(token):
+                self.report(where, f"{{{token}}} in {what}: random() cannot be in a text, "
+                            "as showing a scene never changes anything; roll it into a "
+                            f"variable (compute: {{roll: \"{token}\"}}) and write {{roll}}",
+                            codes.RANDOM_OUTSIDE)
             elif problem == "not a name":
                 self.report(where, f"{{{token}}} in {what}: only a variable name can go "
                             "between { and } (write {{ or }} for a literal brace)",
@@ -356,8 +400,8 @@ class ElementReaders(ListReaders):
             if f is None:
                 continue
             if not f:
-                self.report(self.pos(item), "an effect needs one of set, add, remove or unlock",
-                            codes.EMPTY_EFFECT)
+                self.report(self.pos(item), "an effect needs one of set, add, remove, unlock "
+                            "or compute", codes.EMPTY_EFFECT)
             for kind, value in f.items():
                 if kind == "unlock":
                     for fact, fnode in self.ids(value, "unlock"):
@@ -379,10 +423,73 @@ class ElementReaders(ListReaders):
                     if kind == "remove" and declared is not None and declared.items is None:
                         self.not_a_list(declared, key_node)
                         continue
-                    effect = self.assignment(kind, var, key_node, vnode)
+                    effect = (self.compute(var, key_node, vnode) if kind == "compute"
+                              else self.assignment(kind, var, key_node, vnode))
                     if effect is not None:
                         out.append(effect)
         return tuple(out)
+
+    def compute(self, var: str, key_node: yaml.Node, vnode: yaml.Node) -> Effect | None:
+        """`compute: {var: "expression"}`: the expression parsed and checked as a condition
+        is (names, kinds, division by a constant zero), with `random()` allowed, and its
+        result of the variable's kind (a whole-number variable takes no decimal result)."""
+        declared = self.variables.get(var)
+        if declared is None:
+            self.report_missing(self.pos(key_node), f"compute: '{var}' is not a declared "
+                                f"variable{did_you_mean(var, sorted(self.variables))}",
+                                codes.NO_VARIABLE, var)
+            return None
+        if isinstance(vnode, yaml.ScalarNode) and vnode.tag in (yamlsrc.INT, yamlsrc.FLOAT,
+                                                                yamlsrc.BOOL):
+            source = str(vnode.value)  # `compute: {n: 3}`: the expression 3
+        else:
+            text = self.text(vnode, f"compute {var}")
+            if text is None:
+                return None
+            source = text
+        try:
+            tree = expr.parse(source)
+        except expr.ExprError as exc:
+            message = exc.message.replace("the condition", "the expression")
+            self.report(self.inner_pos(vnode, exc.offset), f"bad expression in compute "
+                        f"{var}: {message}", codes.COMPUTE_SYNTAX)
+            return None
+        problems = expr.check(tree, variables=self.kinds, scenes=self.scene_ids,
+                              facts=self.fact_ids, want_bool=False, allow_random=True)
+        if not problems and "/" in source:
+            divides = expr.division_by_zero(tree)
+            problems = [divides] if divides is not None else []
+        for problem in problems:
+            where = self.inner_pos(vnode, problem.offset)
+            if isinstance(problem, expr.UnknownName) and problem.name:
+                self.report_missing(where, problem.message, codes.CONDITION_NAME, problem.name)
+            else:
+                self.report(where, problem.message.replace("the condition", "it"),
+                            _condition_code(problem))
+        if problems:
+            return None
+        want = type(declared.default)
+        got = expr.result_kind(tree, self.kinds)
+        if not _fits(want, got):
+            hint = (f"; round it to a whole number: round({source})"
+                    if want is int and got == "decimal" else "")
+            self.report(self.inner_pos(vnode, 0), f"compute {var}: the result is "
+                        f"{_RESULT_WORDS[got]} but '{var}' is {_kind_name(want)} (declared "
+                        f"at {declared.pos}){hint}", codes.COMPUTE_RESULT,
+                        (Related(declared.pos, "declared here"),))
+            return None
+        here = self.pos(vnode)
+        if not expr.refers(tree):
+            self.report(here, f"compute {var}: '{source}' is always the same value; "
+                        f"set: {{{var}: ...}} says that more plainly", codes.COMPUTE_CONSTANT)
+        for n in expr.walk(tree):
+            if (isinstance(n, expr.Apply) and n.func == expr.RANDOM
+                    and expr.unparse(n.args[0]) == expr.unparse(n.args[1])):
+                self.report(self.inner_pos(vnode, n.offset), f"compute {var}: "
+                            f"'{expr.unparse(n)}' always gives the same number",
+                            codes.RANDOM_ONE_OUTCOME)
+        condition = Condition(source, tree, here, expr.compile_expr(tree))
+        return Effect("compute", var, source, here, condition)
 
     def variable(self, name: str, d: Definition) -> Variable | None:
         """A variable's declaration: its default, or a mapping (`schema.VARIABLE`): a list
@@ -395,6 +502,11 @@ class ElementReaders(ListReaders):
         if f is None:
             return None
         if "items" in f:
+            for key in ("min", "max"):
+                if key in f:
+                    self.report(self.pos(f[key]), f"variable '{name}' is a list: only a "
+                                "number can have min and max", codes.BOUNDS_NOT_NUMBER)
+                    return None
             return self.list_variable(name, f, d.pos)
         if "default" in f and isinstance(f["default"], yaml.SequenceNode):
             self.report(self.pos(node), f"variable '{name}' has a list as its default but no "
@@ -403,7 +515,12 @@ class ElementReaders(ListReaders):
             return None
         if "default" in f:
             default = self.literal(f["default"], f"the default of '{name}'")
-            return None if default is None else Variable(name, default, d.pos)
+            if default is None:
+                return None
+            limits = self.bounds(f"variable '{name}'", f, default)
+            if limits is None:
+                return None
+            return Variable(name, default, d.pos, lo=limits[0], hi=limits[1])
         self.report(self.pos(node), f"variable '{name}' needs a default (or, for a list, "
                     "items)", codes.MISSING_KEY)
         return None
@@ -445,6 +562,12 @@ class ElementReaders(ListReaders):
                 self.report(self.pos(vnode), f"{label} {var}: {written} is {_kind_name(got)} "
                             f"but '{var}' is {_kind_name(want)} (declared at {declared.pos})",
                             codes.WRONG_TYPE, declared_at)
+            return None
+        if kind != "add" and not rules.within_bounds(stored, declared.lo, declared.hi):
+            self.report(self.pos(vnode), f"{label} {var}: {_as_written(vnode, value)} is "
+                        f"outside the bounds of '{var}' ({_range_words(declared.lo, declared.hi)};"
+                        f" declared at {declared.pos})", codes.SET_OUTSIDE,
+                        (Related(declared.pos, "declared here"),))
             return None
         return Effect("add" if kind == "add" else "set", var, stored, self.pos(vnode))
 
@@ -633,6 +756,10 @@ def _condition_code(problem: expr.ExprError) -> Code:
         return codes.NEVER_TRUE
     if isinstance(problem, expr.DividesByZero):
         return codes.DIVISION_BY_ZERO
+    if isinstance(problem, expr.RandomOutside):
+        return codes.RANDOM_OUTSIDE
+    if isinstance(problem, expr.EmptyRange):
+        return codes.EMPTY_RANGE
     if isinstance(problem, expr.NotAnItem):
         return codes.NOT_AN_ITEM
     return codes.CONDITION_TYPE
@@ -665,6 +792,41 @@ def _formula_hint(var: str, text: str, want: type, variables: Container[str]) ->
     if want is bool:
         return f"; for a value worked out in play, {computed}"
     return f": to add to it use add: {{{var}: N}}; for a value worked out in play, {computed}"
+
+
+_RESULT_WORDS = {"whole": "a whole number", "decimal": "a decimal number",
+                 "bool": "true/false", "str": "text", "list": "a list"}
+
+
+def _rolls(text: str) -> bool:
+    """Whether a text's `{...}` holds an expression that calls random()."""
+    if "random" not in text:
+        return False
+    try:
+        tree = expr.parse(text)
+    except expr.ExprError:
+        return False
+    return any(isinstance(n, expr.Apply) and n.func == expr.RANDOM for n in expr.walk(tree))
+
+
+def _fits(want: type, got: str) -> bool:
+    """Whether a compute result of kind `got` (`expr.result_kind`) may be stored in a
+    variable whose default has type `want`: a whole number fits a decimal variable too."""
+    if want is tuple:  # a list changes by add and remove
+        return False
+    if want is bool:
+        return got == "bool"
+    if want is str:
+        return got == "str"
+    if want is int:
+        return got == "whole"
+    return got in ("whole", "decimal")
+
+
+def _range_words(lo: int | float | None, hi: int | float | None) -> str:
+    if lo is not None and hi is not None:
+        return f"min {lo}, max {hi}"
+    return f"min {lo}" if lo is not None else f"max {hi}"
 
 
 def _kind_name(kind: type) -> str:

@@ -67,8 +67,10 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
         out.extend(_unused_variables(story))
         out.extend(_never_held(story))
     out.extend(_out_of_range(story, findings.values()))
-    out.extend(textlint.warnings(story))
-    out.extend(call_problems(story, known.never))
+    out.extend(textlint.warnings(story, (known.text_warnings(story, found)
+                                         for found in findings.values())))
+    if any(found.calls for found in findings.values()):
+        out.extend(call_problems(story, known.never))
     return out
 
 
@@ -178,6 +180,7 @@ class Known:
             self._variables = variables
             for found in self._scenes.values():
                 found.stuck.clear()
+                found.titles = None
         if len(self._scenes) > 2 * len(story.scenes) + 1000:
             self._scenes = {name: found for name, found in self._scenes.items()
                             if story.scenes.get(name) is found.scene}
@@ -188,7 +191,8 @@ class Known:
         if found is None or found.scene is not scene:
             old = found
             found = SceneFindings(scene, ways_on(scene, self.never),
-                                  *_scene_effects(scene, self))
+                                  *_scene_effects(scene, self),
+                                  calls=scene.returns or any(c.call for c in scene.choices))
             if self.remember:
                 self._scenes[scene.id] = found
                 if old is None or old.ways != found.ways:
@@ -209,6 +213,16 @@ class Known:
         if self.remember:
             self._reach, self._ways_changed = (key, reachable), False
         return reachable
+
+    def text_warnings(self, story: Story, found: SceneFindings,
+                      ) -> tuple[list[Diagnostic], list[Diagnostic]]:
+        """`textlint.scene_warnings` of the scene: about its texts, kept with the scene, and
+        about its titles, kept under the same variables."""
+        if found.text is None:
+            found.text = textlint.scene_warnings(found.scene, story.variables)[0]
+        if found.titles is None or not self.remember:
+            found.titles = textlint.title_warnings(found.scene, story.variables)
+        return found.text, found.titles
 
     def stuck(self, story: Story, found: SceneFindings,
               reachable: Container[str]) -> list[Diagnostic]:
@@ -248,6 +262,12 @@ class SceneFindings:
     """...and in its conditions."""
     stuck: dict[bool, list[Diagnostic]] = field(default_factory=dict)
     """`_stuck`'s findings, by whether the scene is reachable, under `Known._variables`."""
+    calls: bool = False
+    """It calls, or returns (format v2): the story's calls are checked (`calllint`)."""
+    text: list[Diagnostic] | None = None
+    """`textlint`'s warnings about its texts, once asked."""
+    titles: list[Diagnostic] | None = None
+    """...and about its titles, under `Known._variables`."""
 
 
 def reachable_scenes(story: Story, never: Never | None = None, roots: Iterable[str] = (),
@@ -341,15 +361,22 @@ def conditions(story: Story) -> Iterator[Condition]:
 
 
 def _scene_conditions(scene: Scene) -> Iterator[Condition]:
+    """The scene's conditions, those of `{?COND|..}` in its texts (format v2) included
+    (asked for in the same pass: only a text with a hole can hold one)."""
     for paragraph in scene.paragraphs:
         if paragraph.condition is not None:
             yield paragraph.condition
+        if len(paragraph.text.parts) > 1:
+            yield from paragraph.text.conditions
     for choice in scene.choices:
         if choice.condition is not None:
             yield choice.condition
         if choice.enabled is not None:
             yield choice.enabled
-    yield from textlint.text_conditions(scene)
+        if len(choice.text.parts) > 1:
+            yield from choice.text.conditions
+        if choice.reason is not None and len(choice.reason.parts) > 1:
+            yield from choice.reason.conditions
 
 
 def _unused_variables(story: Story) -> Iterator[Diagnostic]:

@@ -35,8 +35,9 @@ states by their variables), it has one spelling per set of names (so equal state
 values, `{pockets}` always reads the same, and a save's JSON array is the same bytes), it
 marshals into the compiled cache as it is, and it is cheap: a list declares a handful of
 names, and a membership test on a short tuple of interned strings costs what a set's does.
-Every list value is made by `game.story.lists` (`ordered`, `added`, `removed`), which keeps
-that order; nothing else builds one."""
+Every list value is made by `game.story.lists` (`ordered`, `added`, `removed`, `fitted`),
+which keeps that order: a save's JSON array is read as it is and put in order by
+`migrate`, which every load goes through."""
 Value = Scalar | Names
 """What a variable can hold: a scalar, or (a list variable) the names it holds."""
 
@@ -95,6 +96,14 @@ class Variable:
     pos: Pos
     items: Names | None = None
     """A list variable's every possible name, in declared order (None: not a list)."""
+    lo: int | float | None = None
+    hi: int | float | None = None
+    """A number's bounds (`{default: 0, min: 0, max: 5}`): every `add` and `compute`
+    result is clamped into them (None: no bound on that side)."""
+
+    @property
+    def bounded(self) -> bool:
+        return self.lo is not None or self.hi is not None
 
     @property
     def kind(self) -> type:

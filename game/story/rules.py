@@ -49,3 +49,12 @@ def assignment(kind: str, want: type, value: Value) -> tuple[Value, AssignProble
     if want is float and isinstance(value, int):
         return float(value), None
     return value, "wrong type"
+
+
+def within_bounds(value: Value, lo: int | float | None, hi: int | float | None) -> bool:
+    """Whether a literal `set` (or expected) into a bounded number stays in its bounds
+    (`{default: 0, min: 0, max: 5}`): one outside is refused, never silently clamped, as
+    the author wrote that very number."""
+    if (lo is None and hi is None) or isinstance(value, bool | str | tuple):
+        return True
+    return not ((lo is not None and value < lo) or (hi is not None and value > hi))

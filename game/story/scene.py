@@ -30,18 +30,21 @@ class Condition:
     evaluate: Evaluator = field(compare=False, repr=False)
 
 
-EffectKind = Literal["set", "add", "remove", "unlock"]
+EffectKind = Literal["set", "add", "remove", "unlock", "compute"]
 
 
 @dataclass(frozen=True, slots=True)
 class Effect:
-    """One `set`, `add`, `remove` or `unlock` step; `value` is the literal, the amount, a
-    list's names (for a list variable's `set`, `add` and `remove`), or unused."""
+    """One `set`, `add`, `remove`, `unlock` or `compute` step; `value` is the literal, the
+    amount, a list's names (for a list variable's `set`, `add` and `remove`), unused, or
+    (compute) the expression's text, which `expression` holds parsed, checked and compiled
+    (game/engine/effects.py evaluates it)."""
 
     kind: EffectKind
     target: str
     value: Value
     pos: Pos
+    expression: Condition | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,12 +27,15 @@ Kind = Literal[
     "values",  # a mapping of variable name to literal (or, for a list, names)
     "numbers",  # a mapping of variable name to number (or, for a list, names)
     "names",  # a mapping of list variable name to a name or a list of names
-    "declaration",  # a variable: its default, or a mapping (a list's items and default)
+    "declaration",  # a variable: its default, or a mapping (a list's items and default, or
+    # a number's default, min and max)
     "default",  # a variable's default: a literal, or for a list a name or list of names
     "steps",  # a list of choice texts/ids or {choose, expect} mappings
     "expect",  # an expectation mapping
     "named",  # a mapping from ids to definitions
     "story",  # the story mapping
+    "number",
+    "computes",  # a mapping of variable name to an expression
 ]
 
 
@@ -62,6 +65,8 @@ SHAPES: dict[Kind, tuple[Shape, ...]] = {
     "expect": ("mapping",),
     "named": ("mapping", "empty"),  # `facts:` with nothing under it yet
     "story": ("mapping",),
+    "number": ("number",),
+    "computes": ("mapping",),
 }
 """The shapes a value of each kind may have. The loader refuses any other at the value
 (a list where a mapping belongs, say: `ending: [x, The X]` once passed `check`), and the
@@ -84,8 +89,9 @@ def _table(*keys: Key) -> dict[str, Key]:
 
 TOP = _table(
     Key("story", "story", "The story's id, title and first scene (exactly once per folder)."),
-    Key("variables", "named", "Every variable, with its default value (or a list's items "
-        "and default).", of="declaration"),
+    Key("variables", "named", "Every variable, with its default value (or a mapping: a "
+        "list's items and default, or a number's default with its min and max).",
+        of="declaration"),
     Key("facts", "named", "The true facts the player can unlock into the journal.", of="fact"),
     Key("scenes", "named", "The scenes, by id.", of="scene"),
     Key("playthroughs", "named", "Scripted playthroughs that `offscreen test` replays.",
@@ -104,9 +110,13 @@ VARIABLE = _table(
         "them."),
     Key("default", "default", "What a new game starts with (a list: a name or a list of "
         "names, from its items; none if left out)."),
+    Key("min", "number", "A number's lowest value: add and compute results below it are "
+        "raised to it."),
+    Key("max", "number", "A number's highest value: add and compute results above it are "
+        "lowered to it."),
 )
 """The mapping form of a variable declaration (format v2). A list's part is read by
-`listreader.ListReaders.list_variable`."""
+`listreader.ListReaders.list_variable`, a number's bounds by `ElementReaders.bounds`."""
 
 FACT = _table(
     Key("title", "text", "The fact's headline in the journal.", required=True),
@@ -161,6 +171,8 @@ EFFECT = _table(
         "list variable."),
     Key("remove", "names", "Remove a name, or a list of names, from a list variable."),
     Key("unlock", "ids", "Unlock a fact, or a list of facts."),
+    Key("compute", "computes", "Set variables to expressions worked out in play: the "
+        "condition language plus min, max, clamp, abs, round and random(lo, hi)."),
 )
 
 PLAYTHROUGH = _table(
@@ -205,7 +217,8 @@ REQUIRES: dict[str, dict[str, str]] = {"choice": {"then": "call"}}
 """Tables where a key may only be given beside another (`then` only with `call`)."""
 
 AT_LEAST_ONE: dict[str, tuple[str, ...]] = {
-    "effect": ("set", "add", "remove", "unlock"), "variable": ("items", "default")}
+    "effect": ("set", "add", "remove", "unlock", "compute"),
+    "variable": ("items", "default")}
 """Tables where at least one of these keys must be given (an effect must do something)."""
 
 COMPANIONS: dict[str, dict[str, tuple[str, str]]] = {

@@ -12,12 +12,12 @@ costs one length test per text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from game.story import codes
 from game.story.diagnostics import Diagnostic
-from game.story.model import Condition, Pos, Story
+from game.story.model import Pos, Story
 
 if TYPE_CHECKING:
     from game.story.scene import Scene, Template
@@ -26,31 +26,42 @@ _LOOKS_VARIED = re.compile(r"\{[&!~?][^{}]*\}|\{[^{}|]*\|[^{}]*\}")
 """What in a fact's plain text an author most likely meant as a variation."""
 
 
-def templates(scene: Scene) -> Iterator[tuple[Template, Pos]]:
-    """The scene's texts that hold a hole, with where each is written."""
+def templates(scene: Scene) -> list[tuple[Template, Pos]]:
+    """The scene's texts that hold a variation, with where each is written. (Plain loops:
+    a 10,000-scene story has ~100,000 texts, nearly all without one.)"""
+    out = []
     for paragraph in scene.paragraphs:
-        if len(paragraph.text.parts) > 1:
-            yield paragraph.text, paragraph.pos
+        text = paragraph.text
+        if len(text.parts) > 1 and _varied(text):
+            out.append((text, paragraph.pos))
     for choice in scene.choices:
-        if len(choice.text.parts) > 1:
-            yield choice.text, choice.pos
+        text = choice.text
+        if len(text.parts) > 1 and _varied(text):
+            out.append((text, choice.pos))
+        reason = choice.reason
+        if reason is not None and len(reason.parts) > 1 and _varied(reason):
+            out.append((reason, choice.pos))
+    return out
 
 
-def text_conditions(scene: Scene) -> Iterator[Condition]:
-    """The `{?COND|..}` conditions in the scene's texts."""
-    for template, _ in templates(scene):
-        yield from template.conditions
+def _varied(template: Template) -> bool:
+    return any(type(hole) is not str for hole in template.parts[1::2])
 
 
 def titles(story: Story) -> Iterator[tuple[Template, Pos]]:
     """The titles of scenes and endings that show variables or variations, parsed."""
+    for scene in story.scenes.values():
+        yield from scene_titles(scene, story.variables)
+
+
+def scene_titles(scene: Scene, variables: Container[str]) -> Iterator[tuple[Template, Pos]]:
+    """The scene's title and its ending's, when they show variables or variations."""
     from game.story.variations import runtime_template
 
-    for scene in story.scenes.values():
-        for title, pos in ((scene.title, scene.pos),
-                           *(((scene.ending.title, scene.ending.pos),) if scene.ending else ())):
-            if "{" in title or "}" in title:
-                yield runtime_template(title, story.variables, pos), pos
+    for title, pos in ((scene.title, scene.pos),
+                       *(((scene.ending.title, scene.ending.pos),) if scene.ending else ())):
+        if "{" in title or "}" in title:
+            yield runtime_template(title, variables, pos), pos
 
 
 def title_names(story: Story) -> set[str]:
@@ -65,12 +76,16 @@ def title_names(story: Story) -> set[str]:
     return out
 
 
-def warnings(story: Story) -> Iterator[Diagnostic]:
-    for scene in story.scenes.values():
-        for template, pos in templates(scene):
-            yield from _template_warnings(template, pos)
-    for template, pos in titles(story):
-        yield from _template_warnings(template, pos)
+def warnings(story: Story, per_scene: Iterable[tuple[list[Diagnostic], list[Diagnostic]]]
+             | None = None) -> Iterator[Diagnostic]:
+    """Every warning about shown text: the scenes' texts, then the titles, then the facts.
+    `per_scene`: each scene's `scene_warnings`, worked out already (lint keeps them)."""
+    scenes = list(per_scene) if per_scene is not None else [
+        scene_warnings(scene, story.variables) for scene in story.scenes.values()]
+    for in_text, _ in scenes:
+        yield from in_text
+    for _, in_titles in scenes:
+        yield from in_titles
     for fact in story.facts.values():
         for what, text in (("title", fact.title), ("text", fact.text)):
             found = _LOOKS_VARIED.search(text) if "{" in text else None
@@ -78,6 +93,19 @@ def warnings(story: Story) -> Iterator[Diagnostic]:
                 yield codes.PLAIN_FACT_TEXT.at(
                     fact.pos, f"fact '{fact.id}': its {what} is plain text (the journal shows "
                     f"it outside any game), so '{found.group(0)}' shows as written")
+
+
+def scene_warnings(scene: Scene, variables: Container[str],
+                   ) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """One scene's warnings: about its texts (the scene alone), and about its titles (which
+    depend on the variables declared too)."""
+    return ([w for template, pos in templates(scene) for w in _template_warnings(template, pos)],
+            title_warnings(scene, variables))
+
+
+def title_warnings(scene: Scene, variables: Container[str]) -> list[Diagnostic]:
+    return [w for template, pos in scene_titles(scene, variables)
+            for w in _template_warnings(template, pos)]
 
 
 def _template_warnings(template: Template, pos: Pos) -> Iterator[Diagnostic]:

@@ -22,10 +22,10 @@ class Reads:
     """What a story's conditions read that playing it must keep track of."""
 
     asked: frozenset[str]
-    """The scenes whose visits some condition counts (`visits(s)`, `seen(s)`)."""
+    """The scenes whose visits some condition or compute counts (`visits(s)`, `seen(s)`)."""
     risky: dict[str, tuple[Condition, ...]]
-    """Scenes whose paragraph conditions can fail at run time (only division can), each with
-    those conditions in story order."""
+    """Scenes whose paragraph conditions can fail at run time (only division and clamp can),
+    each with those conditions in story order."""
 
 
 def reads(story: Story) -> Reads:
@@ -43,6 +43,12 @@ def reads(story: Story) -> Reads:
                 _scan(choice.condition, asked)
             if choice.enabled is not None:
                 _scan(choice.enabled, asked)
+            for effect in choice.effects:
+                if effect.expression is not None:
+                    _scan(effect.expression, asked)
+        for effect in scene.on_enter:
+            if effect.expression is not None:
+                _scan(effect.expression, asked)
     return Reads(frozenset(asked), risky)
 
 
@@ -54,15 +60,17 @@ def _scan(condition: Condition, asked: set[str], paragraph: bool = False) -> boo
     on a 10,000-scene story this is a visible part of a random run's set-up.
     """
     source = condition.source
-    if "visits" not in source and "seen" not in source and (not paragraph or "/" not in source):
+    if "visits" not in source and "seen" not in source and (
+            not paragraph or ("/" not in source and "clamp" not in source)):
         return False
     divides = False
     for n in expr.walk(condition.node):
         if isinstance(n, expr.Call):
             if n.func != "has":
                 asked.add(n.arg)
-        elif isinstance(n, expr.Binary) and n.op == "/":
-            divides = True
+        elif (isinstance(n, expr.Binary) and n.op == "/") or (
+                isinstance(n, expr.Apply) and n.func == "clamp"):
+            divides = True  # (clamp fails when its bounds cross)
     return divides and paragraph
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -64,10 +64,67 @@ class ExhaustiveReport:
     trapped_states: int = 0
     growing: list[str] = field(default_factory=list)
     """Only when the budget ran out: what was still making new states at the end."""
+    too_wide: list[str] = field(default_factory=list)
+    """Choices whose `random()` outcomes were more than MAX_OUTCOMES (only the first ones
+    were explored, so the search is not complete): 'file:line:col (N outcomes or more)'."""
 
     @property
     def failed(self) -> bool:
         return bool(self.stuck or self.errors or self.trapped)
+
+
+MAX_OUTCOMES = 1024
+"""The most outcomes of its `random()` calls one move is explored with (every combination
+of every call's lo..hi): past it the rest are not tried and the search is not complete."""
+
+
+def rolls(*effects: tuple[Effect, ...]) -> bool:
+    """Whether some compute of these effects calls random()."""
+    from game.story import expr
+
+    return any(e.expression is not None and any(
+        isinstance(n, expr.Apply) and n.func == expr.RANDOM for n in expr.walk(e.expression.node))
+        for group in effects for e in group)
+
+
+class Outcomes:
+    """Every outcome of one move's `random()` calls, one `roll` per outcome, depth first.
+
+    The first try rolls each call's lo; each call met at or after the fixed prefix then
+    branches to its other values, so every combination is tried once, also when a later
+    call's bounds depend on an earlier call's outcome (`random(1, random(1, 6))`)."""
+
+    def __init__(self, limit: int = MAX_OUTCOMES) -> None:
+        self.pending: list[tuple[int, ...]] = [()]
+        self.limit = limit
+        self.tried = 0
+        self.widest = 0
+        """More outcomes than `limit` were left untried (0: none were)."""
+
+    def __iter__(self) -> Iterator[Callable[[int, int, int], int]]:
+        while self.pending:
+            if self.tried >= self.limit:
+                self.widest = self.tried + len(self.pending)
+                return
+            prefix = self.pending.pop()
+            met: list[tuple[int, int]] = []
+
+            def roll(lo: int, hi: int, offset: int, prefix: tuple[int, ...] = prefix,
+                     met: list[tuple[int, int]] = met) -> int:
+                i = len(met)
+                met.append((lo, hi))
+                return prefix[i] if i < len(prefix) else lo
+
+            self.tried += 1
+            yield roll
+            used = list(prefix)
+            for i in range(len(prefix), len(met)):
+                lo, hi = met[i]
+                if hi - lo >= self.limit:  # too wide to list: the rest goes untried
+                    self.widest = max(self.widest, hi - lo + 1)
+                    hi = lo + self.limit
+                self.pending.extend((*used, value) for value in range(hi, lo, -1))
+                used.append(lo)
 
 
 def unlocked(*effects: tuple[Effect, ...]) -> tuple[str, ...]:
@@ -187,6 +244,10 @@ class Search:
         """The facts each move unlocks: what fact coverage counts (facts are no part of a
         key where no condition asks about them)."""
         self.risky = reads(story).risky
+        self.random = {(scene.id, choice.id) for scene in story.scenes.values()
+                       for choice in scene.choices
+                       if rolls(choice.effects, story.scenes[choice.goto].on_enter)}
+        """The moves with a random(): each of their outcomes is a move of its own."""
         self.max_states = max_states
         self.report = ExhaustiveReport(max_states)
         self.keys: list[Key] = []
@@ -274,22 +335,32 @@ class Search:
         for choice in options:
             if not choice.is_continue:
                 coverage.choices[(scene.id, choice.id)] += 1
-            try:
-                j = self.step(i, state, choice)
-            except StoryRuntimeError as exc:  # an add left the range numbers stay in
-                self.failed(i, scene.id, exc)
-                continue
-            coverage.facts.update(self.unlocks[(scene.id, choice.id)] if not choice.returns
-                                  else unlocked(self.scenes[state.stack[-1]].on_enter))
-            if j is not None:
-                self.targets.append(j)
-                self.moves_of.append(order[choice.id])
+            rolled = (scene.id, choice.id) in self.random
+            outcomes = Outcomes() if rolled else None
+            for roll in outcomes or (None,):
+                try:
+                    j = self.step(i, state, choice, roll)
+                except StoryRuntimeError as exc:  # an add left the range, a compute failed
+                    self.failed(i, scene.id, exc)
+                    continue
+                coverage.facts.update(self.unlocks[(scene.id, choice.id)] if not choice.returns
+                                      else unlocked(self.scenes[state.stack[-1]].on_enter))
+                if j is not None:
+                    self.targets.append(j)
+                    self.moves_of.append(order[choice.id])
+            if outcomes is not None and outcomes.widest:
+                self.cut.add(i)
+                where = f"{choice.pos} ({outcomes.widest} outcomes or more)"
+                if where not in self.report.too_wide:
+                    self.report.too_wide.append(where)
         self.last_edge[i] = len(self.targets)
 
-    def step(self, i: int, state: GameState, choice: Choice) -> int | None:
-        """The number of the state a choice of state i leads to, found now or before; None
-        when it is new and the budget is spent (state i is then `cut`)."""
-        after = self.engine.take(state, choice)
+    def step(self, i: int, state: GameState, choice: Choice,
+             roll: Callable[[int, int, int], int] | None = None) -> int | None:
+        """The number of the state a choice of state i leads to (with `roll`: in that
+        outcome of its random() calls), found now or before; None when it is new and the
+        budget is spent (state i is then `cut`)."""
+        after = self.engine.take(state, choice, roll)
         key = self.space.key(after)
         j = self.index.get(key)
         if j is not None:

@@ -2,7 +2,10 @@
 
 Both formats show the same things: one node per scene, grouped by chapter (DOT clusters,
 Mermaid subgraphs); the start marked by an arrow from a "start" dot; endings drawn as double
-boxes with the ending's id (and name); a `next:` as a dashed arrow; a conditional choice
+boxes with the ending's id (and name); a `next:` as a dashed arrow; a `call:` (format v2)
+as a bold arrow (Mermaid: `==>`) labelled `call` (with its `then:`), and a `return: true`
+as a dashed blue arrow labelled `return` to each scene it may go back to (its caller, or
+the call's `then:`); a conditional choice
 labelled `if: CONDITION` in canonical form (`expr.unparse`), a once-only choice labelled `once`; a
 choice that can be locked (format v2's `enabled`) labelled `enabled: CONDITION` and drawn
 as a gate (DOT: dotted, in amber, with a tee head; Mermaid: a `--x` arrow); and
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from game.story import expr
+from game.story.calls import Calls
 from game.story.lint import reachable_scenes
 from game.story.model import Scene, Story
 
@@ -42,6 +46,9 @@ class Edge:
     """The texts of the choices drawn as this arrow (for DOT tooltips)."""
     locked: bool = False
     """The choices of this arrow have an `enabled`: shown, but locked while it is false."""
+    flow: Literal["goto", "call", "return"] = "goto"
+    """A call (format v2) is drawn bold and labelled `call`; a return dashed, labelled
+    `return`, to each scene it may go back to (`calls.Calls.returns_to`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,20 +82,30 @@ def story_map(story: Story) -> Map:
 
 
 def _edges(story: Story) -> Iterator[Edge]:
+    calls = Calls.of(story)
     for scene in story.scenes.values():
-        merged: dict[tuple[str, str, bool, bool], list[str]] = {}
+        merged: dict[tuple[str, str, bool, bool, bool], list[str]] = {}
         for choice in scene.choices:
+            if choice.returns:
+                continue  # drawn below, to where it goes back
             parts = []
+            if choice.call:
+                parts.append("call" if choice.then is None else f"call, then: {choice.then}")
             if choice.condition is not None:
                 parts.append(f"if: {expr.unparse(choice.condition.node)}")
             if choice.enabled is not None:
                 parts.append(f"enabled: {expr.unparse(choice.enabled.node)}")
             if choice.once:
                 parts.append("once")
-            key = (choice.goto, ", ".join(parts), choice.is_continue, choice.enabled is not None)
+            key = (choice.goto, ", ".join(parts), choice.is_continue,
+                   choice.enabled is not None, choice.call)
             merged.setdefault(key, []).append(str(choice.text))
-        for (target, label, is_next, locked), texts in merged.items():
-            yield Edge(scene.id, target, label, is_next, tuple(texts), locked)
+        for (target, label, is_next, locked, call), texts in merged.items():
+            yield Edge(scene.id, target, label, is_next, tuple(texts), locked,
+                       "call" if call else "goto")
+        if scene.returns and calls is not None:
+            for point in sorted(calls.returns_to.get(scene.id, ())):
+                yield Edge(scene.id, point, "return", False, ("Continue",), flow="return")
 
 
 def render(story: Story, fmt: Format) -> str:
@@ -151,7 +168,11 @@ def dot(m: Map) -> str:
             attrs.append(f"label={dot_string(edge.label)}")
         if edge.is_next:
             attrs.append("style=dashed")
+        elif edge.flow == "return":
+            attrs += ["style=dashed", 'color="#1565c0"', 'fontcolor="#1565c0"']
         else:
+            if edge.flow == "call":
+                attrs += ["style=bold", "penwidth=2"]
             if edge.locked:
                 attrs += ["style=dotted", 'color="#b26a00"', "arrowhead=teenormal"]
             attrs.append(f"tooltip={dot_string(' / '.join(edge.texts))}")
@@ -214,7 +235,8 @@ def mermaid(m: Map) -> str:
         out.append("  end")
     out.extend(f"  {_mermaid_node(ids, scene, m.unreachable)}" for scene in m.loose)
     for edge in m.edges:
-        arrow = "-.->" if edge.is_next else "--x" if edge.locked else "-->"
+        arrow = ("-.->" if edge.is_next or edge.flow == "return" else "--x" if edge.locked
+                 else "==>" if edge.flow == "call" else "-->")
         label = f'|"{mermaid_text(edge.label)}"|' if edge.label else ""
         out.append(f"  {ids[edge.source]} {arrow}{label} {ids[edge.target]}")
     out.append("  classDef startMarker fill:#222222,color:#ffffff,stroke:#222222")

@@ -78,16 +78,27 @@ def components(n: int, successors: Callable[[int], Iterable[int]]) -> list[int]:
 
 
 def _adds(story: Story, liveness: Liveness) -> dict[str, list[tuple[str, int]]]:
-    """Per variable with a nonzero `add`: (scene, edge index in `liveness.edges`) of each
-    move with one (a return's Continue has an edge per scene it may return to)."""
+    """Per variable with a nonzero `add` its bounds do not stop: (scene, edge index in
+    `liveness.edges`) of each move with one (a return's Continue has an edge per scene it
+    may return to)."""
     out: dict[str, list[tuple[str, int]]] = {}
+    free: set[str] = set()
     for scene in story.scenes.values():
         for n, edge in enumerate(liveness.edges[scene.id]):
             target = story.scenes[edge.target]
             for effect in (*edge.choice.effects, *target.on_enter):
                 if effect.kind == "add" and effect.value and type(effect.value) is not tuple:
                     out.setdefault(effect.target, []).append((scene.id, n))
-    return out
+                    if not _stopped(story, effect.target, effect.value):  # type: ignore[arg-type]
+                        free.add(effect.target)
+    return {name: moves for name, moves in out.items() if name in free}
+
+
+def _stopped(story: Story, name: str, by: int | float) -> bool:
+    """Whether a bound stops an `add` of `by` growing the number (the engine clamps it):
+    a number all of whose adds are stopped so cannot grow without end."""
+    var = story.variables[name]
+    return var.hi is not None if by > 0 else var.lo is not None
 
 
 def _first_add(effects: Iterable[Effect], name: str) -> Effect:

@@ -65,8 +65,10 @@ def _kind(kind: str, name: str, of: str | None = None) -> Json:
 
 def _details(kind: str, name: str, of: str | None) -> Json:
     """What a value of this kind holds, beyond its type."""
-    if kind in ("text", "template", "value", "bool", "condition"):
+    if kind in ("text", "template", "value", "bool", "condition", "number"):
         return {}
+    if kind == "computes":
+        return {"propertyNames": {"pattern": ID_PATTERN}, "additionalProperties": _SCALAR}
     if kind == "id":
         return {"pattern": ID_PATTERN}
     if kind == "slug":

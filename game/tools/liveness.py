@@ -40,12 +40,19 @@ Visit counts take part like variables that only `add` 1 on entering their scene,
 Facts are slots only where some `has()` asks about them, which keeps the key small;
 which facts are reachable at all is counted beside the search, from the moves that unlock
 them. Declared bounds (format v2's `{min, max}`) need nothing here: the engine clamps a
-bounded number, so its values are finitely many already.
+bounded number, so its values are finitely many already, and clamping is monotone, so an
+`add` still maps each class into one class.
 
 A list variable (format v2) is a finite set of names, so it is kept exactly wherever it is
 live: `"x" in list` and `count(list)` read it whole, `set` overwrites it, and `add` and
 `remove` change it from what it held, so to this analysis they are an `add` of 0 (the
 value before them still matters after, and no cut point moves).
+
+A `compute` overwrites its variable, and reads the slots its expression names exactly, at
+the scene the move leaves (`move_reads`); its result is then whatever the key's values and
+the outcome of its `random()` calls make it: unknown, but bounded by the variable's bounds
+where it has them (an unbounded one a loop keeps computing upwards keeps making new states,
+so the search runs out of budget and says NOT PROVEN rather than claiming anything).
 """
 
 from __future__ import annotations
@@ -264,11 +271,22 @@ def transfer(effects: tuple[Effect, ...], once: str | None, entered: str,
 def _write(effect: Effect) -> tuple[Slot, int | float | None]:
     if effect.kind == "unlock":
         return ("fact", effect.target), None
-    if effect.kind == "set":
+    if effect.kind in ("set", "compute"):  # a compute's reads: `move_reads`
         return ("var", effect.target), None
     if effect.kind == "remove" or type(effect.value) is tuple:
         return ("var", effect.target), 0  # a list's add/remove keeps what it held in play
     return ("var", effect.target), effect.value  # type: ignore[return-value]
+
+
+def move_reads(choice: Choice, entered: Scene) -> Iterator[Slot]:
+    """The slots a move's `compute`s read (its own and the entered scene's on_enter). Each
+    is kept exact at the scene the move leaves: more than the compute may need (an effect
+    before it in the move may have written the slot), never less, and what it gives is then
+    a function of the key (its `random()` outcomes are each explored by the search)."""
+    for effect in (*choice.effects, *entered.on_enter):
+        if effect.expression is not None:
+            for slot, _ in condition_reads(effect.expression.node, frozenset()):
+                yield slot
 
 
 def analyse(story: Story, text: bool = True) -> Liveness:
@@ -279,6 +297,10 @@ def analyse(story: Story, text: bool = True) -> Liveness:
     risky = analysis.reads(story).risky
     reads = {sid: scene_reads(scene, numbers, risky.get(sid, ()), text)
              for sid, scene in story.scenes.items()}
+    for sid, scene in story.scenes.items():
+        for choice in scene.choices:
+            for slot in move_reads(choice, story.scenes[choice.goto]):
+                reads[sid][slot] = EXACT
     slots: set[Slot] = {("var", name) for name in story.variables}
     for local in reads.values():
         slots.update(local)

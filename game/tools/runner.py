@@ -28,8 +28,11 @@ real `Engine` (`playtest.random_runs(..., reference=True)`) agree step for step 
 5. when a run ends: at an ending, stuck (no choice takeable), at `max_steps` choices taken
    (a possible endless loop), or at such a failure.
 
-What it leaves out, because no rule reads it: visits of scenes no condition asks about, the
-undo chain, turn numbers, rendered text, and the order in which facts were unlocked.
+What it leaves out, because no rule reads it: visits of scenes no condition or compute
+asks about, the undo chain, rendered text, and the order in which facts were unlocked. The
+turn number is the choices taken so far (a `random()`'s dice read it), and a `compute` or
+an `add` to a bounded number is applied by the Engine's own functions
+(game/engine/effects.py), with the game seed the Engine loop's run starts from.
 `tests/tools/test_tools_runner.py` and the equality tests of `test_tools_playtest.py` hold it
 to this, run for run, on every fixture, the shipped story and a generated one; every failed
 run is also replayed through the `Engine` by `playtest`, which must fail the same way.
@@ -45,11 +48,14 @@ the model allows a kind this module does not know.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from game.engine import dice
+from game.engine import effects as rules
+from game.engine.errors import StoryRuntimeError
 from game.story import lists
 from game.story.calls import MAX_DEPTH
 from game.story.expr import Evaluator, ExprEvalError
@@ -137,21 +143,30 @@ class UnknownEffect(Exception):
 
 
 class _CallFailed(Exception):
-    """A call past `MAX_DEPTH`, or a return with no call open: the Engine's run-time error."""
+    """A call past `MAX_DEPTH`, or a return with no call open: the Engine's run-time error.
+    `untaken`: 1 when the move counted as taken was not (the Engine refuses the call)."""
+
+    def __init__(self, untaken: int) -> None:
+        super().__init__()
+        self.untaken = untaken
 
 
 # -- the compiled story -------------------------------------------------------------------------
 
-_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _ADD_NAMES, _CALL = range(8)
-EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK, "remove": _REMOVE}
+_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _ADD_NAMES, _CALL, _COMPUTE, _BOUNDED = range(10)
+EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK, "remove": _REMOVE,
+                "compute": _COMPUTE}
 """Effect kind -> operation code. `_ONCE` and `_VISIT` are the two changes a move makes
 beyond effects: marking a once-only choice taken, counting a visit to the scene entered;
 `_CALL` is a call's push of its return point (first, as the Engine checks the depth first).
 An `add` to a list variable is `_ADD_NAMES`, its value (the list's items, the names), so
 the loop's number `add` never looks at a type; both list codes change the list through
-`game.story.lists`, as the Engine does."""
+`game.story.lists`, as the Engine does. `_BOUNDED` is an `add` to a bounded number
+(clamped, by the Engine's own rule, game/engine/effects.py)."""
 _Op = tuple[int, str, Any]
-"""(operation code, what it changes: a variable, fact, once key or scene id, the value)."""
+"""(operation code, what it changes: a variable, fact, once key or scene id, the value;
+for `_COMPUTE` and `_BOUNDED` what game/engine/effects.py needs: the effect, and for a
+compute where it runs and its index there, which its dice read)."""
 _Entry = tuple[int, "Evaluator | None", "str | None"]
 """A choice that may be hidden: (its move number, condition or None, `once` key or None)."""
 _Arrival = tuple["tuple[Evaluator, ...] | None", bool, "int | None"]
@@ -170,9 +185,12 @@ START = 0
 """The move number of "start a run": no choice, it only enters the start scene."""
 
 
-def _ops(effects: tuple[Effect, ...], story: Story) -> list[_Op]:
+def _ops(effects: tuple[Effect, ...], story: Story, where: str,
+         bounded: Container[str]) -> list[_Op]:
+    """The operations of a list of effects run at `where` (`scene/choice`, or a scene's id
+    for its on_enter: what the Engine's dice read too)."""
     ops: list[_Op] = []
-    for effect in effects:
+    for index, effect in enumerate(effects):
         code = EFFECT_CODES.get(effect.kind)
         if code is None:
             raise UnknownEffect(f"{effect.pos}: the random runner cannot apply a "
@@ -180,6 +198,10 @@ def _ops(effects: tuple[Effect, ...], story: Story) -> list[_Op]:
         if code == _ADD and type(effect.value) is tuple:
             items = story.variables[effect.target].items or ()
             ops.append((_ADD_NAMES, effect.target, (items, effect.value)))
+        elif code == _COMPUTE:
+            ops.append((code, effect.target, (effect, where, index)))
+        elif code == _ADD and effect.target in bounded:
+            ops.append((_BOUNDED, effect.target, effect))
         else:
             ops.append((code, effect.target, effect.value))
     return ops
@@ -215,6 +237,8 @@ class Compiled:
         found = reads(story)
         self.asked = found.asked
         self.risky = found.risky
+        self.bounds = rules.bounds(story)
+        """The bounded numbers, whose `add` is clamped (game/engine/effects.py)."""
         self.rows: list[_Row | None] = [None] * len(ids)
         self.entered: dict[int, tuple[_Op, ...] | None] = {}
         """By scene number: what entering it changes (visit, on_enter), or None."""
@@ -230,6 +254,8 @@ class Compiled:
         and for the moves that only enter a scene (a return's, see `returning`)."""
         self.points: dict[int, int] = {}
         """By scene number: the move that enters it as a return point (format v2's calls)."""
+        self.refused: dict[int, int] = {}
+        """By scene number: calls into it refused (too deep), taken but never entered."""
 
     def entering(self, here: int) -> tuple[_Op, ...] | None:
         """What entering scene number `here` changes: its visit, if asked about, then
@@ -238,7 +264,7 @@ class Compiled:
             return self.entered[here]
         scene = self.story.scenes[self.ids[here]]
         ops: list[_Op] = [(_VISIT, scene.id, 1)] if scene.id in self.asked else []
-        ops += _ops(scene.on_enter, self.story)
+        ops += _ops(scene.on_enter, self.story, scene.id, self.bounds)
         self.entered[here] = out = tuple(ops) if ops else None
         return out
 
@@ -261,7 +287,7 @@ class Compiled:
         fixed: list[int] = []
         entries: list[_Entry] = []
         for choice in scene.choices:
-            own = _ops(choice.effects, self.story)
+            own = _ops(choice.effects, self.story, f"{scene_id}/{choice.id}", self.bounds)
             if choice.call:  # (its return point's move first: it may be a new move)
                 point = self.number[choice.then if choice.then is not None else scene_id]
                 own.insert(0, (_CALL, choice.goto, self.returning(point)))
@@ -314,6 +340,8 @@ class Compiled:
                     entered[goto] += n
                 if not choice.is_continue:
                     coverage.choices[(scene_id, choice.id)] += n
+        for i, n in self.refused.items():
+            entered[i] -= n
         for i, n in enumerate(entered):
             if n:
                 coverage.scenes[self.ids[i]] += n
@@ -330,15 +358,17 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
     """
     c = compiled
     rows, build = c.rows, c.row
-    gotos, changes, counts = c.gotos, c.changes, c.counts
+    gotos, changes, counts, refused = c.gotos, c.changes, c.counts, c.refused
     options: Sequence[int] | None
     defaults = c.story.defaults()
     least = strategy == "least-taken"
     visit, set_, add, unlock, call = _VISIT, _SET, _ADD, _UNLOCK, _CALL  # locals: read often
     remove, add_names = _REMOVE, _ADD_NAMES
     added, removed = lists.added, lists.removed
+    compute, limits = _COMPUTE, c.bounds
     for run in range(runs):
         run_seed = seed + run
+        game_seed = dice.run_seed(run_seed)  # as playtest's Engine runs start their games
         rng = random.Random(run_seed)  # noqa: S311 - reproducible play, not secrets
         random_ = rng.random
         variables: dict[str, Any] = dict(defaults)  # Any: the ops are typed by their code
@@ -372,8 +402,16 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                             variables[target] = added(value[0], variables[target], value[1])
                         elif code == call:
                             if len(stack) >= MAX_DEPTH:
-                                raise _CallFailed
-                            stack.append(value)  # type: ignore[arg-type]
+                                refused[here] = refused.get(here, 0) + 1
+                                raise _CallFailed(1)
+                            stack.append(value)
+                        elif code == compute:  # the turn is the choices taken: `steps`
+                            effect, where, index = value
+                            variables[target] = rules.computed(
+                                effect, variables, visits, facts, limits,
+                                rules.game_roll(game_seed, steps, where, index, effect))
+                        elif code == _BOUNDED:
+                            variables[target] = rules.added(value, variables[target], limits)
                         else:
                             once_taken.add(target)
                 row = rows[here]
@@ -393,7 +431,7 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                             break
                         append(back)
                         if not stack:
-                            raise _CallFailed
+                            raise _CallFailed(0)
                         move = stack.pop()
                         counts[move] += 1
                         here = gotos[move]
@@ -425,8 +463,11 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                 counts[move] += 1
                 append(move)
                 here = gotos[move]
-        except (ExprEvalError, _CallFailed):
+        except (ExprEvalError, StoryRuntimeError):  # a condition; an add, a compute
             failure = "error"
+        except _CallFailed as exc:
+            failure = "error"
+            steps -= exc.untaken
         taken = () if failure is None else tuple(c.choice(m) for m in path)
         yield RunEnd(run, run_seed, steps, c.ids[here], failure, taken, facts, variables,
                      visits, once_taken, tuple(c.ids[gotos[m]] for m in stack))

@@ -153,6 +153,13 @@ def _match(engine: Engine, state: GameState, wanted: str, pos: Pos,
     hidden = [c for c in scene.choices
               if id(c) not in shown and (c.id == wanted or str(c.text) == wanted)]
     details = [f"available: {_list_choices(engine, state, options) or 'nothing'}"]
+    locked = engine.shown(state)[1]
+    for choice in [c for c in hidden if c.id in locked]:
+        assert choice.enabled is not None
+        reason = engine.locked_reason(state, choice)
+        details.append(f"'{wanted}' is shown but locked now (enabled: {choice.enabled.source}"
+                       f"{'; reason: ' + reason if reason else ''})")
+        hidden.remove(choice)
     if hidden:
         details.append(f"'{wanted}' is in this scene but hidden now "
                        "(its 'if' is false, or it is 'once' and was taken)")

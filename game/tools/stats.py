@@ -4,10 +4,10 @@ Words are what a player can read: scene paragraphs (every variant, shown or not)
 texts and the reasons of choices that can be locked, and fact titles and texts. A
 `{variable}` counts as one word, and a variation (format v2) the words of every item, as a
 paragraph counts whether it shows or not (its `{?COND}` condition is no words; `cup{s|}` stays
-one word). The synthesised Continue of a `next:` scene is not an authored choice, so it is not
-counted. A scene, choice
-or ending belongs to its scene's chapter, a fact to its own; things without a chapter are
-counted under "(no chapter)".
+one word). The synthesised Continue of a `next:` (or `return:`) scene is not an authored
+choice, so it is not counted; calls and returns (format v2) are counted on a line of their
+own. A scene, choice or ending belongs to its scene's chapter, a fact to its own; things
+without a chapter are counted under "(no chapter)".
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from game.story.model import Story
 
 if TYPE_CHECKING:
-    from game.story.scene import Part, Template
+    from game.story.scene import Condition, Part, Template
 
 NO_CHAPTER = "(no chapter)"
 
@@ -43,6 +43,20 @@ class StoryStats:
     playthroughs: int
     locked: int = 0
     """Choices that can be shown locked (format v2's `enabled`)."""
+    computes: int = 0
+    """`compute` effects (format v2), each variable a compute sets counting once..."""
+    rolls: int = 0
+    """...and of those, the ones that call random()."""
+    bounded: int = 0
+    """Number variables with a min or a max."""
+    lists: int = 0
+    """How many of the variables are lists (format v2)..."""
+    items: int = 0
+    """...and how many names they declare in all."""
+    calls: int = 0
+    """Choices that `call` a scene (format v2)..."""
+    returns: int = 0
+    """...and scenes that `return: true`."""
 
 
 def _words(text: str) -> int:
@@ -91,8 +105,25 @@ def story_stats(story: Story) -> StoryStats:
                                                    "endings")))
     locked = sum(choice.enabled is not None for scene in story.scenes.values()
                  for choice in scene.choices)
-    return StoryStats(story.title, chapters, total, len(story.variables),
-                      len(story.playthroughs), locked)
+    computes = [e.expression for scene in story.scenes.values()
+                for e in (*scene.on_enter, *(x for c in scene.choices for x in c.effects))
+                if e.expression is not None]
+    items = story.list_items()
+    return StoryStats(
+        story.title, chapters, total, len(story.variables), len(story.playthroughs),
+        locked=locked, computes=len(computes),
+        rolls=sum(1 for expression in computes if _rolls(expression)),
+        bounded=sum(1 for v in story.variables.values() if v.bounded), lists=len(items),
+        items=sum(map(len, items.values())),
+        calls=sum(choice.call for scene in story.scenes.values() for choice in scene.choices),
+        returns=sum(scene.returns for scene in story.scenes.values()))
+
+
+def _rolls(condition: Condition) -> bool:
+    from game.story import expr
+
+    return any(isinstance(n, expr.Apply) and n.func == expr.RANDOM
+               for n in expr.walk(condition.node))
 
 
 _COLUMNS = ("words", "scenes", "choices", "facts", "endings")
@@ -108,7 +139,20 @@ def format_stats(stats: StoryStats) -> str:
     for row in rows:
         lines.append(row.name.ljust(name_width)
                      + "".join(f"  {getattr(row, c):>{widths[c]}}" for c in _COLUMNS))
-    lines.append(f"variables: {stats.variables}, scripted playthroughs: {stats.playthroughs}")
+    kinds = []
+    if stats.lists:
+        kinds.append(f"{stats.lists} {'list' if stats.lists == 1 else 'lists'} of "
+                     f"{stats.items} {'item' if stats.items == 1 else 'items'}")
+    if stats.bounded:
+        kinds.append(f"{stats.bounded} with bounds")
+    shown = f" ({', '.join(kinds)})" if kinds else ""
+    lines.append(f"variables: {stats.variables}{shown}, scripted playthroughs: "
+                 f"{stats.playthroughs}")
     if stats.locked:
         lines.append(f"choices that can be locked (enabled): {stats.locked}")
+    if stats.computes:
+        lines.append(f"computed effects: {stats.computes} ({stats.rolls} with random())")
+    if stats.calls or stats.returns:
+        lines.append(f"calls: {stats.calls} (choices with call:), returns: {stats.returns} "
+                     "(scenes with return: true)")
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from game.lsp.lookup import StoryIndex, index_story
 from game.lsp.problems import place_of, problems
 from game.lsp.rename import RenameRefused, rename_edits, renameable
 from game.lsp.workspace import StoryWorkspace, story_root
+from game.story import schema
 from game.story.diagnostics import Diagnostic, Related, first_defined
 from game.story.files import load_story
 from game.story.model import Pos
@@ -65,6 +66,17 @@ def test_the_index_finds_variables_in_text_blocks_conditions_effects_and_playthr
     text = next(o for o in index.occurrences("variable", "courage") if o.role == "text").span
     line, col = find("scenes.yaml", "{courage}")
     assert (text.line, text.start) == (line, col + 1)
+
+
+def test_the_index_finds_names_in_text_variations(index: StoryIndex) -> None:
+    path = EXAMPLE / "extra.yaml"
+    assert index.update(path, 'scenes:\n  x:\n    text: "{&a|{courage}} {?has(coffee) and '
+                              'courage > 1|yes|no}"\n    next: lobby\n')
+    found = [(o.span.line, o.span.start) for o in index.occurrences("variable", "courage")
+             if o.span.path == path]
+    assert found == [(2, 16), (2, 44)]
+    assert [(o.span.line, o.span.start) for o in index.occurrences("fact", "coffee")
+            if o.span.path == path] == [(2, 32)]
 
 
 def test_facts_endings_and_their_details(index: StoryIndex) -> None:
@@ -136,11 +148,10 @@ def test_completion_offers_the_names_that_fit_the_place(
     ("scenes:\n  a:\n    choices:\n      - {text: 'It''s {', goto: ki", ["kitchen"]),
     ("scenes:\n  a:\n    choices:\n      - {text: Go, if: \"has(s", ["sam_secret"]),
     ("scenes:\n  a:\n    choices:\n      - {text: \"Hi {na", ["name"]),
-    ("scenes:\n  a:\n    choices:\n      - {text: Go, ", ["goto", "effects", "id", "if", "once"]),
     (CHOICE + "        effects: [{unlock: ", ["coffee", "sam_secret"]),
     (CHOICE + "        effects: [{set: {courage: 1, m", ["met_sam"]),
     (CHOICE + "        effects: [{set: {courage: ", []),  # a value: any literal
-    (CHOICE + "        effects: [{add: {courage: 1}}, {", ["add", "set", "unlock"]),
+    (CHOICE + "        effects: [{add: {courage: 1}}, {", sorted(schema.TABLES["effect"])),
     ("scenes:\n  a:\n    on_enter: [{unlock: [coffee, s", ["sam_secret"]),
     ("scenes:\n  a:\n    ending: {", ["id", "title", "hint"]),
     ("story: {id: x, start: lu", ["lunch"]),
@@ -154,15 +165,27 @@ def test_completion_inside_flow_collections_and_text_blocks(
     assert labels(index, text) == expected
 
 
+def test_keys_in_a_flow_mapping_are_those_of_the_same_block_mapping(index: StoryIndex) -> None:
+    flow = labels(index, "scenes:\n  a:\n    choices:\n      - {text: Go, ")
+    assert flow == labels(index, CHOICE + "        ") and "goto" in flow and "text" not in flow
+
+
 def test_completion_offers_the_keys_not_yet_written_with_their_docs(index: StoryIndex) -> None:
-    assert labels(index, CHOICE + "        ") == ["goto", "effects", "enabled", "id", "if", "once",
-                                                  "reason"]
-    assert labels(index, CHOICE + "      - ") == ["goto", "text", "effects", "enabled", "id", "if",
-                                                  "once", "reason"]
+    assert labels(index, CHOICE + "        ") == ["call", "goto", "effects", "enabled", "id",
+                                                  "if", "once"]
+    assert labels(index, CHOICE + "      - ") == ["call", "goto", "text", "effects", "enabled",
+                                                  "id", "if", "once"]
+    # one of goto/call, then only with call, reason only with enabled
+    written = CHOICE + "        call: lunch\n        enabled: x\n        "
+    assert labels(index, written) == ["effects", "id", "if", "once", "reason", "then"]
+    lines = (CHOICE + "        ").split("\n")
+    (call,) = [i for i in complete(index, lines, 5, 8).items if i.label == "call"]
+    assert call.detail == "one of goto/call: id"
     assert labels(index, "story:\n  id: x\n  ") == ["start", "title", "subtitle"]
     lines = ["scenes:", "  a:", "    ne"]
     (item,) = complete(index, lines, 2, 6).items
-    assert (item.label, item.insert, item.detail) == ("next", "next: ", "optional: id")
+    assert (item.label, item.insert, item.detail) == (
+        "next", "next: ", "one of choices/next/ending/return: id")
     assert item.documentation == "A single Continue to this scene, instead of choices."
 
 
@@ -281,6 +304,19 @@ def test_open_buffers_take_the_place_of_their_files(story_copy: Path) -> None:
     assert "kitchn" not in scenes.read_text(encoding="utf-8")  # nothing written to disk
     workspace.close(scenes)
     assert workspace.to_publish(workspace.check()).get(scenes, []) == []
+
+
+def test_a_buffer_is_indexed_again_when_asked_not_at_each_change(story_copy: Path) -> None:
+    workspace = StoryWorkspace(story_copy)
+    workspace.index_all()
+    scenes = (story_copy / "scenes.yaml").absolute()
+    text = scenes.read_text(encoding="utf-8")
+    for name in ("sn", "sna", "snack"):  # typing a new scene's id: no indexing meanwhile
+        workspace.edit(scenes, text + f"  {name}:\n    text: x\n    next: desk\n")
+        assert workspace.indexed.details("scene", name) is None
+    workspace.check()
+    assert workspace.index.details("scene", "snack") is not None  # the buffer as it is now
+    assert workspace.index.details("scene", "sna") is None and not workspace.unindexed
 
 
 def test_a_check_after_an_edit_reads_only_the_edited_file(story_copy: Path) -> None:

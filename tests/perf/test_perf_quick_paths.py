@@ -36,6 +36,7 @@ def careful(root: Path) -> LoadResult:
 
 @pytest.mark.parametrize("root", [
     REPO / "docs" / "example", REPO / "scenes", REPO / "tests" / "story" / "fixtures" / "broken",
+    REPO / "tests" / "tools" / "fixtures" / "calls",
 ], ids=lambda p: p.name)
 def test_real_stories_load_the_same_both_ways(root: Path) -> None:
     assert load_story(root) == careful(root)
@@ -57,7 +58,9 @@ REPLACEMENTS = ["", "on", "no", "12", "1.5", "-3", "0x1F", "~", "[]", "{}", "x: 
                 "!!bool maybe", "!!int x", "!!float y",
                 # text variations (format v2): good ones and each kind of mistake
                 '"{a|{courage}}"', '"{&a|b} {~c|d}"', '"{?courage > 1|x|y}"', '"{!a|{?has(x)|y}}"',
-                '"{?nope|x}"', '"{%a|b}"', '"{a|b"', '"{?random(1, 2) > 1|x}"', '"{?courage}"']
+                '"{?nope|x}"', '"{%a|b}"', '"{a|b"', '"{?random(1, 2) > 1|x}"', '"{?courage}"',
+                # calls (format v2): a goto or next turned into a call, a then, a return
+                "call", "then", "return", "callz"]
 
 
 @st.composite
@@ -127,3 +130,30 @@ def test_an_explicit_tag_with_a_bad_value_is_reported_not_raised(tmp_path: Path)
     assert result.story is None
     assert [(d.pos.line, d.severity) for d in result.errors] == [(2, "error")]
     assert "maybe" in result.errors[0].message
+
+
+@pytest.mark.parametrize("every", [2, 3, 5])
+def test_a_story_full_of_calls_loads_the_same_both_ways(tmp_path: Path, every: int) -> None:
+    """Calls (format v2) through both readers: every n-th goto a call (every other of those
+    with a then), and every n-th next a return (most of them warnings, some errors)."""
+    lines, gotos, nexts = [], 0, 0
+    for line in generated().splitlines():
+        if "goto: " in line:
+            gotos += 1
+            if gotos % every == 0:
+                line = line.replace("goto: ", "call: ")
+                if gotos % (2 * every) == 0:
+                    line = line.replace("call: ", "then: backlot_0, call: ") if "{" in line \
+                        else line + f"\n{' ' * (len(line) - len(line.lstrip()))}then: backlot_0"
+        elif line.strip().startswith("next: "):
+            nexts += 1
+            if nexts % every == 0:
+                line = line[:len(line) - len(line.lstrip())] + "return: true"
+        lines.append(line)
+    path = tmp_path / "story.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = load_story(path)
+    assert result == careful(path)
+    read = [c for s in result.story.scenes.values() for c in s.choices
+            if c.call or c.returns] if result.story else []
+    assert read or any(d.code[:4] in ("OS76", "OS80") for d in result.diagnostics)

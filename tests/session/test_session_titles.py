@@ -77,3 +77,35 @@ def test_plain_mode_journal_lists_the_title_as_first_reached(story: Story,
     text = out.getvalue()
     assert "THE END: Left after 0 cups" in text and "THE END: Left after 2 cups" in text
     assert "Endings reached: 1 of 1 (Left after 0 cups)\n" in text
+
+
+SHUFFLED = """\
+story: {id: shuffled, title: Shuffled, start: hub}
+variables: {n: 0}
+scenes:
+  hub:
+    text: "{~red|green|blue|gold|grey|pink|teal|rust} {x|y}"
+    choices:
+      - {text: Again, goto: hub, effects: [{add: {n: 1}}]}
+      - {text: Leave, goto: end}
+  end: {text: t, ending: {id: e, title: E}}
+"""
+
+
+def transcript(story: Story, saves: Path, seed: int) -> str:
+    out = io.StringIO()
+    PlainGame(Session(story, saves, seed=seed), out=out).run(io.StringIO("1\n1\n1\nback\n1\n2\n"))
+    return out.getvalue()
+
+
+def test_a_fixed_seed_gives_the_same_transcript_twice(tmp_path: Path) -> None:
+    folder = tmp_path / "shuffled"
+    folder.mkdir()
+    (folder / "story.yaml").write_text(SHUFFLED, encoding="utf-8")
+    story = load_or_raise(folder)
+    first = transcript(story, tmp_path / "a", 5)
+    assert transcript(story, tmp_path / "b", 5) == first
+    others = {transcript(story, tmp_path / f"s{seed}", seed) for seed in range(6, 12)}
+    assert len(others | {first}) > 1  # the seed moves the shuffles
+    shown = [line for line in first.splitlines() if line.endswith((" x", " y"))]
+    assert shown[3] == shown[5]  # back, then the same choice: the same text, not a re-roll

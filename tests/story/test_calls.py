@@ -243,3 +243,25 @@ scenes:
 def test_a_then_scene_counts_as_reachable(tmp_path: Path) -> None:
     story = clean(tmp_path, SHOP)
     assert "done" in story.scenes  # only `then: done` and a goto lead there; no OS701
+
+
+def test_the_guides_example_checks_clean_and_plays_as_it_says(tmp_path: Path) -> None:
+    """docs/writing-scenes.md, "Calls (tunnels)": its scenes, with a street to end on."""
+    guide = (Path(__file__).parents[2] / "docs" / "writing-scenes.md").read_text("utf-8")
+    section = guide.split("### Calls (tunnels) (format v2)", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    folder = write(tmp_path, {
+        "story.yaml": "story: {id: t, title: T, start: diner}\nvariables: {cups: 0}\n",
+        "s.yaml": "scenes:\n" + example
+                  + "  street: {text: The street., ending: {id: e, title: E}}\n"})
+    result = load_story(folder)
+    assert result.story is not None and not result.diagnostics, result.diagnostics
+    from game.engine import Engine
+
+    engine = Engine(result.story)
+    state = engine.start()
+    for choice in ("call_jenna", "talk_about_the_script", "continue"):
+        state = engine.choose(state, choice)
+    assert (state.scene, state.visits["diner"], state.stack) == ("diner", 2, ())
+    state = engine.choose(engine.choose(state, "order_and_leave"), "continue")
+    assert (state.scene, state.variables["cups"]) == ("street", 1)

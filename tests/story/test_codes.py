@@ -253,6 +253,34 @@ MISTAKES: dict[str, Build] = {
 }
 """One mistake per code in the table: each must produce (at least) its code."""
 
+BOUNDED = HEADER.replace("variables: {n: 0,", "variables: {n: {default: 0, min: 0, max: 5},")
+"""The header with `n` a bounded number."""
+
+
+def computing(effect: str, header: str | None = HEADER) -> Build:
+    """A one-scene story whose scene runs `effect` (YAML flow text) on entering."""
+    return story(f"scenes:\n  a: {{text: t, on_enter: [{effect}], {END}}}\n", header)
+
+
+MISTAKES |= {  # v2: randomness, computed effects, bounded numbers
+    codes.COMPUTE_SYNTAX.code: computing('{compute: {n: "n +"}}'),
+    codes.COMPUTE_RESULT.code: computing('{compute: {flag: "n + 1"}}'),
+    codes.RANDOM_OUTSIDE.code: story(
+        "scenes:\n  a:\n    text: t\n    choices:\n"
+        "      - {text: x, goto: b, if: 'random(1, 6) > 3'}\n"
+        f"      - {{text: y, goto: b}}\n  b: {{text: t, {END}}}\n"),
+    codes.EMPTY_RANGE.code: computing('{compute: {n: "random(6, 1)"}}'),
+    codes.BOUNDS_ORDER.code: story(A, header=HEADER.replace(
+        "variables: {n: 0,", "variables: {n: {default: 0, min: 5, max: 1},")),
+    codes.DEFAULT_OUTSIDE.code: story(A, header=HEADER.replace(
+        "variables: {n: 0,", "variables: {n: {default: 9, min: 0, max: 5},")),
+    codes.BOUNDS_NOT_NUMBER.code: story(A, header=HEADER.replace(
+        "flag: false,", "flag: {default: false, max: 1},")),
+    codes.SET_OUTSIDE.code: computing("{set: {n: 7}}", BOUNDED),
+    codes.COMPUTE_CONSTANT.code: computing('{compute: {n: "2 + 3"}}'),
+    codes.RANDOM_ONE_OUTCOME.code: computing('{compute: {n: "random(3, 3)"}}'),
+}
+
 RESERVED: dict[str, str] = {}
 """Codes in the table that no mistake here can produce, each with why (none so far)."""
 

@@ -62,7 +62,8 @@ def both(root: Path, cache: FileCache,
 
 
 VALUES = ["", "on", "12", "1.5", '"text"', "~", "[]", "{}", "x: y", "{courage}", "{{",
-          "nowhere", "courage >", "has(nothing)", "true", "!!str 3", "- a", "visits(x) > 1"]
+          "nowhere", "courage >", "has(nothing)", "true", "!!str 3", "- a", "visits(x) > 1",
+          "{items: [a, b], default: [b]}", "'\"a\" in courage'"]
 EXTRA = """\
 variables:
   {var}: {value}
@@ -92,7 +93,8 @@ def edit(draw: st.DrawFn, files: list[str]) -> tuple[str, str, str | None, bool]
         name = draw(st.sampled_from(["a_extra.yaml", "z_extra.yaml"]))
         text = EXTRA.format(
             var=draw(st.sampled_from([*variables[:3], "fresh_var"])),
-            value=draw(st.sampled_from(["0", "true", '"x"', "2.5"])),
+            value=draw(st.sampled_from(["0", "true", '"x"', "2.5",
+                                        "{items: [courage, x], default: [x]}"])),
             fact=draw(st.sampled_from([*facts[:2], "fresh_fact"])),
             scene=draw(st.sampled_from([*scenes[:2], *scenes[-2:], "fresh_scene"])),
             target=draw(st.sampled_from([*scenes[-3:], "fresh_scene", "nowhere"])),

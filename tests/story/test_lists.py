@@ -208,6 +208,8 @@ def test_in_syntax_mistakes(text: str, message: str) -> None:
      "[OS406]"),
     ('"a" in word', "5:40: error: 'in' needs a list variable on its right, but this is text "
      "[OS406]"),
+    ("script in pockets", "5:33: error: unknown variable 'script'; to ask whether 'pockets' "
+     "holds the name, quote it: '\"script\" in pockets' [OS405]"),
     ("count(n) > 1", "5:39: error: count() counts the names a list holds, but 'n' is a number "
      "[OS406]"),
     ("count(pocket) > 1", "5:39: error: unknown variable 'pocket'; did you mean 'pockets'? "
@@ -302,3 +304,36 @@ def test_an_item_never_held_and_an_in_test_of_it_are_warned_about(tmp_path: Path
         "b_scenes.yaml:5:32: warning: '\"coffee\" in pockets' is never true: no effect adds "
         "'coffee' to 'pockets' and its default does not hold it [OS741]",
     ]
+
+
+def test_every_choice_hidden_is_found_with_list_values(tmp_path: Path) -> None:
+    got = diagnostics(tmp_path, f"""\
+        scenes:
+          a:
+            text: t
+            on_enter: [{{add: {{pockets: [script, coffee]}}}}, {{remove: {{pockets: badge}}}}]
+            choices:
+              - {{text: x, goto: b, if: '"badge" in pockets'}}
+              - {{text: y, goto: b, if: 'count(pockets) >= 3'}}
+          b: {{text: t, {END}}}
+        """)
+    assert ("b_scenes.yaml:2:3: warning: every choice of scene 'a' can be hidden at once (for "
+            "example when pockets = []), leaving the player stuck; add a choice without 'if', "
+            "or make sure one always holds [OS710]") in got
+
+
+def test_a_condition_starting_with_a_quoted_name_gets_a_yaml_hint(tmp_path: Path) -> None:
+    got = errors(tmp_path, f"""\
+        scenes:
+          a:
+            text: t
+            choices:
+              - text: x
+                goto: b
+                if: "script" in pockets
+          b: {{text: t, {END}}}
+        """)
+    assert got == [
+        "b_scenes.yaml:7:22: error: YAML syntax: did not find expected key (while parsing a "
+        "block mapping that starts at line 5, column 9); a value that starts with a quote ends "
+        "at its closing quote: quote the whole value, e.g. if: '\"script\" in pockets' [OS106]"]

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from game.story import yamlsrc
 from game.story.files import load_story
 
 HEAD = "story: {id: s, title: S, start: a}\n"
@@ -43,3 +47,14 @@ def test_backslashes_tabs_and_newlines_are_only_text(tmp_path: Path) -> None:
     errors = load(tmp_path, 'scenes:\n  a:\n    title: "C:\\\\path \\t tab"\n'
                   '    text: "one\\ntwo"\n    ending: {id: e, title: E}\n')
     assert errors == []
+
+
+_SOURCES = "\\\x85\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Every character a control in a value can come from (an escape, NEL, a bidi control)."""
+
+
+@given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from(_SOURCES + "\u2029é"))))
+def test_the_pre_scan_finds_every_file_that_may_hold_a_control(text: str) -> None:
+    """The loader walks a file's values for controls only when `may_hold_controls` says
+    so; its fast form (a backslash search, then isascii) must agree with a plain scan."""
+    assert yamlsrc.may_hold_controls(text) == any(char in _SOURCES for char in text)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_loader import write
 
 from game.story import codes
@@ -165,13 +167,15 @@ def test_likely_mistakes_in_text_are_warnings_at_their_text(tmp_path: Path) -> N
               - "{?flag|x|x} {first|then}"
             choices:
               - {text: "Go {?flag|on|on}", goto: b}
+              - {text: Wait, goto: b, enabled: flag, reason: "{~Not yet}"}
           b: {text: "{n}", ending: {id: e, title: "{&E}"}}
         """})
     got = sorted((Path(d.pos.file).name, d.pos.line, d.pos.col, d.code)
                  for d in load_story(folder).diagnostics if d.code.startswith("OS72"))
     assert got == [("a.yaml", 4, 3, "OS722"), ("b.yaml", 2, 3, "OS720"),
                    ("b.yaml", 5, 9, "OS720"), ("b.yaml", 6, 9, "OS721"),
-                   ("b.yaml", 8, 9, "OS721"), ("b.yaml", 9, 28, "OS720")]
+                   ("b.yaml", 8, 9, "OS721"), ("b.yaml", 9, 9, "OS720"),
+                   ("b.yaml", 10, 28, "OS720")]
 
 
 def test_a_variable_shown_only_in_a_title_or_a_text_condition_is_read(tmp_path: Path) -> None:
@@ -181,3 +185,69 @@ def test_a_variable_shown_only_in_a_title_or_a_text_condition_is_read(tmp_path: 
           b: {text: t, ending: {id: e, title: "{?courage > 1|Brave|Meek} end"}}
         """})
     assert not [d for d in load_story(folder).diagnostics if d.code == "OS705"]
+    folder = write(tmp_path, {"a.yaml": HEADER, "b.yaml": """\
+        scenes:
+          a:
+            text: "{n}"
+            choices:
+              - {text: Go, goto: b, enabled: n > 1, reason: "{?flag|x|y} {courage}"}
+              - {text: Stay, goto: a, effects: [{add: {n: 1}}]}
+          b: {text: t, ending: {id: e, title: E}}
+        """})
+    assert not [d for d in load_story(folder).diagnostics if d.code == "OS705"]
+
+
+# -- properties ----------------------------------------------------------------------------
+
+
+_WORDS = st.sampled_from(["", "a", "b c", "n", " ", "x."])
+
+
+def _item(depth: int) -> st.SearchStrategy[str]:
+    leaf = st.one_of(_WORDS, st.just("{n}"), st.just("{name}"))
+    if depth >= 3:
+        return leaf
+    return st.lists(st.one_of(leaf, _variation(depth + 1)), max_size=3).map("".join)
+
+
+def _variation(depth: int) -> st.SearchStrategy[str]:
+    items = st.lists(_item(depth), min_size=2, max_size=3)
+    marked = st.tuples(st.sampled_from(["", "&", "!", "~"]), items).map(
+        lambda t: "{" + t[0] + ("a" if not t[0] and t[1][0].startswith("{") else "")
+        + "|".join(t[1]) + "}")  # ({{ at the start of a sequence is a literal brace)
+    condition = st.tuples(_item(depth), st.lists(_item(depth), min_size=0, max_size=1)).map(
+        lambda t: "{?n > 1|" + "|".join([t[0], *t[1]]) + "}")
+    return st.one_of(marked, condition)
+
+
+_PIECES = st.one_of(_WORDS, st.just("{n}"), _variation(1))
+_TEXTS = st.lists(st.one_of(_PIECES, st.just("{{"), st.just("}}")), max_size=4).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_well_formed_text_parses(text: str) -> None:
+    problems: Found = []
+    parts = parse(text, NAMES, problems, cond)
+    assert problems == [] and parts is not None, text
+    assert parse(text, NAMES, None, cond) == parts  # the quick parse agrees
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=4).map("".join))
+def test_text_without_literal_braces_reads_back_as_written(text: str) -> None:
+    parts = parse(text, NAMES, None, cond)
+    assert parts is not None
+    assert str(Template(parts)) == text
+    assert parse(str(Template(parts)), NAMES, None, cond) == parts
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="{}|&!~?%an >1", max_size=14))
+def test_quick_and_careful_parses_agree_on_any_text(text: str) -> None:
+    problems: Found = []
+    careful = parse(text, NAMES, problems, cond)
+    quick = parse(text, NAMES, None, cond)
+    assert quick == careful
+    assert (careful is None) == bool(problems)
+    assert all(0 <= offset <= len(text) for offset, _, _ in problems)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ from tools_helpers import (
 
 from game.engine import Engine
 from game.story import expr
-from game.story.model import Condition, Story
+from game.story.model import Choice, Condition, Scene, Story
 from game.tools import coverage as cov
 from game.tools.exhaustive import ExhaustiveReport, Search, StateSpace, search, unlocked
 from game.tools.liveness import EXACT, SEEN, Live, condition_reads
@@ -191,17 +193,40 @@ def _plain_search(story: Story, budget: int) -> tuple[int, bool, cov.Coverage]:
         for choice in engine.choices(state):
             if not choice.is_continue:
                 coverage.choices[(scene.id, choice.id)] += 1
-            after = engine.take(state, choice)
-            coverage.facts.update(unlocked(choice.effects, story.scenes[after.scene].on_enter))
-            key = space.key(after)
-            if key in found:
-                continue
-            if len(found) >= budget:
-                cut = True
-                continue
-            found.add(key)
-            queue.append(after)
+            target = story.scenes[state.stack[-1] if choice.returns else choice.goto]
+            for roll in _every_roll(choice, target):
+                after = engine.take(state, choice, roll)
+                coverage.facts.update(unlocked(choice.effects,
+                                               story.scenes[after.scene].on_enter))
+                key = space.key(after)
+                if key in found:
+                    continue
+                if len(found) >= budget:
+                    cut = True
+                    continue
+                found.add(key)
+                queue.append(after)
     return len(found), not cut, coverage
+
+
+def _every_roll(choice: Choice, entered: Scene) -> list[Callable[[int, int, int], int] | None]:
+    """Dice for each outcome of a move's random() calls, the plainest way: every combination
+    of the calls' constant bounds (what the stories here have), rolled in the order the
+    calls are met; [None] (the game's own dice) for a move with none."""
+    calls = [n for effect in (*choice.effects, *entered.on_enter)
+             if effect.expression is not None
+             for n in expr.walk(effect.expression.node, bottom_up=True)
+             if isinstance(n, expr.Apply) and n.func == expr.RANDOM]
+    if not calls:
+        return [None]
+    ranges = [range(int(expr.evaluate(c.args[0], {}, {}, frozenset())),
+                    int(expr.evaluate(c.args[1], {}, {}, frozenset())) + 1) for c in calls]
+
+    def dice(values: tuple[int, ...]) -> Callable[[int, int, int], int]:
+        left = iter(values)
+        return lambda lo, hi, offset: next(left)
+
+    return [dice(values) for values in itertools.product(*ranges)]
 
 
 @pytest.mark.parametrize("budget", [3, 2_000, 20_000])
@@ -213,7 +238,8 @@ def test_the_search_of_the_shipped_story_is_the_plain_search(budget: int) -> Non
 
 
 @pytest.mark.parametrize("folder", [EXAMPLE, STARTER, ROOT / "tests/tools/fixtures/loop",
-                                    ROOT / "tests/tools/fixtures/stuck"], ids=lambda p: p.name)
+                                    ROOT / "tests/tools/fixtures/stuck",
+                                    ROOT / "tests/tools/fixtures/dice"], ids=lambda p: p.name)
 def test_the_search_of_each_story_is_the_plain_search(folder: Path) -> None:
     story = load(folder)
     report = search(story)

@@ -79,7 +79,7 @@ _MERMAID_LINE = re.compile(
       | \ \ end
       | \ {2,4}s\d+\["[^"]*"\]
       | \ {2,4}s\d+\(\["[^"]*"\]\)
-      | \ \ s\d+\ (?:-->|-\.->|--x)(?:\|"[^"]*"\|)?\ s\d+
+      | \ \ s\d+\ (?:-->|-\.->|--x|==>)(?:\|"[^"]*"\|)?\ s\d+
       | \ \ classDef\ \w+\ [\w:#,\ -]+
       | \ \ class\ [\w,]+\ \w+
     )$""", re.VERBOSE)
@@ -134,3 +134,30 @@ def test_mermaid_cli_renders_the_map(folder: Path, tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert "<svg" in (tmp_path / "map.svg").read_text()
+
+
+def test_calls_are_drawn_as_calls_and_returns_as_returns() -> None:
+    """A call is bold and says `call` (and its `then:`); a return is a dashed arrow saying
+    `return` to each scene it may go back to: the caller, or the call's then."""
+    m = story_map(fixture("calls"))
+    flows = {(e.source, e.target, e.label, e.flow) for e in m.edges if e.flow != "goto"}
+    assert flows == {
+        ("hub", "shop", "call, if: coins < 2", "call"),
+        ("hub", "oracle", "call, then: end_scene", "call"),
+        ("hub", "dig", "call, once", "call"),
+        ("shop", "oracle", "call", "call"),
+        ("dig", "dig", "call", "call"),
+        ("paid", "hub", "return", "return"),
+        ("oracle", "end_scene", "return", "return"),
+        ("oracle", "shop", "return", "return"),
+        ("surface", "dig", "return", "return"),
+        ("surface", "hub", "return", "return"),
+    }
+    assert not [e for e in m.edges if e.source == e.target == "paid"]  # no loop in place
+    dot = render(fixture("calls"), "dot")
+    assert ('"hub" -> "shop" [label="call, if: coins < 2", style=bold, penwidth=2, '
+            'tooltip="Shop"];') in dot
+    assert '"paid" -> "hub" [label="return", style=dashed, color="#1565c0"' in dot
+    mermaid = render(fixture("calls"), "mermaid")
+    assert '  s0 ==>|"call, then: end_scene"| s3' in mermaid
+    assert '  s2 -.->|"return"| s0' in mermaid

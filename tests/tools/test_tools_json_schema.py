@@ -29,7 +29,8 @@ VALIDATOR = jsonschema.Draft202012Validator(json_schema.generate())
 BASE: dict[str, Any] = {
     "story": {"id": "parity", "title": "Parity", "start": "a"},
     "variables": {"n": 0, "flag": False, "name": "Sam",
-                  "bag": {"items": ["key", "map"], "default": ["key"]}},
+                  "bag": {"items": ["key", "map"], "default": ["key"]},
+                  "trust": {"default": 1, "min": 0, "max": 5}},
     "facts": {"f": {"title": "A fact", "text": "It is true."}},
     "scenes": {
         "a": {"text": ["Hello {name}.", {"if": "n > 0", "text": "Again."}],
@@ -77,19 +78,27 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("choice", "effects"): [{"add": {"n": 1}}], ("choice", "once"): True,
     ("choice", "id"): "go", ("choice", "enabled"): "n >= 0",
     ("choice", "reason"): "Not yet: {n} of 1.",
-    ("choice", "id"): "go", ("choice", "call"): "b", ("choice", "then"): "b",
+    ("choice", "call"): "b", ("choice", "then"): "b",
     ("scene", "return"): True,
     ("paragraph", "text"): "Again.", ("paragraph", "if"): "n > 0",
     ("ending", "id"): "end", ("ending", "title"): "The End",
     ("ending", "hint"): "Stay up late.",
     ("effect", "set"): {"name": "Kim"}, ("effect", "add"): {"n": -1},
     ("effect", "unlock"): ["f"], ("effect", "remove"): {"bag": "key"},
+    ("effect", "compute"): {"trust": "min(n, 3)"},
+    ("variable", "min"): 0, ("variable", "max"): 5,
     ("playthrough", "steps"): ["Go"], ("playthrough", "expect"): {"scene": "b"},
     ("playthrough", "description"): "What it is for.",
     ("step", "choose"): "Stay", ("step", "expect"): {"facts": "f"},
     ("expect", "scene"): "b", ("expect", "ending"): "end", ("expect", "facts"): ["f"],
     ("expect", "variables"): {"n": 0, "flag": False, "bag": ["key"]},
 }
+
+
+INSTEAD: dict[tuple[str, str], tuple[str, ...]] = {
+    ("variable", "min"): ("variables", "trust"), ("variable", "max"): ("variables", "trust")}
+"""Keys whose sample goes into another mapping of the table than the one at WHERE: a
+number's bounds, where WHERE has a list."""
 
 
 def _table_at(document: dict[str, Any], table: str) -> dict[str, Any]:
@@ -194,6 +203,10 @@ def test_each_known_key_is_accepted_by_both(table: str, key: str, tmp_path: Path
     for rival in schema.EXACTLY_ONE.get(table, ()):
         if key in schema.EXACTLY_ONE[table]:
             mapping.pop(rival, None)
+    if (table, key) in INSTEAD:
+        mapping = document
+        for step in INSTEAD[(table, key)]:
+            mapping = mapping[step]
     mapping[key] = copy.deepcopy(SAMPLES[(table, key)])
     needed = schema.REQUIRES.get(table, {}).get(key)
     if needed is not None:  # `then` goes with a `call` (which takes goto's place)

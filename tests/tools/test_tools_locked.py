@@ -121,3 +121,19 @@ def test_fast_runs_and_engine_runs_agree_on_generated_stories_with_locks(
         assert (random_runs(story, 20, seed=4, strategy=strategy, max_steps=40)
                 == random_runs(story, 20, seed=4, strategy=strategy, max_steps=40,
                                reference=True))
+
+
+def test_a_playthrough_that_picks_a_locked_choice_says_it_is_locked(tmp_path: Path) -> None:
+    from game.tools.scripted import run_all
+
+    story = from_text(tmp_path, STUCK_BY_A_LOCK.rstrip(" ") + """\
+    playthroughs:
+      early:
+        steps: [leave]
+    """)
+    (result,) = run_all(story)
+    assert result.failure is not None
+    assert result.failure.details[:2] == (
+        "available: 'Count' (count)",
+        "'leave' is shown but locked now (enabled: n >= 3; reason: Count to three.)",
+    )

@@ -24,6 +24,8 @@ from game.tools import coverage as cov
 from game.tools.exhaustive import ExhaustiveReport, search
 from game.tools.findings import Finding
 from game.tools.liveness import analyse
+from game.tools.playtest import random_runs
+from game.tools.runner import STRATEGIES
 
 
 def verdict(story: Story, report: ExhaustiveReport) -> tuple[object, ...]:
@@ -255,10 +257,16 @@ def stories(draw: st.DrawFn) -> dict[str, object]:
         if number and draw(st.integers(0, 3)) == 0:
             scenes[sid] = {"text": sid, "ending": {"id": f"e{sid}", "title": sid}}
             continue
+        if number and draw(st.integers(0, 5)) == 0:  # format v2: a scene that returns
+            scenes[sid] = {"text": sid, "return": True}
+            continue
         choices = []
         for c in range(draw(st.integers(1, 3))):
+            way = "call" if draw(st.integers(0, 3)) == 0 else "goto"  # a quarter are calls
             choice: dict[str, object] = {"id": f"c{c}", "text": f"c{c}",
-                                         "goto": draw(st.sampled_from(SCENES))}
+                                         way: draw(st.sampled_from(SCENES))}
+            if way == "call" and draw(st.booleans()):
+                choice["then"] = draw(st.sampled_from([*SCENES, "done"]))
             condition = draw(CONDITIONS)
             if condition is not None:
                 choice["if"] = condition
@@ -307,3 +315,21 @@ def test_the_proof_and_the_naive_search_agree_on_generated_stories(
         assert reached <= {(i.kind, i.key) for i in cov.unreached(story, naive.coverage)}
     for finding in proof.stuck:
         assert replays_stuck(story, finding)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stories())
+def test_the_fast_runner_plays_generated_stories_like_the_engine(
+        data: dict[str, object]) -> None:
+    """With calls, returns (and the run-time errors of both) among the generated moves."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "story.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+        result = load_story(Path(folder))
+    assume(result.story is not None)
+    story = result.story
+    assert story is not None
+    for strategy in STRATEGIES:
+        fast = random_runs(story, 40, seed=11, strategy=strategy, max_steps=40)
+        slow = random_runs(story, 40, seed=11, strategy=strategy, max_steps=40, reference=True)
+        assert (fast.coverage, fast.steps, fast.problems) == (
+            slow.coverage, slow.steps, slow.problems)

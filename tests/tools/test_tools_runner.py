@@ -16,6 +16,7 @@ import pytest
 from tools_helpers import EXAMPLE, FIXTURES, STARTER, from_text, load, shipped
 
 from game.engine import Engine, GameState
+from game.engine.dice import run_seed
 from game.story.model import Effect, Story
 from game.tools import runner
 from game.tools.runner import Compiled, RunEnd, UnknownEffect, play
@@ -57,7 +58,7 @@ def _cut_runs(story: Story, max_steps: int, runs: int = 40) -> list[RunEnd]:
 
 def _replay(story: Story, end: RunEnd) -> GameState:
     engine = Engine(story)
-    state = engine.start()
+    state = engine.start(run_seed(end.seed))  # the game seed the runner's run had
     for choice in end.path:
         assert any(choice is c for c in engine.choices(state)), (
             f"run {end.run}: '{choice.id}' not available in '{state.scene}'")
@@ -140,11 +141,11 @@ def test_an_effect_kind_the_runner_does_not_know_is_refused_not_skipped(
         tmp_path: Path) -> None:
     story = from_text(tmp_path, ORDER)
     room = story.scenes["room"]
-    strange = Effect("compute", "x", 1, room.pos)  # type: ignore[arg-type]
+    strange = Effect("teleport", "x", 1, room.pos)  # type: ignore[arg-type]
     changed = dataclasses.replace(story, scenes={**story.scenes, "room": dataclasses.replace(
         room, on_enter=(strange,))})
     with pytest.raises(UnknownEffect, match=r"story.yaml:\d+:\d+: the random runner cannot "
-                       "apply a 'compute' effect"):
+                       "apply a 'teleport' effect"):
         list(play(Compiled(changed), 10, 0, "uniform", 50))
 
 

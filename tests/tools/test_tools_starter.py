@@ -63,11 +63,14 @@ def test_the_starter_story_uses_every_key_of_the_format() -> None:
 def test_the_starter_story_shows_every_kind_of_variable_and_condition() -> None:
     text = "\n".join(starter_files().values())
     story = yaml.safe_load(starter_files()["story.yaml"])
-    assert {type(v) for v in story["variables"].values()} == {int, float, bool, str, dict}
+    defaults = [v.get("default", ()) if isinstance(v, dict) else v
+                for v in story["variables"].values()]
+    assert {int, float, bool, str} <= {type(v) for v in defaults}
     assert any("items" in v for v in story["variables"].values() if isinstance(v, dict))
+    assert any("min" in v for v in story["variables"].values() if isinstance(v, dict))
     for feature in ("visits(", "seen(", "has(", " and ", " or ", "not ", " + ", ">=", "<",
                     "==", "{keeper_name}", "{{", "**", "unlock: [", "add:", "set:",
-                    "remove:", '" in kit', "count(kit)", "{kit}"):
+                    "remove:", '" in kit', "count(kit)", "{kit}", "compute:", "random("):
         assert feature in text, feature
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools_helpers import EXAMPLE, from_text, load
+from tools_helpers import EXAMPLE, FIXTURES, fixture, from_text, load
 
 from game.tools.stats import ChapterStats, format_stats, story_stats
 
@@ -69,3 +69,38 @@ def test_a_variation_counts_the_words_of_every_item(tmp_path: Path) -> None:
         """)
     # 1 + (2 + 1 + 0) + (1 + 2) + "cups" 1 + ({n} x 2 + y. 1): the condition is no words
     assert story_stats(story).total.words == 11 + 3 + 1
+
+
+def test_computed_effects_and_bounded_numbers_are_counted(tmp_path: Path) -> None:
+    story = from_text(tmp_path, """\
+        story: {id: s, title: Dice, start: a}
+        variables: {trust: {default: 0, min: 0, max: 5}, roll: 0, loose: 1}
+        scenes:
+          a:
+            text: "{trust} {roll} {loose}"
+            on_enter: [{compute: {roll: "random(1, 6)", trust: "min(roll, 5)"}}]
+            choices:
+              - {text: Go, goto: b, effects: [{compute: {loose: "loose + roll"}}]}
+          b: {text: t, ending: {id: e, title: E}}
+        """)
+    stats = story_stats(story)
+    assert (stats.computes, stats.rolls, stats.bounded) == (3, 1, 1)
+    lines = format_stats(stats).splitlines()
+    assert lines[-2:] == ["variables: 3 (1 with bounds), scripted playthroughs: 0",
+                          "computed effects: 3 (1 with random())"]
+
+
+def test_lists_are_counted_beside_the_variables() -> None:
+    stats = story_stats(load(FIXTURES / "lists"))
+    assert (stats.variables, stats.lists, stats.items) == (3, 2, 7)
+    assert format_stats(stats).splitlines()[-1] == (
+        "variables: 3 (2 lists of 7 items), scripted playthroughs: 0")
+
+
+def test_calls_and_returns_are_counted_on_a_line_of_their_own() -> None:
+    stats = story_stats(fixture("calls"))
+    assert (stats.calls, stats.returns) == (5, 3)
+    assert stats.total.choices == 8  # the Continues of returns are no authored choices
+    assert format_stats(stats).splitlines()[-1] == (
+        "calls: 5 (choices with call:), returns: 3 (scenes with return: true)")
+    assert "calls:" not in format_stats(story_stats(fixture("loop")))

@@ -206,3 +206,22 @@ async def test_a_long_scene_opens_at_its_top_and_scrolls_with_page_keys(
         await pilot.press("pageup")
         await pilot.pause(0.3)
         assert page.scroll_y < page.max_scroll_y
+
+
+async def test_a_return_scene_shows_a_single_continue_back_to_the_caller(
+        make_app: MakeApp) -> None:
+    """Calls (format v2): the TUI follows the engine's view, so a `return: true` scene is
+    one Continue, and Enter takes the player back to the scene that called."""
+    app = make_app(Path(__file__).parents[1] / "tools" / "fixtures" / "calls")
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert scene(app) == "hub"
+        await pilot.press("1", "1")
+        await pilot.pause()
+        assert scene(app) == "paid"
+        assert options(app, "#choices") == ["1. Continue"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert scene(app) == "hub"
+        assert "Coins: 1." in screen_text(app)

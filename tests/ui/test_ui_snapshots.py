@@ -56,6 +56,12 @@ def test_play_snapshot(snap_compare: Snap, make_app: MakeApp, size: tuple[int, i
     assert snap_compare(make_app(), terminal_size=size, run_before=keys("enter", "1"))
 
 
+def test_play_locked_snapshot(snap_compare: Snap, make_app: MakeApp) -> None:
+    """Locked choices (format v2's `enabled`): dimmed, numbered, with their reasons."""
+    locked = Path(__file__).parents[1] / "tools" / "fixtures" / "locked"
+    assert snap_compare(make_app(locked), terminal_size=(80, 24), run_before=keys("enter"))
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_journal_snapshot(snap_compare: Snap, make_app: MakeApp,
                           size: tuple[int, int]) -> None:

@@ -8,7 +8,8 @@ cannot execute anything.
 
 The package, by what each part holds:
 
-- `nodes`: the five node kinds (`Literal`, `Var`, `Call`, `Unary`, `Binary`), `Ref`, the
+- `nodes`: the six node kinds (`Literal`, `Var`, `Call`, `Unary`, `Binary`, and `Apply`
+  for the functions of numbers in `MATH`), `Rolls` (the dice of a `compute`), `Ref`, the
   errors (`ExprError` for the author's text, with `UnknownName` for a name the story does not
   have; `ExprEvalError` for run time), `FUNCTIONS`, and the walker;
 - `syntax`: the grammar, both ways: `parse` (the one parser) and `unparse`;
@@ -48,12 +49,23 @@ from game.story.expr.bounds import (
     may_contradict,
     never_true,
 )
-from game.story.expr.checker import NotAnItem, check, references, refers
-from game.story.expr.compiler import compile_expr, constant_value, evaluate
+from game.story.expr.checker import (
+    EmptyRange,
+    NotAnItem,
+    RandomOutside,
+    check,
+    references,
+    refers,
+    result_kind,
+)
+from game.story.expr.compiler import compile_expr, constant_value, evaluate, whole
 from game.story.expr.nodes import (
     COMPARISONS,
     FUNCTIONS,
+    MATH,
     MEMBERSHIP,
+    RANDOM,
+    Apply,
     Binary,
     Call,
     Evaluator,
@@ -62,6 +74,7 @@ from game.story.expr.nodes import (
     Literal,
     Node,
     Ref,
+    Rolls,
     Scalar,
     Unary,
     UnknownName,
@@ -75,11 +88,11 @@ from game.story.expr.nodes import (
 from game.story.expr.syntax import KEYWORDS, MAX_DEPTH, literal_text, parse, unparse
 
 __all__ = [
-    "COMPARISONS", "FUNCTIONS", "KEYWORDS", "MAX_DEPTH", "MEMBERSHIP", "Binary", "Call",
-    "DividesByZero", "Evaluator", "ExprError", "ExprEvalError", "Literal", "NeverTrue", "Node",
-    "NotAnItem", "Ref", "Scalar", "Unary", "UnknownName",
-    "Value", "Var", "check",
-    "compile_expr", "constant_value", "division_by_zero", "evaluate", "fold", "literal_text",
-    "may_contradict", "never_true", "parse", "references", "refers", "start_offset",
-    "strip_offsets", "unparse", "walk",
+    "COMPARISONS", "FUNCTIONS", "KEYWORDS", "MATH", "MAX_DEPTH", "MEMBERSHIP", "RANDOM",
+    "Apply", "Binary", "Call", "DividesByZero", "EmptyRange", "Evaluator", "ExprError",
+    "ExprEvalError", "Literal", "NeverTrue", "Node", "NotAnItem", "RandomOutside", "Ref",
+    "Rolls", "Scalar", "Unary", "UnknownName", "Value", "Var", "check", "compile_expr",
+    "constant_value", "division_by_zero", "evaluate", "fold", "literal_text", "may_contradict",
+    "never_true", "parse", "references", "refers", "result_kind", "start_offset",
+    "strip_offsets", "unparse", "walk", "whole",
 ]

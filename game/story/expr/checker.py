@@ -9,7 +9,10 @@ from collections.abc import Collection, Iterator, Mapping
 from game.story.expr.nodes import (
     COMPARISONS,
     FUNCTIONS,
+    MATH,
     MEMBERSHIP,
+    RANDOM,
+    Apply,
     Binary,
     Call,
     ExprError,
@@ -34,6 +37,15 @@ class NotAnItem(ExprError):
     a typo (its own code, with "did you mean", like the same mistake in `add`/`remove`)."""
 
 
+class RandomOutside(ExprError):
+    """`random()` where nothing may change: a condition or a text (only `compute` rolls)."""
+
+
+class EmptyRange(ExprError):
+    """`clamp(x, 5, 1)` or `random(6, 1)` with constant bounds the wrong way round, or a
+    `random` bound that is a constant decimal: it fails whenever it is evaluated."""
+
+
 def references(node: Node) -> Iterator[Ref]:
     """In source order, so lint messages and the story map list names as written."""
     for n in walk(node):
@@ -47,8 +59,8 @@ def references(node: Node) -> Iterator[Ref]:
 def refers(node: Node) -> bool:
     """Whether any variable or function appears, i.e. whether the value can change."""
     # A loop, not any(genexpr): lint asks this thousands of times.
-    for n in walk(node):  # noqa: SIM110
-        if isinstance(n, (Var, Call)):
+    for n in walk(node):
+        if isinstance(n, (Var, Call)) or (isinstance(n, Apply) and n.func == RANDOM):
             return True
     return False
 
@@ -61,10 +73,12 @@ def check(
     facts: Collection[str],
     want_bool: bool = True,
     items: Mapping[str, Collection[str]] | None = None,
+    allow_random: bool = False,
 ) -> list[ExprError]:
     """Reports every problem at once, so authors can fix a story in one pass; a node
     whose type is unknown after an error is not complained about again. `items` are the
-    list variables' declared names: a quoted name `in` a list must be one of them."""
+    list variables' declared names: a quoted name `in` a list must be one of them.
+    `allow_random`: the expression is a `compute` (the one place `random()` may roll)."""
     errors: list[ExprError] = []
 
     def need(child: Node, family: Family, wanted: Family, what: str) -> None:
@@ -98,6 +112,8 @@ def check(
     def member(n: Binary, left: Family | None, right: Family | None) -> None:
         """`"name" in list`: text on the left, a list variable on the right, and a quoted
         name one of the list's items."""
+        if left is None and isinstance(n.left, Var) and isinstance(n.right, Var):
+            _quote_hint(errors, n.left, n.right.name, items)
         if left is not None and left != "str":
             need(n.left, left, "str", "'in' needs a name (text) on its left")
         if right is not None and right != "list":
@@ -176,6 +192,20 @@ def check(
                 push(_FAMILIES.get(type(n.value)))
             case Call():
                 push(call(n))
+            case Apply():
+                args = families[len(families) - len(n.args):]
+                del families[len(families) - len(n.args):]
+                for arg, family in zip(n.args, args, strict=True):
+                    if family is not None and family != "number":
+                        need(arg, family, "number", f"{n.func}() needs numbers")
+                if n.func == RANDOM and not allow_random:
+                    errors.append(RandomOutside(
+                        "random() can only be used in a compute effect: showing a scene or "
+                        "deciding a condition never changes anything", n.offset))
+                problem = _range_problem(n)
+                if problem is not None:
+                    errors.append(problem)
+                push("number")
             case Unary():
                 wanted: Family = "bool" if n.op == "not" else "number"
                 family = pop()
@@ -191,6 +221,89 @@ def check(
         msg = f"this condition is {_WORDS[result]}, not true/false{_bool_hint(node, result)}"
         errors.append(ExprError(msg, start_offset(node)))
     return sorted(errors, key=lambda e: e.offset)
+
+
+def _range_problem(n: Apply) -> EmptyRange | None:
+    """`clamp`/`random` bounds that are constants the wrong way round (or, for random, a
+    constant decimal): such a call fails every time it is evaluated."""
+    if n.func not in ("clamp", RANDOM):
+        return None
+    lo_node, hi_node = n.args[-2:]
+    lo, hi = _number(lo_node), _number(hi_node)
+    if n.func == RANDOM:
+        for bound, node in ((lo, lo_node), (hi, hi_node)):
+            if isinstance(bound, float) and not bound.is_integer():
+                return EmptyRange(f"random() rolls whole numbers; {unparse(node)} is not one",
+                                  start_offset(node))
+    if lo is not None and hi is not None and lo > hi:
+        first, second = MATH[n.func][-2:]
+        return EmptyRange(f"{n.func}(): {first} ({unparse(lo_node)}) is above {second} "
+                          f"({unparse(hi_node)}), so this fails whenever it is evaluated",
+                          start_offset(lo_node))
+    return None
+
+
+def _number(node: Node) -> int | float | None:
+    """A constant number written as such (`3`, `-1.5`), else None."""
+    negative = False
+    while isinstance(node, Unary) and node.op == "-":
+        negative, node = not negative, node.operand
+    if isinstance(node, Literal) and type(node.value) in (int, float):
+        value = typing.cast(int | float, node.value)
+        return -value if negative else value
+    return None
+
+
+Kind = typing.Literal["whole", "decimal", "bool", "str", "list"]
+"""What a checked expression gives: `compute` stores a decimal only in a decimal variable."""
+
+
+def result_kind(node: Node, variables: Mapping[str, type]) -> Kind:
+    """The kind of value an expression that checks clean gives. A number is "whole" when it
+    cannot be anything else: whole literals and variables, visits(), round() and random(),
+    and + - * min max clamp abs of whole numbers; `/` and any decimal make it "decimal"."""
+    kinds: list[Kind] = []
+    push, pop = kinds.append, kinds.pop
+    for n in walk(node, bottom_up=True):
+        match n:
+            case Literal(value=value):
+                push(_KINDS[type(value)])
+            case Var(name=name):
+                push(_KINDS.get(variables.get(name, str), "str"))
+            case Call(func=func):
+                push("whole" if func in ("visits", "count") else "bool")
+            case Unary(op=op):
+                push("bool" if op == "not" else pop())
+            case Binary(op=op):
+                right, left = pop(), pop()
+                if op in COMPARISONS or op in ("and", "or", MEMBERSHIP):
+                    push("bool")
+                else:
+                    push("decimal" if op == "/" or "decimal" in (left, right) else "whole")
+            case Apply(func=func, args=args):
+                parts = kinds[len(kinds) - len(args):]
+                del kinds[len(kinds) - len(args):]
+                push("whole" if func in ("round", RANDOM) or "decimal" not in parts
+                     else "decimal")
+    return kinds[0]
+
+
+_KINDS: Mapping[type, Kind] = {bool: "bool", int: "whole", float: "decimal", str: "str",
+                               tuple: "list"}
+
+
+def _quote_hint(errors: list[ExprError], name: Var, list_name: str,
+                items: Mapping[str, Collection[str]] | None) -> None:
+    """`script in pockets` with no variable `script` but an item of that name: the
+    author meant the name itself, so the "unknown variable" says to quote it."""
+    declared = items.get(list_name) if items is not None else None
+    if declared is None or name.name not in declared:
+        return
+    for i, error in enumerate(errors):
+        if isinstance(error, UnknownName) and error.offset == name.offset:
+            errors[i] = UnknownName(f"unknown variable '{name.name}'; to ask whether "
+                                    f"'{list_name}' holds the name, quote it: "
+                                    f"'\"{name.name}\" in {list_name}'", name.offset, name.name)
 
 
 def _numbers(op: str, compares: bool) -> str:

@@ -4,9 +4,10 @@ random runs call millions of times. No text is ever run as Python (no eval/exec/
 
 from __future__ import annotations
 
+import math
 import operator
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -15,12 +16,15 @@ from game.story.expr.nodes import (
     COMPARISONS,
     FUNCTIONS,
     MEMBERSHIP,
+    RANDOM,
+    Apply,
     Binary,
     Call,
     Evaluator,
     ExprEvalError,
     Literal,
     Node,
+    Rolls,
     Unary,
     Value,
     Var,
@@ -61,6 +65,52 @@ def _eval_error(e: ArithmeticError, offset: int) -> ExprEvalError:
     return ExprEvalError("number too large", offset)  # e.g. a huge int meeting a float
 
 
+# -- the functions of numbers (`MATH`): written once, for the interpreter and the closures --
+
+def whole(x: Any) -> int:
+    """Half away from zero (2.5 -> 3, -2.5 -> -3), as authors round by hand; Python's own
+    round() would give 2 for 2.5."""
+    if type(x) is int:
+        return x
+    return math.floor(float(x) + 0.5) if x >= 0 else -math.floor(-float(x) + 0.5)
+
+
+def _clamp(x: Any, lo: Any, hi: Any, offset: int) -> Any:
+    if lo > hi:
+        raise ExprEvalError(f"clamp(): lo ({lo}) is above hi ({hi})", offset)
+    return lo if x < lo else hi if x > hi else x
+
+
+def _random(lo: Any, hi: Any, v: Any, offset: int) -> int:
+    for bound in (lo, hi):
+        if type(bound) is float and not bound.is_integer():
+            raise ExprEvalError(f"random() rolls whole numbers; {bound} is not one", offset)
+    lo, hi = int(lo), int(hi)
+    if lo > hi:
+        raise ExprEvalError(f"random(): lo ({lo}) is above hi ({hi})", offset)
+    if type(v) is not Rolls:
+        raise ExprEvalError("random() can only be used in a compute effect", offset)
+    return v.roll(lo, hi, offset)
+
+
+def _apply(func: str, args: Sequence[Any], v: Any, offset: int) -> Any:
+    """One function of numbers on its arguments' values; `v` is what the expression is
+    evaluated against (a `Rolls` in a compute, which `random` rolls with)."""
+    if func == "min":
+        return min(args[0], args[1])
+    if func == "max":
+        return max(args[0], args[1])
+    if func == "clamp":
+        return _clamp(args[0], args[1], args[2], offset)
+    if func == "abs":
+        return abs(args[0])
+    if func == "round":
+        return whole(args[0])
+    if func == RANDOM:
+        return _random(args[0], args[1], v, offset)
+    raise ExprEvalError(f"unknown function '{func}'", offset)
+
+
 def evaluate(
     node: Node, variables: Mapping[str, Value], visits: Mapping[str, int], facts: AbstractSet[str]
 ) -> Value:
@@ -83,6 +133,8 @@ def _eval(n: Node, v: Mapping[str, Value], vi: Mapping[str, int], f: AbstractSet
             if func == "count":
                 return len(typing.cast("tuple[str, ...]", v[arg]))
             return vi.get(arg, 0) if func == "visits" else vi.get(arg, 0) > 0
+        case Apply(func=func, args=args):
+            return _apply(func, [_eval(a, v, vi, f) for a in args], v, n.offset)
         case Unary(op=op, operand=operand):
             x = _eval(operand, v, vi, f)
             return (not x) if op == "not" else -x
@@ -181,6 +233,8 @@ def _compile(n: Node) -> tuple[_Fn, bool]:
             return (lambda v, vi, f, name=name: v[name]), False
         case Call():
             return _compile_call(n), False
+        case Apply():
+            return _compile_apply(n)
         case Unary(op="-", operand=operand):
             x, constant = _compile(operand)
             fn = lambda v, vi, f: -x(v, vi, f)  # noqa: E731
@@ -216,6 +270,25 @@ def _compile_arith(fn: _BinFn, x: _Fn, y: _Fn, offset: int) -> _Fn:
             raise _eval_error(e, offset) from None
 
     return arith
+
+
+def _compile_apply(n: Apply) -> tuple[_Fn, bool]:
+    """A function of numbers: its arguments' closures, then `_apply` (folded when every
+    argument is constant and the function is not `random`)."""
+    compiled = [_compile(a) for a in n.args]
+    xs = tuple(x for x, _ in compiled)
+    func, offset = n.func, n.offset
+    if len(xs) == 1:
+        (x,) = xs
+        fn: _Fn = lambda v, vi, f: _apply(func, (x(v, vi, f),), v, offset)  # noqa: E731
+    elif len(xs) == 2:
+        x, y = xs
+        fn = lambda v, vi, f: _apply(func, (x(v, vi, f), y(v, vi, f)), v, offset)  # noqa: E731
+    else:
+        fn = lambda v, vi, f: _apply(func, [x(v, vi, f) for x in xs], v, offset)  # noqa: E731
+    if func != RANDOM and all(constant for _, constant in compiled):
+        return _folded(n, fn)
+    return fn, False
 
 
 def _compile_call(n: Call) -> _Fn:

@@ -1,4 +1,4 @@
-"""The condition tree: its five node kinds, the one walker over it, and its errors.
+"""The condition tree: its six node kinds, the one walker over it, and its errors.
 
 Every node knows its children (`children()`, left to right), so a walk never needs to know
 which kinds have any: `walk` goes top down (a parent before its children, in the order the
@@ -123,7 +123,21 @@ class Binary:
         return (self.left, self.right)
 
 
-Node: typing.TypeAlias = Literal | Var | Call | Unary | Binary
+@dataclass(frozen=True, slots=True)
+class Apply:
+    """A function of values (`MATH`): `min(a, b)`, `clamp(x, lo, hi)`, `random(lo, hi)`...
+    Unlike a `Call`, whose argument is an id fixed at load time, its arguments are
+    expressions, so they are its children."""
+
+    func: str
+    args: tuple[Node, ...]
+    offset: int = 0  # of the function's name
+
+    def children(self) -> tuple[Node, ...]:
+        return self.args
+
+
+Node: typing.TypeAlias = Literal | Var | Call | Unary | Binary | Apply
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +154,41 @@ FUNCTIONS: Mapping[str, IdKind] = {"visits": "scene", "seen": "scene", "has": "f
                                    "count": "variable"}
 """Every function a condition may call, with the kind of id it takes (`count` takes a list
 variable's name)."""
+MATH: Mapping[str, tuple[str, ...]] = {
+    "min": ("a", "b"), "max": ("a", "b"), "clamp": ("x", "lo", "hi"), "abs": ("x",),
+    "round": ("x",), "random": ("lo", "hi")}
+"""The functions of numbers (`Apply`), with their parameters' names: each takes numbers
+and gives a number. `random` only in a `compute` effect (the checker's `allow_random`)."""
+RANDOM = "random"
 COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 MEMBERSHIP = "in"
 """`"name" in list`: a Binary whose right side is a list variable (format v2)."""
+
+
+class Rolls(Mapping[str, Value]):
+    """The variables a `compute` is evaluated against, with the dice its `random()` rolls.
+
+    `roll(lo, hi, offset)` gives a whole number from lo to hi; `offset` (the call's place in
+    the expression) tells two calls in one expression apart. The engine rolls from the
+    game's seed (game/engine/dice.py); the exhaustive search rolls every outcome in turn.
+    Anything else evaluated with plain variables has no dice: `random()` there is an
+    ExprEvalError (the checker already refuses it outside `compute`)."""
+
+    __slots__ = ("roll", "variables")
+
+    def __init__(self, variables: Mapping[str, Value],
+                 roll: Callable[[int, int, int], int]) -> None:
+        self.variables = variables
+        self.roll = roll
+
+    def __getitem__(self, name: str) -> Value:
+        return self.variables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.variables)
+
+    def __len__(self) -> int:
+        return len(self.variables)
 
 
 def walk(node: Node, *, bottom_up: bool = False) -> Iterator[Node]:
@@ -205,6 +251,8 @@ def strip_offsets(node: Node) -> Node:
                 return replace(n, left=children[0], right=children[1], offset=0)
             case Call():
                 return replace(n, arg_offset=0, offset=0)
+            case Apply():
+                return replace(n, args=tuple(children), offset=0)
             case _:
                 return replace(n, offset=0)
 

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 
 from game.story.expr.nodes import (
     COMPARISONS,
+    MATH,
     MEMBERSHIP,
+    Apply,
     Binary,
     Call,
     ExprError,
@@ -178,7 +180,7 @@ class _Parser:
             if text in ("true", "false"):
                 return Literal(text == "true", pos)
             if self.kinds[i + 1] == "op" and self.texts[i + 1] == "(":
-                return self.call(text, pos)
+                return self.apply(text, pos) if text in MATH else self.call(text, pos)
             return Var(text, pos)
         if kind == "op" and text == "(":
             self.depth += 1
@@ -208,6 +210,36 @@ class _Parser:
             raise ExprError(f"{func}() takes exactly one argument", self.poss[i])
         self.close(open_pos)
         return Call(func, arg, arg_pos, pos)
+
+    def apply(self, func: str, pos: int) -> Apply:
+        """`min(a, b)` and the other functions of numbers: arguments are expressions,
+        separated by commas; their number is the function's (`MATH`)."""
+        params = MATH[func]
+        open_pos = self.poss[self.i]
+        self.depth += 1
+        if self.depth > _MAX_PARENS:
+            raise ExprError("too many nested parentheses", open_pos)
+        self.i += 1
+        args: list[Node] = []
+        signature = f"{func}({', '.join(params)})"
+        while True:
+            if self.kinds[self.i] == "op" and self.texts[self.i] == ")" and not args:
+                break
+            args.append(self.binary(1))
+            if self.kinds[self.i] == "op" and self.texts[self.i] == ",":
+                if len(args) == len(params):
+                    raise ExprError(f"{signature} takes {_count(len(params))}; this is "
+                                    "one more", self.poss[self.i])
+                self.i += 1
+                continue
+            break
+        if len(args) != len(params) and self.kinds[self.i] == "op" \
+                and self.texts[self.i] == ")":
+            raise ExprError(f"{signature} takes {_count(len(params))}, not "
+                            f"{len(args)}", pos)
+        self.close(open_pos)
+        self.depth -= 1
+        return Apply(func, tuple(args), pos)
 
     def close(self, open_pos: int) -> None:
         i = self.i
@@ -239,6 +271,10 @@ class _Parser:
         hint = f"; did you mean '{lower}'?" if lower in KEYWORDS and lower != text else ""
         shown = text if len(text) <= 20 else text[:17] + "..."
         return ExprError(f"expected {what}, found '{shown}'{hint}", pos)
+
+
+def _count(n: int) -> str:
+    return "one argument" if n == 1 else f"{n} arguments"
 
 
 def parse(source: str) -> Node:
@@ -283,6 +319,8 @@ def unparse(node: Node) -> str:
             case Call(func=func, arg=arg):
                 bare = _IDENT.fullmatch(arg) and arg not in KEYWORDS
                 return f"{func}({arg if bare else literal_text(arg)})"
+            case Apply(func=func):
+                return f"{func}({', '.join(parts)})"
             case Unary(op="not", operand=operand):
                 return f"not {_wrap(parts[0], operand, _NOT_PREC)}"
             case Unary(operand=operand):

@@ -1,0 +1,87 @@
+"""What `add` and `compute` store, written once for the Engine and the fast random runner.
+
+`Engine._apply` (game/engine/engine.py) applies every effect; the random runner
+(game/tools/runner.py) applies `set`, `unlock` and unbounded `add` inline and calls these for
+the rest, so the two can never disagree about a computed value, a clamp or a roll.
+
+- A bounded number (`{default: 0, min: 0, max: 5}`) keeps every `add` and `compute` result
+  inside its bounds: the result is clamped, silently, as the author asked.
+- A `compute` evaluates its expression against the variables as they are at that point (the
+  effects before it in the list have run), with dice from the game's seed: `random()` is a
+  pure function of (seed, turn, where the effect runs, its index, the variable), so `back`
+  and then the same choice give the same outcome (game/engine/dice.py). The result takes the
+  variable's kind: a whole-number variable stays whole (the checker has already refused a
+  decimal result there, so this only tidies a save's 2.0), a decimal one becomes a float.
+- A number leaving the range numbers stay in (game/numbers.py) is a run-time error at the
+  effect, as for `add`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+
+from game import numbers
+from game.engine.dice import Roll, roller
+from game.engine.errors import StoryRuntimeError
+from game.story.expr import ExprEvalError, Rolls, whole
+from game.story.model import Effect, Story, Value
+
+Number = int | float
+Bounds = Mapping[str, tuple[Number | None, Number | None]]
+"""The bounded variables of a story, each with (min, max); a None side is open."""
+
+
+def bounds(story: Story) -> dict[str, tuple[Number | None, Number | None]]:
+    """The bounds of the story's bounded variables (most stories have none)."""
+    return {name: (var.lo, var.hi) for name, var in story.variables.items() if var.bounded}
+
+
+def clamped(value: Number, lo: Number | None, hi: Number | None) -> Number:
+    """`value` kept inside [lo, hi]; a bound keeps the value's kind (3 stays whole when
+    the bound is written 5.0; a decimal clamped to a whole bound stays a decimal)."""
+    if lo is not None and value < lo:
+        return type(value)(lo)
+    if hi is not None and value > hi:
+        return type(value)(hi)
+    return value
+
+
+def added(effect: Effect, current: Value, bounds: Bounds) -> Value:
+    """The value `add` stores: the sum, clamped into the variable's bounds if it has any."""
+    total = current + effect.value  # type: ignore[operator]
+    if not numbers.in_range(total):
+        raise StoryRuntimeError(effect.pos, f"add {effect.target}: the result ({total:.4g}) "
+                                f"would leave the range numbers stay in ({numbers.WORDS})")
+    limits = bounds.get(effect.target)
+    return total if limits is None else clamped(total, *limits)  # type: ignore[arg-type]
+
+
+def computed(effect: Effect, variables: Mapping[str, Value], visits: Mapping[str, int],
+             facts: AbstractSet[str], bounds: Bounds, roll: Roll) -> Value:
+    """The value a `compute` stores (see the module docstring); `roll` is its dice
+    (`dice.roller(...)` in play; the exhaustive search rolls each outcome in turn)."""
+    expression = effect.expression
+    assert expression is not None, "a compute effect holds its expression"
+    try:
+        value = expression.evaluate(Rolls(variables, roll), visits, facts)
+    except ExprEvalError as exc:
+        raise StoryRuntimeError(expression.pos.shifted(exc.offset), exc.message) from None
+    current = variables[effect.target]
+    if type(current) is float and type(value) is int:
+        value = float(value)
+    elif type(current) is int and type(value) is float:
+        value = whole(value)
+    if not numbers.in_range(value):
+        raise StoryRuntimeError(effect.pos, f"compute {effect.target}: the result "
+                                f"({value:.4g}) would leave the range numbers stay in "
+                                f"({numbers.WORDS})")
+    limits = bounds.get(effect.target)
+    if limits is not None and type(value) in (int, float):
+        value = clamped(value, *limits)  # type: ignore[arg-type, unused-ignore]
+    return value
+
+
+def game_roll(seed: int, turn: int, where: str, index: int, effect: Effect) -> Roll:
+    """The dice of a compute in play (one name for the Engine and the runner to share)."""
+    return roller(seed, turn, where, index, effect.target)

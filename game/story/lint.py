@@ -407,6 +407,9 @@ def _unused_variables(story: Story) -> Iterator[Diagnostic]:
         for paragraph in scene.paragraphs:
             if len(paragraph.text.parts) > 1:
                 unread.difference_update(paragraph.text.names)
+        for target, expression in _computes(scene):  # another variable's compute reads it
+            unread.difference_update(r.name for r in expr.references(expression.node)
+                                     if r.kind == "variable" and r.name != target)
         for choice in scene.choices:
             if len(choice.text.parts) > 1:
                 unread.difference_update(choice.text.names)
@@ -419,6 +422,14 @@ def _unused_variables(story: Story) -> Iterator[Diagnostic]:
             yield codes.UNREAD_VARIABLE.at(var.pos, f"variable '{var.name}' is never read "
                                            "(not used in any condition or text); remove it "
                                            "or use it")
+
+
+def _computes(scene: Scene) -> Iterator[tuple[str, Condition]]:
+    """The scene's `compute` effects (format v2), on entering and on its choices: (the
+    variable, the expression)."""
+    for effect in (*scene.on_enter, *(e for c in scene.choices for e in c.effects)):
+        if effect.expression is not None:
+            yield effect.target, effect.expression
 
 
 def _never_held(story: Story) -> Iterator[Diagnostic]:
@@ -588,7 +599,9 @@ def _candidates(story: Story, kind: str, name: str, literals: list[Value],
         for lit in literals:
             if isinstance(lit, (int, float)) and not isinstance(lit, bool):
                 numbers.update((lit - 1, lit, lit + 1))
-        return list(sorted(numbers))
+        # a bounded number (format v2) never holds a value outside its bounds
+        return sorted(n for n in numbers if (variable.lo is None or n >= variable.lo)
+                      and (variable.hi is None or n <= variable.hi))
     return list(sorted({default, *(lit for lit in literals if isinstance(lit, str)), ""}))
 
 

@@ -119,7 +119,8 @@ def test_yaml_path_reads_the_place_from_indentation() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    (CHOICE + "        goto: ", ["alone", "desk", "kitchen", "lobby", "lunch", "window"]),
+    (CHOICE + "        goto: ", ["alone", "coffee", "desk", "kitchen", "lobby", "lunch",
+                                  "window"]),
     (CHOICE + "        goto: ki", ["kitchen"]),
     ("scenes:\n  a:\n    text: x\n    next: d", ["desk"]),
     ("story:\n  start: l", ["lobby", "lunch"]),
@@ -147,7 +148,7 @@ def test_completion_offers_the_names_that_fit_the_place(
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("scenes:\n  a:\n    choices:\n      - {text: \"Café 🍵\", goto: ",
-     ["alone", "desk", "kitchen", "lobby", "lunch", "window"]),
+     ["alone", "coffee", "desk", "kitchen", "lobby", "lunch", "window"]),
     ("scenes:\n  a:\n    choices:\n      - {text: 'It''s {', goto: ki", ["kitchen"]),
     ("scenes:\n  a:\n    choices:\n      - {text: Go, if: \"has(s", ["sam_secret"]),
     ("scenes:\n  a:\n    choices:\n      - {text: \"Hi {na", ["name"]),

@@ -62,6 +62,8 @@ SIGIL_WORDS = "& (cycle), ! (once only), ~ (shuffle) or ? (condition); none for 
 _VARIED = re.compile(r"\||\{[&!~?]")
 """Text that may hold a variation: anything else takes the flat scan."""
 _RANDOM = re.compile(r"\brandom\s*\(")
+_SPECIAL = re.compile(r"[{}|]")
+_CONDITION_END = re.compile(r"[|}]")
 
 ConditionMaker = Callable[[str, int], "Condition | None"]
 """(source, offset of the source in the text) -> the compiled condition, or None when the
@@ -185,9 +187,8 @@ class _Parser:
                 parts = [""]
                 i += 1
             else:
-                j = i + 1
-                while j < n and text[j] not in "{}|":
-                    j += 1
+                found = _SPECIAL.search(text, i + 1)
+                j = n if found is None else found.start()
                 parts[-1] += text[i:j]  # type: ignore[operator]
                 i = j
         out.append(tuple(parts))
@@ -207,9 +208,8 @@ class _Parser:
         condition: Condition | None = None
         refused = False
         if kind == "if":
-            end = begin
-            while end < len(text) and text[end] not in "|}":
-                end += 1
+            stop = _CONDITION_END.search(text, begin)
+            end = len(text) if stop is None else stop.start()
             source = text[begin:end]
             condition, refused = self.read_condition(source, begin)
             begin = end + 1 if end < len(text) and text[end] == "|" else end

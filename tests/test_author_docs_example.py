@@ -15,7 +15,7 @@ SECTION = GUIDE[GUIDE.index("## Complete example"):GUIDE.index("## Every key at 
 
 @pytest.mark.parametrize("name", ["story.yaml", "scenes.yaml", "playthroughs.yaml"])
 def test_the_guide_shows_each_example_file_as_it_is(name: str) -> None:
-    shown = re.search("`" + re.escape(name) + r"`:\n\n```yaml\n(.*?)```\n", SECTION, re.S)
+    shown = re.search(rf"`{re.escape(name)}`:\n\n```yaml\n(.*?)```\n", SECTION, re.S)
     assert shown is not None, f"no block for {name}"
     lines = (ROOT / "docs" / "example" / name).read_text(encoding="utf-8").splitlines(True)
     while lines and lines[0].startswith("#"):

@@ -5,6 +5,7 @@ All on the example story (docs/example), with no client and no pygls.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,9 @@ from game.story.files import load_story
 from game.story.model import Pos
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "example"
+SCENES = sorted(re.findall(r"^  ([a-z_]+):$", (EXAMPLE / "scenes.yaml").read_text(
+    encoding="utf-8"), re.MULTILINE))
+"""The example's scene ids, sorted (as completion lists them)."""
 
 
 @pytest.fixture
@@ -119,8 +123,7 @@ def test_yaml_path_reads_the_place_from_indentation() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    (CHOICE + "        goto: ", ["alone", "coffee", "desk", "kitchen", "lobby", "lunch",
-                                  "window"]),
+    (CHOICE + "        goto: ", SCENES),
     (CHOICE + "        goto: ki", ["kitchen"]),
     ("scenes:\n  a:\n    text: x\n    next: d", ["desk"]),
     ("story:\n  start: l", ["lobby", "lunch"]),
@@ -147,8 +150,7 @@ def test_completion_offers_the_names_that_fit_the_place(
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("scenes:\n  a:\n    choices:\n      - {text: \"Café 🍵\", goto: ",
-     ["alone", "coffee", "desk", "kitchen", "lobby", "lunch", "window"]),
+    ("scenes:\n  a:\n    choices:\n      - {text: \"Café 🍵\", goto: ", SCENES),
     ("scenes:\n  a:\n    choices:\n      - {text: 'It''s {', goto: ki", ["kitchen"]),
     ("scenes:\n  a:\n    choices:\n      - {text: Go, if: \"has(s", ["sam_secret"]),
     ("scenes:\n  a:\n    choices:\n      - {text: \"Hi {na", ["name"]),
@@ -398,3 +400,23 @@ def test_only_the_server_module_knows_the_protocol_library() -> None:
                   if isinstance(node, ast.ImportFrom)}
         protocol = {n for n in names if n.split(".")[0] in ("pygls", "lsprotocol")}
         assert bool(protocol) == (module.name == "server.py"), (module.name, protocol)
+
+
+def test_buffers_are_indexed_after_a_check_for_completion(story_copy: Path) -> None:
+    """`index_later` (the server runs it in a worker thread after publishing) makes the
+    index of the buffers as they were; a buffer changed again meanwhile waits for the next."""
+    workspace = StoryWorkspace(story_copy)
+    workspace.index_all()
+    scenes = (story_copy / "scenes.yaml").absolute()
+    text = scenes.read_text(encoding="utf-8")
+    workspace.edit(scenes, text + "  snack:\n    text: x\n    next: desk\n")
+    made = workspace.index_later()
+    assert workspace.names.details("scene", "snack") is None  # not taken in yet
+    workspace.indexed_now(made)
+    assert workspace.names.details("scene", "snack") is not None and not workspace.unindexed
+    workspace.edit(scenes, text + "  pie:\n    text: x\n    next: desk\n")
+    made = workspace.index_later()
+    workspace.edit(scenes, text + "  tart:\n    text: x\n    next: desk\n")
+    workspace.indexed_now(made)  # made for the text before: not taken in
+    assert workspace.names.details("scene", "pie") is None and workspace.unindexed
+    assert workspace.index.details("scene", "tart") is not None

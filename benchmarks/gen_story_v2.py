@@ -35,9 +35,9 @@ from dataclasses import dataclass, field
 
 FEATURES = ("variations", "compute", "bounds", "lists", "locked", "calls")
 LANDED = FEATURES
-"""The features the loader of this checkout understands, switched on one by one as each
-lands on main (issue 17); the tests generate a story with these and require it to check
-clean, and `--v2 landed` names them."""
+"""The features the loader of this checkout understands (they were switched on here one by
+one as each landed on main, issue 17; all have): the tests generate a story with these and
+require it to check clean, and `--v2 landed` names them."""
 SHARE = 0.1
 """The share of scenes (with a way on) that get v2 additions."""
 

@@ -1,19 +1,23 @@
 """The peer comparison (issue 17): the same story in ink, compiled and played by npm's inkjs.
 
 inkle's ink is the reference runtime of the field, so our figures are set beside its own on
-one story: the benchmark story converted to ink (knots, choices with conditions, VAR,
-diverts, read counts: the part of the format that ink expresses the same way), compiled by
-inkjs's compiler and played by its runtime in node, in the same run as ours:
+one story: the benchmark story converted to ink (`to_ink`: everything our check reads that
+ink can hold, and nothing more), compiled by inkjs's compiler and played by its runtime in
+node, in the same run as ours:
 
-- our cold `check` (load + every check) against inkjs's compile of the converted story;
-- our peak memory for that (ru_maxrss) against node's after compiling (`maxRSS`);
+- our cold check (`load()` as every command loads, after its imports) against inkjs's
+  compile of the converted story (after its `require`, the file read included, as ours);
+- our peak memory for that against node's after compiling, both the process's own VmHWM
+  (not ru_maxrss, which Linux carries over from the parent: see `run.peak_mib`);
 - 1,000 random choices through our `Engine` against 1,000 through inkjs's `Story`
-  (restarting at an ending, as a player would), the story already loaded in both.
+  (restarting at an ending, as a player would), the story already loaded in both;
+- CPU time beside each wall time (node's: every thread's), steadier on a loaded host.
 
 The comparison is skipped, with a line saying why, when `node` or `npm` is missing; inkjs is
-installed once into the user's cache folder (npm is reachable in CI and here). The
-conversion favours ink where the two differ: a scene's paragraphs become one line each with
-no markup, and v2 keys with no plain ink twin (`enabled`, `compute`, lists) are left out.
+installed once into the user's cache folder (npm is reachable in CI and here). Where the
+formats differ the conversion takes ink's nearest form, never a cheaper one: a scene's
+paragraphs are one line each, titles and chapters are tags, a locked choice (which ink
+cannot show) is hidden while locked and its reason left out (docs/performance.md).
 """
 
 from __future__ import annotations

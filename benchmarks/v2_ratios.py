@@ -105,7 +105,11 @@ def ratio_rows(samplers: dict[str, Any]) -> list[Row]:
     v1, v2 = samplers["v1"], samplers["v2"]
     rows = [_row("cold load + full check / yaml.load", ratio(v1, "cold-c", "yaml-c"),
                  ratio(v2, "cold-c", "yaml-c")),
+            _row("same, CPU time", ratio(v1, "cold-c", "yaml-c", "cpu_seconds"),
+                 ratio(v2, "cold-c", "yaml-c", "cpu_seconds")),
             _row("warm load / yaml.load", ratio(v1, "warm", "yaml-c"), ratio(v2, "warm", "yaml-c")),
+            _row("same, CPU time", ratio(v1, "warm", "yaml-c", "cpu_seconds"),
+                 ratio(v2, "warm", "yaml-c", "cpu_seconds")),
             _row("random playthroughs: runner / dict walk",
                  ratio(v1, "walk-runner", "walk-dict", "rate"),
                  ratio(v2, "walk-runner", "walk-dict", "rate")),

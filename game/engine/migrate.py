@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from game.engine.counts import Counts
+from game.engine.effects import clamped
 from game.engine.state import GameState
 from game.story import lists
 from game.story.model import Story, Value, Variable
@@ -131,16 +132,25 @@ def _fit_variables(saved: Mapping[str, Value], story: Story) -> Mapping[str, Val
         value = saved.get(name, var.default)
         if var.items is not None and isinstance(value, tuple):
             out[name] = lists.fitted(var.items, value)[0]  # names the story dropped go
-        else:
-            out[name] = value if _same_kind(value, var.default) else var.default
+        elif not _same_kind(value, var.default):
+            out[name] = var.default
+        else:  # a number the edit gave bounds (or narrower ones) is brought inside them
+            out[name] = _bounded(value, var)
     return out
+
+
+def _bounded(value: Value, var: Variable) -> Value:
+    """A number kept inside its variable's bounds, as `add` and `compute` keep it."""
+    if not var.bounded or isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return clamped(value, var.lo, var.hi)
 
 
 def _fits(value: Value, var: Variable) -> bool:
     """Whether a saved value stays as it is: of the variable's kind, and for a list, only
     names it still declares, in its order."""
     if var.items is None or not isinstance(value, tuple):
-        return _same_kind(value, var.default)
+        return _same_kind(value, var.default) and _bounded(value, var) == value
     return lists.fitted(var.items, value)[0] == value
 
 
@@ -176,6 +186,13 @@ def _changes(old: GameState, new: GameState, story: Story, skipped: int) -> tupl
     if reset:
         noun = "variable" if len(reset) == 1 else "variables"
         out.append(f"{noun} {_names(reset)} reset to the default (type changed)")
+    moved = [name for name, var in story.variables.items()
+             if name in old.variables and name in new.variables
+             and _same_kind(old.variables[name], var.default)
+             and new.variables[name] != old.variables[name] and var.items is None]
+    if moved:
+        noun = "variable" if len(moved) == 1 else "variables"
+        out.append(f"{noun} {_names(moved)} brought within the new bounds")
     for name, var in story.variables.items():
         held = old.variables.get(name)
         if var.items is not None and isinstance(held, tuple):

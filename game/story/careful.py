@@ -8,6 +8,7 @@ an author needs a message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
 import yaml
@@ -35,6 +36,9 @@ def describe(node: yaml.Node) -> str:
         return f"the number {node.value}"
     return f"'{node.value}'"
 
+
+_ODD_BREAK = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+"""Line breaks (YAML's, or `str.splitlines`'s) other than a plain newline."""
 
 _SHAPE_WORDS: dict[schema.Shape, str] = {
     "text": "text", "number": "a number", "bool": "true or false",
@@ -72,8 +76,9 @@ class CarefulReaders(QuickReaders):
     """The diagnostics of `report_missing`, with the name each one says is missing."""
     texts: dict[str, str]
     """Each file's text, by display path."""
-    sources: dict[str, list[str]]
-    """Lines of each file, split only when an error inside a block scalar needs them."""
+    sources: dict[str, list[str] | None]
+    """Lines of each file, split only when a position inside a block scalar needs them and
+    the file has line breaks other than plain newlines (None: it has not; see `line_text`)."""
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -98,17 +103,44 @@ class CarefulReaders(QuickReaders):
         if style in ("|", ">"):
             before = value[:offset]
             line = start.line + 1 + before.count("\n")
-            lines = self.sources.get(self.file)
-            if lines is None:
-                lines = self.sources[self.file] = self.texts.get(self.file, "").splitlines()
-            indent = 0
-            if 0 < line <= len(lines):
-                text = lines[line - 1]
-                indent = len(text) - len(text.lstrip(" "))
-            return Pos(self.file, line, indent + offset - (before.rfind("\n") + 1) + 1)
+            begins = before.rfind("\n") + 1  # where the value's line begins
+            text = self.line_text(node, line)
+            # The block's indentation: the file line's, less what the value keeps of it
+            # (a line indented deeper than the block keeps the extra spaces).
+            indent = 0 if text is None else (
+                len(text) - len(text.lstrip(" ")) - (len(value) - begins - len(
+                    value[begins:].lstrip(" "))))
+            return Pos(self.file, line, indent + offset - begins + 1)
         if "\n" in value[:offset]:
             return start
         return start.shifted(offset + (1 if style in ("'", '"') else 0))
+
+    def line_text(self, node: yaml.Node, line: int) -> str | None:
+        """Line `line` (1-based) of the file being read, `node` being on it or above it.
+
+        Found from the node's own mark, a few lines on, not by splitting the whole file:
+        every `{?COND|..}` in a block scalar asks (its condition's position), not only
+        errors, and keeping each file's lines cost 20 MiB at 10,000 scenes (the v2
+        benchmark story). A file holding a line break other than a plain newline (or a
+        character `str.splitlines` splits at) is split as before, so the answer is the same.
+        """
+        text = self.texts.get(self.file, "")
+        if self.file not in self.sources:  # once per file: are its breaks plain newlines?
+            self.sources[self.file] = None if _ODD_BREAK.search(text) is None else (
+                text.splitlines())
+        lines = self.sources[self.file]
+        mark = node.start_mark
+        i = mark.index - mark.column
+        if lines is not None or not (0 <= i <= len(text) and (i == 0 or text[i - 1] == "\n")):
+            if lines is None:
+                lines = self.sources[self.file] = text.splitlines()
+            return lines[line - 1] if 0 < line <= len(lines) else None
+        for _ in range(line - mark.line - 1):
+            i = text.find("\n", i) + 1
+            if i == 0:
+                return None
+        end = text.find("\n", i)
+        return text[i:] if end < 0 else text[i:end]
 
     # -- generic readers ---------------------------------------------------------------------
 

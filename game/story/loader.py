@@ -70,8 +70,8 @@ class Loader(ElementReaders):
         self.missing: dict[Diagnostic, str] = {}
         self.file = ""
         self.texts: dict[str, str] = {}
-        self.sources: dict[str, list[str]] = {}
-        """Lines of each file, split only when an error inside a block scalar needs them."""
+        self.sources: dict[str, list[str] | None] = {}
+        """Lines of each file, split only if need be (`CarefulReaders.line_text`)."""
         self.conditions: dict[str, Compiled] = {}
         """Parsed, checked and compiled conditions by source text: stories repeat them."""
         self.variables: dict[str, Variable] = {}

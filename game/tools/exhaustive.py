@@ -104,7 +104,7 @@ class Outcomes:
     def __iter__(self) -> Iterator[Callable[[int, int, int], int]]:
         while self.pending:
             if self.tried >= self.limit:
-                self.widest = self.tried + len(self.pending)
+                self.widest = max(self.widest, self.tried + len(self.pending))
                 return
             prefix = self.pending.pop()
             met: list[tuple[int, int]] = []

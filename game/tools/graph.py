@@ -6,7 +6,8 @@ boxes with the ending's id (and name); a `next:` as a dashed arrow; a `call:` (f
 as a bold arrow (Mermaid: `==>`) labelled `call` (with its `then:`), and a `return: true`
 as a dashed blue arrow labelled `return` to each scene it may go back to (its caller, or
 the call's `then:`); a conditional choice
-labelled `if: CONDITION` in canonical form (`expr.unparse`), a once-only choice labelled `once`; a
+labelled `if: CONDITION` in canonical form (`expr.unparse`), a once-only choice labelled `once`,
+one whose effects roll a `random()` (format v2) labelled `random`; a
 choice that can be locked (format v2's `enabled`) labelled `enabled: CONDITION` and drawn
 as a gate (DOT: dotted, in amber, with a tee head; Mermaid: a `--x` arrow); and
 every scene that nothing can reach (the checker's reachability) drawn dashed in red and
@@ -29,7 +30,7 @@ from typing import Literal
 from game.story import expr
 from game.story.calls import Calls
 from game.story.lint import reachable_scenes
-from game.story.model import Scene, Story
+from game.story.model import Choice, Scene, Story
 
 Format = Literal["dot", "mermaid"]
 FORMATS: tuple[Format, ...] = ("dot", "mermaid")
@@ -81,6 +82,13 @@ def story_map(story: Story) -> Map:
     )
 
 
+def _rolls(choice: Choice) -> bool:
+    """Whether taking the choice rolls a `random()` (format v2's `compute`)."""
+    return any(effect.expression is not None and any(
+        isinstance(n, expr.Apply) and n.func == expr.RANDOM
+        for n in expr.walk(effect.expression.node)) for effect in choice.effects)
+
+
 def _edges(story: Story) -> Iterator[Edge]:
     calls = Calls.of(story)
     for scene in story.scenes.values():
@@ -97,6 +105,8 @@ def _edges(story: Story) -> Iterator[Edge]:
                 parts.append(f"enabled: {expr.unparse(choice.enabled.node)}")
             if choice.once:
                 parts.append("once")
+            if _rolls(choice):
+                parts.append("random")
             key = (choice.goto, ", ".join(parts), choice.is_continue,
                    choice.enabled is not None, choice.call)
             merged.setdefault(key, []).append(str(choice.text))

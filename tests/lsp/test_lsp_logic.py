@@ -51,10 +51,11 @@ def labels(index: StoryIndex, text: str) -> list[str]:
 def test_the_index_finds_every_use_of_a_scene_with_its_place(index: StoryIndex) -> None:
     found = index.occurrences("scene", "kitchen")
     assert [(o.span.path.name, o.role, o.definition) for o in found] == [
-        ("scenes.yaml", "scenes", True), ("scenes.yaml", "goto", False),
-        ("scenes.yaml", "if", False)]  # `visits(kitchen) > 1`
+        ("scenes.yaml", "scenes", True), ("playthroughs.yaml", "scene", False),
+        ("scenes.yaml", "goto", False), ("scenes.yaml", "if", False),  # `visits(kitchen) > 1`
+        ("scenes.yaml", "goto", False)]  # the kitchen's own "Take a mug"
     line, col = find("scenes.yaml", "visits(kitchen)")
-    condition = found[2].span
+    condition = found[3].span
     assert (condition.line, condition.start, condition.end) == (line, col + 7, col + 14)
 
 
@@ -62,7 +63,9 @@ def test_the_index_finds_variables_in_text_blocks_conditions_effects_and_playthr
         index: StoryIndex) -> None:
     roles = [(o.span.path.name, o.role) for o in index.occurrences("variable", "courage")]
     assert roles == [("story.yaml", "variables"), ("playthroughs.yaml", "variables"),
-                     ("scenes.yaml", "text"), ("scenes.yaml", "add"), ("scenes.yaml", "if")]
+                     ("playthroughs.yaml", "variables"), ("scenes.yaml", "text"),
+                     ("scenes.yaml", "add"), ("scenes.yaml", "if"),
+                     ("scenes.yaml", "compute"), ("scenes.yaml", "compute")]  # `courage: ...`
     text = next(o for o in index.occurrences("variable", "courage") if o.role == "text").span
     line, col = find("scenes.yaml", "{courage}")
     assert (text.line, text.start) == (line, col + 1)
@@ -85,7 +88,7 @@ def test_facts_endings_and_their_details(index: StoryIndex) -> None:
                                                   "title": "A Friend on Day One",
                                                   "scene": "lunch"}
     assert [o.span.path.name for o in index.references("ending", "quiet")] == [
-        "playthroughs.yaml"]
+        "playthroughs.yaml", "playthroughs.yaml"]
 
 
 def test_a_file_whose_yaml_is_broken_keeps_its_last_index(index: StoryIndex) -> None:
@@ -232,7 +235,7 @@ def test_rename_of_a_variable_reaches_conditions_text_effects_and_playthroughs(
     occurrence = renameable(index, EXAMPLE / "story.yaml", line, col + 2)
     edits = rename_edits(index, occurrence, "nerve")
     assert {path.name: len(found) for path, found in edits.items()} == {
-        "story.yaml": 1, "scenes.yaml": 3, "playthroughs.yaml": 1}
+        "story.yaml": 1, "scenes.yaml": 5, "playthroughs.yaml": 2}
     assert {edit.text for found in edits.values() for edit in found} == {"nerve"}
 
 
@@ -394,3 +397,23 @@ def test_only_the_server_module_knows_the_protocol_library() -> None:
                   if isinstance(node, ast.ImportFrom)}
         protocol = {n for n in names if n.split(".")[0] in ("pygls", "lsprotocol")}
         assert bool(protocol) == (module.name == "server.py"), (module.name, protocol)
+
+
+def test_buffers_are_indexed_after_a_check_for_completion(story_copy: Path) -> None:
+    """`index_later` (the server runs it in a worker thread after publishing) makes the
+    index of the buffers as they were; a buffer changed again meanwhile waits for the next."""
+    workspace = StoryWorkspace(story_copy)
+    workspace.index_all()
+    scenes = (story_copy / "scenes.yaml").absolute()
+    text = scenes.read_text(encoding="utf-8")
+    workspace.edit(scenes, text + "  snack:\n    text: x\n    next: desk\n")
+    made = workspace.index_later()
+    assert workspace.names.details("scene", "snack") is None  # not taken in yet
+    workspace.indexed_now(made)
+    assert workspace.names.details("scene", "snack") is not None and not workspace.unindexed
+    workspace.edit(scenes, text + "  pie:\n    text: x\n    next: desk\n")
+    made = workspace.index_later()
+    workspace.edit(scenes, text + "  tart:\n    text: x\n    next: desk\n")
+    workspace.indexed_now(made)  # made for the text before: not taken in
+    assert workspace.names.details("scene", "pie") is None and workspace.unindexed
+    assert workspace.index.details("scene", "tart") is not None

@@ -30,6 +30,7 @@ variables:
 
 
 def build(tmp_path: Path, scenes: str, header: str = HEADER) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "story.yaml").write_text(header + textwrap.dedent(scenes), encoding="utf-8")
     return tmp_path
 
@@ -296,3 +297,44 @@ def test_a_compute_leaving_the_number_range_is_a_run_time_error(tmp_path: Path) 
     story = loaded(tmp_path, on_enter('{compute: {roll: "999999999999999 * 9"}}'))
     with pytest.raises(StoryRuntimeError, match="compute roll: the result"):
         Engine(story).start()
+
+
+def test_a_variable_read_only_by_another_variables_compute_is_read(tmp_path: Path) -> None:
+    header = HEADER + "  bonus: 2\n  alone: 0\n"
+    found = load_story(build(tmp_path, on_enter(
+        '{compute: {roll: "roll + bonus", alone: "alone + 1"}}'), header)).diagnostics
+    unread = {d.message.split("'")[1] for d in found if d.code == codes.UNREAD_VARIABLE.code}
+    assert "bonus" not in unread
+    assert "alone" in unread  # read only by its own compute: nothing ever shows it
+
+
+def test_a_save_fitted_to_new_bounds_is_brought_inside_them(tmp_path: Path) -> None:
+    from game.engine.migrate import migrate
+
+    before = loaded(tmp_path / "a", on_enter("{add: {roll: 9}}"))
+    state = Engine(before).start()
+    assert state.variables["roll"] == 9
+    after = loaded(tmp_path / "b", on_enter("{add: {roll: 1}}"),
+                   HEADER.replace("  roll: 0\n", "  roll: {default: 0, max: 5}\n"))
+    moved = migrate(state, after)
+    assert moved.state is not None and moved.state.variables["roll"] == 5
+    assert "variable 'roll' brought within the new bounds" in moved.summary
+    assert migrate(moved.state, after).state is moved.state  # fits now: kept as it is
+
+
+def test_a_value_outside_the_bounds_is_no_way_to_hide_every_choice(tmp_path: Path) -> None:
+    """Lint's "every choice can be hidden at once" tries values a number can hold: a
+    bounded one only inside its bounds (with `trust` at least 0, `trust >= 0` always holds)."""
+    scenes = """\
+        scenes:
+          a:
+            text: "{roll}{share}{lucky}{word}"
+            choices:
+              - {text: Go, goto: b, if: trust >= 0}
+              - {text: Stay, goto: a, if: trust > 9}
+          b: {text: t, ending: {id: e, title: E}}
+        """
+    assert not any(code == codes.ALL_HIDDEN.code for _, _, code in problems(tmp_path, scenes))
+    unbounded = HEADER.replace("trust: {default: 1, min: 0, max: 5}", "trust: 1")
+    assert any(code == codes.ALL_HIDDEN.code
+               for _, _, code in problems(tmp_path / "u", scenes, unbounded))

@@ -161,3 +161,9 @@ def test_calls_are_drawn_as_calls_and_returns_as_returns() -> None:
     mermaid = render(fixture("calls"), "mermaid")
     assert '  s0 ==>|"call, then: end_scene"| s3' in mermaid
     assert '  s2 -.->|"return"| s0' in mermaid
+
+
+def test_a_choice_that_rolls_is_labelled_random() -> None:
+    dot = render(load(FIXTURES / "dice"), "dot")
+    assert '"bet" -> "out" [label="if: roll == 6, random"' in dot
+    assert '"table" -> "bet" [label=' not in dot  # its compute rolls nothing

@@ -242,11 +242,16 @@ SCENES = ["s0", "s1", "s2", "s3", "s4"]
 CONDITIONS = st.sampled_from([
     None, None, "n >= 1", "n == 2", "n < 2", "3 <= n", "m > 0", "n + m > 2", "f", "not f",
     "visits(s1) > 1", "seen(s2)", "visits(s3) == 2", "has(x)", "not has(x)", "n > m",
+    "b >= 2", "b < 1", "min(n, b) > 0",  # format v2: a bounded number, a function of numbers
 ])
 EFFECTS = st.sampled_from([
     {"add": {"n": 1}}, {"add": {"n": -1}}, {"add": {"n": 2}}, {"set": {"n": 0}},
     {"add": {"m": 1}}, {"set": {"m": 2}}, {"set": {"f": True}}, {"set": {"f": False}},
     {"unlock": "x"}, {"unlock": "y"},
+    # format v2: a bounded number's adds (clamped), computes that read, write and roll
+    {"add": {"b": 2}}, {"add": {"b": -1}}, {"compute": {"m": "random(0, 2)"}},
+    {"compute": {"n": "min(n + m, 3)"}}, {"compute": {"f": "b > n"}},
+    {"compute": {"b": "b + random(-1, 1)"}}, {"compute": {"n": "clamp(n - 1, 0, b)"}},
 ])
 
 
@@ -286,7 +291,7 @@ def stories(draw: st.DrawFn) -> dict[str, object]:
         scenes[sid] = scene
     scenes["done"] = {"text": "Done.", "ending": {"id": "done", "title": "Done"}}
     return {"story": {"id": "g", "title": "G", "start": "s0"},
-            "variables": {"n": 0, "m": 0, "f": False},
+            "variables": {"n": 0, "m": 0, "f": False, "b": {"default": 0, "min": 0, "max": 3}},
             "facts": {k: {"title": k, "text": k, "source": k} for k in ("x", "y")},
             "scenes": scenes}
 

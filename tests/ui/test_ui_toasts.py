@@ -110,7 +110,8 @@ async def test_a_toast_shows_a_save_name_as_written_not_as_markup(make_app: Make
         await pilot.pause()
         for name in ("[b]bold[/b]", "odd [ and ] \\[x] [@click=app.quit]q[/]"):
             app.clear_notifications()
-            app.notify(f"Saved as '{name}'.", title="Save")
+            # a long life: on a loaded machine the check must not race the toast's expiry
+            app.notify(f"Saved as '{name}'.", title="Save", timeout=120)
             await until(pilot, lambda name=name: name in screen_text(app))
             assert f"Saved as '{name}'." in screen_text(app)
 

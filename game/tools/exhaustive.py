@@ -244,10 +244,14 @@ class Search:
         """The facts each move unlocks: what fact coverage counts (facts are no part of a
         key where no condition asks about them)."""
         self.risky = reads(story).risky
+        self.rolling = {scene.id for scene in story.scenes.values() if rolls(scene.on_enter)}
+        """The scenes whose on_enter rolls: a move entering one rolls, whatever its goto says
+        (a return's Continue enters the return point on top of the stack)."""
         self.random = {(scene.id, choice.id) for scene in story.scenes.values()
-                       for choice in scene.choices
-                       if rolls(choice.effects, story.scenes[choice.goto].on_enter)}
-        """The moves with a random(): each of their outcomes is a move of its own."""
+                       for choice in scene.choices if rolls(choice.effects)
+                       or (not choice.returns and choice.goto in self.rolling)}
+        """The moves with a random(): each of their outcomes is a move of its own (a return's
+        Continue also when its return point rolls, `rolled`)."""
         self.max_states = max_states
         self.report = ExhaustiveReport(max_states)
         self.keys: list[Key] = []
@@ -335,8 +339,7 @@ class Search:
         for choice in options:
             if not choice.is_continue:
                 coverage.choices[(scene.id, choice.id)] += 1
-            rolled = (scene.id, choice.id) in self.random
-            outcomes = Outcomes() if rolled else None
+            outcomes = Outcomes() if self.rolled(state, choice) else None
             for roll in outcomes or (None,):
                 try:
                     j = self.step(i, state, choice, roll)
@@ -354,6 +357,13 @@ class Search:
                 if where not in self.report.too_wide:
                     self.report.too_wide.append(where)
         self.last_edge[i] = len(self.targets)
+
+    def rolled(self, state: GameState, choice: Choice) -> bool:
+        """Whether taking `choice` in `state` calls random(): in its effects or on entering
+        the scene it leads to, which for a return is the return point it pops."""
+        if (state.scene, choice.id) in self.random:
+            return True
+        return choice.returns and bool(state.stack) and state.stack[-1] in self.rolling
 
     def step(self, i: int, state: GameState, choice: Choice,
              roll: Callable[[int, int, int], int] | None = None) -> int | None:

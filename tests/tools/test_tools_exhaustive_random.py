@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from test_tools_exhaustive import _plain_search
 from tools_helpers import FIXTURES, from_text, load
 
 from game.commands.test import exhaustive_report
@@ -90,3 +92,59 @@ def test_a_stuck_state_only_some_rolls_reach_says_so(tmp_path: Path) -> None:
     assert any("the route rolls random(): some of its outcomes lead here" in line
                for line in lines)
     assert verdict == "the exhaustive search found 1 problem"
+
+
+RETURN_POINT_ROLLS = """\
+    story: {{id: back, title: Back, start: hub}}
+    variables: {{n: 0}}
+    scenes:
+      hub:
+        text: Hub.
+        {on_enter}
+        choices:
+          - {{text: Go, call: sub{then}}}
+          - {{text: Win, goto: win, if: n == 6}}
+          - {{text: Lose, goto: lose, if: n < 6}}
+      sub:
+        text: Sub.
+        {sub_enter}
+        {way_on}
+      next_one:
+        text: Next.
+        on_enter: [{{compute: {{n: "random(1, 6)"}}}}]
+        choices:
+          - {{text: Go on, goto: hub}}
+      after:
+        text: "{{n}}"
+        on_enter: [{{compute: {{n: "random(1, 6)"}}}}]
+        choices:
+          - {{text: Win, goto: win, if: n == 6}}
+          - {{text: Lose, goto: lose, if: n < 6}}
+      win: {{text: W., ending: {{id: win, title: Win}}}}
+      lose: {{text: L., ending: {{id: lose, title: Lose}}}}
+    """
+"""Only a roll of 6 somewhere reaches the ending `win`; the roll is in the on_enter of a scene
+a move enters without naming it in its `goto`: a return point (a call's `then`, or the caller
+itself entered again), a call's target, or a `next:`."""
+
+
+@pytest.mark.parametrize("case", [
+    {"on_enter": "", "then": ", then: after", "sub_enter": "", "way_on": "return: true"},
+    {"on_enter": 'on_enter: [{compute: {n: "random(1, 6)"}}]', "then": "", "sub_enter": "",
+     "way_on": "return: true"},
+    {"on_enter": "", "then": ", then: hub", "sub_enter":
+     'on_enter: [{compute: {n: "random(1, 6)"}}]', "way_on": "return: true"},
+    {"on_enter": "", "then": ", then: hub", "sub_enter": "", "way_on": "next: next_one"},
+], ids=["return-to-then", "return-to-caller", "call-target", "next"])
+def test_a_roll_on_entering_a_scene_a_return_call_or_next_leads_to_is_explored(
+        tmp_path: Path, case: dict[str, str]) -> None:
+    text = RETURN_POINT_ROLLS.format(**case)
+    if case["way_on"].startswith("next"):  # sub is then reached by a call it never returns
+        text = text.replace("call: sub, then: hub", "goto: sub")
+    story = from_text(tmp_path, text)
+    report = search(story)
+    assert report.complete and not report.failed and not report.too_wide
+    assert report.coverage.endings["win"] and report.coverage.endings["lose"]
+    naive = search(story, naive=True)
+    assert naive.coverage.endings["win"] and naive.coverage.endings["lose"]
+    assert (report.states, report.coverage) == _plain_search(story, 200_000)[::2]

@@ -10,11 +10,17 @@ Each of those is one pass over a condition's tree, through the expression packag
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from game.story import expr
-from game.story.model import Condition, Story
+from game.story.model import Condition, Scene, Story
+from game.story.scene import Template
+from game.story.variations import runtime_template
+
+if TYPE_CHECKING:
+    from game.engine import Engine, GameState
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +32,12 @@ class Reads:
     risky: dict[str, tuple[Condition, ...]]
     """Scenes whose paragraph conditions can fail at run time (only division and clamp can),
     each with those conditions in story order."""
+    shows: frozenset[str] = frozenset()
+    """Scenes whose other shown text can fail (format v2: a `{?COND|..}` that divides or
+    clamps, in a title, a paragraph, a choice's text or reason, the ending's title): the
+    tools show those through the Engine on entry (`check_shown`), as play would, since
+    whether the condition is evaluated at all depends on the items picked around it. Their
+    visit count, and the scenes their variations' conditions count, are in `asked`."""
 
 
 def reads(story: Story) -> Reads:
@@ -33,6 +45,7 @@ def reads(story: Story) -> Reads:
     `enabled`)."""
     asked: set[str] = set()
     risky: dict[str, tuple[Condition, ...]] = {}
+    shows: set[str] = set()
     for scene in story.scenes.values():
         for paragraph in scene.paragraphs:
             condition = paragraph.condition
@@ -49,7 +62,43 @@ def reads(story: Story) -> Reads:
         for effect in scene.on_enter:
             if effect.expression is not None:
                 _scan(effect.expression, asked)
-    return Reads(frozenset(asked), risky)
+        conditions = [c for template in shown_templates(story, scene) for c in template.conditions]
+        if any(_scan(c, set(), paragraph=True) for c in conditions):
+            shows.add(scene.id)
+            asked.add(scene.id)  # which item a variation picks: the n-th visit
+            for c in conditions:
+                _scan(c, asked)
+    return Reads(frozenset(asked), risky, frozenset(shows))
+
+
+def shown_templates(story: Story, scene: Scene) -> Iterator[Template]:
+    """Every text shown in a state of `scene`: its title, paragraphs, choices' texts and
+    reasons, its ending's title."""
+    yield from titles(story, scene)
+    for paragraph in scene.paragraphs:
+        yield paragraph.text
+    for choice in scene.choices:
+        yield choice.text
+        if choice.reason is not None:
+            yield choice.reason
+
+
+def titles(story: Story, scene: Scene) -> Iterator[Template]:
+    """The titles of a scene and its ending that hold a variation condition, parsed as the
+    Engine parses them (titles are kept as written)."""
+    for title in (scene.title, scene.ending.title if scene.ending is not None else ""):
+        if "{?" in title:
+            yield runtime_template(title, story.variables, scene.pos)
+
+
+def check_shown(engine: Engine, found: Reads, state: GameState) -> None:
+    """Evaluate on entering `state` what showing it evaluates and can fail, as play would
+    (raises StoryRuntimeError): the one rule the reference runs, the replay of a failed run
+    and the exhaustive search share (the fast runner calls it for `shows` scenes too)."""
+    if state.scene in found.shows:
+        engine.view(state)
+    elif state.scene in found.risky:
+        engine.paragraphs(engine.story.scenes[state.scene], state)
 
 
 def _scan(condition: Condition, asked: set[str], paragraph: bool = False) -> bool:

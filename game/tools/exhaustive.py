@@ -35,7 +35,7 @@ from typing import cast
 
 from game.engine import Engine, GameState, StoryRuntimeError
 from game.story.model import Choice, Effect, Pos, Story, Value
-from game.tools.analysis import reads
+from game.tools.analysis import check_shown, reads
 from game.tools.coverage import Coverage
 from game.tools.findings import Finding
 from game.tools.growth import growing, growth
@@ -243,7 +243,7 @@ class Search:
             choice.goto].on_enter) for scene in story.scenes.values() for choice in scene.choices}
         """The facts each move unlocks: what fact coverage counts (facts are no part of a
         key where no condition asks about them)."""
-        self.risky = reads(story).risky
+        self.found = reads(story)
         self.rolling = {scene.id for scene in story.scenes.values() if rolls(scene.on_enter)}
         """The scenes whose on_enter rolls: a move entering one rolls, whatever its goto says
         (a return's Continue enters the return point on top of the stack)."""
@@ -306,9 +306,9 @@ class Search:
         self.via.append(via)
         self.first_edge.append(0)
         self.last_edge.append(0)
-        if state.scene in self.risky:
+        if state.scene in self.found.risky or state.scene in self.found.shows:
             try:
-                self.engine.paragraphs(self.scenes[state.scene], state)
+                check_shown(self.engine, self.found, state)
             except StoryRuntimeError as exc:
                 self.failed(j, state.scene, exc)
                 return j

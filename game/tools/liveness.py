@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -206,10 +206,10 @@ def numbers_of(story: Story) -> frozenset[str]:
 
 
 def scene_reads(scene: Scene, numbers: frozenset[str], risky: tuple[Condition, ...] = (),
-                text: bool = True) -> dict[Slot, Live]:
+                text: bool = True, titles: Iterable[Template] = ()) -> dict[Slot, Live]:
     """What showing a state in `scene` reads: its choices' conditions and once marks, the
     paragraph conditions that can fail (`risky`), and with `text` all paragraph conditions
-    and `{name}` texts as well."""
+    and shown texts (`titles` too: those holding a variation condition) as well."""
     out: dict[Slot, Live] = {}
 
     def read(slot: Slot, how: Live) -> None:
@@ -229,6 +229,9 @@ def scene_reads(scene: Scene, numbers: frozenset[str], risky: tuple[Condition, .
             for slot, how in condition_reads(c.node, numbers):
                 read(slot, how)
 
+    if text:
+        for title in titles:
+            shown(title)
     for paragraph in scene.paragraphs:
         if text or any(paragraph.condition is c for c in risky):
             condition(paragraph.condition)
@@ -294,8 +297,10 @@ def analyse(story: Story, text: bool = True) -> Liveness:
     what each move out of s needs of the state before it`, widened to exact where a loop
     keeps moving a cap (see the module docstring)."""
     numbers = numbers_of(story)
-    risky = analysis.reads(story).risky
-    reads = {sid: scene_reads(scene, numbers, risky.get(sid, ()), text)
+    found = analysis.reads(story)
+    risky = found.risky
+    reads = {sid: scene_reads(scene, numbers, risky.get(sid, ()), text or sid in found.shows,
+                              analysis.titles(story, scene))  # shows: all its text can fail
              for sid, scene in story.scenes.items()}
     for sid, scene in story.scenes.items():
         for choice in scene.choices:

@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 from game import collector
 from game.engine import Engine, GameState, StoryRuntimeError
 from game.engine.dice import run_seed
-from game.story.model import Choice, Condition, Pos, Story
+from game.story.model import Choice, Pos, Story
 from game.tools import runner
-from game.tools.analysis import reads
+from game.tools.analysis import Reads, check_shown, reads
 from game.tools.coverage import Coverage
 from game.tools.findings import Finding, FindingKind
 from game.tools.runner import Strategy, shown_first, weighted_pick
@@ -107,7 +107,7 @@ def _fast_runs(story: Story, report: RandomReport) -> None:
         else:
             report.count(end.steps, end.facts, None,
                          _replayed(story, end.failure, end.run, end.seed, report.max_steps,
-                                   end.path, compiled.risky))
+                                   end.path, compiled.found))
     compiled.add_coverage(report.coverage, report.runs)
 
 
@@ -116,7 +116,7 @@ class EngineDisagrees(AssertionError):
 
 
 def _replayed(story: Story, kind: FindingKind, run: int, seed: int, max_steps: int,
-              path: tuple[Choice, ...], risky: dict[str, tuple[Condition, ...]]) -> Finding:
+              path: tuple[Choice, ...], found: Reads) -> Finding:
     """Replay a failed fast run through the real Engine and report what the Engine saw."""
     engine = Engine(story, history=None)  # routes in reports replay the whole run
     state = engine.start(run_seed(seed))
@@ -127,8 +127,7 @@ def _replayed(story: Story, kind: FindingKind, run: int, seed: int, max_steps: i
                                       f"'{state.scene}' to the Engine")
             state = engine.take(state, choice)
         if kind == "error":
-            if state.scene in risky:
-                engine.paragraphs(story.scenes[state.scene], state)
+            check_shown(engine, found, state)
             engine.choices(state)
             raise EngineDisagrees(f"run {run}: the Engine found no run-time error")
     except StoryRuntimeError as exc:
@@ -144,7 +143,7 @@ def _engine_runs(story: Story, report: RandomReport) -> None:
     """The same runs through `Engine.choices` + `Engine.take`."""
     engine = Engine(story, history=None)  # routes in reports replay the whole run
     scenes = story.scenes
-    risky = reads(story).risky
+    found = reads(story)
     coverage = report.coverage
     counts: dict[int, int] = {}  # id(choice) -> times taken, across all runs
     by_id = {id(c): (s.id, c.id) for s in scenes.values() for c in s.choices if not c.is_continue}
@@ -157,8 +156,7 @@ def _engine_runs(story: Story, report: RandomReport) -> None:
         steps = 0
         problem: Finding | None = None
         try:
-            if state.scene in risky:
-                engine.paragraphs(scenes[state.scene], state)
+            check_shown(engine, found, state)
             while not engine.is_over(state):
                 options = shown_first(engine.choices(state))
                 if not options:
@@ -178,8 +176,7 @@ def _engine_runs(story: Story, report: RandomReport) -> None:
                 state = engine.take(state, choice)
                 steps += 1
                 coverage.scenes[state.scene] += 1
-                if state.scene in risky:
-                    engine.paragraphs(scenes[state.scene], state)
+                check_shown(engine, found, state)
         except StoryRuntimeError as exc:
             problem = _error(story, run, seed, state, exc)
         ending = scenes[state.scene].ending

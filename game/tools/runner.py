@@ -24,7 +24,10 @@ real `Engine` (`playtest.random_runs(..., reference=True)`) agree step for step 
    written twice;
 4. where play fails: a condition that raises while choices are listed, or one of the few
    paragraph conditions that can (they divide), evaluated on entry although nothing is
-   rendered, or a call or return refused as above;
+   rendered; in the rarer scenes whose other shown text can fail (a dividing `{?COND|..}`
+   in a title, paragraph, choice text or reason: `analysis.Reads.shows`) the whole scene
+   is shown through the Engine on entry, as play shows it; or a call or return refused
+   as above;
 5. when a run ends: at an ending, stuck (no choice takeable), at `max_steps` choices taken
    (a possible endless loop), or at such a failure.
 
@@ -169,9 +172,10 @@ for `_COMPUTE` and `_BOUNDED` what game/engine/effects.py needs: the effect, and
 compute where it runs and its index there, which its dice read)."""
 _Entry = tuple[int, "Evaluator | None", "str | None"]
 """A choice that may be hidden: (its move number, condition or None, `once` key or None)."""
-_Arrival = tuple["tuple[Evaluator, ...] | None", bool, "int | None"]
+_Arrival = tuple["tuple[Evaluator, ...] | None", bool, "int | None", bool]
 """What entering a scene checks beyond its choices: (risky paragraph conditions, whether it
-is an ending, the move of its Continue if it is a `return: true` scene)."""
+is an ending, the move of its Continue if it is a `return: true` scene, whether its other
+shown text can fail: `Compiled.show`)."""
 _Row = tuple["tuple[int, ...] | None", "tuple[tuple[int, ...], tuple[_Entry, ...]]",
              "_Arrival | None"]
 """A scene: (its move numbers if none can be hidden, else None; the moves always shown and
@@ -234,9 +238,11 @@ class Compiled:
         self.story = story
         self.ids = ids = list(story.scenes)
         self.number = number = {scene_id: i for i, scene_id in enumerate(ids)}
-        found = reads(story)
+        self.found = found = reads(story)
         self.asked = found.asked
         self.risky = found.risky
+        self.engine: Any = None
+        """Made for the first `shows` scene a run enters (see `show`)."""
         self.bounds = rules.bounds(story)
         """The bounded numbers, whose `add` is clamped (game/engine/effects.py)."""
         self.rows: list[_Row | None] = [None] * len(ids)
@@ -312,12 +318,25 @@ class Compiled:
         # Unpacking a row touches all three parts, so the parts a step will not use are the
         # shared None and () rather than objects of their own somewhere else in memory.
         back = moves[0] if scene.returns else None
-        arrival = None if checks is None and scene.ending is None and back is None else (
-            checks, scene.ending is not None, back)
+        shows = scene_id in self.found.shows
+        arrival = None if (checks is None and scene.ending is None and back is None
+                           and not shows) else (checks, scene.ending is not None, back, shows)
         row: _Row = ((None, (tuple(fixed), tuple(entries)), arrival) if entries
                      else (tuple(moves), _NOTHING_TO_TEST, arrival))
         self.rows[here] = row
         return row
+
+    def show(self, scene: str, variables: Mapping[str, Value], visits: Mapping[str, int],
+             taken: AbstractSet[str], facts: AbstractSet[str], seed: int) -> None:
+        """Show a `shows` scene through the Engine (raises where play would): its variation
+        conditions are evaluated only as the items picked around them say, a rule kept in
+        one place (game/engine/text.py), so it is not copied here. Rare, so not fast."""
+        from game.engine import Engine, GameState  # (only stories with such text need it)
+
+        if self.engine is None:
+            self.engine = Engine(self.story, history=1)
+        self.engine.view(GameState(scene, dict(variables), dict(visits), frozenset(taken),
+                                   tuple(facts), seed=seed))
 
     def choice(self, move: int) -> Choice:
         """The choice a move takes (not START, which takes none)."""
@@ -419,10 +438,12 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                     row = build(here)
                 options, entries, arrival = row
                 if arrival is not None:
-                    risky, ending, back = arrival
+                    risky, ending, back, shows = arrival
                     if risky is not None:
                         for evaluate in risky:
                             evaluate(variables, visits, facts)
+                    if shows:
+                        c.show(c.ids[here], variables, visits, once_taken, facts, game_seed)
                     if ending:
                         break
                     if back is not None:  # `return: true`: its Continue pops the stack

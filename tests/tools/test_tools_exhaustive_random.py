@@ -148,3 +148,4 @@ def test_a_roll_on_entering_a_scene_a_return_call_or_next_leads_to_is_explored(
     naive = search(story, naive=True)
     assert naive.coverage.endings["win"] and naive.coverage.endings["lose"]
     assert (report.states, report.coverage) == _plain_search(story, 200_000)[::2]
+

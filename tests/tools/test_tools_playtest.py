@@ -227,3 +227,53 @@ def test_runs_leave_the_garbage_collector_as_they_found_it(reference: bool) -> N
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+SHOWN_DIVISION = """\
+    story: {{id: p, title: P, start: a}}
+    variables: {{n: 0, zero: 1}}
+    scenes:
+      a:
+        text: Start.
+        choices:
+          - {{text: Go, goto: b, if: n == 0, effects: [{{set: {{zero: 0}}}}]}}
+          - {{text: Stay, goto: a, if: n > 0}}
+      b:
+        title: "{title}"
+        text: "{text}"
+        choices:
+          - {{text: "{choice}", goto: c}}
+          - {{text: Locked, goto: c, enabled: n > 0, reason: "{reason}"}}
+      c: {{text: C., ending: {{id: e, title: "{ending}"}}}}
+    """
+"""A `{?COND|..}` that divides by a variable which is zero, in each kind of shown text of
+scene b (or its ending c): play fails there when the scene is shown (the Engine renders
+it), so random runs and the exhaustive search must fail there too. (A title's condition
+is placed at its scene, as the Engine places it.)"""
+RISKY = "{?10 / zero > 1|big|small}"
+
+
+@pytest.mark.parametrize(("where", "line"), [
+    ("title", 9), ("text", 11), ("choice", 13), ("reason", 14), ("ending", 15)])
+def test_a_division_in_a_shown_text_variation_is_a_run_time_error(
+        tmp_path: Path, where: str, line: int) -> None:
+    from game.tools.exhaustive import search
+
+    fields = {"title": "B", "text": "B.", "choice": "End", "reason": "Not yet.",
+              "ending": "E"}
+    fields[where] = RISKY
+    story = from_text(tmp_path, SHOWN_DIVISION.format(**fields))
+    with pytest.raises(Exception, match="division by zero"):
+        state = Engine(story).start()
+        engine = Engine(story)
+        while True:  # play as a front end does: show each scene
+            engine.view(state)
+            state = engine.take(state, engine.choices(state)[0])
+    for reference in (False, True):
+        report = random_runs(story, 3, reference=reference)
+        assert [p.kind for p in report.problems] == ["error"] * 3, reference
+        assert report.problems[0].message == "division by zero"
+        assert report.problems[0].pos.line == line
+    exhaustive = search(story)
+    assert [e.message for e in exhaustive.errors] == ["division by zero"]
+    assert exhaustive.errors[0].pos.line == line

@@ -302,24 +302,30 @@ def analyse(story: Story, text: bool = True) -> Liveness:
     reads = {sid: scene_reads(scene, numbers, risky.get(sid, ()), text or sid in found.shows,
                               analysis.titles(story, scene))  # shows: all its text can fail
              for sid, scene in story.scenes.items()}
+    calls = Calls.of(story)
+    returns_to = calls.returns_to if calls is not None else {}
+
+    def entered(sid: str, choice: Choice) -> list[str]:
+        """The scenes a move may enter: its goto, or for a return's Continue each return
+        point a call reaching it may have pushed."""
+        return sorted(returns_to.get(sid, ())) if choice.returns else [choice.goto]
+
     for sid, scene in story.scenes.items():
         for choice in scene.choices:
-            for slot in move_reads(choice, story.scenes[choice.goto]):
-                reads[sid][slot] = EXACT
+            for goto in entered(sid, choice):
+                for slot in move_reads(choice, story.scenes[goto]):
+                    reads[sid][slot] = EXACT
     slots: set[Slot] = {("var", name) for name in story.variables}
     for local in reads.values():
         slots.update(local)
     frozen = frozenset(slots)
     edges: dict[str, tuple[Edge, ...]] = {}
     into: dict[str, list[tuple[str, Edge]]] = {sid: [] for sid in story.scenes}
-    calls = Calls.of(story)
-    returns_to = calls.returns_to if calls is not None else {}
     for sid, scene in story.scenes.items():
         out = []
         for index, choice in enumerate(scene.choices):
             once = f"{sid}/{choice.id}" if choice.once else None
-            targets = sorted(returns_to.get(sid, ())) if choice.returns else (choice.goto,)
-            for goto in targets:  # a return may pop any return point of a call reaching it
+            for goto in entered(sid, choice):
                 target = story.scenes[goto]
                 edge = Edge(choice, target.id, transfer(choice.effects, once, target.id,
                                                         target.on_enter, frozen), index)

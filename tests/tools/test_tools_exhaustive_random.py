@@ -149,3 +149,26 @@ def test_a_roll_on_entering_a_scene_a_return_call_or_next_leads_to_is_explored(
     assert naive.coverage.endings["win"] and naive.coverage.endings["lose"]
     assert (report.states, report.coverage) == _plain_search(story, 200_000)[::2]
 
+
+def test_a_compute_on_entering_a_return_point_reads_the_state_the_return_leaves(
+        tmp_path: Path) -> None:
+    """`d` is read only by the compute of the return point's on_enter: it must be kept in
+    the key of the returning scene, or the search rebuilds it at its default (1) there and
+    never divides by the 0 the call set."""
+    story = from_text(tmp_path, """\
+        story: {id: back, title: Back, start: hub}
+        variables: {d: 1, y: 0.0}
+        scenes:
+          hub:
+            text: Hub.
+            choices:
+              - {text: Go, call: sub, then: after, effects: [{set: {d: 0}}]}
+          sub: {text: Sub., return: true}
+          after:
+            text: "{y}"
+            on_enter: [{compute: {y: "10 / d"}}]
+            next: end
+          end: {text: E., ending: {id: e, title: E}}
+        """)
+    for report in (search(story), search(story, naive=True)):
+        assert [(e.message, e.pos.line) for e in report.errors] == [("division by zero", 11)]

@@ -30,7 +30,8 @@ _LIST_CANDIDATES = 4
 def lint(story: Story, partial: bool = False, known: Known | None = None,
          unseen: Container[str] | None = frozenset()) -> list[Diagnostic]:
     """Whole-story warnings. `partial`: the story has errors, so parts of it (a condition
-    that did not parse, say) are missing; "never read" would then mostly be noise. `known`:
+    that did not parse, say) are missing; "never read" and "every choice leads to one scene
+    with the same effects" would then mostly be noise. `known`:
     what an earlier lint worked out about condition texts (it depends on the text alone),
     for a process that checks the same story again after each edit. `unseen`: the names a
     file that could not be read mentions (None: any name), since its gotos and unlocks may
@@ -74,6 +75,9 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
         else known.text_warnings(story, found) for found in findings.values())))
     if any(found.calls for found in findings.values()):
         out.extend(call_problems(story, known.never))
+    if partial:  # the choices and effects that named something missing were dropped, so
+        # the ones left may look alike when they are not
+        out = [d for d in out if d.code != codes.SAME_OUTCOME.code]
     return out
 
 

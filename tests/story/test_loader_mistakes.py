@@ -173,6 +173,49 @@ def test_a_file_that_cannot_be_read_does_not_cascade(tmp_path: Path) -> None:
     ]
 
 
+def test_a_file_that_cannot_be_read_hides_names_in_v2_places_too(tmp_path: Path) -> None:
+    """Format v2 refers to names in more places: `{?COND|..}` in titles, text, choice texts
+    and reasons, `enabled`, `call:`/`then:`, list items in `add`/`remove`/`in`, `compute`.
+    None of them is blamed when the file that defines the name cannot be read, and nothing
+    a dropped reference leaves behind is blamed either (here both choices of `a` that
+    remain lead to `b` with no effects: their effects named the unreadable file's list)."""
+    folder = write(tmp_path, {
+        "a_main.yaml": """\
+            story: {id: u, title: U, start: a}
+            variables: {x: 0}
+            scenes:
+              a:
+                title: "A {?hidden > 1|big}"
+                text: "{?hidden > 1|big|small} {&one|{?has(clue)|two}} {x}"
+                choices:
+                  - {text: "Call {?seen(secret)|again}", call: secret, then: secret2}
+                  - {text: Lock, goto: b, enabled: "hidden > 0", reason: "{?hidden > 2|no}"}
+                  - text: Bag
+                    goto: b
+                    if: '"coin" in bag'
+                    effects: [{add: {bag: coin}}, {remove: {bag: [coin]}},
+                              {compute: {x: "hidden + count(bag)"}}]
+              b: {text: B, ending: {id: e, title: "E {?hidden > 1|x}"}}
+            """,
+        "b_broken.yaml": """\
+            variables:
+              hidden: 0
+              bag: {items: [coin, key], default: []}
+            facts:
+              clue: {title: C, text: t}
+            scenes:
+              secret: {text: S, return: true}
+              secret2: {text: S, next: b
+            """,
+    })
+    assert diagnostics(folder) == [
+        "b_broken.yaml:9:1: error: YAML syntax: did not find expected ',' or '}' (while "
+        "parsing a flow mapping that starts at line 8, column 12)",
+        "b_broken.yaml:9:1: warning: this file could not be read, so 14 references "
+        "elsewhere to names it may define were not checked; fix it, then check again",
+    ]
+
+
 def test_a_file_that_is_not_text_hides_every_missing_name(tmp_path: Path) -> None:
     folder = write(tmp_path, {"a_story.yaml": "story: {id: t, title: T, start: a}\n"})
     (folder / "b_scenes.yaml").write_bytes(b"scenes:\n  a: {text: \xff, next: a}\n")

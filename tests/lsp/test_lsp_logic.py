@@ -55,11 +55,11 @@ def labels(index: StoryIndex, text: str) -> list[str]:
 def test_the_index_finds_every_use_of_a_scene_with_its_place(index: StoryIndex) -> None:
     found = index.occurrences("scene", "kitchen")
     assert [(o.span.path.name, o.role, o.definition) for o in found] == [
-        ("scenes.yaml", "scenes", True), ("playthroughs.yaml", "scene", False),
-        ("scenes.yaml", "goto", False), ("scenes.yaml", "if", False),  # `visits(kitchen) > 1`
+        ("scenes.yaml", "scenes", True), ("scenes.yaml", "goto", False),
+        ("scenes.yaml", "if", False),  # `visits(kitchen) > 1`
         ("scenes.yaml", "goto", False)]  # the kitchen's own "Take a mug"
     line, col = find("scenes.yaml", "visits(kitchen)")
-    condition = found[3].span
+    condition = found[2].span
     assert (condition.line, condition.start, condition.end) == (line, col + 7, col + 14)
 
 

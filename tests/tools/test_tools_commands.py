@@ -190,3 +190,28 @@ def test_check_stats_prints_the_table_after_the_summary(
     assert code == 0
     assert "\n\nstats for 'First Day':\nchapter " in out
     assert re.search(r"^total +207 +7 +9 +2 +2$", out, re.M)
+
+
+@pytest.mark.parametrize("where", ["choice", "on_enter", "shown text"])
+@pytest.mark.parametrize("exhaustive", [False, True])
+def test_a_division_by_a_variable_that_is_zero_fails_at_its_place(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str,
+        exhaustive: bool) -> None:
+    """A `compute` (in a choice's effects or an on_enter) or a shown `{?COND|..}` dividing
+    by a variable that is 0 in play: `offscreen test` and `--exhaustive` fail with the
+    run-time error at the '/', never a traceback."""
+    compute = '[{compute: {x: "10 / n"}}]'
+    lines = {"choice": f"      - {{text: Go, goto: b, effects: {compute}}}",
+             "on_enter": f"      - {{text: Go, goto: b}}\n  b:\n    on_enter: {compute}",
+             "shown text": "      - {text: Go, goto: b}\n  b:\n    title: '{?10 / n > 1|B}'"}
+    text = ("story: {id: z, title: Z, start: a}\nvariables: {n: 0, x: 0.0}\nscenes:\n"
+            "  a:\n    text: A.\n    choices:\n" + lines[where] + "\n")
+    if where == "choice":
+        text += "  b:\n"
+    text += "    text: '{x}'\n    next: c\n  c: {text: C., ending: {id: e, title: E}}\n"
+    (tmp_path / "story.yaml").write_text(text, encoding="utf-8")
+    code, out, err = _run(capsys, "test", str(tmp_path), "--runs", "3",
+                          *(["--exhaustive"] if exhaustive else []))
+    place = {"choice": "7:56", "on_enter": "9:33", "shown text": "8:6"}[where]
+    assert code == 1 and "Traceback" not in out + err, out
+    assert re.search(rf"story\.yaml:{place}: error: (run 0 \(seed 0\): )?division by zero", out)

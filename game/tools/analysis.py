@@ -62,7 +62,8 @@ def reads(story: Story) -> Reads:
         for effect in scene.on_enter:
             if effect.expression is not None:
                 _scan(effect.expression, asked)
-        conditions = [c for template in shown_templates(story, scene) for c in template.conditions]
+        conditions = [c for template in shown_templates(story, scene)
+                      if not template.is_plain for c in template.conditions]
         if any(_scan(c, set(), paragraph=True) for c in conditions):
             shows.add(scene.id)
             asked.add(scene.id)  # which item a variation picks: the n-th visit

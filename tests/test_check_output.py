@@ -114,7 +114,7 @@ def test_json_on_a_clean_story_is_ok_and_carries_the_stats(
     assert document["diagnostics"] == [] and document["summary"]["ok"] is True
     assert document["summary"]["text"].startswith("ok: 3 files")
     assert document["stats"]["title"] == "First Day"
-    assert document["stats"]["total"]["scenes"] == 6
+    assert document["stats"]["total"]["scenes"] == 7
 
 
 def test_warnings_alone_exit_0_in_every_format(tmp_path: Path,

@@ -23,7 +23,10 @@ class StoryIndex:
 
     def update(self, path: Path, text: str) -> bool:
         """Re-index one file; False (and the last good index kept) when its YAML is broken."""
-        found = index_text(path, text)
+        return self.put(path, index_text(path, text))
+
+    def put(self, path: Path, found: FileIndex | None) -> bool:
+        """A file's index made already (`index_text`; None keeps the last good one)."""
         if found is None:
             return False
         self.files[path] = found

@@ -4,10 +4,13 @@ Everything the server knows lives in the protocol-free modules beside this one; 
 protocol's types are built from theirs. Positions are converted with the client's position
 encoding (UTF-16 by default), since the story layer counts characters.
 
-Checking: each change re-indexes its file at once (completion and definition see it) and
-schedules a whole-story check after `DEBOUNCE` seconds without further changes. The check
-runs in a worker thread so that completion, hover and definition are answered meanwhile,
-and re-reads only the files changed since the last one (the workspace's `FileCache`).
+Checking: each change schedules a whole-story check after `DEBOUNCE` seconds without
+further changes. The check runs in a worker thread so that completion, hover and definition
+are answered meanwhile, and re-reads only the files changed since the last one (the
+workspace's `FileCache`); after it has published, the changed buffers are indexed, in the
+worker thread too. Completion uses the index as of then (the names that exist); definition,
+references, hover and rename index a buffer changed since first, as their places must be
+exact.
 Files changed outside the editor (a checkout, another tool) come as
 `workspace/didChangeWatchedFiles`; the watcher is registered with the editor when it
 supports that (`watch_files`).
@@ -158,6 +161,8 @@ class StoryServer(LanguageServer):
             self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
                 uri=from_fs_path(str(path)) or "",
                 diagnostics=[self.diagnostic(problem) for problem in found]))
+        if story.unindexed and story.root not in self.again:  # the pause: index the buffers
+            story.indexed_now(await asyncio.to_thread(story.index_later))
         if story.root in self.again:
             self.again.discard(story.root)
             self.running[story.root] = asyncio.ensure_future(self.check(story))
@@ -226,7 +231,7 @@ def build() -> StoryServer:
                     lsp.CompletionOptions(trigger_characters=[" ", "(", "{", ",", "["]))
     def completion(ls: StoryServer, params: lsp.CompletionParams) -> lsp.CompletionList:
         path, line, col = ls.cursor(params.text_document.uri, params.position)
-        found: Completion = complete(ls.story(path).index, ls.lines(path), line, col)
+        found: Completion = complete(ls.story(path).names, ls.lines(path), line, col)
         start = ls.position(path, line, col - len(found.prefix))
         end = ls.position(path, line, col)
         items = [lsp.CompletionItem(

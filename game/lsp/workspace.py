@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from game import collector
+from game.lsp.index import FileIndex, index_text
 from game.lsp.lookup import StoryIndex
 from game.lsp.problems import Problem, problems
 from game.story.filecache import FileCache
@@ -120,13 +121,33 @@ class StoryWorkspace:
 
     @property
     def index(self) -> StoryIndex:
-        """The story's index, with every buffer as it is now. A buffer is indexed again when
-        a question needs it, not at each keystroke: the check does not use the index, and
-        typing a word sends a change per letter."""
+        """The story's index, with every buffer as it is now (for definition, references,
+        hover, rename: places must be exact). A buffer is indexed again when a question
+        needs it, or after a check (`index_later`), not at each keystroke: the check does not
+        use the index, and typing a word sends a change per letter."""
         for path, text in list(self.unindexed.items()):
             del self.unindexed[path]
             self.indexed.update(path, text)
         return self.indexed
+
+    @property
+    def names(self) -> StoryIndex:
+        """The index as of the last pause in typing, for completion: it asks which names
+        exist, which a keystroke hardly ever changes, and it comes at every keystroke."""
+        return self.indexed
+
+    def index_later(self) -> dict[Path, tuple[str, FileIndex | None]]:
+        """The buffers not indexed yet, indexed (from any thread: nothing is changed here);
+        `indexed_now` takes them in."""
+        return {path: (text, index_text(path, text))
+                for path, text in dict(self.unindexed).items()}
+
+    def indexed_now(self, made: dict[Path, tuple[str, FileIndex | None]]) -> None:
+        """Take in what `index_later` made, for each buffer still as it was then."""
+        for path, (text, found) in made.items():
+            if self.unindexed.get(path) is text:
+                del self.unindexed[path]
+                self.indexed.put(path, found)
 
     def edit(self, path: Path, text: str) -> None:
         """A buffer was opened or changed: it stands in for its file from now on."""

@@ -220,7 +220,9 @@ def _value(data: object, what: str) -> None:
 def _held(data: object, items: object, what: str) -> None:
     """A list's value: names of `items`, each once, in their order (`lists.ordered`)."""
     names = _strings(data, what)
-    _need(type(items) is tuple and names == tuple(i for i in items if i in names), what)
+    held = set(names)
+    _need(type(items) is tuple and len(held) == len(names)
+          and names == tuple(i for i in items if i in held), what)
 
 
 def _expected(data: object, what: str) -> None:

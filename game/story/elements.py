@@ -472,7 +472,8 @@ class ElementReaders(ListReaders):
         got = expr.result_kind(tree, self.kinds)
         if not _fits(want, got):
             hint = (f"; round it to a whole number: round({source})"
-                    if want is int and got == "decimal" else "")
+                    if want is int and got == "decimal"
+                    else "; a list changes by add, remove and set" if want is tuple else "")
             self.report(self.inner_pos(vnode, 0), f"compute {var}: the result is "
                         f"{_RESULT_WORDS[got]} but '{var}' is {_kind_name(want)} (declared "
                         f"at {declared.pos}){hint}", codes.COMPUTE_RESULT,
@@ -518,8 +519,8 @@ class ElementReaders(ListReaders):
             if default is None:
                 return None
             limits = self.bounds(f"variable '{name}'", f, default)
-            if limits is None:
-                return None
+            if limits is None:  # reported; the variable stays declared (unbounded), so
+                return Variable(name, default, d.pos)  # its uses are no "undeclared" cascade
             return Variable(name, default, d.pos, lo=limits[0], hi=limits[1])
         self.report(self.pos(node), f"variable '{name}' needs a default (or, for a list, "
                     "items)", codes.MISSING_KEY)
@@ -831,7 +832,7 @@ def _range_words(lo: int | float | None, hi: int | float | None) -> str:
 
 def _kind_name(kind: type) -> str:
     return {bool: "true/false", int: "a whole number", float: "a decimal number",
-            str: "text"}.get(kind, kind.__name__)
+            str: "text", tuple: "a list"}.get(kind, kind.__name__)
 
 
 def _as_written(node: yaml.Node, value: Value) -> str:

@@ -38,16 +38,18 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
     out: list[Diagnostic] = []
     known = known or Known()
     known.begin(story)
-    findings = {scene.id: known.scene(scene) for scene in story.scenes.values()}
+    findings = known.findings(story)
     roots = [name for name in story.scenes if unseen is None or name in unseen]
     reachable = known.reachable(story, roots, findings)
     for found in findings.values():
         scene = found.scene
-        if scene.id not in reachable:
+        live = scene.id in reachable
+        if not live:
             out.append(codes.UNREACHABLE_SCENE.at(scene.pos, f"scene '{scene.id}' can never "
                                                   f"be reached from the start scene "
                                                   f"'{story.start}'"))
-        out.extend(known.stuck(story, found, reachable))
+        kept = found.stuck.get(live)  # (inline: this loop runs over every scene)
+        out.extend(kept if kept is not None else known.stuck(story, found, reachable))
     unlocked_anywhere, unlocked_reachably = _unlocks(findings.values(), reachable)
     for fact in story.facts.values():
         if unseen is None or fact.id in unseen:
@@ -67,8 +69,9 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
         out.extend(_unused_variables(story))
         out.extend(_never_held(story))
     out.extend(_out_of_range(story, findings.values()))
-    out.extend(textlint.warnings(story, (known.text_warnings(story, found)
-                                         for found in findings.values())))
+    out.extend(textlint.warnings(story, (
+        (found.text, found.titles) if found.text is not None and found.titles is not None
+        else known.text_warnings(story, found) for found in findings.values())))
     if any(found.calls for found in findings.values()):
         out.extend(call_problems(story, known.never))
     return out
@@ -184,6 +187,17 @@ class Known:
         if len(self._scenes) > 2 * len(story.scenes) + 1000:
             self._scenes = {name: found for name, found in self._scenes.items()
                             if story.scenes.get(name) is found.scene}
+
+    def findings(self, story: Story) -> dict[str, SceneFindings]:
+        """`scene` of every scene of the story, by id (the kept ones looked up inline: this
+        runs over every scene at every check)."""
+        kept = self._scenes if self.remember else {}
+        out: dict[str, SceneFindings] = {}
+        for scene in story.scenes.values():
+            found = kept.get(scene.id)
+            out[scene.id] = (found if found is not None and found.scene is scene
+                             else self.scene(scene))
+        return out
 
     def scene(self, scene: Scene) -> SceneFindings:
         """What depends on this scene alone: kept when remembering, else worked out."""

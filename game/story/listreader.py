@@ -63,6 +63,7 @@ class ListReaders(CarefulReaders):
         if isinstance(node, yaml.SequenceNode) and not self.plain_tag(node):
             return (), False
         names: set[str] = set()
+        declared = frozenset(items)
         ok = True
         for item in nodes:
             if isinstance(item, yaml.ScalarNode) and item.tag in (
@@ -80,7 +81,7 @@ class ListReaders(CarefulReaders):
             name = self.ident(item, what)
             if name is None:
                 ok = False
-            elif name not in items:
+            elif name not in declared:
                 self.report(self.pos(item), f"{what}: {lists.not_an_item(var, name, items)}",
                             codes.NOT_AN_ITEM)
                 ok = False

@@ -85,8 +85,10 @@ def _quick_names(kind: str, var: str, items: tuple[str, ...], vnode: yaml.Node,
     if nodes is None:
         return None
     names = set()
+    declared = items if len(nodes) < 4 else frozenset(items)  # (a long list: linear time)
     for node in nodes:
-        if type(node) is not _ScalarNode or node.tag != yamlsrc.STR or node.value not in items:
+        if (type(node) is not _ScalarNode or node.tag != yamlsrc.STR
+                or node.value not in declared):
             return None
         names.add(node.value)
     effect_kind: EffectKind = "add" if kind == "add" else "remove" if kind == "remove" else "set"

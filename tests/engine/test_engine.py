@@ -25,7 +25,8 @@ def test_start_enters_the_first_scene(engine: Engine) -> None:
     state = engine.start()
     assert state.scene == "lobby"
     assert state.visits == {"lobby": 1}
-    assert state.variables == {"courage": 0, "met_sam": False, "name": "the new hire"}
+    assert state.variables == {"courage": 0, "met_sam": False, "name": "the new hire",
+                               "pockets": ("badge",), "luck": 0}
     assert state.turn == 0 and state.previous is None and state.facts == ()
 
 

@@ -5,6 +5,7 @@ All on the example story (docs/example), with no client and no pygls.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,9 @@ from game.story.files import load_story
 from game.story.model import Pos
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "example"
+SCENES = sorted(re.findall(r"^  ([a-z_]+):$", (EXAMPLE / "scenes.yaml").read_text(
+    encoding="utf-8"), re.MULTILINE))
+"""The example's scene ids, sorted (as completion lists them)."""
 
 
 @pytest.fixture
@@ -52,7 +56,8 @@ def test_the_index_finds_every_use_of_a_scene_with_its_place(index: StoryIndex) 
     found = index.occurrences("scene", "kitchen")
     assert [(o.span.path.name, o.role, o.definition) for o in found] == [
         ("scenes.yaml", "scenes", True), ("scenes.yaml", "goto", False),
-        ("scenes.yaml", "if", False)]  # `visits(kitchen) > 1`
+        ("scenes.yaml", "if", False),  # `visits(kitchen) > 1`
+        ("scenes.yaml", "goto", False)]  # the kitchen's own "Take a mug"
     line, col = find("scenes.yaml", "visits(kitchen)")
     condition = found[2].span
     assert (condition.line, condition.start, condition.end) == (line, col + 7, col + 14)
@@ -62,7 +67,9 @@ def test_the_index_finds_variables_in_text_blocks_conditions_effects_and_playthr
         index: StoryIndex) -> None:
     roles = [(o.span.path.name, o.role) for o in index.occurrences("variable", "courage")]
     assert roles == [("story.yaml", "variables"), ("playthroughs.yaml", "variables"),
-                     ("scenes.yaml", "text"), ("scenes.yaml", "add"), ("scenes.yaml", "if")]
+                     ("playthroughs.yaml", "variables"), ("scenes.yaml", "text"),
+                     ("scenes.yaml", "add"), ("scenes.yaml", "if"),
+                     ("scenes.yaml", "compute"), ("scenes.yaml", "compute")]  # `courage: ...`
     text = next(o for o in index.occurrences("variable", "courage") if o.role == "text").span
     line, col = find("scenes.yaml", "{courage}")
     assert (text.line, text.start) == (line, col + 1)
@@ -85,7 +92,7 @@ def test_facts_endings_and_their_details(index: StoryIndex) -> None:
                                                   "title": "A Friend on Day One",
                                                   "scene": "lunch"}
     assert [o.span.path.name for o in index.references("ending", "quiet")] == [
-        "playthroughs.yaml"]
+        "playthroughs.yaml", "playthroughs.yaml"]
 
 
 def test_a_file_whose_yaml_is_broken_keeps_its_last_index(index: StoryIndex) -> None:
@@ -116,7 +123,7 @@ def test_yaml_path_reads_the_place_from_indentation() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    (CHOICE + "        goto: ", ["alone", "desk", "kitchen", "lobby", "lunch", "window"]),
+    (CHOICE + "        goto: ", SCENES),
     (CHOICE + "        goto: ki", ["kitchen"]),
     ("scenes:\n  a:\n    text: x\n    next: d", ["desk"]),
     ("story:\n  start: l", ["lobby", "lunch"]),
@@ -143,8 +150,7 @@ def test_completion_offers_the_names_that_fit_the_place(
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("scenes:\n  a:\n    choices:\n      - {text: \"Café 🍵\", goto: ",
-     ["alone", "desk", "kitchen", "lobby", "lunch", "window"]),
+    ("scenes:\n  a:\n    choices:\n      - {text: \"Café 🍵\", goto: ", SCENES),
     ("scenes:\n  a:\n    choices:\n      - {text: 'It''s {', goto: ki", ["kitchen"]),
     ("scenes:\n  a:\n    choices:\n      - {text: Go, if: \"has(s", ["sam_secret"]),
     ("scenes:\n  a:\n    choices:\n      - {text: \"Hi {na", ["name"]),
@@ -232,7 +238,7 @@ def test_rename_of_a_variable_reaches_conditions_text_effects_and_playthroughs(
     occurrence = renameable(index, EXAMPLE / "story.yaml", line, col + 2)
     edits = rename_edits(index, occurrence, "nerve")
     assert {path.name: len(found) for path, found in edits.items()} == {
-        "story.yaml": 1, "scenes.yaml": 3, "playthroughs.yaml": 1}
+        "story.yaml": 1, "scenes.yaml": 5, "playthroughs.yaml": 2}
     assert {edit.text for found in edits.values() for edit in found} == {"nerve"}
 
 
@@ -394,3 +400,23 @@ def test_only_the_server_module_knows_the_protocol_library() -> None:
                   if isinstance(node, ast.ImportFrom)}
         protocol = {n for n in names if n.split(".")[0] in ("pygls", "lsprotocol")}
         assert bool(protocol) == (module.name == "server.py"), (module.name, protocol)
+
+
+def test_buffers_are_indexed_after_a_check_for_completion(story_copy: Path) -> None:
+    """`index_later` (the server runs it in a worker thread after publishing) makes the
+    index of the buffers as they were; a buffer changed again meanwhile waits for the next."""
+    workspace = StoryWorkspace(story_copy)
+    workspace.index_all()
+    scenes = (story_copy / "scenes.yaml").absolute()
+    text = scenes.read_text(encoding="utf-8")
+    workspace.edit(scenes, text + "  snack:\n    text: x\n    next: desk\n")
+    made = workspace.index_later()
+    assert workspace.names.details("scene", "snack") is None  # not taken in yet
+    workspace.indexed_now(made)
+    assert workspace.names.details("scene", "snack") is not None and not workspace.unindexed
+    workspace.edit(scenes, text + "  pie:\n    text: x\n    next: desk\n")
+    made = workspace.index_later()
+    workspace.edit(scenes, text + "  tart:\n    text: x\n    next: desk\n")
+    workspace.indexed_now(made)  # made for the text before: not taken in
+    assert workspace.names.details("scene", "pie") is None and workspace.unindexed
+    assert workspace.index.details("scene", "tart") is not None

@@ -180,7 +180,7 @@ async def test_completion_after_goto_lists_the_scene_ids(
     assert result is not None
     items = result.items if isinstance(result, types.CompletionList) else result
     labels = {item.label for item in items}
-    assert labels == {"lobby", "kitchen", "window", "desk", "lunch", "alone"}
+    assert labels == {"lobby", "kitchen", "coffee", "window", "desk", "lunch", "alone"}
     kitchen = next(item for item in items if item.label == "kitchen")
     assert kitchen.detail == "The Kitchen"
 
@@ -250,7 +250,8 @@ async def test_document_symbols_outline_the_scenes(
     found = await client.text_document_document_symbol_async(types.DocumentSymbolParams(
         types.TextDocumentIdentifier(uri(story_copy, "scenes.yaml"))))
     assert found is not None
-    assert [s.name for s in found] == ["lobby", "kitchen", "window", "desk", "lunch", "alone"]
+    assert [s.name for s in found] == ["lobby", "kitchen", "coffee", "window", "desk", "lunch",
+                                       "alone"]
 
 
 async def test_shutdown_and_exit_end_the_process(story_copy: Path) -> None:

@@ -36,6 +36,7 @@ scenes:
           - add: {pockets: script}
           - remove: {pockets: [badge]}
           - unlock: clue
+          - compute: {courage: "min(courage + 1, 5)"}
       - text: Count
         goto: office
         enabled: count(pockets) >= 2 or "key" in tools
@@ -117,6 +118,10 @@ def test_list_items_say_which_lists_hold_them(index: StoryIndex) -> None:
     (CHOICE + "        reason: \"{?cou", "|a|b}\"", ["courage"]),
     (CHOICE + "        enabled: cou", "", ["courage", "count"]),
     (CHOICE + "        if: count(", "", ["pockets", "tools"]),  # list variables only
+    (CHOICE + "        effects:\n          - compute: {courage: \"min(cou", "", ["courage"]),
+    (CHOICE + "        effects:\n          - compute: {courage: cl", "", ["clamp"]),
+    (CHOICE + "        effects:\n          - compute:\n              courage: ro", "", ["round"]),
+    (CHOICE + "        effects:\n          - compute: {", "", ["courage", "pockets", "tools"]),
 ])
 def test_variables_complete_inside_variations_and_locks(
         index: StoryIndex, text: str, after: str, expected: list[str]) -> None:
@@ -163,7 +168,8 @@ def test_a_list_variable_is_found_renamed_and_hovered_everywhere(
     assert uses == [("variables", "pockets"), ("text", "pockets"), ("if", "pockets"),
                     ("add", "pockets"), ("remove", "pockets"), ("enabled", "pockets")]
     courage = [o.role for o in index.occurrences("variable", "courage")]
-    assert courage == ["variables", "text", "reason"]  # both {?courage ...} conditions
+    # both {?courage ...} conditions, and compute's key and expression
+    assert courage == ["variables", "text", "compute", "compute", "reason"]
     (definition,) = index.definitions("variable", "pockets")
     edits = rename_edits(index, definition, "bag")
     renamed = STORY.split("\n")

@@ -21,6 +21,10 @@ from game.storage.saves import SaveStore
 from game.story.files import load_or_raise
 
 FIXTURES = Path(__file__).parent / "fixtures"
+FIRST_DAY_V1 = FIXTURES / "first_day_v1"
+"""docs/example as it was when these saves were written (scene format v1, content hash
+2cb44d9f...): the story each save names by its hash. docs/example itself has moved on to
+format v2; what an old save does against it is the last test below."""
 
 
 def exact(state: GameState) -> list[list[object]]:
@@ -44,7 +48,7 @@ def test_an_old_save_decodes_to_exactly_the_states_it_held(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["short", "long"])
 def test_an_old_save_loads_from_its_slot_and_plays_on(tmp_path: Path, name: str) -> None:
-    story = load_or_raise(EXAMPLE)
+    story = load_or_raise(FIRST_DAY_V1)
     store = SaveStore(tmp_path, story)
     shutil.copy(FIXTURES / f"v1_{name}.json", store.path(name))
     loaded = store.load(name)
@@ -55,3 +59,26 @@ def test_an_old_save_loads_from_its_slot_and_plays_on(tmp_path: Path, name: str)
     assert undone is not None and exact(undone) == expected(f"v1_{name}")[1:]
     moved = engine.take(loaded.state, engine.choices(loaded.state)[0])
     assert moved.turn == loaded.state.turn + 1 and moved.previous is loaded.state
+
+
+@pytest.mark.parametrize("name", ["short", "long"])
+def test_an_old_save_loads_into_the_example_as_it_is_now_with_a_report(
+        tmp_path: Path, name: str) -> None:
+    """The example gained format v2's variables since (a list and a dice roll): the old
+    save still loads, says what changed, keeps every state it held, and plays on."""
+    story = load_or_raise(EXAMPLE)
+    assert story.content_hash != load_or_raise(FIRST_DAY_V1).content_hash
+    store = SaveStore(tmp_path, story)
+    shutil.copy(FIXTURES / f"v1_{name}.json", store.path(name))
+    loaded = store.load(name)
+    assert loaded.message == "The story has changed: 2 new variables ('pockets', 'luck')."
+    added = {"pockets": ("badge",), "luck": 0}
+    for state, then in zip(loaded.state.history(), expected(f"v1_{name}"), strict=True):
+        assert {k: v for k, v in state.variables.items() if k not in added} == {
+            k: v for k, _, v in then[1]}
+        assert {k: state.variables[k] for k in added} == added
+        assert [state.scene, sorted(state.taken), list(state.facts), state.turn,
+                state.via] == [then[0], then[3], then[4], then[5], then[6]]
+    engine = Engine(story)
+    moved = engine.take(loaded.state, engine.choices(loaded.state)[0])
+    assert moved.turn == loaded.state.turn + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import time
 import tracemalloc
@@ -12,10 +13,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from storage_helpers import play
 
+from game import numbers
 from game.engine import GameState
-from game.storage import atomic, locks
+from game.storage import atomic, jsontext, locks
 from game.storage.profile import LOCK_TIMEOUT, ProfileStore
 from game.storage.saves import AUTOSAVE, SaveError, SaveStore, SlotConflict
 from game.story.model import Story
@@ -425,3 +429,39 @@ def test_two_sessions_at_once_keep_two_autosaves(folder: Path, story: Story) -> 
     third.choose("go_to_your_desk")
     assert store.load("autosave").state.scene == "desk"  # free again: the next game has it
     third.quit()
+
+
+@given(st.one_of(
+    st.integers(min_value=numbers.LIMIT + 1, max_value=10**40),
+    st.integers(max_value=-numbers.LIMIT - 1, min_value=-10**40),
+    st.floats(min_value=numbers.LIMIT, exclude_min=True, allow_infinity=True),
+    st.floats(max_value=-numbers.LIMIT, exclude_max=True, allow_infinity=True),
+    st.just(math.nan)))
+def test_every_number_a_save_cannot_hold_is_looked_at_when_written(value: float) -> None:
+    """checked_bytes parses the text it writes again only when a number might be out of
+    range (`_NUMBER_WORTH_CHECKING`): every such number json.dumps can write must match."""
+    text = json.dumps({"courage": value})
+    assert not numbers.in_range(value)
+    with pytest.raises(jsontext.Unsavable, match=r"outside the range|not a number"):
+        jsontext.checked_bytes(text)
+
+
+def test_a_story_hash_with_an_exponent_in_it_is_not_parsed_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story hash is hex, so `e92` in it is no number: the save is not parsed again."""
+    def never(text: str) -> object:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(jsontext, "loads", never)
+    text = '{"story": {"hash": "9513209968c1490c8ec1dfcefd7c5403fdd02c22b159166f32e92c02"}}'
+    assert jsontext.checked_bytes(text) == text.encode()
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789eE+-.,:{}[]\"aNfIinty ")))
+def test_the_written_save_guard_misses_no_number_a_regex_would_catch(text: str) -> None:
+    """`might_be_out_of_range` is byte searches; it must say yes wherever the plain regex
+    of what json.dumps writes for such a number finds one."""
+    import re
+
+    if re.search(r"[0-9]{16}|[eE]\+[0-9]{2}|NaN|Infinity", text):
+        assert jsontext.might_be_out_of_range(text.encode())

@@ -43,7 +43,7 @@ def remove_sam_secret(folder: Path) -> None:
 
 
 def add_mood(folder: Path) -> None:
-    edit(folder, "story.yaml", "  courage: 0 ", "  mood: calm\n  courage: 0 ")
+    edit(folder, "story.yaml", "  courage: {", "  mood: calm\n  courage: {")
 
 
 def insert_choice(folder: Path) -> None:
@@ -91,7 +91,7 @@ def test_save_then_choice_inserted_scene_renamed_variable_added_fact_removed(
     state = loaded.state
     assert state.scene == "desk"
     assert dict(state.variables) == {"mood": "calm", "courage": 1, "met_sam": True,
-                                     "name": "the new hire"}
+                                     "name": "the new hire", "pockets": ("badge",), "luck": 0}
     assert state.facts == ()
     assert state.taken == frozenset({"lobby/take_a_deep_breath"})
     assert loaded.playtime == 30
@@ -168,7 +168,8 @@ def test_type_change_and_removed_once_only_choice(story_dir: Path) -> None:
         "once-only choice 'lobby/take_a_deep_breath' removed",
     )
     assert migration.state is not None
-    assert dict(migration.state.variables) == {"courage": 1, "met_sam": False, "name": 7}
+    assert dict(migration.state.variables) == {"courage": 1, "met_sam": False, "name": 7,
+                                               "pockets": ("badge",), "luck": 0}
     assert migration.state.taken == frozenset()
     all_viewable(migration.state, new)
 
@@ -178,7 +179,7 @@ def test_many_changes_are_summarised_in_one_line(story: Story) -> None:
                       ("a", "b", "c", "d", "coffee"))
     migration = migrate(state, story)
     assert migration.changes == (
-        "3 new variables ('courage', 'met_sam', 'name')",
+        "5 new variables ('courage', 'met_sam', 'name' and 2 more)",
         "5 variables removed ('v0', 'v1', 'v2' and 2 more)",
         "4 facts removed ('a', 'b', 'c' and 1 more)",
     )

@@ -337,3 +337,17 @@ def test_a_condition_starting_with_a_quoted_name_gets_a_yaml_hint(tmp_path: Path
         "b_scenes.yaml:7:22: error: YAML syntax: did not find expected key (while parsing a "
         "block mapping that starts at line 5, column 9); a value that starts with a quote ends "
         "at its closing quote: quote the whole value, e.g. if: '\"script\" in pockets' [OS106]"]
+
+
+def test_compute_reads_a_list_but_never_stores_into_one(tmp_path: Path) -> None:
+    got = errors(tmp_path, f"scenes:\n  a: {{text: t, on_enter: [{{compute: {{pockets: "
+                           f"'count(pockets)', n: 'pockets'}}}}], {END}}}\n")
+    assert [g.split(" (declared")[0] for g in got] == [
+        "b_scenes.yaml:2:48: error: compute pockets: the result is a whole number but "
+        "'pockets' is a list",
+        "b_scenes.yaml:2:69: error: compute n: the result is a list but 'n' is a whole number"]
+    assert got[0].endswith("; a list changes by add, remove and set [OS521]")
+    s = story(tmp_path, f"scenes:\n  a: {{text: '{{n}}', on_enter: [{{add: {{pockets: "
+                        f"script}}}}, {{compute: {{n: 'count(pockets) * 10'}}}}], {END}}}\n")
+    engine = Engine(s)
+    assert engine.view(engine.start()).paragraphs == ("20",)

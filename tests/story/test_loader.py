@@ -42,7 +42,8 @@ def test_example_story_loads_cleanly() -> None:
     story = result.story
     assert isinstance(story, Story)
     assert story.title == "First Day" and story.subtitle == "A very small story"
-    assert set(story.scenes) == {"lobby", "kitchen", "window", "desk", "lunch", "alone"}
+    assert set(story.scenes) == {"lobby", "kitchen", "coffee", "window", "desk", "lunch",
+                                 "alone"}
     assert set(story.endings) == {"friends", "quiet"}
     assert story.chapters() == ("Morning",)
     window = story.scenes["window"]

@@ -11,6 +11,7 @@ from test_tools_proof import assert_same_as_naive
 from tools_helpers import fixture, from_text
 
 from game.tools import coverage as cov
+from game.tools import scripted
 from game.tools.exhaustive import search
 from game.tools.liveness import analyse
 from game.tools.playtest import random_runs
@@ -104,3 +105,22 @@ def test_a_loop_through_a_return_that_grows_a_number_is_found(tmp_path: Path) ->
     report = search(story)
     assert report.complete
     assert [(f.pos.line, "grows without end" in f.message) for f in report.errors] == [(6, True)]
+
+
+def test_a_scripted_playthrough_continues_through_returns(tmp_path: Path) -> None:
+    """Steps need not name a return's Continue (it is taken anyway, as a next's is); a
+    step's expectation is checked before continuing, as for next."""
+    story = from_text(tmp_path, ERRANDS + """\
+playthroughs:
+  errands:
+    steps:
+      - Shop
+      - {choose: Buy, expect: {scene: till, variables: {coins: 1, asked: false}}}
+      - Oracle
+    expect: {ending: home, facts: [map]}
+  by_the_keeper:
+    steps: [Shop, Ask the keeper, Continue, {choose: Home, expect: {ending: home}}]
+""")
+    results = scripted.run_all(story)
+    assert [(r.playthrough.name, r.ok) for r in results] == [
+        ("errands", True), ("by_the_keeper", True)]

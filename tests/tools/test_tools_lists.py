@@ -28,6 +28,7 @@ EFFECTS = st.sampled_from([
     {"add": {"bag": "a"}}, {"add": {"bag": ["b", "c"]}}, {"remove": {"bag": "a"}},
     {"remove": {"bag": ["a", "b", "c"]}}, {"set": {"bag": ["c"]}}, {"set": {"bag": []}},
     {"add": {"n": 1}}, {"set": {"w": "b"}}, {"set": {"w": "c"}},
+    {"compute": {"n": "count(bag) + min(n, 2)"}},
 ])
 
 

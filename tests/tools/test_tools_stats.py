@@ -49,11 +49,12 @@ def test_the_table_is_aligned_and_ends_with_the_total() -> None:
     lines = text.splitlines()
     assert lines[0] == "stats for 'First Day':"
     assert lines[1].split() == ["chapter", "words", "scenes", "choices", "facts", "endings"]
-    assert lines[2].split() == ["Morning", "103", "3", "5", "2", "0"]
-    assert lines[3].split() == ["(no", "chapter)", "53", "3", "2", "0", "2"]
-    assert lines[4].split() == ["total", "156", "6", "7", "2", "2"]
+    assert lines[2].split() == ["Morning", "139", "4", "7", "2", "0"]
+    assert lines[3].split() == ["(no", "chapter)", "68", "3", "2", "0", "2"]
+    assert lines[4].split() == ["total", "207", "7", "9", "2", "2"]
     assert len({len(line) for line in lines[1:5]}) == 1  # columns line up
-    assert lines[5] == "variables: 3, scripted playthroughs: 2"
+    assert lines[5] == ("variables: 5 (1 list of 2 items, 1 with bounds), scripted "
+                        "playthroughs: 3")
 
 
 def test_a_variation_counts_the_words_of_every_item(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import MakeApp
 from textual.widgets import Static
-from ui_helpers import screen_name, screen_text
+from ui_helpers import cut_the_kitchen, screen_name, screen_text
 
 from game.ui.widgets.dev_panel import DevPanel
 
@@ -73,10 +73,7 @@ async def test_a_cut_scene_moves_the_player_to_the_nearest_place(
     async with app.run_test() as pilot:
         await pilot.press("enter", "2")
         await pilot.pause()
-        path = story_copy / "scenes.yaml"
-        path.write_text(path.read_text().replace("goto: kitchen", "goto: galley")
-                        .replace("  kitchen:\n", "  galley:\n")
-                        .replace("visits(kitchen)", "visits(galley)"))
+        cut_the_kitchen(story_copy)
         app.poll_story()
         await pilot.pause()
         assert app.session.state is not None and app.session.state.scene == "lobby"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import MakeApp, load
 from textual.widgets import DataTable
-from ui_helpers import saved, screen_name, screen_text, store
+from ui_helpers import cut_the_kitchen, saved, screen_name, screen_text, store
 
 from game.storage.saves import SaveStore
 
@@ -189,11 +189,7 @@ async def test_a_save_whose_scene_was_cut_offers_the_nearest_place(
     engine = Engine(story)
     state = engine.choose(engine.start(), "walk_into_the_kitchen")
     SaveStore(saves, story).save("cut", state)
-    scenes = story_copy / "scenes.yaml"
-    text = scenes.read_text()
-    scenes.write_text(text.replace("goto: kitchen", "goto: galley")
-                      .replace("  kitchen:\n", "  galley:\n")
-                      .replace("visits(kitchen)", "visits(galley)"))
+    cut_the_kitchen(story_copy)
     app = make_app(story_copy)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("l")

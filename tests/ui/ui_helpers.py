@@ -68,3 +68,15 @@ def set_speed(saves: Path, speed: int, story: Path = EXAMPLE) -> None:
     """The typewriter's speed in the profile the next app will read."""
     store = ProfileStore(saves, load_or_raise(story))
     store.save_settings(replace(store.load().settings, text_speed=speed))
+
+
+def cut_the_kitchen(story: Path) -> None:
+    """Edit a copy of docs/example as an author renaming a scene would: the kitchen becomes
+    the galley in the scenes (its gotos and visits too) and in the playthroughs' expects, so
+    the story still checks clean and a game saved in the kitchen has lost its scene."""
+    scenes = story / "scenes.yaml"
+    scenes.write_text(scenes.read_text().replace("goto: kitchen", "goto: galley")
+                      .replace("  kitchen:\n", "  galley:\n")
+                      .replace("visits(kitchen)", "visits(galley)"))
+    plays = story / "playthroughs.yaml"
+    plays.write_text(plays.read_text().replace("scene: kitchen", "scene: galley"))

@@ -231,9 +231,10 @@ class Known:
     def text_warnings(self, story: Story, found: SceneFindings,
                       ) -> tuple[list[Diagnostic], list[Diagnostic]]:
         """`textlint.scene_warnings` of the scene: about its texts, kept with the scene, and
-        about its titles, kept under the same variables."""
+        about its titles, kept under the same variables (each worked out once: asking
+        `scene_warnings` for the texts alone read every title twice)."""
         if found.text is None:
-            found.text = textlint.scene_warnings(found.scene, story.variables)[0]
+            found.text = textlint.text_warnings(found.scene)
         if found.titles is None or not self.remember:
             found.titles = textlint.title_warnings(found.scene, story.variables)
         return found.text, found.titles

@@ -55,12 +55,16 @@ def titles(story: Story) -> Iterator[tuple[Template, Pos]]:
 
 
 def scene_titles(scene: Scene, variables: Container[str]) -> Iterator[tuple[Template, Pos]]:
-    """The scene's title and its ending's, when they show variables or variations."""
-    from game.story.variations import runtime_template
-
-    for title, pos in ((scene.title, scene.pos),
-                       *(((scene.ending.title, scene.ending.pos),) if scene.ending else ())):
+    """The scene's title and its ending's, when they show variables or variations. (Lint
+    asks for every scene, and nearly every title is plain: nothing is built or imported for
+    one.)"""
+    ending = scene.ending
+    places = (((scene.title, scene.pos),) if ending is None
+              else ((scene.title, scene.pos), (ending.title, ending.pos)))
+    for title, pos in places:
         if "{" in title or "}" in title:
+            from game.story.variations import runtime_template
+
             yield runtime_template(title, variables, pos), pos
 
 
@@ -99,8 +103,12 @@ def scene_warnings(scene: Scene, variables: Container[str],
                    ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """One scene's warnings: about its texts (the scene alone), and about its titles (which
     depend on the variables declared too)."""
-    return ([w for template, pos in templates(scene) for w in _template_warnings(template, pos)],
-            title_warnings(scene, variables))
+    return text_warnings(scene), title_warnings(scene, variables)
+
+
+def text_warnings(scene: Scene) -> list[Diagnostic]:
+    """One scene's warnings about its texts (they depend on the scene alone)."""
+    return [w for template, pos in templates(scene) for w in _template_warnings(template, pos)]
 
 
 def title_warnings(scene: Scene, variables: Container[str]) -> list[Diagnostic]:

@@ -51,8 +51,10 @@ def replays_stuck(story: Story, finding: Finding) -> bool:
     states = [engine.start()]
     for move in finding.moves:
         after = []
-        for state in states:
-            choice = next(c for c in engine.choices(state) if c.id == move.choice)
+        for state in states:  # (a state another outcome led to may not offer the move)
+            choice = next((c for c in engine.choices(state) if c.id == move.choice), None)
+            if choice is None or choice.id in engine.shown(state)[1]:  # absent, or locked
+                continue
             for roll in Outcomes():
                 after.append(engine.take(state, choice, roll))
         states = after

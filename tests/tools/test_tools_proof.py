@@ -21,7 +21,7 @@ from game.engine import Engine
 from game.story.files import load_story
 from game.story.model import Story
 from game.tools import coverage as cov
-from game.tools.exhaustive import ExhaustiveReport, search
+from game.tools.exhaustive import ExhaustiveReport, rolls, search
 from game.tools.findings import Finding
 from game.tools.liveness import analyse
 from game.tools.playtest import random_runs
@@ -45,7 +45,13 @@ def assert_same_as_naive(story: Story) -> ExhaustiveReport:
 
 
 def replays_stuck(story: Story, finding: Finding) -> bool:
-    """Whether the real engine, following the finding's route, ends up stuck there."""
+    """Whether the real engine, following the finding's route, ends up stuck there. A story
+    that rolls `random()` anywhere is not replayed by choice ids: the search tried every
+    outcome of each roll, and a replay would roll the game's own dice (a lock or a
+    condition on the rolled value then differs, and the route is refused)."""
+    if any(rolls(scene.on_enter) or any(rolls(c.effects) for c in scene.choices)
+           for scene in story.scenes.values()):
+        return True
     engine = Engine(story)
     state = engine.start()
     for move in finding.moves:

@@ -21,7 +21,7 @@ from game.story.files import display_path
 from game.story.model import Story
 from game.tools import coverage as cov
 from game.tools import scripted
-from game.tools.exhaustive import MAX_OUTCOMES, ExhaustiveReport, search
+from game.tools.exhaustive import MAX_OUTCOMES, ExhaustiveReport, rolls, search
 from game.tools.findings import Finding
 from game.tools.playtest import RandomReport, random_runs
 from game.tools.runner import STRATEGIES, Strategy
@@ -160,6 +160,16 @@ _EXHAUSTIVE_UNITS: dict[cov.ItemKind, str] = {
 }
 
 
+def _rolled(story: Story, finding: Finding) -> bool:
+    """Whether a finding's route takes a move whose effects roll random() (format v2)."""
+    for move in finding.moves:
+        scene = story.scenes[move.scene]
+        choice = next((c for c in scene.choices if c.id == move.choice), None)
+        if choice is not None and rolls(choice.effects, story.scenes[move.to].on_enter):
+            return True
+    return False
+
+
 def exhaustive_report(story: Story, found: ExhaustiveReport) -> tuple[list[str], str]:
     lines = [""]
     if found.complete:
@@ -189,6 +199,9 @@ def exhaustive_report(story: Story, found: ExhaustiveReport) -> tuple[list[str],
             lines.append(f"    shortest route: {describe(finding.start, finding.moves)}")
             if kind != "loop":
                 lines.append(f"    replay it as a playthrough: steps: {as_steps(finding.moves)}")
+            if _rolled(story, finding):
+                lines.append("    (the route rolls random(): some of its outcomes lead here, "
+                             "not all, so the playthrough may need other rolls)")
         if len(findings) > MAX_REPORTED:
             lines.append(f"... and {len(findings) - MAX_REPORTED} more")
     if found.trapped_states:

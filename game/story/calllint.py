@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from game.story import codes
 from game.story.calls import MAX_DEPTH, Calls, Never
+from game.story.components import components
 from game.story.diagnostics import Diagnostic
 from game.story.model import Choice, Scene, Story
 
@@ -32,8 +33,9 @@ def call_problems(story: Story, never: Never | None = None) -> Iterator[Diagnost
         return
     yield from _returns(story, calls)
     endless: set[str] = set()
-    yield from _cycles(calls, endless)
-    yield from _too_deep(calls)
+    cyclic: set[str] = set()
+    yield from _cycles(calls, endless, cyclic)
+    yield from _too_deep(calls, cyclic)
     for scene in story.scenes.values():
         for choice in scene.choices:
             if choice.call and choice.goto not in calls.returns and choice.goto not in endless:
@@ -62,50 +64,44 @@ def _returns(story: Story, calls: Calls) -> Iterator[Diagnostic]:
                 "the game with an error; reach it only through 'call:'")
 
 
-def _cycles(calls: Calls, endless: set[str]) -> Iterator[Diagnostic]:
-    """Calls that lead back to a call of the same scene; `endless` gets the called scenes
-    of the cycles without a way out."""
-    callees = {e: {c.goto for _, c in f.calls} for e, f in calls.frames.items()}
-    reach = {e: _reachable(e, callees) for e in callees}
-    done: set[str] = set()
-    for e in callees:  # story order of the frames: the first call of each cycle
-        if e in done or e not in reach[e]:
+def _cycles(calls: Calls, endless: set[str], cyclic: set[str]) -> Iterator[Diagnostic]:
+    """Calls that lead back to a call of the same scene (the cycles of the graph of which
+    called scene's frame calls which: its strongly connected components); `endless` gets
+    the called scenes of the cycles without a way out, `cyclic` those of every cycle."""
+    names = list(calls.frames)
+    number = {e: i for i, e in enumerate(names)}
+    callees = [sorted({number[c.goto] for _, c in calls.frames[e].calls}) for e in names]
+    comp = components(len(names), callees.__getitem__)
+    members: dict[int, list[str]] = {}
+    for i, e in enumerate(names):
+        members.setdefault(comp[i], []).append(e)
+    done: set[int] = set()
+    for i in range(len(names)):  # story order of the frames: the first call of each cycle
+        if comp[i] in done or (len(members[comp[i]]) == 1 and i not in callees[i]):
             continue
-        cycle = {x for x in reach[e] if e in reach[x]}
-        done |= cycle
+        done.add(comp[i])
+        cycle = set(members[comp[i]])
+        cyclic |= cycle
         choice = next(c for x in sorted(cycle) for _, c in calls.frames[x].calls
                       if c.goto in cycle)
-        names = " and ".join(f"'{x}'" for x in sorted(cycle))
+        listed = " and ".join(f"'{x}'" for x in sorted(cycle))
         if not cycle & (calls.returns | calls.ends):
             endless |= cycle
             yield codes.ENDLESS_CALLS.at(
                 choice.goto_pos, f"calls recurse without end: the call to '{choice.goto}' "
-                f"leads to a call of {names} again, and no scene on the way returns or "
+                f"leads to a call of {listed} again, and no scene on the way returns or "
                 f"ends the story, so play only goes deeper until the {MAX_DEPTH + 1}th "
                 "open call stops the game")
         else:
             yield codes.CALLS_TOO_DEEP.at(
                 choice.goto_pos, f"the call to '{choice.goto}' can lead to a call of "
-                f"{names} again before it returns: calls nest at most {MAX_DEPTH} deep, "
+                f"{listed} again before it returns: calls nest at most {MAX_DEPTH} deep, "
                 "and a deeper one stops the game with an error")
 
 
-def _reachable(start: str, callees: dict[str, set[str]]) -> set[str]:
-    """The called scenes a call of `start` may lead to calls of (not `start` itself unless
-    it is on a cycle)."""
-    seen: set[str] = set()
-    todo = list(callees.get(start, ()))
-    while todo:
-        e = todo.pop()
-        if e not in seen:
-            seen.add(e)
-            todo.extend(callees.get(e, ()))
-    return seen
-
-
-def _too_deep(calls: Calls) -> Iterator[Diagnostic]:
-    """A chain of more than MAX_DEPTH nested calls without a cycle (cycles are reported
-    by `_cycles`), at its first call."""
+def _too_deep(calls: Calls, cyclic: set[str]) -> Iterator[Diagnostic]:
+    """A chain of more than MAX_DEPTH nested calls without a cycle (the scenes of cycles,
+    `cyclic`, are reported by `_cycles` and not counted here), at its first call."""
     depth: dict[str, int] = {}
 
     def deepest(root: str) -> int:
@@ -117,8 +113,10 @@ def _too_deep(calls: Calls) -> Iterator[Diagnostic]:
             if below:
                 depth[e] = 1 + max((depth.get(c.goto, 0) for _, c in calls.frames[e].calls),
                                    default=0)
+            elif e in cyclic:
+                depth[e] = 0
             elif e not in depth:
-                depth[e] = 0  # in progress: a cycle back to it adds nothing
+                depth[e] = 0  # in progress (no cycle gets here: they are `cyclic`)
                 work.append((e, True))
                 work.extend((c.goto, False) for _, c in calls.frames[e].calls
                             if c.goto not in depth)

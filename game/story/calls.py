@@ -25,7 +25,7 @@ Everything here costs nothing for a story without calls (`Calls.of` returns None
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from game.story.model import Choice, Condition, Scene, Story
@@ -79,21 +79,35 @@ class Calls:
         if not called and not any(s.returns for s in scenes.values()):
             return None  # (a story without calls pays for the line above only: ~10 ms at 10k)
         never = never or _never
+        # The least fixpoint of returns(e), by a work list: when a called scene is found to
+        # come back, only the frames that call it can grow (across that call), so only
+        # they are walked again; each frame is walked once per scene it calls that returns,
+        # and a chain of calls inside calls costs its length, not its square.
         returns: set[str] = set()
-        frames: dict[str, Frame] = {}
-        while True:  # a least fixpoint: returns(e) grows as the frames it crosses do
-            frames = {e: frame(story, e, returns, never) for e in called}
-            grown = {e for e, f in frames.items() if f.returns}
-            if grown <= returns:
-                break
-            returns |= grown
+        frames = {e: frame(story, e, returns, never) for e in called}
+        callers: dict[str, set[str]] = {}
+        for e, f in frames.items():
+            for _, c in f.calls:
+                callers.setdefault(c.goto, set()).add(e)
+        work = deque(e for e, f in frames.items() if f.returns)
+        while work:
+            e = work.popleft()
+            if e in returns:
+                continue
+            returns.add(e)
+            for x in sorted(callers.get(e, ())):
+                f = frames[x] = frame(story, x, returns, never)
+                for _, c in f.calls:
+                    callers.setdefault(c.goto, set()).add(x)
+                if f.returns and x not in returns:
+                    work.append(x)
         ends = {e for e, f in frames.items() if f.endings}
-        while True:
-            more = {e for e, f in frames.items() if e not in ends
-                    and any(c.goto in ends for _, c in f.calls)}
-            if not more:
-                break
-            ends |= more
+        work = deque(ends)
+        while work:  # a call can end the story when what it calls can
+            for x in callers.get(work.popleft(), ()):
+                if x not in ends:
+                    ends.add(x)
+                    work.append(x)
         top = frame(story, story.start, returns, never)
         returns_to: dict[str, set[str]] = {}
         for f in (*frames.values(), top):
@@ -103,17 +117,6 @@ class Calls:
                     returns_to.setdefault(r, set()).add(point(scene, choice))
         return Calls(frames, top, frozenset(returns), frozenset(ends),
                      {r: frozenset(points) for r, points in returns_to.items()})
-
-    def chain(self, start: Frame) -> Iterator[tuple[Scene, Choice]]:
-        """Every call made from `start` or any frame it calls into, each once."""
-        seen: set[str] = set()
-        queue = deque([start])
-        while queue:
-            for scene, choice in queue.popleft().calls:
-                yield scene, choice
-                if choice.goto not in seen:
-                    seen.add(choice.goto)
-                    queue.append(self.frames[choice.goto])
 
 
 def frame(story: Story, entry: str, returns: set[str] | frozenset[str],

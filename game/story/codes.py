@@ -183,11 +183,17 @@ SAME_EITHER_WAY = define("OS721", "{?COND|x|x}: the same text whether the condit
                          "warning")
 PLAIN_FACT_TEXT = define("OS722", "a variation written in a fact's title or text, which stay "
                          "plain text", "warning")
+# v2: randomness, computed effects, bounded numbers (OS730-OS739)
+COMPUTE_CONSTANT = define("OS730", "a compute whose expression is a constant (set does that)",
+                          "warning")
+RANDOM_ONE_OUTCOME = define("OS731", "random(lo, hi) with lo equal to hi: always the same number",
+                            "warning")
 # list variables (format v2)
 ITEM_NEVER_HELD = define("OS740", "a list item that no effect adds and the default does not "
                          "hold", "warning")
 IN_NEVER_TRUE = define("OS741", "an '\"name\" in list' test of an item the list never holds",
                        "warning")
+# locked choices (format v2)
 REASON_ALONE = define("OS750", "a choice's 'reason' without 'enabled' (it is never shown)",
                       "warning")
 ALWAYS_LOCKED = define("OS751", "a choice whose 'enabled' is always false (always locked)",
@@ -196,11 +202,7 @@ ALL_CLOSED = define("OS752", "every choice of a scene can be hidden or locked at
                     "warning")
 LOCK_SAME_AS_IF = define("OS753", "a choice whose 'enabled' is its 'if' (never shown locked)",
                          "warning")
-# v2: randomness, computed effects, bounded numbers (OS730-OS739)
-COMPUTE_CONSTANT = define("OS730", "a compute whose expression is a constant (set does that)",
-                          "warning")
-RANDOM_ONE_OUTCOME = define("OS731", "random(lo, hi) with lo equal to hi: always the same number",
-                            "warning")
+# calls (format v2)
 RETURN_WITHOUT_CALL = define("OS760", "a 'return' scene that can also be reached with no call "
                              "to go back to", "warning")
 CALLS_TOO_DEEP = define("OS761", "calls that can nest deeper than 16 (the 17th stops the game)",

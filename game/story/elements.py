@@ -519,8 +519,8 @@ class ElementReaders(ListReaders):
             if default is None:
                 return None
             limits = self.bounds(f"variable '{name}'", f, default)
-            if limits is None:
-                return None
+            if limits is None:  # reported; the variable stays declared (unbounded), so
+                return Variable(name, default, d.pos)  # its uses are no "undeclared" cascade
             return Variable(name, default, d.pos, lo=limits[0], hi=limits[1])
         self.report(self.pos(node), f"variable '{name}' needs a default (or, for a list, "
                     "items)", codes.MISSING_KEY)

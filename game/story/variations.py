@@ -53,10 +53,10 @@ MAX_NESTING = 16
 SIGILS: dict[str, typing.Literal["cycle", "once", "shuffle", "if"]] = {
     "&": "cycle", "!": "once", "~": "shuffle", "?": "if"}
 MISSPELT = {"%": None, "$": None, "^": "&", "*": None, "@": None, "=": None, "\\": None,
-            "/": "?", "`": "~", "¿": "?", "¡": "!", "1": None}
+            "/": "?", "`": "~", "¿": "?", "¡": "!"}
 """Marks read as a misspelt sigil when a variation starts with one (`{%a|b}`), with the
-sigil most likely meant where there is one (a neighbour on the keyboard, `/` for `?`)."""
-del MISSPELT["1"]  # (digits start text: "{1 cup|2 cups}")
+sigil most likely meant where there is one (a neighbour on the keyboard, `/` for `?`).
+No digit or letter is here: those start text ("{1 cup|2 cups}")."""
 SIGIL_WORDS = "& (cycle), ! (once only), ~ (shuffle) or ? (condition); none for a sequence"
 
 _VARIED = re.compile(r"\||\{[&!~?]")

@@ -181,10 +181,13 @@ def dot(m: Map) -> str:
         elif edge.flow == "return":
             attrs += ["style=dashed", 'color="#1565c0"', 'fontcolor="#1565c0"']
         else:
-            if edge.flow == "call":
+            if edge.flow == "call" and edge.locked:  # one style attribute: both at once
+                attrs += ['style="bold,dotted"', "penwidth=2"]
+            elif edge.flow == "call":
                 attrs += ["style=bold", "penwidth=2"]
             if edge.locked:
-                attrs += ["style=dotted", 'color="#b26a00"', "arrowhead=teenormal"]
+                attrs += [*([] if edge.flow == "call" else ["style=dotted"]),
+                          'color="#b26a00"', "arrowhead=teenormal"]
             attrs.append(f"tooltip={dot_string(' / '.join(edge.texts))}")
         out.append(f"  {dot_string(edge.source)} -> {dot_string(edge.target)} "
                    f"[{', '.join(attrs)}];")

@@ -18,63 +18,18 @@ visit count past 1; those are named, largest first.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from game import numbers
+from game.story.components import components
 from game.story.model import Effect, Story
 from game.tools.findings import Finding
 from game.tools.liveness import Liveness, Slot
 
 if TYPE_CHECKING:
     from game.tools.exhaustive import Search
-
-
-def components(n: int, successors: Callable[[int], Iterable[int]]) -> list[int]:
-    """Strongly connected components (Tarjan's, with an explicit stack: no recursion limit
-    on long chains of states): for each node 0..n-1, the number of its component."""
-    index = [-1] * n
-    low = [0] * n
-    comp = [-1] * n
-    on_stack = [False] * n
-    stack: list[int] = []
-    counter = 0
-    found = 0
-    for root in range(n):
-        if index[root] >= 0:
-            continue
-        work = [(root, iter(successors(root)))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack[root] = True
-        while work:
-            v, children = work[-1]
-            for w in children:
-                if index[w] < 0:
-                    index[w] = low[w] = counter
-                    counter += 1
-                    stack.append(w)
-                    on_stack[w] = True
-                    work.append((w, iter(successors(w))))
-                    break
-                if on_stack[w]:
-                    low[v] = min(low[v], index[w])
-            else:
-                work.pop()
-                if work:
-                    u = work[-1][0]
-                    low[u] = min(low[u], low[v])
-                if low[v] == index[v]:
-                    while True:
-                        w = stack.pop()
-                        on_stack[w] = False
-                        comp[w] = found
-                        if w == v:
-                            break
-                    found += 1
-    return comp
 
 
 def _adds(story: Story, liveness: Liveness) -> dict[str, list[tuple[str, int]]]:

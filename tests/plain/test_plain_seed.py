@@ -41,3 +41,23 @@ def test_a_bad_seed_is_a_usage_error(tmp_path: Path, bad: str) -> None:
     assert f"argument --seed: {bad!r} is not a seed: give a whole number from 0 to " \
            "4294967295" in result.stderr
     assert result.stdout == ""
+
+
+DICE = Path(__file__).parents[1] / "tools" / "fixtures" / "dice"
+
+
+def _dice(tmp_path: Path, seed: str) -> str:
+    env = {**os.environ, "OFFSCREEN_SAVES": str(tmp_path / "saves"), "COLUMNS": "80"}
+    result = subprocess.run([sys.executable, "-m", "game", "play", "--plain", "--story",
+                             str(DICE), "--seed", seed], input="2\n2\n2\n1\n3\n",
+                            capture_output=True, text=True, timeout=60, check=False, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_a_story_that_rolls_gives_the_same_transcript_for_the_same_seed(
+        tmp_path: Path) -> None:
+    first = _dice(tmp_path / "a", "9")
+    assert "roll" in first and first == _dice(tmp_path / "b", "9")
+    others = {_dice(tmp_path / f"s{seed}", str(seed)) for seed in range(6)}
+    assert len(others) > 1  # other seeds, other rolls

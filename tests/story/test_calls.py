@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from test_loader import write
 
 from game.story.calls import Calls
@@ -265,3 +266,25 @@ def test_the_guides_example_checks_clean_and_plays_as_it_says(tmp_path: Path) ->
     assert (state.scene, state.visits["diner"], state.stack) == ("diner", 2, ())
     state = engine.choose(engine.choose(state, "order_and_leave"), "continue")
     assert (state.scene, state.variables["cups"]) == ("street", 1)
+
+
+def test_a_long_chain_of_calls_walks_each_frame_a_few_times(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            ) -> None:
+    """Hostile input stays cheap: 400 calls inside each other are checked walking each
+    frame at most twice (the fixpoint's work list), not once per level (400 x 400)."""
+    from game.story import calls as calls_module
+
+    walked: list[str] = []
+    real = calls_module.frame
+
+    def counting(*args: object, **kwargs: object) -> calls_module.Frame:
+        walked.append(str(args[1]))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(calls_module, "frame", counting)
+    folder = write(tmp_path, {"a_story.yaml": HEADER, "s.yaml": chain(400)})
+    assert [d.code for d in load_story(folder).diagnostics
+            if d.pos.file.endswith("s.yaml")] == ["OS761"]
+    assert len(set(walked)) == 401  # every called scene, and the start's frame
+    assert len(walked) <= 2 * 400 + 1

@@ -67,3 +67,26 @@ def test_a_range_too_wide_to_explore_is_reported_and_proves_nothing(tmp_path: Pa
     lines, _ = exhaustive_report(story, report)
     assert any("random() has more outcomes than the search tries for one choice" in line
                for line in lines)
+
+
+def test_a_stuck_state_only_some_rolls_reach_says_so(tmp_path: Path) -> None:
+    story = from_text(tmp_path, """\
+        story: {id: luck, title: Luck, start: a}
+        variables: {n: 0}
+        scenes:
+          a:
+            text: "{n}"
+            choices:
+              - {text: Roll, goto: b, effects: [{compute: {n: "random(1, 2)"}}]}
+          b:
+            text: "{n}"
+            choices:
+              - {text: Win, goto: c, if: n == 1}
+          c: {text: t, ending: {id: e, title: E}}
+        """)
+    report = search(story)
+    assert report.complete and len(report.stuck) == 1  # n == 2 gets stuck in b
+    lines, verdict = exhaustive_report(story, report)
+    assert any("the route rolls random(): some of its outcomes lead here" in line
+               for line in lines)
+    assert verdict == "the exhaustive search found 1 problem"

@@ -167,3 +167,15 @@ def test_a_choice_that_rolls_is_labelled_random() -> None:
     dot = render(load(FIXTURES / "dice"), "dot")
     assert '"bet" -> "out" [label="if: roll == 6, random"' in dot
     assert '"table" -> "bet" [label=' not in dot  # its compute rolls nothing
+
+
+def test_a_locked_call_has_one_style_in_dot(tmp_path: Path) -> None:
+    (tmp_path / "story.yaml").write_text(
+        "story: {id: t, title: T, start: a}\nvariables: {n: 0}\nscenes:\n"
+        "  a: {text: t, choices: [{text: x, call: r, enabled: n > 0}, {text: y, goto: b, "
+        "effects: [{add: {n: 1}}]}]}\n"
+        "  b: {text: t, choices: [{text: z, goto: a}]}\n  r: {text: t, return: true}\n",
+        encoding="utf-8")
+    line = next(line for line in render(load(tmp_path), "dot").splitlines()
+                if '"a" -> "r"' in line)
+    assert line.count("style=") == 1 and 'style="bold,dotted"' in line

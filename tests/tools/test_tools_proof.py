@@ -21,7 +21,7 @@ from game.engine import Engine
 from game.story.files import load_story
 from game.story.model import Story
 from game.tools import coverage as cov
-from game.tools.exhaustive import ExhaustiveReport, rolls, search
+from game.tools.exhaustive import ExhaustiveReport, Outcomes, search
 from game.tools.findings import Finding
 from game.tools.liveness import analyse
 from game.tools.playtest import random_runs
@@ -45,19 +45,21 @@ def assert_same_as_naive(story: Story) -> ExhaustiveReport:
 
 
 def replays_stuck(story: Story, finding: Finding) -> bool:
-    """Whether the real engine, following the finding's route, ends up stuck there. A story
-    that rolls `random()` anywhere is not replayed by choice ids: the search tried every
-    outcome of each roll, and a replay would roll the game's own dice (a lock or a
-    condition on the rolled value then differs, and the route is refused)."""
-    if any(rolls(scene.on_enter) or any(rolls(c.effects) for c in scene.choices)
-           for scene in story.scenes.values()):
-        return True
+    """Whether the real engine, following the finding's route, ends up stuck there: with
+    some outcome of each move's random() calls (format v2), as the search tried them all."""
     engine = Engine(story)
-    state = engine.start()
+    states = [engine.start()]
     for move in finding.moves:
-        state = engine.choose(state, move.choice)
-    return state.scene == finding.scene and not engine.choices(state) and \
-        not engine.is_over(state)
+        after = []
+        for state in states:  # (a state another outcome led to may not offer the move)
+            choice = next((c for c in engine.choices(state) if c.id == move.choice), None)
+            if choice is None or choice.id in engine.shown(state)[1]:  # absent, or locked
+                continue
+            for roll in Outcomes():
+                after.append(engine.take(state, choice, roll))
+        states = after
+    return any(state.scene == finding.scene and not engine.choices(state) and
+               not engine.is_over(state) for state in states)
 
 
 def test_a_variable_read_only_later_is_kept_until_then(tmp_path: Path) -> None:

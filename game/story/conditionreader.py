@@ -107,18 +107,15 @@ class ConditionReaders(ListReaders):
         return known
 
 
+_PROBLEM_CODES: tuple[tuple[type[expr.ExprError], Code], ...] = (
+    (expr.UnknownName, codes.CONDITION_NAME), (expr.NeverTrue, codes.NEVER_TRUE),
+    (expr.DividesByZero, codes.DIVISION_BY_ZERO), (expr.RandomOutside, codes.RANDOM_OUTSIDE),
+    (expr.EmptyRange, codes.EMPTY_RANGE), (expr.NotAnItem, codes.NOT_AN_ITEM))
+"""Each kind of problem a condition that parses can have, with its code (the first kind
+that fits wins); any other is a type problem."""
+
+
 def condition_code(problem: expr.ExprError) -> Code:
     """The code of a problem `compile_condition` found in a condition that parses."""
-    if isinstance(problem, expr.UnknownName):
-        return codes.CONDITION_NAME
-    if isinstance(problem, expr.NeverTrue):
-        return codes.NEVER_TRUE
-    if isinstance(problem, expr.DividesByZero):
-        return codes.DIVISION_BY_ZERO
-    if isinstance(problem, expr.RandomOutside):
-        return codes.RANDOM_OUTSIDE
-    if isinstance(problem, expr.EmptyRange):
-        return codes.EMPTY_RANGE
-    if isinstance(problem, expr.NotAnItem):
-        return codes.NOT_AN_ITEM
-    return codes.CONDITION_TYPE
+    return next((code for kind, code in _PROBLEM_CODES if isinstance(problem, kind)),
+                codes.CONDITION_TYPE)

@@ -21,14 +21,12 @@ first use, not with this module: the title screen needs none of them, and a play
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.storage import atomic
+from game.earlier import CHAPTER_PREFIX, EARLIER, EarlierSaves, slot_in
 from game.storage.errors import SaveError, SceneGone
 from game.storage.names import AUTOSAVE, QUICKSAVE, check_slot, is_autosave, slot_exists
 from game.storage.profile import Profile, ProfileStore, Progress, Settings
@@ -56,18 +54,6 @@ the title screen needs none of them (`Progress`, which it shows, is the profile'
 
 __all__ = ["CHAPTER_PREFIX", "EARLIER", "Chapter", "GalleryEntry", "HistoryEntry", "Move",
            "Offer", "Progress", "Saved", "Session", "locked_words"]
-
-EARLIER = ("autosave (previous game)", "autosave (2 games ago)", "autosave (3 games ago)")
-"""The earlier autosaves, newest first, as the load list names them. A player's slot name
-cannot hold '(' (`check_slot`), so these never clash with one.
-
-When the autosave moves on to another game (a new game's first choice, a load), the game it
-held is kept as the first of these and the older ones move down; the oldest drops off. So a
-New game or a Load by mistake never costs a game: Load brings it back."""
-
-CHAPTER_PREFIX = "start of chapter ("
-"""Chapter select loads "start of chapter (N)": also never a player's slot name."""
-
 
 def __getattr__(name: str) -> object:
     if name in _RECORDS:
@@ -119,8 +105,7 @@ class Session:
         self.on_report: Callable[[str | None, str | None], None] | None = None
         """In the background: called (on the writer's thread) after each autosave with its
         error and the store's notice, for the front end to show."""
-        self._earlier_store: SaveStore | None = None
-        self._chapter_numbers: dict[str, int] | None = None
+        self._kept = EarlierSaves(saves_dir, story)
         self._chapters_kept: set[str] = set()
         self._played = 0.0
         self._since = clock()
@@ -141,17 +126,6 @@ class Session:
             self._saves = SaveStore(self.saves_dir, self.story)
             self._saves.claim_autosave()  # its own autosave while another game runs here
         return self._saves
-
-    @property
-    def _earlier(self) -> SaveStore:
-        """The earlier autosaves, slots "1" to "3" of their own folder (one per story, so
-        two stories sharing a save folder keep their own), which the main list never reads."""
-        if self._earlier_store is None:
-            from game.storage.saves import SaveStore
-
-            self._earlier_store = SaveStore(self.saves_dir / f"autosaves.{self.story.id}",
-                                            self.story)
-        return self._earlier_store
 
     # -- profile and settings ----------------------------------------------------------
 
@@ -221,40 +195,19 @@ class Session:
 
     def chapters(self) -> list[Chapter]:
         """Every chapter; those reached before can be started again (`load(chapter.slot)`)."""
-        from game.session_types import Chapter
-
         self.flush()
-        return [Chapter(n, name, self._chapter_slot(n)
-                        if self._earlier.exists(self._chapter_file(n)) else None)
-                for n, name in enumerate(self.story.chapters(), 1)]
-
-    @staticmethod
-    def _chapter_file(number: int) -> str:
-        return f"chapter {number}"
-
-    def _chapter_slot(self, number: int) -> str:
-        return f"{CHAPTER_PREFIX}{number})"
+        return self._kept.chapters()
 
     def _keep_chapter(self, state: GameState) -> None:
         """The first arrival in each chapter is kept (beside the earlier autosaves) so chapter
         select can start there again; written once per chapter, never on the way back."""
-        scene = self.story.scenes.get(state.scene)
-        before = (self.story.scenes.get(state.previous.scene)
-                  if state.previous is not None else None)
-        if scene is None or scene.chapter is None:
-            return
-        if before is not None and before.chapter == scene.chapter:
-            return
-        if self._chapter_numbers is None:
-            self._chapter_numbers = {c: n for n, c in enumerate(self.story.chapters(), 1)}
-        name = self._chapter_file(self._chapter_numbers[scene.chapter])
-        if name in self._chapters_kept or self._earlier.exists(name):
+        name = self._kept.chapter_start(state, self._chapters_kept)
+        if name is None:
             return
         self._chapters_kept.add(name)
 
         def write() -> None:
-            with contextlib.suppress(SaveError):  # chapter select loses one entry, no more
-                self._earlier.save(name, state, 0.0)
+            self._kept.write_chapter(name, state)
 
         self._later(write)
 
@@ -414,22 +367,11 @@ class Session:
             self._writer.flush()
 
     def _keep_earlier(self) -> None:
-        """Before the autosave takes another game: its game becomes the first EARLIER one.
-
-        Each step is atomic (renames, then an atomic copy), so a crash half-way loses at
-        most the oldest generation. A failure here never stops the autosave itself."""
+        """Before the autosave takes another game: its game becomes the first EARLIER one
+        (`EarlierSaves.keep`; a failure there never stops the autosave itself)."""
         raw = self._store.whole(self.autosave_slot)  # with its journal folded in
-        if raw is None:
-            return  # no autosave (or none readable): nothing to keep
-        folder = self._earlier.folder
-        try:
-            for older in range(len(EARLIER) - 1, 0, -1):
-                source = folder / f"{older}.json"
-                if source.exists():
-                    source.replace(folder / f"{older + 1}.json")
-            atomic.write_atomic(folder / "1.json", raw)
-        except OSError:
-            return
+        if raw is not None:  # (else no autosave, or none readable: nothing to keep)
+            self._kept.keep(raw)
 
     def _rewrite_profile(self) -> None:
         """The save folder was deleted under a running game: the autosave has just come back,
@@ -525,7 +467,7 @@ class Session:
         """
         self.flush()
         try:
-            loaded = self._store_of(slot).load(self._slot_in(slot))
+            loaded = self._store_of(slot).load(slot_in(slot))
         except SceneGone as gone:
             self.offer = self._offer(gone)
             raise
@@ -566,17 +508,7 @@ class Session:
         from game.storage import display
 
         self.flush()
-        rows = display.rows(self._store.slots())
-        try:
-            earlier = {r.name: r for r in display.rows(self._earlier.slots())
-                       if not r.name.startswith("chapter ")}
-        except SaveError:
-            earlier = {}
-        for number, name in enumerate(EARLIER, 1):
-            row = earlier.get(str(number))
-            if row is not None:
-                rows.append(replace(row, name=name))
-        return rows
+        return display.rows(self._store.slots()) + self._kept.rows()
 
     def is_automatic(self, slot: str) -> bool:
         """The autosave and the EARLIER ones: the game writes them, a player never does."""
@@ -584,20 +516,10 @@ class Session:
 
     def delete(self, slot: str) -> None:
         self.flush()
-        self._store_of(slot).delete(self._slot_in(slot))
+        self._store_of(slot).delete(slot_in(slot))
 
     def _store_of(self, slot: str) -> SaveStore:
-        return self._earlier if self._slot_in(slot) != slot else self._store
-
-    def _slot_in(self, slot: str) -> str:
-        """The slot's name in its store: an EARLIER autosave is "1" to "3" of its folder, a
-        chapter's start "chapter N"."""
-        if slot in EARLIER:
-            return str(EARLIER.index(slot) + 1)
-        number = slot[len(CHAPTER_PREFIX):-1]
-        if slot.startswith(CHAPTER_PREFIX) and slot.endswith(")") and number.isdigit():
-            return self._chapter_file(int(number))
-        return slot
+        return self._kept.store if slot_in(slot) != slot else self._store
 
     # -- live reload -------------------------------------------------------------------
 
@@ -632,8 +554,7 @@ class Session:
         if self._saves is not None:
             self._saves.close()  # its autosave claim goes to the store of the edited story
         self._saves = None
-        self._earlier_store = None
-        self._chapter_numbers = None
+        self._kept = EarlierSaves(self.saves_dir, story)
         self._profiles = ProfileStore(self.saves_dir, story)
         if self._writer is not None:
             self._profiles.defer = self._writer.submit

@@ -26,6 +26,8 @@ FORBIDDEN = {
                 "game.commands"),
     "session.py": ("textual", "rich", "game.ui", "game.tools", "game.plain", "game.printer",
                    "game.cli", "game.commands"),
+    "earlier.py": ("textual", "rich", "game.ui", "game.tools", "game.plain", "game.printer",
+                   "game.cli", "game.commands"),
 }
 """Per package (a folder of game/) or module (a file), the imports it must never make."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 import yaml
 
@@ -65,6 +66,16 @@ def _meant(table: Mapping[str, schema.Key]) -> dict[str, tuple[str, str]]:
 def not_a_name(what: str, node: yaml.Node) -> str:
     """An id written as a number, true/false (`goto: yes`) or a date."""
     return f"{what} must be a name, not {describe(node)}; quote it if it is one"
+
+
+@dataclass(slots=True)
+class Definition:
+    """One named thing as gathered from a file: its YAML node (until it is read), where its
+    name is, and the file it is in."""
+
+    node: yaml.Node
+    pos: Pos
+    file: str
 
 
 class CarefulReaders(QuickReaders):

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from game.story import yamlsrc
+from game.story.careful import Definition
 from game.story.diagnostics import Diagnostic
-from game.story.elements import Definition
 from game.story.folder import LoadResult, display_path
 from game.story.lint import Known, lint
 from game.story.loader import Gathered, Loader, content_chunk

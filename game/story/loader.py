@@ -11,9 +11,9 @@ read at the end, then the story header, then playthroughs, then lint.
 
 The readers are in layers, each a mixin of the next: `quick.py` (the fast readers the common,
 error-free case goes through first; see its docstring for the contract), `careful.py` (the
-generic careful readers and how problems are reported), `elements.py` (the story's elements)
-and this module (the passes over the files). `rules.py` holds the value rules both the quick
-and the careful readers apply.
+generic careful readers and how problems are reported), `elements.py` (the story's elements,
+on the readers it layers: see its docstring) and this module (the passes over the files).
+`rules.py` holds the value rules both the quick and the careful readers apply.
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ from types import MappingProxyType
 import yaml
 
 from game.story import codes, schema, yamlsrc
+from game.story.careful import Definition
+from game.story.choicereader import missing_scene_code
 from game.story.diagnostics import Diagnostic, first_defined
-from game.story.elements import Definition, ElementReaders, missing_scene_code
+from game.story.elements import ElementReaders
 from game.story.folder import LoadResult, display_path, is_story_path, story_files
 from game.story.model import Ending, Fact, Pos, Scene, Story, Variable
 from game.story.names import IDENT, IDENT_RULE, WORD, closest

@@ -187,7 +187,7 @@ class QuickReaders:
     def condition_of(self, source: str, node: yaml.Node, offset: int) -> Condition | None:
         """The condition `source`, written at character `offset` of `node`'s text (0: the
         whole of it), when nothing is wrong with it; None says the careful reader must
-        look (`ElementReaders.condition_text`)."""
+        look (`ConditionReaders.condition_text`)."""
         known = self.conditions.get(source)
         if known is None:
             known = self.compile_condition(source)

@@ -1,11 +1,11 @@
 """The value rules of the scene format, written once for both readers.
 
-The quick readers (`quick.py`) and the careful ones (`elements.py`) read the same format;
-they differ only in what they do when a rule is broken: the quick reader gives up (None,
-and the careful one reads the node again), the careful reader reports. So each rule here
-answers "is this right, and if not, what is wrong", and leaves the wording of the report to
-the careful reader. (The template language, holes and variations, has a module of its
-own: `variations.py`.)
+The quick readers (`quick.py`) and the careful ones (`effectreader.py` and the other element
+readers) read the same format; they differ only in what they do when a rule is broken: the
+quick reader gives up (None, and the careful one reads the node again), the careful reader
+reports. So each rule here answers "is this right, and if not, what is wrong", and leaves
+the wording of the report to the careful reader. (The template language, holes and
+variations, has a module of its own: `variations.py`.)
 """
 
 from __future__ import annotations

@@ -116,7 +116,7 @@ VARIABLE = _table(
         "lowered to it."),
 )
 """The mapping form of a variable declaration (format v2). A list's part is read by
-`listreader.ListReaders.list_variable`, a number's bounds by `ElementReaders.bounds`."""
+`listreader.ListReaders.list_variable`, a number's bounds by `EffectReaders.bounds`."""
 
 FACT = _table(
     Key("title", "text", "The fact's headline in the journal.", required=True),

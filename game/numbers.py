@@ -23,6 +23,8 @@ WORDS = "between -10^15 and 10^15"
 
 def in_range(value: object) -> bool:
     """True for a number the game can hold (bools are not numbers here: always True)."""
+    if type(value) is int:  # the usual case first: every add and compute of a run asks
+        return -LIMIT <= value <= LIMIT
     if isinstance(value, bool) or not isinstance(value, int | float):
         return True
     if isinstance(value, float) and not math.isfinite(value):

@@ -24,8 +24,8 @@ from collections.abc import Set as AbstractSet
 from game import numbers
 from game.engine.dice import Roll, roller
 from game.engine.errors import StoryRuntimeError
-from game.story.expr import ExprEvalError, Rolls, whole
-from game.story.model import Effect, Story, Value
+from game.story.expr import RANDOM, Apply, ExprEvalError, Rolls, walk, whole
+from game.story.model import Condition, Effect, Story, Value
 
 Number = int | float
 Bounds = Mapping[str, tuple[Number | None, Number | None]]
@@ -57,14 +57,24 @@ def added(effect: Effect, current: Value, bounds: Bounds) -> Value:
     return total if limits is None else clamped(total, *limits)  # type: ignore[arg-type]
 
 
+def rolls(expression: Condition) -> bool:
+    """Whether an expression calls `random()` (only a compute's may: the checker refuses it
+    anywhere else). A compute without one needs no dice: the fast runner passes `computed`
+    no roll for it, and so skips building the dice and the `Rolls` view each time."""
+    return any(isinstance(n, Apply) and n.func == RANDOM for n in walk(expression.node))
+
+
 def computed(effect: Effect, variables: Mapping[str, Value], visits: Mapping[str, int],
-             facts: AbstractSet[str], bounds: Bounds, roll: Roll) -> Value:
+             facts: AbstractSet[str], bounds: Bounds, roll: Roll | None) -> Value:
     """The value a `compute` stores (see the module docstring); `roll` is its dice
-    (`dice.roller(...)` in play; the exhaustive search rolls each outcome in turn)."""
+    (`dice.roller(...)` in play; the exhaustive search rolls each outcome in turn), or None
+    for an expression that does not roll (`rolls`), evaluated against the variables as
+    they are (a `random()` there would be the evaluator's error, never a silent number)."""
     expression = effect.expression
     assert expression is not None, "a compute effect holds its expression"
     try:
-        value = expression.evaluate(Rolls(variables, roll), visits, facts)
+        value = expression.evaluate(variables if roll is None else Rolls(variables, roll),
+                                    visits, facts)
     except ExprEvalError as exc:
         raise StoryRuntimeError(expression.pos.shifted(exc.offset), exc.message) from None
     current = variables[effect.target]

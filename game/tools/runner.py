@@ -169,7 +169,8 @@ the loop's number `add` never looks at a type; both list codes change the list t
 _Op = tuple[int, str, Any]
 """(operation code, what it changes: a variable, fact, once key or scene id, the value;
 for `_COMPUTE` and `_BOUNDED` what game/engine/effects.py needs: the effect, and for a
-compute where it runs and its index there, which its dice read)."""
+compute where it runs and its index there, which its dice read, and whether it rolls at
+all: most computes do not, and get no dice)."""
 _Entry = tuple[int, "Evaluator | None", "str | None"]
 """A choice that may be hidden: (its move number, condition or None, `once` key or None)."""
 _Arrival = tuple["tuple[Evaluator, ...] | None", bool, "int | None", bool]
@@ -203,7 +204,9 @@ def _ops(effects: tuple[Effect, ...], story: Story, where: str,
             items = story.variables[effect.target].items or ()
             ops.append((_ADD_NAMES, effect.target, (items, effect.value)))
         elif code == _COMPUTE:
-            ops.append((code, effect.target, (effect, where, index)))
+            assert effect.expression is not None, "a compute effect holds its expression"
+            ops.append((code, effect.target,
+                        (effect, where, index, rules.rolls(effect.expression))))
         elif code == _ADD and effect.target in bounded:
             ops.append((_BOUNDED, effect.target, effect))
         else:
@@ -425,10 +428,11 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                                 raise _CallFailed(1)
                             stack.append(value)
                         elif code == compute:  # the turn is the choices taken: `steps`
-                            effect, where, index = value
+                            effect, where, index, dice_ = value
                             variables[target] = rules.computed(
                                 effect, variables, visits, facts, limits,
-                                rules.game_roll(game_seed, steps, where, index, effect))
+                                rules.game_roll(game_seed, steps, where, index, effect)
+                                if dice_ else None)
                         elif code == _BOUNDED:
                             variables[target] = rules.added(value, variables[target], limits)
                         else:

@@ -120,10 +120,9 @@ def story_stats(story: Story) -> StoryStats:
 
 
 def _rolls(condition: Condition) -> bool:
-    from game.story import expr
+    from game.engine.effects import rolls
 
-    return any(isinstance(n, expr.Apply) and n.func == expr.RANDOM
-               for n in expr.walk(condition.node))
+    return rolls(condition)
 
 
 _COLUMNS = ("words", "scenes", "choices", "facts", "endings")

@@ -89,6 +89,11 @@ def q(text: str) -> str:
     if YAML_SAFE_PLAIN.match(text) and _resolver.resolve(  # type: ignore[no-untyped-call]
             yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str":
         return text
+    if '"' in text and "'" not in text and text.isprintable():
+        # '"script" in pockets', as DESIGN.md and authors write it: single quotes, where
+        # JSON's \" escapes would be the only backslashes in the file (and a backslash
+        # makes the loader look for escaped control characters in every value of it).
+        return f"'{text}'"
     return json.dumps(text, ensure_ascii=False)  # JSON strings are YAML double-quoted scalars
 
 

@@ -191,6 +191,8 @@ def _dict_walk(story: Any, runs: int, paused: bool = False) -> dict[str, float]:
     """
     from game import collector
 
+    if any(c.call or c.returns for scene in story.scenes.values() for c in scene.choices):
+        return _dict_walk_calls(story, runs, paused)
     graph = {sid: tuple(c.goto for c in scene.choices) for sid, scene in story.scenes.items()}
     ends = {sid for sid, scene in story.scenes.items() if scene.ending is not None}
     start_id = story.start
@@ -202,6 +204,39 @@ def _dict_walk(story: Any, runs: int, paused: bool = False) -> dict[str, float]:
             here, n = start_id, 0
             while here not in ends and n < MAX_STEPS:
                 here = choice(graph[here])
+                n += 1
+            steps += n
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "steps": steps, "rate": steps / seconds}
+
+
+def _dict_walk_calls(story: Any, runs: int, paused: bool) -> dict[str, float]:
+    """The dict walk for a story with calls (format v2): an exit is a scene, or a call
+    (the scene called and where its return leads) or a return, with a stack per run. The
+    plain walk would read a `return: true` as its `goto`, the scene itself, and spin there
+    until the step limit: a different, cache-hot walk (3.1M steps/s on the v2 story)."""
+    from game import collector
+
+    back = object()
+    graph = {sid: tuple(back if c.returns else (c.goto, c.then or sid) if c.call else c.goto
+                        for c in scene.choices) for sid, scene in story.scenes.items()}
+    ends = {sid for sid, scene in story.scenes.items() if scene.ending is not None}
+    start_id = story.start
+    steps = 0
+    start = time.perf_counter()
+    with collector.paused() if paused else contextlib.nullcontext():
+        for run in range(runs):
+            choice = random.Random(run).choice
+            here, n, stack = start_id, 0, []
+            while here not in ends and n < MAX_STEPS:
+                way = choice(graph[here])
+                if type(way) is str:
+                    here = way
+                elif way is back:
+                    here = stack.pop() if stack else here
+                else:
+                    here, then = way  # type: ignore[misc]
+                    stack.append(then)
                 n += 1
             steps += n
     seconds = time.perf_counter() - start

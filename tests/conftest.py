@@ -51,8 +51,10 @@ def story_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def hinted_story(story_copy: Path) -> Path:
-    """The example with a hint on its quiet ending (`ending: {..., hint: ...}`); the example
-    itself has none, so that saves made of it (tests/storage fixtures) keep its hash."""
+    """The example with a hint on its quiet ending (`ending: {..., hint: ...}`). The example
+    has had that very hint since it moved to format v2 (the saves of tests/storage/fixtures
+    name the v1 copy beside them), so this is a plain copy now; the replace below only
+    matters to a copy of the v1 story."""
     scenes = story_copy / "scenes.yaml"
     scenes.write_text(scenes.read_text().replace(
         "ending: {id: quiet, title: A Quiet Start}",

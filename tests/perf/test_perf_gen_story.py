@@ -158,3 +158,29 @@ def test_a_generated_v2_story_checks_clean_and_plays(tmp_path: Path, feature: st
             state = engine.start()
             continue
         state = engine.take(state, options[step % len(options)])
+
+
+def test_the_dict_walk_baseline_follows_calls_and_returns(tmp_path: Path) -> None:
+    """On a story with calls the baseline walk keeps a stack: a `return: true` (whose
+    `goto` is its own scene) must lead back, not spin in place until the step limit."""
+    import run as bench
+
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "story.yaml").write_text(
+        "story: {id: t, title: T, start: a}\n"
+        "scenes:\n"
+        "  a: {title: A, text: a, choices: [{text: Go, call: errand, then: b}]}\n"
+        "  errand: {title: E, text: e, return: true}\n"
+        "  b: {title: B, text: b, ending: {id: e, title: E}}\n", encoding="utf-8")
+    story = load_story(tmp_path / "s").story
+    assert story is not None
+    assert bench._dict_walk(story, 5)["steps"] == 10  # a -> errand -> b, every run
+    gen = gen_story.generate(tmp_path / "g", scenes=400, files=4, seed=11,
+                             v2=frozenset({"calls"}))
+    assert gen.v2.errands > 3
+    story = load_story(tmp_path / "g").story
+    assert story is not None
+    walked = bench._dict_walk(story, 100)["steps"]
+    from game.tools.playtest import random_runs
+
+    assert walked < 3 * random_runs(story, 100, 1, "uniform", bench.MAX_STEPS).steps

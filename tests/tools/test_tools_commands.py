@@ -33,9 +33,9 @@ def test_a_clean_story_passes_with_greppable_coverage(
     assert re.search(r"^scene +\d+  lobby +\S*docs/example/scenes.yaml:2:3$", out, re.M)
     assert re.search(r"^choice +\d+  lobby/hello +\S*docs/example/scenes.yaml:14:9$", out, re.M)
     assert re.search(r"^fact +\d+  sam_secret +\S*docs/example/story.yaml:25:3$", out, re.M)
-    assert re.search(r"^ending +\d+  friends +\S*docs/example/scenes.yaml:80:13$", out, re.M)
+    assert re.search(r"^ending +\d+  friends +\S*docs/example/scenes.yaml:86:13$", out, re.M)
     assert "never reached: nothing - every scene, choice, fact and ending was reached" in lines
-    assert "reached: scenes 7/7, choices 9/9, facts 2/2, endings 2/2" in lines
+    assert "reached: scenes 7/7, choices 10/10, facts 2/2, endings 2/2" in lines
     assert re.search(r"^ok: playthrough 'make_a_friend' \(3 steps, at ending 'friends'\)", out,
                      re.M)
 
@@ -189,4 +189,4 @@ def test_check_stats_prints_the_table_after_the_summary(
     code, out, _ = _run(capsys, "check", str(EXAMPLE), "--stats")
     assert code == 0
     assert "\n\nstats for 'First Day':\nchapter " in out
-    assert re.search(r"^total +207 +7 +9 +2 +2$", out, re.M)
+    assert re.search(r"^total +219 +7 +10 +2 +2$", out, re.M)

@@ -49,9 +49,9 @@ def test_the_table_is_aligned_and_ends_with_the_total() -> None:
     lines = text.splitlines()
     assert lines[0] == "stats for 'First Day':"
     assert lines[1].split() == ["chapter", "words", "scenes", "choices", "facts", "endings"]
-    assert lines[2].split() == ["Morning", "139", "4", "7", "2", "0"]
+    assert lines[2].split() == ["Morning", "151", "4", "8", "2", "0"]
     assert lines[3].split() == ["(no", "chapter)", "68", "3", "2", "0", "2"]
-    assert lines[4].split() == ["total", "207", "7", "9", "2", "2"]
+    assert lines[4].split() == ["total", "219", "7", "10", "2", "2"]
     assert len({len(line) for line in lines[1:5]}) == 1  # columns line up
     assert lines[5] == ("variables: 5 (1 list of 2 items, 1 with bounds), scripted "
                         "playthroughs: 3")

@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from tools_helpers import EXAMPLE, STARTER
 
 from game.cli import main
+from game.story import schema
 from game.story.files import load_story
 from game.story.model import Story
 from game.story.scene import Template, Variation
@@ -68,6 +70,15 @@ def test_the_story_shows_every_addition_of_format_v2(folder: Path, variations: s
     result = load_story(folder)
     assert result.story is not None and result.diagnostics == ()
     assert features(result.story) == EVERY | {f"variation:{k}" for k in variations}
+
+
+def test_the_example_uses_every_key_of_the_format() -> None:
+    from test_tools_starter import _used_keys
+
+    documents = [yaml.safe_load(p.read_text(encoding="utf-8"))
+                 for p in sorted(EXAMPLE.glob("*.yaml"))]
+    known = {(table, key) for table, keys in schema.TABLES.items() for key in keys}
+    assert known - set(_used_keys(documents)) == set()
 
 
 @pytest.mark.parametrize("folder", [EXAMPLE, STARTER], ids=["example", "starter"])

@@ -209,8 +209,7 @@ class Known:
         if found is None or found.scene is not scene:
             old = found
             found = SceneFindings(scene, ways_on(scene, self.never),
-                                  *_scene_effects(scene, self),
-                                  calls=scene.returns or any(c.call for c in scene.choices))
+                                  *_scene_effects(scene, self))
             if self.remember:
                 self._scenes[scene.id] = found
                 if old is None or old.ways != found.ways:
@@ -279,10 +278,10 @@ class SceneFindings:
     """Numbers outside the range in its effects..."""
     condition_numbers: list[Diagnostic]
     """...and in its conditions."""
+    calls: bool
+    """It calls, or returns (format v2): the story's calls are checked (`calllint`)."""
     stuck: dict[bool, list[Diagnostic]] = field(default_factory=dict)
     """`_stuck`'s findings, by whether the scene is reachable, under `Known._variables`."""
-    calls: bool = False
-    """It calls, or returns (format v2): the story's calls are checked (`calllint`)."""
     text: list[Diagnostic] | None = None
     """`textlint`'s warnings about its texts, once asked."""
     titles: list[Diagnostic] | None = None
@@ -312,10 +311,16 @@ def reachable_scenes(story: Story, never: Never | None = None, roots: Iterable[s
 def ways_on(scene: Scene, never: Never) -> tuple[str, ...]:
     """The scenes a scene's choices lead to, but those hidden or locked for good (`closed`),
     and where a call's `then:` returns to (format v2)."""
-    ways = tuple([choice.goto for choice in scene.choices if not closed(choice, never)])
-    thens = tuple([choice.then for choice in scene.choices
-                   if choice.then is not None and not closed(choice, never)])
-    return ways + thens if thens else ways
+    ways: list[str] = []
+    thens: list[str] = []
+    for choice in scene.choices:  # (one pass: lint runs it for every scene)
+        if (choice.condition is not None or choice.enabled is not None) \
+                and closed(choice, never):
+            continue
+        ways.append(choice.goto)
+        if choice.then is not None:
+            thens.append(choice.then)
+    return tuple(ways + thens) if thens else tuple(ways)
 
 
 def closed(choice: Choice, never: Never) -> bool:
@@ -343,10 +348,11 @@ def _out_of_range_at(pos: Pos, value: Value) -> Diagnostic:
 
 
 def _scene_effects(scene: Scene, known: Known,
-                   ) -> tuple[tuple[str, ...], list[Diagnostic], list[Diagnostic]]:
+                   ) -> tuple[tuple[str, ...], list[Diagnostic], list[Diagnostic], bool]:
     """In one pass over a scene (lint makes it for every scene of the story): the facts it
-    unlocks (on entry or in a choice), and its numbers outside the range, in its effects
-    and in its conditions."""
+    unlocks (on entry or in a choice), its numbers outside the range, in its effects
+    and in its conditions, and whether it calls or returns (`SceneFindings.calls`)."""
+    calls = scene.returns
     unlocks: list[str] = []
     effect_numbers: list[Diagnostic] = []
     condition_numbers: list[Diagnostic] = []
@@ -361,6 +367,8 @@ def _scene_effects(scene: Scene, known: Known,
         if not in_range(effect.value):
             effect_numbers.append(_out_of_range_at(effect.pos, effect.value))
     for choice in scene.choices:
+        if choice.call:
+            calls = True
         for effect in choice.effects:
             if effect.kind == "unlock":
                 unlocks.append(effect.target)
@@ -369,7 +377,7 @@ def _scene_effects(scene: Scene, known: Known,
         if choice.condition is not None:
             for value in known.outside(choice.condition):
                 condition_numbers.append(_out_of_range_at(choice.condition.pos, value))
-    return tuple(unlocks), effect_numbers, condition_numbers
+    return tuple(unlocks), effect_numbers, condition_numbers, calls
 
 
 def conditions(story: Story) -> Iterator[Condition]:

@@ -54,18 +54,20 @@ def titles(story: Story) -> Iterator[tuple[Template, Pos]]:
         yield from scene_titles(scene, story.variables)
 
 
-def scene_titles(scene: Scene, variables: Container[str]) -> Iterator[tuple[Template, Pos]]:
+def scene_titles(scene: Scene, variables: Container[str]) -> list[tuple[Template, Pos]]:
     """The scene's title and its ending's, when they show variables or variations. (Lint
     asks for every scene, and nearly every title is plain: nothing is built or imported for
-    one.)"""
+    one, and a list, not a generator: none is the usual answer.)"""
     ending = scene.ending
     places = (((scene.title, scene.pos),) if ending is None
               else ((scene.title, scene.pos), (ending.title, ending.pos)))
+    out = []
     for title, pos in places:
         if "{" in title or "}" in title:
             from game.story.variations import runtime_template
 
-            yield runtime_template(title, variables, pos), pos
+            out.append((runtime_template(title, variables, pos), pos))
+    return out
 
 
 def title_names(story: Story) -> set[str]:
@@ -108,12 +110,15 @@ def scene_warnings(scene: Scene, variables: Container[str],
 
 def text_warnings(scene: Scene) -> list[Diagnostic]:
     """One scene's warnings about its texts (they depend on the scene alone)."""
-    return [w for template, pos in templates(scene) for w in _template_warnings(template, pos)]
+    found = templates(scene)  # (usually none: spare the comprehension)
+    return [w for template, pos in found for w in _template_warnings(template, pos)] \
+        if found else []
 
 
 def title_warnings(scene: Scene, variables: Container[str]) -> list[Diagnostic]:
-    return [w for template, pos in scene_titles(scene, variables)
-            for w in _template_warnings(template, pos)]
+    found = scene_titles(scene, variables)
+    return [w for template, pos in found for w in _template_warnings(template, pos)] \
+        if found else []
 
 
 def _template_warnings(template: Template, pos: Pos) -> Iterator[Diagnostic]:

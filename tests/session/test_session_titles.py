@@ -15,28 +15,13 @@ from game.storage.profile import ProfileStore
 from game.story.files import load_or_raise
 from game.story.model import Story
 
-STORY = """\
-story: {id: titles, title: Titles, start: hub}
-variables: {cups: 0}
-scenes:
-  hub:
-    title: "Day {cups}: {&morning|evening}"
-    text: t
-    choices:
-      - {text: Drink, goto: hub, effects: [{add: {cups: 1}}]}
-      - {text: Leave, goto: end}
-  end:
-    text: t
-    ending: {id: done, title: "Left after {cups} {?cups == 1|cup|cups}"}
-"""
+STORY = Path(__file__).resolve().parents[1] / "tools" / "fixtures" / "titles"
+"""A scene title and an ending title that show a variable and a variation."""
 
 
 @pytest.fixture
-def story(tmp_path: Path) -> Story:
-    folder = tmp_path / "story"
-    folder.mkdir()
-    (folder / "story.yaml").write_text(STORY, encoding="utf-8")
-    return load_or_raise(folder)
+def story() -> Story:
+    return load_or_raise(STORY)
 
 
 def test_the_scene_title_is_rendered_and_the_save_list_shows_it(story: Story,

@@ -4,18 +4,12 @@ list exactly and treats `add`/`remove` as keeping it live) agrees with its naive
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_tools_proof import replays_stuck, verdict
 from test_tools_runner import _agree
-from tools_helpers import FIXTURES, load
+from tools_helpers import FIXTURES, generated, load
 
-from game.story.files import load_story
-from game.story.model import Story
 from game.tools.exhaustive import search
 from game.tools.playtest import random_runs
 
@@ -62,19 +56,11 @@ def stories(draw: st.DrawFn) -> dict[str, object]:
             "scenes": scenes}
 
 
-def _load(data: dict[str, object]) -> Story | None:
-    with tempfile.TemporaryDirectory() as folder:
-        (Path(folder) / "story.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
-        return load_story(Path(folder)).story
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(stories())
 def test_the_fast_runner_plays_generated_list_stories_exactly_like_the_engine(
         data: dict[str, object]) -> None:
-    story = _load(data)
-    assume(story is not None)
-    assert story is not None
+    story = generated(data)
     _agree(story, 6)  # the runner's state after every step is the Engine's
     fast = random_runs(story, 40, seed=3, max_steps=25)
     slow = random_runs(story, 40, seed=3, max_steps=25, reference=True)
@@ -86,9 +72,7 @@ def test_the_fast_runner_plays_generated_list_stories_exactly_like_the_engine(
 @given(stories())
 def test_the_proof_and_the_naive_search_agree_on_generated_list_stories(
         data: dict[str, object]) -> None:
-    story = _load(data)
-    assume(story is not None)
-    assert story is not None
+    story = generated(data)
     proof = search(story, max_states=5_000)
     naive = search(story, max_states=5_000, naive=True)
     if naive.complete:

@@ -5,16 +5,13 @@ counts them; the coverage report says what unlocks a choice never taken."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from test_tools_proof import stories
-from tools_helpers import FIXTURES, fixture, from_text
+from tools_helpers import FIXTURES, fixture, from_text, generated
 
 from game.engine import Engine
-from game.story.files import load_story
 from game.tools import coverage as cov
 from game.tools.exhaustive import search
 from game.tools.graph import render
@@ -111,12 +108,7 @@ def test_every_fixture_s_engine_view_agrees_with_its_choices() -> None:
 @given(stories())
 def test_fast_runs_and_engine_runs_agree_on_generated_stories_with_locks(
         data: dict[str, object]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        (Path(folder) / "story.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
-        result = load_story(Path(folder))
-    assume(result.story is not None)
-    story = result.story
-    assert story is not None
+    story = generated(data)
     for strategy in STRATEGIES:
         assert (random_runs(story, 20, seed=4, strategy=strategy, max_steps=40)
                 == random_runs(story, 20, seed=4, strategy=strategy, max_steps=40,

@@ -9,16 +9,13 @@ generated stories.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tools_helpers import EXAMPLE, from_text, load, shipped
+from tools_helpers import EXAMPLE, from_text, generated, load, shipped
 
 from game.engine import Engine
-from game.story.files import load_story
 from game.story.model import Story
 from game.tools import coverage as cov
 from game.tools.exhaustive import ExhaustiveReport, Outcomes, search
@@ -308,12 +305,7 @@ def stories(draw: st.DrawFn) -> dict[str, object]:
 @given(stories())
 def test_the_proof_and_the_naive_search_agree_on_generated_stories(
         data: dict[str, object]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        (Path(folder) / "story.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
-        result = load_story(Path(folder))
-    assume(result.story is not None)
-    story = result.story
-    assert story is not None
+    story = generated(data)
     proof = search(story, max_states=5_000)
     naive = search(story, max_states=5_000, naive=True)
     if naive.complete:
@@ -335,12 +327,7 @@ def test_the_proof_and_the_naive_search_agree_on_generated_stories(
 def test_the_fast_runner_plays_generated_stories_like_the_engine(
         data: dict[str, object]) -> None:
     """With calls, returns (and the run-time errors of both) among the generated moves."""
-    with tempfile.TemporaryDirectory() as folder:
-        (Path(folder) / "story.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
-        result = load_story(Path(folder))
-    assume(result.story is not None)
-    story = result.story
-    assert story is not None
+    story = generated(data)
     for strategy in STRATEGIES:
         fast = random_runs(story, 40, seed=11, strategy=strategy, max_steps=40)
         slow = random_runs(story, 40, seed=11, strategy=strategy, max_steps=40, reference=True)

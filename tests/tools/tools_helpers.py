@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import assume
 
 from game.story.files import load_story
 from game.story.model import Story
@@ -31,6 +34,17 @@ def from_text(tmp_path: Path, text: str) -> Story:
     """A story from one YAML text (dedented), for tests that need a tiny custom story."""
     (tmp_path / "story.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
     return load(tmp_path)
+
+
+def generated(data: dict[str, object]) -> Story:
+    """A hypothesis-generated story (one mapping), loaded; a draw that does not load is
+    discarded (`assume`), as the property tests' generators may write an invalid one."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "story.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+        story = load_story(Path(folder)).story
+    assume(story is not None)
+    assert story is not None
+    return story
 
 
 def shipped() -> Story:

@@ -8,28 +8,12 @@ from pathlib import Path
 from conftest import MakeApp
 from ui_helpers import screen_name, screen_text
 
-STORY = """\
-story: {id: titles, title: Titles, start: hub}
-variables: {cups: 0}
-scenes:
-  hub:
-    title: "Day {cups}: {&morning|evening}"
-    text: t
-    choices:
-      - {text: Drink, goto: hub, effects: [{add: {cups: 1}}]}
-      - {text: Leave, goto: end}
-  end:
-    text: t
-    ending: {id: done, title: "Left after {cups} {?cups == 1|cup|cups}"}
-"""
+STORY = Path(__file__).resolve().parents[1] / "tools" / "fixtures" / "titles"
+"""The session tests' story: titles that show a variable and a variation."""
 
 
-async def test_titles_are_rendered_and_the_journal_keeps_the_first(make_app: MakeApp,
-                                                                   tmp_path: Path) -> None:
-    folder = tmp_path / "story"
-    folder.mkdir()
-    (folder / "story.yaml").write_text(STORY, encoding="utf-8")
-    app = make_app(folder)
+async def test_titles_are_rendered_and_the_journal_keeps_the_first(make_app: MakeApp) -> None:
+    app = make_app(STORY)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("enter")
         await pilot.pause()

@@ -478,18 +478,23 @@ def _never_held(story: Story) -> Iterator[Diagnostic]:
         return
     held: dict[str, set[str]] = {name: set(story.variables[name].default)  # type: ignore[arg-type]
                                  for name in items}
-    for scene in story.scenes.values():
-        for effect in (*scene.on_enter, *(e for c in scene.choices for e in c.effects)):
-            if effect.target in held and effect.kind in ("add", "set"):
-                held[effect.target].update(effect.value)  # type: ignore[arg-type]
+    for scene in story.scenes.values():  # (plain loops: every effect of the story)
+        for effects in (scene.on_enter, *[c.effects for c in scene.choices if c.effects]):
+            for effect in effects:
+                if effect.target in held and effect.kind in ("add", "set"):
+                    held[effect.target].update(effect.value)  # type: ignore[arg-type]
+    some_never = False
     for name, declared in items.items():
         never = [item for item in declared if item not in held[name]]
         if never:
+            some_never = True
             shown = ", ".join(f"'{item}'" for item in never)
             yield codes.ITEM_NEVER_HELD.at(
                 story.variables[name].pos, f"list '{name}' never holds {shown}: no effect adds "
                 f"{'it' if len(never) == 1 else 'them'} and the default does not; an 'in' "
                 "test of one is never true")
+    if not some_never:
+        return  # an 'in' test is never true only of an item just named: no walk (usual)
     walked: dict[str, list[str]] = {}  # by condition text: what to say of it
     for condition in conditions(story):
         if " in " not in condition.source:

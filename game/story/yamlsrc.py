@@ -143,6 +143,20 @@ def read_text(path: Path, file: str, report: Report) -> str | None:
     return text
 
 
+_NOT_MARKS = bytes(c for c in range(256) if c not in b"[{-?")
+"""Every byte but `[`, `{`, `-` and `?` (`nesting_marks`)."""
+
+
+def nesting_marks(text: str) -> tuple[int, int]:
+    """How many `[` and `{` the text holds, and how many `-` and `?`: what `_too_deep`
+    asks of every file. One pass of `bytes.translate` dropping every other byte (these four
+    are ASCII, and no byte of a longer UTF-8 sequence is ASCII), then counts over the few
+    left: half the time of four `str.count` scans, which were ~2% of the cold check's
+    instructions. `surrogatepass`: an editor's buffer may hold a lone surrogate."""
+    marks = text.encode("utf-8", "surrogatepass").translate(None, _NOT_MARKS)
+    return marks.count(b"[") + marks.count(b"{"), marks.count(b"-") + marks.count(b"?")
+
+
 def _too_deep(text: str, file: str, report: Report) -> bool:
     """Refuse nesting that would crash libyaml; cheap enough to run on every file.
 
@@ -155,9 +169,9 @@ def _too_deep(text: str, file: str, report: Report) -> bool:
     as the count reaches the limit: a megabyte of `[` is refused after a thousand
     characters, a megabyte of `[` inside a block scalar is one event.
     """
-    if (text.count("[") + text.count("{") < MAX_DEPTH and _INDENT_RUN not in text and not (
-            text.count("-") + text.count("?") >= MAX_DEPTH and _UNIT_PAIR.search(text)
-            and _COMPACT_RUN.search(text))):
+    openers, dashes = nesting_marks(text)
+    if (openers < MAX_DEPTH and _INDENT_RUN not in text and not (
+            dashes >= MAX_DEPTH and _UNIT_PAIR.search(text) and _COMPACT_RUN.search(text))):
         return False
     parser = LOADER(text)
     depth = 0

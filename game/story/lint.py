@@ -18,7 +18,7 @@ from game.story import codes, expr, textlint
 from game.story.calllint import call_problems
 from game.story.diagnostics import Diagnostic, Related
 from game.story.hidden import all_hidden
-from game.story.model import Choice, Condition, Pos, Scene, Story, Value
+from game.story.model import Choice, Condition, Effect, Pos, Scene, Story, Value
 from game.story.scene import Part, Template
 
 
@@ -86,7 +86,7 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
                                                    "never be reached"))
     if not partial:
         out.extend(_unused_variables(story))
-        out.extend(_never_held(story))
+        out.extend(_never_held(story, findings.values()))
     out.extend(_out_of_range(story, effect_numbers, condition_numbers))
     out.extend(textlint.warnings(story, in_texts, in_titles))
     if calls:
@@ -297,6 +297,9 @@ class SceneFindings:
     """Its texts that hold a variation (format v2), with where each is written."""
     titled: bool
     """Its title or its ending's may show a variable or a variation (holds a brace)."""
+    listed: list[Effect] | None
+    """Its `set` and `add` of a list variable (format v2), on entering and in its choices
+    (None: it has none)."""
     stuck: dict[bool, list[Diagnostic]] = field(default_factory=dict)
     """`_stuck`'s findings, by whether the scene is reachable, under `Known._variables`."""
     text: list[Diagnostic] | None = None
@@ -353,17 +356,19 @@ def _out_of_range_at(pos: Pos, value: Value) -> Diagnostic:
 
 def _scene_effects(scene: Scene, known: Known,
                    ) -> tuple[tuple[str, ...], list[Diagnostic], list[Diagnostic], bool,
-                              list[tuple[Template, Pos]], bool]:
+                              list[tuple[Template, Pos]], bool, list[Effect] | None]:
     """In one pass over a scene (lint makes it for every scene of the story): the facts it
     unlocks (on entry or in a choice), its numbers outside the range, in its effects
     and in its conditions, whether it calls or returns (`SceneFindings.calls`), its texts
     that hold a variation (`textlint.varied`; a text without a hole costs a length test)
-    and whether a title holds a brace (`SceneFindings.titled`)."""
+    whether a title holds a brace (`SceneFindings.titled`), and its effects that put names
+    in a list (`SceneFindings.listed`)."""
     calls = scene.returns
     unlocks: list[str] = []
     effect_numbers: list[Diagnostic] = []
     condition_numbers: list[Diagnostic] = []
     varied_texts: list[tuple[Template, Pos]] = []
+    listed: list[Effect] | None = None  # (a list only for a scene with some)
     in_range = numbers.in_range
     varied = textlint.varied
     for paragraph in scene.paragraphs:
@@ -378,6 +383,9 @@ def _scene_effects(scene: Scene, known: Known,
             unlocks.append(effect.target)
         if not in_range(effect.value):
             effect_numbers.append(_out_of_range_at(effect.pos, effect.value))
+        elif type(effect.value) is tuple and effect.kind != "remove":
+            listed = [] if listed is None else listed
+            listed.append(effect)
     for choice in scene.choices:
         if choice.call:
             calls = True
@@ -386,6 +394,9 @@ def _scene_effects(scene: Scene, known: Known,
                 unlocks.append(effect.target)
             if not in_range(effect.value):
                 effect_numbers.append(_out_of_range_at(effect.pos, effect.value))
+            elif type(effect.value) is tuple and effect.kind != "remove":
+                listed = [] if listed is None else listed
+                listed.append(effect)
         if choice.condition is not None:
             for value in known.outside(choice.condition):
                 condition_numbers.append(_out_of_range_at(choice.condition.pos, value))
@@ -400,7 +411,8 @@ def _scene_effects(scene: Scene, known: Known,
     if not titled and scene.ending is not None:
         title = scene.ending.title
         titled = "{" in title or "}" in title
-    return tuple(unlocks), effect_numbers, condition_numbers, calls, varied_texts, titled
+    return (tuple(unlocks), effect_numbers, condition_numbers, calls, varied_texts, titled,
+            listed)
 
 
 def conditions(story: Story) -> Iterator[Condition]:
@@ -468,21 +480,21 @@ def _computes(scene: Scene) -> Iterator[tuple[str, Condition]]:
             yield effect.target, effect.expression
 
 
-def _never_held(story: Story) -> Iterator[Diagnostic]:
+def _never_held(story: Story, findings: Iterable[SceneFindings]) -> Iterator[Diagnostic]:
     """List items no effect ever puts in their list and the default does not hold: each
     is a warning at the declaration, and each `"item" in list` test of one (never true) a
-    warning at its condition. Cheap: one pass over the effects, then over the distinct
-    conditions, only for stories that have lists."""
+    warning at its condition. Cheap: one pass over the scenes' list effects (`findings`:
+    `SceneFindings.listed`), then, only if some item is never held, over the distinct
+    conditions; nothing for a story without lists."""
     items = story.list_items()
     if not items:
         return
     held: dict[str, set[str]] = {name: set(story.variables[name].default)  # type: ignore[arg-type]
                                  for name in items}
-    for scene in story.scenes.values():  # (plain loops: every effect of the story)
-        for effects in (scene.on_enter, *[c.effects for c in scene.choices if c.effects]):
-            for effect in effects:
-                if effect.target in held and effect.kind in ("add", "set"):
-                    held[effect.target].update(effect.value)  # type: ignore[arg-type]
+    for found in findings:
+        for effect in found.listed or ():
+            if effect.target in held and effect.kind in ("add", "set"):
+                held[effect.target].update(effect.value)  # type: ignore[arg-type]
     some_never = False
     for name, declared in items.items():
         never = [item for item in declared if item not in held[name]]

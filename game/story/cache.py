@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from game import paths, safeio
 from game.story import cachecheck, cachesign
-from game.story.cachedscenes import CachedScenes
+from game.story.cachedscenes import CachedScenes, FileBlobs
 from game.story.diagnostics import Diagnostic, Related
 from game.story.folder import MAX_FILE_BYTES, LoadResult, display_path, story_files
 from game.story.model import (
@@ -261,15 +261,61 @@ def _read_unverified(entry: Path,
     """The key an entry was stored under and its decoded result, if the file is intact.
 
     With `key`, an entry stored under another key is not decoded (the cheap early exit).
+    Only the header and the head are read first: if the head is signed (`cachesign`), the
+    scene blobs are left in the file and read as their scenes are decoded (`FileBlobs`);
+    any other entry is read whole, checksummed and walked (`_decode_payload`).
     """
     try:
+        fd, st = safeio.open_regular(entry, follow=False)
+    except OSError:
+        return None, None
+    kept = False
+    try:
+        if st.st_size > MAX_ENTRY_BYTES:
+            return None, None
+        start = _read_exactly(fd, _HEADER + 8)
+        if start is None or not start.startswith(MAGIC):
+            return None, None
+        stored = start[len(MAGIC):len(MAGIC) + 32]
+        if key is not None and stored != key:
+            return None, None
+        size = int.from_bytes(start[_HEADER:], "big")
+        end = _HEADER + 8 + size
+        head = _read_exactly(fd, size) if end <= st.st_size else None
+        if head is None:
+            return None, None
+        if hasattr(os, "pread") and cachesign.trusted(entry, start[len(MAGIC):] + head):
+            blobs = FileBlobs(fd, end, st.st_size - end)
+            kept = True  # the blobs own the descriptor now
+            try:
+                return stored, decode_head(head, blobs, trusted=True)
+            except _WRONG_SHAPE:
+                blobs.close()
+                return None, None
+    except OSError:
+        return None, None
+    finally:
+        if not kept:
+            os.close(fd)
+    try:  # not signed by this user's game: read it whole, then checksum and walk it
         data = safeio.read_limited(entry, MAX_ENTRY_BYTES, follow=False)
     except OSError:
         return None, None
     stored = data[len(MAGIC):len(MAGIC) + 32]
     if len(data) < _HEADER or not data.startswith(MAGIC) or (key is not None and stored != key):
         return None, None
-    return stored, _decode_payload(data, entry)
+    return stored, _decode_payload(data)
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    """The next `size` bytes of fd, or None if the file ends first."""
+    data = os.read(fd, size)
+    while len(data) < size:
+        more = os.read(fd, size - len(data))
+        if not more:
+            return None
+        data += more
+    return data
 
 
 def _signed(data: bytes | memoryview) -> memoryview:
@@ -277,6 +323,11 @@ def _signed(data: bytes | memoryview) -> memoryview:
     view = memoryview(data)
     size = int.from_bytes(view[_HEADER:_HEADER + 8], "big")
     return view[len(MAGIC):_HEADER + 8 + size]
+
+
+_WRONG_SHAPE = (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
+                RecursionError, OverflowError)
+"""What decoding well-formed marshal data of the wrong shape raises: a corrupt entry."""
 
 
 def _decode_payload(data: bytes, entry: Path | None = None) -> LoadResult | None:
@@ -290,8 +341,7 @@ def _decode_payload(data: bytes, entry: Path | None = None) -> LoadResult | None
     try:
         # marshal, not pickle: it rebuilds plain values and cannot name a callable to run.
         return decode(payload, trusted)
-    except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
-            RecursionError, OverflowError):
+    except _WRONG_SHAPE:
         return None  # well-formed marshal of the wrong shape: treat as corrupt
 
 
@@ -530,7 +580,8 @@ class _Decoder:
         return Expectation(scene, ending, tuple(facts), MappingProxyType(dict(variables)),
                            self.pos(pos))
 
-    def story(self, data: Encoded, files: tuple[str, ...], blobs: memoryview) -> Story:
+    def story(self, data: Encoded, files: tuple[str, ...],
+              blobs: memoryview | FileBlobs) -> Story:
         (story_id, title, subtitle, start, content_hash, pos, variables, facts, endings,
          playthroughs, scene_ids, blob_crcs, blob_sizes) = data
         if (len(scene_ids) != len(blob_sizes) or len(blob_crcs) != len(blob_sizes)
@@ -562,18 +613,24 @@ def decode(payload: memoryview, trusted: bool = False) -> LoadResult:
     size = int.from_bytes(payload[:8], "big")
     if not 8 < 8 + size <= len(payload):
         raise ValueError("head size out of range")
+    return decode_head(payload[8:8 + size], payload[8 + size:], trusted)
+
+
+def decode_head(raw: bytes | memoryview, blobs: memoryview | FileBlobs,
+                trusted: bool = False) -> LoadResult:
+    """The result from the marshalled head and the scene blobs (`decode`'s two halves)."""
     if trusted:
-        head = marshal.loads(payload[8:8 + size])  # noqa: S302 - signed by this user's game
+        head = marshal.loads(raw)  # noqa: S302 - signed by this user's game
         context = cachecheck.trusted_context(head)
     else:
-        head = cachecheck.loads(payload[8:8 + size])  # counts checked before marshal's
+        head = cachecheck.loads(raw)  # counts checked before marshal's
         context = cachecheck.head(head)  # Malformed (a ValueError): what cold would not give
     version, files, pos_files, diagnostics, story = head
     if version != FORMAT:
         raise ValueError(f"cache format {version!r}")
     dec = _Decoder(tuple(pos_files), context)
     return LoadResult(
-        None if story is None else dec.story(story, tuple(files), payload[8 + size:]),
+        None if story is None else dec.story(story, tuple(files), blobs),
         tuple(Diagnostic(dec.pos(p), severity, message, code,
                          tuple(Related(dec.pos(where), note) for where, note in related))
               for p, severity, message, code, related in diagnostics),

@@ -140,9 +140,12 @@ def _key_and_entry(root: Path, story_paths: list[Path],
 
     The two are independent until the very end (the entry is found by the folder's path, and
     only its header's key must match), so for a big story the files are hashed on a second
-    thread while this one reads and decodes the entry: hashlib and file reads release the
-    GIL, so on the 10,000-scene story ~6 ms of hashing hide behind ~7 ms of decoding. The
-    decoded result is only returned once the key is known and equal; a mismatch discards it.
+    thread while this one reads the entry and verifies its signature (file reads, hashlib
+    and hmac release the GIL). The entry is decoded only once the key is known and equal:
+    decoding is Python code, holding the GIL, and a hashing thread that needs the GIL back
+    after each read and hash waits out the interpreter's switch interval (5 ms) every time,
+    so decoding beside it made no progress of either (the 10,000-scene story: ~5 ms of
+    decoding held ~9 ms of hashing back by ~7 ms).
     """
     size = 0
     for path in story_paths:
@@ -164,14 +167,20 @@ def _key_and_entry(root: Path, story_paths: list[Path],
 
     hasher = threading.Thread(target=hash_files, name="offscreen-cache-key", daemon=True)
     hasher.start()
-    stored, cached = _read_unverified(entry)
-    hasher.join()
+    try:
+        found = _open_entry(entry)
+    finally:
+        hasher.join()
     if failed:  # the same crash handling as any error of the main thread
+        if found is not None:
+            found.close()
         raise failed[0]
     key = keys[0] if keys else None
-    if key is None or stored != key:
+    if found is None or key is None or found.stored != key:
+        if found is not None:
+            found.close()
         return key, None
-    return key, cached
+    return key, found.decode()
 
 
 def _story_paths(root: Path) -> list[Path]:
@@ -252,59 +261,89 @@ def _go_cold(root: Path, entry: Path, story: Story,
 # -- the file ---------------------------------------------------------------------------------
 
 def _read(entry: Path, key: bytes) -> LoadResult | None:
-    stored, result = _read_unverified(entry, key)
-    return result if stored == key else None
+    found = _open_entry(entry, key)
+    return None if found is None else found.decode()
 
 
-def _read_unverified(entry: Path,
-                     key: bytes | None = None) -> tuple[bytes | None, LoadResult | None]:
-    """The key an entry was stored under and its decoded result, if the file is intact.
+@dataclass(frozen=True, slots=True)
+class _Opened:
+    """An entry read as far as it needs to be before decoding: its checksum verified (if
+    read whole) or its head's signature (if its blobs are left in the file)."""
 
-    With `key`, an entry stored under another key is not decoded (the cheap early exit).
+    stored: bytes
+    """The key it was stored under."""
+    head: bytes | memoryview
+    blobs: memoryview | FileBlobs
+    trusted: bool
+    """The head is signed by this user's game (`cachesign`): it is not walked."""
+
+    def decode(self) -> LoadResult | None:
+        try:
+            # marshal, not pickle: it rebuilds plain values and cannot name a callable to run.
+            return decode_head(self.head, self.blobs, self.trusted)
+        except _WRONG_SHAPE:
+            self.close()
+            return None  # well-formed marshal of the wrong shape: treat as corrupt
+
+    def close(self) -> None:
+        if isinstance(self.blobs, FileBlobs):
+            self.blobs.close()
+
+
+_WRONG_SHAPE = (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
+                RecursionError, OverflowError)
+"""What decoding well-formed marshal data of the wrong shape raises: a corrupt entry."""
+
+
+def _open_entry(entry: Path, key: bytes | None = None) -> _Opened | None:
+    """The entry, if it is intact (and stored under `key`, when given: an entry stored under
+    another key is not read further, the cheap early exit).
+
     Only the header and the head are read first: if the head is signed (`cachesign`), the
     scene blobs are left in the file and read as their scenes are decoded (`FileBlobs`);
-    any other entry is read whole, checksummed and walked (`_decode_payload`).
+    any other entry is read whole and checksummed (and its head walked when decoded).
     """
     try:
         fd, st = safeio.open_regular(entry, follow=False)
     except OSError:
-        return None, None
+        return None
     kept = False
     try:
         if st.st_size > MAX_ENTRY_BYTES:
-            return None, None
+            return None
         start = _read_exactly(fd, _HEADER + 8)
         if start is None or not start.startswith(MAGIC):
-            return None, None
+            return None
         stored = start[len(MAGIC):len(MAGIC) + 32]
         if key is not None and stored != key:
-            return None, None
+            return None
         size = int.from_bytes(start[_HEADER:], "big")
         end = _HEADER + 8 + size
         head = _read_exactly(fd, size) if end <= st.st_size else None
         if head is None:
-            return None, None
+            return None
         if hasattr(os, "pread") and cachesign.trusted(entry, start[len(MAGIC):] + head):
-            blobs = FileBlobs(fd, end, st.st_size - end)
             kept = True  # the blobs own the descriptor now
-            try:
-                return stored, decode_head(head, blobs, trusted=True)
-            except _WRONG_SHAPE:
-                blobs.close()
-                return None, None
+            return _Opened(stored, head, FileBlobs(fd, end, st.st_size - end), True)
     except OSError:
-        return None, None
+        return None
     finally:
         if not kept:
             os.close(fd)
-    try:  # not signed by this user's game: read it whole, then checksum and walk it
+    try:  # not signed by this user's game: read it whole, then checksum it
         data = safeio.read_limited(entry, MAX_ENTRY_BYTES, follow=False)
     except OSError:
-        return None, None
+        return None
     stored = data[len(MAGIC):len(MAGIC) + 32]
     if len(data) < _HEADER or not data.startswith(MAGIC) or (key is not None and stored != key):
-        return None, None
-    return stored, _decode_payload(data)
+        return None
+    payload = memoryview(data)[_HEADER:]
+    if zlib.crc32(payload).to_bytes(4, "big") != data[_HEADER - 4:_HEADER]:
+        return None
+    size = int.from_bytes(payload[:8], "big")
+    if not 8 < 8 + size <= len(payload):
+        return None
+    return _Opened(stored, payload[8:8 + size], payload[8 + size:], False)
 
 
 def _read_exactly(fd: int, size: int) -> bytes | None:
@@ -316,33 +355,6 @@ def _read_exactly(fd: int, size: int) -> bytes | None:
             return None
         data += more
     return data
-
-
-def _signed(data: bytes | memoryview) -> memoryview:
-    """What an entry's signature covers: its key, checksum and head (`cachesign`)."""
-    view = memoryview(data)
-    size = int.from_bytes(view[_HEADER:_HEADER + 8], "big")
-    return view[len(MAGIC):_HEADER + 8 + size]
-
-
-_WRONG_SHAPE = (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
-                RecursionError, OverflowError)
-"""What decoding well-formed marshal data of the wrong shape raises: a corrupt entry."""
-
-
-def _decode_payload(data: bytes, entry: Path | None = None) -> LoadResult | None:
-    """The entry's result, if intact. A signed head is trusted as it is, and each scene is
-    checked against its own checksum (in the head) when first decoded, so the whole ~11 MB
-    need not be checksummed at start; any other entry is checksummed whole and walked."""
-    payload = memoryview(data)[_HEADER:]
-    trusted = entry is not None and cachesign.trusted(entry, _signed(data))
-    if not trusted and zlib.crc32(payload).to_bytes(4, "big") != data[_HEADER - 4:_HEADER]:
-        return None
-    try:
-        # marshal, not pickle: it rebuilds plain values and cannot name a callable to run.
-        return decode(payload, trusted)
-    except _WRONG_SHAPE:
-        return None  # well-formed marshal of the wrong shape: treat as corrupt
 
 
 def _write(entry: Path, key: bytes, payload: bytes) -> None:

@@ -286,15 +286,16 @@ def head(data: object) -> Context | None:
     return _story(story, n)
 
 
-def trusted_context(data: Any) -> Context | None:
+def trusted_context(data: Any, scenes: Collection[str]) -> Context | None:
     """The context a trusted head's scenes are checked in (`cachesign`: a head this user's
-    game wrote and signed), read off it without the walk `head` makes."""
+    game wrote and signed), read off it without the walk `head` makes; `scenes` is its
+    scene ids (the decoded scenes' own index: a second set of 10,000 ids cost 0.25 ms)."""
     story = data[4]
     if story is None:
         return None
-    variables, facts, scene_ids = story[6], story[7], story[10]
+    variables, facts = story[6], story[7]
     return Context(len(data[2]), {name: type(default) for name, default, *_ in variables},
-                   frozenset(scene_ids), frozenset(fact[0] for fact in facts),
+                   scenes, frozenset(fact[0] for fact in facts),
                    items={name: items for name, _, _, items, *_ in variables
                           if items is not None})
 

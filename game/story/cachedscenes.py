@@ -149,6 +149,12 @@ class CachedScenes(Mapping[str, "Scene"]):
             self._scenes[scene_id] = scene
         return scene
 
+    @property
+    def ids(self) -> Mapping[str, int]:
+        """The entry's scene ids (each to its blob's index), to check scenes' references
+        against; the entry's own, whatever a fallback to a cold load made of the story."""
+        return self._index
+
     def decode_all(self) -> dict[str, Scene]:
         """Every scene, in story order; the collector is paused while ~30 objects a scene are
         made (with it running, a full pass over 10,000 scenes costs three times as much)."""

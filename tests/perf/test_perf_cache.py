@@ -382,6 +382,21 @@ def test_a_warm_start_never_imports_yaml_or_the_loader(tmp_path: Path) -> None:
     assert warm.stdout.split() == ["True", "False", "False"]
 
 
+def test_the_code_fingerprint_covers_every_module_that_reads_stories() -> None:
+    """The key's fingerprint (os.walk, for speed) is the source of every module under
+    game/story, subpackages included, in the order Path.rglob sorts them."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    folder = Path(cache.__file__).resolve().parent
+    paths = sorted(folder.rglob("*.py"))
+    assert any(len(p.relative_to(folder).parts) > 1 for p in paths)  # expr/ is in
+    for path in paths:
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0"
+                      + path.read_bytes() + b"\0")
+    assert cache._code_fingerprint() == digest.digest()
+
+
 def test_the_loader_name_in_the_key_is_found_without_importing_yaml() -> None:
     import subprocess
     import sys

@@ -146,13 +146,13 @@ def _key_and_entry(root: Path, story_paths: list[Path],
     """The key of the story as it is now, and the entry's result if it has that key.
 
     The two are independent until the very end (the entry is found by the folder's path, and
-    only its header's key must match), so for a big story the files are hashed on a second
-    thread while this one reads the entry and verifies its signature (file reads, hashlib
-    and hmac release the GIL). The entry is decoded only once the key is known and equal:
-    decoding is Python code, holding the GIL, and a hashing thread that needs the GIL back
-    after each read and hash waits out the interpreter's switch interval (5 ms) every time,
-    so decoding beside it made no progress of either (the 10,000-scene story: ~5 ms of
-    decoding held ~9 ms of hashing back by ~7 ms).
+    only its header's key must match), so for a big story a second thread starts hashing the
+    files while this one reads the entry and verifies its signature, then helps it hash the
+    rest (each file is hashed on its own, `_key`; file reads, hashlib and hmac release the
+    GIL). The entry is decoded only once the key is known and equal: decoding is Python,
+    holding the GIL, and a thread that needs the GIL back after each read and hash waits out
+    the interpreter's switch interval (5 ms) every time, so hashing beside a decode made no
+    progress (the 10,000-scene story: ~5 ms of decoding held ~9 ms of hashing back by ~7).
     """
     size = 0
     for path in story_paths:
@@ -163,31 +163,56 @@ def _key_and_entry(root: Path, story_paths: list[Path],
         return key, None if key is None else _read(entry, key)
     import threading
 
-    keys: list[bytes | None] = []
+    files = _FileDigests(story_paths)
     failed: list[BaseException] = []
 
     def hash_files() -> None:
         try:
-            keys.append(_key(root, story_paths))
+            _code_fingerprint()  # cached for `_key` below
+            files.work()
         except BaseException as exc:  # handed to this thread, like an error of its own
             failed.append(exc)
 
     hasher = threading.Thread(target=hash_files, name="offscreen-cache-key", daemon=True)
     hasher.start()
+    found = None
     try:
         found = _open_entry(entry)
+        files.work()  # the files the other thread has not taken yet
     finally:
         hasher.join()
     if failed:  # the same crash handling as any error of the main thread
         if found is not None:
             found.close()
         raise failed[0]
-    key = keys[0] if keys else None
+    key = _key(root, story_paths, files)
     if found is None or key is None or found.stored != key:
         if found is not None:
             found.close()
         return key, None
     return key, found.decode()
+
+
+class _FileDigests:
+    """Each story file's part of the key, `display path NUL length NUL sha256(bytes)`, taken
+    from one list by as many threads as call `work` (None for a file that cannot be read)."""
+
+    __slots__ = ("_jobs", "digests")
+
+    def __init__(self, story_paths: list[Path]) -> None:
+        self.digests: list[bytes | None] = [None] * len(story_paths)
+        self._jobs = iter(enumerate(story_paths))  # next() on it is atomic under the GIL
+
+    def work(self) -> None:
+        for i, path in self._jobs:
+            try:  # a FIFO or a device is refused, a file over the limit before it is hashed
+                data = safeio.read_limited(path, MAX_FILE_BYTES)
+            except OSError:
+                continue
+            # The display path is in the key because diagnostics quote it (relative to the
+            # working directory); the length keeps one file's end from posing as the next's.
+            self.digests[i] = (b"%s\0%d\0" % (os.fsencode(display_path(path)), len(data))
+                               + hashlib.sha256(data).digest())
 
 
 def _story_paths(root: Path) -> list[Path]:
@@ -236,21 +261,23 @@ def _code_fingerprint() -> bytes:
     return digest.digest()
 
 
-def _key(root: Path, story_paths: list[Path]) -> bytes | None:
-    """sha256 over everything the result depends on; None when a file cannot be read."""
+def _key(root: Path, story_paths: list[Path],
+         files: _FileDigests | None = None) -> bytes | None:
+    """sha256 over everything the result depends on; None when a file cannot be read.
+
+    Each file is hashed on its own (`_FileDigests`, already done when given) and the key
+    hashes those, so that two threads can share the files of a big story."""
+    if files is None:
+        files = _FileDigests(story_paths)
+        files.work()
     digest = hashlib.sha256()
     digest.update(b"%d\0%s\0%s\0" % (FORMAT, sys.implementation.cache_tag.encode(),
                                      loader_name().encode()))
     digest.update(_code_fingerprint())
-    for path in story_paths:
-        try:  # a FIFO or a device is refused, a file over the limit before it is hashed
-            data = safeio.read_limited(path, MAX_FILE_BYTES)
-        except OSError:
+    for part in files.digests:
+        if part is None:
             return None
-        # The display path is in the key because diagnostics quote it (relative to the
-        # working directory); the length keeps one file's end from posing as the next's start.
-        digest.update(b"%s\0%d\0" % (os.fsencode(display_path(path)), len(data)))
-        digest.update(data)
+        digest.update(part)
     return digest.digest()
 
 

@@ -138,7 +138,7 @@ def put(found: Lookup, result: LoadResult) -> None:
 
 
 PARALLEL_FROM = 1 << 20
-"""Stories of at least this many bytes are hashed on a second thread (see below)."""
+"""Stories whose entry has at least this many bytes are hashed on two threads (see below)."""
 
 
 def _key_and_entry(root: Path, story_paths: list[Path],
@@ -154,10 +154,10 @@ def _key_and_entry(root: Path, story_paths: list[Path],
     the interpreter's switch interval (5 ms) every time, so hashing beside a decode made no
     progress (the 10,000-scene story: ~5 ms of decoding held ~9 ms of hashing back by ~7).
     """
-    size = 0
-    for path in story_paths:
-        with contextlib.suppress(OSError):
-            size += path.stat().st_size
+    try:  # the entry's size tells a big story (one stat, not one a story file)
+        size = os.stat(entry).st_size
+    except OSError:
+        size = 0  # no entry: only the key is wanted, for `put` after a cold load
     if size < PARALLEL_FROM:
         key = _key(root, story_paths)
         return key, None if key is None else _read(entry, key)

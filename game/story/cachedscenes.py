@@ -9,6 +9,7 @@ is read when its scene is first decoded.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import weakref
 import zlib
@@ -41,28 +42,33 @@ class FileBlobs:
     story goes cold.
     """
 
-    __slots__ = ("__weakref__", "_close", "_data", "_failed", "_fd", "_length", "_offset")
+    __slots__ = ("__weakref__", "_data", "_failed", "_fd", "_length", "_offset")
     LIMIT = 8
-    _open: ClassVar[list[weakref.ref[FileBlobs]]] = []
-    """The instances still reading from their file, oldest first."""
+    _alive: ClassVar[list[weakref.ref[FileBlobs]]] = []
+    """Every instance alive, oldest first. One leaves it only when it is collected (its
+    weakref's callback), never during a load: a load frees nothing that was there before it
+    (`load_story` leaves the collector's state alone, tests/test_collector.py)."""
 
     def __init__(self, fd: int, offset: int, length: int) -> None:
         """Takes over `fd` (closes it); the blobs are its `length` bytes from `offset`."""
         self._fd, self._offset, self._length = fd, offset, length
         self._data: memoryview | None = None
         self._failed: str | None = None
-        self._close = weakref.finalize(self, os.close, fd)
-        alive = [ref for ref in FileBlobs._open if (held := ref()) is not None and held.reading]
-        while len(alive) >= self.LIMIT:
-            oldest = alive.pop(0)()
-            if oldest is not None:
-                oldest.load()
-        FileBlobs._open = [*alive, weakref.ref(self)]
+        reading = [blobs for ref in FileBlobs._alive
+                   if (blobs := ref()) is not None and blobs.reading]
+        for oldest in reading[:max(0, len(reading) + 1 - self.LIMIT)]:
+            oldest.load()
+        FileBlobs._alive.append(weakref.ref(self, FileBlobs._forget))
+
+    @staticmethod
+    def _forget(ref: weakref.ref[FileBlobs]) -> None:
+        with contextlib.suppress(ValueError):
+            FileBlobs._alive.remove(ref)
 
     @property
     def reading(self) -> bool:
         """Still reading from the file (neither read whole nor closed)."""
-        return self._close.alive
+        return self._fd >= 0
 
     def __len__(self) -> int:
         return self._length
@@ -71,7 +77,7 @@ class FileBlobs:
         start, stop = where.start, where.stop
         if self._data is not None:
             return self._data[start:stop]
-        if self._failed is not None or not self._close.alive:
+        if self._failed is not None or self._fd < 0:
             raise Malformed(self._failed or "the entry was closed")
         return self._read(start, stop - start)
 
@@ -87,7 +93,7 @@ class FileBlobs:
     def load(self) -> None:
         """Read every blob into memory and close the file; never raises (a failure is
         remembered, and every later slice is `Malformed`)."""
-        if self._data is None and self._failed is None and self._close.alive:
+        if self._data is None and self._failed is None and self._fd >= 0:
             try:
                 self._data = memoryview(self._read(0, self._length))
             except Malformed as exc:
@@ -95,8 +101,13 @@ class FileBlobs:
         self.close()
 
     def close(self) -> None:
-        self._close()
+        if self._fd >= 0:
+            fd, self._fd = self._fd, -1
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
+    def __del__(self) -> None:
+        self.close()
 
 
 class CachedScenes(Mapping[str, "Scene"]):

@@ -106,3 +106,26 @@ def test_at_most_a_few_entries_stay_open_and_every_story_still_reads(
         assert result.story is not None and cold.story is not None
         for scene_id in cold.story.scenes:
             assert result.story.scenes[scene_id] == cold.story.scenes[scene_id]
+
+
+def test_a_load_that_closes_an_older_entry_frees_nothing_the_collector_froze(
+        root: Path, tmp_path: Path) -> None:
+    """`load_story` changes no process-wide collector state (tests/test_collector.py), not
+    even the frozen count by freeing something a command froze, when it makes an older
+    entry read its blobs and close."""
+    import gc
+
+    from game.commands.loading import load
+
+    kept = []
+    for i in range(FileBlobs.LIMIT + 2):
+        other = tmp_path / f"story{i}"
+        shutil.copytree(root, other)
+        load_story(other, cache=True)
+        kept.append(load(other, cache=True))  # frozen, with their blobs, as play does
+    load_story(root, cache=True)  # writes its entry
+    frozen = gc.get_freeze_count()
+    again = load_story(root, cache=True)  # warm: the oldest open entry is read and closed
+    assert blobs(again).reading
+    assert gc.get_freeze_count() == frozen
+    assert sum(blobs(r).reading for r in kept) == FileBlobs.LIMIT - 1  # and this one

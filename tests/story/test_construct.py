@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from game.story.construct import fast_constructor, slot_setters
-from game.story.model import Fact, Pos, new_pos
+from game.story.model import Pos, new_pos
 from game.story.scene import Choice, Paragraph, Template, new_choice, new_paragraph, new_template
 
 
@@ -54,6 +54,8 @@ def test_fast_values_equal_the_classes_own() -> None:
     assert called == Choice("go", text, "hall", None, (), False, here, here, call=True,
                             then="end")
     assert fast_constructor(Eight, tuple("abcdefgh")) is Eight  # no maker for eight fields
+    from game.story.model import Fact
+
     fact_fields = ("id", "title", "text", "source", "hint", "chapter", "pos")
     new_fact = fast_constructor(Fact, fact_fields)
     assert new_fact is not Fact  # seven fields: the cache decoder's maker

@@ -38,7 +38,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from game import paths, safeio
+from game import safeio
 from game.story import cachecheck, cachesign
 from game.story.cachedscenes import CachedScenes, FileBlobs
 from game.story.construct import fast_constructor
@@ -77,7 +77,11 @@ Encoded = tuple[Any, ...]
 def cache_dir() -> Path:
     """`OFFSCREEN_CACHE` when set (tests point it at a temp folder), else the user cache."""
     override = os.environ.get(ENV)
-    return Path(override) if override else paths.user_cache_dir() / "stories"
+    if override:
+        return Path(override)
+    from game import paths  # only without the override: every import is paid by a warm start
+
+    return paths.user_cache_dir() / "stories"
 
 
 def entry_path(root: Path) -> Path:

@@ -17,7 +17,6 @@ from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from itertools import accumulate
 from typing import TYPE_CHECKING, ClassVar
 
-from game import collector
 from game.story.cachecheck import Malformed
 
 if TYPE_CHECKING:
@@ -172,6 +171,8 @@ class CachedScenes(Mapping[str, "Scene"]):
         if self._cold is None and len(self._scenes) < len(self._index):
             if isinstance(self._blobs, FileBlobs):
                 self._blobs.load()  # one read of them all, not one a scene
+            from game import collector  # a full pass, not a warm start, needs it
+
             with collector.paused(freeze=True):  # they live as long as the story
                 scenes = {}
                 for scene_id in self._index:

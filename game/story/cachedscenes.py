@@ -9,7 +9,6 @@ is read when its scene is first decoded.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import weakref
 import zlib
@@ -45,8 +44,8 @@ class FileBlobs:
     LIMIT = 8
     _alive: ClassVar[list[weakref.ref[FileBlobs]]] = []
     """Every instance alive, oldest first. One leaves it only when it is collected (its
-    weakref's callback), never during a load: a load frees nothing that was there before it
-    (`load_story` leaves the collector's state alone, tests/test_collector.py)."""
+    weakref's callback, `_forget`), never during a load: a load frees nothing that was there
+    before it (`load_story` leaves the collector's state alone, tests/test_collector.py)."""
 
     def __init__(self, fd: int, offset: int, length: int) -> None:
         """Takes over `fd` (closes it); the blobs are its `length` bytes from `offset`."""
@@ -57,12 +56,7 @@ class FileBlobs:
                    if (blobs := ref()) is not None and blobs.reading]
         for oldest in reading[:max(0, len(reading) + 1 - self.LIMIT)]:
             oldest.load()
-        FileBlobs._alive.append(weakref.ref(self, FileBlobs._forget))
-
-    @staticmethod
-    def _forget(ref: weakref.ref[FileBlobs]) -> None:
-        with contextlib.suppress(ValueError):
-            FileBlobs._alive.remove(ref)
+        FileBlobs._alive.append(weakref.ref(self, _forget))
 
     @property
     def reading(self) -> bool:
@@ -99,14 +93,28 @@ class FileBlobs:
                 self._failed = str(exc)
         self.close()
 
-    def close(self) -> None:
+    def close(self, _close: Callable[[int], None] = os.close) -> None:
+        """Close the file (once); `os.close` is bound here, so that closing from `__del__`
+        still works while the interpreter is tearing modules down at exit."""
         if self._fd >= 0:
             fd, self._fd = self._fd, -1
-            with contextlib.suppress(OSError):
-                os.close(fd)
+            try:  # noqa: SIM105 - no contextlib lookup at interpreter exit
+                _close(fd)
+            except OSError:
+                pass
 
     def __del__(self) -> None:
         self.close()
+
+
+def _forget(ref: weakref.ref[FileBlobs],
+            alive: list[weakref.ref[FileBlobs]] = FileBlobs._alive) -> None:
+    """A collected FileBlobs leaves the list (the list bound here: this may run while the
+    interpreter is tearing modules down at exit)."""
+    try:  # noqa: SIM105 - no contextlib lookup at interpreter exit
+        alive.remove(ref)
+    except ValueError:
+        pass
 
 
 class CachedScenes(Mapping[str, "Scene"]):

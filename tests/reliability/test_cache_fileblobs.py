@@ -129,3 +129,17 @@ def test_a_load_that_closes_an_older_entry_frees_nothing_the_collector_froze(
     assert blobs(again).reading
     assert gc.get_freeze_count() == frozen
     assert sum(blobs(r).reading for r in kept) == FileBlobs.LIMIT - 1  # and this one
+
+
+def test_a_story_collected_closes_its_entry_and_leaves_the_list(root: Path) -> None:
+    import gc
+
+    load_story(root, cache=True)
+    found = load_story(root, cache=True)
+    held = len(FileBlobs._alive)
+    opened = open_entries()
+    del found
+    gc.collect()  # the story and its scenes' fallback refer to each other
+    assert len(FileBlobs._alive) == held - 1
+    if Path("/proc/self/fd").exists():
+        assert open_entries() == opened - 1

@@ -84,6 +84,15 @@ def test_fast_values_equal_the_classes_own() -> None:
                  ("t", "T", "c1", (), (), (), "s", ending, here, True)):
         assert new_scene(*args) == Scene(*args)  # type: ignore[arg-type]
     assert new_scene is not Scene and new_effect is not Effect
+    from game.story.model import Fact
+
+    fact_fields = ("id", "title", "text", "source", "hint", "chapter", "pos")
+    new_fact = fast_constructor(Fact, fact_fields)
+    assert new_fact is not Fact  # seven fields: the cache decoder's maker
+    made_fact = new_fact("mug", "The mug", "It held tea.", "A paper", None, "One", here)
+    assert made_fact == Fact("mug", "The mug", "It held tea.", "A paper", None, "One", here)
+    assert hash(made_fact) == hash(Fact("mug", "The mug", "It held tea.", "A paper", None,
+                                        "One", here))
 
 
 def test_values_stay_frozen() -> None:

@@ -132,9 +132,9 @@ class Engine:
     def start(self, seed: int = 0) -> GameState:
         """The first state of a game whose random draws come from `seed` (game/engine/dice.py;
         the Session picks one, or takes `--seed`'s)."""
-        state = GameState(self.story.start, self.story.defaults(), {}, frozenset(), (),
-                          seed=seed)
-        return self._enter(state, self.story.start)
+        story = self._story
+        return self._arrive(story.start, story.defaults(), {}, frozenset(), (), 0, None, None,
+                            False, seed, (), None)
 
     def choices(self, state: GameState) -> tuple[Choice, ...]:
         """The choices the player can take now: shown (`if` holds, once-only ones unused)
@@ -205,7 +205,7 @@ class Engine:
 
         `roll`: the dice every `random()` of this move rolls (the exhaustive search tries
         each outcome); None rolls the game's own, from its seed (game/engine/dice.py)."""
-        if choice.enabled is not None and choice.id in self.shown(state)[1]:
+        if choice.enabled is not None and self._locked(state, choice):
             raise ChoiceLocked(choice.id, state.scene, self.locked_reason(state, choice))
         goto, stack = choice.goto, state.stack
         if choice.returns:
@@ -220,17 +220,32 @@ class Engine:
                                         f"{MAX_DEPTH + 1}th call open at once; calls nest at "
                                         f"most {MAX_DEPTH} deep (does a call recurse?)")
             stack = (*stack, choice.then if choice.then is not None else state.scene)
-        variables = state.variables
-        facts = state.facts
         turn = state.turn + 1
-        if choice.effects:
-            variables = dict(variables)
-            at = (state.seed, turn, f"{state.scene}/{choice.id}", state.visits, roll)
-            for index, effect in enumerate(choice.effects):
-                facts = _apply(effect, index, variables, facts, self._story, self._bounds, at)
+        effects = choice.effects
+        if effects:
+            variables: Mapping[str, Value] = dict(state.variables)
+            facts = _apply(effects, variables, state.facts, self._story,  # type: ignore[arg-type]
+                           self._bounds, (state.seed, turn, state.scene, choice.id,
+                                          state.visits, roll))
+        else:
+            variables, facts = state.variables, state.facts
         taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
         return self._arrive(goto, variables, state.visits, taken, facts,
-                            turn, choice.id, state, bool(choice.effects), state.seed, stack, roll)
+                            turn, choice.id, state, bool(effects), state.seed, stack, roll)
+
+    def _locked(self, state: GameState, choice: Choice) -> bool:
+        """Whether `take` refuses `choice` as locked: it is among the locked ones `shown`
+        lists. Its own `enabled` holding settles it without listing the scene (the usual
+        case: front ends take what `choices` offered); otherwise `shown` decides, as it
+        does for the view (an error in the condition is raised there, where it was)."""
+        enabled = choice.enabled
+        assert enabled is not None
+        try:
+            if enabled.evaluate(state.variables, state.visits, self._fact_set(state)):
+                return False
+        except ExprEvalError:
+            pass
+        return choice.id in self.shown(state)[1]
 
     def _enter(self, state: GameState, scene_id: str) -> GameState:
         return self._arrive(scene_id, state.variables, state.visits, state.taken, state.facts,
@@ -258,10 +273,8 @@ class Engine:
             counted = Counts(visits).bumped(scene_id)
         if plan.on_enter:
             fresh = variables if own else dict(variables)
-            at = (seed, turn, scene_id, counted, roll)
-            for index, effect in enumerate(plan.on_enter):
-                facts = _apply(effect, index, fresh, facts,  # type: ignore[arg-type]
-                               self._story, self._bounds, at)
+            facts = _apply(plan.on_enter, fresh, facts, self._story,  # type: ignore[arg-type]
+                           self._bounds, (seed, turn, scene_id, None, counted, roll))
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
                          self._history, seed, stack)
@@ -365,36 +378,44 @@ def shown_title(story: Story, title: str, state: GameState) -> str:
         return title
 
 
-_At = tuple[int, int, str, Mapping[str, int], "Roll | None"]
+_At = tuple[int, int, str, "str | None", Mapping[str, int], "Roll | None"]
 """Where a list of effects runs, for what a `compute` reads and rolls: (seed, turn, the
-choice's `scene/choice` or the scene's id for on_enter, the visits it sees, the dice the
-caller gave or None for the game's own)."""
+scene, the choice's id or None for the scene's on_enter, the visits it sees, the dice the
+caller gave or None for the game's own). The dice's `where` is `scene/choice` for a
+choice's effects and the scene's id for on_enter (game/engine/dice.py); it is built only
+when a compute rolls."""
 
 
-def _apply(effect: Effect, index: int, variables: dict[str, Value], facts: tuple[str, ...],
+def _apply(effects: tuple[Effect, ...], variables: dict[str, Value], facts: tuple[str, ...],
            story: Story, bounds: Bounds, at: _At) -> tuple[str, ...]:
-    """Apply one effect (the `index`-th of its list) to a fresh variables dict; returns the
-    (maybe longer) facts tuple. What `add` and `compute` store is game/engine/effects.py's.
+    """Apply a choice's or a scene's effects, in order, to a fresh variables dict; returns
+    the (maybe longer) facts tuple. What `add` and `compute` store is
+    game/engine/effects.py's; the kinds are tested most common first.
 
     A list's `add`/`remove` (its value: the names, checked at load time) goes through
     `game.story.lists`, which keeps the declared order; the story gives that order."""
-    kind = effect.kind
-    if kind == "unlock":
-        return facts if effect.target in facts else (*facts, effect.target)
-    if kind == "set":
-        variables[effect.target] = effect.value
-    elif kind == "remove":
-        variables[effect.target] = lists.removed(
-            variables[effect.target], effect.value)  # type: ignore[arg-type]
-    elif kind == "add" and type(effect.value) is tuple:  # add to a list
-        items = story.variables[effect.target].items or ()
-        variables[effect.target] = lists.added(
-            items, variables[effect.target], effect.value)  # type: ignore[arg-type]
-    elif kind == "add":
-        variables[effect.target] = added(effect, variables[effect.target], bounds)
-    else:
-        seed, turn, where, visits, roll = at
-        variables[effect.target] = computed(
-            effect, variables, visits, frozenset(facts), bounds,
-            roll or game_roll(seed, turn, where, index, effect))
+    index = -1
+    for effect in effects:
+        index += 1
+        kind = effect.kind
+        if kind == "set":
+            variables[effect.target] = effect.value
+        elif kind == "add" and type(effect.value) is not tuple:
+            variables[effect.target] = added(effect, variables[effect.target], bounds)
+        elif kind == "unlock":
+            if effect.target not in facts:
+                facts = (*facts, effect.target)
+        elif kind == "remove":
+            variables[effect.target] = lists.removed(
+                variables[effect.target], effect.value)  # type: ignore[arg-type]
+        elif kind == "add":  # add to a list
+            items = story.variables[effect.target].items or ()
+            variables[effect.target] = lists.added(
+                items, variables[effect.target], effect.value)  # type: ignore[arg-type]
+        else:
+            seed, turn, scene, choice, visits, roll = at
+            variables[effect.target] = computed(
+                effect, variables, visits, frozenset(facts), bounds,
+                roll or game_roll(seed, turn, scene if choice is None else f"{scene}/{choice}",
+                                  index, effect))
     return facts

@@ -136,32 +136,22 @@ class Engine:
         return self._arrive(story.start, story.defaults(), {}, frozenset(), (), 0, None, None,
                             False, seed, (), None)
 
-    def choices(self, state: GameState) -> tuple[Choice, ...]:
+    def choices(self, state: GameState, *, locks: list[str] | None = None,
+                ) -> tuple[Choice, ...]:
         """The choices the player can take now: shown (`if` holds, once-only ones unused)
-        and not locked (`enabled` holds)."""
+        and not locked (`enabled` holds).
+
+        This is the one place a choice's conditions are decided: `if` (and `once`) hide it,
+        `enabled` locks it (the random runner calls the same closures). Given `locks`, the
+        locked choices are kept in the result and their ids added to it: what `shown`
+        gives."""
         plan = self._plans.get(state.scene) or self._plan(state.scene)
         if plan.static is not None:
             return plan.static
-        shown, locked = self._listed(state, plan)
-        return shown if not locked else tuple(c for c in shown if c.id not in locked)
-
-    def shown(self, state: GameState) -> tuple[tuple[Choice, ...], frozenset[str]]:
-        """Every choice the player sees now, in story order, and the ids of those that are
-        locked (shown, but not takeable)."""
-        plan = self._plans.get(state.scene) or self._plan(state.scene)
-        if plan.static is not None:
-            return plan.static, _NONE_LOCKED
-        return self._listed(state, plan)
-
-    def _listed(self, state: GameState, plan: _Plan,
-                ) -> tuple[tuple[Choice, ...], frozenset[str]]:
-        """The one place a choice's conditions are decided: `if` (and `once`) hide it,
-        `enabled` locks it. The random runner calls the same closures."""
         taken = state.taken
         variables, visits = state.variables, state.visits
         facts = self._fact_set(state) if plan.facts else _NO_FACTS
         out = []
-        locked: list[str] | None = None
         for choice, evaluate, once, enabled in plan.checks:
             if once is not None and once in taken:
                 continue
@@ -175,13 +165,21 @@ class Engine:
             if enabled is not None:
                 try:
                     if not enabled(variables, visits, facts):
-                        locked = [] if locked is None else locked
-                        locked.append(choice.id)
+                        if locks is None:
+                            continue
+                        locks.append(choice.id)
                 except ExprEvalError as exc:
                     pos = choice.enabled.pos  # type: ignore[union-attr]
                     raise StoryRuntimeError(pos.shifted(exc.offset), exc.message) from None
             out.append(choice)
-        return tuple(out), _NONE_LOCKED if locked is None else frozenset(locked)
+        return tuple(out)
+
+    def shown(self, state: GameState) -> tuple[tuple[Choice, ...], frozenset[str]]:
+        """Every choice the player sees now, in story order, and the ids of those that are
+        locked (shown, but not takeable)."""
+        locks: list[str] = []
+        shown = self.choices(state, locks=locks)
+        return shown, frozenset(locks) if locks else _NONE_LOCKED
 
     def choose(self, state: GameState, choice_id: str) -> GameState:
         """Take the shown choice with this id; `ChoiceLocked` if it is locked,

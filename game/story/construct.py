@@ -31,6 +31,28 @@ def slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...] | None:
     return tuple(cls.__dict__[name].__set__ for name in names)
 
 
+def draft_class(cls: type, names: tuple[str, ...]) -> type | None:
+    """A plain class with the very slots of the frozen, slotted dataclass `cls` (fields
+    exactly `names`), for a maker that writes many fields: it sets them on a draft with
+    ordinary attribute stores (one bytecode each, no call), then makes the draft a `cls` by
+    assigning `__class__`, which CPython allows between classes of the same layout. For
+    twelve fields that is about half the cost of the slot setters. None when `cls` has
+    another shape, a `__post_init__`, or a layout the assignment refuses (checked here once,
+    on a draft made and read back)."""
+    if slot_setters(cls, names) is None or "__weakref__" in cls.__dict__:
+        return None
+    draft = type(f"_{cls.__name__}Draft", (), {"__slots__": names})
+    made: Any = _new(draft)
+    for index, name in enumerate(names):
+        setattr(made, name, index)
+    try:
+        made.__class__ = cls
+    except TypeError:  # pragma: no cover - a layout CPython will not convert
+        return None
+    return draft if all(getattr(made, name) == index
+                        for index, name in enumerate(names)) else None
+
+
 def fast_constructor(cls: type[T], names: tuple[str, ...]) -> Callable[..., T]:
     """A function that takes a value for each of `names`, in order, and returns what
     `cls(*values)` would; `cls` itself when there is no fast maker for its shape."""

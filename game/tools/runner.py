@@ -119,10 +119,13 @@ def shown_first(choices: Sequence[Choice]) -> list[Choice]:
                or c.once])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RunEnd:
     """How one run ended: what `playtest` needs to count it and, if it failed, replay it,
-    and the run's state at the end (what the contract tests compare with the Engine's)."""
+    and the run's state at the end (what the contract tests compare with the Engine's).
+    Not frozen: one is made per run, and a frozen one sets each field through
+    `object.__setattr__` (on the 1,000-scene story, whose runs are ~9 steps long, that was
+    a visible part of a run)."""
 
     run: int
     seed: int
@@ -397,11 +400,12 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
     added, removed = lists.added, lists.removed
     compute, limits = _COMPUTE, c.bounds
     low, high = -numbers.LIMIT, numbers.LIMIT  # an add's sum: numbers.in_range, inline
+    rng = random.Random()  # noqa: S311 - reproducible play, not secrets
+    reseed, random_ = rng.seed, rng.random
     for run in range(runs):
         run_seed = seed + run
-        game_seed = dice.run_seed(run_seed)  # as playtest's Engine runs start their games
-        rng = random.Random(run_seed)  # noqa: S311 - reproducible play, not secrets
-        random_ = rng.random
+        reseed(run_seed)  # the same numbers as random.Random(run_seed), without a new one
+        game_seed: int | None = None  # its dice's: `dice.run_seed(run_seed)`, when needed
         variables: dict[str, Any] = dict(defaults)  # Any: the ops are typed by their code
         visits: dict[str, int] = {}
         once_taken: set[str] = set()
@@ -441,10 +445,13 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                                 stack.append(value)
                             elif code == compute:  # the turn is the choices taken: `steps`
                                 effect, where, index, dice_ = value
+                                roll = None
+                                if dice_:
+                                    if game_seed is None:
+                                        game_seed = dice.run_seed(run_seed)
+                                    roll = rules.game_roll(game_seed, steps, where, index, effect)
                                 variables[target] = rules.computed(
-                                    effect, variables, visits, facts, limits,
-                                    rules.game_roll(game_seed, steps, where, index, effect)
-                                    if dice_ else None)
+                                    effect, variables, visits, facts, limits, roll)
                             elif code == _BOUNDED:
                                 variables[target] = rules.added(value, variables[target], limits)
                             else:
@@ -461,7 +468,8 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                         for evaluate in risky:
                             evaluate(variables, visits, facts)
                     if shows:
-                        c.show(c.ids[here], variables, visits, once_taken, facts, game_seed)
+                        c.show(c.ids[here], variables, visits, once_taken, facts,
+                               dice.run_seed(run_seed))
                     if ending:
                         break
                     if back is not None:  # `return: true`: its Continue pops the stack
@@ -511,4 +519,4 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                 refused[here] = refused.get(here, 0) + 1
         taken = () if failure is None else tuple(c.choice(m) for m in path)
         yield RunEnd(run, run_seed, steps, c.ids[here], failure, taken, facts, variables,
-                     visits, once_taken, tuple(c.ids[gotos[m]] for m in stack))
+                     visits, once_taken, tuple(c.ids[gotos[m]] for m in stack) if stack else ())

@@ -9,8 +9,8 @@ game state per step of a random run.
 The maker must call each setter by name (a loop over them costs more than `__init__`
 itself, measured), so there is one maker per number of fields in use (1: Template; 3: Pos,
 Paragraph; 4: Condition; 5: Effect; 7: Fact, as the cache decodes them; 10: Scene;
-14: Choice), written once here; any other shape, or a class that has changed (a new field, a `__post_init__`), gets the class itself:
-slower, never wrong.
+14: Choice), written once here; any other shape, or a class that has changed (a new field,
+a `__post_init__`), gets the class itself: slower, never wrong.
 """
 
 from __future__ import annotations

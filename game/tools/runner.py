@@ -26,8 +26,10 @@ real `Engine` (`playtest.random_runs(..., reference=True)`) agree step for step 
    paragraph conditions that can (they divide), evaluated on entry although nothing is
    rendered; in the rarer scenes whose other shown text can fail (a dividing `{?COND|..}`
    in a title, paragraph, choice text or reason: `analysis.Reads.shows`) the whole scene
-   is shown through the Engine on entry, as play shows it; or a call or return refused
-   as above;
+   is shown through the Engine on entry, as play shows it; or a move the Engine's `take`
+   refuses: a call or return as above, or an effect that fails (an `add` leaving the
+   range numbers stay in, a `compute`), after which the run has one step fewer and the
+   scene was not entered;
 5. when a run ends: at an ending, stuck (no choice takeable), at `max_steps` choices taken
    (a possible endless loop), or at such a failure.
 
@@ -56,6 +58,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from game import numbers
 from game.engine import dice
 from game.engine import effects as rules
 from game.engine.errors import StoryRuntimeError
@@ -116,10 +119,13 @@ def shown_first(choices: Sequence[Choice]) -> list[Choice]:
                or c.once])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RunEnd:
     """How one run ended: what `playtest` needs to count it and, if it failed, replay it,
-    and the run's state at the end (what the contract tests compare with the Engine's)."""
+    and the run's state at the end (what the contract tests compare with the Engine's).
+    Not frozen: one is made per run, and a frozen one sets each field through
+    `object.__setattr__` (on the 1,000-scene story, whose runs are ~9 steps long, that was
+    a visible part of a run)."""
 
     run: int
     seed: int
@@ -145,9 +151,13 @@ class UnknownEffect(Exception):
     """An effect kind the runner has no operation for: the Engine knows a rule it does not."""
 
 
-class _CallFailed(Exception):
-    """A call past `MAX_DEPTH`, or a return with no call open: the Engine's run-time error.
-    `untaken`: 1 when the move counted as taken was not (the Engine refuses the call)."""
+class _Refused(Exception):
+    """A move the Engine refuses with a run-time error: a call past `MAX_DEPTH`, a return
+    with no call open, or an effect that fails (an unbounded `add` leaving the range numbers
+    stay in, game/numbers.py, as `effects.added` says; a failing `compute`). `untaken`: 1
+    when the move was counted as taken and entered but was not (the Engine's `take` raised:
+    the run has one step fewer, and the scene was never entered); 0 for the return, which
+    fails before it is counted."""
 
     def __init__(self, untaken: int) -> None:
         super().__init__()
@@ -264,7 +274,8 @@ class Compiled:
         self.points: dict[int, int] = {}
         """By scene number: the move that enters it as a return point (format v2's calls)."""
         self.refused: dict[int, int] = {}
-        """By scene number: calls into it refused (too deep), taken but never entered."""
+        """By scene number: moves into it the Engine refused (`_Refused`), counted as taken
+        but never entered."""
 
     def entering(self, here: int) -> tuple[_Op, ...] | None:
         """What entering scene number `here` changes: its visit, if asked about, then
@@ -388,11 +399,13 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
     remove, add_names = _REMOVE, _ADD_NAMES
     added, removed = lists.added, lists.removed
     compute, limits = _COMPUTE, c.bounds
+    low, high = -numbers.LIMIT, numbers.LIMIT  # an add's sum: numbers.in_range, inline
+    rng = random.Random()  # noqa: S311 - reproducible play, not secrets
+    reseed, random_ = rng.seed, rng.random
     for run in range(runs):
         run_seed = seed + run
-        game_seed = dice.run_seed(run_seed)  # as playtest's Engine runs start their games
-        rng = random.Random(run_seed)  # noqa: S311 - reproducible play, not secrets
-        random_ = rng.random
+        reseed(run_seed)  # the same numbers as random.Random(run_seed), without a new one
+        game_seed: int | None = None  # its dice's: `dice.run_seed(run_seed)`, when needed
         variables: dict[str, Any] = dict(defaults)  # Any: the ops are typed by their code
         visits: dict[str, int] = {}
         once_taken: set[str] = set()
@@ -409,34 +422,42 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                 # take the move (at step 0: start the run), which enters the scene `here`
                 ops = changes[move]
                 if ops is not None:
-                    for code, target, value in ops:
-                        if code == visit:
-                            visits[target] = visits.get(target, 0) + 1
-                        elif code == add:
-                            variables[target] = variables[target] + value
-                        elif code == set_:
-                            variables[target] = value
-                        elif code == unlock:
-                            facts.add(target)
-                        elif code == remove:
-                            variables[target] = removed(variables[target], value)
-                        elif code == add_names:
-                            variables[target] = added(value[0], variables[target], value[1])
-                        elif code == call:
-                            if len(stack) >= MAX_DEPTH:
-                                refused[here] = refused.get(here, 0) + 1
-                                raise _CallFailed(1)
-                            stack.append(value)
-                        elif code == compute:  # the turn is the choices taken: `steps`
-                            effect, where, index, dice_ = value
-                            variables[target] = rules.computed(
-                                effect, variables, visits, facts, limits,
-                                rules.game_roll(game_seed, steps, where, index, effect)
-                                if dice_ else None)
-                        elif code == _BOUNDED:
-                            variables[target] = rules.added(value, variables[target], limits)
-                        else:
-                            once_taken.add(target)
+                    try:
+                        for code, target, value in ops:
+                            if code == visit:
+                                visits[target] = visits.get(target, 0) + 1
+                            elif code == add:
+                                total = variables[target] + value
+                                if not low <= total <= high:  # (False for inf and nan too)
+                                    raise _Refused(1)
+                                variables[target] = total
+                            elif code == set_:
+                                variables[target] = value
+                            elif code == unlock:
+                                facts.add(target)
+                            elif code == remove:
+                                variables[target] = removed(variables[target], value)
+                            elif code == add_names:
+                                variables[target] = added(value[0], variables[target], value[1])
+                            elif code == call:
+                                if len(stack) >= MAX_DEPTH:
+                                    raise _Refused(1)
+                                stack.append(value)
+                            elif code == compute:  # the turn is the choices taken: `steps`
+                                effect, where, index, dice_ = value
+                                roll = None
+                                if dice_:
+                                    if game_seed is None:
+                                        game_seed = dice.run_seed(run_seed)
+                                    roll = rules.game_roll(game_seed, steps, where, index, effect)
+                                variables[target] = rules.computed(
+                                    effect, variables, visits, facts, limits, roll)
+                            elif code == _BOUNDED:
+                                variables[target] = rules.added(value, variables[target], limits)
+                            else:
+                                once_taken.add(target)
+                    except StoryRuntimeError:  # (an add to a bounded number, a compute)
+                        raise _Refused(1) from None
                 row = rows[here]
                 if row is None:
                     row = build(here)
@@ -447,7 +468,8 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                         for evaluate in risky:
                             evaluate(variables, visits, facts)
                     if shows:
-                        c.show(c.ids[here], variables, visits, once_taken, facts, game_seed)
+                        c.show(c.ids[here], variables, visits, once_taken, facts,
+                               dice.run_seed(run_seed))
                     if ending:
                         break
                     if back is not None:  # `return: true`: its Continue pops the stack
@@ -456,7 +478,7 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                             break
                         append(back)
                         if not stack:
-                            raise _CallFailed(0)
+                            raise _Refused(0)
                         move = stack.pop()
                         counts[move] += 1
                         here = gotos[move]
@@ -488,11 +510,13 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                 counts[move] += 1
                 append(move)
                 here = gotos[move]
-        except (ExprEvalError, StoryRuntimeError):  # a condition; an add, a compute
+        except (ExprEvalError, StoryRuntimeError):  # a condition, a shown text on entry
             failure = "error"
-        except _CallFailed as exc:
+        except _Refused as exc:
             failure = "error"
-            steps -= exc.untaken
+            if exc.untaken and move != START:  # (at the start, the Engine's `start` raises)
+                steps -= 1
+                refused[here] = refused.get(here, 0) + 1
         taken = () if failure is None else tuple(c.choice(m) for m in path)
         yield RunEnd(run, run_seed, steps, c.ids[here], failure, taken, facts, variables,
-                     visits, once_taken, tuple(c.ids[gotos[m]] for m in stack))
+                     visits, once_taken, tuple(c.ids[gotos[m]] for m in stack) if stack else ())

@@ -19,6 +19,7 @@ from game.engine import Engine, GameState
 from game.engine.dice import run_seed
 from game.story.model import Effect, Story
 from game.tools import runner
+from game.tools.playtest import random_runs
 from game.tools.runner import Compiled, RunEnd, UnknownEffect, play
 
 STORIES = [*sorted(p for p in FIXTURES.iterdir() if p.is_dir()), EXAMPLE, STARTER]
@@ -157,3 +158,49 @@ def test_shown_first_keeps_story_order_within_each_group(tmp_path: Path) -> None
     plain = dataclasses.replace(hall[2], condition=None)
     assert [c.id for c in runner.shown_first((*mixed, plain))] == [
         plain.id, hall[1].id, hall[0].id, hall[2].id]
+
+
+GROWING = """\
+    story: {id: grow, title: Grow, start: hub}
+    variables: {n: 0, f: 0.5}
+    scenes:
+      hub:
+        text: Grow.
+        choices:
+          - {text: Again, goto: hub, effects: [{add: {n: 400000000000000}}]}
+          - {text: Down, goto: hub, effects: [{add: {n: -300000000000000}}, {add: {f: 0.25}}]}
+          - {text: Stop, goto: done}
+      done: {text: Done., ending: {id: done, title: Done}}
+    """
+"""An unbounded `add` that leaves the range numbers stay in (10^15) on some runs and not on
+others: the Engine fails the run at that effect, and so must the runner."""
+
+DIVIDING = """\
+    story: {id: divide, title: Divide, start: hub}
+    variables: {n: 0, d: 1, b: {default: 0, min: 0, max: 3}}
+    scenes:
+      hub:
+        text: Divide.
+        choices:
+          - {text: Down, goto: hub, effects: [{add: {d: -1}}, {add: {b: 1}}]}
+          - {text: Up, goto: hub, effects: [{add: {d: 1}}]}
+          - {text: Divide, goto: there, effects: [{compute: {n: "round(10 / d)"}}]}
+          - {text: Stop, goto: done}
+      there: {text: There., next: hub, on_enter: [{compute: {n: "n + round(1 / d)"}}]}
+      done: {text: Done., ending: {id: done, title: Done}}
+    """
+"""A compute that divides by a variable that is sometimes zero, in a choice's effects and in
+an entered scene's on_enter: the Engine refuses the move there (one step fewer, the scene
+not entered), and so must the runner."""
+
+
+@pytest.mark.parametrize("text", [GROWING, DIVIDING], ids=["add", "compute"])
+def test_a_failing_effect_fails_the_run_where_the_engine_does(tmp_path: Path,
+                                                              text: str) -> None:
+    story = from_text(tmp_path, text)
+    assert _agree(story, 12) > 50
+    fast = random_runs(story, 200, seed=3, strategy="uniform", max_steps=40)
+    slow = random_runs(story, 200, seed=3, strategy="uniform", max_steps=40, reference=True)
+    assert fast.problems and all(p.kind == "error" for p in fast.problems)
+    assert (fast.steps, fast.problems, fast.coverage) == (slow.steps, slow.problems,
+                                                         slow.coverage)

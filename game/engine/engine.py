@@ -10,8 +10,9 @@ mode and the author tools all call this one module.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from game.engine.counts import SMALL, Counts
 from game.engine.dice import Roll
@@ -22,6 +23,7 @@ from game.engine.text import Context, render
 from game.engine.text import format_value as format_value
 from game.story import lists
 from game.story.calls import MAX_DEPTH
+from game.story.construct import draft_class
 from game.story.expr import ExprEvalError, references
 from game.story.model import (
     Choice,
@@ -67,6 +69,30 @@ class SceneView:
         """No way on and not an ending: a story bug the front ends explain instead of hanging.
         Locked choices are no way on."""
         return self.ending is None and all(c.locked for c in self.choices)
+
+
+def _choice_view_maker() -> Callable[[str, str, bool, bool, str | None], ChoiceView]:
+    """`ChoiceView(...)` with every field given, from a draft (`construct.draft_class`):
+    the view of a scene makes one per shown choice, at every step a front end shows."""
+    draft: Any = draft_class(ChoiceView, ("id", "text", "is_continue", "locked", "reason"))
+    assert draft is not None, "ChoiceView changed shape: list its fields here"
+    new = object.__new__
+
+    def make(id: str, text: str, is_continue: bool, locked: bool,
+             reason: str | None) -> ChoiceView:
+        view = new(draft)
+        view.id = id
+        view.text = text
+        view.is_continue = is_continue
+        view.locked = locked
+        view.reason = reason
+        view.__class__ = ChoiceView
+        return view  # type: ignore[no-any-return]
+
+    return make
+
+
+_choice_view = _choice_view_maker()
 
 
 class _Plan:
@@ -305,9 +331,13 @@ class Engine:
 
     def _choice_views(self, state: GameState) -> tuple[ChoiceView, ...]:
         shown, locked = self.shown(state)
-        return tuple(ChoiceView(c.id, self.render(c.text, state), c.is_continue, True,
-                                self.locked_reason(state, c)) if c.id in locked
-                     else ChoiceView(c.id, self.render(c.text, state), c.is_continue)
+        if not locked:
+            return tuple(_choice_view(c.id, self.render(c.text, state), c.is_continue,
+                                      False, None) for c in shown)
+        return tuple(_choice_view(c.id, self.render(c.text, state), c.is_continue, True,
+                                  self.locked_reason(state, c)) if c.id in locked
+                     else _choice_view(c.id, self.render(c.text, state), c.is_continue,
+                                       False, None)
                      for c in shown)
 
     def title(self, title: str, state: GameState) -> str:

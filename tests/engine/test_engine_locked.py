@@ -133,3 +133,14 @@ def test_take_decides_a_lock_as_shown_does(tmp_path: Path) -> None:
     for _ in range(8):
         state = engine.take(state, hall[0])
     assert engine.take(state, hidden).scene == "door"  # keys 11: shown and open
+
+
+def test_choice_views_are_plain_frozen_values(tmp_path: Path) -> None:
+    """The view's choices are made from a draft (`construct.draft_class`): still exactly
+    `ChoiceView`s, equal, hashable and frozen."""
+    views = Engine(story(tmp_path)).view(Engine(story(tmp_path)).start()).choices
+    assert all(type(v) is ChoiceView for v in views)
+    assert hash(views[1]) == hash(ChoiceView("open_the_door", "Open the door", False, True,
+                                             "You hold 0 of 2 keys."))
+    with pytest.raises(AttributeError):
+        views[0].text = "changed"  # type: ignore[misc]

@@ -36,8 +36,9 @@ real `Engine` (`playtest.random_runs(..., reference=True)`) agree step for step 
 What it leaves out, because no rule reads it: visits of scenes no condition or compute
 asks about, the undo chain, rendered text, and the order in which facts were unlocked. The
 turn number is the choices taken so far (a `random()`'s dice read it), and a `compute` or
-an `add` to a bounded number is applied by the Engine's own functions
-(game/engine/effects.py), with the game seed the Engine loop's run starts from.
+an `add` to a bounded number is applied by the fast twins of the Engine's own functions
+(game/tools/fasteffects.py, held equal to game/engine/effects.py and game/engine/dice.py by
+tests/tools/test_tools_fasteffects.py), with the game seed the Engine loop's run starts from.
 `tests/tools/test_tools_runner.py` and the equality tests of `test_tools_playtest.py` hold it
 to this, run for run, on every fixture, the shipped story and a generated one; every failed
 run is also replayed through the `Engine` by `playtest`, which must fail the same way.

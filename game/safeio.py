@@ -81,11 +81,9 @@ def check_regular(path: Path, *, follow: bool = True) -> os.stat_result:
     return st
 
 
-def read_limited(path: Path, limit: int, *, follow: bool = True) -> bytes:
-    """The whole file, if it is a regular file of at most `limit` bytes.
-
-    Raises FileNotFoundError, IsADirectoryError, NotRegularFile, TooLarge or another OSError.
-    """
+def open_regular(path: Path, *, follow: bool = True) -> tuple[int, os.stat_result]:
+    """An open descriptor of the regular file at path, and its stat (of the file opened,
+    whatever the path is now); the caller closes it. Raises as `read_limited` does."""
     check_regular(path, follow=follow)
     try:
         fd = os.open(path, _FLAGS | (0 if follow else _NOFOLLOW))
@@ -94,10 +92,23 @@ def read_limited(path: Path, limit: int, *, follow: bool = True) -> bytes:
             raise NotRegularFile(path, "a symbolic link (links are not followed here)") from None
         raise
     try:
-        st = os.fstat(fd)  # the file we opened, whatever the path is now
+        st = os.fstat(fd)
         what = _kind(st.st_mode)
         if what is not None:
             raise NotRegularFile(path, what)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def read_limited(path: Path, limit: int, *, follow: bool = True) -> bytes:
+    """The whole file, if it is a regular file of at most `limit` bytes.
+
+    Raises FileNotFoundError, IsADirectoryError, NotRegularFile, TooLarge or another OSError.
+    """
+    fd, st = open_regular(path, follow=follow)
+    try:
         if st.st_size > limit:  # an early no; a small size is not believed (the loop decides)
             raise TooLarge(path, limit)
         # The size it claims, and one byte more, in one read: a regular file is then read

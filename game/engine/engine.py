@@ -132,36 +132,26 @@ class Engine:
     def start(self, seed: int = 0) -> GameState:
         """The first state of a game whose random draws come from `seed` (game/engine/dice.py;
         the Session picks one, or takes `--seed`'s)."""
-        state = GameState(self.story.start, self.story.defaults(), {}, frozenset(), (),
-                          seed=seed)
-        return self._enter(state, self.story.start)
+        story = self._story
+        return self._arrive(story.start, story.defaults(), {}, frozenset(), (), 0, None, None,
+                            False, seed, (), None)
 
-    def choices(self, state: GameState) -> tuple[Choice, ...]:
+    def choices(self, state: GameState, *, locks: list[str] | None = None,
+                ) -> tuple[Choice, ...]:
         """The choices the player can take now: shown (`if` holds, once-only ones unused)
-        and not locked (`enabled` holds)."""
+        and not locked (`enabled` holds).
+
+        This is the one place a choice's conditions are decided: `if` (and `once`) hide it,
+        `enabled` locks it (the random runner calls the same closures). Given `locks`, the
+        locked choices are kept in the result and their ids added to it: what `shown`
+        gives."""
         plan = self._plans.get(state.scene) or self._plan(state.scene)
         if plan.static is not None:
             return plan.static
-        shown, locked = self._listed(state, plan)
-        return shown if not locked else tuple(c for c in shown if c.id not in locked)
-
-    def shown(self, state: GameState) -> tuple[tuple[Choice, ...], frozenset[str]]:
-        """Every choice the player sees now, in story order, and the ids of those that are
-        locked (shown, but not takeable)."""
-        plan = self._plans.get(state.scene) or self._plan(state.scene)
-        if plan.static is not None:
-            return plan.static, _NONE_LOCKED
-        return self._listed(state, plan)
-
-    def _listed(self, state: GameState, plan: _Plan,
-                ) -> tuple[tuple[Choice, ...], frozenset[str]]:
-        """The one place a choice's conditions are decided: `if` (and `once`) hide it,
-        `enabled` locks it. The random runner calls the same closures."""
         taken = state.taken
         variables, visits = state.variables, state.visits
         facts = self._fact_set(state) if plan.facts else _NO_FACTS
         out = []
-        locked: list[str] | None = None
         for choice, evaluate, once, enabled in plan.checks:
             if once is not None and once in taken:
                 continue
@@ -175,13 +165,21 @@ class Engine:
             if enabled is not None:
                 try:
                     if not enabled(variables, visits, facts):
-                        locked = [] if locked is None else locked
-                        locked.append(choice.id)
+                        if locks is None:
+                            continue
+                        locks.append(choice.id)
                 except ExprEvalError as exc:
                     pos = choice.enabled.pos  # type: ignore[union-attr]
                     raise StoryRuntimeError(pos.shifted(exc.offset), exc.message) from None
             out.append(choice)
-        return tuple(out), _NONE_LOCKED if locked is None else frozenset(locked)
+        return tuple(out)
+
+    def shown(self, state: GameState) -> tuple[tuple[Choice, ...], frozenset[str]]:
+        """Every choice the player sees now, in story order, and the ids of those that are
+        locked (shown, but not takeable)."""
+        locks: list[str] = []
+        shown = self.choices(state, locks=locks)
+        return shown, frozenset(locks) if locks else _NONE_LOCKED
 
     def choose(self, state: GameState, choice_id: str) -> GameState:
         """Take the shown choice with this id; `ChoiceLocked` if it is locked,
@@ -205,7 +203,7 @@ class Engine:
 
         `roll`: the dice every `random()` of this move rolls (the exhaustive search tries
         each outcome); None rolls the game's own, from its seed (game/engine/dice.py)."""
-        if choice.enabled is not None and choice.id in self.shown(state)[1]:
+        if choice.enabled is not None and self._locked(state, choice):
             raise ChoiceLocked(choice.id, state.scene, self.locked_reason(state, choice))
         goto, stack = choice.goto, state.stack
         if choice.returns:
@@ -220,17 +218,32 @@ class Engine:
                                         f"{MAX_DEPTH + 1}th call open at once; calls nest at "
                                         f"most {MAX_DEPTH} deep (does a call recurse?)")
             stack = (*stack, choice.then if choice.then is not None else state.scene)
-        variables = state.variables
-        facts = state.facts
         turn = state.turn + 1
-        if choice.effects:
-            variables = dict(variables)
-            at = (state.seed, turn, f"{state.scene}/{choice.id}", state.visits, roll)
-            for index, effect in enumerate(choice.effects):
-                facts = _apply(effect, index, variables, facts, self._story, self._bounds, at)
+        effects = choice.effects
+        if effects:
+            variables: Mapping[str, Value] = dict(state.variables)
+            facts = _apply(effects, variables, state.facts, self._story,  # type: ignore[arg-type]
+                           self._bounds, (state.seed, turn, state.scene, choice.id,
+                                          state.visits, roll))
+        else:
+            variables, facts = state.variables, state.facts
         taken = state.taken | {f"{state.scene}/{choice.id}"} if choice.once else state.taken
         return self._arrive(goto, variables, state.visits, taken, facts,
-                            turn, choice.id, state, bool(choice.effects), state.seed, stack, roll)
+                            turn, choice.id, state, bool(effects), state.seed, stack, roll)
+
+    def _locked(self, state: GameState, choice: Choice) -> bool:
+        """Whether `take` refuses `choice` as locked: it is among the locked ones `shown`
+        lists. Its own `enabled` holding settles it without listing the scene (the usual
+        case: front ends take what `choices` offered); otherwise `shown` decides, as it
+        does for the view (an error in the condition is raised there, where it was)."""
+        enabled = choice.enabled
+        assert enabled is not None
+        try:
+            if enabled.evaluate(state.variables, state.visits, self._fact_set(state)):
+                return False
+        except ExprEvalError:
+            pass
+        return choice.id in self.shown(state)[1]
 
     def _enter(self, state: GameState, scene_id: str) -> GameState:
         return self._arrive(scene_id, state.variables, state.visits, state.taken, state.facts,
@@ -258,10 +271,8 @@ class Engine:
             counted = Counts(visits).bumped(scene_id)
         if plan.on_enter:
             fresh = variables if own else dict(variables)
-            at = (seed, turn, scene_id, counted, roll)
-            for index, effect in enumerate(plan.on_enter):
-                facts = _apply(effect, index, fresh, facts,  # type: ignore[arg-type]
-                               self._story, self._bounds, at)
+            facts = _apply(plan.on_enter, fresh, facts, self._story,  # type: ignore[arg-type]
+                           self._bounds, (seed, turn, scene_id, None, counted, roll))
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
                          self._history, seed, stack)
@@ -365,36 +376,44 @@ def shown_title(story: Story, title: str, state: GameState) -> str:
         return title
 
 
-_At = tuple[int, int, str, Mapping[str, int], "Roll | None"]
+_At = tuple[int, int, str, "str | None", Mapping[str, int], "Roll | None"]
 """Where a list of effects runs, for what a `compute` reads and rolls: (seed, turn, the
-choice's `scene/choice` or the scene's id for on_enter, the visits it sees, the dice the
-caller gave or None for the game's own)."""
+scene, the choice's id or None for the scene's on_enter, the visits it sees, the dice the
+caller gave or None for the game's own). The dice's `where` is `scene/choice` for a
+choice's effects and the scene's id for on_enter (game/engine/dice.py); it is built only
+when a compute rolls."""
 
 
-def _apply(effect: Effect, index: int, variables: dict[str, Value], facts: tuple[str, ...],
+def _apply(effects: tuple[Effect, ...], variables: dict[str, Value], facts: tuple[str, ...],
            story: Story, bounds: Bounds, at: _At) -> tuple[str, ...]:
-    """Apply one effect (the `index`-th of its list) to a fresh variables dict; returns the
-    (maybe longer) facts tuple. What `add` and `compute` store is game/engine/effects.py's.
+    """Apply a choice's or a scene's effects, in order, to a fresh variables dict; returns
+    the (maybe longer) facts tuple. What `add` and `compute` store is
+    game/engine/effects.py's; the kinds are tested most common first.
 
     A list's `add`/`remove` (its value: the names, checked at load time) goes through
     `game.story.lists`, which keeps the declared order; the story gives that order."""
-    kind = effect.kind
-    if kind == "unlock":
-        return facts if effect.target in facts else (*facts, effect.target)
-    if kind == "set":
-        variables[effect.target] = effect.value
-    elif kind == "remove":
-        variables[effect.target] = lists.removed(
-            variables[effect.target], effect.value)  # type: ignore[arg-type]
-    elif kind == "add" and type(effect.value) is tuple:  # add to a list
-        items = story.variables[effect.target].items or ()
-        variables[effect.target] = lists.added(
-            items, variables[effect.target], effect.value)  # type: ignore[arg-type]
-    elif kind == "add":
-        variables[effect.target] = added(effect, variables[effect.target], bounds)
-    else:
-        seed, turn, where, visits, roll = at
-        variables[effect.target] = computed(
-            effect, variables, visits, frozenset(facts), bounds,
-            roll or game_roll(seed, turn, where, index, effect))
+    index = -1
+    for effect in effects:
+        index += 1
+        kind = effect.kind
+        if kind == "set":
+            variables[effect.target] = effect.value
+        elif kind == "add" and type(effect.value) is not tuple:
+            variables[effect.target] = added(effect, variables[effect.target], bounds)
+        elif kind == "unlock":
+            if effect.target not in facts:
+                facts = (*facts, effect.target)
+        elif kind == "remove":
+            variables[effect.target] = lists.removed(
+                variables[effect.target], effect.value)  # type: ignore[arg-type]
+        elif kind == "add":  # add to a list
+            items = story.variables[effect.target].items or ()
+            variables[effect.target] = lists.added(
+                items, variables[effect.target], effect.value)  # type: ignore[arg-type]
+        else:
+            seed, turn, scene, choice, visits, roll = at
+            variables[effect.target] = computed(
+                effect, variables, visits, frozenset(facts), bounds,
+                roll or game_roll(seed, turn, scene if choice is None else f"{scene}/{choice}",
+                                  index, effect))
     return facts

@@ -30,7 +30,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from game.story.construct import draft_class
 from game.story.model import Value, slot_setters
 
 HISTORY_LIMIT = 200
@@ -89,39 +91,43 @@ class GameState:
         return self.facts[before:]
 
 
+_FIELDS = ("scene", "variables", "visits", "taken", "facts", "turn", "via", "previous", "seed",
+           "stack", "_line", "_cut")
+
+
 def _maker() -> Callable[[str, Mapping[str, Value], Mapping[str, int], frozenset[str],
                           tuple[str, ...], int, str | None, GameState | None, int | None,
                           int, tuple[str, ...]], GameState]:
-    """`new_state`: a GameState with every field given, made at about half the cost of the
-    frozen dataclass __init__ (which sets each field through object.__setattr__) by writing
-    the slots through their descriptors, with its undo chain kept to `limit` on the way."""
-    setters = slot_setters(GameState, ("scene", "variables", "visits", "taken", "facts",
-                                       "turn", "via", "previous", "seed", "stack", "_line",
-                                       "_cut"))
-    assert setters is not None, "GameState changed shape: list its fields here"
-    (scene_, variables_, visits_, taken_, facts_, turn_, via_, previous_, seed_, stack_, line_,
-     cut_) = setters
+    """`new_state`: a GameState with every field given, made at about a quarter of the cost
+    of the frozen dataclass __init__ (which sets each field through object.__setattr__): the
+    fields are stored on a draft of the same layout, which then becomes a GameState
+    (`construct.draft_class`), with its undo chain kept to `limit` on the way."""
+    setters = slot_setters(GameState, _FIELDS)
+    draft: Any = draft_class(GameState, _FIELDS)
+    assert setters is not None and draft is not None, "GameState changed shape: list its fields"
+    previous_ = setters[_FIELDS.index("previous")]
     new = object.__new__
 
     def make(scene: str, variables: Mapping[str, Value], visits: Mapping[str, int],
              taken: frozenset[str], facts: tuple[str, ...], turn: int, via: str | None,
              previous: GameState | None, limit: int | None, seed: int = 0,
              stack: tuple[str, ...] = ()) -> GameState:
-        state = new(GameState)
-        seed_(state, seed)
-        scene_(state, scene)
-        variables_(state, variables)
-        visits_(state, visits)
-        taken_(state, taken)
-        facts_(state, facts)
-        turn_(state, turn)
-        via_(state, via)
-        previous_(state, previous)
-        stack_(state, stack)
+        state = new(draft)
+        state.scene = scene
+        state.variables = variables
+        state.visits = visits
+        state.taken = taken
+        state.facts = facts
+        state.turn = turn
+        state.via = via
+        state.previous = previous
+        state.seed = seed
+        state.stack = stack
         if previous is None or limit is None:
-            line_(state, None)
-            cut_(state, 0)
-            return state
+            state._line = None
+            state._cut = 0
+            state.__class__ = GameState
+            return state  # type: ignore[no-any-return]
         # Keep the chain to `limit` (module docstring): the k-th state made on a line after
         # the one that recorded it cuts line[cut], the state `limit` behind it.
         line, cut = previous._line, previous._cut + 1
@@ -130,14 +136,15 @@ def _maker() -> Callable[[str, Mapping[str, Value], Mapping[str, int], frozenset
                 line, cut = [previous], 1 - limit
             else:
                 line, cut = _newest(previous, limit)
-        line_(state, line)
-        cut_(state, cut)
+        state._line = line
+        state._cut = cut
+        state.__class__ = GameState
         if cut >= 0:
             oldest = line[cut]
             if oldest is not None:
                 previous_(oldest, None)
                 line[cut] = None  # the list no longer keeps it alive either
-        return state
+        return state  # type: ignore[no-any-return]
 
     return make
 

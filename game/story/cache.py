@@ -33,15 +33,15 @@ import os
 import sys
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from game import paths, safeio
+from game import safeio
 from game.story import cachecheck, cachesign
-from game.story.cachedscenes import CachedScenes
+from game.story.cachedscenes import CachedScenes, FileBlobs
+from game.story.construct import fast_constructor
 from game.story.diagnostics import Diagnostic, Related
 from game.story.folder import MAX_FILE_BYTES, LoadResult, display_path, story_files
 from game.story.model import (
@@ -77,7 +77,11 @@ Encoded = tuple[Any, ...]
 def cache_dir() -> Path:
     """`OFFSCREEN_CACHE` when set (tests point it at a temp folder), else the user cache."""
     override = os.environ.get(ENV)
-    return Path(override) if override else paths.user_cache_dir() / "stories"
+    if override:
+        return Path(override)
+    from game import paths  # only without the override: every import is paid by a warm start
+
+    return paths.user_cache_dir() / "stories"
 
 
 def entry_path(root: Path) -> Path:
@@ -86,17 +90,25 @@ def entry_path(root: Path) -> Path:
     return cache_dir() / f"{name}.story"
 
 
-@dataclass(frozen=True, slots=True)
 class Lookup:
-    """What `get` found for a story folder, to hand back to `put` after a cold load."""
+    """What `get` found for a story folder, to hand back to `put` after a cold load.
 
-    entry: Path | None
-    """The folder's entry; None when there is nothing to key on (a missing or empty folder)."""
-    key: bytes | None
-    """The key of the files as they were when looked up; None if one could not be read."""
-    root: Path
-    result: LoadResult | None
-    """The cached result, when the entry was intact and had that key."""
+    A plain slotted class, as `_Opened` and `cachecheck.Context` are: this module is first
+    imported by a warm load, and making a frozen slotted dataclass costs ~0.7 ms each.
+    """
+
+    __slots__ = ("entry", "key", "result", "root")
+
+    def __init__(self, entry: Path | None, key: bytes | None, root: Path,
+                 result: LoadResult | None) -> None:
+        self.entry = entry
+        """The folder's entry; None when there is nothing to key on (a missing or empty
+        folder)."""
+        self.key = key
+        """The key of the files as they were when looked up; None if one could not be read."""
+        self.root = root
+        self.result = result
+        """The cached result, when the entry was intact and had that key."""
 
 
 def get(root: Path, cold: Callable[[Path], LoadResult]) -> Lookup:
@@ -131,7 +143,7 @@ def put(found: Lookup, result: LoadResult) -> None:
 
 
 PARALLEL_FROM = 1 << 20
-"""Stories of at least this many bytes are hashed on a second thread (see below)."""
+"""Stories whose entry has at least this many bytes are hashed on two threads (see below)."""
 
 
 def _key_and_entry(root: Path, story_paths: list[Path],
@@ -139,39 +151,76 @@ def _key_and_entry(root: Path, story_paths: list[Path],
     """The key of the story as it is now, and the entry's result if it has that key.
 
     The two are independent until the very end (the entry is found by the folder's path, and
-    only its header's key must match), so for a big story the files are hashed on a second
-    thread while this one reads and decodes the entry: hashlib and file reads release the
-    GIL, so on the 10,000-scene story ~6 ms of hashing hide behind ~7 ms of decoding. The
-    decoded result is only returned once the key is known and equal; a mismatch discards it.
+    only its header's key must match), so for a big story a second thread starts hashing the
+    files while this one reads the entry and verifies its signature, then helps it hash the
+    rest (each file is hashed on its own, `_key`; file reads, hashlib and hmac release the
+    GIL). The entry is decoded only once the key is known and equal: decoding is Python,
+    holding the GIL, and a thread that needs the GIL back after each read and hash waits out
+    the interpreter's switch interval (5 ms) every time, so hashing beside a decode made no
+    progress (the 10,000-scene story: ~5 ms of decoding held ~9 ms of hashing back by ~7).
     """
-    size = 0
-    for path in story_paths:
-        with contextlib.suppress(OSError):
-            size += path.stat().st_size
+    try:  # the entry's size tells a big story (one stat, not one a story file)
+        size = os.stat(entry).st_size
+    except OSError:
+        size = 0  # no entry: only the key is wanted, for `put` after a cold load
     if size < PARALLEL_FROM:
         key = _key(root, story_paths)
         return key, None if key is None else _read(entry, key)
-    import threading
+    import _thread  # threading's own primitive: importing threading is 0.7 ms of a warm start
 
-    keys: list[bytes | None] = []
+    files = _FileDigests(story_paths)
     failed: list[BaseException] = []
+    hashing = _thread.allocate_lock()
+    hashing.acquire()  # released when the other thread is done
 
     def hash_files() -> None:
         try:
-            keys.append(_key(root, story_paths))
+            _code_fingerprint()  # cached for `_key` below
+            files.work()
         except BaseException as exc:  # handed to this thread, like an error of its own
             failed.append(exc)
+        finally:
+            hashing.release()
 
-    hasher = threading.Thread(target=hash_files, name="offscreen-cache-key", daemon=True)
-    hasher.start()
-    stored, cached = _read_unverified(entry)
-    hasher.join()
+    _thread.start_new_thread(hash_files, ())
+    found = None
+    try:
+        found = _open_entry(entry)
+        files.work()  # the files the other thread has not taken yet
+    finally:
+        hashing.acquire()  # joined: it touches nothing once it has released the lock
     if failed:  # the same crash handling as any error of the main thread
+        if found is not None:
+            found.close()
         raise failed[0]
-    key = keys[0] if keys else None
-    if key is None or stored != key:
+    key = _key(root, story_paths, files)
+    if found is None or key is None or found.stored != key:
+        if found is not None:
+            found.close()
         return key, None
-    return key, cached
+    return key, found.decode()
+
+
+class _FileDigests:
+    """Each story file's part of the key, `display path NUL length NUL sha256(bytes)`, taken
+    from one list by as many threads as call `work` (None for a file that cannot be read)."""
+
+    __slots__ = ("_jobs", "digests")
+
+    def __init__(self, story_paths: list[Path]) -> None:
+        self.digests: list[bytes | None] = [None] * len(story_paths)
+        self._jobs = iter(enumerate(story_paths))  # next() on it is atomic under the GIL
+
+    def work(self) -> None:
+        for i, path in self._jobs:
+            try:  # a FIFO or a device is refused, a file over the limit before it is hashed
+                data = safeio.read_limited(path, MAX_FILE_BYTES)
+            except OSError:
+                continue
+            # The display path is in the key because diagnostics quote it (relative to the
+            # working directory); the length keeps one file's end from posing as the next's.
+            self.digests[i] = (b"%s\0%d\0" % (os.fsencode(display_path(path)), len(data))
+                               + hashlib.sha256(data).digest())
 
 
 def _story_paths(root: Path) -> list[Path]:
@@ -202,29 +251,41 @@ def _code_fingerprint() -> bytes:
     """The source of the modules that turn YAML into a checked story: editing any of them
     (a new lint rule, say) must invalidate every cached result."""
     digest = hashlib.sha256()
-    folder = Path(__file__).resolve().parent
-    for path in sorted(folder.rglob("*.py")):  # the expression package's modules too
-        with contextlib.suppress(OSError):
-            name = path.relative_to(folder).as_posix()
-            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    folder = os.path.dirname(os.path.realpath(__file__))
+    names: list[str] = []
+    for here, subfolders, files in os.walk(folder):  # the expression package's modules too
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        inside = os.path.relpath(here, folder).replace(os.sep, "/")
+        names.extend(name if inside == "." else f"{inside}/{name}"
+                     for name in files if name.endswith(".py"))
+    # os.walk and open, not Path.rglob and read_bytes: this runs at every warm start, on the
+    # hashing thread the start waits for, and pathlib took 0.8 of its 1.3 ms.
+    for name in sorted(names, key=lambda name: name.split("/")):  # as Path sorts them
+        with contextlib.suppress(OSError), open(os.path.join(folder, name), "rb") as source:
+            text = source.read()
+            digest.update(name.encode() + b"\0")
+            digest.update(text)
+            digest.update(b"\0")
     return digest.digest()
 
 
-def _key(root: Path, story_paths: list[Path]) -> bytes | None:
-    """sha256 over everything the result depends on; None when a file cannot be read."""
+def _key(root: Path, story_paths: list[Path],
+         files: _FileDigests | None = None) -> bytes | None:
+    """sha256 over everything the result depends on; None when a file cannot be read.
+
+    Each file is hashed on its own (`_FileDigests`, already done when given) and the key
+    hashes those, so that two threads can share the files of a big story."""
+    if files is None:
+        files = _FileDigests(story_paths)
+        files.work()
     digest = hashlib.sha256()
     digest.update(b"%d\0%s\0%s\0" % (FORMAT, sys.implementation.cache_tag.encode(),
                                      loader_name().encode()))
     digest.update(_code_fingerprint())
-    for path in story_paths:
-        try:  # a FIFO or a device is refused, a file over the limit before it is hashed
-            data = safeio.read_limited(path, MAX_FILE_BYTES)
-        except OSError:
+    for part in files.digests:
+        if part is None:
             return None
-        # The display path is in the key because diagnostics quote it (relative to the
-        # working directory); the length keeps one file's end from posing as the next's start.
-        digest.update(b"%s\0%d\0" % (os.fsencode(display_path(path)), len(data)))
-        digest.update(data)
+        digest.update(part)
     return digest.digest()
 
 
@@ -252,47 +313,103 @@ def _go_cold(root: Path, entry: Path, story: Story,
 # -- the file ---------------------------------------------------------------------------------
 
 def _read(entry: Path, key: bytes) -> LoadResult | None:
-    stored, result = _read_unverified(entry, key)
-    return result if stored == key else None
+    found = _open_entry(entry, key)
+    return None if found is None else found.decode()
 
 
-def _read_unverified(entry: Path,
-                     key: bytes | None = None) -> tuple[bytes | None, LoadResult | None]:
-    """The key an entry was stored under and its decoded result, if the file is intact.
+class _Opened:
+    """An entry read as far as it needs to be before decoding: its checksum verified (if
+    read whole) or its head's signature (if its blobs are left in the file)."""
 
-    With `key`, an entry stored under another key is not decoded (the cheap early exit).
+    __slots__ = ("blobs", "head", "stored", "trusted")
+
+    def __init__(self, stored: bytes, head: bytes | memoryview, blobs: memoryview | FileBlobs,
+                 trusted: bool) -> None:
+        self.stored = stored
+        """The key it was stored under."""
+        self.head = head
+        self.blobs = blobs
+        self.trusted = trusted
+        """The head is signed by this user's game (`cachesign`): it is not walked."""
+
+    def decode(self) -> LoadResult | None:
+        try:
+            # marshal, not pickle: it rebuilds plain values and cannot name a callable to run.
+            return decode_head(self.head, self.blobs, self.trusted)
+        except _WRONG_SHAPE:
+            self.close()
+            return None  # well-formed marshal of the wrong shape: treat as corrupt
+
+    def close(self) -> None:
+        if isinstance(self.blobs, FileBlobs):
+            self.blobs.close()
+
+
+_WRONG_SHAPE = (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
+                RecursionError, OverflowError)
+"""What decoding well-formed marshal data of the wrong shape raises: a corrupt entry."""
+
+
+def _open_entry(entry: Path, key: bytes | None = None) -> _Opened | None:
+    """The entry, if it is intact (and stored under `key`, when given: an entry stored under
+    another key is not read further, the cheap early exit).
+
+    Only the header and the head are read first: if the head is signed (`cachesign`), the
+    scene blobs are left in the file and read as their scenes are decoded (`FileBlobs`);
+    any other entry is read whole and checksummed (and its head walked when decoded).
     """
     try:
+        fd, st = safeio.open_regular(entry, follow=False)
+    except OSError:
+        return None
+    kept = False
+    try:
+        if st.st_size > MAX_ENTRY_BYTES:
+            return None
+        start = _read_exactly(fd, _HEADER + 8)
+        if start is None or not start.startswith(MAGIC):
+            return None
+        stored = start[len(MAGIC):len(MAGIC) + 32]
+        if key is not None and stored != key:
+            return None
+        size = int.from_bytes(start[_HEADER:], "big")
+        end = _HEADER + 8 + size
+        head = _read_exactly(fd, size) if end <= st.st_size else None
+        if head is None:
+            return None
+        if hasattr(os, "pread") and cachesign.trusted(entry, start[len(MAGIC):] + head):
+            kept = True  # the blobs own the descriptor now
+            return _Opened(stored, head, FileBlobs(fd, end, st.st_size - end), True)
+    except OSError:
+        return None
+    finally:
+        if not kept:
+            os.close(fd)
+    try:  # not signed by this user's game: read it whole, then checksum it
         data = safeio.read_limited(entry, MAX_ENTRY_BYTES, follow=False)
     except OSError:
-        return None, None
+        return None
     stored = data[len(MAGIC):len(MAGIC) + 32]
     if len(data) < _HEADER or not data.startswith(MAGIC) or (key is not None and stored != key):
-        return None, None
-    return stored, _decode_payload(data, entry)
-
-
-def _signed(data: bytes | memoryview) -> memoryview:
-    """What an entry's signature covers: its key, checksum and head (`cachesign`)."""
-    view = memoryview(data)
-    size = int.from_bytes(view[_HEADER:_HEADER + 8], "big")
-    return view[len(MAGIC):_HEADER + 8 + size]
-
-
-def _decode_payload(data: bytes, entry: Path | None = None) -> LoadResult | None:
-    """The entry's result, if intact. A signed head is trusted as it is, and each scene is
-    checked against its own checksum (in the head) when first decoded, so the whole ~11 MB
-    need not be checksummed at start; any other entry is checksummed whole and walked."""
-    payload = memoryview(data)[_HEADER:]
-    trusted = entry is not None and cachesign.trusted(entry, _signed(data))
-    if not trusted and zlib.crc32(payload).to_bytes(4, "big") != data[_HEADER - 4:_HEADER]:
         return None
-    try:
-        # marshal, not pickle: it rebuilds plain values and cannot name a callable to run.
-        return decode(payload, trusted)
-    except (ValueError, TypeError, IndexError, KeyError, EOFError, AttributeError,
-            RecursionError, OverflowError):
-        return None  # well-formed marshal of the wrong shape: treat as corrupt
+    payload = memoryview(data)[_HEADER:]
+    if zlib.crc32(payload).to_bytes(4, "big") != data[_HEADER - 4:_HEADER]:
+        return None
+    size = int.from_bytes(payload[:8], "big")
+    if not 8 < 8 + size <= len(payload):
+        return None
+    return _Opened(stored, payload[8:8 + size], payload[8 + size:], False)
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    """The next `size` bytes of fd, or None if the file ends first."""
+    data = os.read(fd, size)
+    while len(data) < size:
+        more = os.read(fd, size - len(data))
+        if not more:
+            return None
+        data += more
+    return data
 
 
 def _write(entry: Path, key: bytes, payload: bytes) -> None:
@@ -447,6 +564,10 @@ def encode(result: LoadResult) -> bytes:
 
 # -- decoding: tuples -> model ------------------------------------------------------------------
 
+_new_fact = fast_constructor(Fact, ("id", "title", "text", "source", "hint", "chapter", "pos"))
+"""`Fact(...)` at half the cost (`construct`): a big story's head holds hundreds."""
+
+
 class _Decoder:
     def __init__(self, files: tuple[str, ...],
                  context: cachecheck.Context | None = None) -> None:
@@ -530,7 +651,8 @@ class _Decoder:
         return Expectation(scene, ending, tuple(facts), MappingProxyType(dict(variables)),
                            self.pos(pos))
 
-    def story(self, data: Encoded, files: tuple[str, ...], blobs: memoryview) -> Story:
+    def story(self, data: Encoded, files: tuple[str, ...],
+              blobs: memoryview | FileBlobs) -> Story:
         (story_id, title, subtitle, start, content_hash, pos, variables, facts, endings,
          playthroughs, scene_ids, blob_crcs, blob_sizes) = data
         if (len(scene_ids) != len(blob_sizes) or len(blob_crcs) != len(blob_sizes)
@@ -543,7 +665,8 @@ class _Decoder:
                                                        hi)
                                         for name, default, p, items, lo, hi in variables}),
             facts=MappingProxyType({
-                fact_id: Fact(fact_id, fact_title, text, source, hint, chapter, self.pos(p))
+                fact_id: _new_fact(fact_id, fact_title, text, source, hint, chapter,
+                                   self.pos(p))
                 for fact_id, fact_title, text, source, hint, chapter, p in facts}),
             scenes=CachedScenes(scene_ids, blob_sizes, blob_crcs, blobs, self.scene),
             endings=MappingProxyType({e.id: e for e in decoded_endings if e is not None}),
@@ -562,18 +685,28 @@ def decode(payload: memoryview, trusted: bool = False) -> LoadResult:
     size = int.from_bytes(payload[:8], "big")
     if not 8 < 8 + size <= len(payload):
         raise ValueError("head size out of range")
+    return decode_head(payload[8:8 + size], payload[8 + size:], trusted)
+
+
+def decode_head(raw: bytes | memoryview, blobs: memoryview | FileBlobs,
+                trusted: bool = False) -> LoadResult:
+    """The result from the marshalled head and the scene blobs (`decode`'s two halves)."""
     if trusted:
-        head = marshal.loads(payload[8:8 + size])  # noqa: S302 - signed by this user's game
-        context = cachecheck.trusted_context(head)
+        head = marshal.loads(raw)  # noqa: S302 - signed by this user's game
+        context = None  # read off the head below, with the scenes' own index as their ids
     else:
-        head = cachecheck.loads(payload[8:8 + size])  # counts checked before marshal's
+        head = cachecheck.loads(raw)  # counts checked before marshal's
         context = cachecheck.head(head)  # Malformed (a ValueError): what cold would not give
     version, files, pos_files, diagnostics, story = head
     if version != FORMAT:
         raise ValueError(f"cache format {version!r}")
     dec = _Decoder(tuple(pos_files), context)
+    decoded = None if story is None else dec.story(story, tuple(files), blobs)
+    if trusted and decoded is not None:
+        assert isinstance(decoded.scenes, CachedScenes)
+        dec.context = cachecheck.trusted_context(head, decoded.scenes.ids)
     return LoadResult(
-        None if story is None else dec.story(story, tuple(files), payload[8 + size:]),
+        decoded,
         tuple(Diagnostic(dec.pos(p), severity, message, code,
                          tuple(Related(dec.pos(where), note) for where, note in related))
               for p, severity, message, code, related in diagnostics),

@@ -38,6 +38,7 @@ from game.story.model import (
 )
 from game.story.names import IDENT, SLUG, SLUG_RULE, default_title, did_you_mean
 from game.story.quick import plain_text
+from game.story.scene import new_scene
 
 
 class ElementReaders(ChoiceReaders):
@@ -147,8 +148,8 @@ class ElementReaders(ChoiceReaders):
                     ending = Ending(ending_id, ending_title, self.pos(f["ending"]), name, hint)
         if title is None:
             title = default_title(name)
-        return Scene(name, title, chapter, paragraphs, on_enter, choices, next_id, ending,
-                     d.pos, returns)
+        return new_scene(name, title, chapter, paragraphs, on_enter, choices, next_id, ending,
+                         d.pos, returns)
 
     def wrong_shape(self, key: schema.Key, node: yaml.Node, what: str) -> tuple[str, Code]:
         """An ending written as anything but a mapping gets an example to copy, with a valid

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from game import numbers
@@ -19,7 +19,7 @@ from game.story.calllint import call_problems
 from game.story.diagnostics import Diagnostic, Related
 from game.story.hidden import all_hidden
 from game.story.model import Choice, Condition, Pos, Scene, Story, Value
-from game.story.scene import Part
+from game.story.scene import Part, Template
 
 
 def lint(story: Story, partial: bool = False, known: Known | None = None,
@@ -37,6 +37,15 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
     findings = known.findings(story)
     roots = [name for name in story.scenes if unseen is None or name in unseen]
     reachable = known.reachable(story, roots, findings)
+    # One loop over the scenes gathers what the checks below report story-wide (inline:
+    # it runs over every scene; what most scenes have nothing of is skipped by a test).
+    unlocked_anywhere: set[str] = set()
+    unlocked_reachably: set[str] = set()
+    effect_numbers: list[Diagnostic] = []
+    condition_numbers: list[Diagnostic] = []
+    in_texts: list[Diagnostic] = []
+    in_titles: list[Diagnostic] = []
+    calls = False
     for found in findings.values():
         scene = found.scene
         live = scene.id in reachable
@@ -44,9 +53,23 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
             out.append(codes.UNREACHABLE_SCENE.at(scene.pos, f"scene '{scene.id}' can never "
                                                   f"be reached from the start scene "
                                                   f"'{story.start}'"))
-        kept = found.stuck.get(live)  # (inline: this loop runs over every scene)
+        kept = found.stuck.get(live)
         out.extend(kept if kept is not None else known.stuck(story, found, reachable))
-    unlocked_anywhere, unlocked_reachably = _unlocks(findings.values(), reachable)
+        facts = found.unlocks
+        if facts:
+            unlocked_anywhere.update(facts)
+            if live:
+                unlocked_reachably.update(facts)
+        if found.effect_numbers:
+            effect_numbers.extend(found.effect_numbers)
+        if found.condition_numbers:
+            condition_numbers.extend(found.condition_numbers)
+        if found.varied or found.titled:
+            in_text, in_title = known.text_warnings(story, found)
+            in_texts.extend(in_text)
+            in_titles.extend(in_title)
+        if found.calls:
+            calls = True
     for fact in story.facts.values():
         if unseen is None or fact.id in unseen:
             continue
@@ -64,11 +87,9 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
     if not partial:
         out.extend(_unused_variables(story))
         out.extend(_never_held(story))
-    out.extend(_out_of_range(story, findings.values()))
-    out.extend(textlint.warnings(story, (
-        (found.text, found.titles) if found.text is not None and found.titles is not None
-        else known.text_warnings(story, found) for found in findings.values())))
-    if any(found.calls for found in findings.values()):
+    out.extend(_out_of_range(story, effect_numbers, condition_numbers))
+    out.extend(textlint.warnings(story, in_texts, in_titles))
+    if calls:
         out.extend(call_problems(story, known.never))
     if partial:  # the choices and effects that named something missing were dropped, so
         # the ones left may look alike when they are not
@@ -76,17 +97,17 @@ def lint(story: Story, partial: bool = False, known: Known | None = None,
     return out
 
 
-def _out_of_range(story: Story, findings: Collection[SceneFindings]) -> Iterator[Diagnostic]:
+def _out_of_range(story: Story, effect_numbers: list[Diagnostic],
+                  condition_numbers: list[Diagnostic]) -> Iterator[Diagnostic]:
     """Numbers an author wrote outside the range the game keeps (game/numbers.py): an error,
-    since a save could not hold them (and `int` cannot even print past 4,300 digits)."""
+    since a save could not hold them (and `int` cannot even print past 4,300 digits).
+    `effect_numbers`, `condition_numbers`: those every scene's findings hold, in order."""
     problem = _out_of_range_at
     for variable in story.variables.values():
         if not numbers.in_range(variable.default):
             yield problem(variable.pos, variable.default)
-    for found in findings:
-        yield from found.effect_numbers
-    for found in findings:
-        yield from found.condition_numbers
+    yield from effect_numbers
+    yield from condition_numbers
     for playthrough in story.playthroughs.values():
         expectations = (playthrough.expect, *(step.expect for step in playthrough.steps))
         for expect in expectations:
@@ -190,7 +211,12 @@ class Known:
     def findings(self, story: Story) -> dict[str, SceneFindings]:
         """`scene` of every scene of the story, by id (the kept ones looked up inline: this
         runs over every scene at every check)."""
-        kept = self._scenes if self.remember else {}
+        if not self.remember:
+            never = self.never
+            return {scene.id: SceneFindings(scene, ways_on(scene, never),
+                                            *_scene_effects(scene, self))
+                    for scene in story.scenes.values()}
+        kept = self._scenes
         out: dict[str, SceneFindings] = {}
         for scene in story.scenes.values():
             found = kept.get(scene.id)
@@ -228,13 +254,13 @@ class Known:
 
     def text_warnings(self, story: Story, found: SceneFindings,
                       ) -> tuple[list[Diagnostic], list[Diagnostic]]:
-        """`textlint.scene_warnings` of the scene: about its texts, kept with the scene, and
-        about its titles, kept under the same variables (each worked out once: asking
-        `scene_warnings` for the texts alone read every title twice)."""
+        """`textlint`'s warnings about the scene's texts (`found.varied`), kept with the
+        scene, and about its titles (when `found.titled`), kept under the same variables."""
         if found.text is None:
-            found.text = textlint.text_warnings(found.scene)
+            found.text = textlint.template_warnings(found.varied) if found.varied else []
         if found.titles is None or not self.remember:
-            found.titles = textlint.title_warnings(found.scene, story.variables)
+            found.titles = (textlint.title_warnings(found.scene, story.variables)
+                            if found.titled else [])
         return found.text, found.titles
 
     def stuck(self, story: Story, found: SceneFindings,
@@ -242,20 +268,12 @@ class Known:
         """`_stuck` for this scene, kept (by reachability) unless it asked about the graph."""
         scene = found.scene
         if not self.remember:
-            return list(_stuck(story, scene, reachable, self,
-                               lambda start: _revisitable(story, start)))
+            return _stuck(story, scene, reachable, self)[0]
         live = scene.id in reachable
         known = found.stuck.get(live)
         if known is not None:
             return known
-        asked = False
-
-        def revisitable(start: str) -> bool:
-            nonlocal asked
-            asked = True
-            return _revisitable(story, start)
-
-        answer = list(_stuck(story, scene, reachable, self, revisitable))
+        answer, asked = _stuck(story, scene, reachable, self)
         if not asked:
             found.stuck[live] = answer
         return answer
@@ -275,6 +293,10 @@ class SceneFindings:
     """...and in its conditions."""
     calls: bool
     """It calls, or returns (format v2): the story's calls are checked (`calllint`)."""
+    varied: list[tuple[Template, Pos]]
+    """Its texts that hold a variation (format v2), with where each is written."""
+    titled: bool
+    """Its title or its ending's may show a variable or a variation (holds a brace)."""
     stuck: dict[bool, list[Diagnostic]] = field(default_factory=dict)
     """`_stuck`'s findings, by whether the scene is reachable, under `Known._variables`."""
     text: list[Diagnostic] | None = None
@@ -324,38 +346,33 @@ def closed(choice: Choice, never: Never) -> bool:
             or (choice.enabled is not None and never(choice.enabled)))
 
 
-def _unlocks(findings: Iterable[SceneFindings],
-             reachable: set[str]) -> tuple[set[str], set[str]]:
-    anywhere: set[str] = set()
-    reachably: set[str] = set()
-    for found in findings:
-        facts = found.unlocks
-        if facts:
-            anywhere.update(facts)
-            if found.scene.id in reachable:
-                reachably.update(facts)
-    return anywhere, reachably
-
-
 def _out_of_range_at(pos: Pos, value: Value) -> Diagnostic:
     return codes.OUT_OF_RANGE.at(pos, f"{value:.4g} is outside the range numbers stay "
                                       f"in ({numbers.WORDS})")
 
 
 def _scene_effects(scene: Scene, known: Known,
-                   ) -> tuple[tuple[str, ...], list[Diagnostic], list[Diagnostic], bool]:
+                   ) -> tuple[tuple[str, ...], list[Diagnostic], list[Diagnostic], bool,
+                              list[tuple[Template, Pos]], bool]:
     """In one pass over a scene (lint makes it for every scene of the story): the facts it
     unlocks (on entry or in a choice), its numbers outside the range, in its effects
-    and in its conditions, and whether it calls or returns (`SceneFindings.calls`)."""
+    and in its conditions, whether it calls or returns (`SceneFindings.calls`), its texts
+    that hold a variation (`textlint.varied`; a text without a hole costs a length test)
+    and whether a title holds a brace (`SceneFindings.titled`)."""
     calls = scene.returns
     unlocks: list[str] = []
     effect_numbers: list[Diagnostic] = []
     condition_numbers: list[Diagnostic] = []
+    varied_texts: list[tuple[Template, Pos]] = []
     in_range = numbers.in_range
+    varied = textlint.varied
     for paragraph in scene.paragraphs:
         if paragraph.condition is not None:
             for value in known.outside(paragraph.condition):
                 condition_numbers.append(_out_of_range_at(paragraph.condition.pos, value))
+        text = paragraph.text
+        if len(text.parts) > 1 and varied(text):
+            varied_texts.append((text, paragraph.pos))
     for effect in scene.on_enter:
         if effect.kind == "unlock":
             unlocks.append(effect.target)
@@ -372,7 +389,18 @@ def _scene_effects(scene: Scene, known: Known,
         if choice.condition is not None:
             for value in known.outside(choice.condition):
                 condition_numbers.append(_out_of_range_at(choice.condition.pos, value))
-    return tuple(unlocks), effect_numbers, condition_numbers, calls
+        text = choice.text
+        if len(text.parts) > 1 and varied(text):
+            varied_texts.append((text, choice.pos))
+        reason = choice.reason
+        if reason is not None and len(reason.parts) > 1 and varied(reason):
+            varied_texts.append((reason, choice.pos))
+    title = scene.title
+    titled = "{" in title or "}" in title
+    if not titled and scene.ending is not None:
+        title = scene.ending.title
+        titled = "{" in title or "}" in title
+    return tuple(unlocks), effect_numbers, condition_numbers, calls, varied_texts, titled
 
 
 def conditions(story: Story) -> Iterator[Condition]:
@@ -450,18 +478,23 @@ def _never_held(story: Story) -> Iterator[Diagnostic]:
         return
     held: dict[str, set[str]] = {name: set(story.variables[name].default)  # type: ignore[arg-type]
                                  for name in items}
-    for scene in story.scenes.values():
-        for effect in (*scene.on_enter, *(e for c in scene.choices for e in c.effects)):
-            if effect.target in held and effect.kind in ("add", "set"):
-                held[effect.target].update(effect.value)  # type: ignore[arg-type]
+    for scene in story.scenes.values():  # (plain loops: every effect of the story)
+        for effects in (scene.on_enter, *[c.effects for c in scene.choices if c.effects]):
+            for effect in effects:
+                if effect.target in held and effect.kind in ("add", "set"):
+                    held[effect.target].update(effect.value)  # type: ignore[arg-type]
+    some_never = False
     for name, declared in items.items():
         never = [item for item in declared if item not in held[name]]
         if never:
+            some_never = True
             shown = ", ".join(f"'{item}'" for item in never)
             yield codes.ITEM_NEVER_HELD.at(
                 story.variables[name].pos, f"list '{name}' never holds {shown}: no effect adds "
                 f"{'it' if len(never) == 1 else 'them'} and the default does not; an 'in' "
                 "test of one is never true")
+    if not some_never:
+        return  # an 'in' test is never true only of an item just named: no walk (usual)
     walked: dict[str, list[str]] = {}  # by condition text: what to say of it
     for condition in conditions(story):
         if " in " not in condition.source:
@@ -481,63 +514,101 @@ def _never_held(story: Story) -> Iterator[Diagnostic]:
 
 
 def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
-           revisitable: Callable[[str], bool]) -> Iterator[Diagnostic]:
+           ) -> tuple[list[Diagnostic], bool]:
     """Can every choice of this scene be hidden (or locked) at once? Proven -> error;
-    plausible -> warning."""
-    choices = [c for c in scene.choices if not c.is_continue]
-    if not choices or scene.ending is not None:
-        return
-    if len(choices) > 1 and len({c.goto for c in choices}) == 1 and len(
-            {_outcome(c) for c in choices}) == 1:
-        yield codes.SAME_OUTCOME.at(scene.pos, f"every choice of scene '{scene.id}' leads to "
-                                    f"'{choices[0].goto}' with the same effects, so the "
-                                    "choice changes nothing: use 'next:' for a plain "
-                                    "Continue, or make the choices differ")
+    plausible -> warning. With it, choices alike (same outcome, same text) and choices
+    never shown or locked for good. Also says whether it asked if the scene can be entered
+    again (the whole graph: `Known.stuck` keeps no such answer).
+
+    One pass over the choices works out what the checks below ask of all of them (lint
+    runs this for every scene, and most scenes have a few plain choices)."""
+    out: list[Diagnostic] = []
+    if scene.ending is not None:
+        return out, False
+    never = known.never
+    choices: list[Choice] = []
     texts: dict[tuple[Part, ...], Choice] = {}
-    for choice in choices:
+    twins: list[tuple[Choice, Choice]] = []
+    goto = ""
+    one_goto = all_hidden_for_good = all_closed = all_once = True
+    guarded = open_one = False  # some choice has an `if` or an `enabled`; one has neither
+    for choice in scene.choices:
+        if choice.is_continue:
+            continue
+        if not choices:
+            goto = choice.goto
+        elif choice.goto != goto:
+            one_goto = False
+        choices.append(choice)
         first = texts.setdefault(choice.text.parts, choice)
         if first is not choice:
-            yield codes.SAME_TEXT.at(choice.pos, f"two choices of scene '{scene.id}' read "
-                                     f"'{choice.text}' (the other at line "
-                                     f"{first.pos.line}); players cannot tell them apart",
-                                     (Related(first.pos, "the other choice"),))
-    if all(known.never(c.condition) for c in choices):
-        yield codes.ALWAYS_STUCK.at(scene.pos, f"every choice of scene '{scene.id}' has a "
-                                    "condition that is always false: the player would be "
-                                    "stuck")
-        return
-    if all(closed(c, known.never) for c in choices):
-        yield codes.ALWAYS_LOCKED_STUCK.at(scene.pos, f"every choice of scene '{scene.id}' "
-                                           "is always hidden or always locked (an 'enabled' "
-                                           "that is always false): the player would be stuck")
-        return
-    for choice in choices:
-        if choice.condition is not None and known.never(choice.condition):
-            yield codes.NEVER_SHOWN.at(choice.pos, "this choice's condition is always "
-                                       "false, so it is never shown")
-        elif choice.enabled is not None:
-            yield from _lock_mistakes(choice, known)
+            twins.append((choice, first))
+        condition, enabled = choice.condition, choice.enabled
+        if condition is None and enabled is None:
+            open_one = True
+            all_hidden_for_good = all_closed = False
+        else:
+            guarded = True
+            hidden = condition is not None and never(condition)
+            if not hidden:
+                all_hidden_for_good = False
+                if enabled is None or not never(enabled):
+                    all_closed = False
+        if not choice.once:
+            all_once = False
+    if not choices:
+        return out, False
+    if len(choices) > 1 and one_goto and len({_outcome(c) for c in choices}) == 1:
+        out.append(codes.SAME_OUTCOME.at(scene.pos, f"every choice of scene '{scene.id}' "
+                                         f"leads to '{goto}' with the same effects, so the "
+                                         "choice changes nothing: use 'next:' for a plain "
+                                         "Continue, or make the choices differ"))
+    for choice, first in twins:
+        out.append(codes.SAME_TEXT.at(choice.pos, f"two choices of scene '{scene.id}' read "
+                                      f"'{choice.text}' (the other at line "
+                                      f"{first.pos.line}); players cannot tell them apart",
+                                      (Related(first.pos, "the other choice"),)))
+    if all_hidden_for_good:
+        out.append(codes.ALWAYS_STUCK.at(scene.pos, f"every choice of scene '{scene.id}' has "
+                                         "a condition that is always false: the player would "
+                                         "be stuck"))
+        return out, False
+    if all_closed:
+        out.append(codes.ALWAYS_LOCKED_STUCK.at(
+            scene.pos, f"every choice of scene '{scene.id}' is always hidden or always "
+            "locked (an 'enabled' that is always false): the player would be stuck"))
+        return out, False
+    if guarded:
+        for choice in choices:
+            if choice.condition is not None and never(choice.condition):
+                out.append(codes.NEVER_SHOWN.at(choice.pos, "this choice's condition is "
+                                                "always false, so it is never shown"))
+            elif choice.enabled is not None:
+                out.extend(_lock_mistakes(choice, known))
     if scene.id not in reachable:
-        return
-    if all(c.once for c in choices) and revisitable(scene.id):
-        yield codes.ONCE_TRAP.at(scene.pos, f"every choice of scene '{scene.id}' is 'once' "
-                                 "and the scene can be entered again: after each is taken "
-                                 "the player is stuck; add a choice without 'once'")
-        return
-    if any(c.condition is None and c.enabled is None for c in choices):
-        return
+        return out, False
+    asked = all_once
+    if all_once and _revisitable(story, scene.id):
+        out.append(codes.ONCE_TRAP.at(scene.pos, f"every choice of scene '{scene.id}' is "
+                                      "'once' and the scene can be entered again: after "
+                                      "each is taken the player is stuck; add a choice "
+                                      "without 'once'"))
+        return out, True
+    if open_one:
+        return out, asked
     example = all_hidden(story, choices, known, scene.id)
     if example and any(c.enabled is not None for c in choices):
-        yield codes.ALL_CLOSED.at(scene.pos, f"every choice of scene '{scene.id}' can be "
-                                  f"hidden or locked at once (for example when {example}), "
-                                  "leaving the player stuck (a locked choice is no way on); "
-                                  "add a choice without 'if' or 'enabled', or make sure one "
-                                  "always holds")
+        out.append(codes.ALL_CLOSED.at(scene.pos, f"every choice of scene '{scene.id}' can be "
+                                       f"hidden or locked at once (for example when "
+                                       f"{example}), leaving the player stuck (a locked "
+                                       "choice is no way on); add a choice without 'if' or "
+                                       "'enabled', or make sure one always holds"))
     elif example:
-        yield codes.ALL_HIDDEN.at(scene.pos, f"every choice of scene '{scene.id}' can be "
-                                  f"hidden at once (for example when {example}), leaving the "
-                                  "player stuck; add a choice without 'if', or make sure one "
-                                  "always holds")
+        out.append(codes.ALL_HIDDEN.at(scene.pos, f"every choice of scene '{scene.id}' can be "
+                                       f"hidden at once (for example when {example}), leaving "
+                                       "the player stuck; add a choice without 'if', or make "
+                                       "sure one always holds"))
+    return out, asked
 
 
 def _lock_mistakes(choice: Choice, known: Known) -> Iterator[Diagnostic]:

@@ -18,7 +18,14 @@ from game.story import expr, lists, rules, schema, variations, yamlsrc
 from game.story.construct import slot_setters
 from game.story.model import Choice, Condition, Effect, Paragraph, Pos, Template, Variable
 from game.story.names import IDENT
-from game.story.scene import EffectKind, new_choice, new_paragraph, new_template
+from game.story.scene import (
+    EffectKind,
+    new_choice,
+    new_condition,
+    new_effect,
+    new_paragraph,
+    new_template,
+)
 
 _MappingNode, _ScalarNode, _SequenceNode = yaml.MappingNode, yaml.ScalarNode, yaml.SequenceNode
 _new_object = object.__new__
@@ -92,7 +99,7 @@ def _quick_names(kind: str, var: str, items: tuple[str, ...], vnode: yaml.Node,
             return None
         names.add(node.value)
     effect_kind: EffectKind = "add" if kind == "add" else "remove" if kind == "remove" else "set"
-    return Effect(effect_kind, var, lists.ordered(items, names), pos(vnode))
+    return new_effect(effect_kind, var, lists.ordered(items, names), pos(vnode), None)
 
 
 def plain_text(node: yaml.Node) -> str | None:
@@ -195,9 +202,9 @@ class QuickReaders:
             return None
         if self.scene_name in source and expr.never_true(known[0], self.scene_name):
             return None  # never true in its own scene: the careful reader says why
-        return Condition(source, known[0],
-                         self.pos(node) if offset == 0 else self.inner_pos(node, offset),
-                         known[2])
+        return new_condition(source, known[0],
+                             self.pos(node) if offset == 0 else self.inner_pos(node, offset),
+                             known[2])
 
     def quick_paragraphs(self, node: yaml.Node) -> tuple[Paragraph, ...] | None:
         if type(node) is _ScalarNode:
@@ -245,7 +252,7 @@ class QuickReaders:
                         fact = plain_word(fnode)
                         if fact is None or fact not in self.fact_ids:
                             return None
-                        out.append(Effect("unlock", fact, True, self.pos(fnode)))
+                        out.append(new_effect("unlock", fact, True, self.pos(fnode), None))
                     continue
                 if kind == "compute":  # an expression: the careful reader checks it
                     return None
@@ -274,7 +281,8 @@ class QuickReaders:
                                    and not rules.within_bounds(stored, declared.lo,
                                                                declared.hi)):
             return None
-        return Effect("add" if kind == "add" else "set", var, stored, self.pos(vnode))
+        return new_effect("add" if kind == "add" else "set", var, stored, self.pos(vnode),
+                          None)
 
     def quick_choice(self, item: yaml.Node, ids: Mapping[str, Pos]) -> Choice | None:
         f = _quick_entries(item, schema.CHOICE)

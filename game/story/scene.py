@@ -196,3 +196,13 @@ new_choice: Callable[[str, Template, str, Condition | None, tuple[Effect, ...], 
              "is_continue", "enabled", "reason", "call", "then", "returns"))
 """`Choice(...)` with every field given: `is_continue`, `enabled`, `reason`, `call`, `then`
 and `returns` too."""
+new_condition: Callable[[str, Node, Pos, Evaluator], Condition] = fast_constructor(
+    Condition, ("source", "node", "pos", "evaluate"))
+new_effect: Callable[[EffectKind, str, Value, Pos, Condition | None], Effect] = fast_constructor(
+    Effect, ("kind", "target", "value", "pos", "expression"))
+"""`Effect(...)` with its `expression` given (None but for `compute`)."""
+new_scene: Callable[[str, str, str | None, tuple[Paragraph, ...], tuple[Effect, ...],
+                     tuple[Choice, ...], str | None, Ending | None, Pos, bool],
+                    Scene] = fast_constructor(
+    Scene, ("id", "title", "chapter", "paragraphs", "on_enter", "choices", "next", "ending",
+            "pos", "returns"))

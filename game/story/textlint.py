@@ -26,25 +26,9 @@ _LOOKS_VARIED = re.compile(r"\{[&!~?][^{}]*\}|\{[^{}|]*\|[^{}]*\}")
 """What in a fact's plain text an author most likely meant as a variation."""
 
 
-def templates(scene: Scene) -> list[tuple[Template, Pos]]:
-    """The scene's texts that hold a variation, with where each is written. (Plain loops:
-    a 10,000-scene story has ~100,000 texts, nearly all without one.)"""
-    out = []
-    for paragraph in scene.paragraphs:
-        text = paragraph.text
-        if len(text.parts) > 1 and _varied(text):
-            out.append((text, paragraph.pos))
-    for choice in scene.choices:
-        text = choice.text
-        if len(text.parts) > 1 and _varied(text):
-            out.append((text, choice.pos))
-        reason = choice.reason
-        if reason is not None and len(reason.parts) > 1 and _varied(reason):
-            out.append((reason, choice.pos))
-    return out
-
-
-def _varied(template: Template) -> bool:
+def varied(template: Template) -> bool:
+    """The text holds a variation (a hole that is not a variable's name). Lint's one pass
+    over each scene (`lint._scene_effects`) asks it of every text with a hole."""
     return any(type(hole) is not str for hole in template.parts[1::2])
 
 
@@ -82,16 +66,13 @@ def title_names(story: Story) -> set[str]:
     return out
 
 
-def warnings(story: Story, per_scene: Iterable[tuple[list[Diagnostic], list[Diagnostic]]]
-             | None = None) -> Iterator[Diagnostic]:
-    """Every warning about shown text: the scenes' texts, then the titles, then the facts.
-    `per_scene`: each scene's `scene_warnings`, worked out already (lint keeps them)."""
-    scenes = list(per_scene) if per_scene is not None else [
-        scene_warnings(scene, story.variables) for scene in story.scenes.values()]
-    for in_text, _ in scenes:
-        yield from in_text
-    for _, in_titles in scenes:
-        yield from in_titles
+def warnings(story: Story, in_texts: Iterable[Diagnostic],
+             in_titles: Iterable[Diagnostic]) -> Iterator[Diagnostic]:
+    """Every warning about shown text: the scenes' texts, then the titles (`in_texts` and
+    `in_titles`: each scene's `template_warnings` and `title_warnings`, in story order,
+    which lint works out in its pass over the scenes), then the facts."""
+    yield from in_texts
+    yield from in_titles
     for fact in story.facts.values():
         for what, text in (("title", fact.title), ("text", fact.text)):
             found = _LOOKS_VARIED.search(text) if "{" in text else None
@@ -101,18 +82,10 @@ def warnings(story: Story, per_scene: Iterable[tuple[list[Diagnostic], list[Diag
                     f"it outside any game), so '{found.group(0)}' shows as written")
 
 
-def scene_warnings(scene: Scene, variables: Container[str],
-                   ) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """One scene's warnings: about its texts (the scene alone), and about its titles (which
-    depend on the variables declared too)."""
-    return text_warnings(scene), title_warnings(scene, variables)
-
-
-def text_warnings(scene: Scene) -> list[Diagnostic]:
-    """One scene's warnings about its texts (they depend on the scene alone)."""
-    found = templates(scene)  # (usually none: spare the comprehension)
-    return [w for template, pos in found for w in _template_warnings(template, pos)] \
-        if found else []
+def template_warnings(found: Iterable[tuple[Template, Pos]]) -> list[Diagnostic]:
+    """The warnings about these texts (a scene's that hold a variation, with where each is
+    written); they depend on the texts alone."""
+    return [w for template, pos in found for w in _template_warnings(template, pos)]
 
 
 def title_warnings(scene: Scene, variables: Container[str]) -> list[Diagnostic]:

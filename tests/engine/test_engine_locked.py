@@ -114,3 +114,22 @@ def test_a_lock_that_fails_in_play_is_a_story_error_at_its_place(tmp_path: Path)
     assert (failed.value.pos.line, failed.value.pos.col) == (  # type: ignore[attr-defined]
         16, line.index("/ zero") + 1)
     assert failed.value.message == "division by zero"
+
+
+def test_take_decides_a_lock_as_shown_does(tmp_path: Path) -> None:
+    """`take` settles a lock from the choice's own `enabled` when it holds, and asks `shown`
+    otherwise: a choice hidden by its `if` is no locked one (whether it is shown at all is
+    the caller's to ask), and a lock that fails to evaluate fails as `choices` does."""
+    engine = Engine(story(tmp_path))
+    hall = engine.story.scenes["hall"].choices
+    hidden, divide = hall[3], hall[4]
+    state = engine.start()
+    assert engine.take(state, hidden).scene == "door"  # hidden, `enabled` false: not locked
+    assert engine.take(state, divide).scene == "door"  # hidden: its lock is never evaluated
+    for _ in range(3):
+        state = engine.choose(state, "take_a_key")
+    with pytest.raises(StoryRuntimeError, match="division by zero"):
+        engine.take(state, divide)  # shown: its lock fails, at its place
+    for _ in range(8):
+        state = engine.take(state, hall[0])
+    assert engine.take(state, hidden).scene == "door"  # keys 11: shown and open

@@ -212,6 +212,11 @@ def test_new_state_makes_the_same_value_as_the_class() -> None:
                              "c", first)
     assert made.previous is first and first.previous is None
     assert new_state("a", {}, {}, frozenset(), (), 0, None, None, 3).previous is None
+    assert type(made) is GameState and hash(made.key()) == hash(made.key())
+    with pytest.raises(AttributeError):
+        made.turn = 5  # type: ignore[misc]  # frozen, though made from a draft
+    seeded = new_state("b", {}, {}, frozenset(), (), 2, "c", made, None, 7, ("r",))
+    assert seeded == GameState("b", {}, {}, frozenset(), (), 2, "c", made, 7, ("r",))
 
 
 def test_a_history_limit_below_one_is_refused(loop: Story) -> None:

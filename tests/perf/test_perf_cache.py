@@ -10,6 +10,7 @@ import textwrap
 import zlib
 from contextlib import redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -381,6 +382,21 @@ def test_a_warm_start_never_imports_yaml_or_the_loader(tmp_path: Path) -> None:
     assert warm.stdout.split() == ["True", "False", "False"]
 
 
+def test_the_code_fingerprint_covers_every_module_that_reads_stories() -> None:
+    """The key's fingerprint (os.walk, for speed) is the source of every module under
+    game/story, subpackages included, in the order Path.rglob sorts them."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    folder = Path(cache.__file__).resolve().parent
+    paths = sorted(folder.rglob("*.py"))
+    assert any(len(p.relative_to(folder).parts) > 1 for p in paths)  # expr/ is in
+    for path in paths:
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0"
+                      + path.read_bytes() + b"\0")
+    assert cache._code_fingerprint() == digest.digest()
+
+
 def test_the_loader_name_in_the_key_is_found_without_importing_yaml() -> None:
     import subprocess
     import sys
@@ -393,25 +409,32 @@ def test_the_loader_name_in_the_key_is_found_without_importing_yaml() -> None:
     assert result.stdout.strip() == "True"
 
 
-def test_an_entry_decoded_before_its_key_was_known_is_dropped_when_it_differs(
+def test_an_entry_read_before_its_key_was_known_is_dropped_when_it_differs(
         story_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The parallel path decodes the entry before the story's key is ready: an edit made
-    since the entry was written must still win."""
+    """The parallel path reads the entry before the story's key is ready (and decodes it
+    only once it is): an edit made since the entry was written must still win."""
     monkeypatch.setattr(cache, "PARALLEL_FROM", 0)
     load_story(story_dir, cache=True)
-    decoded: list[bytes | None] = []
-    real = cache._read_unverified
+    read: list[bytes | None] = []
+    decoded: list[bytes] = []
+    real_open, real_decode = cache._open_entry, cache.decode_head
 
-    def spy(entry: Path, key: bytes | None = None) -> tuple[bytes | None, LoadResult | None]:
-        stored, result = real(entry, key)
-        decoded.append(stored)
-        return stored, result
+    def spy(entry: Path, key: bytes | None = None) -> Any:
+        found = real_open(entry, key)
+        read.append(None if found is None else found.stored)
+        return found
 
-    monkeypatch.setattr(cache, "_read_unverified", spy)
+    def decode_spy(*args: Any) -> LoadResult:
+        decoded.append(b"")
+        return real_decode(*args)
+
+    monkeypatch.setattr(cache, "_open_entry", spy)
+    monkeypatch.setattr(cache, "decode_head", decode_spy)
     (story_dir / "scenes.yaml").write_text(textwrap.dedent(SCENES).replace("Middle.", "Centre."),
                                            encoding="utf-8")
     result = load_story(story_dir, cache=True)
-    assert decoded and decoded[0] is not None  # the old entry was read and decoded...
+    assert read and read[0] is not None  # the old entry was read...
+    assert not decoded  # ...not decoded, since its key differs...
     assert not is_warm(result)  # ...and not used
     assert result.story is not None
     assert "Centre." in str(result.story.scenes["b"].paragraphs[0].text.parts)

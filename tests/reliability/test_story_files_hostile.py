@@ -68,13 +68,20 @@ def test_an_error_on_the_hashing_thread_is_raised_where_the_game_handles_errors(
     load_story(root, cache=True)
     main_thread = threading.current_thread()
 
-    def broken_key(*args: object) -> bytes:
-        assert threading.current_thread() is not main_thread  # really on the second thread
+    real = cache._FileDigests.work
+    raised: list[str] = []
+
+    def broken_work(self: cache._FileDigests) -> None:
+        if threading.current_thread() is main_thread:  # it shares the files with the other
+            real(self)
+            return
+        raised.append("hashing")
         raise MemoryError("hashing")
 
-    monkeypatch.setattr(cache, "_key", broken_key)
+    monkeypatch.setattr(cache._FileDigests, "work", broken_work)
     with pytest.raises(MemoryError, match="hashing"):
         load_story(root, cache=True)
+    assert raised == ["hashing"]  # really on the second thread
     assert main(["check", str(root)]) != 0
     err = capsys.readouterr().err
     assert "internal error: MemoryError" in err

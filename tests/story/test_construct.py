@@ -6,9 +6,22 @@ from dataclasses import dataclass
 
 import pytest
 
-from game.story.construct import fast_constructor, slot_setters
-from game.story.model import Pos, new_pos
-from game.story.scene import Choice, Paragraph, Template, new_choice, new_paragraph, new_template
+from game.story.construct import draft_class, fast_constructor, slot_setters
+from game.story.model import Ending, Pos, new_pos
+from game.story.scene import (
+    Choice,
+    Condition,
+    Effect,
+    Paragraph,
+    Scene,
+    Template,
+    new_choice,
+    new_condition,
+    new_effect,
+    new_paragraph,
+    new_scene,
+    new_template,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +67,32 @@ def test_fast_values_equal_the_classes_own() -> None:
     assert called == Choice("go", text, "hall", None, (), False, here, here, call=True,
                             then="end")
     assert fast_constructor(Eight, tuple("abcdefgh")) is Eight  # no maker for eight fields
+    node = object()
+
+    def evaluate(values: object) -> bool:
+        return True
+
+    cond = new_condition("x > 1", node, here, evaluate)  # type: ignore[arg-type]
+    assert cond == Condition("x > 1", node, here, evaluate)  # type: ignore[arg-type]
+    assert new_condition is not Condition and cond.evaluate is evaluate
+    effect = new_effect("set", "x", 2, here, None)
+    assert effect == Effect("set", "x", 2, here) and hash(effect) == hash(Effect("set", "x", 2, here))
+    assert new_effect("compute", "x", "1", here, cond) == Effect("compute", "x", "1", here, cond)
+    ending = Ending("e", "E", here, "s", None)
+    for args in (("s", "S", None, (new_paragraph(text, None, here),), (effect,), (made,), None,
+                  None, here, False),
+                 ("t", "T", "c1", (), (), (), "s", ending, here, True)):
+        assert new_scene(*args) == Scene(*args)  # type: ignore[arg-type]
+    assert new_scene is not Scene and new_effect is not Effect
+    from game.story.model import Fact
+
+    fact_fields = ("id", "title", "text", "source", "hint", "chapter", "pos")
+    new_fact = fast_constructor(Fact, fact_fields)
+    assert new_fact is not Fact  # seven fields: the cache decoder's maker
+    made_fact = new_fact("mug", "The mug", "It held tea.", "A paper", None, "One", here)
+    assert made_fact == Fact("mug", "The mug", "It held tea.", "A paper", None, "One", here)
+    assert hash(made_fact) == hash(Fact("mug", "The mug", "It held tea.", "A paper", None,
+                                        "One", here))
 
 
 def test_values_stay_frozen() -> None:
@@ -68,3 +107,21 @@ def test_other_shapes_get_the_class_itself() -> None:
     assert fast_constructor(Checked, ("a",)) is Checked  # __post_init__ must still run
     with pytest.raises(ValueError, match="negative"):
         fast_constructor(Checked, ("a",))(-1)
+
+
+def test_a_draft_becomes_the_frozen_class_with_the_same_value() -> None:
+    draft = draft_class(Eight, tuple("abcdefgh"))
+    assert draft is not None and draft is not Eight
+    made = draft.__new__(draft)
+    for index, name in enumerate("abcdefgh"):
+        setattr(made, name, index)
+    made.__class__ = Eight
+    assert type(made) is Eight and made == Eight(*range(8))
+    assert hash(made) == hash(Eight(*range(8)))
+    with pytest.raises(AttributeError):
+        made.a = 5  # frozen once it is an Eight
+
+
+def test_no_draft_for_another_shape() -> None:
+    assert draft_class(Pos, ("file", "line")) is None  # the class changed shape
+    assert draft_class(Checked, ("a",)) is None  # __post_init__ must still run

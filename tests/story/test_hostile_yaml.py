@@ -9,6 +9,9 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from game.story import yamlsrc
 from game.story.files import load_story
 
@@ -148,3 +151,13 @@ def test_common_yaml_slips_get_a_hint_saying_what_to_do(tmp_path: Path) -> None:
         got = errors[name]
         assert f"{got.pos.line}:{got.pos.col}" == where, (name, str(got))
         assert got.message.startswith("YAML syntax: ") and hint in got.message, str(got)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("[{-?]} a\n\u00e9\u2014\ud800\U0001f3ac")),
+                    max_size=40))
+def test_nesting_marks_are_the_four_counts(text: str) -> None:
+    """The one-pass count `_too_deep` asks (bytes.translate) is the four `str.count`s, on
+    any text: non-ASCII, astral and a lone surrogate (an editor's buffer) included."""
+    assert yamlsrc.nesting_marks(text) == (text.count("[") + text.count("{"),
+                                           text.count("-") + text.count("?"))

@@ -12,8 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from game.story import loader as loader_module
+from game.story.careful import _ODD_BREAK, odd_breaks
 from game.story.files import load_story
 from game.story.scene import Variation
 
@@ -75,3 +78,11 @@ def test_no_file_is_split_into_lines_when_its_breaks_are_plain(
     monkeypatch.setattr(loader_module.Loader, "finish", spy)
     assert _condition_pos(tmp_path) == (13, 20)
     assert kept and all(lines is None for lines in kept[0].values()), kept
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(
+    list("ab \n\r\x0b\x0c\x1b\x1c\x1d\x1e\x1f\x7f\x85\u2028\u2029\u00e9")), max_size=30))
+def test_odd_breaks_is_the_regex(text: str) -> None:
+    """The ASCII path (six `in` tests) answers as the regex does, on any text."""
+    assert odd_breaks(text) == (_ODD_BREAK.search(text) is not None)

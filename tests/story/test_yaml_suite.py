@@ -56,3 +56,39 @@ def test_a_suite_case_is_read_as_pyyaml_reads_it(case: str, tmp_path: Path) -> N
         assert len(syntax) == 1, result.diagnostics
         if line:
             assert syntax[0].pos.line == line
+
+
+def _shape(node: yaml.Node, seen: dict[int, int]) -> object:
+    """A node tree as plain data (class, tag, value, both marks); a node met again (an
+    alias) as its first number."""
+    if id(node) in seen:
+        return ("alias", seen[id(node)])
+    seen[id(node)] = len(seen)
+    marks = (node.start_mark.line, node.start_mark.column, node.end_mark.line,
+             node.end_mark.column)
+    if isinstance(node, yaml.ScalarNode):
+        return ("scalar", node.tag, node.value, node.style, marks)
+    if isinstance(node, yaml.SequenceNode):
+        return ("seq", node.tag, marks, [_shape(item, seen) for item in node.value])
+    return ("map", node.tag, marks, [(_shape(k, seen), _shape(v, seen)) for k, v in node.value])
+
+
+def _composed(text: str, loader: type) -> object:
+    try:
+        nodes = list(yaml.compose_all(text, Loader=loader))
+    except yaml.YAMLError:
+        return "error"
+    return [_shape(node, {}) for node in nodes if node is not None]
+
+
+@pytest.mark.parametrize("loader", ["c", "py"])
+def test_the_fast_loaders_compose_what_pyyaml_composes(loader: str) -> None:
+    """`yamlsrc`'s loaders (its resolver, its do-nothing path hooks) give exactly the node
+    trees PyYAML's own safe loaders give, on every case of the suite."""
+    fast = yamlsrc.CLoader if loader == "c" else yamlsrc.PyLoader
+    if fast is None:
+        pytest.skip("PyYAML built without libyaml")
+    reference = yaml.CSafeLoader if loader == "c" else yaml.SafeLoader
+    for case in sorted(CASES):
+        text = str(CASES[case]["yaml"]).removeprefix("\ufeff")
+        assert _composed(text, fast) == _composed(text, reference), case

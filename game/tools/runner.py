@@ -36,8 +36,9 @@ real `Engine` (`playtest.random_runs(..., reference=True)`) agree step for step 
 What it leaves out, because no rule reads it: visits of scenes no condition or compute
 asks about, the undo chain, rendered text, and the order in which facts were unlocked. The
 turn number is the choices taken so far (a `random()`'s dice read it), and a `compute` or
-an `add` to a bounded number is applied by the Engine's own functions
-(game/engine/effects.py), with the game seed the Engine loop's run starts from.
+an `add` to a bounded number is applied by the fast twins of the Engine's own functions
+(game/tools/fasteffects.py, held equal to game/engine/effects.py and game/engine/dice.py by
+tests/tools/test_tools_fasteffects.py), with the game seed the Engine loop's run starts from.
 `tests/tools/test_tools_runner.py` and the equality tests of `test_tools_playtest.py` hold it
 to this, run for run, on every fixture, the shipped story and a generated one; every failed
 run is also replayed through the `Engine` by `playtest`, which must fail the same way.
@@ -53,7 +54,7 @@ the model allows a kind this module does not know.
 from __future__ import annotations
 
 import random
-from collections.abc import Container, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -66,6 +67,7 @@ from game.story import lists
 from game.story.calls import MAX_DEPTH
 from game.story.expr import Evaluator, ExprEvalError
 from game.story.model import Choice, Effect, Story, Value
+from game.tools import fasteffects as fast
 from game.tools.analysis import reads
 from game.tools.coverage import Coverage
 from game.tools.findings import FindingKind
@@ -97,8 +99,11 @@ def open_test(choice: Choice) -> Evaluator | None:
         return enabled
 
     def both(variables: Mapping[str, Value], visits: Mapping[str, int],
-             facts: AbstractSet[str]) -> Value:
-        return bool(shown(variables, visits, facts)) and bool(enabled(variables, visits, facts))
+             facts: AbstractSet[str], shown: Evaluator = shown,
+             enabled: Evaluator = enabled) -> Value:
+        # (defaults, not free variables: see game/story/expr/compiler.py; the loop only
+        # asks whether the result is true, so no bool() calls)
+        return shown(variables, visits, facts) and enabled(variables, visits, facts)
 
     return both
 
@@ -166,7 +171,7 @@ class _Refused(Exception):
 
 # -- the compiled story -------------------------------------------------------------------------
 
-_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _ADD_NAMES, _CALL, _COMPUTE, _BOUNDED = range(10)
+_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _ADD_NAMES, _CALL, _COMPUTE, _APPLY, _ROLL = range(11)
 EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK, "remove": _REMOVE,
                 "compute": _COMPUTE}
 """Effect kind -> operation code. `_ONCE` and `_VISIT` are the two changes a move makes
@@ -174,13 +179,17 @@ beyond effects: marking a once-only choice taken, counting a visit to the scene 
 `_CALL` is a call's push of its return point (first, as the Engine checks the depth first).
 An `add` to a list variable is `_ADD_NAMES`, its value (the list's items, the names), so
 the loop's number `add` never looks at a type; both list codes change the list through
-`game.story.lists`, as the Engine does. `_BOUNDED` is an `add` to a bounded number
-(clamped, by the Engine's own rule, game/engine/effects.py)."""
+`game.story.lists`, as the Engine does. An `add` to a bounded number and a `compute` are
+`_APPLY` (no dice) or `_ROLL` (a compute that rolls), whose value is the effect's own
+closure from game/tools/fasteffects.py (the twins of game/engine/effects.py's rules);
+`_COMPUTE`, calling `effects.computed` itself, is left for a rolling expression that
+module does not compile. The loop tests the codes in the order of how often a step meets
+them on the benchmark stories (visits, adds, sets, then the rarer ones)."""
 _Op = tuple[int, str, Any]
 """(operation code, what it changes: a variable, fact, once key or scene id, the value;
-for `_COMPUTE` and `_BOUNDED` what game/engine/effects.py needs: the effect, and for a
-compute where it runs and its index there, which its dice read, and whether it rolls at
-all: most computes do not, and get no dice)."""
+for `_APPLY` and `_ROLL` the closure giving the value to store; for `_COMPUTE` what
+`effects.computed` needs: the effect, where it runs and its index there, which its dice
+read)."""
 _Entry = tuple[int, "Evaluator | None", "str | None"]
 """A choice that may be hidden: (its move number, condition or None, `once` key or None)."""
 _Arrival = tuple["tuple[Evaluator, ...] | None", bool, "int | None", bool]
@@ -201,7 +210,7 @@ START = 0
 
 
 def _ops(effects: tuple[Effect, ...], story: Story, where: str,
-         bounded: Container[str]) -> list[_Op]:
+         bounds: rules.Bounds) -> list[_Op]:
     """The operations of a list of effects run at `where` (`scene/choice`, or a scene's id
     for its on_enter: what the Engine's dice read too)."""
     ops: list[_Op] = []
@@ -214,11 +223,15 @@ def _ops(effects: tuple[Effect, ...], story: Story, where: str,
             items = story.variables[effect.target].items or ()
             ops.append((_ADD_NAMES, effect.target, (items, effect.value)))
         elif code == _COMPUTE:
-            assert effect.expression is not None, "a compute effect holds its expression"
-            ops.append((code, effect.target,
-                        (effect, where, index, rules.rolls(effect.expression))))
-        elif code == _ADD and effect.target in bounded:
-            ops.append((_BOUNDED, effect.target, effect))
+            plain, rolled = fast.computed(effect, where, index, bounds)
+            if plain is not None:
+                ops.append((_APPLY, effect.target, plain))
+            elif rolled is not None:
+                ops.append((_ROLL, effect.target, rolled))
+            else:
+                ops.append((code, effect.target, (effect, where, index)))
+        elif code == _ADD and effect.target in bounds:
+            ops.append((_APPLY, effect.target, fast.added(effect, bounds)))
         else:
             ops.append((code, effect.target, effect.value))
     return ops
@@ -395,10 +408,10 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
     options: Sequence[int] | None
     defaults = c.story.defaults()
     least = strategy == "least-taken"
-    visit, set_, add, unlock, call = _VISIT, _SET, _ADD, _UNLOCK, _CALL  # locals: read often
-    remove, add_names = _REMOVE, _ADD_NAMES
+    visit, set_, add, unlock, mark, call = _VISIT, _SET, _ADD, _UNLOCK, _ONCE, _CALL  # locals
+    apply, roll, remove, add_names = _APPLY, _ROLL, _REMOVE, _ADD_NAMES
     added, removed = lists.added, lists.removed
-    compute, limits = _COMPUTE, c.bounds
+    limits = c.bounds
     low, high = -numbers.LIMIT, numbers.LIMIT  # an add's sum: numbers.in_range, inline
     rng = random.Random()  # noqa: S311 - reproducible play, not secrets
     reseed, random_ = rng.seed, rng.random
@@ -435,6 +448,15 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                                 variables[target] = value
                             elif code == unlock:
                                 facts.add(target)
+                            elif code == mark:
+                                once_taken.add(target)
+                            elif code == apply:
+                                variables[target] = value(variables, visits, facts)
+                            elif code == roll:  # the turn is the choices taken: `steps`
+                                if game_seed is None:
+                                    game_seed = dice.run_seed(run_seed)
+                                variables[target] = value(variables, visits, facts, game_seed,
+                                                          steps)
                             elif code == remove:
                                 variables[target] = removed(variables[target], value)
                             elif code == add_names:
@@ -443,20 +465,14 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                                 if len(stack) >= MAX_DEPTH:
                                     raise _Refused(1)
                                 stack.append(value)
-                            elif code == compute:  # the turn is the choices taken: `steps`
-                                effect, where, index, dice_ = value
-                                roll = None
-                                if dice_:
-                                    if game_seed is None:
-                                        game_seed = dice.run_seed(run_seed)
-                                    roll = rules.game_roll(game_seed, steps, where, index, effect)
+                            else:  # _COMPUTE, through the Engine's own function
+                                effect, where, index = value
+                                if game_seed is None:
+                                    game_seed = dice.run_seed(run_seed)
                                 variables[target] = rules.computed(
-                                    effect, variables, visits, facts, limits, roll)
-                            elif code == _BOUNDED:
-                                variables[target] = rules.added(value, variables[target], limits)
-                            else:
-                                once_taken.add(target)
-                    except StoryRuntimeError:  # (an add to a bounded number, a compute)
+                                    effect, variables, visits, facts, limits,
+                                    rules.game_roll(game_seed, steps, where, index, effect))
+                    except (StoryRuntimeError, ExprEvalError):  # (a bounded add, a compute)
                         raise _Refused(1) from None
                 row = rows[here]
                 if row is None:

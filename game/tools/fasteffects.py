@@ -1,0 +1,226 @@
+"""Fast twins of game/engine/effects.py's `computed` and `added`, built once per effect for
+the random runner (game/tools/runner.py).
+
+The Engine applies a `compute` through `effects.computed`: one generic function that finds
+the expression, wraps the variables in an `expr.Rolls` view when the expression rolls (so
+every variable it reads goes through a Python `__getitem__`), builds the dice closure of
+`dice.roller` (a formatted prefix) and then checks the result's kind, range and bounds, each
+time. A random run applies the same few effects millions of times, so here each is turned,
+once, into one closure that does only what that effect needs:
+
+- `computed(effect, where, index, bounds)`: `fn(variables, visits, facts)` for an expression
+  that does not roll (it calls the story's own compiled evaluator, as `computed` does), or
+  `fn(variables, visits, facts, seed, turn)` for one that does: the expression compiled here
+  into closures that read the plain variables dict, each `random(lo, hi)` hashing with the
+  part of `dice.roller`'s text that is fixed for its place (`where`, `index`, the variable,
+  its offset) formatted once. None for an expression with a node kind this compiler does
+  not take (comparisons, `and`/`or`/`not`, `in`): the runner then calls `computed` itself.
+- `added(effect, bounds)`: `fn(variables, visits, facts)` for an `add` to a bounded number.
+
+Each gives the value to store, or raises (`ExprEvalError` or `StoryRuntimeError`) exactly
+where the Engine's function raises; the messages do not matter (a failed run is replayed
+through the Engine, which reports it). `tests/tools/test_tools_fasteffects.py` holds them
+equal to `effects.computed`/`effects.added` with `dice.roller`'s dice on generated
+expressions, values and seeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
+from hashlib import blake2b
+from typing import Any
+
+from game import numbers
+from game.engine import effects as rules
+from game.engine.errors import StoryRuntimeError
+from game.story import expr
+from game.story.expr import ExprEvalError, whole
+from game.story.model import Effect, Value
+
+Plain = Callable[[Mapping[str, Value], Mapping[str, int], AbstractSet[str]], Value]
+"""fn(variables, visits, facts) -> the value to store."""
+Rolled = Callable[[Mapping[str, Value], Mapping[str, int], AbstractSet[str], int, int], Value]
+"""fn(variables, visits, facts, game seed, turn) -> the value to store."""
+_Fn = Callable[..., Any]
+"""A compiled node of a rolling expression: fn(variables, visits, facts, seed, turn)."""
+
+_LOW, _HIGH = -numbers.LIMIT, numbers.LIMIT
+
+
+def added(effect: Effect, bounds: rules.Bounds) -> Plain:
+    """`effects.added` for one `add` to a bounded number: the sum, range-checked, clamped."""
+    target, amount, pos = effect.target, effect.value, effect.pos
+    lo, hi = bounds[target]
+
+    def add(v: Mapping[str, Any], vi: Mapping[str, int], f: AbstractSet[str]) -> Value:
+        total = v[target] + amount
+        if not _LOW <= total <= _HIGH:  # numbers.in_range for a number (inf, nan too)
+            raise StoryRuntimeError(pos, f"add {target}: out of range")
+        return rules.clamped(total, lo, hi)
+
+    return add
+
+
+def computed(effect: Effect, where: str, index: int,
+             bounds: rules.Bounds) -> tuple[Plain | None, Rolled | None]:
+    """(plain, rolled): the closure of a `compute` that does not roll, or of one that does
+    (see the module docstring); both None when the runner must call `effects.computed`."""
+    expression = effect.expression
+    assert expression is not None, "a compute effect holds its expression"
+    finish = _finisher(effect, bounds)
+    if not rules.rolls(expression):
+        evaluate = expression.evaluate
+
+        def plain(v: Mapping[str, Value], vi: Mapping[str, int],
+                  f: AbstractSet[str]) -> Value:
+            return finish(v, evaluate(v, vi, f))
+
+        return plain, None
+    tree = _compile(expression.node, f"/{where}/{index}/{effect.target}/")
+    if tree is None:
+        return None, None
+
+    def rolled(v: Mapping[str, Value], vi: Mapping[str, int], f: AbstractSet[str],
+               seed: int, turn: int) -> Value:
+        return finish(v, tree(v, vi, f, seed, turn))
+
+    return None, rolled
+
+
+def _finisher(effect: Effect, bounds: rules.Bounds) -> Callable[[Mapping[str, Value], Any],
+                                                                  Value]:
+    """What `computed` does with the expression's value: the variable's kind, the range,
+    the bounds (if the variable has any)."""
+    target, pos = effect.target, effect.pos
+    limits = bounds.get(target)
+
+    def finish(v: Mapping[str, Value], value: Any) -> Value:
+        current = v[target]
+        if type(current) is float and type(value) is int:
+            value = float(value)
+        elif type(current) is int and type(value) is float:
+            value = whole(value)
+        if (type(value) is int or type(value) is float) and not _LOW <= value <= _HIGH:
+            raise StoryRuntimeError(pos, f"compute {target}: out of range")  # (inf, nan too)
+        if limits is not None and type(value) in (int, float):
+            value = rules.clamped(value, *limits)
+        return value  # type: ignore[no-any-return]
+
+    return finish
+
+
+# -- a rolling expression, compiled: the reference is game/story/expr/compiler.py -------------
+
+def _compile(n: expr.Node, place: str) -> _Fn | None:
+    """Closures fn(v, vi, f, seed, turn) over the node kinds a compute's arithmetic uses; None
+    for any other kind anywhere below (the caller falls back to `effects.computed`)."""
+    match n:
+        case expr.Literal(value=value):
+            return lambda v, vi, f, s, t, c=value: c
+        case expr.Var(name=name):
+            return lambda v, vi, f, s, t, k=name: v[k]
+        case expr.Call(func="visits", arg=arg):
+            return lambda v, vi, f, s, t, k=arg: vi.get(k, 0)
+        case expr.Call(func="seen", arg=arg):
+            return lambda v, vi, f, s, t, k=arg: vi.get(k, 0) > 0
+        case expr.Call(func="has", arg=arg):
+            return lambda v, vi, f, s, t, k=arg: k in f
+        case expr.Call(func="count", arg=arg):
+            return lambda v, vi, f, s, t, k=arg: len(v[k])
+        case expr.Unary(op="-", operand=operand):
+            x = _compile(operand, place)
+            return None if x is None else (lambda v, vi, f, s, t, x=x: -x(v, vi, f, s, t))
+        case expr.Binary(op=op, left=left, right=right) if op in _ARITH:
+            x, y = _compile(left, place), _compile(right, place)
+            return None if x is None or y is None else _ARITH[op](x, y, n.offset)
+        case expr.Apply(func=func, args=args):
+            compiled = [_compile(a, place) for a in args]
+            if any(c is None for c in compiled):
+                return None
+            return _apply(func, compiled, n.offset, place)  # type: ignore[arg-type]
+    return None
+
+
+def _arith(op: Callable[[Any, Any], Any]) -> Callable[[_Fn, _Fn, int], _Fn]:
+    def make(x: _Fn, y: _Fn, offset: int) -> _Fn:
+        def fn(v: Any, vi: Any, f: Any, s: int, t: int) -> Any:
+            try:  # (around the operands too, as compiler._compile_arith: `round(x) + 1`)
+                return op(x(v, vi, f, s, t), y(v, vi, f, s, t))
+            except ZeroDivisionError:
+                raise ExprEvalError("division by zero", offset) from None
+            except OverflowError:
+                raise ExprEvalError("number too large", offset) from None
+
+        return fn
+
+    return make
+
+
+def _plus(a: Any, b: Any) -> Any:
+    return a + b
+
+
+def _minus(a: Any, b: Any) -> Any:
+    return a - b
+
+
+def _times(a: Any, b: Any) -> Any:
+    return a * b
+
+
+def _divided(a: Any, b: Any) -> Any:
+    return a / b
+
+
+_ARITH: Mapping[str, Callable[[_Fn, _Fn, int], _Fn]] = {
+    "+": _arith(_plus), "-": _arith(_minus), "*": _arith(_times), "/": _arith(_divided)}
+
+
+def _apply(func: str, xs: list[_Fn], offset: int, place: str) -> _Fn | None:
+    """A function of numbers, as compiler._apply computes it."""
+    if func == "min" and len(xs) == 2:
+        a, b = xs
+        return lambda v, vi, f, s, t: min(a(v, vi, f, s, t), b(v, vi, f, s, t))
+    if func == "max" and len(xs) == 2:
+        a, b = xs
+        return lambda v, vi, f, s, t: max(a(v, vi, f, s, t), b(v, vi, f, s, t))
+    if func == "abs" and len(xs) == 1:
+        (a,) = xs
+        return lambda v, vi, f, s, t: abs(a(v, vi, f, s, t))
+    if func == "round" and len(xs) == 1:
+        (a,) = xs
+        return lambda v, vi, f, s, t: whole(a(v, vi, f, s, t))
+    if func == "clamp" and len(xs) == 3:
+        a, b, c = xs
+
+        def clamp(v: Any, vi: Any, f: Any, s: int, t: int) -> Any:
+            x, lo, hi = a(v, vi, f, s, t), b(v, vi, f, s, t), c(v, vi, f, s, t)
+            if lo > hi:
+                raise ExprEvalError("clamp(): lo is above hi", offset)
+            return lo if x < lo else hi if x > hi else x
+
+        return clamp
+    if func == expr.RANDOM and len(xs) == 2:
+        return _random(xs[0], xs[1], f"{place}{offset}", offset)
+    return None
+
+
+def _random(a: _Fn, b: _Fn, tail: str, offset: int) -> _Fn:
+    """`random(lo, hi)` rolled as `dice.roller(seed, turn, where, index, name)(lo, hi,
+    offset)` rolls it: the hash of f"{seed}/{turn}/{where}/{index}/{name}/{offset}", whose
+    part after the turn (`tail`) is fixed for this call in this effect."""
+
+    def roll(v: Any, vi: Any, f: Any, s: int, t: int) -> int:
+        lo, hi = a(v, vi, f, s, t), b(v, vi, f, s, t)
+        if type(lo) is not int or type(hi) is not int:
+            for bound in (lo, hi):
+                if type(bound) is float and not bound.is_integer():
+                    raise ExprEvalError("random() rolls whole numbers", offset)
+            lo, hi = int(lo), int(hi)
+        if lo > hi:
+            raise ExprEvalError("random(): lo is above hi", offset)
+        digest = blake2b(f"{s}/{t}{tail}".encode(), digest_size=16).digest()
+        return lo + int.from_bytes(digest, "big") % (hi - lo + 1)
+
+    return roll

@@ -18,6 +18,7 @@ the rest, so the two can never disagree about a computed value, a clamp or a rol
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 
@@ -80,8 +81,8 @@ def computed(effect: Effect, variables: Mapping[str, Value], visits: Mapping[str
     current = variables[effect.target]
     if type(current) is float and type(value) is int:
         value = float(value)
-    elif type(current) is int and type(value) is float:
-        value = whole(value)
+    elif type(current) is int and type(value) is float and math.isfinite(value):
+        value = whole(value)  # (infinity or nan is out of range, just below)
     if not numbers.in_range(value):
         raise StoryRuntimeError(effect.pos, f"compute {effect.target}: the result "
                                 f"({value:.4g}) would leave the range numbers stay in "

@@ -26,6 +26,7 @@ expressions, values and seeds.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from hashlib import blake2b
@@ -35,7 +36,7 @@ from game import numbers
 from game.engine import effects as rules
 from game.engine.errors import StoryRuntimeError
 from game.story import expr
-from game.story.expr import ExprEvalError, whole
+from game.story.expr import ExprEvalError, rounded, whole
 from game.story.model import Effect, Value
 
 Plain = Callable[[Mapping[str, Value], Mapping[str, int], AbstractSet[str]], Value]
@@ -99,7 +100,7 @@ def _finisher(effect: Effect, bounds: rules.Bounds) -> Callable[[Mapping[str, Va
         current = v[target]
         if type(current) is float and type(value) is int:
             value = float(value)
-        elif type(current) is int and type(value) is float:
+        elif type(current) is int and type(value) is float and math.isfinite(value):
             value = whole(value)
         if (type(value) is int or type(value) is float) and not _LOW <= value <= _HIGH:
             raise StoryRuntimeError(pos, f"compute {target}: out of range")  # (inf, nan too)
@@ -190,7 +191,7 @@ def _apply(func: str, xs: list[_Fn], offset: int, place: str) -> _Fn | None:
         return lambda v, vi, f, s, t: abs(a(v, vi, f, s, t))
     if func == "round" and len(xs) == 1:
         (a,) = xs
-        return lambda v, vi, f, s, t: whole(a(v, vi, f, s, t))
+        return lambda v, vi, f, s, t: rounded(a(v, vi, f, s, t), offset)
     if func == "clamp" and len(xs) == 3:
         a, b, c = xs
 

@@ -299,6 +299,24 @@ def test_a_compute_leaving_the_number_range_is_a_run_time_error(tmp_path: Path) 
         Engine(story).start()
 
 
+HUGE = " * ".join(["share * 1000000000000000"] * 22)
+"""A product of floats past 1e308: Python makes it infinity without raising."""
+
+
+@pytest.mark.parametrize("compute", [
+    f'{{roll: "round({HUGE})"}}',                 # round() of infinity
+    f'{{roll: "round({HUGE} - {HUGE})"}}',        # of nan (infinity less infinity)
+    f'{{share: "{HUGE} - {HUGE}"}}',              # nan into a decimal
+])
+def test_an_infinite_or_nan_result_is_a_run_time_error_not_a_crash(
+        tmp_path: Path, compute: str) -> None:
+    """Found by hand: `round()` of an overflowed product raised Python's OverflowError
+    (the player saw "internal error"); now the author's error, at the compute."""
+    story = loaded(tmp_path, on_enter(f"{{compute: {compute}}}"))
+    with pytest.raises(StoryRuntimeError, match=r"number too large|would leave the range"):
+        Engine(story).start()
+
+
 def test_a_variable_read_only_by_another_variables_compute_is_read(tmp_path: Path) -> None:
     header = HEADER + "  bonus: 2\n  alone: 0\n"
     found = load_story(build(tmp_path, on_enter(

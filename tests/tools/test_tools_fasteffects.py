@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tools_helpers import from_text
@@ -106,6 +107,32 @@ def test_a_compute_twin_stores_what_effects_computed_stores(
         assert _outcome(rolled, variables, seen, set(), seed, turn) == want, expression
     else:  # left to effects.computed: only for shapes the twin does not compile
         assert rolls and (" and " in expression)
+
+
+_HUGE = " * ".join(["x * 1000000000000000"] * 22)
+
+
+@pytest.mark.parametrize(("target", "expression"), [
+    ("n", f"round({_HUGE}) + random(0, 1)"), ("n", f"round({_HUGE} - {_HUGE}) + random(0, 1)"),
+    ("n", f"round({_HUGE}) + n"), ("x", f"{_HUGE} - {_HUGE} + random(0, 1)"),
+    ("x", f"{_HUGE}")])
+def test_an_overflow_to_infinity_fails_in_the_twin_as_in_effects_computed(
+        tmp_path: Path, target: str, expression: str) -> None:
+    """A float product past 1e308 is infinity without Python raising; both refuse it with
+    the author's error (never Python's OverflowError or ValueError from round)."""
+    made = _story(tmp_path, target, expression)
+    assert made is not None
+    story, effect = made
+    bounds = rules.bounds(story)
+    variables = story.defaults()
+    assert effect.expression is not None
+    dice = roller(1, 0, "a", 0, target) if rules.rolls(effect.expression) else None
+    assert _outcome(rules.computed, effect, variables, {}, set(), bounds, dice) == ("fails", None)
+    plain, rolled = fast.computed(effect, "a", 0, bounds)
+    twin = (plain, (variables, {}, set())) if plain is not None else (
+        rolled, (variables, {}, set(), 1, 0))
+    assert twin[0] is not None
+    assert _outcome(twin[0], *twin[1]) == ("fails", None)
 
 
 def test_the_twin_compiles_the_shapes_of_the_benchmark_story(tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ from game.story.expr.checker import (
     refers,
     result_kind,
 )
-from game.story.expr.compiler import compile_expr, constant_value, evaluate, whole
+from game.story.expr.compiler import compile_expr, constant_value, evaluate, rounded, whole
 from game.story.expr.nodes import (
     COMPARISONS,
     FUNCTIONS,
@@ -93,6 +93,6 @@ __all__ = [
     "ExprEvalError", "Literal", "NeverTrue", "Node", "NotAnItem", "RandomOutside", "Ref",
     "Rolls", "Scalar", "Unary", "UnknownName", "Value", "Var", "check", "compile_expr",
     "constant_value", "division_by_zero", "evaluate", "fold", "literal_text", "may_contradict",
-    "never_true", "parse", "references", "refers", "result_kind", "start_offset",
+    "never_true", "parse", "references", "refers", "result_kind", "rounded", "start_offset",
     "strip_offsets", "unparse", "walk", "whole",
 ]

@@ -69,10 +69,19 @@ def _eval_error(e: ArithmeticError, offset: int) -> ExprEvalError:
 
 def whole(x: Any) -> int:
     """Half away from zero (2.5 -> 3, -2.5 -> -3), as authors round by hand; Python's own
-    round() would give 2 for 2.5."""
+    round() would give 2 for 2.5. Only for a finite number: see `rounded`."""
     if type(x) is int:
         return x
     return math.floor(float(x) + 0.5) if x >= 0 else -math.floor(-float(x) + 0.5)
+
+
+def rounded(x: Any, offset: int) -> int:
+    """`round(x)` in an expression: a product of floats can overflow to infinity (or
+    infinity less infinity to nan) without Python raising, and neither has a whole number;
+    that is the author's "number too large" at the call, never Python's OverflowError."""
+    if type(x) is float and not math.isfinite(x):
+        raise ExprEvalError("number too large", offset)
+    return whole(x)
 
 
 def _clamp(x: Any, lo: Any, hi: Any, offset: int) -> Any:
@@ -105,7 +114,7 @@ def _apply(func: str, args: Sequence[Any], v: Any, offset: int) -> Any:
     if func == "abs":
         return abs(args[0])
     if func == "round":
-        return whole(args[0])
+        return rounded(args[0], offset)
     if func == RANDOM:
         return _random(args[0], args[1], v, offset)
     raise ExprEvalError(f"unknown function '{func}'", offset)

@@ -18,7 +18,6 @@ the rest, so the two can never disagree about a computed value, a clamp or a rol
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 
@@ -78,15 +77,15 @@ def computed(effect: Effect, variables: Mapping[str, Value], visits: Mapping[str
                                     visits, facts)
     except ExprEvalError as exc:
         raise StoryRuntimeError(expression.pos.shifted(exc.offset), exc.message) from None
+    if not numbers.in_range(value):  # first: infinity has no whole number, 10^400 no float
+        raise StoryRuntimeError(effect.pos, f"compute {effect.target}: the result "
+                                f"({numbers.approx(value)}) would leave the range numbers "  # type: ignore[arg-type]
+                                f"stay in ({numbers.WORDS})")
     current = variables[effect.target]
     if type(current) is float and type(value) is int:
         value = float(value)
-    elif type(current) is int and type(value) is float and math.isfinite(value):
-        value = whole(value)  # (infinity or nan is out of range, just below)
-    if not numbers.in_range(value):
-        raise StoryRuntimeError(effect.pos, f"compute {effect.target}: the result "
-                                f"({value:.4g}) would leave the range numbers stay in "
-                                f"({numbers.WORDS})")
+    elif type(current) is int and type(value) is float:
+        value = whole(value)
     limits = bounds.get(effect.target)
     if limits is not None and type(value) in (int, float):
         value = clamped(value, *limits)  # type: ignore[arg-type, unused-ignore]

@@ -26,7 +26,6 @@ expressions, values and seeds.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from hashlib import blake2b
@@ -97,13 +96,13 @@ def _finisher(effect: Effect, bounds: rules.Bounds) -> Callable[[Mapping[str, Va
     limits = bounds.get(target)
 
     def finish(v: Mapping[str, Value], value: Any) -> Value:
+        if (type(value) is int or type(value) is float) and not _LOW <= value <= _HIGH:
+            raise StoryRuntimeError(pos, f"compute {target}: out of range")  # (inf, nan too)
         current = v[target]
         if type(current) is float and type(value) is int:
             value = float(value)
-        elif type(current) is int and type(value) is float and math.isfinite(value):
+        elif type(current) is int and type(value) is float:
             value = whole(value)
-        if (type(value) is int or type(value) is float) and not _LOW <= value <= _HIGH:
-            raise StoryRuntimeError(pos, f"compute {target}: out of range")  # (inf, nan too)
         if limits is not None and type(value) in (int, float):
             value = rules.clamped(value, *limits)
         return value  # type: ignore[no-any-return]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from game.cli import main
 from game.engine import Engine, StoryRuntimeError
-from game.numbers import LIMIT, in_range
+from game.numbers import LIMIT, approx, in_range
 from game.plain import PlainGame
 from game.printable import printable
 from game.session import Session
@@ -159,3 +159,16 @@ def test_plain_mode_and_the_saves_list_never_print_an_escape(
     assert main(["saves", "--story", str(folder), "--saves", str(saves)]) == 0
     listed = capsys.readouterr().out
     assert "\x1b" not in listed and "\\x1b[31mRed" in listed
+
+
+@pytest.mark.parametrize(("value", "spec", "shown"), [
+    (12.5, ".4g", "12.5"), (10**20, ".4g", "1e+20"), (7, "", "7"), (0.5, "", "0.5"),
+    ("10**330", ".4g", "about 10^330"), ("-(10**5000)", "", "-about 10^5000"),
+    (float("inf"), ".4g", "inf")])
+def test_approx_shows_any_number_and_never_fails(value: float | str, spec: str,
+                                                 shown: str) -> None:
+    """`"%.4g" % 10**330` raises OverflowError and `str(10**5000)` ValueError: an error
+    message about such a number must not crash in turn (the huge ones are built here, as
+    pytest could not name a test after them)."""
+    number = {"10**330": 10**330, "-(10**5000)": -(10**5000)}.get(value, value)  # type: ignore[call-overload]
+    assert approx(number, spec) == shown

@@ -301,19 +301,25 @@ def test_a_compute_leaving_the_number_range_is_a_run_time_error(tmp_path: Path) 
 
 HUGE = " * ".join(["share * 1000000000000000"] * 22)
 """A product of floats past 1e308: Python makes it infinity without raising."""
+WHOLE = " * ".join(["trust * 1000000000000000"] * 22)
+"""A whole number of 330 digits: no float holds it."""
 
 
 @pytest.mark.parametrize("compute", [
     f'{{roll: "round({HUGE})"}}',                 # round() of infinity
     f'{{roll: "round({HUGE} - {HUGE})"}}',        # of nan (infinity less infinity)
     f'{{share: "{HUGE} - {HUGE}"}}',              # nan into a decimal
+    f'{{share: "{WHOLE}"}}',                      # a whole number too large for a float
+    f'{{roll: "{WHOLE} * {WHOLE}"}}',             # and for "%.4g" in the message
+    f'{{roll: "clamp(1, {WHOLE}, 0)"}}',          # in clamp()'s message
+    f'{{roll: "random({WHOLE}, 0)"}}',            # in random()'s
 ])
 def test_an_infinite_or_nan_result_is_a_run_time_error_not_a_crash(
         tmp_path: Path, compute: str) -> None:
     """Found by hand: `round()` of an overflowed product raised Python's OverflowError
     (the player saw "internal error"); now the author's error, at the compute."""
     story = loaded(tmp_path, on_enter(f"{{compute: {compute}}}"))
-    with pytest.raises(StoryRuntimeError, match=r"number too large|would leave the range"):
+    with pytest.raises(StoryRuntimeError, match=r"number too large|would leave the range|is above hi \(0\)"):
         Engine(story).start()
 
 

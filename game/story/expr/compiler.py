@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
+from game.numbers import approx
 from game.story.expr.checker import check, refers
 from game.story.expr.nodes import (
     COMPARISONS,
@@ -86,7 +87,8 @@ def rounded(x: Any, offset: int) -> int:
 
 def _clamp(x: Any, lo: Any, hi: Any, offset: int) -> Any:
     if lo > hi:
-        raise ExprEvalError(f"clamp(): lo ({lo}) is above hi ({hi})", offset)
+        raise ExprEvalError(f"clamp(): lo ({approx(lo, '')}) is above hi ({approx(hi, '')})",
+                            offset)
     return lo if x < lo else hi if x > hi else x
 
 
@@ -96,7 +98,8 @@ def _random(lo: Any, hi: Any, v: Any, offset: int) -> int:
             raise ExprEvalError(f"random() rolls whole numbers; {bound} is not one", offset)
     lo, hi = int(lo), int(hi)
     if lo > hi:
-        raise ExprEvalError(f"random(): lo ({lo}) is above hi ({hi})", offset)
+        raise ExprEvalError(f"random(): lo ({approx(lo, '')}) is above hi "
+                            f"({approx(hi, '')})", offset)
     if type(v) is not Rolls:
         raise ExprEvalError("random() can only be used in a compute effect", offset)
     return v.roll(lo, hi, offset)

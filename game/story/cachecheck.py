@@ -3,7 +3,7 @@
 The cache's checksum (crc32) tells a torn or bit-flipped file from a whole one, but anyone
 who can write the cache folder can also write a whole file with a valid checksum. Such an
 entry must never crash the game, nor make `check` say anything a cold load would not: so
-every value is checked for its type and shape here (the nested tuples `cache.encode`
+every value is checked for its type and shape here (the nested tuples `cachecodec.encode`
 writes), every id it refers to must exist, every condition must type-check as the loader
 requires, and the result must be consistent (a story exactly when there is no error).
 Anything wrong raises `Malformed`, and the cache drops the entry and loads cold.
@@ -32,7 +32,7 @@ MAX_NODE_DEPTH = 200
 
 
 class Malformed(ValueError):
-    """A cache entry that is not what `cache.encode` writes; str() says where."""
+    """A cache entry that is not what `cachecodec.encode` writes; str() says where."""
 
 
 class Context:
@@ -75,10 +75,10 @@ def loads(data: bytes | memoryview) -> Any:
     allocate (and zero) 16 GB before it finds the data missing, so twenty crafted bytes could
     exhaust memory; and a back-reference to a tuple that is still being filled puts the tuple
     inside itself, a cycle that crashes the interpreter (a segfault, not an exception) the
-    first time it is hashed. So this walks the items first (only the kinds `cache.encode`
+    first time it is hashed. So this walks the items first (only the kinds `cachecodec.encode`
     writes: None, booleans, ints, floats, text, tuples and back-references) and refuses a
     count larger than the bytes left and anything else (lists, dicts, code...). What
-    `cache.encode` writes never refers back to a non-empty tuple (it refers to repeated
+    `cachecodec.encode` writes never refers back to a non-empty tuple (it refers to repeated
     text, numbers and the empty tuple), so only data that does is walked a second time,
     with the nesting followed (`_acyclic`). ~1.5 ms for a 10,000-scene story's head; a
     scene's blob, microseconds.
@@ -420,7 +420,7 @@ def scene(data: object, scene_id: str, context: Context) -> None:
 
 def _template(data: object, context: Context, depth: int = 0) -> None:
     """Literal text and holes, alternating: an odd number of parts, the literal ones text,
-    each hole a declared variable's name or a variation (`cache._Encoder.text`)."""
+    each hole a declared variable's name or a variation (`cachecodec._Encoder.text`)."""
     if type(data) is not tuple or len(data) % 2 != 1:
         raise Malformed("a text")
     if len(data) == 1:
@@ -532,7 +532,7 @@ def _compute(data: object, target: str, context: Context) -> None:
 
 
 def tree(data: object, expr: Any) -> Node:
-    """A condition tree from its records (`cache.encode` writes them bottom up: each node
+    """A condition tree from its records (`cachecodec.encode` writes them bottom up: each node
     after its children, which it takes from the top of a stack), each record's shape
     checked; depth-bounded. The decoder builds its trees with this too."""
     stack: list[tuple[Node, int]] = []  # a tree, and how many levels deep it is

@@ -16,7 +16,7 @@ import pytest
 
 from game.commands import check
 from game.engine import Engine
-from game.story import cache, yamlsrc
+from game.story import cache, cachecodec, yamlsrc
 from game.story.cache import CachedScenes, entry_path
 from game.story.files import LoadResult, load_story
 from game.story.model import Story
@@ -176,10 +176,10 @@ def well_formed(entry: Path, payload: object) -> None:
     pytest.param(corrupt_payload, id="flipped-byte"),
     pytest.param(lambda e: e.write_bytes(b"\x80\x04\x95" + bytes(200)), id="pickle-like"),
     pytest.param(lambda e: e.write_bytes(b"GIF89a" + bytes(200)), id="not-ours"),
-    pytest.param(lambda e: well_formed(e, (cache.FORMAT + 1, (), (), (), None)),
+    pytest.param(lambda e: well_formed(e, (cachecodec.FORMAT + 1, (), (), (), None)),
                  id="other-format-version"),
     pytest.param(lambda e: well_formed(e, ("surprise",)), id="wrong-shape"),
-    pytest.param(lambda e: well_formed(e, (cache.FORMAT, ("x",), ("x",), (((9, 1, 1), "error",
+    pytest.param(lambda e: well_formed(e, (cachecodec.FORMAT, ("x",), ("x",), (((9, 1, 1), "error",
                                                                          "m"),), None)),
                  id="bad-reference"),
 ])

@@ -22,7 +22,7 @@ import pytest
 
 from game.cli import main
 from game.engine import Engine
-from game.story import cache, cachecheck
+from game.story import cache, cachecheck, cachecodec
 from game.story.files import LoadResult, load_story
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "example"
@@ -46,7 +46,7 @@ def craft(root: Path, change_head: Callable[[Head], None] | None = None,
     entry = cache.entry_path(root)
     data = entry.read_bytes()
     key = data[len(cache.MAGIC):len(cache.MAGIC) + 32]
-    honest = cache.encode(load_story(root))
+    honest = cachecodec.encode(load_story(root))
     size = int.from_bytes(honest[:8], "big")
     head = thaw(marshal.loads(honest[8:8 + size]))
     story = head[4]
@@ -243,11 +243,11 @@ def test_back_references_to_finished_values_still_load() -> None:
 
 def test_an_honest_entry_refers_back_to_no_tuple_so_it_is_walked_once(
         root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What `cache.encode` writes refers back only to text, numbers and the empty tuple; the
+    """What `cachecodec.encode` writes refers back only to text, numbers and the empty tuple; the
     nesting-following walk (`_acyclic`, ~3x the cost) is for data that does otherwise."""
     walked: list[int] = []
     monkeypatch.setattr(cachecheck, "_acyclic", lambda data: walked.append(1) or True)
-    payload = cache.encode(load_story(root, cache=False))
-    story = cache.decode(memoryview(payload)).story
+    payload = cachecodec.encode(load_story(root, cache=False))
+    story = cachecodec.decode(memoryview(payload)).story
     assert story is not None and len(list(story.scenes.values())) > 1  # every scene decoded
     assert walked == []

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from game.engine import Engine, StoryRuntimeError
 from game.storage import savefile
 from game.storage.saves import SaveStore
-from game.story import cache
+from game.story import cache, cachecodec
 from game.story.files import load_or_raise, load_story
 from game.story.model import Story
 
@@ -153,7 +153,7 @@ CACHE_ROOT = Path(tempfile.mkdtemp(prefix="offscreen-fuzz-"))
 def _honest() -> tuple[Path, bytes, list[Any], list[Any]]:
     root = CACHE_ROOT / "story"
     shutil.copytree(EXAMPLE, root, dirs_exist_ok=True)
-    payload = cache.encode(load_story(root))
+    payload = cachecodec.encode(load_story(root))
     size = int.from_bytes(payload[:8], "big")
     head = marshal.loads(payload[8:8 + size])
     blobs, offset = [], 8 + size

@@ -32,10 +32,10 @@ def in_range(value: object) -> bool:
     return -LIMIT <= value <= LIMIT
 
 
-def approx(value: int | float, spec: str = ".4g") -> str:
+def approx(value: object, spec: str = ".4g") -> str:
     """A number for an error message (`spec` as in format()) that never fails itself: an
     expression can make a whole number too large for a float (`"%.4g"` of it raises
     OverflowError) or for `str` (past 4,300 digits, ValueError)."""
     if type(value) is int and not -(10**300) < value < 10**300:
         return f"{'-' if value < 0 else ''}about 10^{int(value.bit_length() * math.log10(2))}"
-    return format(value, spec)
+    return format(value, spec) if isinstance(value, int | float) else str(value)

@@ -51,8 +51,9 @@ def added(effect: Effect, current: Value, bounds: Bounds) -> Value:
     """The value `add` stores: the sum, clamped into the variable's bounds if it has any."""
     total = current + effect.value  # type: ignore[operator]
     if not numbers.in_range(total):
-        raise StoryRuntimeError(effect.pos, f"add {effect.target}: the result ({total:.4g}) "
-                                f"would leave the range numbers stay in ({numbers.WORDS})")
+        raise StoryRuntimeError(effect.pos, f"add {effect.target}: the result "
+                                f"({numbers.approx(total)}) would leave the range numbers "
+                                f"stay in ({numbers.WORDS})")
     limits = bounds.get(effect.target)
     return total if limits is None else clamped(total, *limits)  # type: ignore[arg-type]
 
@@ -79,7 +80,7 @@ def computed(effect: Effect, variables: Mapping[str, Value], visits: Mapping[str
         raise StoryRuntimeError(expression.pos.shifted(exc.offset), exc.message) from None
     if not numbers.in_range(value):  # first: infinity has no whole number, 10^400 no float
         raise StoryRuntimeError(effect.pos, f"compute {effect.target}: the result "
-                                f"({numbers.approx(value)}) would leave the range numbers "  # type: ignore[arg-type]
+                                f"({numbers.approx(value)}) would leave the range numbers "
                                 f"stay in ({numbers.WORDS})")
     current = variables[effect.target]
     if type(current) is float and type(value) is int:

@@ -350,8 +350,8 @@ def closed(choice: Choice, never: Never) -> bool:
 
 
 def _out_of_range_at(pos: Pos, value: Value) -> Diagnostic:
-    return codes.OUT_OF_RANGE.at(pos, f"{value:.4g} is outside the range numbers stay "
-                                      f"in ({numbers.WORDS})")
+    return codes.OUT_OF_RANGE.at(pos, f"{numbers.approx(value)} is outside the range numbers "
+                                      f"stay in ({numbers.WORDS})")
 
 
 def _scene_effects(scene: Scene, known: Known,

@@ -66,6 +66,11 @@ def test_an_add_that_would_leave_the_range_is_an_error_at_the_effect(tmp_path: P
      "      - {text: x, goto: z, if: n < 99999999999999999}\n", 7),
     ("variables: {f: 0.5}\nscenes:\n  a:\n    text: t\n    choices:\n"
      "      - {text: x, goto: z, effects: [{add: {f: 1.0e+300}}]}\n", 7),
+    # 400 digits: no float holds it, and the message once crashed formatting it ("%.4g")
+    ("variables: {n: 0}\nscenes:\n  a:\n    text: t\n    choices:\n"
+     f"      - {{text: x, goto: z, effects: [{{add: {{n: {'9' * 400}}}}}]}}\n", 7),
+    ("variables: {n: 0}\nscenes:\n  a:\n    text: t\n    choices:\n"
+     f"      - {{text: x, goto: z, if: n < {'9' * 400}}}\n", 7),
 ])
 def test_the_checker_reports_numbers_outside_the_range(tmp_path: Path, yaml: str,
                                                       line: int) -> None:

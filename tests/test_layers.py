@@ -105,3 +105,35 @@ def test_nothing_is_ever_evaluated() -> None:
                 value = node.value
                 if isinstance(value, ast.Name) and value.id in ("yaml", "pickle", "marshal"):
                     raise AssertionError(f"{path}:{node.lineno} uses {value.id}.{node.attr}")
+
+
+MAX_LINES = 600
+"""Issue 11: no module of game/ over 600 lines; past that, a module holds two ideas."""
+
+
+def test_no_module_is_over_600_lines() -> None:
+    long = {str(path.relative_to(GAME)): n for path in GAME.rglob("*.py")
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}, "split these by what they hold"
+
+
+def private_imports(path: Path) -> list[str]:
+    """`from game.x import _name`: a private name taken across modules (issue 11)."""
+    return [f"{node.module}.{alias.name}"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+            if isinstance(node, ast.ImportFrom) and node.module
+            and node.module.split(".")[0] == "game"
+            for alias in node.names
+            if alias.name.startswith("_") and not alias.name.endswith("__")]  # (__version__)
+
+
+def test_no_private_name_is_imported_across_modules() -> None:
+    found = {str(path.relative_to(GAME)): names for path in GAME.rglob("*.py")
+             if (names := private_imports(path))}
+    assert found == {}
+
+
+def test_the_private_import_check_sees_one(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("from game.story.loader import _Loader, load_folder\n", encoding="utf-8")
+    assert private_imports(module) == ["game.story.loader._Loader"]

@@ -9,8 +9,7 @@ under some values). `offscreen test --exhaustive` settles the guesses for small 
 from __future__ import annotations
 
 import re
-from collections import deque
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from game import numbers
@@ -19,7 +18,8 @@ from game.story.calllint import call_problems
 from game.story.diagnostics import Diagnostic, Related
 from game.story.hidden import all_hidden
 from game.story.model import Choice, Condition, Effect, Pos, Scene, Story, Value
-from game.story.scene import Part, Template
+from game.story.reach import always_false, reachable_scenes, revisitable, ways_on
+from game.story.scene import Part, Template, scene_conditions
 
 
 def lint(story: Story, partial: bool = False, known: Known | None = None,
@@ -123,10 +123,6 @@ _LONG_NUMBER = re.compile(f"[0-9]{{{len(str(numbers.LIMIT))}}}")
 outside the range has at least as many digits before its point as LIMIT: a text without
 such a run holds none (tests/reliability/test_numbers_and_text.py holds it to the walk)."""
 
-Never = Callable[[Condition | None], bool]
-"""Whether a choice's condition is always false, so the choice is never shown."""
-
-
 class Known:
     """What lint works out about a condition, once per condition text: a big story
     repeats the same few thousand texts ~30,000 times.
@@ -162,8 +158,7 @@ class Known:
             return False
         answer = self._never.get(condition.source)
         if answer is None:
-            answer = self._never[condition.source] = (
-                expr.constant_value(condition.node) is False)
+            answer = self._never[condition.source] = always_false(condition)
         return answer
 
     def names(self, condition: Condition) -> tuple[tuple[str, str], ...]:
@@ -308,47 +303,6 @@ class SceneFindings:
     """...and about its titles, under `Known._variables`."""
 
 
-def reachable_scenes(story: Story, never: Never | None = None, roots: Iterable[str] = (),
-                     ways: Callable[[str], Iterable[str]] | None = None) -> set[str]:
-    """Scenes some path leads to (from the start, and from any `roots`), ignoring
-    conditions except those that are always false. `ways`: each scene's `ways_on`, worked
-    out already (lint keeps them per scene)."""
-    never = never or Known().never
-    if ways is None:
-        def ways(name: str) -> Iterable[str]:
-            scene = story.scenes.get(name)
-            return ways_on(scene, never) if scene is not None else ()
-    seen = {story.start, *roots}
-    queue = deque(seen)
-    while queue:
-        for target in ways(queue.popleft()):
-            if target not in seen:
-                seen.add(target)
-                queue.append(target)
-    return seen
-
-
-def ways_on(scene: Scene, never: Never) -> tuple[str, ...]:
-    """The scenes a scene's choices lead to, but those hidden or locked for good (`closed`),
-    and where a call's `then:` returns to (format v2)."""
-    ways: list[str] = []
-    thens: list[str] = []
-    for choice in scene.choices:  # (one pass: lint runs it for every scene)
-        if (choice.condition is not None or choice.enabled is not None) \
-                and closed(choice, never):
-            continue
-        ways.append(choice.goto)
-        if choice.then is not None:
-            thens.append(choice.then)
-    return tuple(ways + thens) if thens else tuple(ways)
-
-
-def closed(choice: Choice, never: Never) -> bool:
-    """Never takeable: hidden (`if`) or locked (`enabled`) by a condition always false."""
-    return ((choice.condition is not None and never(choice.condition))
-            or (choice.enabled is not None and never(choice.enabled)))
-
-
 def _out_of_range_at(pos: Pos, value: Value) -> Diagnostic:
     return codes.OUT_OF_RANGE.at(pos, f"{numbers.approx(value)} is outside the range numbers "
                                       f"stay in ({numbers.WORDS})")
@@ -419,26 +373,8 @@ def conditions(story: Story) -> Iterator[Condition]:
     """Every condition in the story (paragraphs, choices, and `{?COND|..}` in their text);
     lint and the tools walk them."""
     for scene in story.scenes.values():
-        yield from _scene_conditions(scene)
+        yield from scene_conditions(scene)
 
-
-def _scene_conditions(scene: Scene) -> Iterator[Condition]:
-    """The scene's conditions, those of `{?COND|..}` in its texts (format v2) included
-    (asked for in the same pass: only a text with a hole can hold one)."""
-    for paragraph in scene.paragraphs:
-        if paragraph.condition is not None:
-            yield paragraph.condition
-        if len(paragraph.text.parts) > 1:
-            yield from paragraph.text.conditions
-    for choice in scene.choices:
-        if choice.condition is not None:
-            yield choice.condition
-        if choice.enabled is not None:
-            yield choice.enabled
-        if len(choice.text.parts) > 1:
-            yield from choice.text.conditions
-        if choice.reason is not None and len(choice.reason.parts) > 1:
-            yield from choice.reason.conditions
 
 
 def _unused_variables(story: Story) -> Iterator[Diagnostic]:
@@ -600,7 +536,7 @@ def _stuck(story: Story, scene: Scene, reachable: Container[str], known: Known,
     if scene.id not in reachable:
         return out, False
     asked = all_once
-    if all_once and _revisitable(story, scene.id):
+    if all_once and revisitable(story, scene.id):
         out.append(codes.ONCE_TRAP.at(scene.pos, f"every choice of scene '{scene.id}' is "
                                       "'once' and the scene can be entered again: after "
                                       "each is taken the player is stuck; add a choice "
@@ -647,23 +583,3 @@ def _outcome(choice: Choice) -> tuple[object, ...]:
     return (choice.goto, effects, condition, choice.once, enabled)
 
 
-def _revisitable(story: Story, start: str) -> bool:
-    seen: set[str] = set()
-    queue = deque(_ways_on(start, c) for c in story.scenes[start].choices)
-    while queue:
-        for current in queue.popleft():
-            if current == start:
-                return True
-            if current in seen or current not in story.scenes:
-                continue
-            seen.add(current)
-            queue.extend(_ways_on(current, c) for c in story.scenes[current].choices)
-    return False
-
-
-def _ways_on(scene: str, choice: Choice) -> tuple[str, ...]:
-    """The scenes a choice may lead to next: its goto, and for a call the scene its return
-    comes back to (its then, or the calling scene, entered again)."""
-    if choice.call:
-        return (choice.goto, choice.then or scene)
-    return (choice.goto,)

@@ -206,3 +206,22 @@ new_scene: Callable[[str, str, str | None, tuple[Paragraph, ...], tuple[Effect, 
                     Scene] = fast_constructor(
     Scene, ("id", "title", "chapter", "paragraphs", "on_enter", "choices", "next", "ending",
             "pos", "returns"))
+
+
+def scene_conditions(scene: Scene) -> Iterator[Condition]:
+    """The scene's conditions, those of `{?COND|..}` in its texts (format v2) included
+    (asked for in the same pass: only a text with a hole can hold one)."""
+    for paragraph in scene.paragraphs:
+        if paragraph.condition is not None:
+            yield paragraph.condition
+        if len(paragraph.text.parts) > 1:
+            yield from paragraph.text.conditions
+    for choice in scene.choices:
+        if choice.condition is not None:
+            yield choice.condition
+        if choice.enabled is not None:
+            yield choice.enabled
+        if len(choice.text.parts) > 1:
+            yield from choice.text.conditions
+        if choice.reason is not None and len(choice.reason.parts) > 1:
+            yield from choice.reason.conditions

@@ -29,8 +29,8 @@ from typing import Literal
 
 from game.story import expr
 from game.story.calls import Calls
-from game.story.lint import reachable_scenes
 from game.story.model import Choice, Scene, Story
+from game.story.reach import reachable_scenes
 
 Format = Literal["dot", "mermaid"]
 FORMATS: tuple[Format, ...] = ("dot", "mermaid")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from game.engine.counts import SMALL, Counts
 from game.engine.dice import Roll
@@ -23,7 +22,7 @@ from game.engine.text import Context, render
 from game.engine.text import format_value as format_value
 from game.story import lists
 from game.story.calls import MAX_DEPTH
-from game.story.construct import draft_class
+from game.story.construct import fast_constructor
 from game.story.expr import ExprEvalError, references
 from game.story.model import (
     Choice,
@@ -71,28 +70,10 @@ class SceneView:
         return self.ending is None and all(c.locked for c in self.choices)
 
 
-def _choice_view_maker() -> Callable[[str, str, bool, bool, str | None], ChoiceView]:
-    """`ChoiceView(...)` with every field given, from a draft (`construct.draft_class`):
-    the view of a scene makes one per shown choice, at every step a front end shows."""
-    draft: Any = draft_class(ChoiceView, ("id", "text", "is_continue", "locked", "reason"))
-    assert draft is not None, "ChoiceView changed shape: list its fields here"
-    new = object.__new__
-
-    def make(id: str, text: str, is_continue: bool, locked: bool,
-             reason: str | None) -> ChoiceView:
-        view = new(draft)
-        view.id = id
-        view.text = text
-        view.is_continue = is_continue
-        view.locked = locked
-        view.reason = reason
-        view.__class__ = ChoiceView
-        return view  # type: ignore[no-any-return]
-
-    return make
-
-
-_choice_view = _choice_view_maker()
+_choice_view: Callable[[str, str, bool, bool, str | None], ChoiceView] = fast_constructor(
+    ChoiceView, ("id", "text", "is_continue", "locked", "reason"))
+"""`ChoiceView(...)` with every field given (`construct`): the view of a scene makes one
+per shown choice, at every step a front end shows."""
 
 
 class _Plan:

@@ -136,7 +136,7 @@ def test_take_decides_a_lock_as_shown_does(tmp_path: Path) -> None:
 
 
 def test_choice_views_are_plain_frozen_values(tmp_path: Path) -> None:
-    """The view's choices are made from a draft (`construct.draft_class`): still exactly
+    """The view's choices are made through `construct.fast_constructor` (a draft): still exactly
     `ChoiceView`s, equal, hashable and frozen."""
     views = Engine(story(tmp_path)).view(Engine(story(tmp_path)).start()).choices
     assert all(type(v) is ChoiceView for v in views)

@@ -66,7 +66,9 @@ def test_fast_values_equal_the_classes_own() -> None:
                         True, "end", False)
     assert called == Choice("go", text, "hall", None, (), False, here, here, call=True,
                             then="end")
-    assert fast_constructor(Eight, tuple("abcdefgh")) is Eight  # no maker for eight fields
+    eight = fast_constructor(Eight, tuple("abcdefgh"))  # any width: the draft's own __init__
+    assert eight is not Eight and eight(*range(8)) == Eight(*range(8))
+    assert type(eight(*range(8))) is Eight and hash(eight(*range(8))) == hash(Eight(*range(8)))
     node = object()
 
     def evaluate(values: object) -> bool:
@@ -100,8 +102,9 @@ def test_values_stay_frozen() -> None:
         new_pos("a", 1, 1).line = 2  # type: ignore[misc]
 
 
-def test_other_shapes_get_the_class_itself() -> None:
-    assert fast_constructor(Two, ("a", "b")) is Two  # no fast maker for two fields
+def test_other_shapes_get_the_class_itself_and_any_width_a_maker() -> None:
+    two = fast_constructor(Two, ("a", "b"))  # (a maker, as for any shape that is the class's)
+    assert two is not Two and two(1, 2) == Two(1, 2)
     assert fast_constructor(Pos, ("file", "line")) is Pos  # the class changed shape
     assert slot_setters(Pos, ("line", "file", "col")) is None
     assert fast_constructor(Checked, ("a",)) is Checked  # __post_init__ must still run

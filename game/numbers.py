@@ -33,9 +33,15 @@ def in_range(value: object) -> bool:
 
 
 def approx(value: object, spec: str = ".4g") -> str:
-    """A number for an error message (`spec` as in format()) that never fails itself: an
-    expression can make a whole number too large for a float (`"%.4g"` of it raises
-    OverflowError) or for `str` (past 4,300 digits, ValueError)."""
-    if type(value) is int and not -(10**300) < value < 10**300:
+    """A number for an error message (`spec` as in format() for one in range) that never
+    fails itself and never hides why it is out of range: a whole number is shown exactly
+    (`"%.4g"` would print 10^15 + 1 as "1e+15"), or as "about 10^N" when it is too long to
+    read (`"%.4g"` of it raises OverflowError past 10^308, `str` ValueError past 4,300
+    digits); a decimal outside the range in full (`repr`)."""
+    if type(value) is int:
+        if -(10**18) < value < 10**18:
+            return str(value)
         return f"{'-' if value < 0 else ''}about 10^{int(value.bit_length() * math.log10(2))}"
+    if type(value) is float and not in_range(value):
+        return repr(value)
     return format(value, spec) if isinstance(value, int | float) else str(value)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import cast
 
 from game.commands.loading import load
+from game.engine.errors import StoryRuntimeError
 from game.story.diagnostics import summary
 from game.story.files import display_path
 from game.story.model import Story
@@ -49,6 +50,18 @@ def run(folder: Path, runs: int = 200, seed: int = 0, strategy: str = "least-tak
     print(f"offscreen test: '{story.title}' in {where}: {len(story.scenes)} scenes, "
           f"{len(story.facts)} facts, {len(story.endings)} endings, "
           f"{len(story.playthroughs)} scripted playthroughs")
+    try:
+        return _test(story, where, runs, seed, strategy, max_steps, exhaustive, max_states)
+    except StoryRuntimeError as exc:  # the tools report every other: only a start escapes
+        print(f"\n{exc}")
+        print("\nFAILED: the story fails as it starts, before any choice (its start scene's "
+              "on_enter, or a text it shows); fix that line first")
+        return 1
+
+
+def _test(story: Story, where: str, runs: int, seed: int, strategy: str, max_steps: int,
+          exhaustive: bool, max_states: int) -> int:
+    """The runs, then the scripted playthroughs; 0 PASSED, 1 FAILED or NOT PROVEN."""
     failures: list[str] = []
     unproven = ""
     if exhaustive:

@@ -167,7 +167,9 @@ def test_plain_mode_and_the_saves_list_never_print_an_escape(
 
 
 @pytest.mark.parametrize(("value", "spec", "shown"), [
-    (12.5, ".4g", "12.5"), (10**20, ".4g", "1e+20"), (7, "", "7"), (0.5, "", "0.5"),
+    (12.5, ".4g", "12.5"), (10**15 + 1, ".4g", "1000000000000001"), (7, "", "7"),
+    (0.5, "", "0.5"), (1e15 + 0.5, ".4g", "1000000000000000.5"), (1e300, ".4g", "1e+300"),
+    (10**20, ".4g", "about 10^20"),
     ("10**330", ".4g", "about 10^330"), ("-(10**5000)", "", "-about 10^5000"),
     (float("inf"), ".4g", "inf")])
 def test_approx_shows_any_number_and_never_fails(value: float | str, spec: str,

@@ -176,6 +176,32 @@ def test_a_broken_story_is_reported_not_tested(tmp_path: Path,
     assert "start scene 'nowhere' does not exist" in err
 
 
+START_FAILS = """\
+story: {id: f, title: F, start: a}
+variables: {n: 1000000000000000}
+scenes:
+  a:
+    text: "{n}"
+    on_enter: [{add: {n: 1}}]
+    choices: [{text: Go, goto: z}]
+  z: {text: Z., ending: {id: z, title: Z}}
+playthroughs:
+  go: {steps: [Go]}
+"""
+
+
+@pytest.mark.parametrize("mode", [[], ["--exhaustive"], ["--runs", "0"]])
+def test_a_story_that_fails_as_it_starts_is_reported_not_a_crash(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: list[str]) -> None:
+    """The start scene's on_enter can fail (here an add past the range): every run, the
+    search and the playthroughs start there, so it is one error at its line, not Python's."""
+    (tmp_path / "s.yaml").write_text(START_FAILS, encoding="utf-8")
+    code, out, err = _run(capsys, "test", str(tmp_path), *mode)
+    assert code == 1 and "internal error" not in out + err
+    assert "s.yaml:6:26: error: add n: the result (1000000000000001) would leave" in out
+    assert out.splitlines()[-1].startswith("FAILED: the story fails as it starts")
+
+
 def test_graph_prints_dot_by_default_and_mermaid_on_request(
         capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "graph", str(EXAMPLE))

@@ -78,16 +78,23 @@ def computed(effect: Effect, variables: Mapping[str, Value], visits: Mapping[str
                                     visits, facts)
     except ExprEvalError as exc:
         raise StoryRuntimeError(expression.pos.shifted(exc.offset), exc.message) from None
+    return stored(effect, value, variables[effect.target], bounds.get(effect.target))
+
+
+def stored(effect: Effect, value: Value, current: Value,
+           limits: tuple[Number | None, Number | None] | None) -> Value:
+    """What a compute's result becomes in its variable: refused outside the range numbers
+    stay in, of the variable's kind (`current`'s: a whole number rounded half away from
+    zero), clamped into its bounds (`limits`, if it has any). The one place of that rule:
+    `computed` and the runner's compiled twin (`tools/fasteffects.py`) both end here."""
     if not numbers.in_range(value):  # first: infinity has no whole number, 10^400 no float
         raise StoryRuntimeError(effect.pos, f"compute {effect.target}: the result "
                                 f"({numbers.approx(value)}) would leave the range numbers "
                                 f"stay in ({numbers.WORDS})")
-    current = variables[effect.target]
     if type(current) is float and type(value) is int:
         value = float(value)
     elif type(current) is int and type(value) is float:
         value = whole(value)
-    limits = bounds.get(effect.target)
     if limits is not None and type(value) in (int, float):
         value = clamped(value, *limits)  # type: ignore[arg-type, unused-ignore]
     return value

@@ -31,11 +31,9 @@ from collections.abc import Set as AbstractSet
 from hashlib import blake2b
 from typing import Any
 
-from game import numbers
 from game.engine import effects as rules
-from game.engine.errors import StoryRuntimeError
 from game.story import expr
-from game.story.expr import ExprEvalError, rounded, whole
+from game.story.expr import ExprEvalError, rounded
 from game.story.model import Effect, Value
 
 Plain = Callable[[Mapping[str, Value], Mapping[str, int], AbstractSet[str]], Value]
@@ -45,19 +43,13 @@ Rolled = Callable[[Mapping[str, Value], Mapping[str, int], AbstractSet[str], int
 _Fn = Callable[..., Any]
 """A compiled node of a rolling expression: fn(variables, visits, facts, seed, turn)."""
 
-_LOW, _HIGH = -numbers.LIMIT, numbers.LIMIT
-
-
 def added(effect: Effect, bounds: rules.Bounds) -> Plain:
-    """`effects.added` for one `add` to a bounded number: the sum, range-checked, clamped."""
-    target, amount, pos = effect.target, effect.value, effect.pos
-    lo, hi = bounds[target]
+    """`effects.added` for one `add` to a bounded number, as a closure of the runner's
+    shape (the rule itself stays there: the sum, range-checked, clamped)."""
+    target, add_to = effect.target, rules.added
 
     def add(v: Mapping[str, Any], vi: Mapping[str, int], f: AbstractSet[str]) -> Value:
-        total = v[target] + amount
-        if not _LOW <= total <= _HIGH:  # numbers.in_range for a number (inf, nan too)
-            raise StoryRuntimeError(pos, f"add {target}: out of range")
-        return rules.clamped(total, lo, hi)
+        return add_to(effect, v[target], bounds)
 
     return add
 
@@ -90,22 +82,13 @@ def computed(effect: Effect, where: str, index: int,
 
 def _finisher(effect: Effect, bounds: rules.Bounds) -> Callable[[Mapping[str, Value], Any],
                                                                   Value]:
-    """What `computed` does with the expression's value: the variable's kind, the range,
-    the bounds (if the variable has any)."""
-    target, pos = effect.target, effect.pos
-    limits = bounds.get(target)
+    """What `computed` does with the expression's value: `effects.stored`, with the
+    variable's bounds looked up once."""
+    limits, target = bounds.get(effect.target), effect.target
+    stored = rules.stored
 
     def finish(v: Mapping[str, Value], value: Any) -> Value:
-        if (type(value) is int or type(value) is float) and not _LOW <= value <= _HIGH:
-            raise StoryRuntimeError(pos, f"compute {target}: out of range")  # (inf, nan too)
-        current = v[target]
-        if type(current) is float and type(value) is int:
-            value = float(value)
-        elif type(current) is int and type(value) is float:
-            value = whole(value)
-        if limits is not None and type(value) in (int, float):
-            value = rules.clamped(value, *limits)
-        return value  # type: ignore[no-any-return]
+        return stored(effect, value, v[target], limits)
 
     return finish
 

@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     features = gen_story_v2.parse_features(args.v2)
     began = time.perf_counter()
+    run.compile_sources()
     work = Path(tempfile.mkdtemp(prefix="offscreen-v2ratios-"))
 
     def log(message: str) -> None:

@@ -62,3 +62,15 @@ def test_the_runner_is_shown_against_both_dict_walks_and_the_target_stays_on_the
         ("dict walk", "0.075x", "(comparison)"),
     ]
     assert "like for like" in rows[1][0]
+
+
+def test_benchmarks_compile_the_sources_the_workers_import() -> None:
+    """run.py's workers never write bytecode, so a stale `.pyc` would put compiling inside
+    a timed region: `compile_sources` leaves every module of game/ with fresh bytecode."""
+    import importlib.util
+
+    bench.compile_sources()
+    for source in (Path(bench.REPO) / "game").rglob("*.py"):
+        cached = Path(importlib.util.cache_from_source(str(source)))
+        assert cached.exists(), source
+        assert cached.stat().st_mtime >= source.stat().st_mtime, source

@@ -15,6 +15,10 @@ from pathlib import Path
 
 def main(text: Callable[[], str], argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0].startswith("-"):  # `--help`, not a file to write over
+        print("usage: python -m MODULE [PATH]: print the generated file, or write it to PATH",
+              file=sys.stderr)
+        return 0 if args[0] in ("-h", "--help") else 2
     if not args:
         sys.stdout.write(text())
         return 0

@@ -268,13 +268,17 @@ def scripted_report(story: Story) -> tuple[list[str], str]:
             scene = story.scenes[result.state.scene]
             end = (f"ending '{scene.ending.id}'" if scene.ending is not None
                    else f"scene '{scene.id}'")
-            lines.append(f"ok: playthrough '{p.name}' ({len(p.steps)} steps, at {end})  {p.pos}")
+            seeded = f", seed {p.seed}" if p.seed else ""
+            lines.append(f"ok: playthrough '{p.name}' ({len(p.steps)} steps, at {end}"
+                         f"{seeded})  {p.pos}")
             continue
         failed += 1
         f = result.failure
         lines.append(f"{f.pos}: error: {f.message}")
         lines.extend(f"    {detail}" for detail in f.details)
         lines.append(f"    route so far: {f.route}")
+        if p.seed:
+            lines.append(f"    game seed: {p.seed} (the playthrough's 'seed')")
     verdict = f"{failed} of {len(results)} scripted playthroughs failed" if failed else ""
     return lines, verdict
 

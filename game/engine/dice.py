@@ -18,8 +18,10 @@ import secrets
 from collections.abc import Callable
 from hashlib import blake2b
 
-SEED_LIMIT = 2**32
-"""Seeds are 0 <= seed < SEED_LIMIT."""
+# The seed's range is the story's rule (a scripted playthrough names a seed too); it is
+# re-exported here for the places that start and save games.
+from game.story.rules import SEED_LIMIT as SEED_LIMIT
+from game.story.rules import valid_seed as valid_seed
 
 OLD_SAVE_SEED = 0
 """The seed of a game saved before seeds existed: fixed, so such a save loads to the same
@@ -30,11 +32,6 @@ def fresh_seed() -> int:
     """A seed for a new game nobody fixed with `--seed` (the one unpredictable thing, and
     it happens outside the engine: the Session picks it)."""
     return secrets.randbelow(SEED_LIMIT)
-
-
-def valid_seed(seed: object) -> bool:
-    """Whether `seed` may be a game's seed (a bool is not a number here)."""
-    return isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < SEED_LIMIT
 
 
 def run_seed(seed: int) -> int:

@@ -20,6 +20,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from game import numbers
+from game.story.rules import valid_seed
 
 if TYPE_CHECKING:
     from game.story.expr import Node
@@ -346,8 +347,10 @@ def _story(data: object, files: int) -> Context:
     for ending in _tuple(endings, "the endings"):
         _ending(ending, context)
     for playthrough in _tuple(playthroughs, "the playthroughs"):
-        name, steps, expect, p = _tuple(playthrough, "a playthrough", 4)
+        name, steps, expect, p, seed = _tuple(playthrough, "a playthrough", 5)
         _str(name, "a playthrough's name")
+        if not valid_seed(seed):
+            raise ValueError(f"a playthrough's seed is {seed!r}")
         for step in _tuple(steps, "a playthrough's steps"):
             choose, step_expect, step_pos = _tuple(step, "a playthrough step", 3)
             _str(choose, "a playthrough step")

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from game.story import expr
     from game.story.scene import Condition, Effect, Part, Scene, Template
 
-FORMAT = 11
+FORMAT = 12
 """Bump whenever the encoding below changes; older entries are then ignored and rebuilt."""
 _MARSHAL_VERSION = 4
 
@@ -112,7 +112,7 @@ class _Encoder:
             tuple(self.ending(e) for e in story.endings.values()),
             tuple((p.name, tuple((s.choose, self.expectation(s.expect), self.pos(s.pos))
                                  for s in p.steps), self.expectation(p.expect),
-                   self.pos(p.pos)) for p in story.playthroughs.values()),
+                   self.pos(p.pos), p.seed) for p in story.playthroughs.values()),
             tuple(story.scenes),
         )
 
@@ -273,8 +273,8 @@ class _Decoder:
             playthroughs=MappingProxyType({
                 name: Playthrough(name, tuple(Step(choose, self.expectation(expect),
                                                    self.pos(p)) for choose, expect, p in steps),
-                                  self.expectation(expect), self.pos(p))
-                for name, steps, expect, p in playthroughs}),
+                                  self.expectation(expect), self.pos(p), seed)
+                for name, steps, expect, p, seed in playthroughs}),
             files=files, content_hash=content_hash, pos=self.pos(pos),
         )
 

@@ -96,6 +96,8 @@ ENDING_SCALAR = define("OS208", "an ending written as one value; it needs an id 
 NO_STORY = define("OS209", "no file has the 'story:' section")
 STORY_TWICE = define("OS210", "the 'story:' section is written more than once")
 EMPTY_EFFECT = define("OS211", "an effect with none of its kinds (set, add, unlock...)")
+BAD_SEED = define("OS212", "a playthrough's seed that is not a whole number from 0 to "
+                  "4294967295")
 
 # -- OS3xx: names and references ----------------------------------------------------------------
 BAD_ID = define("OS301", "an id that is not ASCII letters, digits and '_' (no digit first)")

@@ -20,7 +20,7 @@ from types import MappingProxyType
 
 import yaml
 
-from game.story import codes, schema, yamlsrc
+from game.story import codes, rules, schema, yamlsrc
 from game.story.careful import Definition, describe
 from game.story.choicereader import ChoiceReaders, written
 from game.story.codes import Code
@@ -193,7 +193,20 @@ class ElementReaders(ChoiceReaders):
             if choose is not None:
                 steps.append(Step(choose, expect, self.pos(item)))
         final = self.expectation(f["expect"], endings) if "expect" in f else None
-        return Playthrough(name, tuple(steps), final, d.pos)
+        seed = self.seed(f["seed"], f"seed of playthrough '{name}'") if "seed" in f else 0
+        return Playthrough(name, tuple(steps), final, d.pos, seed)
+
+    def seed(self, node: yaml.Node, what: str) -> int:
+        """A playthrough's game seed, or 0 (reported) when it is not one: the playthrough
+        still runs, so its other mistakes are found in the same pass."""
+        value = yamlsrc.scalar(node, self.file, self.report) if (
+            isinstance(node, yaml.ScalarNode) and node.tag == yamlsrc.INT) else None
+        if not rules.valid_seed(value):
+            self.report(self.pos(node), f"{what} must be a whole number from 0 to "
+                        f"{rules.SEED_LIMIT - 1}, not {describe(node)}", codes.BAD_SEED)
+            return 0
+        assert isinstance(value, int)
+        return value
 
     def expectation(self, node: yaml.Node, endings: Mapping[str, Ending]) -> Expectation | None:
         f = self.fields(node, schema.EXPECT, "expect")

@@ -141,6 +141,8 @@ class Playthrough:
     steps: tuple[Step, ...]
     expect: Expectation | None
     pos: Pos
+    seed: int = 0
+    """The game seed the playthrough plays with, so its rolls are the same on every run."""
 
 
 @dataclass(frozen=True, slots=True)

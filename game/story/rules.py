@@ -58,3 +58,13 @@ def within_bounds(value: Value, lo: int | float | None, hi: int | float | None) 
     if (lo is None and hi is None) or isinstance(value, bool | str | tuple):
         return True
     return not ((lo is not None and value < lo) or (hi is not None and value > hi))
+
+
+SEED_LIMIT = 2**32
+"""Game seeds are 0 <= seed < SEED_LIMIT (game/engine/dice.py rolls from them; a scripted
+playthrough may name one): they fit a JSON number exactly and read as what they are."""
+
+
+def valid_seed(seed: object) -> bool:
+    """Whether `seed` may be a game's seed (a bool is not a number here)."""
+    return isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < SEED_LIMIT

@@ -36,6 +36,7 @@ Kind = Literal[
     "story",  # the story mapping
     "number",
     "computes",  # a mapping of variable name to an expression
+    "seed",  # a game seed: a whole number from 0 to 2**32 - 1 (game/engine/dice.py)
 ]
 
 
@@ -67,6 +68,7 @@ SHAPES: dict[Kind, tuple[Shape, ...]] = {
     "story": ("mapping",),
     "number": ("number",),
     "computes": ("mapping",),
+    "seed": ("number",),
 }
 """The shapes a value of each kind may have. The loader refuses any other at the value
 (a list where a mapping belongs, say: `ending: [x, The X]` once passed `check`), and the
@@ -179,6 +181,8 @@ PLAYTHROUGH = _table(
     Key("steps", "steps", "The choices to take, by exact text or id.", required=True),
     Key("expect", "expect", "What must hold at the end."),
     Key("description", "text", "What this playthrough is for."),
+    Key("seed", "seed", "The game seed it plays with (default 0), so a route that needs "
+        "another roll of random() can be tested."),
 )
 
 STEP = _table(

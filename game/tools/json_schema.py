@@ -21,6 +21,7 @@ from typing import Any
 from game import generated
 from game.story import schema
 from game.story.names import IDENT, SLUG
+from game.story.rules import SEED_LIMIT
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:offscreen:schema:story-file"
@@ -67,6 +68,8 @@ def _details(kind: str, name: str, of: str | None) -> Json:
     """What a value of this kind holds, beyond its type."""
     if kind in ("text", "template", "value", "bool", "condition", "number"):
         return {}
+    if kind == "seed":
+        return {"type": "integer", "minimum": 0, "maximum": SEED_LIMIT - 1}
     if kind == "computes":
         return {"propertyNames": {"pattern": ID_PATTERN}, "additionalProperties": _SCALAR}
     if kind == "id":

@@ -70,7 +70,7 @@ def run_all(story: Story) -> list[Result]:
 def run(engine: Engine, playthrough: Playthrough) -> Result:
     """Replay one playthrough; never raises for a story problem, it reports it."""
     story = engine.story
-    state = engine.start()
+    state = engine.start(playthrough.seed)
     index: int | None = None
     try:
         for number, step in enumerate(playthrough.steps, start=1):

@@ -118,6 +118,8 @@ HEAD_DAMAGE: dict[str, Callable[[Head], None]] = {
     "a scene checksum too large": lambda h: h[4][11].__setitem__(0, 2**32),
     "scene checksums missing": lambda h: h[4][11].pop(),
     "playthrough step not a tuple": lambda h: h[4][9][0].__setitem__(1, [7]),
+    "playthrough seed out of range": lambda h: h[4][9][0].__setitem__(4, 2**32),
+    "playthrough seed not a number": lambda h: h[4][9][0].__setitem__(4, "7"),
     "file list of numbers": lambda h: h.__setitem__(1, [1, 2]),
     "head too short": lambda h: h.pop(),
     "story of the wrong length": lambda h: h[4].pop(0),

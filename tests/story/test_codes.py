@@ -121,6 +121,7 @@ MISTAKES: dict[str, Build] = {
     codes.NO_VARIABLE.code: story(
         f"scenes:\n  a: {{text: t, on_enter: [{{set: {{nope: 1}}}}], {END}}}\n"),
     codes.NO_ENDING.code: story(A + "playthroughs:\n  p: {steps: [], expect: {ending: nope}}\n"),
+    codes.BAD_SEED.code: story(A + "playthroughs:\n  p: {steps: [], seed: -1}\n"),
     codes.STRAY_BRACE.code: story(f"scenes:\n  a: {{text: 'a }} b', {END}}}\n"),
     codes.HOLE_NOT_NAME.code: story(f"scenes:\n  a: {{text: 'a {{n + 1}} b', {END}}}\n"),
     codes.HOLE_UNDECLARED.code: story(f"scenes:\n  a: {{text: 'Hi {{nmae}}', {END}}}\n"),

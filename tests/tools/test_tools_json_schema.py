@@ -88,7 +88,7 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("effect", "compute"): {"trust": "min(n, 3)"},
     ("variable", "min"): 0, ("variable", "max"): 5,
     ("playthrough", "steps"): ["Go"], ("playthrough", "expect"): {"scene": "b"},
-    ("playthrough", "description"): "What it is for.",
+    ("playthrough", "description"): "What it is for.", ("playthrough", "seed"): 4294967295,
     ("step", "choose"): "Stay", ("step", "expect"): {"facts": "f"},
     ("expect", "scene"): "b", ("expect", "ending"): "end", ("expect", "facts"): ["f"],
     ("expect", "variables"): {"n": 0, "flag": False, "bag": ["key"]},
@@ -219,6 +219,14 @@ def test_each_known_key_is_accepted_by_both(table: str, key: str, tmp_path: Path
 def test_then_without_call_is_rejected_by_both(tmp_path: Path) -> None:
     document = _minimal("choice")
     _table_at(document, "choice")["then"] = "b"
+    _agree(document, tmp_path, accept=False)
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 1.5, "7", True])
+def test_a_playthrough_seed_outside_the_seeds_is_rejected_by_both(seed: object,
+                                                                  tmp_path: Path) -> None:
+    document = _minimal("playthrough")
+    _table_at(document, "playthrough")["seed"] = seed
     _agree(document, tmp_path, accept=False)
 
 

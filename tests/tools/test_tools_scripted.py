@@ -7,7 +7,7 @@ from pathlib import Path
 from tools_helpers import EXAMPLE, STARTER, fixture, from_text, load
 
 from game.engine import Engine
-from game.story.model import Playthrough, Step
+from game.story.model import Playthrough, Step, Story
 from game.tools import scripted
 
 CAFE_HEADER = """\
@@ -37,6 +37,11 @@ scenes:
 
 def _results(tmp_path: Path, playthroughs: str) -> dict[str, scripted.Result]:
     story = from_text(tmp_path, CAFE_HEADER + "playthroughs:\n" + playthroughs)
+    return {r.playthrough.name: r for r in scripted.run_all(story)}
+
+
+def _results_of(tmp_path: Path, text: str) -> dict[str, scripted.Result]:
+    story = from_text(tmp_path, text)
     return {r.playthrough.name: r for r in scripted.run_all(story)}
 
 
@@ -221,3 +226,85 @@ def test_variables_compare_as_the_story_does(tmp_path: Path) -> None:
     assert failure is not None
     assert failure.details == ("variables: ratio expected 2, actual 1",
                                "variables: flag expected true, actual false")
+
+
+DICE_HEADER = """\
+story: {id: dice, title: Dice, start: roll}
+variables:
+  die: {default: 0, min: 0, max: 6}
+scenes:
+  roll:
+    text: You roll.
+    choices: [{text: Roll, goto: result, effects: [{compute: {die: "random(1, 6)"}}]}]
+  result:
+    text: "You rolled {die}."
+    choices:
+      - {text: Six!, if: die == 6, goto: win}
+      - {text: Not six, if: die != 6, goto: lose}
+  win: {text: Won., ending: {id: win, title: Won}}
+  lose: {text: Lost., ending: {id: lose, title: Lost}}
+playthroughs:
+"""
+
+
+def _rolls(story: object) -> dict[int, int]:
+    """What the die shows after the first choice, by game seed (the Engine's own roll)."""
+    assert isinstance(story, Story)
+    engine = Engine(story)
+    out = {}
+    for seed in range(40):
+        state = engine.start(seed)
+        out[seed] = engine.take(state, engine.choices(state)[0]).variables["die"]
+    return out
+
+
+def test_a_playthrough_plays_with_its_seed_and_without_one_with_seed_0(tmp_path: Path) -> None:
+    story = from_text(tmp_path, DICE_HEADER + "  probe: {steps: [Roll]}\n")
+    rolls = _rolls(story)
+    six = next(seed for seed, value in rolls.items() if value == 6)
+    other = next(seed for seed, value in rolls.items() if value != rolls[0])
+    results = _results_of(tmp_path, DICE_HEADER + f"""\
+  lucky: {{seed: {six}, steps: [Roll, Six!], expect: {{ending: win, variables: {{die: 6}}}}}}
+  default: {{steps: [Roll], expect: {{variables: {{die: {rolls[0]}}}}}}}
+  other: {{seed: {other}, steps: [Roll], expect: {{variables: {{die: {rolls[0]}}}}}}}
+""")
+    assert results["lucky"].ok, results["lucky"].failure
+    assert results["lucky"].playthrough.seed == six
+    assert results["default"].ok and results["default"].playthrough.seed == 0
+    failure = results["other"].failure
+    assert failure is not None and f"die expected {rolls[0]}, actual {rolls[other]}" in str(
+        failure.details)
+
+
+def test_the_report_names_a_playthroughs_seed(tmp_path: Path) -> None:
+    from game.commands.test import scripted_report
+
+    story = from_text(tmp_path, DICE_HEADER + """\
+  seeded: {seed: 5, steps: [Roll]}
+  failing: {seed: 9, steps: [Roll, Nowhere]}
+  plain: {steps: [Roll]}
+""")
+    lines, verdict = scripted_report(story)
+    text = "\n".join(lines)
+    assert "ok: playthrough 'seeded' (1 steps, at scene 'result', seed 5)" in text
+    assert "ok: playthrough 'plain' (1 steps, at scene 'result')  " in text
+    assert "    game seed: 9 (the playthrough's 'seed')" in text
+    assert verdict == "1 of 3 scripted playthroughs failed"
+
+
+def test_a_seed_that_is_no_game_seed_is_an_error_at_its_line(tmp_path: Path) -> None:
+    from game.story import codes
+    from game.story.files import load_story
+
+    (tmp_path / "story.yaml").write_text(DICE_HEADER + """\
+  a: {steps: [Roll], seed: 4294967296}
+  b: {steps: [Roll], seed: 2.5}
+""", encoding="utf-8")
+    result = load_story(tmp_path)
+    found = [(d.pos.line, d.pos.col, d.code, d.message) for d in result.errors]
+    line = DICE_HEADER.count("\n") + 1
+    assert found == [
+        (line, 28, codes.BAD_SEED.code, "seed of playthrough 'a' must be a whole number from 0 "
+         "to 4294967295, not the number 4294967296"),
+        (line + 1, 28, codes.BAD_SEED.code, "seed of playthrough 'b' must be a whole number "
+         "from 0 to 4294967295, not the number 2.5")]

@@ -54,7 +54,7 @@ def test_the_table_is_aligned_and_ends_with_the_total() -> None:
     assert lines[4].split() == ["total", "219", "7", "10", "2", "2"]
     assert len({len(line) for line in lines[1:5]}) == 1  # columns line up
     assert lines[5] == ("variables: 5 (1 list of 2 items, 1 with bounds), scripted "
-                        "playthroughs: 3")
+                        "playthroughs: 4")
 
 
 def test_a_variation_counts_the_words_of_every_item(tmp_path: Path) -> None:

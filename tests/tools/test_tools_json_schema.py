@@ -328,3 +328,19 @@ def test_a_value_of_the_wrong_shape_is_rejected_by_both(table: str, key: str, sh
             mapping.pop(rival, None)
     mapping[key] = copy.deepcopy(WRONG[shape])
     _agree(document, tmp_path, accept=False)
+
+
+def test_the_generators_entry_point_takes_help_as_no_file_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`python -m game.tools.json_schema --help` once wrote the schema to a file named
+    '--help'; an option is never a path."""
+    from game import generated
+
+    monkeypatch.chdir(tmp_path)
+    assert generated.main(lambda: "text\n", ["--help"]) == 0
+    assert generated.main(lambda: "text\n", ["-x"]) == 2
+    assert list(tmp_path.iterdir()) == []
+    assert "usage: python -m MODULE [PATH]" in capsys.readouterr().err
+    assert generated.main(lambda: "text\n", ["out.json"]) == 0
+    assert (tmp_path / "out.json").read_text() == "text\n"

@@ -23,7 +23,7 @@ from game.engine.text import format_value as format_value
 from game.story import lists
 from game.story.calls import MAX_DEPTH
 from game.story.construct import fast_constructor
-from game.story.expr import ExprEvalError, references
+from game.story.expr import FUNCTIONS, ExprEvalError, references
 from game.story.model import (
     Choice,
     Condition,
@@ -76,6 +76,18 @@ _choice_view: Callable[[str, str, bool, bool, str | None], ChoiceView] = fast_co
 per shown choice, at every step a front end shows."""
 
 
+_FACT_CALLS = tuple(name for name, kind in FUNCTIONS.items() if kind == "fact")
+"""The functions that read facts (`has`): a condition whose text names none of them reads
+none, and is not walked to find out."""
+
+
+def _asks_facts(condition: Condition | None) -> bool:
+    """Whether `condition` reads a fact (`has(...)`)."""
+    if condition is None or not any(name in condition.source for name in _FACT_CALLS):
+        return False
+    return any(ref.kind == "fact" for ref in references(condition.node))
+
+
 class _Plan:
     """One scene, arranged for the choices()/take() loop that random playthroughs run
     millions of times: no attribute chains, no string building, no per-call decisions."""
@@ -83,21 +95,22 @@ class _Plan:
     __slots__ = ("checks", "ending", "facts", "on_enter", "static")
 
     def __init__(self, scene: Scene) -> None:
-        self.facts = any(ref.kind == "fact" for c in scene.choices if c.condition is not None
-                         for ref in references(c.condition.node))
-        """Whether any condition asks has(): only then is a set of the facts built."""
+        checks = []
+        facts = varies = False
+        for c in scene.choices:
+            condition, enabled = c.condition, c.enabled
+            facts = facts or _asks_facts(condition) or _asks_facts(enabled)
+            varies = varies or condition is not None or c.once or enabled is not None
+            checks.append((c, condition.evaluate if condition is not None else None,
+                           f"{scene.id}/{c.id}" if c.once else None,
+                           enabled.evaluate if enabled is not None else None))
+        self.facts = facts
+        """Whether any condition (`if` or `enabled`) asks has(): only then is a set of the
+        facts built."""
         self.ending = scene.ending is not None
         self.on_enter = scene.on_enter
-        self.facts = self.facts or any(
-            ref.kind == "fact" for c in scene.choices if c.enabled is not None
-            for ref in references(c.enabled.node))
-        self.checks = tuple(
-            (c, c.condition.evaluate if c.condition is not None else None,
-             f"{scene.id}/{c.id}" if c.once else None,
-             c.enabled.evaluate if c.enabled is not None else None) for c in scene.choices)
-        self.static = (scene.choices if all(c.condition is None and not c.once
-                                            and c.enabled is None
-                                            for c in scene.choices) else None)
+        self.checks = tuple(checks)
+        self.static = None if varies else scene.choices
         """The choices when nothing can hide or lock any of them: returned as they are."""
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from game.engine.counts import SMALL, Counts
 from game.engine.dice import Roll
-from game.engine.effects import Bounds, added, bounds, computed, game_roll
+from game.engine.effects import added, bounds, computed, game_roll, rolls
 from game.engine.errors import ChoiceLocked, ChoiceNotAvailable, StoryRuntimeError
 from game.engine.state import HISTORY_LIMIT, GameState, new_state
 from game.engine.text import Context, render
@@ -23,7 +23,7 @@ from game.engine.text import format_value as format_value
 from game.story import lists
 from game.story.calls import MAX_DEPTH
 from game.story.construct import fast_constructor
-from game.story.expr import ExprEvalError, references
+from game.story.expr import FUNCTIONS, ExprEvalError, references
 from game.story.model import (
     Choice,
     Condition,
@@ -76,6 +76,18 @@ _choice_view: Callable[[str, str, bool, bool, str | None], ChoiceView] = fast_co
 per shown choice, at every step a front end shows."""
 
 
+_FACT_CALLS = tuple(name for name, kind in FUNCTIONS.items() if kind == "fact")
+"""The functions that read facts (`has`): a condition whose text names none of them reads
+none, and is not walked to find out."""
+
+
+def _asks_facts(condition: Condition | None) -> bool:
+    """Whether `condition` reads a fact (`has(...)`)."""
+    if condition is None or not any(name in condition.source for name in _FACT_CALLS):
+        return False
+    return any(ref.kind == "fact" for ref in references(condition.node))
+
+
 class _Plan:
     """One scene, arranged for the choices()/take() loop that random playthroughs run
     millions of times: no attribute chains, no string building, no per-call decisions."""
@@ -83,21 +95,22 @@ class _Plan:
     __slots__ = ("checks", "ending", "facts", "on_enter", "static")
 
     def __init__(self, scene: Scene) -> None:
-        self.facts = any(ref.kind == "fact" for c in scene.choices if c.condition is not None
-                         for ref in references(c.condition.node))
-        """Whether any condition asks has(): only then is a set of the facts built."""
+        checks = []
+        facts = varies = False
+        for c in scene.choices:
+            condition, enabled = c.condition, c.enabled
+            facts = facts or _asks_facts(condition) or _asks_facts(enabled)
+            varies = varies or condition is not None or c.once or enabled is not None
+            checks.append((c, condition.evaluate if condition is not None else None,
+                           f"{scene.id}/{c.id}" if c.once else None,
+                           enabled.evaluate if enabled is not None else None))
+        self.facts = facts
+        """Whether any condition (`if` or `enabled`) asks has(): only then is a set of the
+        facts built."""
         self.ending = scene.ending is not None
         self.on_enter = scene.on_enter
-        self.facts = self.facts or any(
-            ref.kind == "fact" for c in scene.choices if c.enabled is not None
-            for ref in references(c.enabled.node))
-        self.checks = tuple(
-            (c, c.condition.evaluate if c.condition is not None else None,
-             f"{scene.id}/{c.id}" if c.once else None,
-             c.enabled.evaluate if c.enabled is not None else None) for c in scene.choices)
-        self.static = (scene.choices if all(c.condition is None and not c.once
-                                            and c.enabled is None
-                                            for c in scene.choices) else None)
+        self.checks = tuple(checks)
+        self.static = None if varies else scene.choices
         """The choices when nothing can hide or lock any of them: returned as they are."""
 
 
@@ -109,7 +122,8 @@ class Engine:
     game/engine/state.py); None keeps them all, for tools that report a whole run's route.
     """
 
-    __slots__ = ("_bounds", "_facts", "_history", "_plans", "_story", "_titles")
+    __slots__ = ("_bounds", "_defaults", "_dice", "_facts", "_history", "_items", "_plans",
+                 "_story", "_titles")
 
     def __init__(self, story: Story, history: int | None = HISTORY_LIMIT) -> None:
         if history is not None and history < 1:
@@ -117,6 +131,15 @@ class Engine:
         self._story = story
         self._history = history
         self._bounds = bounds(story)
+        self._items = story.list_items()
+        """Each list variable's declared names, for a list's `add` (the order it keeps)."""
+        self._dice: dict[int, tuple[Effect, bool]] = {}
+        """Whether each compute effect seen so far rolls (`effects.rolls`), by its id, with
+        the effect itself (which keeps that id its own): one that does not is evaluated
+        with no dice, as the runner does."""
+        self._defaults: dict[str, Value] | None = None
+        """The story's defaults, made at the first start: every game starts from this one
+        dict, which no state ever changes (a write copies it first, as for any state)."""
         self._plans: dict[str, _Plan] = {}
         self._facts: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
         """The last facts tuple seen, with its set (one attribute, so threads never see a
@@ -140,7 +163,10 @@ class Engine:
         """The first state of a game whose random draws come from `seed` (game/engine/dice.py;
         the Session picks one, or takes `--seed`'s)."""
         story = self._story
-        return self._arrive(story.start, story.defaults(), {}, frozenset(), (), 0, None, None,
+        defaults = self._defaults
+        if defaults is None:
+            defaults = self._defaults = story.defaults()
+        return self._arrive(story.start, defaults, {}, frozenset(), (), 0, None, None,
                             False, seed, (), None)
 
     def choices(self, state: GameState, *, locks: list[str] | None = None,
@@ -229,8 +255,8 @@ class Engine:
         effects = choice.effects
         if effects:
             variables: Mapping[str, Value] = dict(state.variables)
-            facts = _apply(effects, variables, state.facts, self._story,  # type: ignore[arg-type]
-                           self._bounds, (state.seed, turn, state.scene, choice.id,
+            facts = _apply(effects, variables, state.facts, self,  # type: ignore[arg-type]
+                           (state.seed, turn, state.scene, choice.id,
                                           state.visits, roll))
         else:
             variables, facts = state.variables, state.facts
@@ -278,8 +304,8 @@ class Engine:
             counted = Counts(visits).bumped(scene_id)
         if plan.on_enter:
             fresh = variables if own else dict(variables)
-            facts = _apply(plan.on_enter, fresh, facts, self._story,  # type: ignore[arg-type]
-                           self._bounds, (seed, turn, scene_id, None, counted, roll))
+            facts = _apply(plan.on_enter, fresh, facts, self,  # type: ignore[arg-type]
+                           (seed, turn, scene_id, None, counted, roll))
             variables = fresh
         return new_state(scene_id, variables, counted, taken, facts, turn, via, previous,
                          self._history, seed, stack)
@@ -396,13 +422,15 @@ when a compute rolls."""
 
 
 def _apply(effects: tuple[Effect, ...], variables: dict[str, Value], facts: tuple[str, ...],
-           story: Story, bounds: Bounds, at: _At) -> tuple[str, ...]:
+           engine: Engine, at: _At) -> tuple[str, ...]:
     """Apply a choice's or a scene's effects, in order, to a fresh variables dict; returns
     the (maybe longer) facts tuple. What `add` and `compute` store is
     game/engine/effects.py's; the kinds are tested most common first.
 
     A list's `add`/`remove` (its value: the names, checked at load time) goes through
-    `game.story.lists`, which keeps the declared order; the story gives that order."""
+    `game.story.lists`, which keeps the declared order; the story gives that order. A
+    compute that calls no `random()` gets no dice (`effects.computed`): building them
+    costs more than most expressions do."""
     index = -1
     for effect in effects:
         index += 1
@@ -410,7 +438,7 @@ def _apply(effects: tuple[Effect, ...], variables: dict[str, Value], facts: tupl
         if kind == "set":
             variables[effect.target] = effect.value
         elif kind == "add" and type(effect.value) is not tuple:
-            variables[effect.target] = added(effect, variables[effect.target], bounds)
+            variables[effect.target] = added(effect, variables[effect.target], engine._bounds)
         elif kind == "unlock":
             if effect.target not in facts:
                 facts = (*facts, effect.target)
@@ -418,13 +446,18 @@ def _apply(effects: tuple[Effect, ...], variables: dict[str, Value], facts: tupl
             variables[effect.target] = lists.removed(
                 variables[effect.target], effect.value)  # type: ignore[arg-type]
         elif kind == "add":  # add to a list
-            items = story.variables[effect.target].items or ()
             variables[effect.target] = lists.added(
-                items, variables[effect.target], effect.value)  # type: ignore[arg-type]
+                engine._items.get(effect.target, ()), variables[effect.target],
+                effect.value)  # type: ignore[arg-type]
         else:
+            dice = engine._dice.get(id(effect))
+            if dice is None or dice[0] is not effect:
+                assert effect.expression is not None, "a compute effect holds its expression"
+                dice = engine._dice[id(effect)] = (effect, rolls(effect.expression))
             seed, turn, scene, choice, visits, roll = at
             variables[effect.target] = computed(
-                effect, variables, visits, frozenset(facts), bounds,
-                roll or game_roll(seed, turn, scene if choice is None else f"{scene}/{choice}",
-                                  index, effect))
+                effect, variables, visits, frozenset(facts), engine._bounds,
+                None if not dice[1] else roll or game_roll(
+                    seed, turn, scene if choice is None else f"{scene}/{choice}", index,
+                    effect))
     return facts

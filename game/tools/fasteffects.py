@@ -28,6 +28,7 @@ expressions, values and seeds.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from hashlib import blake2b
@@ -171,24 +172,10 @@ def _arith(op: Callable[[Any, Any], Any]) -> Callable[[_Fn, _Fn, int], _Fn]:
     return make
 
 
-def _plus(a: Any, b: Any) -> Any:
-    return a + b
-
-
-def _minus(a: Any, b: Any) -> Any:
-    return a - b
-
-
-def _times(a: Any, b: Any) -> Any:
-    return a * b
-
-
-def _divided(a: Any, b: Any) -> Any:
-    return a / b
-
-
 _ARITH: Mapping[str, Callable[[_Fn, _Fn, int], _Fn]] = {
-    "+": _arith(_plus), "-": _arith(_minus), "*": _arith(_times), "/": _arith(_divided)}
+    "+": _arith(operator.add), "-": _arith(operator.sub), "*": _arith(operator.mul),
+    "/": _arith(operator.truediv)}
+"""(the operators themselves, C functions as in compiler._ARITH: no Python frame each)"""
 
 
 def _apply(func: str, xs: list[_Fn], offset: int, place: str) -> _Fn | None:

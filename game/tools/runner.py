@@ -63,7 +63,6 @@ from game import numbers
 from game.engine import dice
 from game.engine import effects as rules
 from game.engine.errors import StoryRuntimeError
-from game.story import lists
 from game.story.calls import MAX_DEPTH
 from game.story.expr import Evaluator, ExprEvalError
 from game.story.model import Choice, Effect, Story, Value
@@ -171,15 +170,16 @@ class _Refused(Exception):
 
 # -- the compiled story -------------------------------------------------------------------------
 
-_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _ADD_NAMES, _CALL, _COMPUTE, _APPLY, _ROLL = range(11)
+_SET, _ADD, _UNLOCK, _ONCE, _VISIT, _REMOVE, _NAMES, _CALL, _COMPUTE, _APPLY, _ROLL = range(11)
 EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK, "remove": _REMOVE,
                 "compute": _COMPUTE}
 """Effect kind -> operation code. `_ONCE` and `_VISIT` are the two changes a move makes
 beyond effects: marking a once-only choice taken, counting a visit to the scene entered;
 `_CALL` is a call's push of its return point (first, as the Engine checks the depth first).
-An `add` to a list variable is `_ADD_NAMES`, its value (the list's items, the names), so
-the loop's number `add` never looks at a type; both list codes change the list through
-`game.story.lists`, as the Engine does. An `add` to a bounded number and a `compute` are
+An `add` to a list variable and a `remove` are `_NAMES`, whose value is a table from the
+list before to the list after (`fasteffects.NamesTable`, filled through `game.story.lists`
+as the Engine changes lists), so the loop's number `add` never looks at a type and a list
+change is one look-up. An `add` to a bounded number and a `compute` are
 `_APPLY` (no dice) or `_ROLL` (a compute that rolls), whose value is the effect's own
 closure from game/tools/fasteffects.py (the twins of game/engine/effects.py's rules);
 `_COMPUTE`, calling `effects.computed` itself, is left for a rolling expression that
@@ -221,7 +221,10 @@ def _ops(effects: tuple[Effect, ...], story: Story, where: str,
                                 f"'{effect.kind}' effect")
         if code == _ADD and type(effect.value) is tuple:
             items = story.variables[effect.target].items or ()
-            ops.append((_ADD_NAMES, effect.target, (items, effect.value)))
+            ops.append((_NAMES, effect.target, fast.names_added(items, effect.value)))
+        elif code == _REMOVE:
+            assert type(effect.value) is tuple, "a remove holds the names it removes"
+            ops.append((_NAMES, effect.target, fast.names_removed(effect.value)))
         elif code == _COMPUTE:
             plain, rolled = fast.computed(effect, where, index, bounds)
             if plain is not None:
@@ -409,8 +412,7 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
     defaults = c.story.defaults()
     least = strategy == "least-taken"
     visit, set_, add, unlock, mark, call = _VISIT, _SET, _ADD, _UNLOCK, _ONCE, _CALL  # locals
-    apply, roll, remove, add_names = _APPLY, _ROLL, _REMOVE, _ADD_NAMES
-    added, removed = lists.added, lists.removed
+    apply, roll, names = _APPLY, _ROLL, _NAMES
     limits = c.bounds
     low, high = -numbers.LIMIT, numbers.LIMIT  # an add's sum: numbers.in_range, inline
     rng = random.Random()  # noqa: S311 - reproducible play, not secrets
@@ -450,6 +452,8 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                                 facts.add(target)
                             elif code == mark:
                                 once_taken.add(target)
+                            elif code == names:  # a list's add or remove: its table
+                                variables[target] = value[variables[target]]
                             elif code == apply:
                                 variables[target] = value(variables, visits, facts)
                             elif code == roll:  # the turn is the choices taken: `steps`
@@ -457,10 +461,6 @@ def play(compiled: Compiled, runs: int, seed: int, strategy: Strategy,
                                     game_seed = dice.run_seed(run_seed)
                                 variables[target] = value(variables, visits, facts, game_seed,
                                                           steps)
-                            elif code == remove:
-                                variables[target] = removed(variables[target], value)
-                            elif code == add_names:
-                                variables[target] = added(value[0], variables[target], value[1])
                             elif code == call:
                                 if len(stack) >= MAX_DEPTH:
                                     raise _Refused(1)

@@ -154,3 +154,46 @@ def test_a_bounded_add_twin_stores_what_effects_added_stores(
     effect = Effect("add", target, amount, story.scenes["a"].pos)
     want = _outcome(rules.added, effect, current, bounds)
     assert _outcome(fast.added(effect, bounds), {target: current}, {}, set()) == want
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(-6, 9), st.integers(0, 12), st.sampled_from(["", "n + ", "round(x) * "]),
+       st.integers(0, 2**32 - 1), st.integers(0, 2000))
+def test_a_random_of_literal_bounds_rolls_what_dice_roller_rolls(
+        tmp_path_factory: Any, lo: int, width: int, prefix: str, seed: int, turn: int) -> None:
+    """`random(LO, HI)` with whole-number literals (the twin's shortcut, `_random_between`)
+    rolls the number `dice.roller` rolls, alone and inside arithmetic; also for lo > hi
+    (not the shortcut: it fails in both)."""
+    hi = lo + width - 3  # (width 0..2: hi below lo)
+    made = _story(tmp_path_factory.mktemp("lit"), "n", f"{prefix}random({lo}, {hi})")
+    if made is None:
+        return
+    story, effect = made
+    bounds = rules.bounds(story)
+    variables = story.defaults()
+    want = _outcome(rules.computed, effect, variables, {}, set(), bounds,
+                    roller(seed, turn, "a", 0, "n"))
+    plain, rolled = fast.computed(effect, "a", 0, bounds)
+    assert plain is None and rolled is not None
+    assert _outcome(rolled, variables, {}, set(), seed, turn) == want
+
+
+def test_a_names_table_gives_what_lists_gives_for_every_value() -> None:
+    """A list's `add`/`remove` as the runner's table (`NamesTable`) equals
+    `lists.added`/`lists.removed` on every subset of the items, met once or again, and
+    still past `TABLE_MAX` entries (then it computes without keeping)."""
+    from itertools import combinations
+
+    from game.story import lists
+
+    items = ("badge", "script", "coffee", "headset", "memo")
+    values = [c for k in range(len(items) + 1) for c in combinations(items, k)]
+    for names in [(), ("coffee",), ("badge", "memo"), items]:
+        add, remove = fast.names_added(items, names), fast.names_removed(names)
+        for _ in range(2):
+            for current in values:
+                assert add[current] == lists.added(items, current, names)
+                assert remove[current] == lists.removed(current, names)
+    full = fast.names_added(items, ("memo",))
+    full.update({(str(i),): () for i in range(fast.TABLE_MAX)})
+    assert full[("badge",)] == ("badge", "memo") and len(full) == fast.TABLE_MAX

@@ -446,9 +446,9 @@ def _apply(effects: tuple[Effect, ...], variables: dict[str, Value], facts: tupl
             variables[effect.target] = lists.removed(
                 variables[effect.target], effect.value)  # type: ignore[arg-type]
         elif kind == "add":  # add to a list
+            items = engine._items.get(effect.target, ())
             variables[effect.target] = lists.added(
-                engine._items.get(effect.target, ()), variables[effect.target],
-                effect.value)  # type: ignore[arg-type]
+                items, variables[effect.target], effect.value)  # type: ignore[arg-type]
         else:
             dice = engine._dice.get(id(effect))
             if dice is None or dice[0] is not effect:

@@ -194,6 +194,7 @@ class EffectReaders(TextReaders):
                         (Related(declared.pos, "declared here"),))
             return None
         here = self.pos(vnode)
+        mark = len(self.diagnostics)
         if not expr.refers(tree):
             self.report(here, f"compute {var}: '{source}' is always the same value; "
                         f"set: {{{var}: ...}} says that more plainly", codes.COMPUTE_CONSTANT)
@@ -203,8 +204,11 @@ class EffectReaders(TextReaders):
                 self.report(self.inner_pos(vnode, n.offset), f"compute {var}: "
                             f"'{expr.unparse(n)}' always gives the same number",
                             codes.RANDOM_ONE_OUTCOME)
-        condition = Condition(source, tree, here, expr.compile_expr(tree))
-        return Effect("compute", var, source, here, condition)
+        evaluate = expr.compile_expr(tree)
+        if len(self.diagnostics) == mark and isinstance(vnode, yaml.ScalarNode) and (
+                vnode.tag == yamlsrc.STR):  # read quickly from now on (`quick_compute`)
+            self.computes[var, source] = (tree, evaluate)
+        return Effect("compute", var, source, here, Condition(source, tree, here, evaluate))
 
     def assignment(self, kind: str, var: str, key_node: yaml.Node, vnode: yaml.Node,
                    label: str | None = None) -> Effect | None:

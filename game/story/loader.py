@@ -26,7 +26,7 @@ from types import MappingProxyType
 
 import yaml
 
-from game.story import codes, schema, yamlsrc
+from game.story import codes, expr, schema, yamlsrc
 from game.story.careful import Definition
 from game.story.choicereader import missing_scene_code
 from game.story.diagnostics import Diagnostic, first_defined
@@ -76,6 +76,8 @@ class Loader(ElementReaders):
         """Lines of each file, split only if need be (`CarefulReaders.line_text`)."""
         self.conditions: dict[str, Compiled] = {}
         """Parsed, checked and compiled conditions by source text: stories repeat them."""
+        self.computes: dict[tuple[str, str], tuple[expr.Node, expr.Evaluator]] = {}
+        """Clean `compute` expressions by (variable, text), for `quick_compute`."""
         self.variables: dict[str, Variable] = {}
         self.fact_ids: set[str] = set()
         self.scene_ids: set[str] = set()

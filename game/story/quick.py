@@ -131,6 +131,9 @@ class QuickReaders:
     scene_name: str
     """The scene being read (its conditions are asked only after it was entered)."""
     conditions: dict[str, Compiled]
+    computes: dict[tuple[str, str], tuple[expr.Node, expr.Evaluator]]
+    """(variable, expression) of each `compute` the careful reader read without a word to
+    say, with the expression parsed and compiled (see `quick_compute`)."""
     compile_condition: Callable[[str], Compiled]
     """The loader's: each distinct condition text parsed, checked and compiled once."""
     defer_target: Callable[[str, yaml.Node, str], bool]
@@ -254,17 +257,32 @@ class QuickReaders:
                             return None
                         out.append(new_effect("unlock", fact, True, self.pos(fnode), None))
                     continue
-                if kind == "compute":  # an expression: the careful reader checks it
-                    return None
                 f2 = _quick_entries(value, self.variables)
                 if f2 is None:
                     return None
                 for var, vnode in f2.items():
-                    effect = self.quick_assignment(kind, var, vnode)
+                    effect = (self.quick_compute(var, vnode) if kind == "compute"
+                              else self.quick_assignment(kind, var, vnode))
                     if effect is None:
                         return None
                     out.append(effect)
         return tuple(out)
+
+    def quick_compute(self, var: str, vnode: yaml.Node) -> Effect | None:
+        """`compute: {var: "expression"}` when the careful reader has read this very
+        expression into this variable before without a word to say (`computes`): a story
+        repeats a few expressions hundreds of times, and each careful read parses, checks
+        and compiles it again. What was clean stays clean: within a load names are only
+        added, and a variable's kind never changes."""
+        if type(vnode) is not _ScalarNode or vnode.tag != yamlsrc.STR:
+            return None
+        source = vnode.value
+        known = self.computes.get((var, source))
+        if known is None:
+            return None
+        here = self.pos(vnode)
+        return new_effect("compute", var, source, here,
+                          new_condition(source, known[0], here, known[1]))
 
     def quick_assignment(self, kind: str, var: str, vnode: yaml.Node) -> Effect | None:
         items = self.variables[var].items

@@ -9,6 +9,7 @@ stories we have and for thousands of damaged variants of a generated one.
 from __future__ import annotations
 
 import functools
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from game.story import codes
 from game.story.files import LoadResult, load_story
 from game.story.loader import Loader
 
@@ -43,9 +45,12 @@ def test_real_stories_load_the_same_both_ways(root: Path) -> None:
 
 
 @functools.cache
-def generated() -> str:
+def generated(v2: bool = False) -> str:
+    """The generated story in one file: 40 scenes of format v1, or (`v2`) 100 with every
+    format-v2 feature in a tenth of them (variations, computes, lists, calls...)."""
     with tempfile.TemporaryDirectory() as folder:
-        gen_story.generate(Path(folder), scenes=40, files=1, seed=3)
+        gen_story.generate(Path(folder), scenes=100 if v2 else 40, files=1, seed=3,
+                           v2=frozenset(gen_story.FEATURES) if v2 else frozenset())
         (path,) = Path(folder).glob("*.yaml")
         return path.read_text(encoding="utf-8")
 
@@ -95,6 +100,59 @@ def test_damaged_stories_load_the_same_both_ways(tmp_path: Path, data: st.DataOb
     assert load_story(path) == careful(path)
 
 
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_damaged_v2_stories_load_the_same_both_ways(tmp_path: Path, data: st.DataObject) -> None:
+    text = data.draw(damaged(generated(v2=True)))
+    path = tmp_path / "story.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_story(path) == careful(path)
+
+
+def test_a_v2_story_loads_the_same_both_ways(tmp_path: Path) -> None:
+    path = tmp_path / "story.yaml"
+    path.write_text(generated(v2=True), encoding="utf-8")
+    result = load_story(path)
+    assert result.story is not None
+    assert result == careful(path)
+
+
+COMPUTES = [
+    # (the effects, the variables): each read quickly once read carefully, or never
+    ('[{compute: {n: "n + 1"}}]', "{n: 0}"),
+    ('[{compute: {n: "n + random(1, 3)"}}, {add: {n: 1}}]', "{n: 0}"),
+    ('[{compute: {n: "3"}}]', "{n: 0}"),  # always the same value: a warning each time
+    ("[{compute: {n: 3}}]", "{n: 0}"),  # a number, not text: the careful reader says so
+    ('[{compute: {n: "n + random(2, 2)"}}]', "{n: 0}"),  # one outcome: a warning each time
+    ('[{compute: {n: "n / 2"}}]', "{n: 0}"),  # a decimal result into a whole number
+    ('[{compute: {n: "m + 1"}}]', "{n: 0}"),  # m is declared in the next file
+    ('[{compute: {n: "n + 1", n: "n + 2"}}]', "{n: 0}"),  # a key twice
+    ('[{compute: {b: "n > 1"}}]', "{n: 0, b: false}"),
+    ('[{compute: {n: "visits(s1)"}}]', "{n: 0}"),
+    # one expression, fine for one variable and not for the other
+    ('[{compute: {x: "n / 2"}}, {compute: {n: "n / 2"}}]', "{n: 0, x: 0.5}"),
+]
+
+
+@pytest.mark.parametrize(("effects", "variables"), COMPUTES)
+def test_computes_load_the_same_both_ways(tmp_path: Path, effects: str, variables: str,
+                                          ) -> None:
+    """`quick_compute` reads an expression the careful reader read cleanly before: the
+    same expression in every scene, the first file declaring fewer names than the second."""
+    scenes = "".join(f"  s{i}: {{text: x, on_enter: {effects}, next: s{i + 1}}}\n"
+                     for i in range(3))
+    (tmp_path / "a.yaml").write_text(
+        f"story: {{id: t, title: T, start: s0}}\nvariables: {variables}\nscenes:\n{scenes}",
+        encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(
+        f"variables: {{m: 1}}\nscenes:\n  s3: {{text: x, on_enter: {effects}, "
+        "ending: {id: e, title: E}}\n", encoding="utf-8")
+    result = load_story(tmp_path)
+    assert result == careful(tmp_path)
+    assert not any(d.code == codes.YAML_SYNTAX.code for d in result.diagnostics)
+
+
 def test_the_quick_paths_are_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Otherwise the tests above would pass trivially."""
     calls = {"choices": 0, "paragraphs": 0}
@@ -119,6 +177,24 @@ def test_the_quick_paths_are_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert calls["paragraphs"] == len(result.story.scenes)
     assert calls["choices"] == sum(1 for s in result.story.scenes.values() for c in s.choices
                                    if not c.is_continue)
+
+
+def test_the_quick_compute_is_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each distinct compute is read carefully once, and quickly every other time."""
+    computes = []
+    quick_compute = Loader.quick_compute
+
+    def counting(self: Loader, *args: object) -> object:
+        result = quick_compute(self, *args)  # type: ignore[arg-type]
+        computes.append(result is not None)
+        return result
+
+    monkeypatch.setattr(Loader, "quick_compute", counting)
+    path = tmp_path / "story.yaml"
+    path.write_text(generated(v2=True), encoding="utf-8")
+    assert load_story(path).story is not None
+    sources = set(re.findall(r'compute: \{(\w+: "[^"]*")', generated(v2=True)))
+    assert computes.count(False) == len(sources) < computes.count(True)
 
 
 def test_an_explicit_tag_with_a_bad_value_is_reported_not_raised(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from game.story.model import (
     Condition,
     Effect,
     Ending,
+    Names,
     Scene,
     Story,
     Template,
@@ -123,7 +124,7 @@ class Engine:
     """
 
     __slots__ = ("_bounds", "_defaults", "_dice", "_facts", "_history", "_items", "_plans",
-                 "_story", "_titles")
+                 "_story", "_tables", "_titles")
 
     def __init__(self, story: Story, history: int | None = HISTORY_LIMIT) -> None:
         if history is not None and history < 1:
@@ -133,6 +134,9 @@ class Engine:
         self._bounds = bounds(story)
         self._items = story.list_items()
         """Each list variable's declared names, for a list's `add` (the order it keeps)."""
+        self._tables: dict[int, tuple[Effect, lists.NamesTable]] = {}
+        """Each list `add`/`remove` seen so far as its table of value before -> after, by
+        its id, with the effect (which keeps that id its own)."""
         self._dice: dict[int, tuple[Effect, bool]] = {}
         """Whether each compute effect seen so far rolls (`effects.rolls`), by its id, with
         the effect itself (which keeps that id its own): one that does not is evaluated
@@ -158,6 +162,14 @@ class Engine:
         return plan
 
     # -- moving --------------------------------------------------------------------------
+
+    def _names_table(self, effect: Effect) -> lists.NamesTable:
+        """A list's `add` or `remove` as a table (`lists.NamesTable`); an `add` keeps the
+        declared order of the list's items."""
+        names: Names = effect.value  # type: ignore[assignment]
+        if effect.kind == "remove":
+            return lists.names_removed(names)
+        return lists.names_added(self._items.get(effect.target, ()), names)
 
     def start(self, seed: int = 0) -> GameState:
         """The first state of a game whose random draws come from `seed` (game/engine/dice.py;
@@ -442,13 +454,11 @@ def _apply(effects: tuple[Effect, ...], variables: dict[str, Value], facts: tupl
         elif kind == "unlock":
             if effect.target not in facts:
                 facts = (*facts, effect.target)
-        elif kind == "remove":
-            variables[effect.target] = lists.removed(
-                variables[effect.target], effect.value)  # type: ignore[arg-type]
-        elif kind == "add":  # add to a list
-            items = engine._items.get(effect.target, ())
-            variables[effect.target] = lists.added(
-                items, variables[effect.target], effect.value)  # type: ignore[arg-type]
+        elif kind == "remove" or kind == "add":  # a list's: one look-up (lists.NamesTable)
+            table = engine._tables.get(id(effect))
+            if table is None or table[0] is not effect:
+                table = engine._tables[id(effect)] = (effect, engine._names_table(effect))
+            variables[effect.target] = table[1][variables[effect.target]]  # type: ignore[index]
         else:
             dice = engine._dice.get(id(effect))
             if dice is None or dice[0] is not effect:

@@ -9,7 +9,7 @@ list's order is the declared one wherever it is looked at.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from game.story.model import Names
 from game.story.names import closest
@@ -35,6 +35,41 @@ def removed(current: Names, names: Names) -> Names:
     gone = set(names)
     kept = tuple(item for item in current if item not in gone)
     return current if len(kept) == len(current) else kept
+
+
+class NamesTable(dict[Names, Names]):
+    """One `add` or `remove` of names to a list variable (format v2) as a table: the list's
+    value before -> its value after, each entry computed once by `added`/`removed` above
+    (the rule stays there) the first time play meets that value, so applying it is one
+    dict look-up (`table[current]`), in the Engine and in the fast runner alike. A list's
+    values are few (subsets of its items, and a game meets fewer), and the table stops
+    growing at `TABLE_MAX` entries: past that a value not in it is computed each time."""
+
+    __slots__ = ("change",)
+
+    def __init__(self, change: Callable[[Names], Names]) -> None:
+        super().__init__()
+        self.change = change
+
+    def __missing__(self, current: Names) -> Names:
+        after = self.change(current)
+        if len(self) < TABLE_MAX:
+            self[current] = after
+        return after
+
+
+TABLE_MAX = 4096
+"""The most entries a `NamesTable` keeps."""
+
+
+def names_added(items: Sequence[str], names: Names) -> NamesTable:
+    """`added(items, current, names)` for one effect, as a `NamesTable`."""
+    return NamesTable(lambda current: added(items, current, names))
+
+
+def names_removed(names: Names) -> NamesTable:
+    """`removed(current, names)` for one effect, as a `NamesTable`."""
+    return NamesTable(lambda current: removed(current, names))
 
 
 def fitted(items: Sequence[str], saved: Iterable[object]) -> tuple[Names, list[str]]:

@@ -16,8 +16,8 @@ once, into one closure that does only what that effect needs:
   its offset) formatted once. None for an expression with a node kind this compiler does
   not take (comparisons, `and`/`or`/`not`, `in`): the runner then calls `computed` itself.
 - `added(effect, bounds)`: `fn(variables, visits, facts)` for an `add` to a bounded number.
-- `names_added(items, names)`, `names_removed(names)`: a list's `add`/`remove` as a table
-  from the value before to the value after (`NamesTable`), filled as runs go.
+- a list's `add`/`remove` is `game.story.lists.NamesTable` (a table from the value before
+  to the value after, filled as play goes), which the Engine uses too.
 
 Each gives the value to store, or raises (`ExprEvalError` or `StoryRuntimeError`) exactly
 where the Engine's function raises; the messages do not matter (a failed run is replayed
@@ -29,15 +29,15 @@ expressions, values and seeds.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from hashlib import blake2b
 from typing import Any
 
 from game.engine import effects as rules
-from game.story import expr, lists
+from game.story import expr
 from game.story.expr import ExprEvalError, rounded
-from game.story.model import Effect, Names, Value
+from game.story.model import Effect, Value
 
 Plain = Callable[[Mapping[str, Value], Mapping[str, int], AbstractSet[str]], Value]
 """fn(variables, visits, facts) -> the value to store."""
@@ -45,41 +45,6 @@ Rolled = Callable[[Mapping[str, Value], Mapping[str, int], AbstractSet[str], int
 """fn(variables, visits, facts, game seed, turn) -> the value to store."""
 _Fn = Callable[..., Any]
 """A compiled node of a rolling expression: fn(variables, visits, facts, seed, turn)."""
-
-class NamesTable(dict[Names, Names]):
-    """One `add` or `remove` of names to a list variable (format v2) as a table: the list's
-    value before -> its value after, each entry computed once by `game.story.lists` (the
-    rule stays there) the first time a run meets that value, so the runner's step is one
-    dict look-up (`table[current]`). A list's values are few (subsets of its items, and a
-    run meets fewer), and the table stops growing at `TABLE_MAX` entries: past that a value
-    not in it is computed each time, as before."""
-
-    __slots__ = ("change",)
-
-    def __init__(self, change: Callable[[Names], Names]) -> None:
-        super().__init__()
-        self.change = change
-
-    def __missing__(self, current: Names) -> Names:
-        after = self.change(current)
-        if len(self) < TABLE_MAX:
-            self[current] = after
-        return after
-
-
-TABLE_MAX = 4096
-"""The most entries a `NamesTable` keeps."""
-
-
-def names_added(items: Sequence[str], names: Names) -> NamesTable:
-    """`lists.added(items, current, names)` for one effect, as a `NamesTable`."""
-    return NamesTable(lambda current: lists.added(items, current, names))
-
-
-def names_removed(names: Names) -> NamesTable:
-    """`lists.removed(current, names)` for one effect, as a `NamesTable`."""
-    return NamesTable(lambda current: lists.removed(current, names))
-
 
 def added(effect: Effect, bounds: rules.Bounds) -> Plain:
     """`effects.added` for one `add` to a bounded number, as a closure of the runner's

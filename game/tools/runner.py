@@ -63,6 +63,7 @@ from game import numbers
 from game.engine import dice
 from game.engine import effects as rules
 from game.engine.errors import StoryRuntimeError
+from game.story import lists
 from game.story.calls import MAX_DEPTH
 from game.story.expr import Evaluator, ExprEvalError
 from game.story.model import Choice, Effect, Story, Value
@@ -177,7 +178,7 @@ EFFECT_CODES = {"set": _SET, "add": _ADD, "unlock": _UNLOCK, "remove": _REMOVE,
 beyond effects: marking a once-only choice taken, counting a visit to the scene entered;
 `_CALL` is a call's push of its return point (first, as the Engine checks the depth first).
 An `add` to a list variable and a `remove` are `_NAMES`, whose value is a table from the
-list before to the list after (`fasteffects.NamesTable`, filled through `game.story.lists`
+list before to the list after (`lists.NamesTable`, filled through `game.story.lists`
 as the Engine changes lists), so the loop's number `add` never looks at a type and a list
 change is one look-up. An `add` to a bounded number and a `compute` are
 `_APPLY` (no dice) or `_ROLL` (a compute that rolls), whose value is the effect's own
@@ -221,10 +222,10 @@ def _ops(effects: tuple[Effect, ...], story: Story, where: str,
                                 f"'{effect.kind}' effect")
         if code == _ADD and type(effect.value) is tuple:
             items = story.variables[effect.target].items or ()
-            ops.append((_NAMES, effect.target, fast.names_added(items, effect.value)))
+            ops.append((_NAMES, effect.target, lists.names_added(items, effect.value)))
         elif code == _REMOVE:
             assert type(effect.value) is tuple, "a remove holds the names it removes"
-            ops.append((_NAMES, effect.target, fast.names_removed(effect.value)))
+            ops.append((_NAMES, effect.target, lists.names_removed(effect.value)))
         elif code == _COMPUTE:
             plain, rolled = fast.computed(effect, where, index, bounds)
             if plain is not None:

@@ -179,7 +179,7 @@ def test_a_random_of_literal_bounds_rolls_what_dice_roller_rolls(
 
 
 def test_a_names_table_gives_what_lists_gives_for_every_value() -> None:
-    """A list's `add`/`remove` as the runner's table (`NamesTable`) equals
+    """A list's `add`/`remove` as the runner's and the Engine's table (`NamesTable`) equals
     `lists.added`/`lists.removed` on every subset of the items, met once or again, and
     still past `TABLE_MAX` entries (then it computes without keeping)."""
     from itertools import combinations
@@ -189,11 +189,11 @@ def test_a_names_table_gives_what_lists_gives_for_every_value() -> None:
     items = ("badge", "script", "coffee", "headset", "memo")
     values = [c for k in range(len(items) + 1) for c in combinations(items, k)]
     for names in [(), ("coffee",), ("badge", "memo"), items]:
-        add, remove = fast.names_added(items, names), fast.names_removed(names)
+        add, remove = lists.names_added(items, names), lists.names_removed(names)
         for _ in range(2):
             for current in values:
                 assert add[current] == lists.added(items, current, names)
                 assert remove[current] == lists.removed(current, names)
-    full = fast.names_added(items, ("memo",))
-    full.update({(str(i),): () for i in range(fast.TABLE_MAX)})
-    assert full[("badge",)] == ("badge", "memo") and len(full) == fast.TABLE_MAX
+    full = lists.names_added(items, ("memo",))
+    full.update({(str(i),): () for i in range(lists.TABLE_MAX)})
+    assert full[("badge",)] == ("badge", "memo") and len(full) == lists.TABLE_MAX

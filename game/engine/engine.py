@@ -123,8 +123,8 @@ class Engine:
     game/engine/state.py); None keeps them all, for tools that report a whole run's route.
     """
 
-    __slots__ = ("_bounds", "_defaults", "_dice", "_facts", "_history", "_items", "_plans",
-                 "_story", "_tables", "_titles")
+    __slots__ = ("_bounds", "_defaults", "_facts", "_history", "_items", "_plans",
+                 "_prepared", "_story", "_titles")
 
     def __init__(self, story: Story, history: int | None = HISTORY_LIMIT) -> None:
         if history is not None and history < 1:
@@ -134,13 +134,12 @@ class Engine:
         self._bounds = bounds(story)
         self._items = story.list_items()
         """Each list variable's declared names, for a list's `add` (the order it keeps)."""
-        self._tables: dict[int, tuple[Effect, lists.NamesTable]] = {}
-        """Each list `add`/`remove` seen so far as its table of value before -> after, by
-        its id, with the effect (which keeps that id its own)."""
-        self._dice: dict[int, tuple[Effect, bool]] = {}
-        """Whether each compute effect seen so far rolls (`effects.rolls`), by its id, with
-        the effect itself (which keeps that id its own): one that does not is evaluated
-        with no dice, as the runner does."""
+        self._prepared: dict[int, tuple[Effect, lists.NamesTable | bool]] = {}
+        """What each list or compute effect seen so far needs, made once (`_prepare`), by
+        its id, with the effect itself (which keeps that id its own): a list's
+        `add`/`remove` as its table of value before -> after; for a compute, whether it
+        rolls (`effects.rolls`: one that does not is evaluated with no dice, as the runner
+        does)."""
         self._defaults: dict[str, Value] | None = None
         """The story's defaults, made at the first start: every game starts from this one
         dict, which no state ever changes (a write copies it first, as for any state)."""
@@ -163,13 +162,16 @@ class Engine:
 
     # -- moving --------------------------------------------------------------------------
 
-    def _names_table(self, effect: Effect) -> lists.NamesTable:
-        """A list's `add` or `remove` as a table (`lists.NamesTable`); an `add` keeps the
-        declared order of the list's items."""
-        names: Names = effect.value  # type: ignore[assignment]
-        if effect.kind == "remove":
-            return lists.names_removed(names)
-        return lists.names_added(self._items.get(effect.target, ()), names)
+    def _prepare(self, effect: Effect) -> tuple[Effect, lists.NamesTable | bool]:
+        """`_prepared`'s entry for a list or compute effect, made and kept."""
+        if effect.kind == "compute":
+            assert effect.expression is not None, "a compute effect holds its expression"
+            made: lists.NamesTable | bool = rolls(effect.expression)
+        else:
+            names: Names = effect.value  # type: ignore[assignment]
+            made = lists.names_table(effect.kind, self._items.get(effect.target, ()), names)
+        entry = self._prepared[id(effect)] = (effect, made)
+        return entry
 
     def start(self, seed: int = 0) -> GameState:
         """The first state of a game whose random draws come from `seed` (game/engine/dice.py;
@@ -454,20 +456,18 @@ def _apply(effects: tuple[Effect, ...], variables: dict[str, Value], facts: tupl
         elif kind == "unlock":
             if effect.target not in facts:
                 facts = (*facts, effect.target)
-        elif kind == "remove" or kind == "add":  # a list's: one look-up (lists.NamesTable)
-            table = engine._tables.get(id(effect))
-            if table is None or table[0] is not effect:
-                table = engine._tables[id(effect)] = (effect, engine._names_table(effect))
-            variables[effect.target] = table[1][variables[effect.target]]  # type: ignore[index]
-        else:
-            dice = engine._dice.get(id(effect))
-            if dice is None or dice[0] is not effect:
-                assert effect.expression is not None, "a compute effect holds its expression"
-                dice = engine._dice[id(effect)] = (effect, rolls(effect.expression))
+        else:  # a list's add/remove (one look-up in its table), or a compute
+            prepared = engine._prepared.get(id(effect))
+            if prepared is None or prepared[0] is not effect:
+                prepared = engine._prepare(effect)
+            if kind != "compute":
+                table = prepared[1]
+                variables[effect.target] = table[variables[effect.target]]  # type: ignore[index]
+                continue
             seed, turn, scene, choice, visits, roll = at
             variables[effect.target] = computed(
                 effect, variables, visits, frozenset(facts), engine._bounds,
-                None if not dice[1] else roll or game_roll(
+                None if not prepared[1] else roll or game_roll(
                     seed, turn, scene if choice is None else f"{scene}/{choice}", index,
                     effect))
     return facts

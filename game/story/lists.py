@@ -62,6 +62,12 @@ TABLE_MAX = 4096
 """The most entries a `NamesTable` keeps."""
 
 
+def names_table(kind: str, items: Sequence[str], names: Names) -> NamesTable:
+    """The table of a list's `add` (of `names`, kept in the order of `items`) or `remove`
+    effect (`kind`), as the Engine and the fast runner apply it."""
+    return names_removed(names) if kind == "remove" else names_added(items, names)
+
+
 def names_added(items: Sequence[str], names: Names) -> NamesTable:
     """`added(items, current, names)` for one effect, as a `NamesTable`."""
     return NamesTable(lambda current: added(items, current, names))

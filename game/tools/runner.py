@@ -220,12 +220,11 @@ def _ops(effects: tuple[Effect, ...], story: Story, where: str,
         if code is None:
             raise UnknownEffect(f"{effect.pos}: the random runner cannot apply a "
                                 f"'{effect.kind}' effect")
-        if code == _ADD and type(effect.value) is tuple:
+        if code == _REMOVE or (code == _ADD and type(effect.value) is tuple):
+            assert type(effect.value) is tuple, "a list's add/remove holds its names"
             items = story.variables[effect.target].items or ()
-            ops.append((_NAMES, effect.target, lists.names_added(items, effect.value)))
-        elif code == _REMOVE:
-            assert type(effect.value) is tuple, "a remove holds the names it removes"
-            ops.append((_NAMES, effect.target, lists.names_removed(effect.value)))
+            ops.append((_NAMES, effect.target,
+                        lists.names_table(effect.kind, items, effect.value)))
         elif code == _COMPUTE:
             plain, rolled = fast.computed(effect, where, index, bounds)
             if plain is not None:

@@ -19,7 +19,8 @@ class StoryIndex:
     def __init__(self) -> None:
         self.files: dict[Path, FileIndex] = {}
         self.known: dict[Kind, dict[str, dict[str, str]]] = {}
-        """`names` by kind, until the next update: completion asks for it on every key."""
+        """`names` by kind, until an update changes what is defined of that kind: completion
+        asks for it on every key, and rebuilding it at 10,000 scenes costs ~15 ms."""
 
     def update(self, path: Path, text: str) -> bool:
         """Re-index one file; False (and the last good index kept) when its YAML is broken."""
@@ -29,8 +30,13 @@ class StoryIndex:
         """A file's index made already (`index_text`; None keeps the last good one)."""
         if found is None:
             return False
+        before = self.files.get(path)
         self.files[path] = found
-        self.known.clear()
+        if before is None:
+            self.known.clear()
+        else:  # a keystroke seldom changes what a file defines: keep the kinds it did not
+            for kind in [k for k in self.known if before.defined[k] != found.defined[k]]:
+                del self.known[kind]
         return True
 
     def forget(self, path: Path) -> None:

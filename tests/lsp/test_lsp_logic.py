@@ -75,6 +75,24 @@ def test_the_index_finds_variables_in_text_blocks_conditions_effects_and_playthr
     assert (text.line, text.start) == (line, col + 1)
 
 
+def test_names_are_kept_across_an_edit_until_a_definition_changes(
+        index: StoryIndex) -> None:
+    """Completion asks for every name at each keystroke; re-indexing a file whose edit
+    defines nothing new keeps the merged table, and one that does is seen at once."""
+    path = EXAMPLE / "scenes.yaml"
+    text = path.read_text(encoding="utf-8")
+    scenes, facts = index.names("scene"), index.names("fact")
+    assert index.update(path, text.replace("goto: kitchen", "goto: kitchn", 1))
+    assert index.names("scene") is scenes and index.names("fact") is facts
+    renamed = text.replace("  kitchen:\n", "  galley:\n", 1)
+    assert index.update(path, renamed)
+    assert "galley" in index.names("scene") and "kitchen" not in index.names("scene")
+    assert index.names("fact") is facts
+    retitled = renamed.replace("title: The Kitchen", "title: The Galley", 1)
+    assert "title: The Galley" in retitled and index.update(path, retitled)
+    assert index.names("scene")["galley"]["title"] == "The Galley"
+
+
 def test_the_index_finds_names_in_text_variations(index: StoryIndex) -> None:
     path = EXAMPLE / "extra.yaml"
     assert index.update(path, 'scenes:\n  x:\n    text: "{&a|{courage}} {?has(coffee) and '

@@ -16,7 +16,6 @@ from collections.abc import Container
 from game.story.model import Value
 from game.story.names import slugify
 
-
 _SLUGS: dict[str, str] = {}
 """`slugify` of choice texts met before: a story repeats its choices' texts (the generated
 10k story: 29,878 choices, 4,555 distinct texts), and each slug is ~10 C calls."""

@@ -16,12 +16,20 @@ from collections.abc import Container
 from game.story.model import Value
 from game.story.names import slugify
 
+_SLUGS: dict[str, str] = {}
+"""`slugify` of choice texts met before: a story repeats its choices' texts (the generated
+10k story: 29,878 choices, 4,555 distinct texts), and each slug is ~10 C calls."""
+
 
 def default_choice_id(text: str, taken: Container[str]) -> str:
     """A choice's id when it has none: its text (as written, holes and all) slugified, with
     _2, _3, ... after it when another choice of the scene already has that id. Stable while
     the text does not change, which is what saves need."""
-    base = slugify(text)
+    base = _SLUGS.get(text)
+    if base is None:
+        base = slugify(text)
+        if len(_SLUGS) < 65536:
+            _SLUGS[text] = base
     choice_id, n = base, 2
     while choice_id in taken:
         choice_id, n = f"{base}_{n}", n + 1

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from game.story.construct import draft_class, fast_constructor, slot_setters
+from game.story.construct import blank_class, draft_class, fast_constructor, slot_setters
 from game.story.model import Ending, Pos, new_pos
 from game.story.scene import (
     Choice,
@@ -128,3 +128,17 @@ def test_a_draft_becomes_the_frozen_class_with_the_same_value() -> None:
 def test_no_draft_for_another_shape() -> None:
     assert draft_class(Pos, ("file", "line")) is None  # the class changed shape
     assert draft_class(Checked, ("a",)) is None  # __post_init__ must still run
+
+
+def test_a_blank_filled_by_stores_becomes_the_frozen_class() -> None:
+    blank = blank_class(Pos, ("file", "line", "col"))
+    assert blank is not None and blank is not Pos and not hasattr(blank, "__dataclass_fields__")
+    made = blank()
+    made.file, made.line, made.col = "a.yaml", 3, 4
+    made.__class__ = Pos
+    assert type(made) is Pos and made == Pos("a.yaml", 3, 4)
+    assert hash(made) == hash(Pos("a.yaml", 3, 4))
+    with pytest.raises(AttributeError):
+        made.line = 5  # frozen once it is a Pos
+    assert blank_class(Pos, ("file", "line")) is None  # the class changed shape
+    assert blank_class(Checked, ("a",)) is None  # __post_init__ must still run

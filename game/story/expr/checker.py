@@ -220,7 +220,7 @@ def check(
     if want_bool and result is not None and result != "bool":
         msg = f"this condition is {_WORDS[result]}, not true/false{_bool_hint(node, result)}"
         errors.append(ExprError(msg, start_offset(node)))
-    return sorted(errors, key=lambda e: e.offset)
+    return sorted(errors, key=lambda e: e.offset) if errors else errors
 
 
 def _range_problem(n: Apply) -> EmptyRange | None:

@@ -18,7 +18,9 @@ from game.story.names import slugify
 
 _SLUGS: dict[str, str] = {}
 """`slugify` of choice texts met before: a story repeats its choices' texts (the generated
-10k story: 29,878 choices, 4,555 distinct texts), and each slug is ~10 C calls."""
+10k story: 29,878 choices, 4,555 distinct texts), and each slug is ~10 C calls. It lives as
+long as the process (a language server's is long), so it keeps only short texts, and at most
+65,536 of them."""
 
 
 def default_choice_id(text: str, taken: Container[str]) -> str:
@@ -28,7 +30,7 @@ def default_choice_id(text: str, taken: Container[str]) -> str:
     base = _SLUGS.get(text)
     if base is None:
         base = slugify(text)
-        if len(_SLUGS) < 65536:
+        if len(text) <= 120 and len(_SLUGS) < 65536:  # at most ~16 MB, for a process's life
             _SLUGS[text] = base
     choice_id, n = base, 2
     while choice_id in taken:

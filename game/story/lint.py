@@ -332,18 +332,8 @@ def _scene_effects(scene: Scene, known: Known,
         text = paragraph.text
         if len(text.parts) > 1 and varied(text):
             varied_texts.append((text, paragraph.pos))
-    for effect in scene.on_enter:
-        if effect.kind == "unlock":
-            unlocks.append(effect.target)
-        if not in_range(effect.value):
-            effect_numbers.append(_out_of_range_at(effect.pos, effect.value))
-        elif type(effect.value) is tuple and effect.kind != "remove":
-            listed = [] if listed is None else listed
-            listed.append(effect)
-    for choice in scene.choices:
-        if choice.call:
-            calls = True
-        for effect in choice.effects:
+    for effects in (scene.on_enter, *[choice.effects for choice in scene.choices]):
+        for effect in effects:  # on entry, then each choice's, in order
             if effect.kind == "unlock":
                 unlocks.append(effect.target)
             if not in_range(effect.value):
@@ -351,6 +341,9 @@ def _scene_effects(scene: Scene, known: Known,
             elif type(effect.value) is tuple and effect.kind != "remove":
                 listed = [] if listed is None else listed
                 listed.append(effect)
+    for choice in scene.choices:
+        if choice.call:
+            calls = True
         if choice.condition is not None:
             for value in known.outside(choice.condition):
                 condition_numbers.append(_out_of_range_at(choice.condition.pos, value))

@@ -192,7 +192,7 @@ def _full(state: GameState) -> dict[str, Any]:
         "turn": state.turn,
         "via": state.via,
         "variables": dict(state.variables),
-        "visits": dict(sorted(visits.items())) if isinstance(visits, Counts) else dict(visits),
+        "visits": visits.sorted_dict() if isinstance(visits, Counts) else dict(visits),
         "taken": sorted(state.taken),
         "facts": list(state.facts),
         "seed": state.seed,

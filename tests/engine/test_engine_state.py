@@ -73,6 +73,7 @@ def test_counts_behave_like_a_dict_and_old_versions_never_change(
         assert counts == model and model == counts and counts.as_dict() == model
         assert len(counts) == len(model) and set(counts) == set(model)
         assert sorted(counts.items()) == sorted(model.items())
+        assert list(counts.sorted_dict().items()) == sorted(model.items())
         for key in "abcdefgh":
             assert counts.get(key, 0) == model.get(key, 0)
             assert (key in counts) == (key in model)

@@ -35,6 +35,7 @@ from hashlib import blake2b
 from typing import Any
 
 from game.engine import effects as rules
+from game.numbers import LIMIT
 from game.story import expr
 from game.story.expr import ExprEvalError, rounded
 from game.story.model import Effect, Value
@@ -46,12 +47,32 @@ Rolled = Callable[[Mapping[str, Value], Mapping[str, int], AbstractSet[str], int
 _Fn = Callable[..., Any]
 """A compiled node of a rolling expression: fn(variables, visits, facts, seed, turn)."""
 
+def kept(limits: tuple[rules.Number | None, rules.Number | None] | None
+         ) -> tuple[rules.Number, rules.Number]:
+    """(low, high): a whole number or a decimal from low to high is one the rules store as
+    it is, for a variable bounded by `limits` (or not bounded: None). Inside the range
+    numbers stay in (game/numbers.py; a comparison is False for nan, so the check refuses
+    it as `numbers.in_range` does) and inside the bounds, `effects.clamped` changes
+    nothing; so a twin's fast path only has to recognise such a value (of the variable's
+    kind, for a compute: `effects.stored` converts the other) and leaves every other one
+    to the rule itself: no rule is written twice."""
+    lo, hi = limits if limits is not None else (None, None)
+    return (-LIMIT if lo is None else max(-LIMIT, lo), LIMIT if hi is None else min(LIMIT, hi))
+
+
 def added(effect: Effect, bounds: rules.Bounds) -> Plain:
     """`effects.added` for one `add` to a bounded number, as a closure of the runner's
-    shape (the rule itself stays there: the sum, range-checked, clamped)."""
-    target, add_to = effect.target, rules.added
+    shape: a sum the rule keeps as it is (`kept`) is returned at once (one Python call
+    where the rule makes four), any other goes through the rule (the sum, range-checked,
+    clamped)."""
+    target, amount, add_to = effect.target, effect.value, rules.added
+    low, high = kept(bounds.get(target))
 
     def add(v: Mapping[str, Any], vi: Mapping[str, int], f: AbstractSet[str]) -> Value:
+        total: Value = v[target] + amount
+        kind = type(total)
+        if (kind is int or kind is float) and low <= total <= high:  # type: ignore[operator]
+            return total
         return add_to(effect, v[target], bounds)
 
     return add
@@ -66,13 +87,22 @@ def computed(effect: Effect, where: str, index: int,
     # What `computed` does with the expression's value: `effects.stored`, with the
     # variable's bounds looked up once; called from each closure directly (one Python call
     # fewer per compute than through a finisher of its own: a compute is 0.15 of a v2 step).
+    # A result `stored` keeps as it is (`kept`: in range and bounds, of the variable's kind)
+    # is returned at once, saving two or three Python calls of the rule.
     limits, target, stored = bounds.get(effect.target), effect.target, rules.stored
+    low, high = kept(limits)
     if not rules.rolls(expression):
         evaluate = expression.evaluate
 
         def plain(v: Mapping[str, Value], vi: Mapping[str, int],
                   f: AbstractSet[str]) -> Value:
-            return stored(effect, evaluate(v, vi, f), v[target], limits)
+            value = evaluate(v, vi, f)
+            current = v[target]
+            kind = type(value)
+            if (kind is int or kind is float) and kind is type(current) and (
+                    low <= value <= high):  # type: ignore[operator]
+                return value
+            return stored(effect, value, current, limits)
 
         return plain, None
     tree = _compile(expression.node, f"/{where}/{index}/{effect.target}/")
@@ -81,7 +111,13 @@ def computed(effect: Effect, where: str, index: int,
 
     def rolled(v: Mapping[str, Value], vi: Mapping[str, int], f: AbstractSet[str],
                seed: int, turn: int) -> Value:
-        return stored(effect, tree(v, vi, f, seed, turn), v[target], limits)
+        value: Value = tree(v, vi, f, seed, turn)
+        current = v[target]
+        kind = type(value)
+        if (kind is int or kind is float) and kind is type(current) and (
+                low <= value <= high):  # type: ignore[operator]
+            return value
+        return stored(effect, value, current, limits)
 
     return None, rolled
 

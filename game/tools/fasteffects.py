@@ -70,7 +70,10 @@ def added(effect: Effect, bounds: rules.Bounds) -> Plain:
     target, amount, add_to = effect.target, effect.value, rules.added
     low, high = kept(bounds.get(target))
 
-    def add(v: Mapping[str, Any], vi: Mapping[str, int], f: AbstractSet[str]) -> Value:
+    def add(v: Mapping[str, Any], vi: Mapping[str, int], f: AbstractSet[str],
+            target: str = target, amount: Any = amount, low: rules.Number = low,
+            high: rules.Number = high) -> Value:
+        # (what it reads as defaults, not free variables: see game/story/expr/compiler.py)
         total: Value = v[target] + amount
         kind = type(total)
         if (kind is int or kind is float) and low <= total <= high:  # type: ignore[operator]
@@ -114,12 +117,14 @@ def computed(effect: Effect, where: str, index: int,
     tree = _fn(part)
 
     def rolled(v: Mapping[str, Value], vi: Mapping[str, int], f: AbstractSet[str],
-               seed: int = 0, turn: int = 0) -> Value:
+               seed: int = 0, turn: int = 0, tree: _Fn = tree, target: str = target,
+               low: rules.Number = low, high: rules.Number = high) -> Value:
         # One `try` for the whole expression in place of one per arithmetic node, as
         # compiler._compile_arith has: no other node kind `_part` takes raises either error
         # (min, max, clamp and abs only compare or negate numbers, `round` and `random`
         # check their numbers first), so every error is the same class as there; the
-        # message and offset may differ, and do not matter (see the module docstring).
+        # message and offset may differ, and do not matter (see the module docstring). What
+        # it reads often are defaults, not free variables (see game/story/expr/compiler.py).
         try:
             value: Value = tree(v, vi, f, seed, turn)
         except ZeroDivisionError:

@@ -148,10 +148,11 @@ def computed(effect: Effect, where: str, index: int,
 # something, reading the constants and variables it works on directly rather than calling
 # a closure for each (the Python call, not the work, is most of what a small node costs):
 # `min(streak + random(1, 3), 50)` is three calls (min, +, the roll) where one closure per
-# node made six. A node is compiled to a part: (_CONST, its value), (_VAR, its name) or
-# (_FN, its closure).
+# node made six. A node is compiled to a part: (_CONST, its value), (_VAR, its name),
+# (_ROLL, (lo, span, tail)) for a `random(LO, HI)` of whole-number literals, lo <= hi (the
+# usual kind: nothing to check; see `_DICE` for the tail), or (_FN, its closure).
 
-_CONST, _VAR, _FN = range(3)
+_CONST, _VAR, _ROLL, _FN = range(4)
 _Part = tuple[int, Any]
 
 
@@ -162,13 +163,18 @@ def _fn(part: _Part) -> _Fn:
         return lambda v, vi, f, s, t, c=x: c
     if kind == _VAR:
         return lambda v, vi, f, s, t, k=x: v[k]
+    if kind == _ROLL:
+        return _random_between(*x)
     return x  # type: ignore[no-any-return]
 
 
 def _pair(op: Callable[[Any, Any], Any], a: _Part, b: _Part) -> _Fn:
     """`op(a, b)` (an operator or `min`/`max`, C functions: no Python call of their own),
-    read straight from each operand that is a constant or a variable."""
+    read straight from each operand that is a constant or a variable, and a roll added to
+    (or taken from, or times) a variable rolled in place, as `x + random(1, 3)` is written."""
     (ka, x), (kb, y) = a, b
+    if ka == _VAR and kb == _ROLL:
+        return _rolled_onto(op, x, *y)
     if ka == _VAR and kb == _CONST:
         return lambda v, vi, f, s, t, op=op, x=x, y=y: op(v[x], y)
     if ka == _VAR and kb == _VAR:
@@ -215,7 +221,7 @@ def _part(n: expr.Node, place: str) -> _Part | None:
         case expr.Apply(func=expr.RANDOM, args=(expr.Literal(value=lo),
                                                 expr.Literal(value=hi))) if (
                 type(lo) is int and type(hi) is int and lo <= hi):
-            return _FN, _random_between(lo, hi, f"{place}{n.offset}")
+            return _ROLL, (lo, hi - lo + 1, f"{place}{n.offset}".encode())
         case expr.Apply(func=func, args=args):
             parts = [_part(a, place) for a in args]
             if any(p is None for p in parts):
@@ -277,16 +283,31 @@ benchmark step; this is a quarter of what it cost). `test_tools_fasteffects.py` 
 rolls below to `dice.roller`."""
 
 
-def _random_between(lo: int, hi: int, tail: str) -> _Fn:
-    """`_random` for whole-number literal bounds, lo <= hi (`random(1, 6)`, the usual
-    kind): nothing to check, the span computed once."""
+def _random_between(lo: int, span: int, tail: bytes) -> _Fn:
+    """A `_ROLL` part's closure: `_random` with nothing to check."""
 
-    def roll(v: Any, vi: Any, f: Any, s: int, t: int, lo: int = lo, span: int = hi - lo + 1,
-             tail: bytes = tail.encode(), copy: Callable[[], Any] = _DICE.copy,
+    def roll(v: Any, vi: Any, f: Any, s: int, t: int, lo: int = lo, span: int = span,
+             tail: bytes = tail, copy: Callable[[], Any] = _DICE.copy,
              number: Callable[..., int] = int.from_bytes) -> int:
         h = copy()
         h.update(b"%d/%d%s" % (s, t, tail))
         return lo + number(h.digest(), "big") % span
+
+    return roll
+
+
+def _rolled_onto(op: Callable[[Any, Any], Any], name: str, lo: int, span: int,
+                 tail: bytes) -> _Fn:
+    """`op(v[name], random(LO, HI))`, the roll of `_random_between` made in the same call."""
+
+    def roll(v: Any, vi: Any, f: Any, s: int, t: int, op: Callable[[Any, Any], Any] = op,
+             name: str = name, lo: int = lo, span: int = span, tail: bytes = tail,
+             copy: Callable[[], Any] = _DICE.copy,
+             number: Callable[..., int] = int.from_bytes) -> Any:
+        current = v[name]  # (read first, as the closures of two operands would)
+        h = copy()
+        h.update(b"%d/%d%s" % (s, t, tail))
+        return op(current, lo + number(h.digest(), "big") % span)
 
     return roll
 

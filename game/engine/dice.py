@@ -17,6 +17,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from hashlib import blake2b
+from typing import Any
 
 # The seed's range is the story's rule (a scripted playthrough names a seed too); it is
 # re-exported here for the places that start and save games.
@@ -28,17 +29,27 @@ OLD_SAVE_SEED = 0
 game every time (it held no `random()`, which older stories could not use)."""
 
 
+_RUNS = blake2b(digest_size=4)
+"""Never fed: `run_seed` hashes a copy of it."""
+
+
 def fresh_seed() -> int:
     """A seed for a new game nobody fixed with `--seed` (the one unpredictable thing, and
     it happens outside the engine: the Session picks it)."""
     return secrets.randbelow(SEED_LIMIT)
 
 
-def run_seed(seed: int) -> int:
+def run_seed(seed: int, copy: Callable[[], Any] = _RUNS.copy) -> int:
     """The game seed of the random playthrough `offscreen test` runs with the runs' seed
     `seed` (run i of `--seed S` has S + i, so `--seed S+i --runs 1` replays it): hashed, so
-    neighbouring runs do not roll alike, and any whole number (negative too) works."""
-    return int.from_bytes(blake2b(f"run/{seed}".encode(), digest_size=4).digest(), "big")
+    neighbouring runs do not roll alike, and any whole number (negative too) works.
+
+    The hash of the text f"run/{seed}", fed to a copy of `_RUNS` as b"run/%d" (the same
+    bytes for a whole number, without a str to build and encode or a keyword to parse):
+    the random runner asks for it once per run that rolls (~0.04 of a v2 benchmark step)."""
+    h = copy()
+    h.update(b"run/%d" % seed)
+    return int.from_bytes(h.digest(), "big")
 
 
 Roll = Callable[[int, int, int], int]

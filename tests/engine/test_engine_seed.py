@@ -49,6 +49,16 @@ def test_seeds_and_run_seeds() -> None:
     assert all(valid_seed(run_seed(i)) for i in (-10**30, -1, 0, 10**30))
 
 
+def test_a_run_seed_is_the_hash_of_its_text() -> None:
+    """`run_seed` feeds bytes to a copy of one hasher: the same number as hashing the text
+    f"run/{seed}" afresh, which is what it always gave (a fixed seed replays its runs)."""
+    from hashlib import blake2b
+
+    for seed in (*range(-300, 300), -10**30, 2**63, 10**30, 4_294_967_295):
+        text = f"run/{seed}".encode()
+        assert run_seed(seed) == int.from_bytes(blake2b(text, digest_size=4).digest(), "big")
+
+
 def test_a_session_fixes_the_seed_of_every_new_game(example: Story, saves: Path) -> None:
     session = Session(example, saves, seed=42)
     session.new_game()

@@ -157,13 +157,14 @@ def test_a_bounded_add_twin_stores_what_effects_added_stores(
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(-6, 9), st.integers(0, 12), st.sampled_from(["", "n + ", "round(x) * "]),
+@given(st.integers(-6, 9), st.integers(0, 12),
+       st.sampled_from(["", "n + ", "b - ", "n * ", "round(x) * "]),
        st.integers(0, 2**32 - 1), st.integers(0, 2000))
 def test_a_random_of_literal_bounds_rolls_what_dice_roller_rolls(
         tmp_path_factory: Any, lo: int, width: int, prefix: str, seed: int, turn: int) -> None:
-    """`random(LO, HI)` with whole-number literals (the twin's shortcut, `_random_between`)
-    rolls the number `dice.roller` rolls, alone and inside arithmetic; also for lo > hi
-    (not the shortcut: it fails in both)."""
+    """`random(LO, HI)` with whole-number literals (the twin's shortcut, `_random_between`,
+    and `_rolled_onto` for a variable and a roll) rolls the number `dice.roller` rolls, alone
+    and inside arithmetic; also for lo > hi (not the shortcut: it fails in both)."""
     hi = lo + width - 3  # (width 0..2: hi below lo)
     made = _story(tmp_path_factory.mktemp("lit"), "n", f"{prefix}random({lo}, {hi})")
     if made is None:

@@ -177,7 +177,8 @@ def constant_value(node: Node) -> Value | None:
 
 
 # Comparisons are the hot path, so each operator gets its own inline lambda rather than
-# an operator-module call; the commonest shapes (`x > 1`, `visits(s) > 1`) skip a call.
+# an operator-module call; the commonest shapes (`x > 1`, `visits(s) > 1`, `count(l) > 1`)
+# skip a call.
 # Every closure below takes what it closes over as default arguments (`x=x`), not as free
 # variables: CPython 3.11 copies a closure's cells into each call's frame and reads them
 # through the cell, and conditions are evaluated at every step of a random run. Measured on
@@ -206,6 +207,14 @@ _CMP_VISITS: Mapping[str, Callable[[str, Any], _Fn]] = {
     "<=": lambda k, c: lambda v, vi, f, k=k, c=c: vi.get(k, 0) <= c,
     ">": lambda k, c: lambda v, vi, f, k=k, c=c: vi.get(k, 0) > c,
     ">=": lambda k, c: lambda v, vi, f, k=k, c=c: vi.get(k, 0) >= c,
+}
+_CMP_COUNT: Mapping[str, Callable[[str, Any], _Fn]] = {
+    "==": lambda k, c: lambda v, vi, f, k=k, c=c: len(v[k]) == c,
+    "!=": lambda k, c: lambda v, vi, f, k=k, c=c: len(v[k]) != c,
+    "<": lambda k, c: lambda v, vi, f, k=k, c=c: len(v[k]) < c,
+    "<=": lambda k, c: lambda v, vi, f, k=k, c=c: len(v[k]) <= c,
+    ">": lambda k, c: lambda v, vi, f, k=k, c=c: len(v[k]) > c,
+    ">=": lambda k, c: lambda v, vi, f, k=k, c=c: len(v[k]) >= c,
 }
 _FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
@@ -255,6 +264,9 @@ def _compile(n: Node) -> tuple[_Fn, bool]:
             return (lambda v, vi, f, name=name: not v[name]), False
         case Unary(operand=Call(func="has", arg=arg)):
             return (lambda v, vi, f, arg=arg: arg not in f), False
+        case Unary(operand=Binary(op=op, left=Literal(value=item), right=Var(name=name))) if (
+                op == MEMBERSHIP):  # `not ("badge" in pockets)`
+            return (lambda v, vi, f, c=item, k=name: c not in v[k]), False
         case Unary(operand=operand):
             x, constant = _compile(operand)
             fn = lambda v, vi, f, x=x: not x(v, vi, f)  # noqa: E731
@@ -325,7 +337,8 @@ def _compile_member(left: Node, right: Node) -> _Fn:
 
 
 def _comparison_shortcut(op: str, left: Node, right: Node) -> _Fn | None:
-    """`x > 1` and `visits(s) > 1` (either way round) read the value directly."""
+    """`x > 1`, `visits(s) > 1` and `count(list) >= 2` (either way round) read the value
+    directly."""
     if isinstance(left, Literal) and isinstance(right, (Var, Call)):
         op, left, right = _FLIP[op], right, left
     if not isinstance(right, Literal):
@@ -335,4 +348,6 @@ def _comparison_shortcut(op: str, left: Node, right: Node) -> _Fn | None:
             return _CMP_VAR[op](name, right.value)
         case Call(func="visits", arg=arg):
             return _CMP_VISITS[op](arg, right.value)
+        case Call(func="count", arg=arg):
+            return _CMP_COUNT[op](arg, right.value)
     return None

@@ -33,10 +33,10 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
-from hashlib import blake2b
 from typing import Any
 
 from game.engine import effects as rules
+from game.engine.dice import ROLL_HASHER
 from game.numbers import LIMIT
 from game.story import expr
 from game.story.expr import ExprEvalError, rounded
@@ -272,8 +272,8 @@ def _apply(func: str, parts: list[_Part], offset: int, place: str) -> _Fn | None
     return None
 
 
-_DICE = blake2b(digest_size=16)
-"""A blake2b of `dice.roller`'s digest size that is never fed. A roll at `tail`
+_DICE = ROLL_HASHER
+"""`dice.roller`'s unfed blake2b (digest size 16). A roll at `tail`
 (`/where/index/name/offset`, the part of the roller's text fixed for one call in one effect,
 encoded once) with seed `s` on turn `t` hashes a copy of it fed the UTF-8 text
 f"{s}/{t}{tail}", formatted straight into bytes as b"%d/%d%s" (the two are whole numbers,

@@ -59,6 +59,25 @@ def test_a_run_seed_is_the_hash_of_its_text() -> None:
         assert run_seed(seed) == int.from_bytes(blake2b(text, digest_size=4).digest(), "big")
 
 
+def test_a_roll_is_the_hash_of_its_place() -> None:
+    """`roller`'s rolls feed bytes to a copy of one hasher (`ROLL_HASHER`, which the fast
+    runner's twins share): the same numbers as hashing the text of the roll's place afresh,
+    which is what saves and fixed seeds were made with."""
+    from hashlib import blake2b
+
+    from game.engine.dice import roller
+
+    for seed, turn, where, index, name in ((0, 0, "kitchen", 0, "luck"),
+                                           (4_294_967_295, 9000, "hall/knock_twice", 3, "x"),
+                                           (42, 7, "café/ça", 1, "naïve")):
+        roll = roller(seed, turn, where, index, name)
+        for offset in (0, 1, 17, 123456):
+            for lo, hi in ((1, 6), (-5, 5), (0, 10**12), (7, 7)):
+                text = f"{seed}/{turn}/{where}/{index}/{name}/{offset}".encode()
+                number = int.from_bytes(blake2b(text, digest_size=16).digest(), "big")
+                assert roll(lo, hi, offset) == lo + number % (hi - lo + 1)
+
+
 def test_a_session_fixes_the_seed_of_every_new_game(example: Story, saves: Path) -> None:
     session = Session(example, saves, seed=42)
     session.new_game()

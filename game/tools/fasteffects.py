@@ -100,21 +100,14 @@ def computed(effect: Effect, where: str, index: int,
     part = _part(expression.node, f"/{where}/{index}/{effect.target}/")
     if part is None and rolls:
         return None, None
-    if part is None:  # (a shape `_part` does not take: the story's own evaluator)
-        evaluate = expression.evaluate
+    if part is None:  # (a shape `_part` does not take: the story's own evaluator, a call
+        evaluate = expression.evaluate  # more, for a compute of comparisons or `and`: rare)
 
-        def plain(v: Mapping[str, Value], vi: Mapping[str, int],
-                  f: AbstractSet[str]) -> Value:
-            value = evaluate(v, vi, f)
-            current = v[target]
-            kind = type(value)
-            if (kind is int or kind is float) and kind is type(current) and (
-                    low <= value <= high):  # type: ignore[operator]
-                return value
-            return stored(effect, value, current, limits)
-
-        return plain, None
-    tree = _fn(part)
+        def tree(v: Mapping[str, Value], vi: Mapping[str, int], f: AbstractSet[str],
+                 s: int, t: int) -> Value:
+            return evaluate(v, vi, f)
+    else:
+        tree = _fn(part)
 
     def rolled(v: Mapping[str, Value], vi: Mapping[str, int], f: AbstractSet[str],
                seed: int = 0, turn: int = 0, tree: _Fn = tree, target: str = target,

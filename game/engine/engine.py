@@ -41,6 +41,17 @@ _NO_FACTS: frozenset[str] = frozenset()
 _NONE_LOCKED: frozenset[str] = frozenset()
 
 
+def destination(state: GameState, choice: Choice) -> str:
+    """The scene `Engine.take` enters for `choice` in `state`: the one it goes to or calls,
+    or for the Continue of a `return: true` scene the return point on top of the call stack
+    (with no call open `take` refuses it; this then answers the scene's own `goto`). The
+    reports' routes use it for a move that failed on the way; `take` inlines it, and
+    `tests/engine/test_engine_calls.py` holds the two equal."""
+    if choice.returns and state.stack:
+        return state.stack[-1]
+    return choice.goto
+
+
 @dataclass(frozen=True, slots=True)
 class ChoiceView:
     id: str
@@ -252,7 +263,7 @@ class Engine:
         each outcome); None rolls the game's own, from its seed (game/engine/dice.py)."""
         if choice.enabled is not None and self._locked(state, choice):
             raise ChoiceLocked(choice.id, state.scene, self.locked_reason(state, choice))
-        goto, stack = choice.goto, state.stack
+        goto, stack = choice.goto, state.stack  # (`destination`, inlined: the hot path)
         if choice.returns:
             if not stack:
                 raise StoryRuntimeError(choice.goto_pos, f"return: scene '{state.scene}' "

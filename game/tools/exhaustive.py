@@ -40,7 +40,7 @@ from game.tools.coverage import Coverage
 from game.tools.findings import Finding
 from game.tools.growth import growing, growth
 from game.tools.liveness import Bound, SlotKind, analyse
-from game.tools.trail import Move, why_hidden
+from game.tools.trail import Move, failed, why_hidden
 
 Key = tuple[str, tuple[Value, ...], tuple[str, ...]]
 """(scene, the values of the slots live there, in the scene's layout order, the call stack:
@@ -344,7 +344,7 @@ class Search:
                 try:
                     j = self.step(i, state, choice, roll)
                 except StoryRuntimeError as exc:  # an add left the range, a compute failed
-                    self.failed(i, scene.id, exc)
+                    self.failed(i, scene.id, exc, failed(state, choice))
                     continue
                 coverage.facts.update(self.unlocks[(scene.id, choice.id)] if not choice.returns
                                       else unlocked(self.scenes[state.stack[-1]].on_enter))
@@ -393,15 +393,18 @@ class Search:
         out.reverse()
         return tuple(out)
 
-    def failed(self, i: int, scene: str, exc: StoryRuntimeError) -> None:
-        """State i raised a run-time error: an end, reported once per failing place."""
+    def failed(self, i: int, scene: str, exc: StoryRuntimeError,
+               move: Move | None = None) -> None:
+        """State i raised a run-time error, or `move` from it did: an end, reported once
+        per failing place, the failing move last on its route."""
         self.dead.add(i)
         self.ends.append(i)
         where = str(exc.pos)
         if where not in self.seen_errors:
             self.seen_errors.add(where)
             pos = exc.pos if isinstance(exc.pos, Pos) else self.scenes[scene].pos
-            self.report.errors.append(Finding("error", scene, pos, exc.message, self.moves(i)))
+            moves = self.moves(i) if move is None else (*self.moves(i), move)
+            self.report.errors.append(Finding("error", scene, pos, exc.message, moves))
 
     def stuck(self, i: int, state: GameState) -> None:
         """State i shows no choice and is no ending: an end, reported once per scene."""

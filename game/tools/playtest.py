@@ -40,7 +40,7 @@ from game.tools.analysis import Reads, check_shown, reads
 from game.tools.coverage import Coverage
 from game.tools.findings import Finding, FindingKind
 from game.tools.runner import Strategy, shown_first, weighted_pick
-from game.tools.trail import loop_of, route, why_hidden
+from game.tools.trail import failed, loop_of, route, why_hidden
 
 
 @dataclass(slots=True)
@@ -120,18 +120,21 @@ def _replayed(story: Story, kind: FindingKind, run: int, seed: int, max_steps: i
     """Replay a failed fast run through the real Engine and report what the Engine saw."""
     engine = Engine(story, history=None)  # routes in reports replay the whole run
     state = engine.start(run_seed(seed))
+    taking: Choice | None = None
     try:
         for choice in path:
             if not any(choice is c for c in engine.choices(state)):
                 raise EngineDisagrees(f"run {run}: '{choice.id}' is not available in "
                                       f"'{state.scene}' to the Engine")
+            taking = choice
             state = engine.take(state, choice)
+            taking = None
         if kind == "error":
             check_shown(engine, found, state)
             engine.choices(state)
             raise EngineDisagrees(f"run {run}: the Engine found no run-time error")
     except StoryRuntimeError as exc:
-        return _error(story, run, seed, state, exc)
+        return _error(story, run, seed, state, exc, taking)
     if kind == "stuck":
         return _stuck(story, run, seed, state)
     return _loop(story, run, seed, max_steps, state)
@@ -155,6 +158,7 @@ def _engine_runs(story: Story, report: RandomReport) -> None:
         coverage.scenes[state.scene] += 1
         steps = 0
         problem: Finding | None = None
+        taking: Choice | None = None
         try:
             check_shown(engine, found, state)
             while not engine.is_over(state):
@@ -173,12 +177,14 @@ def _engine_runs(story: Story, report: RandomReport) -> None:
                 else:
                     choice = options[int(rng.random() * len(options))]
                 counts[id(choice)] = counts.get(id(choice), 0) + 1
+                taking = choice
                 state = engine.take(state, choice)
+                taking = None
                 steps += 1
                 coverage.scenes[state.scene] += 1
                 check_shown(engine, found, state)
         except StoryRuntimeError as exc:
-            problem = _error(story, run, seed, state, exc)
+            problem = _error(story, run, seed, state, exc, taking)
         ending = scenes[state.scene].ending
         report.count(steps, state.facts, None if ending is None else ending.id, problem)
     for key, n in counts.items():
@@ -189,11 +195,14 @@ def _engine_runs(story: Story, report: RandomReport) -> None:
 
 # -- what a failed run is reported as ----------------------------------------------------------
 
-def _error(story: Story, run: int, seed: int, state: GameState,
-           exc: StoryRuntimeError) -> Finding:
+def _error(story: Story, run: int, seed: int, state: GameState, exc: StoryRuntimeError,
+           taking: Choice | None = None) -> Finding:
+    """A run-time error in `state`, or (`taking`) in the move of that choice from it."""
     pos = exc.pos if isinstance(exc.pos, Pos) else Pos(str(exc.pos), 0, 0)
-    return Finding("error", state.scene, pos, exc.message, route(story, state),
-                   run=run, seed=seed)
+    moves = route(story, state)
+    if taking is not None:
+        moves = (*moves, failed(state, taking))
+    return Finding("error", state.scene, pos, exc.message, moves, run=run, seed=seed)
 
 
 def _stuck(story: Story, run: int, seed: int, state: GameState) -> Finding:

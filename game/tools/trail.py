@@ -13,8 +13,9 @@ import itertools
 from dataclasses import dataclass
 
 from game.engine import GameState
+from game.engine.engine import destination
 from game.story import expr
-from game.story.model import Story
+from game.story.model import Choice, Story
 
 MAX_SHOWN_STEPS = 60
 """Longer routes are shortened in the middle when printed; the steps list stays complete."""
@@ -41,6 +42,13 @@ def route(story: Story, state: GameState) -> tuple[Move, ...]:
         moves.append(Move(before.scene, choice, after.scene,
                           scene.continues and choice == "continue"))
     return tuple(moves)
+
+
+def failed(state: GameState, choice: Choice) -> Move:
+    """The move that raised a run-time error, taken from `state` (an effect of the choice
+    or of the scene it enters failed, so no state after it exists): the last of the
+    error's route, since without it the route replays as a run that passes."""
+    return Move(state.scene, choice.id, destination(state, choice), choice.is_continue)
 
 
 def as_steps(moves: tuple[Move, ...]) -> str:

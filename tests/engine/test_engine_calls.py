@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from game.engine import Engine, GameState, StoryRuntimeError
+from game.engine.engine import destination
 from game.story.calls import MAX_DEPTH
 from game.story.files import load_story
 from game.story.model import Story
@@ -152,3 +153,26 @@ def test_an_ending_inside_a_call_ends_the_story(tmp_path: Path) -> None:
     engine = Engine(story)
     end = walk(engine, engine.start(), "x")
     assert engine.is_over(end) and end.stack == ("a",)
+
+
+def test_destination_is_where_take_goes(story: Story) -> None:
+    """`destination` is the rule `take` inlines: the same scene for every choice of every
+    state a breadth-first walk of the calls story reaches (calls, `then`, returns, depth)."""
+    engine = Engine(story)
+    frontier, seen, checked = [engine.start()], set(), 0
+    while frontier and len(seen) < 400:
+        state = frontier.pop(0)
+        if state.key() in seen:
+            continue
+        seen.add(state.key())
+        for choice in engine.choices(state):
+            try:
+                after = engine.take(state, choice)
+            except StoryRuntimeError:
+                continue
+            assert destination(state, choice) == after.scene, (state.scene, choice.id)
+            checked += 1
+            frontier.append(after)
+    assert checked > 100
+    stray = walk(engine, engine.start(), "stray")  # a return with no call open: its own goto
+    assert stray.stack == () and destination(stray, engine.choices(stray)[0]) == "oracle"

@@ -76,7 +76,10 @@ def test_the_search_finds_each_call_error_at_its_place() -> None:
         assert set(errors) == {(25, 39), (30, 30)}
         assert "17th call open at once" in errors[(30, 30)].message
         assert "no scene to go back to" in errors[(25, 39)].message
-        assert [m.choice for m in errors[(30, 30)].moves].count("deeper") == 15
+        # `dig` opens the first call and 15 `deeper` the next 15; the 16th `deeper`, the
+        # 17th call, is the move that fails, and its route ends with it
+        moves = errors[(30, 30)].moves
+        assert [m.choice for m in moves].count("deeper") == 16 and moves[-1].choice == "deeper"
 
 
 def test_random_runs_find_them_too() -> None:

@@ -169,8 +169,9 @@ def _parser() -> argparse.ArgumentParser:
     _story_folder(play, option=True, what="story folder to play")
     _saves_folder(play)
     play.add_argument("--load", metavar="SLOT",
-                      help="resume the game saved in SLOT (default: the title screen, or "
-                      "the autosave in plain mode)")
+                      help="resume the game saved in SLOT ('autosave': where you last "
+                      "stopped; default: the title screen, or in plain mode a new game, "
+                      "with 'continue' to go back to the autosave)")
     play.add_argument("--plain", action="store_true",
                       help="line mode on stdin/stdout, for screen readers, pipes and scripts "
                       "(default: the full-screen game in a terminal)")

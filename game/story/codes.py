@@ -124,8 +124,8 @@ UNCLOSED_VARIATION = define("OS420", "a variation {a|b... in text that is never 
 UNKNOWN_SIGIL = define("OS421", "a variation starting with a mark other than & ! ~ ? "
                        "(a misspelt sigil, {%a|b})")
 EMPTY_TEXT_CONDITION = define("OS422", "{?|...} in text with no condition")
-RANDOM_IN_TEXT = define("OS423", "random() in a condition in text (showing text never "
-                        "changes anything)")
+RANDOM_IN_TEXT = define("OS423", "random() in the condition of a {?COND|..} variation "
+                        "(showing text never changes anything)")
 CONDITION_WITHOUT_TEXT = define("OS424", "{?CONDITION} in text with no | text after it")
 TOO_MANY_TEXTS = define("OS425", "{?CONDITION|yes|no|...} with more than two texts")
 VARIATIONS_TOO_DEEP = define("OS426", "variations nested more than 16 deep")
@@ -140,7 +140,8 @@ OUT_OF_RANGE = define("OS504", "a number outside the range numbers stay in (-10^
 COMPUTE_SYNTAX = define("OS520", "a compute expression that cannot be parsed")
 COMPUTE_RESULT = define("OS521", "a compute result of another kind than its variable's "
                         "(a number into true/false, a decimal into a whole number...)")
-RANDOM_OUTSIDE = define("OS522", "random() in a condition or a text (it may only be in compute)")
+RANDOM_OUTSIDE = define("OS522", "random() in an if: or enabled: condition, or in a {..} hole "
+                        "of text (it may only be in compute)")
 EMPTY_RANGE = define("OS523", "clamp() or random() with constant bounds the wrong way round, "
                      "or random() of a constant decimal")
 BOUNDS_ORDER = define("OS524", "a variable whose min is above its max")

@@ -39,6 +39,9 @@ class Finding:
     """Random runs: which run (0-based) found it; None for the exhaustive search."""
     seed: int | None = None
     """Random runs: that run's seed; None for the exhaustive search."""
+    laps: bool = False
+    """The search's "a loop grows this number without end": `moves` lead into the loop,
+    and the error comes only after ~10^15 laps of it, so no playthrough replays it."""
 
     @property
     def start(self) -> str:

@@ -86,8 +86,10 @@ def growth(search: Search) -> list[Finding]:
         findings.append(Finding(
             "error", scene.id, effect.pos,
             f"add {name}: a loop can take this move again and again, so '{name}' grows "
-            f"without end and its add finally fails (numbers stay {numbers.WORDS}); set it "
-            "back inside the loop, or stop adding to it there", search.moves(i)))
+            f"without end and its add finally fails (numbers stay {numbers.WORDS}); give it "
+            f"a bound ('{name}: {{default: ..., max: ...}}', format v2: an add then stops "
+            "there), set it back inside the loop, or stop adding to it there",
+            search.moves(i), laps=True))
     return findings
 
 

@@ -241,3 +241,26 @@ def test_a_division_by_a_variable_that_is_zero_fails_at_its_place(
     place = {"choice": "7:56", "on_enter": "9:33", "shown text": "8:6"}[where]
     assert code == 1 and "Traceback" not in out + err, out
     assert re.search(rf"story\.yaml:{place}: error: (run 0 \(seed 0\): )?division by zero", out)
+
+
+def test_a_number_a_loop_grows_is_reported_with_the_loop_not_steps(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Its `add` fails only after ~10^15 laps: no playthrough replays it, so none is offered,
+    nor the hint about rolls; the message says a bound stops it (which the search proves)."""
+    story = ("story: {id: d, title: Days, start: camp}\nvariables: {day: 0}\nscenes:\n"
+             "  camp:\n    title: 'Day {day}'\n    text: You rest.\n    choices:\n"
+             "      - {text: Rest, id: rest, goto: camp, effects: [{add: {day: 1}}]}\n"
+             "      - {text: Leave, id: leave, goto: out}\n"
+             "  out: {text: Out., ending: {id: out, title: Out}}\n")
+    (tmp_path / "story.yaml").write_text(story, encoding="utf-8")
+    code, out, _ = _run(capsys, "test", str(tmp_path), "--exhaustive")
+    assert code == 1
+    error = next(line for line in out.splitlines() if ": error: add day: " in line)
+    assert error.startswith(f"{tmp_path / 'story.yaml'}:8:")
+    assert "give it a bound ('day: {default: ..., max: ...}'" in error
+    assert "    route into the loop: camp" in out
+    assert "replay it as a playthrough" not in out and "the route rolls" not in out
+    (tmp_path / "story.yaml").write_text(
+        story.replace("{day: 0}", "{day: {default: 0, max: 30}}"), encoding="utf-8")
+    code, out, _ = _run(capsys, "test", str(tmp_path), "--exhaustive")
+    assert code == 0 and out.splitlines()[-1] == "PASSED"

@@ -5,7 +5,10 @@ on every edit; we do not). A `GameState` holds ids only, so fitting it is a matt
 reconciling ids: variables the story no longer declares are dropped, new ones take their
 defaults, facts and once-only choices that no longer exist are forgotten, and undo steps
 whose scene was removed are skipped over. A return point of an open call (format v2)
-whose scene was removed is dropped, so that call returns where the call below it would.
+whose scene was removed is replaced by the scene that made that call, as the edited story
+(whose `call:` can no longer have that `then:`) would return there; when that scene is gone
+too, or the history does not reach back to the call, the return point is dropped, so that
+call returns where the call below it would.
 When the scene the player stands in is itself gone there is no honest way to guess where
 they meant to be, so the nearest earlier place that still exists is offered instead.
 
@@ -53,9 +56,13 @@ def migrate(state: GameState, story: Story) -> Migration:
     fitted: GameState | None = None
     fitted_index = -1
     kept: GameState | None = None
+    callers: tuple[str | None, ...] = ()
+    made_by: list[tuple[str | None, ...]] = []
     for index, old in enumerate(chain):
+        callers = _callers(chain[index - 1] if index else None, old, callers)
+        made_by.append(callers)
         if old.scene in story.scenes:
-            fitted = _fit(old, story, fitted, kept)
+            fitted = _fit(old, story, fitted, kept, callers)
             fitted_index = index
             kept = old if (fitted.visits is old.visits and fitted.taken is old.taken
                            and fitted.facts is old.facts) else None
@@ -69,11 +76,12 @@ def migrate(state: GameState, story: Story) -> Migration:
     if fitted_index == last:
         if fitted is state:
             return Migration(state, None, (), "")
-        changes = _changes(state, fitted, story, skipped)
+        changes = _changes(state, fitted, story, skipped, made_by[last])
         summary = "The story has changed: " + ", ".join(changes) + "." if changes else ""
         return Migration(fitted, None, changes, summary)
     steps = last - fitted_index
-    changes = (f"scene '{state.scene}' was removed", *_changes(source, fitted, story, skipped))
+    changes = (f"scene '{state.scene}' was removed",
+               *_changes(source, fitted, story, skipped, made_by[fitted_index]))
     from game.engine.engine import shown_title
 
     title = shown_title(story, story.scenes[fitted.scene].title, fitted)
@@ -82,10 +90,42 @@ def migrate(state: GameState, story: Story) -> Migration:
     return Migration(None, fitted, changes, summary, steps)
 
 
+def _callers(before: GameState | None, old: GameState,
+             known: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """For each open call of `old` (its stack, oldest first), the scene that made it, or None
+    where the history does not show it; `known` is the same for `before`, the state just
+    before `old` in the chain."""
+    stack = old.stack
+    if before is None:
+        return (None,) * len(stack)
+    if stack is before.stack or stack == before.stack:
+        return known
+    depth = len(before.stack)
+    if len(stack) == depth + 1 and stack[:depth] == before.stack:  # a call
+        return (*known, before.scene)
+    if len(stack) < depth and before.stack[:len(stack)] == stack:  # a return
+        return known[:len(stack)]
+    return (None,) * len(stack)  # a hand-made chain: nothing is known
+
+
+def _fit_stack(stack: tuple[str, ...], story: Story,
+               callers: tuple[str | None, ...]) -> tuple[str, ...]:
+    """Each return point the story lost becomes the scene that made its call (where the
+    edited call, which cannot keep that `then:`, returns), or is dropped without one."""
+    out = []
+    for scene, caller in zip(stack, callers, strict=True):
+        if scene in story.scenes:
+            out.append(scene)
+        elif caller is not None and caller in story.scenes:
+            out.append(caller)
+    return tuple(out)
+
+
 def _fit(old: GameState, story: Story, previous: GameState | None,
-         kept: GameState | None) -> GameState:
+         kept: GameState | None, callers: tuple[str | None, ...]) -> GameState:
     """`old` fitted to the story; `kept`, when given, is an earlier state whose visits, once-
-    only choices and facts all fitted as they were, so only what `old` adds needs checking."""
+    only choices and facts all fitted as they were, so only what `old` adds needs checking;
+    `callers`: the scene that made each of its open calls (None where unknown)."""
     variables = _fit_variables(old.variables, story)
     visits = old.visits
     if not _visits_fit(visits, story, kept.visits if kept is not None else None):
@@ -100,7 +140,7 @@ def _fit(old: GameState, story: Story, previous: GameState | None,
         facts = tuple(f for f in facts if f in story.facts)
     stack = old.stack
     if stack and any(scene not in story.scenes for scene in stack):
-        stack = tuple(scene for scene in stack if scene in story.scenes)
+        stack = _fit_stack(stack, story, callers)
     if (variables is old.variables and visits is old.visits and taken is old.taken
             and facts is old.facts and previous is old.previous and stack is old.stack):
         return old
@@ -172,8 +212,10 @@ def _choice_exists(story: Story, key: str) -> bool:
     return scene is not None and any(c.id == choice_id for c in scene.choices)
 
 
-def _changes(old: GameState, new: GameState, story: Story, skipped: int) -> tuple[str, ...]:
-    """Human phrases for what fitting did to the state the player will see."""
+def _changes(old: GameState, new: GameState, story: Story, skipped: int,
+             callers: tuple[str | None, ...]) -> tuple[str, ...]:
+    """Human phrases for what fitting did to the state the player will see; `callers`: the
+    scene that made each of `old`'s open calls (None where unknown)."""
     out: list[str] = []
     added = [name for name in new.variables if name not in old.variables]
     if added:
@@ -207,7 +249,15 @@ def _changes(old: GameState, new: GameState, story: Story, skipped: int) -> tupl
     lost_choices = sorted(key for key in old.taken if key not in new.taken)
     if lost_choices:
         out.append(_removed(lost_choices, "once-only choice"))
-    lost_points = [scene for scene in old.stack if scene not in story.scenes]
+    lost_points = []
+    for scene, caller in zip(old.stack, callers, strict=True):
+        if scene in story.scenes:
+            continue
+        if caller is not None and caller in story.scenes:
+            out.append(f"return point '{scene}' of an open call removed: it returns to "
+                       f"'{caller}', which made the call")
+        else:
+            lost_points.append(scene)
     if lost_points:  # the call returns to the open call below it instead, or fails if none
         noun = "return point" if len(lost_points) == 1 else "return points"
         out.append(f"{noun} {_names(lost_points)} of an open call dropped (removed)")

@@ -99,7 +99,8 @@ def test_a_damaged_stack_is_refused_by_name(stack: object, message: str) -> None
     assert decode_chain([{**entry, "stack": ["s"] * 16}]).stack == ("s",) * 16
 
 
-def test_a_return_point_removed_from_the_story_is_dropped_and_said(tmp_path: Path) -> None:
+def test_a_return_point_removed_from_the_story_returns_to_the_call_s_scene_or_is_dropped(
+        tmp_path: Path) -> None:
     before = load_or_raise(write(tmp_path / "v1"))
     inside = play(before, "shop", "ask")
     assert inside.stack == ("hub", "paid")
@@ -108,14 +109,46 @@ def test_a_return_point_removed_from_the_story_is_dropped_and_said(tmp_path: Pat
     after = load_or_raise(write(tmp_path / "v2", edited))
     migration = migrate(inside, after)
     assert migration.state is not None
-    assert migration.state.stack == ("hub",)
-    assert migration.changes == ("return point 'paid' of an open call dropped (removed)",)
+    assert migration.state.stack == ("hub", "shop")  # where the edited call returns
+    assert migration.changes == ("return point 'paid' of an open call removed: it returns to "
+                                 "'shop', which made the call",)
     assert "return point 'paid'" in migration.summary
     assert migration.state.previous is not None and migration.state.previous.stack == ("hub",)
     engine = Engine(after)
-    assert engine.choose(migration.state, "continue").scene == "hub"  # the call below's
+    assert engine.choose(migration.state, "continue").scene == "shop"
+    # Without the history back to the call, nothing says who made it: the point is dropped.
+    alone = GameState(inside.scene, inside.variables, inside.visits, inside.taken,
+                      inside.facts, inside.turn, inside.via, None, inside.seed, inside.stack)
+    dropped = migrate(alone, after)
+    assert dropped.state is not None and dropped.state.stack == ("hub",)
+    assert dropped.changes == ("return point 'paid' of an open call dropped (removed)",)
+    assert engine.choose(dropped.state, "continue").scene == "hub"  # the call below's
 
 
 def test_a_state_that_fits_is_kept_as_it_is(story: Story) -> None:
     inside = play(story, "shop", "ask")
     assert migrate(inside, story).state is inside
+
+
+def test_a_removed_then_scene_returns_to_the_caller_so_a_lone_call_can_still_return(
+        tmp_path: Path) -> None:
+    """The only open call's `then:` scene was removed (so the edited story's call has no
+    `then:` and returns to the scene that made it): dropping the return point left nothing
+    to return to, and the Continue stopped the game ("return ... reached without a call")."""
+    before = load_or_raise(write(tmp_path / "v1"))
+    inside = play(before, "ask")
+    assert (inside.scene, inside.stack) == ("oracle", ("done",))
+    edited = STORY.replace("then: done, id: ask}", "id: ask}").replace(
+        "  done: {text: Done., ending: {id: e, title: E}}\n", "")
+    edited = edited.replace("goto: paid, effects", "goto: oracle, effects").replace(
+        "  paid: {text: Paid., return: true}\n", "").replace(", then: paid", "")
+    edited += "  end: {text: End., ending: {id: e, title: E}}\n"
+    edited = edited.replace("      - {text: Shop, call: shop}\n",
+                            "      - {text: Shop, call: shop}\n      - {text: End, goto: end}\n")
+    after = load_or_raise(write(tmp_path / "v2", edited))
+    migration = migrate(inside, after)
+    assert migration.state is not None and migration.state.stack == ("hub",)
+    assert migration.changes == (
+        "return point 'done' of an open call removed: it returns to 'hub', which made the "
+        "call",)
+    assert Engine(after).choose(migration.state, "continue").scene == "hub"

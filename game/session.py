@@ -69,6 +69,12 @@ class Session:
     def __init__(self, story: Story, saves_dir: Path,
                  clock: Callable[[], float] = time.monotonic, background: bool = False,
                  seed: int | None = None) -> None:
+        if seed is not None:
+            from game.engine.dice import SEED_LIMIT, valid_seed
+
+            if not valid_seed(seed):  # its games would save, and never load again
+                raise ValueError(f"seed {seed!r} is not a whole number from 0 to "
+                                 f"{SEED_LIMIT - 1}")
         self.saves_dir = saves_dir
         self.seed = seed
         """The seed every new game of this session takes (`play --seed`); None: a fresh

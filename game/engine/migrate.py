@@ -5,7 +5,12 @@ on every edit; we do not). A `GameState` holds ids only, so fitting it is a matt
 reconciling ids: variables the story no longer declares are dropped, new ones take their
 defaults, facts and once-only choices that no longer exist are forgotten, and undo steps
 whose scene was removed are skipped over. A return point of an open call (format v2)
-whose scene was removed is dropped, so that call returns where the call below it would.
+whose scene was removed is replaced by the one the edited story's call would push now: the
+save's history tells which scene made the call and by which choice, and if that choice is
+still a `call:` there, the call returns to its `then:` (or, without one, to that scene);
+if the choice is gone or no longer a call, it returns to the scene that made it. When that
+scene is gone too, or the history does not reach back to the call, the return point is
+dropped, so that call returns where the call below it would (`_new_return_point`).
 When the scene the player stands in is itself gone there is no honest way to guess where
 they meant to be, so the nearest earlier place that still exists is offered instead.
 
@@ -53,9 +58,13 @@ def migrate(state: GameState, story: Story) -> Migration:
     fitted: GameState | None = None
     fitted_index = -1
     kept: GameState | None = None
+    callers: tuple[_Call | None, ...] = ()
+    made_by: list[tuple[_Call | None, ...]] = []
     for index, old in enumerate(chain):
+        callers = _callers(chain[index - 1] if index else None, old, callers)
+        made_by.append(callers)
         if old.scene in story.scenes:
-            fitted = _fit(old, story, fitted, kept)
+            fitted = _fit(old, story, fitted, kept, callers)
             fitted_index = index
             kept = old if (fitted.visits is old.visits and fitted.taken is old.taken
                            and fitted.facts is old.facts) else None
@@ -69,11 +78,12 @@ def migrate(state: GameState, story: Story) -> Migration:
     if fitted_index == last:
         if fitted is state:
             return Migration(state, None, (), "")
-        changes = _changes(state, fitted, story, skipped)
+        changes = _changes(state, fitted, story, skipped, made_by[last])
         summary = "The story has changed: " + ", ".join(changes) + "." if changes else ""
         return Migration(fitted, None, changes, summary)
     steps = last - fitted_index
-    changes = (f"scene '{state.scene}' was removed", *_changes(source, fitted, story, skipped))
+    changes = (f"scene '{state.scene}' was removed",
+               *_changes(source, fitted, story, skipped, made_by[fitted_index]))
     from game.engine.engine import shown_title
 
     title = shown_title(story, story.scenes[fitted.scene].title, fitted)
@@ -82,10 +92,76 @@ def migrate(state: GameState, story: Story) -> Migration:
     return Migration(None, fitted, changes, summary, steps)
 
 
+_Call = tuple[str, str | None]
+"""An open call as the save's history shows it: the scene that made it, and the id of the
+choice taken there (the `via` of the state right after the call; None if it has none)."""
+
+
+def _callers(before: GameState | None, old: GameState,
+             known: tuple[_Call | None, ...]) -> tuple[_Call | None, ...]:
+    """For each open call of `old` (its stack, oldest first), the scene and choice that made
+    it, or None where the history does not show it; `known` is the same for `before`, the
+    state just before `old` in the chain."""
+    stack = old.stack
+    if before is None:
+        return (None,) * len(stack)
+    if stack is before.stack or stack == before.stack:
+        return known
+    depth = len(before.stack)
+    if len(stack) == depth + 1 and stack[:depth] == before.stack:  # a call
+        return (*known, (before.scene, old.via))
+    if len(stack) < depth and before.stack[:len(stack)] == stack:  # a return
+        return known[:len(stack)]
+    return (None,) * len(stack)  # a hand-made chain: nothing is known
+
+
+def _new_return_point(call: _Call | None, story: Story) -> tuple[str, str] | None:
+    """Where an open call whose return point the story lost returns now, and why (the load
+    report's words), or None: nowhere, the return point is dropped.
+
+    `call` is the scene and choice that made it. If that choice is still a `call:` in the
+    edited scene, the return point is the one it would push now: its `then:`, or without one
+    that scene. If the choice is gone or no longer a call, it is the scene that made the
+    call. None when that scene is gone too, or the history did not show the call."""
+    if call is None:
+        return None
+    caller, choice_id = call
+    scene = story.scenes.get(caller)
+    if scene is None:
+        return None
+    if choice_id is None:
+        return caller, "which made the call"
+    for choice in scene.choices:
+        if choice.id == choice_id:
+            if not choice.call:
+                return caller, (f"which made the call (its choice '{choice_id}' is no "
+                                "longer a call)")
+            point = caller if choice.then is None else choice.then
+            if point not in story.scenes:  # the loader refuses such a then: (OS802)
+                return caller, "which made the call"
+            return point, f"where the edited call '{choice_id}' now returns"
+    return caller, f"which made the call (its choice '{choice_id}' is gone)"
+
+
+def _fit_stack(stack: tuple[str, ...], story: Story,
+               callers: tuple[_Call | None, ...]) -> tuple[str, ...]:
+    """Each return point the story lost is replaced by `_new_return_point`'s, or dropped."""
+    out = []
+    for scene, call in zip(stack, callers, strict=True):
+        if scene in story.scenes:
+            out.append(scene)
+        else:
+            new = _new_return_point(call, story)
+            if new is not None:
+                out.append(new[0])
+    return tuple(out)
+
+
 def _fit(old: GameState, story: Story, previous: GameState | None,
-         kept: GameState | None) -> GameState:
+         kept: GameState | None, callers: tuple[_Call | None, ...]) -> GameState:
     """`old` fitted to the story; `kept`, when given, is an earlier state whose visits, once-
-    only choices and facts all fitted as they were, so only what `old` adds needs checking."""
+    only choices and facts all fitted as they were, so only what `old` adds needs checking;
+    `callers`: the scene and choice that made each of its open calls (None where unknown)."""
     variables = _fit_variables(old.variables, story)
     visits = old.visits
     if not _visits_fit(visits, story, kept.visits if kept is not None else None):
@@ -100,7 +176,7 @@ def _fit(old: GameState, story: Story, previous: GameState | None,
         facts = tuple(f for f in facts if f in story.facts)
     stack = old.stack
     if stack and any(scene not in story.scenes for scene in stack):
-        stack = tuple(scene for scene in stack if scene in story.scenes)
+        stack = _fit_stack(stack, story, callers)
     if (variables is old.variables and visits is old.visits and taken is old.taken
             and facts is old.facts and previous is old.previous and stack is old.stack):
         return old
@@ -172,8 +248,10 @@ def _choice_exists(story: Story, key: str) -> bool:
     return scene is not None and any(c.id == choice_id for c in scene.choices)
 
 
-def _changes(old: GameState, new: GameState, story: Story, skipped: int) -> tuple[str, ...]:
-    """Human phrases for what fitting did to the state the player will see."""
+def _changes(old: GameState, new: GameState, story: Story, skipped: int,
+             callers: tuple[_Call | None, ...]) -> tuple[str, ...]:
+    """Human phrases for what fitting did to the state the player will see; `callers`: the
+    scene and choice that made each of `old`'s open calls (None where unknown)."""
     out: list[str] = []
     added = [name for name in new.variables if name not in old.variables]
     if added:
@@ -207,7 +285,16 @@ def _changes(old: GameState, new: GameState, story: Story, skipped: int) -> tupl
     lost_choices = sorted(key for key in old.taken if key not in new.taken)
     if lost_choices:
         out.append(_removed(lost_choices, "once-only choice"))
-    lost_points = [scene for scene in old.stack if scene not in story.scenes]
+    lost_points: list[str] = []
+    for scene, call in zip(old.stack, callers, strict=True):
+        if scene in story.scenes:
+            continue
+        moved_to = _new_return_point(call, story)
+        if moved_to is not None:
+            out.append(f"return point '{scene}' of an open call removed: it returns to "
+                       f"'{moved_to[0]}', {moved_to[1]}")
+        else:
+            lost_points.append(scene)
     if lost_points:  # the call returns to the open call below it instead, or fails if none
         noun = "return point" if len(lost_points) == 1 else "return points"
         out.append(f"{noun} {_names(lost_points)} of an open call dropped (removed)")

@@ -117,3 +117,13 @@ def test_back_saving_and_loading_never_roll_again(example: Story, saves: Path,
     resumed = Session(example, saves, seed=fixed)
     resumed.continue_game()
     assert resumed.state is not None and resumed.state.seed == 777
+
+
+@pytest.mark.parametrize("bad", [-1, SEED_LIMIT, 2**40, True, 1.5, "7"])
+def test_a_session_refuses_a_seed_its_saves_could_not_be_loaded_with(
+        example: Story, saves: Path, bad: object) -> None:
+    """Such a seed used to be played and saved, and the save was then 'damaged' ('seed'
+    must be a whole number from 0 to 4294967295) the moment it was loaded."""
+    with pytest.raises(ValueError, match="seed"):
+        Session(example, saves, seed=bad)  # type: ignore[arg-type]
+    assert not saves.exists() or not list(saves.glob("*.json"))  # nothing written

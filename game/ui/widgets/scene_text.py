@@ -27,7 +27,10 @@ class SceneText(Static):
     """Shows a scene's paragraphs; `reveal` types them out at a given speed."""
 
     class Revealed(Message):
-        """All of the text is showing (typed out, skipped, or shown at once)."""
+        """All of the text is showing (typed out, skipped, or at once at a speed above 0
+        because there was none). Not sent when `reveal` is asked for speed 0: the caller
+        knows the text is all there when it returns (the play screen then shows the choices
+        itself), and the message would bubble up through four widgets on every choice."""
 
         def __init__(self, typed: bool) -> None:
             super().__init__()
@@ -51,7 +54,7 @@ class SceneText(Static):
         self._stop()
         self._full = render_paragraphs(paragraphs)
         if chars_per_second <= 0 or len(self._full) == 0:
-            self._finish(typed=False)
+            self._finish(typed=False, announce=chars_per_second > 0)
             return
         self._shown = 0
         self._carry = 0.0
@@ -83,7 +86,8 @@ class SceneText(Static):
             self._timer.stop()
             self._timer = None
 
-    def _finish(self, typed: bool = True) -> None:
+    def _finish(self, typed: bool = True, announce: bool = True) -> None:
         self._shown = len(self._full)
         self.update(self._full)
-        self.post_message(self.Revealed(typed))
+        if announce:
+            self.post_message(self.Revealed(typed))
